@@ -1,0 +1,72 @@
+# Sportello — two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+CHROMIUM ?= /usr/bin/chromium
+TEST_DATA_DIR := $(CURDIR)/var/test
+
+.PHONY: install run worker test test-postgres lint format typecheck chromium lock bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the shop on http://127.0.0.1:$(PORT) (SQLite and file e-mails unless DATABASE_URL / EMAIL_URL say otherwise).
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_catalogue
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## Celery worker and beat scheduler (production-style background work on Redis).
+worker: install
+	$(PY) -m celery -A config worker --beat --loglevel=INFO --concurrency=2
+
+## Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else \
+	    $(PY) -m playwright install chromium; \
+	  fi; \
+	fi
+
+## The whole suite, browser tests included.
+test: install chromium
+	rm -rf $(TEST_DATA_DIR) && mkdir -p $(TEST_DATA_DIR)
+	DATA_DIR=$(TEST_DATA_DIR) $(PY) -m pytest $(PYTEST_ARGS)
+
+## The whole suite against PostgreSQL (DATABASE_URL defaults to the local server).
+test-postgres: install chromium
+	$(MAKE) test DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sportello}
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+typecheck: install
+	$(PY) -m mypy sportello config
+
+## Regenerate requirements.lock from the pinned direct dependencies in pyproject.toml.
+lock:
+	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/pip install -q $$($(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print(" ".join(p["dependencies"] + p["optional-dependencies"]["dev"]))')
+	var/lock-venv/bin/pip freeze > requirements.lock && rm -rf var/lock-venv
+
+bench: install
+	DATA_DIR=$(TEST_DATA_DIR) $(PY) -m pytest bench -p no:randomly -q
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Sportello — back-office"
+admin.site.site_title = "Sportello back-office"
+admin.site.index_title = "Gestione"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("account/", include("allauth.urls")),
+    path("il-mio-account/", include("sportello.accounts.urls")),
+    path("servizi/", include("sportello.catalogue.urls")),
+    path("carrello/", include("sportello.cart.urls")),
+    path("", include("sportello.pages.urls")),
+]

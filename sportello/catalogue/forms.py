@@ -1,0 +1,294 @@
+"""The per-service form, built at run time from the fields staff define in the back-office.
+
+Answers are stored as JSON-friendly values (see `ServiceAnswersForm.answers`), so a cart line,
+an order line and a quote line can all keep them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+from sportello.catalogue.models import AnswerFile, FieldType, FormField
+from sportello.core import italian
+from sportello.core.money import format_euro
+
+MAX_TEXT_LENGTH = 200
+MAX_TEXTAREA_LENGTH = 4000
+
+
+def _choice_label(choice) -> str:
+    if choice.price_supplement:
+        return f"{choice.label} (+{format_euro(choice.price_supplement)} + IVA)"
+    return choice.label
+
+
+class KeptFileInput(forms.ClearableFileInput):
+    """A file input that remembers a file already uploaded for this answer.
+
+    The kept file's id travels in a hidden input, so a form re-shown after an error
+    (or opened again with "Modifica") does not ask for the file again.
+    """
+
+    template_name = "catalogue/widgets/kept_file_input.html"
+    clear_checkbox_label = "Rimuovi"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.kept: AnswerFile | None = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["kept"] = self.kept
+        context["widget"]["kept_name"] = f"{name}__kept"
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return {"upload": files.get(name), "kept": data.get(f"{name}__kept", "")}
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in files and f"{name}__kept" not in data
+
+
+class AnswerFileField(forms.Field):
+    widget = KeptFileInput
+
+    def __init__(self, *, owner_files, **kwargs):
+        # `owner_files` is a queryset of AnswerFile the current visitor may reuse.
+        self.owner_files = owner_files
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        upload: UploadedFile | None = (value or {}).get("upload")
+        kept_id = (value or {}).get("kept") or ""
+        if upload:
+            return self._validate_upload(upload)
+        if kept_id:
+            kept = self.owner_files.filter(pk=kept_id).first() if kept_id.isdigit() else None
+            if kept is not None:
+                return kept
+        if self.required:
+            raise ValidationError("Allega il file richiesto.", code="required")
+        return None
+
+    def _validate_upload(self, upload: UploadedFile) -> UploadedFile:
+        extension = Path(upload.name or "").suffix.lower().lstrip(".")
+        allowed = settings.UPLOAD_ALLOWED_EXTENSIONS
+        if extension not in allowed:
+            raise ValidationError(
+                "Tipo di file non ammesso. Formati accettati: %(allowed)s.",
+                code="file_type",
+                params={"allowed": ", ".join(ext.upper() for ext in allowed)},
+            )
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise ValidationError(
+                "Il file è troppo grande: la dimensione massima è %(max)s.",
+                code="file_size",
+                params={"max": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+            )
+        if not _content_matches_extension(upload, extension):
+            raise ValidationError(
+                "Il contenuto del file non corrisponde al suo formato.", code="file_content"
+            )
+        return upload
+
+
+_MAGIC = {
+    "pdf": [b"%PDF"],
+    "png": [b"\x89PNG\r\n\x1a\n"],
+    "jpg": [b"\xff\xd8\xff"],
+    "jpeg": [b"\xff\xd8\xff"],
+}
+
+
+def _content_matches_extension(upload: UploadedFile, extension: str) -> bool:
+    signatures = _MAGIC.get(extension)
+    if not signatures:
+        return True
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    return any(head.startswith(signature) for signature in signatures)
+
+
+def _build_field(field: FormField, owner_files) -> forms.Field:
+    common = {"label": field.label, "required": field.is_required, "help_text": field.help_text}
+    kind = field.field_type
+    if kind == FieldType.TEXT:
+        return forms.CharField(max_length=MAX_TEXT_LENGTH, **common)
+    if kind == FieldType.TEXTAREA:
+        return forms.CharField(
+            max_length=MAX_TEXTAREA_LENGTH, widget=forms.Textarea(attrs={"rows": 4}), **common
+        )
+    if kind == FieldType.INTEGER:
+        return forms.IntegerField(min_value=0, max_value=10**9, **common)
+    if kind == FieldType.DECIMAL:
+        return forms.DecimalField(
+            max_digits=12, decimal_places=2, min_value=Decimal("0"), localize=True, **common
+        )
+    if kind == FieldType.DATE:
+        return forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+            **common,
+        )
+    if kind == FieldType.EMAIL:
+        return forms.EmailField(**common)
+    if kind == FieldType.PHONE:
+        return italian.PhoneField(**common)
+    if kind == FieldType.CHOICE:
+        options = [(c.value, _choice_label(c)) for c in field.choices.all()]
+        if field.is_required:
+            return forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(
+            choices=[("", "— Nessuna scelta —"), *options], widget=forms.Select, **common
+        )
+    if kind == FieldType.MULTIPLE_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=[(c.value, _choice_label(c)) for c in field.choices.all()],
+            widget=forms.CheckboxSelectMultiple,
+            **common,
+        )
+    if kind == FieldType.BOOLEAN:
+        label = field.label
+        if field.price_supplement:
+            label = f"{label} (+{format_euro(field.price_supplement)} + IVA)"
+        # A required yes/no question still accepts "No": "required" means "must answer".
+        return forms.TypedChoiceField(
+            label=label,
+            help_text=field.help_text,
+            required=True,
+            choices=[("si", "Sì"), ("no", "No")],
+            coerce=lambda value: value == "si",
+            widget=forms.RadioSelect,
+            initial=None if field.is_required else "no",
+        )
+    if kind == FieldType.FILE:
+        return AnswerFileField(owner_files=owner_files, **common)
+    if kind == FieldType.CODICE_FISCALE:
+        return italian.CodiceFiscaleField(**common)
+    if kind == FieldType.PARTITA_IVA:
+        return italian.PartitaIvaField(**common)
+    if kind == FieldType.CAP:
+        return italian.CapField(**common)
+    if kind == FieldType.PROVINCIA:
+        return italian.ProvinciaField(**common)
+    if kind == FieldType.COMUNE:
+        return italian.ComuneField(**common)
+    raise ValueError(f"Unknown field type {kind!r}")
+
+
+class ServiceAnswersForm(forms.Form):
+    """The customer's answers to one service's form.
+
+    `fields_definition` must be the service's FormField rows with their choices prefetched.
+    `owner_files` is the AnswerFile queryset the visitor may reuse (their own uploads).
+    """
+
+    def __init__(
+        self,
+        *args,
+        fields_definition: list[FormField],
+        owner_files=None,
+        answers: dict | None = None,
+        **kwargs,
+    ):
+        self.fields_definition = list(fields_definition)
+        if owner_files is None:
+            owner_files = AnswerFile.objects.none()
+        if answers is not None and "initial" not in kwargs:
+            kwargs["initial"] = answers_to_initial(self.fields_definition, answers)
+        super().__init__(*args, **kwargs)
+        kept_by_key = _kept_files(self.fields_definition, answers or {}, owner_files)
+        for definition in self.fields_definition:
+            form_field = _build_field(definition, owner_files)
+            if isinstance(form_field.widget, KeptFileInput):
+                form_field.widget.kept = kept_by_key.get(definition.key)
+            self.fields[definition.key] = form_field
+
+    def _post_clean(self):
+        super()._post_clean()
+        # After an error, keep showing files that were accepted, so nothing is asked twice.
+        for definition in self.fields_definition:
+            if definition.field_type != FieldType.FILE:
+                continue
+            value = self.cleaned_data.get(definition.key) if hasattr(self, "cleaned_data") else None
+            if isinstance(value, AnswerFile):
+                self.fields[definition.key].widget.kept = value
+
+    def store_uploads(self, *, user=None, session_key: str = "") -> None:
+        """Save accepted uploads as AnswerFile rows (call after is_valid(), valid or not)."""
+        for definition in self.fields_definition:
+            if definition.field_type != FieldType.FILE:
+                continue
+            value = self.cleaned_data.get(definition.key)
+            if isinstance(value, UploadedFile):
+                stored = AnswerFile(
+                    original_name=Path(value.name or "file").name[:255],
+                    content_type=(value.content_type or "application/octet-stream")[:100],
+                    size=value.size or 0,
+                    uploaded_by=user if user is not None and user.is_authenticated else None,
+                    session_key="" if user is not None and user.is_authenticated else session_key,
+                )
+                stored.file.save(Path(value.name or "file").name, value, save=True)
+                self.cleaned_data[definition.key] = stored
+                self.fields[definition.key].widget.kept = stored
+
+    def answers(self) -> dict:
+        """JSON-friendly answers, keyed by field key (call after is_valid() and store_uploads())."""
+        result: dict = {}
+        for definition in self.fields_definition:
+            result[definition.key] = _to_json(definition, self.cleaned_data.get(definition.key))
+        return result
+
+
+def _to_json(definition: FormField, value):
+    if value is None or value == "" or value == []:
+        return None
+    kind = definition.field_type
+    if kind == FieldType.DECIMAL:
+        return str(value)
+    if kind == FieldType.DATE:
+        return value.isoformat()
+    if kind == FieldType.FILE:
+        if isinstance(value, AnswerFile):
+            return {"file_id": value.pk, "name": value.original_name}
+        raise ValueError("Uploads must be stored before reading the answers")
+    if kind == FieldType.MULTIPLE_CHOICE:
+        return list(value)
+    return value
+
+
+def answers_to_initial(fields_definition: list[FormField], answers: dict) -> dict:
+    initial: dict = {}
+    for definition in fields_definition:
+        value = answers.get(definition.key)
+        if value is None or definition.field_type == FieldType.FILE:
+            continue
+        if definition.field_type == FieldType.BOOLEAN:
+            initial[definition.key] = "si" if value else "no"
+        elif definition.field_type == FieldType.DATE:
+            initial[definition.key] = dt.date.fromisoformat(value)
+        elif definition.field_type == FieldType.DECIMAL:
+            initial[definition.key] = Decimal(value)
+        else:
+            initial[definition.key] = value
+    return initial
+
+
+def _kept_files(fields_definition, answers: dict, owner_files) -> dict:
+    wanted = {}
+    for definition in fields_definition:
+        value = answers.get(definition.key)
+        if definition.field_type == FieldType.FILE and isinstance(value, dict):
+            wanted[value.get("file_id")] = definition.key
+    if not wanted:
+        return {}
+    return {wanted[f.pk]: f for f in owner_files.filter(pk__in=list(wanted))}

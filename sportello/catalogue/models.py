@@ -1,0 +1,202 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from sportello.core.models import MoneyField, TimeStampedModel, VatRateField
+from sportello.core.money import TaxedPrice
+from sportello.core.storage import private_storage
+
+
+def default_vat_rate() -> Decimal:
+    return settings.DEFAULT_VAT_RATE
+
+
+class Category(TimeStampedModel):
+    name = models.CharField("nome", max_length=120)
+    slug = models.SlugField("slug", max_length=140, unique=True)
+    description = models.TextField("descrizione", blank=True)
+    position = models.PositiveIntegerField("ordine", default=0)
+    is_active = models.BooleanField("attiva", default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "categoria"
+        verbose_name_plural = "categorie"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:category", kwargs={"slug": self.slug})
+
+
+class PricingMode(models.TextChoices):
+    FIXED = "fixed", "Prezzo fisso"
+    QUOTE = "quote", "Su preventivo"
+
+
+class Service(TimeStampedModel):
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="services", verbose_name="categoria"
+    )
+    name = models.CharField("nome", max_length=200)
+    slug = models.SlugField("slug", max_length=220, unique=True)
+    summary = models.CharField("sintesi", max_length=300, blank=True)
+    description = models.TextField("descrizione", blank=True)
+    delivery_time = models.CharField(
+        "tempi di consegna", max_length=120, blank=True, help_text="Es. «5 giorni lavorativi»"
+    )
+    is_active = models.BooleanField("attivo", default=True)
+    position = models.PositiveIntegerField("ordine", default=0)
+    pricing_mode = models.CharField(
+        "prezzo", max_length=10, choices=PricingMode.choices, default=PricingMode.FIXED
+    )
+    net_price = MoneyField(
+        "prezzo netto (€)", null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    vat_rate = VatRateField(
+        "aliquota IVA (%)", default=default_vat_rate, validators=[MinValueValidator(Decimal("0"))]
+    )
+    # Bumped whenever staff change the form's fields; each answer set records the version
+    # it was given against.
+    form_version = models.PositiveIntegerField("versione modulo", default=1)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "servizio"
+        verbose_name_plural = "servizi"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pricing_mode="quote") | Q(net_price__isnull=False),
+                name="service_fixed_price_has_net_price",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:service", kwargs={"slug": self.slug})
+
+    @property
+    def is_on_quote(self) -> bool:
+        return self.pricing_mode == PricingMode.QUOTE
+
+    @property
+    def base_price(self) -> TaxedPrice | None:
+        if self.is_on_quote or self.net_price is None:
+            return None
+        return TaxedPrice.from_net(self.net_price, self.vat_rate)
+
+
+class FieldType(models.TextChoices):
+    TEXT = "text", "Testo breve"
+    TEXTAREA = "textarea", "Testo lungo"
+    INTEGER = "integer", "Numero intero"
+    DECIMAL = "decimal", "Numero decimale"
+    DATE = "date", "Data"
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Telefono"
+    CHOICE = "choice", "Scelta singola"
+    MULTIPLE_CHOICE = "multiple_choice", "Scelta multipla"
+    BOOLEAN = "boolean", "Sì/No"
+    FILE = "file", "File"
+    CODICE_FISCALE = "codice_fiscale", "Codice fiscale"
+    PARTITA_IVA = "partita_iva", "Partita IVA"
+    CAP = "cap", "CAP"
+    PROVINCIA = "provincia", "Provincia"
+    COMUNE = "comune", "Comune"
+
+
+CHOICE_TYPES = {FieldType.CHOICE, FieldType.MULTIPLE_CHOICE}
+
+
+class FormField(TimeStampedModel):
+    """One question of a service's form, editable by staff."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="form_fields", verbose_name="servizio"
+    )
+    position = models.PositiveIntegerField("ordine", default=0)
+    label = models.CharField("etichetta", max_length=200)
+    key = models.SlugField(
+        "chiave", max_length=60, help_text="Identificativo interno, unico nel modulo"
+    )
+    field_type = models.CharField("tipo", max_length=20, choices=FieldType.choices)
+    is_required = models.BooleanField("obbligatorio", default=True)
+    help_text = models.CharField("testo di aiuto", max_length=300, blank=True)
+    # For yes/no questions: a supplement added when the answer is "Sì".
+    price_supplement = MoneyField(
+        "supplemento se «Sì» (€)",
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "campo del modulo"
+        verbose_name_plural = "campi del modulo"
+        constraints = [
+            models.UniqueConstraint(fields=["service", "key"], name="formfield_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class FieldChoice(models.Model):
+    field = models.ForeignKey(
+        FormField, on_delete=models.CASCADE, related_name="choices", verbose_name="campo"
+    )
+    position = models.PositiveIntegerField("ordine", default=0)
+    label = models.CharField("etichetta", max_length=200)
+    value = models.SlugField("valore", max_length=60)
+    price_supplement = MoneyField(
+        "supplemento (€)", default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "opzione"
+        verbose_name_plural = "opzioni"
+        constraints = [
+            models.UniqueConstraint(fields=["field", "value"], name="fieldchoice_unique_value"),
+            models.CheckConstraint(
+                condition=Q(price_supplement__gte=0), name="fieldchoice_supplement_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AnswerFile(TimeStampedModel):
+    """A file a customer uploaded as an answer. Stored privately, streamed after an owner check."""
+
+    file = models.FileField(
+        "file", upload_to="answers/%Y/%m/", max_length=300, storage=private_storage
+    )
+    original_name = models.CharField("nome originale", max_length=255)
+    content_type = models.CharField("tipo", max_length=100)
+    size = models.PositiveIntegerField("dimensione (byte)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Anonymous uploads are tied to the session that made them until login.
+    session_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "file caricato"
+        verbose_name_plural = "file caricati"
+        constraints = [models.CheckConstraint(condition=Q(size__gte=0), name="answerfile_size")]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,148 @@
+"""Italian identifiers: form fields built on python-stdnum checksums and localflavor widgets."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from localflavor.it.forms import ITProvinceSelect, ITZipCodeField
+from localflavor.it.it_province import PROVINCE_CHOICES
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.it import codicefiscale, iva
+
+PROVINCE_NAMES = dict(PROVINCE_CHOICES)
+
+
+def normalize_partita_iva(value: str) -> str:
+    compact = re.sub(r"[\s.\-]", "", value or "").upper()
+    return compact.removeprefix("IT")
+
+
+def validate_partita_iva(value: str) -> str:
+    number = normalize_partita_iva(value)
+    if not number.isdigit() or len(number) != 11:
+        raise ValidationError(
+            "La partita IVA deve essere composta da 11 cifre.", code="partita_iva_format"
+        )
+    try:
+        iva.validate(number)
+    except StdnumError as exc:
+        raise ValidationError(
+            "La partita IVA non è valida: controlla le cifre inserite.",
+            code="partita_iva_checksum",
+        ) from exc
+    return number
+
+
+def validate_codice_fiscale(value: str, *, allow_numeric: bool = True) -> str:
+    """A person's 16-character codice fiscale, or (for companies) an 11-digit one."""
+    number = re.sub(r"\s", "", value or "").upper()
+    if allow_numeric and number.isdigit():
+        if len(number) != 11:
+            raise ValidationError(
+                "Il codice fiscale numerico deve avere 11 cifre.", code="codice_fiscale_length"
+            )
+        try:
+            iva.validate(number)
+        except StdnumError as exc:
+            raise ValidationError(
+                "Il codice fiscale non è valido: controlla le cifre inserite.",
+                code="codice_fiscale_checksum",
+            ) from exc
+        return number
+    try:
+        codicefiscale.validate(number)
+    except InvalidLength as exc:
+        raise ValidationError(
+            "Il codice fiscale deve avere 16 caratteri.", code="codice_fiscale_length"
+        ) from exc
+    except (InvalidFormat, InvalidComponent) as exc:
+        raise ValidationError(
+            "Il codice fiscale non ha un formato valido.", code="codice_fiscale_format"
+        ) from exc
+    except InvalidChecksum as exc:
+        raise ValidationError(
+            "Il codice fiscale non è valido: il carattere di controllo non corrisponde.",
+            code="codice_fiscale_checksum",
+        ) from exc
+    except StdnumError as exc:
+        raise ValidationError(
+            "Il codice fiscale non è valido.", code="codice_fiscale_invalid"
+        ) from exc
+    return number
+
+
+class CodiceFiscaleField(forms.CharField):
+    def __init__(self, *, allow_numeric: bool = True, **kwargs):
+        self.allow_numeric = allow_numeric
+        kwargs.setdefault("max_length", 16)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        return validate_codice_fiscale(value, allow_numeric=self.allow_numeric)
+
+
+class PartitaIvaField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 16)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        return validate_partita_iva(value)
+
+
+class CapField(ITZipCodeField):
+    default_error_messages = {"invalid": "Il CAP deve essere composto da 5 cifre."}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "postal-code"})
+
+
+class ProvinciaField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", [("", "— Seleziona la provincia —"), *PROVINCE_CHOICES])
+        kwargs.setdefault("widget", ITProvinceSelect)
+        super().__init__(**kwargs)
+        self.widget.choices = self.choices
+
+
+COMUNE_PATTERN = r"^[A-Za-zÀ-ÖØ-öø-ÿ' .\-]{2,80}$"
+
+
+class ComuneField(forms.RegexField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 80)
+        super().__init__(
+            regex=COMUNE_PATTERN,
+            error_messages={"invalid": "Inserisci il nome del comune (solo lettere)."},
+            **kwargs,
+        )
+        self.widget.attrs.update({"autocomplete": "address-level2"})
+
+
+class PhoneField(forms.RegexField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(
+            regex=r"^\+?[0-9][0-9 ./\-]{5,24}$",
+            error_messages={
+                "invalid": "Inserisci un numero di telefono valido (solo cifre, es. 051 1234567)."
+            },
+            **kwargs,
+        )
+        self.widget.input_type = "tel"
+        self.widget.attrs.update({"autocomplete": "tel"})
+
+
+def province_label(code: str) -> str:
+    name = PROVINCE_NAMES.get(code)
+    return f"{name} ({code})" if name else code

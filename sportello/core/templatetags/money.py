@@ -1,0 +1,20 @@
+from django import template
+
+from sportello.core.money import format_euro
+
+register = template.Library()
+
+
+@register.filter
+def euro(value):
+    """Format a Decimal as Italian euro: 1.234,56 €."""
+    return format_euro(value)
+
+
+@register.filter
+def vat_percent(value):
+    """22.00 -> 22%, 4.50 -> 4,5%."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}".replace(".", ",")
+    return f"{text}%"

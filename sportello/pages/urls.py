@@ -1,0 +1,10 @@
+from django.urls import path
+
+from sportello.pages import views
+
+app_name = "pages"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+    path("cookie/", views.cookie_policy, name="cookies"),
+]
