@@ -50,3 +50,34 @@ class User(AbstractUser):
     def display_name(self) -> str:
         full = self.get_full_name().strip()
         return full or self.email
+
+
+class BillingProfile(models.Model):
+    """The customer's saved billing data; prefills checkout. Orders keep their own snapshot."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Privato"
+        COMPANY = "company", "Azienda o professionista"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="billing_profile")
+    kind = models.CharField("tipo cliente", max_length=10, choices=Kind.choices)
+    first_name = models.CharField("nome", max_length=150, blank=True)
+    last_name = models.CharField("cognome", max_length=150, blank=True)
+    company_name = models.CharField("ragione sociale", max_length=200, blank=True)
+    codice_fiscale = models.CharField("codice fiscale", max_length=16, blank=True)
+    partita_iva = models.CharField("partita IVA", max_length=11, blank=True)
+    sdi_code = models.CharField("codice destinatario SDI", max_length=7, blank=True)
+    pec = models.EmailField("PEC", blank=True)
+    address = models.CharField("indirizzo", max_length=200)
+    cap = models.CharField("CAP", max_length=5)
+    comune = models.CharField("comune", max_length=80)
+    provincia = models.CharField("provincia", max_length=2)
+    country = models.CharField("nazione", max_length=2, default="IT")
+    updated_at = models.DateTimeField("aggiornato il", auto_now=True)
+
+    class Meta:
+        verbose_name = "dati di fatturazione"
+        verbose_name_plural = "dati di fatturazione"
+
+    def __str__(self) -> str:
+        return f"Dati di fatturazione di {self.user}"

@@ -1,0 +1,221 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from sportello.core.models import MoneyField, TimeStampedModel, VatRateField
+from sportello.core.state import StatusChangeBase
+from sportello.core.storage import private_storage
+
+
+class OrderStatus(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", "In attesa di pagamento"
+    PAID = "paid", "Pagato"
+    IN_PROGRESS = "in_progress", "In lavorazione"
+    COMPLETED = "completed", "Completato"
+    CANCELLED = "cancelled", "Annullato"
+    REFUNDED = "refunded", "Rimborsato"
+
+
+ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.AWAITING_PAYMENT: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
+    OrderStatus.PAID: frozenset(
+        {
+            OrderStatus.IN_PROGRESS,
+            OrderStatus.COMPLETED,
+            OrderStatus.CANCELLED,
+            OrderStatus.REFUNDED,
+        }
+    ),
+    OrderStatus.IN_PROGRESS: frozenset({OrderStatus.COMPLETED, OrderStatus.REFUNDED}),
+    OrderStatus.COMPLETED: frozenset({OrderStatus.REFUNDED}),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.REFUNDED: frozenset(),
+}
+
+
+class LineStatus(models.TextChoices):
+    RECEIVED = "received", "Ricevuto"
+    IN_PROGRESS = "in_progress", "In lavorazione"
+    AWAITING_CUSTOMER_DATA = "awaiting_customer_data", "In attesa di dati dal cliente"
+    COMPLETED = "completed", "Completato"
+
+
+LINE_TRANSITIONS: dict[str, frozenset[str]] = {
+    LineStatus.RECEIVED: frozenset(
+        {LineStatus.IN_PROGRESS, LineStatus.AWAITING_CUSTOMER_DATA, LineStatus.COMPLETED}
+    ),
+    LineStatus.IN_PROGRESS: frozenset({LineStatus.AWAITING_CUSTOMER_DATA, LineStatus.COMPLETED}),
+    LineStatus.AWAITING_CUSTOMER_DATA: frozenset({LineStatus.IN_PROGRESS, LineStatus.COMPLETED}),
+    LineStatus.COMPLETED: frozenset({LineStatus.IN_PROGRESS}),
+}
+
+
+class CustomerKind(models.TextChoices):
+    PERSON = "person", "Privato"
+    COMPANY = "company", "Azienda o professionista"
+
+
+class OrderNumberSequence(models.Model):
+    """Last order number used in a year; bumped with a conditional UPDATE (see actions)."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="order_sequence_unique_year")
+        ]
+
+
+class Order(TimeStampedModel):
+    number = models.CharField("numero", max_length=20, unique=True)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField(
+        "stato", max_length=30, choices=OrderStatus.choices, default=OrderStatus.AWAITING_PAYMENT
+    )
+    # One order per checkout attempt: a double click or a re-post reuses the same token.
+    checkout_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    payment_method = models.CharField("metodo di pagamento", max_length=30)
+    total_net = MoneyField("imponibile")
+    total_vat = MoneyField("IVA")
+    total_gross = MoneyField("totale")
+    placed_at = models.DateTimeField("effettuato il")
+    paid_at = models.DateTimeField("pagato il", null=True, blank=True)
+    customer_email = models.EmailField("e-mail del cliente")
+
+    # Billing data snapshot: the saved billing profile may change later, this never does.
+    billing_kind = models.CharField("tipo cliente", max_length=10, choices=CustomerKind.choices)
+    billing_first_name = models.CharField("nome", max_length=150, blank=True)
+    billing_last_name = models.CharField("cognome", max_length=150, blank=True)
+    billing_company_name = models.CharField("ragione sociale", max_length=200, blank=True)
+    billing_codice_fiscale = models.CharField("codice fiscale", max_length=16, blank=True)
+    billing_partita_iva = models.CharField("partita IVA", max_length=11, blank=True)
+    billing_sdi_code = models.CharField("codice destinatario SDI", max_length=7, blank=True)
+    billing_pec = models.EmailField("PEC", blank=True)
+    billing_address = models.CharField("indirizzo", max_length=200)
+    billing_cap = models.CharField("CAP", max_length=5)
+    billing_comune = models.CharField("comune", max_length=80)
+    billing_provincia = models.CharField("provincia", max_length=2)
+    billing_country = models.CharField("nazione", max_length=2, default="IT")
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        verbose_name = "ordine"
+        verbose_name_plural = "ordini"
+        indexes = [models.Index(fields=["customer", "-placed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_gross=models.F("total_net") + models.F("total_vat")),
+                name="order_totals_add_up",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:detail", kwargs={"number": self.number})
+
+    @property
+    def billing_name(self) -> str:
+        if self.billing_kind == CustomerKind.COMPANY:
+            return self.billing_company_name
+        return f"{self.billing_first_name} {self.billing_last_name}".strip()
+
+    @property
+    def is_awaiting_payment(self) -> bool:
+        return self.status == OrderStatus.AWAITING_PAYMENT
+
+
+class OrderLine(models.Model):
+    """Snapshot of a cart line at placing time: name, answers, prices. Never re-priced."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    service_name = models.CharField("servizio", max_length=200)
+    answers = models.JSONField("risposte (dati)", default=dict)
+    # [{"label": …, "value": …, "file_id": …}] as shown to the customer when ordering.
+    answers_display = models.JSONField("risposte", default=list)
+    form_version = models.PositiveIntegerField("versione modulo")
+    base_net = MoneyField("prezzo base")
+    # [{"label": …, "net": "30.00"}]
+    supplements = models.JSONField("supplementi", default=list)
+    vat_rate = VatRateField("aliquota IVA")
+    net = MoneyField("imponibile")
+    vat = MoneyField("IVA")
+    gross = MoneyField("totale")
+    status = models.CharField(
+        "stato", max_length=30, choices=LineStatus.choices, default=LineStatus.RECEIVED
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "riga d'ordine"
+        verbose_name_plural = "righe d'ordine"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gross=models.F("net") + models.F("vat")),
+                name="orderline_amounts_add_up",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} · {self.service_name}"
+
+
+class OrderStatusChange(StatusChangeBase):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = "cambio di stato dell'ordine"
+        verbose_name_plural = "storico dell'ordine"
+
+
+class OrderLineStatusChange(StatusChangeBase):
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="status_changes")
+
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = "cambio di stato della riga"
+        verbose_name_plural = "storico delle righe"
+
+
+class Outcome(TimeStampedModel):
+    """An "esito": a note and files staff attach to an order line (e.g. the PDF report)."""
+
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="outcomes")
+    note = models.TextField("nota", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "esito"
+        verbose_name_plural = "esiti"
+
+    def __str__(self) -> str:
+        return f"Esito {self.pk} · {self.line}"
+
+
+class OutcomeFile(models.Model):
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="outcomes/%Y/%m/", max_length=300, storage=private_storage)
+    original_name = models.CharField("nome del file", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "file dell'esito"
+        verbose_name_plural = "file dell'esito"
+
+    def __str__(self) -> str:
+        return self.original_name

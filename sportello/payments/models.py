@@ -1,0 +1,94 @@
+from django.db import models
+from django.db.models import Q
+
+from sportello.core.models import MoneyField, TimeStampedModel
+from sportello.core.state import StatusChangeBase
+
+
+class PaymentStatus(models.TextChoices):
+    CREATED = "created", "Avviato"
+    PENDING = "pending", "In attesa"
+    CONFIRMED = "confirmed", "Confermato"
+    FAILED = "failed", "Non riuscito"
+    CANCELLED = "cancelled", "Annullato"
+    REFUNDED = "refunded", "Rimborsato"
+
+
+PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    PaymentStatus.CREATED: frozenset(
+        {
+            PaymentStatus.PENDING,
+            PaymentStatus.CONFIRMED,
+            PaymentStatus.FAILED,
+            PaymentStatus.CANCELLED,
+        }
+    ),
+    PaymentStatus.PENDING: frozenset(
+        {PaymentStatus.CONFIRMED, PaymentStatus.FAILED, PaymentStatus.CANCELLED}
+    ),
+    PaymentStatus.CONFIRMED: frozenset({PaymentStatus.REFUNDED}),
+    PaymentStatus.FAILED: frozenset(),
+    PaymentStatus.CANCELLED: frozenset(),
+    PaymentStatus.REFUNDED: frozenset(),
+}
+
+
+class Payment(TimeStampedModel):
+    """One attempt to pay an order with one provider. A retry is a new row."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField("metodo", max_length=30)
+    amount = MoneyField("importo")
+    status = models.CharField(
+        "stato", max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
+    )
+    # The provider's id for this attempt (Stripe Checkout Session id, gateway transaction id,
+    # bank-transfer reference). One confirmation per provider reference.
+    provider_reference = models.CharField("riferimento", max_length=255, null=True, blank=True)
+    confirmed_at = models.DateTimeField("confermato il", null=True, blank=True)
+    failure_reason = models.CharField("motivo", max_length=300, blank=True)
+    data = models.JSONField("dati del gestore", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "pagamento"
+        verbose_name_plural = "pagamenti"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_reference"],
+                condition=Q(provider_reference__isnull=False),
+                name="payment_unique_provider_reference",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.amount} ({self.get_status_display()})"
+
+
+class PaymentStatusChange(StatusChangeBase):
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="status_changes")
+
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = "cambio di stato del pagamento"
+        verbose_name_plural = "storico del pagamento"
+
+
+class Refund(TimeStampedModel):
+    """A refund recorded by staff (and sent to the provider where it supports refunds)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = MoneyField("importo")
+    note = models.TextField("nota", blank=True)
+    provider_reference = models.CharField("riferimento", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "rimborso"
+        verbose_name_plural = "rimborsi"
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_positive")]
+
+    def __str__(self) -> str:
+        return f"Rimborso {self.amount} · {self.payment}"
