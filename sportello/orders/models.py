@@ -70,6 +70,9 @@ class OrderNumberSequence(models.Model):
             models.UniqueConstraint(fields=["prefix", "year"], name="order_sequence_unique_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"
+
 
 class Order(TimeStampedModel):
     number = models.CharField("numero", max_length=20, unique=True)

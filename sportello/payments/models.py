@@ -43,8 +43,11 @@ class Payment(TimeStampedModel):
         "stato", max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
     )
     # The provider's id for this attempt (Stripe Checkout Session id, gateway transaction id,
-    # bank-transfer reference). One confirmation per provider reference.
-    provider_reference = models.CharField("riferimento", max_length=255, null=True, blank=True)
+    # bank-transfer reference). One confirmation per provider reference; NULL (not "") until
+    # the provider gives one, so the partial unique constraint ignores fresh attempts.
+    provider_reference = models.CharField(  # noqa: DJ001
+        "riferimento", max_length=255, null=True, blank=True
+    )
     confirmed_at = models.DateTimeField("confermato il", null=True, blank=True)
     failure_reason = models.CharField("motivo", max_length=300, blank=True)
     data = models.JSONField("dati del gestore", default=dict, blank=True)
