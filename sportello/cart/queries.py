@@ -1,2 +1,177 @@
-def cart_counts(request) -> dict:
-    return {"purchase": 0, "quote": 0}
+"""Reads of the visitor's carts, with the ownership check built in, and cart pricing.
+
+Prices are never stored on cart lines: `priced_cart` computes them from the live catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from sportello.cart.models import Cart, CartKind, CartLine
+from sportello.cart.session import session_cart_ids, session_upload_key
+from sportello.catalogue.answers import AnswerItem, summarize_answers
+from sportello.catalogue.models import AnswerFile, FormField, Service
+from sportello.catalogue.pricing import LinePrice, price_line
+from sportello.catalogue.queries import form_fields_prefetch
+from sportello.core.money import TaxedPrice, sum_prices
+
+NOTE_UNAVAILABLE = "Questo servizio non è più disponibile: rimuovilo dal carrello."
+NOTE_NOW_ON_QUOTE = (
+    "Questo servizio ora è disponibile solo su preventivo: rimuovilo e richiedi un preventivo."
+)
+NOTE_NOW_FIXED_PRICE = (
+    "Questo servizio ora ha un prezzo fisso: rimuovilo e aggiungilo al carrello per acquistarlo."
+)
+NOTE_FORM_CHANGED = "Il modulo di questo servizio è cambiato: verifica i dati con Modifica"
+
+
+def _visitor_filter(request, prefix: str = "") -> Q | None:
+    """A filter on the visitor's carts (`prefix` is the path to Cart), or None if they have none."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return Q(**{f"{prefix}user": user})
+    cart_ids = list(session_cart_ids(request).values())
+    if not cart_ids:
+        return None
+    return Q(**{f"{prefix}pk__in": cart_ids, f"{prefix}user__isnull": True})
+
+
+def cart_counts(request) -> dict[str, int]:
+    """Lines in the visitor's purchase and quote carts: one query, none without a cart."""
+    counts = {CartKind.PURCHASE.value: 0, CartKind.QUOTE.value: 0}
+    visitor = _visitor_filter(request, prefix="cart__")
+    if visitor is None:
+        return counts
+    rows = (
+        CartLine.objects.filter(visitor).order_by().values("cart__kind").annotate(lines=Count("pk"))
+    )
+    for row in rows:
+        counts[row["cart__kind"]] = row["lines"]
+    return counts
+
+
+def cart_for_request(request, kind: str) -> Cart | None:
+    """The visitor's cart of this kind, or None if they have not started one."""
+    visitor = _visitor_filter(request)
+    if visitor is None:
+        return None
+    return Cart.objects.filter(visitor, kind=kind).first()
+
+
+def line_for_request(request, pk: int) -> CartLine:
+    """One line of the visitor's carts with its service's form, or 404 if it is not theirs."""
+    visitor = _visitor_filter(request, prefix="cart__")
+    if visitor is None:
+        raise Http404("Nessuna riga del carrello")
+    line = (
+        CartLine.objects.filter(visitor, pk=pk)
+        .select_related("cart", "service__category")
+        .prefetch_related(form_fields_prefetch("service__form_fields"))
+        .first()
+    )
+    if line is None:
+        raise Http404("Nessuna riga del carrello")
+    return line
+
+
+def visitor_files(request) -> QuerySet[AnswerFile]:
+    """The uploaded files the visitor may reuse in a form (their own, nobody else's)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return AnswerFile.objects.filter(uploaded_by=user)
+    upload_key = session_upload_key(request)
+    if not upload_key:
+        return AnswerFile.objects.none()
+    return AnswerFile.objects.filter(uploaded_by__isnull=True, session_key=upload_key)
+
+
+def is_available(service: Service) -> bool:
+    return service.is_active and service.category.is_active
+
+
+def is_editable(line: CartLine) -> bool:
+    """A line can be corrected while its service is on sale in the same way (price or quote)."""
+    return review_note(line) in ("", NOTE_FORM_CHANGED)
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    line: CartLine
+    service: Service
+    fields_definition: list[FormField]
+    answers_summary: list[AnswerItem]
+    price: LinePrice | None
+    review_note: str = ""
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.review_note)
+
+    @property
+    def can_edit(self) -> bool:
+        return is_editable(self.line)
+
+
+@dataclass(frozen=True)
+class PricedCart:
+    cart: Cart | None
+    lines: list[PricedLine] = field(default_factory=list)
+    total: TaxedPrice = field(default_factory=TaxedPrice.zero)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    @property
+    def needs_review(self) -> bool:
+        return any(line.needs_review for line in self.lines)
+
+
+def review_note(line: CartLine) -> str:
+    """Why the customer must look at this line again before buying, or "" if all is well."""
+    cart = line.cart
+    service = line.service
+    if not is_available(service):
+        return NOTE_UNAVAILABLE
+    if cart.kind == CartKind.PURCHASE and service.is_on_quote:
+        return NOTE_NOW_ON_QUOTE
+    if cart.kind == CartKind.QUOTE and not service.is_on_quote:
+        return NOTE_NOW_FIXED_PRICE
+    if line.form_version != service.form_version:
+        return NOTE_FORM_CHANGED
+    return ""
+
+
+def priced_cart(cart: Cart | None) -> PricedCart:
+    """The cart's lines priced from the live catalogue, in three queries whatever the size."""
+    if cart is None:
+        return PricedCart(cart=None)
+    lines = (
+        cart.lines.select_related("service__category")
+        .prefetch_related(form_fields_prefetch("service__form_fields"))
+        .order_by("created_at", "id")
+    )
+    priced_lines = []
+    for line in lines:
+        service = line.service
+        fields_definition = list(service.form_fields.all())
+        note = review_note(line)
+        price = None
+        # An unavailable service has no price to show, and the quote cart never shows prices.
+        if cart.kind == CartKind.PURCHASE and note != NOTE_UNAVAILABLE:
+            price = price_line(service, fields_definition, line.answers)
+        priced_lines.append(
+            PricedLine(
+                line=line,
+                service=service,
+                fields_definition=fields_definition,
+                answers_summary=summarize_answers(fields_definition, line.answers),
+                price=price,
+                review_note=note,
+            )
+        )
+    total = sum_prices(p.price.price for p in priced_lines if p.price is not None)
+    return PricedCart(cart=cart, lines=priced_lines, total=total)

@@ -5,5 +5,10 @@ from sportello.cart import views
 app_name = "cart"
 urlpatterns = [
     path("", views.detail, name="detail"),
+    path("procedi/", views.proceed, name="proceed"),
     path("preventivi/", views.quote_detail, name="quote_detail"),
+    path("preventivi/procedi/", views.quote_proceed, name="quote_proceed"),
+    path("aggiungi/<slug:slug>/", views.add, name="add"),
+    path("riga/<int:pk>/modifica/", views.edit_line, name="edit_line"),
+    path("riga/<int:pk>/rimuovi/", views.remove_line, name="remove_line"),
 ]

@@ -1,9 +1,212 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from sportello.cart import actions
+from sportello.cart.models import CartKind
+from sportello.cart.queries import (
+    cart_for_request,
+    is_editable,
+    line_for_request,
+    priced_cart,
+    review_note,
+    visitor_files,
+)
+from sportello.catalogue.forms import ServiceAnswersForm
+from sportello.catalogue.queries import service_with_form
+
+DETAIL_URL_NAMES = {CartKind.PURCHASE: "cart:detail", CartKind.QUOTE: "cart:quote_detail"}
+ADDED_MESSAGES = {
+    CartKind.PURCHASE: "«{name}» è stato aggiunto al carrello.",
+    CartKind.QUOTE: "«{name}» è stato aggiunto al carrello preventivi.",
+}
+# The checkout belongs to its own app; until its URL exists, "PROCEDI ALL'ACQUISTO" leads to
+# `proceed` (log in, then back to the cart). The quote request page will replace `quote_proceed`.
+CHECKOUT_URL_NAME = "checkout:start"
+
+
+def _detail_url(kind: str) -> str:
+    return reverse(DETAIL_URL_NAMES[CartKind(kind)])
+
+
+def _safe_next(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _answers_form(request, *, service, answers=None) -> ServiceAnswersForm:
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    return ServiceAnswersForm(
+        *data,
+        fields_definition=list(service.form_fields.all()),
+        owner_files=visitor_files(request),
+        answers=answers,
+    )
+
+
+def _validate_and_store(request, form: ServiceAnswersForm) -> bool:
+    is_valid = form.is_valid()
+    # Accepted uploads are stored even when another field has an error, so they are kept.
+    form.store_uploads(user=request.user, session_key=actions.anonymous_upload_key(request))
+    return is_valid
+
+
+def add(request, slug):
+    """The service's form; submitting it adds a line to the purchase or the quote cart."""
+    service = service_with_form(slug)
+    kind = actions.cart_kind_for(service)
+    form = _answers_form(request, service=service)
+    if request.method == "POST" and _validate_and_store(request, form):
+        cart = actions.get_or_create_cart(request, kind)
+        try:
+            actions.add_line(
+                cart=cart,
+                service=service,
+                answers=form.answers(),
+                form_version=service.form_version,
+            )
+        except actions.CartFull:
+            messages.error(
+                request,
+                f"Il carrello contiene già {actions.MAX_LINES_PER_CART} servizi: "
+                "completa o svuota il carrello prima di aggiungerne altri.",
+            )
+        else:
+            messages.success(request, ADDED_MESSAGES[kind].format(name=service.name))
+        return redirect(_detail_url(kind))
+    return render(
+        request,
+        "cart/service_form.html",
+        {
+            "service": service,
+            "form": form,
+            "action_url": reverse("cart:add", kwargs={"slug": service.slug}),
+            "submit_label": "RICHIEDI PREVENTIVO"
+            if service.is_on_quote
+            else "Aggiungi al carrello",
+            "cancel_url": service.get_absolute_url(),
+            "next_url": "",
+            "is_edit": False,
+        },
+    )
+
+
+def edit_line(request, pk):
+    """ "Modifica": the form pre-filled with the line's answers; saving updates that line."""
+    line = line_for_request(request, pk)
+    service = line.service
+    next_url = _safe_next(request)
+    back_url = next_url or _detail_url(line.cart.kind)
+    if not is_editable(line):
+        messages.error(request, f"«{service.name}» non può essere modificato: {review_note(line)}")
+        return redirect(back_url)
+    form = _answers_form(request, service=service, answers=line.answers)
+    if request.method == "POST" and _validate_and_store(request, form):
+        actions.update_line(line=line, answers=form.answers(), form_version=service.form_version)
+        messages.success(request, f"I dati di «{service.name}» sono stati aggiornati.")
+        return redirect(back_url)
+    return render(
+        request,
+        "cart/service_form.html",
+        {
+            "service": service,
+            "form": form,
+            "action_url": reverse("cart:edit_line", kwargs={"pk": line.pk}),
+            "submit_label": "Salva le modifiche",
+            "cancel_url": back_url,
+            "next_url": next_url,
+            "is_edit": True,
+        },
+    )
+
+
+@require_POST
+def remove_line(request, pk):
+    line = line_for_request(request, pk)
+    kind = line.cart.kind
+    name = line.service.name
+    actions.remove_line(line=line)
+    notice = f"«{name}» è stato rimosso."
+    if request.htmx:
+        context = _cart_context(request, kind)
+        context["notice"] = notice
+        return render(request, "cart/_cart_update.html", context)
+    messages.success(request, notice)
+    return redirect(_detail_url(kind))
+
+
+def _checkout_url() -> str:
+    try:
+        return reverse(CHECKOUT_URL_NAME)
+    except NoReverseMatch:
+        return ""
+
+
+def _cart_context(request, kind: str) -> dict:
+    priced = priced_cart(cart_for_request(request, kind))
+    return {
+        "kind": kind,
+        "priced": priced,
+        "is_quote": kind == CartKind.QUOTE,
+        "proceed_url": (
+            reverse("cart:quote_proceed")
+            if kind == CartKind.QUOTE
+            else _checkout_url() or reverse("cart:proceed")
+        ),
+    }
 
 
 def detail(request):
-    return render(request, "cart/detail.html")
+    return render(request, "cart/detail.html", _cart_context(request, CartKind.PURCHASE))
 
 
 def quote_detail(request):
-    return render(request, "cart/detail.html")
+    return render(request, "cart/detail.html", _cart_context(request, CartKind.QUOTE))
+
+
+def _proceed(request, kind: str, *, next_step: str, pending_notice: str):
+    priced = priced_cart(cart_for_request(request, kind))
+    if priced.is_empty:
+        messages.info(request, "Il carrello è vuoto.")
+        return redirect(_detail_url(kind))
+    if priced.needs_review:
+        messages.warning(request, "Prima di procedere verifica i servizi segnalati.")
+        return redirect(_detail_url(kind))
+    if next_step:
+        return redirect(next_step)
+    messages.info(request, pending_notice)
+    return redirect(_detail_url(kind))
+
+
+@login_required
+def proceed(request):
+    """ "PROCEDI ALL'ACQUISTO": log in or register first, then on to the checkout."""
+    return _proceed(
+        request,
+        CartKind.PURCHASE,
+        next_step=_checkout_url(),
+        pending_notice=(
+            "Il pagamento online sarà il prossimo passaggio: i servizi restano nel carrello."
+        ),
+    )
+
+
+@login_required
+def quote_proceed(request):
+    """ "PROCEDI ALLA RICHIESTA DI PREVENTIVO": log in or register first, then the request."""
+    return _proceed(
+        request,
+        CartKind.QUOTE,
+        next_step="",
+        pending_notice=(
+            "L'invio della richiesta di preventivo sarà il prossimo passaggio: "
+            "i servizi restano nel carrello preventivi."
+        ),
+    )

@@ -1,0 +1,147 @@
+"""The only code that changes cart state.
+
+A logged-in customer has at most one cart of each kind (a unique constraint guards it).
+An anonymous visitor's carts are rows with no user whose ids live in the session under
+``request.session["cart_ids"] = {"purchase": id, "quote": id}``; the session key itself is
+never used to find them, because Django cycles it at login.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+
+from sportello.cart.models import Cart, CartKind, CartLine
+from sportello.cart.session import (
+    SESSION_CART_IDS,
+    SESSION_UPLOAD_KEY,
+    session_cart_ids,
+    session_upload_key,
+)
+from sportello.catalogue.models import AnswerFile, Service
+
+MAX_LINES_PER_CART = 50
+
+
+class WrongCartKind(ValueError):
+    """A service on quote goes to the quote cart, a fixed-price service to the purchase cart."""
+
+
+class CartFull(ValueError):
+    """A cart holds at most MAX_LINES_PER_CART lines."""
+
+
+def cart_kind_for(service: Service) -> CartKind:
+    return CartKind.QUOTE if service.is_on_quote else CartKind.PURCHASE
+
+
+def get_or_create_cart(request, kind: str) -> Cart:
+    """The visitor's cart of this kind, created on first use."""
+    cart_kind = CartKind(kind)
+    user = request.user
+    if user.is_authenticated:
+        cart, _created = Cart.objects.get_or_create(user=user, kind=cart_kind)
+        return cart
+    cart_ids = session_cart_ids(request)
+    cart_id = cart_ids.get(cart_kind.value)
+    if cart_id is not None:
+        existing = Cart.objects.filter(pk=cart_id, kind=cart_kind, user__isnull=True).first()
+        if existing is not None:
+            return existing
+    cart = Cart.objects.create(kind=cart_kind, user=None)
+    cart_ids[cart_kind.value] = cart.pk
+    request.session[SESSION_CART_IDS] = cart_ids
+    return cart
+
+
+def anonymous_upload_key(request) -> str:
+    """The token an anonymous visitor's uploads are tagged with ("" for a logged-in user)."""
+    if request.user.is_authenticated:
+        return ""
+    key = session_upload_key(request)
+    if not key:
+        key = secrets.token_urlsafe(32)
+        request.session[SESSION_UPLOAD_KEY] = key
+    return key
+
+
+def _check_kind(cart: Cart, service: Service) -> None:
+    if cart.kind != cart_kind_for(service):
+        raise WrongCartKind(f"{service} cannot go into a {cart.kind} cart")
+
+
+def _touch(cart: Cart) -> None:
+    # Keeps updated_at meaningful for clean-up of abandoned anonymous carts.
+    cart.save(update_fields=["updated_at"])
+
+
+def add_line(*, cart: Cart, service: Service, answers: dict, form_version: int) -> CartLine:
+    """A new line, even when the same service is already in the cart with other answers."""
+    _check_kind(cart, service)
+    with transaction.atomic():
+        if cart.lines.count() >= MAX_LINES_PER_CART:
+            raise CartFull(f"A cart holds at most {MAX_LINES_PER_CART} lines")
+        line = CartLine.objects.create(
+            cart=cart, service=service, answers=answers, form_version=form_version
+        )
+        _touch(cart)
+    return line
+
+
+def update_line(*, line: CartLine, answers: dict, form_version: int) -> CartLine:
+    """Replace the line's answers (the customer corrected them with "Modifica")."""
+    line.answers = answers
+    line.form_version = form_version
+    with transaction.atomic():
+        line.save(update_fields=["answers", "form_version", "updated_at"])
+        _touch(line.cart)
+    return line
+
+
+def remove_line(*, line: CartLine) -> None:
+    cart = line.cart
+    with transaction.atomic():
+        line.delete()
+        _touch(cart)
+
+
+def empty_cart(*, cart: Cart) -> None:
+    """Remove every line (the checkout calls this once the order is placed)."""
+    with transaction.atomic():
+        cart.lines.all().delete()
+        _touch(cart)
+
+
+def merge_anonymous_carts(*, request, user) -> None:
+    """Move the anonymous visitor's lines into the user's carts; call it at login.
+
+    Lines are moved, never copied, and the anonymous carts are deleted with their session
+    entry, so calling it twice changes nothing the second time. Files the visitor uploaded
+    anonymously become the user's, so "Modifica" still finds them.
+    """
+    cart_ids = session_cart_ids(request)
+    upload_key = session_upload_key(request)
+    with transaction.atomic():
+        for kind in CartKind:
+            cart_id = cart_ids.get(kind.value)
+            if cart_id is None:
+                continue
+            anonymous = (
+                Cart.objects.select_for_update()
+                .filter(pk=cart_id, kind=kind, user__isnull=True)
+                .first()
+            )
+            if anonymous is None:
+                continue
+            target, _created = Cart.objects.get_or_create(user=user, kind=kind)
+            moved = CartLine.objects.filter(cart=anonymous).update(cart=target)
+            anonymous.delete()
+            if moved:
+                _touch(target)
+        if upload_key:
+            AnswerFile.objects.filter(uploaded_by__isnull=True, session_key=upload_key).update(
+                uploaded_by=user, session_key=""
+            )
+    request.session.pop(SESSION_CART_IDS, None)
+    request.session.pop(SESSION_UPLOAD_KEY, None)
