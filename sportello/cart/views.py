@@ -129,6 +129,7 @@ def edit_line(request, pk):
 
 @require_POST
 def remove_line(request, pk):
+    """ "Rimuovi": back to the cart (or a safe ?next=); with htmx, the cart is swapped in place."""
     line = line_for_request(request, pk)
     kind = line.cart.kind
     name = line.service.name
@@ -139,7 +140,7 @@ def remove_line(request, pk):
         context["notice"] = notice
         return render(request, "cart/_cart_update.html", context)
     messages.success(request, notice)
-    return redirect(_detail_url(kind))
+    return redirect(_safe_next(request) or _detail_url(kind))
 
 
 def _checkout_url() -> str:

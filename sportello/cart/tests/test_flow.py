@@ -8,6 +8,12 @@ from django.urls import reverse
 from sportello.cart.models import Cart, CartKind, CartLine
 from sportello.cart.queries import priced_cart
 from sportello.cart.tests.conftest import build_appraisal
+from sportello.catalogue.models import FieldType
+from sportello.catalogue.tests.factories import (
+    FieldChoiceFactory,
+    FormFieldFactory,
+    ServiceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +222,8 @@ def test_edit_returns_to_a_safe_next_url_only(client, appraisal):
     assert "evil.example" not in page.text
 
 
-def test_anonymous_proceed_goes_to_login_and_back(client, appraisal):
+def test_anonymous_proceed_goes_to_login_and_back(client, appraisal, settings):
+    settings.ROOT_URLCONF = "sportello.cart.tests.urls_without_checkout"
     client.post(reverse("cart:add", kwargs={"slug": appraisal.slug}), URGENT)
     page = client.get(reverse("cart:detail"))
     assert f'href="{reverse("cart:proceed")}"' in page.text
@@ -273,3 +280,79 @@ def test_logged_in_proceed_goes_to_the_checkout_once_it_exists(
     button = customer_client.get(reverse("cart:detail")).text
     link = "/cassa/" if expected == "/cassa/" else reverse("cart:proceed")
     assert f'<a class="button" href="{link}">PROCEDI ALL\'ACQUISTO</a>' in button
+
+
+def test_modifica_prefills_every_kind_of_answer_and_keeps_supplements(client):
+    service = ServiceFactory(slug="ape", net_price=Decimal("200.00"))
+    FormFieldFactory(service=service, key="data", label="Data", field_type=FieldType.DATE)
+    FormFieldFactory(service=service, key="mq", label="Superficie", field_type=FieldType.DECIMAL)
+    FormFieldFactory(
+        service=service,
+        key="sopralluogo",
+        label="Sopralluogo",
+        field_type=FieldType.BOOLEAN,
+        price_supplement=Decimal("20.00"),
+    )
+    extras = FormFieldFactory(
+        service=service, key="extra", label="Extra", field_type=FieldType.MULTIPLE_CHOICE
+    )
+    FieldChoiceFactory(
+        field=extras, value="copia", label="Copia cartacea", price_supplement=Decimal("5.00")
+    )
+    FieldChoiceFactory(field=extras, value="pec", label="Invio PEC")
+    FormFieldFactory(
+        service=service, key="provincia", label="Provincia", field_type=FieldType.PROVINCIA
+    )
+    data = {
+        "data": "15/03/2026",
+        "mq": "120,50",
+        "sopralluogo": "si",
+        "extra": ["copia", "pec"],
+        "provincia": "BO",
+    }
+    client.post(reverse("cart:add", kwargs={"slug": "ape"}), data)
+    line = _only_line()
+    expected = {
+        "data": "2026-03-15",
+        "mq": "120.50",
+        "sopralluogo": True,
+        "extra": ["copia", "pec"],
+        "provincia": "BO",
+    }
+    assert line.answers == expected
+
+    edit_page = client.get(reverse("cart:edit_line", kwargs={"pk": line.pk})).text
+    assert 'name="data" value="2026-03-15"' in edit_page
+    assert 'name="mq" value="120,50"' in edit_page
+    assert 'value="si" required id="id_sopralluogo_0" checked' in edit_page
+    assert 'value="copia" id="id_extra_0" checked' in edit_page
+    assert 'value="pec" id="id_extra_1" checked' in edit_page
+    assert '<option value="BO" selected>' in edit_page
+
+    # Saving the pre-filled form unchanged gives back the same answers and the same price.
+    client.post(reverse("cart:edit_line", kwargs={"pk": line.pk}), {**data, "data": "2026-03-15"})
+    line.refresh_from_db()
+    assert line.answers == expected
+    cart_page = client.get(reverse("cart:detail")).text
+    assert "<dt>Data</dt><dd>15/03/2026</dd>" in cart_page
+    assert "<dt>Extra</dt><dd>Copia cartacea, Invio PEC</dd>" in cart_page
+    assert "<dt>Provincia</dt><dd>Bologna (BO)</dd>" in cart_page
+    # 200 + 20 + 5 = 225 net, 49,50 VAT.
+    assert 'id="cart-total-gross">274,50 €' in cart_page
+
+
+def test_remove_returns_to_a_safe_next_url_only(client, appraisal):
+    add_url = reverse("cart:add", kwargs={"slug": appraisal.slug})
+    client.post(add_url, URGENT)
+    client.post(add_url, STANDARD)
+    first, second = CartLine.objects.order_by("pk")
+
+    back = client.post(
+        reverse("cart:remove_line", kwargs={"pk": first.pk}), {"next": "/checkout/riepilogo/"}
+    )
+    assert back["Location"] == "/checkout/riepilogo/"
+    evil = client.post(
+        reverse("cart:remove_line", kwargs={"pk": second.pk}), {"next": "https://evil.example/"}
+    )
+    assert evil["Location"] == reverse("cart:detail")
+    assert not CartLine.objects.exists()
