@@ -23,7 +23,7 @@ ADDED_MESSAGES = {
     CartKind.PURCHASE: "«{name}» è stato aggiunto al carrello.",
     CartKind.QUOTE: "«{name}» è stato aggiunto al carrello preventivi.",
 }
-# The checkout belongs to its own app; until its URL exists, "PROCEDI ALL'ACQUISTO" leads to
+# "PROCEDI ALL'ACQUISTO" links to the checkout app's first step; without that app it leads to
 # `proceed` (log in, then back to the cart). The quote request page will replace `quote_proceed`.
 CHECKOUT_URL_NAME = "checkout:start"
 
@@ -54,7 +54,9 @@ def _answers_form(request, *, service, answers=None) -> ServiceAnswersForm:
 def _validate_and_store(request, form: ServiceAnswersForm) -> bool:
     is_valid = form.is_valid()
     # Accepted uploads are stored even when another field has an error, so they are kept.
-    form.store_uploads(user=request.user, session_key=actions.anonymous_upload_key(request))
+    # Only a visitor who actually sends a file gets an upload key in their session.
+    upload_key = actions.anonymous_upload_key(request) if request.FILES else ""
+    form.store_uploads(user=request.user, session_key=upload_key)
     return is_valid
 
 

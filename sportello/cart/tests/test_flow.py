@@ -50,6 +50,8 @@ def test_browse_buy_correct_and_remove(client, appraisal):
     assert line.cart.user is None
     assert line.answers == {"comune": "Bologna", "urgenza": "urgente", "note": "Citofonare Rossi"}
     assert line.form_version == appraisal.form_version
+    assert set(client.session["cart_ids"]) == {"purchase"}
+    assert "anonymous_upload_key" not in client.session  # no file was sent
 
     cart_page = client.get(reverse("cart:detail"))
     text = cart_page.text
