@@ -45,12 +45,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Before allauth, so that our templates for allauth's pages win the template lookup.
+    "sportello.accounts",
     "allauth",
     "allauth.account",
     "django_htmx",
     "localflavor",
     "sportello.core",
-    "sportello.accounts",
     "sportello.privacy",
     "sportello.catalogue",
     "sportello.cart",
@@ -143,9 +144,19 @@ ACCOUNT_ADAPTER = "sportello.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "sportello.accounts.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {
+    "login": "sportello.accounts.forms.LoginForm",
+    "signup": "sportello.accounts.forms.SignupForm",
+    "reset_password": "sportello.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "sportello.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "sportello.accounts.forms.ChangePasswordForm",
+    "set_password": "sportello.accounts.forms.SetPasswordForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+# On the code page the customer may ask for a new code or fix a mistyped address (twice each).
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None

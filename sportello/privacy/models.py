@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from sportello.core.models import TimeStampedModel
 
@@ -10,7 +11,7 @@ class PrivacyNotice(TimeStampedModel):
     version = models.CharField("versione", max_length=20, unique=True)
     title = models.CharField("titolo", max_length=200, default="Informativa sulla privacy")
     body = models.TextField("testo")
-    published_at = models.DateTimeField("pubblicata il")
+    published_at = models.DateTimeField("pubblicata il", default=timezone.now)
 
     class Meta:
         ordering = ["-published_at"]
@@ -27,6 +28,14 @@ class ConsentPurpose(models.TextChoices):
     PROFILING = "profiling", "Profilazione"
 
 
+class ConsentSource(models.TextChoices):
+    """How a consent was given or withdrawn, kept with each ledger row."""
+
+    SIGNUP = "signup", "Registrazione al sito"
+    ACCOUNT = "account", "Area IL MIO ACCOUNT"
+    STAFF = "staff", "Back-office, su richiesta del cliente"
+
+
 class ConsentEvent(models.Model):
     """Append-only ledger: one row each time a consent is granted or withdrawn."""
 
@@ -38,7 +47,7 @@ class ConsentEvent(models.Model):
     notice = models.ForeignKey(
         PrivacyNotice, on_delete=models.PROTECT, related_name="consent_events", null=True
     )
-    source = models.CharField("modalità", max_length=50)
+    source = models.CharField("modalità", max_length=50, choices=ConsentSource.choices)
     created_at = models.DateTimeField("data", auto_now_add=True)
 
     class Meta:
