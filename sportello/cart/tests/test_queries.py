@@ -228,3 +228,17 @@ def test_quote_cart_page_query_count_does_not_grow(
         response = customer_client.get(reverse("cart:quote_detail"))
     assert response.text.count('class="cart-line') == lines
     assert response.text.count("<dt>Domanda") == lines
+
+
+@pytest.mark.parametrize("lines", [1, 5])
+def test_priced_cart_takes_three_queries(customer, lines, django_assert_num_queries):
+    cart = CartFactory(user=customer)
+    _fill_cart(cart, lines)
+    with django_assert_num_queries(3):
+        priced = priced_cart(cart)
+        # Reading everything the templates read must not query again.
+        for item in priced.lines:
+            assert item.price.price.gross == Decimal("158.60")
+            assert [a.value for a in item.answers_summary][:2] == ["Bologna", "Consegna urgente"]
+            assert item.can_edit
+    assert priced.total.gross == Decimal("158.60") * lines
