@@ -7,7 +7,8 @@ an order line and a quote line can all keep them.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import re
+from decimal import Decimal, DecimalException
 from pathlib import Path
 
 from django import forms
@@ -34,11 +35,12 @@ class KeptFileInput(forms.ClearableFileInput):
     """A file input that remembers a file already uploaded for this answer.
 
     The kept file's id travels in a hidden input, so a form re-shown after an error
-    (or opened again with "Modifica") does not ask for the file again.
+    (or opened again with "Modifica") does not ask for the file again. An optional
+    field also offers a "Rimuovi" checkbox to drop the kept file.
     """
 
     template_name = "catalogue/widgets/kept_file_input.html"
-    clear_checkbox_label = "Rimuovi"
+    clear_checkbox_label = "Rimuovi il file"
 
     def __init__(self, attrs=None):
         super().__init__(attrs)
@@ -46,12 +48,18 @@ class KeptFileInput(forms.ClearableFileInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["kept"] = self.kept
-        context["widget"]["kept_name"] = f"{name}__kept"
+        widget = context["widget"]
+        widget["kept"] = self.kept
+        widget["kept_name"] = f"{name}__kept"
+        widget["clear_name"] = f"{name}__clear"
+        if self.kept is not None:
+            # The browser must not insist on a new file when one is already kept.
+            widget["attrs"].pop("required", None)
         return context
 
     def value_from_datadict(self, data, files, name):
-        return {"upload": files.get(name), "kept": data.get(f"{name}__kept", "")}
+        kept = "" if data.get(f"{name}__clear") else data.get(f"{name}__kept", "")
+        return {"upload": files.get(name), "kept": kept}
 
     def value_omitted_from_data(self, data, files, name):
         return name not in files and f"{name}__kept" not in data
@@ -60,17 +68,20 @@ class KeptFileInput(forms.ClearableFileInput):
 class AnswerFileField(forms.Field):
     widget = KeptFileInput
 
-    def __init__(self, *, owner_files, **kwargs):
+    def __init__(self, *, owner_files, extensions: list[str] | None = None, **kwargs):
         # `owner_files` is a queryset of AnswerFile the current visitor may reuse.
         self.owner_files = owner_files
+        self.extensions = extensions or [ext.lower() for ext in settings.UPLOAD_ALLOWED_EXTENSIONS]
         super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ",".join(f".{ext}" for ext in self.extensions)
 
     def clean(self, value):
         upload: UploadedFile | None = (value or {}).get("upload")
-        kept_id = (value or {}).get("kept") or ""
+        kept_id = str((value or {}).get("kept") or "")
         if upload:
             return self._validate_upload(upload)
         if kept_id:
+            # Only the visitor's own files: an id of someone else's file is ignored.
             kept = self.owner_files.filter(pk=kept_id).first() if kept_id.isdigit() else None
             if kept is not None:
                 return kept
@@ -80,12 +91,11 @@ class AnswerFileField(forms.Field):
 
     def _validate_upload(self, upload: UploadedFile) -> UploadedFile:
         extension = Path(upload.name or "").suffix.lower().lstrip(".")
-        allowed = settings.UPLOAD_ALLOWED_EXTENSIONS
-        if extension not in allowed:
+        if extension not in self.extensions:
             raise ValidationError(
                 "Tipo di file non ammesso. Formati accettati: %(allowed)s.",
                 code="file_type",
-                params={"allowed": ", ".join(ext.upper() for ext in allowed)},
+                params={"allowed": ", ".join(ext.upper() for ext in self.extensions)},
             )
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise ValidationError(
@@ -93,6 +103,8 @@ class AnswerFileField(forms.Field):
                 code="file_size",
                 params={"max": filesizeformat(settings.UPLOAD_MAX_BYTES)},
             )
+        if not upload.size:
+            raise ValidationError("Il file è vuoto.", code="file_empty")
         if not _content_matches_extension(upload, extension):
             raise ValidationError(
                 "Il contenuto del file non corrisponde al suo formato.", code="file_content"
@@ -118,6 +130,35 @@ def _content_matches_extension(upload: UploadedFile, extension: str) -> bool:
     return any(head.startswith(signature) for signature in signatures)
 
 
+_THOUSANDS_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+class ItalianDecimalField(forms.DecimalField):
+    """A decimal typed the Italian way: "12,50", "1.234,50"; "12.50" is accepted too."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = re.sub(r"\s", "", str(value))
+        if "," in text:
+            integer, _, decimals = text.rpartition(",")
+            if integer and not (integer.isdigit() or _THOUSANDS_GROUPS.match(integer)):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            text = f"{integer.replace('.', '')}.{decimals}"
+        elif _THOUSANDS_GROUPS.match(text):
+            # "1.234" is one thousand two hundred thirty-four in Italy.
+            text = text.replace(".", "")
+        try:
+            return Decimal(text)
+        except DecimalException as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
 def _build_field(field: FormField, owner_files) -> forms.Field:
     common = {"label": field.label, "required": field.is_required, "help_text": field.help_text}
     kind = field.field_type
@@ -130,8 +171,8 @@ def _build_field(field: FormField, owner_files) -> forms.Field:
     if kind == FieldType.INTEGER:
         return forms.IntegerField(min_value=0, max_value=10**9, **common)
     if kind == FieldType.DECIMAL:
-        return forms.DecimalField(
-            max_digits=12, decimal_places=2, min_value=Decimal("0"), localize=True, **common
+        return ItalianDecimalField(
+            max_digits=12, decimal_places=2, min_value=Decimal("0"), **common
         )
     if kind == FieldType.DATE:
         return forms.DateField(
@@ -171,7 +212,9 @@ def _build_field(field: FormField, owner_files) -> forms.Field:
             initial=None if field.is_required else "no",
         )
     if kind == FieldType.FILE:
-        return AnswerFileField(owner_files=owner_files, **common)
+        return AnswerFileField(
+            owner_files=owner_files, extensions=field.upload_extensions(), **common
+        )
     if kind == FieldType.CODICE_FISCALE:
         return italian.CodiceFiscaleField(**common)
     if kind == FieldType.PARTITA_IVA:

@@ -51,6 +51,9 @@ class Service(TimeStampedModel):
         "tempi di consegna", max_length=120, blank=True, help_text="Es. «5 giorni lavorativi»"
     )
     is_active = models.BooleanField("attivo", default=True)
+    is_featured = models.BooleanField(
+        "in evidenza", default=False, help_text="Mostrato per primo nella home page"
+    )
     position = models.PositiveIntegerField("ordine", default=0)
     pricing_mode = models.CharField(
         "prezzo", max_length=10, choices=PricingMode.choices, default=PricingMode.FIXED
@@ -129,6 +132,13 @@ class FormField(TimeStampedModel):
     field_type = models.CharField("tipo", max_length=20, choices=FieldType.choices)
     is_required = models.BooleanField("obbligatorio", default=True)
     help_text = models.CharField("testo di aiuto", max_length=300, blank=True)
+    allowed_extensions = models.CharField(
+        "formati ammessi",
+        max_length=100,
+        blank=True,
+        help_text="Solo per i campi File: estensioni separate da virgola, es. «pdf». "
+        "Vuoto: tutti i formati ammessi dal sito.",
+    )
     # For yes/no questions: a supplement added when the answer is "Sì".
     price_supplement = MoneyField(
         "supplemento se «Sì» (€)",
@@ -146,6 +156,28 @@ class FormField(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_choice(self) -> bool:
+        return self.field_type in CHOICE_TYPES
+
+    def upload_extensions(self) -> list[str]:
+        """The file extensions this field accepts: its own list within the site's list."""
+        site_allowed = [ext.lower() for ext in settings.UPLOAD_ALLOWED_EXTENSIONS]
+        own = parse_extensions(self.allowed_extensions)
+        if not own:
+            return site_allowed
+        return [ext for ext in own if ext in site_allowed]
+
+
+def parse_extensions(text: str) -> list[str]:
+    """Normalise an extensions list typed by staff: «PDF, .jpg» becomes ['pdf', 'jpg']."""
+    result = []
+    for part in (text or "").replace(";", ",").split(","):
+        ext = part.strip().lower().lstrip(".")
+        if ext and ext not in result:
+            result.append(ext)
+    return result
 
 
 class FieldChoice(models.Model):

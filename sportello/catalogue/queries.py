@@ -1,7 +1,7 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from sportello.catalogue.models import Category, FieldChoice, FormField, Service
+from sportello.catalogue.models import AnswerFile, Category, FieldChoice, FormField, Service
 
 
 def menu_categories() -> list[Category]:
@@ -9,10 +9,13 @@ def menu_categories() -> list[Category]:
 
 
 def featured_services(limit: int = 6) -> list[Service]:
+    """Services staff marked "in evidenza" first, then the rest in catalogue order."""
     return list(
-        Service.objects.filter(is_active=True, category__is_active=True)
+        active_services()
         .select_related("category")
-        .order_by("category__position", "position")[:limit]
+        .order_by("-is_featured", "category__position", "category__name", "position", "name")[
+            :limit
+        ]
     )
 
 
@@ -36,3 +39,58 @@ def service_with_form(slug: str) -> Service:
         active_services().select_related("category").prefetch_related(form_fields_prefetch()),
         slug=slug,
     )
+
+
+def _active_services_prefetch() -> Prefetch:
+    return Prefetch(
+        "services",
+        queryset=Service.objects.filter(is_active=True).order_by("position", "name"),
+        to_attr="active_services",
+    )
+
+
+def categories_with_services() -> list[Category]:
+    """Active categories, each with `active_services` in order (two queries)."""
+    return list(
+        Category.objects.filter(is_active=True).prefetch_related(_active_services_prefetch())
+    )
+
+
+def category_with_services(slug: str) -> Category:
+    """An active category with `active_services` in order, or 404 (two queries)."""
+    return get_object_or_404(
+        Category.objects.filter(is_active=True).prefetch_related(_active_services_prefetch()),
+        slug=slug,
+    )
+
+
+def service_for_page(slug: str) -> Service:
+    """An active service with its category and the labels of its form fields, or 404."""
+    return get_object_or_404(
+        active_services()
+        .select_related("category")
+        .prefetch_related(
+            Prefetch(
+                "form_fields",
+                queryset=FormField.objects.order_by("position", "id").only(
+                    "service_id", "label", "is_required", "field_type", "position"
+                ),
+            )
+        ),
+        slug=slug,
+    )
+
+
+def owner_answer_files(*, user=None, session_key: str = "") -> QuerySet[AnswerFile]:
+    """The uploads a visitor may reuse: their account's, or their anonymous session's."""
+    owner = Q(pk__in=[])
+    if user is not None and user.is_authenticated:
+        owner |= Q(uploaded_by=user)
+    if session_key:
+        owner |= Q(uploaded_by__isnull=True, session_key=session_key)
+    return AnswerFile.objects.filter(owner)
+
+
+def home_categories() -> list[Category]:
+    """Active categories with their descriptions, for the home page."""
+    return list(Category.objects.filter(is_active=True).only("name", "slug", "description"))

@@ -50,6 +50,12 @@ def validate_codice_fiscale(value: str, *, allow_numeric: bool = True) -> str:
                 code="codice_fiscale_checksum",
             ) from exc
         return number
+    if number.isdigit():
+        # stdnum accepts a company's 11 digits as a codice fiscale; here only a person's will do.
+        raise ValidationError(
+            "Inserisci il codice fiscale di una persona fisica (16 caratteri).",
+            code="codice_fiscale_format",
+        )
     try:
         codicefiscale.validate(number)
     except InvalidLength as exc:
@@ -75,7 +81,8 @@ def validate_codice_fiscale(value: str, *, allow_numeric: bool = True) -> str:
 class CodiceFiscaleField(forms.CharField):
     def __init__(self, *, allow_numeric: bool = True, **kwargs):
         self.allow_numeric = allow_numeric
-        kwargs.setdefault("max_length", 16)
+        # Room for the spaces people type between groups; the cleaned value has 16 characters.
+        kwargs.setdefault("max_length", 24)
         super().__init__(**kwargs)
         self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
 
@@ -108,11 +115,14 @@ class CapField(ITZipCodeField):
 
 
 class ProvinciaField(forms.ChoiceField):
+    default_error_messages = {"invalid_choice": "Seleziona una provincia italiana dall'elenco."}
+
     def __init__(self, **kwargs):
         kwargs.setdefault("choices", [("", "— Seleziona la provincia —"), *PROVINCE_CHOICES])
         kwargs.setdefault("widget", ITProvinceSelect)
         super().__init__(**kwargs)
         self.widget.choices = self.choices
+        self.widget.attrs.setdefault("autocomplete", "address-level1")
 
 
 COMUNE_PATTERN = r"^[A-Za-zÀ-ÖØ-öø-ÿ' .\-]{2,80}$"
@@ -127,6 +137,10 @@ class ComuneField(forms.RegexField):
             **kwargs,
         )
         self.widget.attrs.update({"autocomplete": "address-level2"})
+
+    def to_python(self, value):
+        # "San  Lazzaro di   Savena " is the same comune as "San Lazzaro di Savena".
+        return re.sub(r"\s+", " ", super().to_python(value)).strip()
 
 
 class PhoneField(forms.RegexField):

@@ -1,0 +1,395 @@
+"""Every field type of the per-service form: valid input, invalid input, Italian messages."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+
+from sportello.catalogue.models import FieldType
+from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+from sportello.catalogue.tests.helpers import answers_form, field_with_choices
+
+pytestmark = pytest.mark.django_db
+
+REQUIRED = "Questo campo è obbligatorio."
+
+
+@pytest.fixture
+def service():
+    return ServiceFactory(slug="servizio-prova")
+
+
+def single_field_form(service, field_type, value, *, required=True, **field_kwargs):
+    FormFieldFactory(
+        service=service,
+        key="campo",
+        label="Campo",
+        field_type=field_type,
+        is_required=required,
+        **field_kwargs,
+    )
+    data = {} if value is None else {"campo": value}
+    return answers_form(service, data)
+
+
+def cleaned(form):
+    assert form.is_valid(), form.errors
+    return form.answers()["campo"]
+
+
+def errors(form):
+    assert not form.is_valid()
+    return form.errors["campo"]
+
+
+# --- Building ---------------------------------------------------------------------------------
+
+
+def test_form_has_one_field_per_definition_in_order(service):
+    FormFieldFactory(service=service, key="secondo", label="Secondo", position=2)
+    FormFieldFactory(service=service, key="primo", label="Primo", position=1)
+    field_with_choices(
+        FieldType.CHOICE, [("a", "Alfa", Decimal("0"))], service=service, key="terzo", position=3
+    )
+
+    form = answers_form(service)
+
+    assert list(form.fields) == ["primo", "secondo", "terzo"]
+    assert form.fields["primo"].label == "Primo"
+
+
+def test_error_is_rendered_next_to_its_field_in_italian(service):
+    form = single_field_form(service, FieldType.CAP, "123")
+    assert not form.is_valid()
+
+    html = render_to_string("includes/form_field.html", {"field": form["campo"]})
+
+    assert 'id="id_campo_error"' in html
+    assert "Il CAP deve essere composto da 5 cifre." in html
+    assert 'value="123"' in html  # what the customer typed is kept
+
+
+def test_required_field_left_empty(service):
+    assert errors(single_field_form(service, FieldType.TEXT, "")) == [REQUIRED]
+
+
+def test_optional_field_left_empty_gives_none(service):
+    assert cleaned(single_field_form(service, FieldType.TEXT, "", required=False)) is None
+
+
+# --- Text -------------------------------------------------------------------------------------
+
+
+def test_short_text(service):
+    assert cleaned(single_field_form(service, FieldType.TEXT, "  Via Roma 1 ")) == "Via Roma 1"
+
+
+def test_short_text_too_long(service):
+    assert errors(single_field_form(service, FieldType.TEXT, "x" * 201)) == [
+        "Assicurati che questo valore non contenga più di 200 caratteri (ne ha 201)."
+    ]
+
+
+def test_long_text(service):
+    text = "Prima riga\nSeconda riga"
+    assert cleaned(single_field_form(service, FieldType.TEXTAREA, text)) == text
+
+
+def test_long_text_too_long(service):
+    form = single_field_form(service, FieldType.TEXTAREA, "x" * 4001)
+    assert errors(form) == [
+        "Assicurati che questo valore non contenga più di 4000 caratteri (ne ha 4001)."
+    ]
+
+
+# --- Numbers ----------------------------------------------------------------------------------
+
+
+def test_integer(service):
+    assert cleaned(single_field_form(service, FieldType.INTEGER, "12")) == 12
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("12,5", "Inserisci un numero intero."),
+        ("dodici", "Inserisci un numero intero."),
+        ("-1", "Assicurati che questo valore sia maggiore o uguale a 0."),
+    ],
+)
+def test_integer_invalid(service, value, message):
+    assert errors(single_field_form(service, FieldType.INTEGER, value)) == [message]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("12,50", "12.50"),
+        ("85,5", "85.5"),
+        ("1.234,50", "1234.50"),
+        ("1.234", "1234"),
+        ("12.50", "12.50"),
+        ("120", "120"),
+    ],
+)
+def test_decimal_accepts_italian_comma(service, value, expected):
+    assert cleaned(single_field_form(service, FieldType.DECIMAL, value)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "Inserisci un numero."),
+        ("1,2,3", "Inserisci un numero."),
+        ("12,345", "Assicurati che non vi siano più di 2 cifre decimali."),
+        ("-3", "Assicurati che questo valore sia maggiore o uguale a 0."),
+    ],
+)
+def test_decimal_invalid(service, value, message):
+    assert errors(single_field_form(service, FieldType.DECIMAL, value)) == [message]
+
+
+def test_decimal_is_shown_again_with_a_comma(service):
+    FormFieldFactory(service=service, key="campo", field_type=FieldType.DECIMAL)
+    form = answers_form(service, answers={"campo": "85.50"})
+    assert 'value="85,50"' in str(form["campo"])
+
+
+# --- Date, e-mail, phone ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["2026-03-15", "15/03/2026"])
+def test_date(service, value):
+    assert cleaned(single_field_form(service, FieldType.DATE, value)) == "2026-03-15"
+
+
+def test_date_invalid(service):
+    assert errors(single_field_form(service, FieldType.DATE, "31/02/2026")) == [
+        "Inserisci una data valida."
+    ]
+
+
+def test_date_answer_prefills_the_form(service):
+    FormFieldFactory(service=service, key="campo", field_type=FieldType.DATE)
+    form = answers_form(service, answers={"campo": "2026-03-15"})
+    assert form.initial["campo"] == dt.date(2026, 3, 15)
+    assert 'value="2026-03-15"' in str(form["campo"])
+
+
+def test_email(service):
+    value = "mario.rossi@example.com"
+    assert cleaned(single_field_form(service, FieldType.EMAIL, value)) == value
+
+
+def test_email_invalid(service):
+    assert errors(single_field_form(service, FieldType.EMAIL, "mario@")) == [
+        "Inserisci un indirizzo email valido."
+    ]
+
+
+@pytest.mark.parametrize("value", ["051 1234567", "+39 333 123 4567", "051/1234567"])
+def test_phone(service, value):
+    assert cleaned(single_field_form(service, FieldType.PHONE, value)) == value
+
+
+@pytest.mark.parametrize("value", ["abc", "12", "051 123 abc"])
+def test_phone_invalid(service, value):
+    assert errors(single_field_form(service, FieldType.PHONE, value)) == [
+        "Inserisci un numero di telefono valido (solo cifre, es. 051 1234567)."
+    ]
+
+
+# --- Choices and yes/no -----------------------------------------------------------------------
+
+CHOICES = [("appartamento", "Appartamento", Decimal("0")), ("villa", "Villa", Decimal("50"))]
+
+
+def choice_form(service, field_type, value, *, required=True):
+    field_with_choices(
+        field_type, CHOICES, service=service, key="campo", label="Tipo", is_required=required
+    )
+    return answers_form(service, {} if value is None else {"campo": value})
+
+
+def test_single_choice(service):
+    assert cleaned(choice_form(service, FieldType.CHOICE, "villa")) == "villa"
+
+
+def test_single_choice_invalid_value(service):
+    assert errors(choice_form(service, FieldType.CHOICE, "castello")) == [
+        "Scegli un'opzione valida. castello non è tra quelle disponibili."
+    ]
+
+
+def test_single_choice_labels_show_the_supplement(service):
+    form = choice_form(service, FieldType.CHOICE, None)
+    assert list(form.fields["campo"].choices) == [
+        ("appartamento", "Appartamento"),
+        ("villa", "Villa (+50,00 € + IVA)"),
+    ]
+
+
+def test_optional_single_choice_can_be_left_empty(service):
+    assert cleaned(choice_form(service, FieldType.CHOICE, "", required=False)) is None
+
+
+def test_multiple_choice(service):
+    form = choice_form(service, FieldType.MULTIPLE_CHOICE, ["appartamento", "villa"])
+    assert cleaned(form) == ["appartamento", "villa"]
+
+
+def test_multiple_choice_invalid_value(service):
+    assert errors(choice_form(service, FieldType.MULTIPLE_CHOICE, ["villa", "castello"])) == [
+        "Scegli un'opzione valida. castello non è tra quelle disponibili."
+    ]
+
+
+def test_multiple_choice_required(service):
+    assert errors(choice_form(service, FieldType.MULTIPLE_CHOICE, None)) == [REQUIRED]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("si", True), ("no", False)])
+def test_yes_no(service, value, expected):
+    assert cleaned(single_field_form(service, FieldType.BOOLEAN, value)) is expected
+
+
+def test_required_yes_no_must_be_answered(service):
+    assert errors(single_field_form(service, FieldType.BOOLEAN, None)) == [REQUIRED]
+
+
+def test_yes_no_refuses_other_values(service):
+    assert errors(single_field_form(service, FieldType.BOOLEAN, "forse")) == [
+        "Scegli un'opzione valida. forse non è tra quelle disponibili."
+    ]
+
+
+def test_optional_yes_no_starts_on_no_and_shows_its_supplement(service):
+    FormFieldFactory(
+        service=service,
+        key="campo",
+        label="Consegna urgente",
+        field_type=FieldType.BOOLEAN,
+        is_required=False,
+        price_supplement=Decimal("30.00"),
+    )
+    form = answers_form(service)
+    assert form["campo"].initial == "no"
+    assert form.fields["campo"].label == "Consegna urgente (+30,00 € + IVA)"
+
+
+# --- Italian identifiers ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("RSSMRA85M01H501Q", "RSSMRA85M01H501Q"),
+        ("rssmra85m01h501q", "RSSMRA85M01H501Q"),
+        ("RSS MRA 85M01 H501Q", "RSSMRA85M01H501Q"),
+        ("00743110157", "00743110157"),  # a company's numeric codice fiscale
+    ],
+)
+def test_codice_fiscale_valid(service, value, expected):
+    assert cleaned(single_field_form(service, FieldType.CODICE_FISCALE, value)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "RSSMRA85M01H501X",
+            "Il codice fiscale non è valido: il carattere di controllo non corrisponde.",
+        ),
+        ("RSSMRA85M01H50", "Il codice fiscale deve avere 16 caratteri."),
+        ("RSSMRA8XM01H501Q", "Il codice fiscale non ha un formato valido."),
+        ("1234567890123456", "Il codice fiscale numerico deve avere 11 cifre."),
+        ("00743110158", "Il codice fiscale non è valido: controlla le cifre inserite."),
+        ("0074311015", "Il codice fiscale numerico deve avere 11 cifre."),
+    ],
+)
+def test_codice_fiscale_invalid(service, value, message):
+    assert errors(single_field_form(service, FieldType.CODICE_FISCALE, value)) == [message]
+
+
+@pytest.mark.parametrize(
+    "value", ["00743110157", "IT00743110157", "it 00743110157", "007 4311 0157"]
+)
+def test_partita_iva_valid(service, value):
+    assert cleaned(single_field_form(service, FieldType.PARTITA_IVA, value)) == "00743110157"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("00743110158", "La partita IVA non è valida: controlla le cifre inserite."),
+        ("0074311015", "La partita IVA deve essere composta da 11 cifre."),
+        ("007431101570", "La partita IVA deve essere composta da 11 cifre."),
+        ("0074311015A", "La partita IVA deve essere composta da 11 cifre."),
+    ],
+)
+def test_partita_iva_invalid(service, value, message):
+    assert errors(single_field_form(service, FieldType.PARTITA_IVA, value)) == [message]
+
+
+def test_cap(service):
+    assert cleaned(single_field_form(service, FieldType.CAP, "40121")) == "40121"
+
+
+@pytest.mark.parametrize("value", ["4012", "401210", "4O121", "ABCDE"])
+def test_cap_invalid(service, value):
+    assert errors(single_field_form(service, FieldType.CAP, value)) == [
+        "Il CAP deve essere composto da 5 cifre."
+    ]
+
+
+def test_provincia_is_a_select_of_italian_provinces(service):
+    form = single_field_form(service, FieldType.PROVINCIA, "BO")
+    assert cleaned(form) == "BO"
+    html = str(form["campo"])
+    assert html.startswith("<select")
+    assert '<option value="BO" selected>Bologna</option>' in html
+    assert '<option value="RM">Roma</option>' in html
+
+
+def test_provincia_invalid_code(service):
+    assert errors(single_field_form(service, FieldType.PROVINCIA, "XX")) == [
+        "Seleziona una provincia italiana dall'elenco."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Bologna", "Bologna"),
+        ("Sant'Agata Bolognese", "Sant'Agata Bolognese"),
+        ("  San  Lazzaro di   Savena ", "San Lazzaro di Savena"),
+        ("Forlì", "Forlì"),
+    ],
+)
+def test_comune(service, value, expected):
+    assert cleaned(single_field_form(service, FieldType.COMUNE, value)) == expected
+
+
+@pytest.mark.parametrize("value", ["Bologna 2", "B", "<script>"])
+def test_comune_invalid(service, value):
+    assert errors(single_field_form(service, FieldType.COMUNE, value)) == [
+        "Inserisci il nome del comune (solo lettere)."
+    ]
+
+
+# --- Pre-filling from saved answers ("Modifica") ----------------------------------------------
+
+
+def test_saved_answers_prefill_every_kind_of_field(service):
+    FormFieldFactory(service=service, key="testo", field_type=FieldType.TEXT)
+    FormFieldFactory(service=service, key="urgente", field_type=FieldType.BOOLEAN)
+    field_with_choices(FieldType.MULTIPLE_CHOICE, CHOICES, service=service, key="tipi")
+    answers = {"testo": "Via Roma 1", "urgente": True, "tipi": ["villa"]}
+
+    form = answers_form(service, answers=answers)
+
+    assert form.initial == {"testo": "Via Roma 1", "urgente": "si", "tipi": ["villa"]}
+    resubmitted = answers_form(service, {"testo": "Via Roma 1", "urgente": "si", "tipi": ["villa"]})
+    assert resubmitted.is_valid()
+    assert resubmitted.answers() == answers
