@@ -1,10 +1,14 @@
 from django.shortcuts import render
 
-from sportello.catalogue.queries import featured_services
+from sportello.catalogue.queries import featured_services, home_categories
 
 
 def home(request):
-    return render(request, "pages/home.html", {"services": featured_services()})
+    return render(
+        request,
+        "pages/home.html",
+        {"categories": home_categories(), "services": featured_services()},
+    )
 
 
 def privacy_notice(request):
