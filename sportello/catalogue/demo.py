@@ -1,0 +1,154 @@
+"""Load the demo catalogue (`manage.py load_demo_catalogue`): idempotent, synced by slug and key.
+
+The definitions in `demo_data.py` are authoritative for the slugs they name: running the
+loader updates those categories, services, form fields and choices to match, removes fields
+and choices the definition no longer has, and bumps a service's form version when its form
+changed. A run that finds everything in place writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from django.db import models, transaction
+
+from sportello.catalogue.actions import bump_form_version
+from sportello.catalogue.demo_data import CATALOGUE, DemoField, DemoService
+from sportello.catalogue.models import Category, FieldChoice, FormField, PricingMode, Service
+
+
+class SyncState(Enum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class LoadReport:
+    categories: dict[SyncState, int] = field(default_factory=lambda: dict.fromkeys(SyncState, 0))
+    services: dict[SyncState, int] = field(default_factory=lambda: dict.fromkeys(SyncState, 0))
+    forms_changed: int = 0  # forms of existing services that changed (version bumped)
+
+    def summary(self) -> str:
+        def counts(states: dict[SyncState, int], ending: str) -> str:
+            return (
+                f"{states[SyncState.CREATED]} creat{ending}, "
+                f"{states[SyncState.UPDATED]} aggiornat{ending}, "
+                f"{states[SyncState.UNCHANGED]} invariat{ending}"
+            )
+
+        return (
+            f"Catalogo demo: {sum(self.categories.values())} categorie "
+            f"({counts(self.categories, 'e')}), {sum(self.services.values())} servizi "
+            f"({counts(self.services, 'i')}), moduli modificati: {self.forms_changed}."
+        )
+
+
+def _sync(model: type[models.Model], lookup: dict, values: dict) -> tuple[Any, SyncState]:
+    """Create the row, or update only the attributes that differ; save nothing otherwise."""
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        return model._default_manager.create(**lookup, **values), SyncState.CREATED
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if not changed:
+        return obj, SyncState.UNCHANGED
+    for name in changed:
+        setattr(obj, name, values[name])
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        changed.append("updated_at")
+    obj.save(update_fields=changed)
+    return obj, SyncState.UPDATED
+
+
+def _service_values(definition: DemoService, category: Category, position: int) -> dict:
+    on_quote = definition.net_price is None
+    return {
+        "category_id": category.pk,
+        "name": definition.name,
+        "summary": definition.summary,
+        "description": definition.description,
+        "delivery_time": definition.delivery_time,
+        "is_active": True,
+        "is_featured": definition.featured,
+        "position": position,
+        "pricing_mode": PricingMode.QUOTE if on_quote else PricingMode.FIXED,
+        "net_price": None if on_quote else Decimal(definition.net_price),
+        "vat_rate": Decimal(definition.vat_rate),
+    }
+
+
+def _sync_form(service: Service, fields: tuple[DemoField, ...]) -> bool:
+    """Make the service's form match the definition. Returns whether anything changed."""
+    changed = False
+    wanted_keys = [definition.key for definition in fields]
+    stale = service.form_fields.exclude(key__in=wanted_keys)
+    if stale.exists():
+        stale.delete()
+        changed = True
+    for position, definition in enumerate(fields, start=1):
+        form_field, state = _sync(
+            FormField,
+            {"service": service, "key": definition.key},
+            {
+                "position": position,
+                "label": definition.label,
+                "field_type": definition.field_type,
+                "is_required": definition.required,
+                "help_text": definition.help_text,
+                "price_supplement": Decimal(definition.supplement),
+                "allowed_extensions": definition.extensions,
+            },
+        )
+        changed |= state is not SyncState.UNCHANGED
+        stale_choices = form_field.choices.exclude(
+            value__in=[choice.value for choice in definition.choices]
+        )
+        if stale_choices.exists():
+            stale_choices.delete()
+            changed = True
+        for choice_position, choice in enumerate(definition.choices, start=1):
+            _choice, state = _sync(
+                FieldChoice,
+                {"field": form_field, "value": choice.value},
+                {
+                    "position": choice_position,
+                    "label": choice.label,
+                    "price_supplement": Decimal(choice.supplement),
+                },
+            )
+            changed |= state is not SyncState.UNCHANGED
+    return changed
+
+
+@transaction.atomic
+def load_demo_catalogue() -> LoadReport:
+    report = LoadReport()
+    for category_position, category_definition in enumerate(CATALOGUE, start=1):
+        category, state = _sync(
+            Category,
+            {"slug": category_definition.slug},
+            {
+                "name": category_definition.name,
+                "description": category_definition.description,
+                "position": category_position,
+                "is_active": True,
+            },
+        )
+        report.categories[state] += 1
+        for service_position, service_definition in enumerate(
+            category_definition.services, start=1
+        ):
+            service, state = _sync(
+                Service,
+                {"slug": service_definition.slug},
+                _service_values(service_definition, category, service_position),
+            )
+            report.services[state] += 1
+            form_changed = _sync_form(service, service_definition.fields)
+            if form_changed and state is not SyncState.CREATED:
+                bump_form_version(service)
+                report.forms_changed += 1
+    return report

@@ -1,0 +1,201 @@
+"""`manage.py load_demo_catalogue`: a realistic catalogue, loaded idempotently."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.forms.models import model_to_dict
+
+from sportello.catalogue.models import (
+    CHOICE_TYPES,
+    Category,
+    FieldChoice,
+    FieldType,
+    FormField,
+    PricingMode,
+    Service,
+)
+from sportello.catalogue.pricing import price_line
+from sportello.catalogue.tests.helpers import answers_form, definitions
+
+pytestmark = pytest.mark.django_db
+
+
+def load() -> str:
+    out = StringIO()
+    call_command("load_demo_catalogue", stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    """Every catalogue row with every column, timestamps and form versions included."""
+    return {
+        model.__name__: sorted(
+            (
+                {
+                    **model_to_dict(row),
+                    "id": row.pk,
+                    **{
+                        name: getattr(row, name)
+                        for name in ("created_at", "updated_at")
+                        if hasattr(row, name)
+                    },
+                }
+                for row in model.objects.all()
+            ),
+            key=lambda values: values["id"],
+        )
+        for model in (Category, Service, FormField, FieldChoice)
+    }
+
+
+def form_of(slug: str) -> dict[str, FormField]:
+    return {field.key: field for field in definitions(Service.objects.get(slug=slug))}
+
+
+def test_meets_the_minimums():
+    output = load()
+
+    assert Category.objects.filter(is_active=True).count() >= 4
+    assert Service.objects.filter(is_active=True).count() >= 12
+    assert Service.objects.filter(pricing_mode=PricingMode.QUOTE).count() >= 3
+    assert "Catalogo demo: 5 categorie (5 create" in output
+    for category in Category.objects.all():
+        assert category.services.count() >= 2, category
+    for service in Service.objects.all():
+        assert service.description and service.summary and service.delivery_time, service
+        assert service.form_fields.exists(), service
+        if service.pricing_mode == PricingMode.FIXED:
+            assert service.net_price > 0, service
+        else:
+            assert service.net_price is None, service
+
+
+def test_running_twice_changes_nothing():
+    load()
+    before = snapshot()
+
+    output = load()
+
+    assert snapshot() == before
+    assert "0 create, 0 aggiornate, 5 invariate" in output
+    assert "0 creati, 0 aggiornati, 18 invariati" in output
+    assert "moduli modificati: 0" in output
+
+
+def test_edits_are_brought_back_and_the_form_version_bumped_once():
+    load()
+    service = Service.objects.get(slug="perizia-immobile-residenziale")
+    service.net_price = Decimal("1.00")
+    service.save()
+    service.form_fields.get(key="cap").delete()
+    service.form_fields.filter(key="indirizzo").update(label="Cambiata")
+    FormField.objects.create(service=service, key="extra", label="Extra", field_type="text")
+    urgente = FieldChoice.objects.get(field__service=service, value="urgente")
+    urgente.price_supplement = Decimal("99.00")
+    urgente.save()
+    untouched = Service.objects.get(slug="visura-catastale")
+
+    output = load()
+
+    service.refresh_from_db()
+    assert service.net_price == Decimal("390.00")
+    assert service.form_version == 2
+    form = form_of("perizia-immobile-residenziale")
+    assert "cap" in form
+    assert "extra" not in form
+    assert form["indirizzo"].label == "Indirizzo dell'immobile"
+    assert FieldChoice.objects.get(field__service=service, value="urgente").price_supplement == (
+        Decimal("30.00")
+    )
+    assert Service.objects.get(pk=untouched.pk).form_version == 1
+    assert "moduli modificati: 1" in output
+
+
+def test_every_choice_field_has_choices_and_every_form_builds():
+    load()
+    for service in Service.objects.all():
+        form = answers_form(service)
+        fields = form.fields_definition
+        assert len({field.key for field in fields}) == len(fields)
+        for field in fields:
+            if field.field_type in CHOICE_TYPES:
+                assert len(field.choices.all()) >= 2, (service, field)
+            if field.field_type == FieldType.FILE:
+                assert field.upload_extensions(), (service, field)
+
+
+def test_cadastral_certificate_form():
+    load()
+    form = form_of("certificato-catastale")
+    assert {
+        "comune": FieldType.COMUNE,
+        "provincia": FieldType.PROVINCIA,
+        "foglio": FieldType.TEXT,
+        "particella": FieldType.TEXT,
+        "subalterno": FieldType.TEXT,
+        "codice_fiscale_intestatario": FieldType.CODICE_FISCALE,
+    }.items() <= {key: field.field_type for key, field in form.items()}.items()
+
+
+def test_property_appraisal_form_with_urgent_delivery_supplement():
+    load()
+    form = form_of("perizia-immobile-residenziale")
+    assert form["indirizzo"].field_type == FieldType.TEXT
+    assert form["tipologia"].field_type == FieldType.CHOICE
+    assert form["superficie"].field_type == FieldType.DECIMAL
+    assert form["telefono"].field_type == FieldType.PHONE
+    assert form["planimetria"].field_type == FieldType.FILE
+    assert form["planimetria"].upload_extensions() == ["pdf"]
+    urgent = form["tempi_consegna"].choices.get(value="urgente")
+    assert urgent.label.startswith("Consegna urgente")
+    assert urgent.price_supplement == Decimal("30.00")
+
+
+def test_a_filled_appraisal_is_priced_with_its_supplement():
+    load()
+    service = Service.objects.get(slug="perizia-immobile-residenziale")
+    form = answers_form(
+        service,
+        {
+            "indirizzo": "Via dell'Indipendenza 12",
+            "cap": "40121",
+            "comune": "Bologna",
+            "provincia": "BO",
+            "tipologia": "appartamento",
+            "superficie": "85,5",
+            "referente_sopralluogo": "Mario Rossi",
+            "telefono": "051 1234567",
+            "tempi_consegna": "urgente",
+        },
+    )
+    assert form.is_valid(), form.errors
+
+    line = price_line(service, form.fields_definition, form.answers())
+
+    assert line.price.net == Decimal("420.00")
+    assert line.price.vat == Decimal("92.40")
+    assert line.price.gross == Decimal("512.40")
+
+
+def test_energy_certificate_and_company_credit_report():
+    load()
+    assert "superficie" in form_of("attestato-prestazione-energetica")
+    report = form_of("report-affidabilita-impresa")
+    assert report["partita_iva"].field_type == FieldType.PARTITA_IVA
+    extras = report["sezioni_aggiuntive"]
+    assert extras.field_type == FieldType.MULTIPLE_CHOICE
+    assert all(choice.price_supplement > 0 for choice in extras.choices.all())
+
+
+def test_quote_services_include_the_examples():
+    load()
+    on_quote = set(
+        Service.objects.filter(pricing_mode=PricingMode.QUOTE).values_list("slug", flat=True)
+    )
+    assert {
+        "due-diligence-immobiliare",
+        "perizia-contenzioso",
+        "valutazione-portafoglio-immobiliare",
+    } <= on_quote
