@@ -1,0 +1,492 @@
+"""The only code that changes quotes: request, pricing, messages, accept / decline / expire,
+cancellation, and the order placed from an accepted quote.
+
+Every status change goes through `set_quote_status` (a compare-and-set on the row plus a
+history row); e-mails go into the outbox inside the same transaction and leave after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sportello.core.money import TaxedPrice, sum_prices, to_money
+from sportello.core.state import InvalidTransition, change_status
+from sportello.quotes import emails
+from sportello.quotes.models import (
+    PRICEABLE,
+    QUOTE_TRANSITIONS,
+    QuoteLine,
+    QuoteMessage,
+    QuotePrice,
+    QuotePriceLine,
+    QuoteRequest,
+    QuoteStatus,
+    QuoteStatusChange,
+)
+
+QUOTE_NUMBER_PREFIX = "P"
+MAX_VAT_RATE = Decimal("100")
+
+
+class QuoteCartNotReady(Exception):
+    """The quote cart is empty or has lines the customer must check again."""
+
+
+class PricingError(ValueError):
+    """The prices sent by staff do not cover exactly the quote's lines, or are not valid."""
+
+
+class QuoteNotAcceptable(Exception):
+    """The quote cannot be accepted (or bought) in its current state."""
+
+
+class QuoteExpired(QuoteNotAcceptable):
+    """The quote's validity has passed: it is now expired."""
+
+
+class QuoteChanged(QuoteNotAcceptable):
+    """Staff sent a new version after the customer loaded the page they acted on."""
+
+
+class QuoteNotDeclinable(Exception):
+    """Only a quote that is ready (or accepted and not yet bought) can be declined."""
+
+
+def format_quote_number(year: int, number: int) -> str:
+    return f"{QUOTE_NUMBER_PREFIX}-{year}-{number:06d}"
+
+
+def default_valid_until(today: dt.date | None = None) -> dt.date:
+    return (today or timezone.localdate()) + dt.timedelta(days=settings.QUOTE_VALIDITY_DAYS)
+
+
+def set_quote_status(
+    *, quote: QuoteRequest, to: str, actor=None, note: str = "", extra: dict | None = None
+) -> bool:
+    return change_status(
+        quote,
+        to=to,
+        transitions=QUOTE_TRANSITIONS,
+        history=QuoteStatusChange,
+        history_fk="quote",
+        actor=actor,
+        note=note,
+        extra=extra,
+    )
+
+
+# --- Request --------------------------------------------------------------------------------
+
+
+def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID) -> QuoteRequest:
+    """Turn the customer's quote cart into a quote request and empty the cart.
+
+    Re-posting the same form (same token) returns the request already made.
+    """
+    from sportello.cart.actions import empty_cart
+    from sportello.cart.models import Cart, CartKind
+    from sportello.cart.queries import priced_cart
+    from sportello.orders.actions import next_number
+
+    existing = QuoteRequest.objects.filter(submit_token=submit_token, customer=customer).first()
+    if existing is not None:
+        return existing
+    if cart is None or cart.kind != CartKind.QUOTE or cart.user_id != customer.pk:
+        raise QuoteCartNotReady("Il carrello preventivi è vuoto.")
+    try:
+        with transaction.atomic():
+            # Serialises two submissions of different forms on PostgreSQL; SQLite's IMMEDIATE
+            # transactions already do.
+            Cart.objects.select_for_update().filter(pk=cart.pk).first()
+            priced = priced_cart(cart)
+            if priced.is_empty:
+                raise QuoteCartNotReady("Il carrello preventivi è vuoto.")
+            if priced.needs_review:
+                raise QuoteCartNotReady("Alcuni servizi del carrello preventivi vanno verificati.")
+            now = timezone.now()
+            year = timezone.localdate(now).year
+            quote = QuoteRequest.objects.create(
+                number=format_quote_number(
+                    year, next_number(prefix=QUOTE_NUMBER_PREFIX, year=year)
+                ),
+                customer=customer,
+                submit_token=submit_token,
+                customer_message=message.strip(),
+                requested_at=now,
+            )
+            QuoteLine.objects.bulk_create(
+                [
+                    QuoteLine(
+                        quote=quote,
+                        position=position,
+                        service=line.service,
+                        service_name=line.service.name,
+                        answers=line.line.answers,
+                        answers_display=[
+                            {"label": item.label, "value": item.value, "file_id": item.file_id}
+                            for item in line.answers_summary
+                        ],
+                        form_version=line.line.form_version,
+                    )
+                    for position, line in enumerate(priced.lines)
+                ]
+            )
+            QuoteStatusChange.objects.create(
+                quote=quote,
+                from_status="",
+                to_status=QuoteStatus.SENT,
+                actor=customer,
+                note="Richiesta inviata",
+            )
+            empty_cart(cart=cart)
+            emails.request_received(quote)
+            emails.staff_new_request(quote)
+    except IntegrityError:
+        # A concurrent post of the same form won the race.
+        existing = QuoteRequest.objects.filter(submit_token=submit_token, customer=customer).first()
+        if existing is None:
+            raise
+        return existing
+    return quote
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+def start_work(*, quote: QuoteRequest, actor) -> bool:
+    """Staff take the request in charge (inviata -> in lavorazione)."""
+    return set_quote_status(quote=quote, to=QuoteStatus.IN_PROGRESS, actor=actor)
+
+
+def _checked_line_prices(
+    quote: QuoteRequest, line_prices: Mapping[int, tuple[Decimal, Decimal]]
+) -> dict[int, tuple[Decimal, Decimal]]:
+    line_ids = set(quote.lines.values_list("pk", flat=True))
+    if set(line_prices) != line_ids:
+        raise PricingError("Serve un prezzo per ogni riga del preventivo, e solo per quelle.")
+    checked = {}
+    for line_id, (net, vat_rate) in line_prices.items():
+        net, vat_rate = Decimal(net), Decimal(vat_rate)
+        if net < 0 or net != to_money(net):
+            raise PricingError(f"Prezzo non valido per la riga {line_id}: {net}")
+        if not Decimal("0") <= vat_rate <= MAX_VAT_RATE:
+            raise PricingError(f"Aliquota IVA non valida per la riga {line_id}: {vat_rate}")
+        checked[line_id] = (net, vat_rate)
+    return checked
+
+
+def send_prices(
+    *,
+    quote: QuoteRequest,
+    actor,
+    line_prices: Mapping[int, tuple[Decimal, Decimal]],
+    valid_until: dt.date,
+    notes_for_customer: str = "",
+) -> QuotePrice:
+    """Price every line (net, VAT rate), save it as a new version and send it (-> pronto).
+
+    Used both for the first pricing and to re-issue a quote that was questioned, declined or
+    expired: older versions are kept, the customer sees the newest.
+    """
+    if valid_until < timezone.localdate():
+        raise PricingError("La data di validità non può essere nel passato.")
+    checked = _checked_line_prices(quote, line_prices)
+    with transaction.atomic():
+        locked = QuoteRequest.objects.select_for_update().get(pk=quote.pk)
+        if locked.status not in PRICEABLE:
+            raise InvalidTransition(quote, locked.status, QuoteStatus.READY)
+        version = locked.current_version + 1
+        line_amounts = {
+            line_id: (vat_rate, TaxedPrice.from_net(net, vat_rate))
+            for line_id, (net, vat_rate) in checked.items()
+        }
+        total = sum_prices(amount for _rate, amount in line_amounts.values())
+        price = QuotePrice.objects.create(
+            quote=quote,
+            version=version,
+            valid_until=valid_until,
+            notes_for_customer=notes_for_customer.strip(),
+            total_net=total.net,
+            total_vat=total.vat,
+            total_gross=total.gross,
+            created_by=actor,
+        )
+        QuotePriceLine.objects.bulk_create(
+            [
+                QuotePriceLine(
+                    price=price,
+                    line_id=line_id,
+                    net=amount.net,
+                    vat_rate=vat_rate,
+                    vat=amount.vat,
+                    gross=amount.gross,
+                )
+                for line_id, (vat_rate, amount) in sorted(line_amounts.items())
+            ]
+        )
+        set_quote_status(
+            quote=quote,
+            to=QuoteStatus.READY,
+            actor=actor,
+            note=f"Versione {version} inviata al cliente",
+            extra={"current_version": version, "valid_until": valid_until},
+        )
+        emails.quote_ready(quote, price)
+    return price
+
+
+def cancel_quote(*, quote: QuoteRequest, actor, reason: str = "") -> bool:
+    """Staff close a request for good (annullato); the customer is told why."""
+    with transaction.atomic():
+        moved = set_quote_status(
+            quote=quote, to=QuoteStatus.CANCELLED, actor=actor, note=reason.strip()
+        )
+        emails.quote_cancelled(quote, reason=reason.strip())
+    return moved
+
+
+# --- Messages -------------------------------------------------------------------------------
+
+
+def post_message(
+    *,
+    quote: QuoteRequest,
+    author,
+    body: str,
+    attachment: UploadedFile | None = None,
+    is_from_staff: bool = False,
+) -> QuoteMessage:
+    """A message in the quote's thread; the other side is told by e-mail."""
+    with transaction.atomic():
+        message = QuoteMessage(
+            quote=quote, author=author, is_from_staff=is_from_staff, body=body.strip()
+        )
+        if attachment is not None:
+            message.attachment_name = attachment.name[:255]
+            message.attachment_content_type = (attachment.content_type or "")[:100]
+            message.attachment_size = attachment.size
+            message.attachment.save(attachment.name, attachment, save=False)
+        message.save()
+        if is_from_staff:
+            emails.message_for_customer(message)
+        else:
+            emails.message_for_staff(message)
+    return message
+
+
+def ask_for_details(
+    *, quote: QuoteRequest, actor, body: str, attachment: UploadedFile | None = None
+) -> QuoteMessage:
+    """Staff need something from the customer: a message, and the quote goes back to work."""
+    with transaction.atomic():
+        message = post_message(
+            quote=quote, author=actor, body=body, attachment=attachment, is_from_staff=True
+        )
+        current = QuoteRequest.objects.values_list("status", flat=True).get(pk=quote.pk)
+        if current != QuoteStatus.IN_PROGRESS:
+            set_quote_status(
+                quote=quote,
+                to=QuoteStatus.IN_PROGRESS,
+                actor=actor,
+                note="Richiesti dettagli al cliente",
+            )
+    return message
+
+
+# --- Customer decisions ---------------------------------------------------------------------
+
+
+def _expire(quote: QuoteRequest, *, note: str) -> bool:
+    """pronto / accettato -> scaduto in its own transaction, so it sticks when the caller fails."""
+    try:
+        with transaction.atomic():
+            moved = set_quote_status(quote=quote, to=QuoteStatus.EXPIRED, note=note)
+            emails.quote_expired(quote)
+    except InvalidTransition:
+        return False
+    return moved
+
+
+def _check_owner(quote: QuoteRequest, customer) -> None:
+    if quote.customer_id != customer.pk:
+        # Views find quotes through queries that check the owner; this is the last guard.
+        raise QuoteRequest.DoesNotExist(f"Quote {quote.pk} is not {customer.pk}'s")
+
+
+def accept_quote(
+    *, quote: QuoteRequest, customer, version: int, today: dt.date | None = None
+) -> QuoteRequest:
+    """The customer accepts the version they saw (pronto -> accettato); next comes checkout.
+
+    Accepting again an accepted quote is a no-op (double click). A quote past its validity is
+    set to scaduto and refused, whatever the periodic task has done so far.
+    """
+    _check_owner(quote, customer)
+    quote.refresh_from_db()
+    if quote.status == QuoteStatus.ACCEPTED and quote.accepted_version == version:
+        return quote
+    if quote.status != QuoteStatus.READY:
+        raise QuoteNotAcceptable(f"Quote {quote.number} is {quote.status}")
+    if quote.current_version != version:
+        raise QuoteChanged(f"Quote {quote.number} is at version {quote.current_version}")
+    if quote.is_past_validity(today):
+        _expire(quote, note="Scaduto al momento dell'accettazione")
+        raise QuoteExpired(f"Quote {quote.number} expired on {quote.valid_until}")
+    try:
+        set_quote_status(
+            quote=quote,
+            to=QuoteStatus.ACCEPTED,
+            actor=customer,
+            note=f"Versione {version} accettata",
+            extra={"accepted_version": version},
+        )
+    except InvalidTransition as exc:
+        # A concurrent request moved it first: fine if it was the same acceptance.
+        quote.refresh_from_db()
+        if quote.status == QuoteStatus.ACCEPTED and quote.accepted_version == version:
+            return quote
+        raise QuoteNotAcceptable(f"Quote {quote.number} is {quote.status}") from exc
+    return quote
+
+
+def decline_quote(*, quote: QuoteRequest, customer, reason: str = "") -> bool:
+    """The customer says no, optionally with a reason; staff are told."""
+    _check_owner(quote, customer)
+    reason = reason.strip()
+    try:
+        with transaction.atomic():
+            locked = QuoteRequest.objects.select_for_update().get(pk=quote.pk)
+            if locked.status not in (QuoteStatus.READY, QuoteStatus.ACCEPTED):
+                raise QuoteNotDeclinable(f"Quote {quote.number} is {locked.status}")
+            moved = set_quote_status(
+                quote=quote,
+                to=QuoteStatus.DECLINED,
+                actor=customer,
+                note=reason,
+                extra={"decline_reason": reason},
+            )
+            emails.quote_declined(quote)
+    except InvalidTransition as exc:
+        raise QuoteNotDeclinable(str(exc)) from exc
+    return moved
+
+
+def expire_overdue_quotes(*, today: dt.date | None = None) -> int:
+    """Set to scaduto every quote still open whose validity has passed. Returns how many."""
+    today = today or timezone.localdate()
+    overdue = QuoteRequest.objects.filter(
+        status__in=(QuoteStatus.READY, QuoteStatus.ACCEPTED), valid_until__lt=today
+    ).only("pk", "number", "status", "valid_until", "customer_id")
+    return sum(1 for quote in overdue if _expire(quote, note="Validità scaduta"))
+
+
+# --- Purchase -------------------------------------------------------------------------------
+
+
+def place_order_for_quote(
+    *,
+    quote: QuoteRequest,
+    customer,
+    billing: Mapping[str, str],
+    payment_method: str,
+    checkout_token: uuid.UUID,
+    today: dt.date | None = None,
+):
+    """Create the order for an accepted quote, at the prices of the accepted version.
+
+    The quote moves accettato -> ordinato in the same transaction (compare-and-set), so two
+    concurrent purchases make one order. Re-posting with the same checkout token returns the
+    order already placed. An expired, declined or already ordered quote is refused.
+    """
+    from sportello.orders.actions import BILLING_FIELDS, format_order_number, next_number
+    from sportello.orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
+
+    _check_owner(quote, customer)
+    quote.refresh_from_db()
+    existing = Order.objects.filter(checkout_token=checkout_token, customer=customer).first()
+    if existing is not None:
+        if quote.order_id == existing.pk:
+            return existing
+        raise QuoteNotAcceptable(f"Checkout token already used by order {existing.number}")
+    if quote.status != QuoteStatus.ACCEPTED:
+        raise QuoteNotAcceptable(f"Quote {quote.number} is {quote.status}")
+    if quote.is_past_validity(today):
+        _expire(quote, note="Scaduto prima del completamento dell'acquisto")
+        raise QuoteExpired(f"Quote {quote.number} expired on {quote.valid_until}")
+    try:
+        with transaction.atomic():
+            price = (
+                QuotePrice.objects.filter(quote=quote, version=quote.accepted_version)
+                .prefetch_related("lines")
+                .get()
+            )
+            price_by_line = {price_line.line_id: price_line for price_line in price.lines.all()}
+            lines = list(quote.lines.all())
+            now = timezone.now()
+            year = timezone.localdate(now).year
+            order = Order.objects.create(
+                number=format_order_number(year, next_number(prefix="ORD", year=year)),
+                customer=customer,
+                customer_email=customer.email,
+                checkout_token=checkout_token,
+                payment_method=payment_method,
+                total_net=price.total_net,
+                total_vat=price.total_vat,
+                total_gross=price.total_gross,
+                placed_at=now,
+                **{f"billing_{name}": billing.get(name, "") or "" for name in BILLING_FIELDS},
+            )
+            OrderLine.objects.bulk_create(
+                [
+                    OrderLine(
+                        order=order,
+                        position=line.position,
+                        service=line.service,
+                        service_name=line.service_name,
+                        answers=line.answers,
+                        answers_display=line.answers_display,
+                        form_version=line.form_version,
+                        base_net=price_by_line[line.pk].net,
+                        supplements=[],
+                        vat_rate=price_by_line[line.pk].vat_rate,
+                        net=price_by_line[line.pk].net,
+                        vat=price_by_line[line.pk].vat,
+                        gross=price_by_line[line.pk].gross,
+                    )
+                    for line in lines
+                ]
+            )
+            OrderStatusChange.objects.create(
+                order=order,
+                from_status="",
+                to_status=OrderStatus.AWAITING_PAYMENT,
+                actor=customer,
+                note=f"Ordine effettuato dal preventivo {quote.number}",
+            )
+            # The compare-and-set that makes one order per quote: a concurrent purchase that
+            # got here second fails and rolls its order back.
+            set_quote_status(
+                quote=quote,
+                to=QuoteStatus.ORDERED,
+                actor=customer,
+                note=f"Ordine {order.number}",
+                extra={"order": order},
+            )
+    except InvalidTransition as exc:
+        quote.refresh_from_db()
+        raise QuoteNotAcceptable(f"Quote {quote.number} is {quote.status}") from exc
+    except IntegrityError:
+        # A concurrent request with the same checkout token won the race.
+        existing = Order.objects.filter(checkout_token=checkout_token, customer=customer).first()
+        if existing is None:
+            raise
+        return existing
+    return order

@@ -1,0 +1,447 @@
+"""Back-office for quote requests: read everything, act only through the actions.
+
+The quote form is read-only (no field, status included, is ever saved from the admin). Staff
+price and send a quote, write to the customer (or ask for details), take a request in charge
+and cancel it with the buttons of the quote page, which open small pages calling the quote
+actions. Acting needs the "change quote request" permission; looking needs "view".
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from sportello.core.state import InvalidTransition
+from sportello.quotes import actions
+from sportello.quotes.files import stream_private_file
+from sportello.quotes.forms import CancelForm, PricingForm, StaffMessageForm
+from sportello.quotes.models import (
+    CLOSED,
+    PRICEABLE,
+    QUOTE_TRANSITIONS,
+    QuoteLine,
+    QuoteMessage,
+    QuotePrice,
+    QuoteRequest,
+    QuoteStatus,
+    QuoteStatusChange,
+)
+from sportello.quotes.pdf import quote_pdf_response
+from sportello.quotes.queries import (
+    answer_file_for_staff,
+    current_price,
+    message_for_staff,
+    quote_detail,
+    quotes_for_staff,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _answers_html(line: QuoteLine):
+    if not line.answers_display:
+        return "—"
+    rows = []
+    for answer in line.answers_display:
+        value = answer.get("value", "")
+        if answer.get("file_id"):
+            url = reverse(
+                "admin:quotes_quoterequest_answer_file", args=[line.quote_id, answer["file_id"]]
+            )
+            value = format_html('<a href="{}">{}</a>', url, value)
+        else:
+            value = format_html("{}", value)
+        rows.append((answer.get("label", ""), value))
+    return format_html("<dl>{}</dl>", format_html_join("", "<dt><b>{}</b></dt><dd>{}</dd>", rows))
+
+
+class QuoteLineInline(ReadOnlyInline):
+    model = QuoteLine
+    verbose_name_plural = "servizi richiesti"
+    fields = ("service_name", "answers_list", "form_version")
+    readonly_fields = fields
+
+    @admin.display(description="risposte")
+    def answers_list(self, line):
+        return _answers_html(line)
+
+
+class QuotePriceInline(ReadOnlyInline):
+    model = QuotePrice
+    verbose_name_plural = "versioni inviate (la più recente è quella che vede il cliente)"
+    fields = (
+        "version",
+        "created_at",
+        "created_by",
+        "valid_until",
+        "line_prices",
+        "total_net",
+        "total_vat",
+        "total_gross",
+        "notes_for_customer",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("lines__line").order_by("-version")
+
+    @admin.display(description="prezzi delle righe")
+    def line_prices(self, price):
+        from sportello.core.money import format_euro
+
+        return format_html_join(
+            "",
+            "<div>{}: {} + IVA {}% = {}</div>",
+            (
+                (row.line.service_name, format_euro(row.net), row.vat_rate, format_euro(row.gross))
+                for row in price.lines.all()
+            ),
+        )
+
+
+class QuoteMessageInline(ReadOnlyInline):
+    model = QuoteMessage
+    verbose_name_plural = "messaggi"
+    fields = ("created_at", "sender", "body", "attachment_link")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description="da")
+    def sender(self, message):
+        who = message.author.email if message.author else "—"
+        return f"Staff ({who})" if message.is_from_staff else f"Cliente ({who})"
+
+    @admin.display(description="allegato")
+    def attachment_link(self, message):
+        if not message.attachment:
+            return "—"
+        url = reverse("admin:quotes_quoterequest_attachment", args=[message.quote_id, message.pk])
+        return format_html('<a href="{}">{}</a>', url, message.attachment_name)
+
+
+class QuoteStatusChangeInline(ReadOnlyInline):
+    model = QuoteStatusChange
+    verbose_name_plural = "storico"
+    fields = ("created_at", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+
+@admin.register(QuoteRequest)
+class QuoteRequestAdmin(admin.ModelAdmin):
+    list_display = (
+        "number",
+        "requested_at",
+        "customer_email",
+        "status",
+        "current_version",
+        "valid_until",
+    )
+    list_filter = ("status",)
+    search_fields = ("number", "customer__email", "customer__last_name")
+    list_per_page = 50
+    show_full_result_count = False
+    fields = (
+        "number",
+        "status",
+        "customer",
+        "requested_at",
+        "customer_message",
+        "current_version",
+        "valid_until",
+        "accepted_version",
+        "decline_reason",
+        "order_link",
+    )
+    readonly_fields = fields
+    inlines = (QuoteLineInline, QuotePriceInline, QuoteMessageInline, QuoteStatusChangeInline)
+    change_form_template = "admin/quotes/quoterequest/change_form.html"
+
+    # Requests are created by customers and changed only through the actions.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_manage_permission(self, request) -> bool:
+        user = request.user
+        return user.is_active and user.is_staff and user.has_perm("quotes.change_quoterequest")
+
+    def get_queryset(self, request):
+        return quotes_for_staff()
+
+    def get_ordering(self, request):
+        # Those still waiting for a price first, then the newest.
+        return ["-awaits_price", "-requested_at", "-id"]
+
+    @admin.display(description="cliente", ordering="customer__email")
+    def customer_email(self, quote):
+        return quote.customer.email
+
+    @admin.display(description="ordine")
+    def order_link(self, quote):
+        if not quote.order_id:
+            return "—"
+        url = reverse("admin:orders_order_change", args=[quote.order_id])
+        return format_html('<a href="{}">{}</a>', url, quote.order.number)
+
+    # --- The quote page and its buttons --------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:quote_id>/prezzi/",
+                view(self.pricing_view),
+                name="quotes_quoterequest_pricing",
+            ),
+            path(
+                "<int:quote_id>/messaggio/",
+                view(self.message_view),
+                name="quotes_quoterequest_message",
+            ),
+            path(
+                "<int:quote_id>/prendi-in-carico/",
+                view(self.start_view),
+                name="quotes_quoterequest_start",
+            ),
+            path(
+                "<int:quote_id>/annulla/", view(self.cancel_view), name="quotes_quoterequest_cancel"
+            ),
+            path("<int:quote_id>/pdf/", view(self.pdf_view), name="quotes_quoterequest_pdf"),
+            path(
+                "<int:quote_id>/messaggi/<int:message_id>/allegato/",
+                view(self.attachment_view),
+                name="quotes_quoterequest_attachment",
+            ),
+            path(
+                "<int:quote_id>/allegati/<int:file_id>/",
+                view(self.answer_file_view),
+                name="quotes_quoterequest_answer_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        quote = QuoteRequest.objects.filter(pk=object_id).first()
+        if quote is not None:
+            extra_context["quote_buttons"] = self._buttons(request, quote)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _buttons(self, request, quote) -> list[dict]:
+        buttons = []
+        if quote.is_priced:
+            buttons.append({"name": "pdf", "label": "PDF del preventivo"})
+        if self.has_manage_permission(request):
+            if quote.status in PRICEABLE:
+                label = "Nuova versione del preventivo" if quote.is_priced else "Prezzi e invio"
+                buttons.append({"name": "pricing", "label": label})
+            if quote.status not in CLOSED:
+                buttons.append({"name": "message", "label": "Scrivi al cliente"})
+            if quote.status == QuoteStatus.SENT:
+                buttons.append({"name": "start", "label": "Prendi in carico"})
+            if QuoteStatus.CANCELLED in QUOTE_TRANSITIONS[quote.status]:
+                buttons.append({"name": "cancel", "label": "Annulla la richiesta"})
+        for button in buttons:
+            button["url"] = reverse(f"admin:quotes_quoterequest_{button['name']}", args=[quote.pk])
+        return buttons
+
+    def _quote_for_manager(self, request, quote_id) -> QuoteRequest:
+        if not self.has_manage_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(QuoteRequest.objects.select_related("customer"), pk=quote_id)
+
+    def _quote_for_viewer(self, request, quote_id) -> QuoteRequest:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(QuoteRequest.objects.select_related("customer"), pk=quote_id)
+
+    def _change_url(self, quote) -> str:
+        return reverse("admin:quotes_quoterequest_change", args=[quote.pk])
+
+    def _refused(self, request, quote, what: str):
+        quote.refresh_from_db()
+        self.message_user(
+            request,
+            f"{what}: non consentito quando il preventivo è «{quote.get_status_display()}».",
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(self._change_url(quote))
+
+    def pricing_view(self, request, quote_id):
+        quote = self._quote_for_manager(request, quote_id)
+        lines = list(quote.lines.all())
+        price = current_price(quote)
+        initial_prices = (
+            {row.line_id: (row.net, row.vat_rate) for row in price.lines.all()} if price else {}
+        )
+        initial = {
+            "valid_until": actions.default_valid_until(),
+            "notes_for_customer": price.notes_for_customer if price else "",
+        }
+        form = PricingForm(
+            request.POST or None, lines=lines, initial_prices=initial_prices, initial=initial
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                sent = actions.send_prices(
+                    quote=quote,
+                    actor=request.user,
+                    line_prices=form.line_prices(),
+                    valid_until=form.cleaned_data["valid_until"],
+                    notes_for_customer=form.cleaned_data["notes_for_customer"],
+                )
+            except InvalidTransition:
+                return self._refused(request, quote, "Invio del preventivo")
+            except actions.PricingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(
+                    request,
+                    f"Preventivo {quote.number} (versione {sent.version}) inviato al cliente: "
+                    f"totale {sent.total_gross} €.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self._change_url(quote))
+        return self._render(
+            request,
+            quote,
+            "admin/quotes/quoterequest/pricing.html",
+            "Nuova versione del preventivo" if quote.is_priced else "Prezzi e invio",
+            form=form,
+            rows=[(line, _answers_html(line), net, vat) for line, net, vat in form.line_fields()],
+        )
+
+    def message_view(self, request, quote_id):
+        quote = self._quote_for_manager(request, quote_id)
+        form = StaffMessageForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["ask_for_details"]:
+                    actions.ask_for_details(
+                        quote=quote,
+                        actor=request.user,
+                        body=data["body"],
+                        attachment=data.get("attachment"),
+                    )
+                else:
+                    actions.post_message(
+                        quote=quote,
+                        author=request.user,
+                        body=data["body"],
+                        attachment=data.get("attachment"),
+                        is_from_staff=True,
+                    )
+            except InvalidTransition:
+                return self._refused(request, quote, "Richiesta di dettagli")
+            self.message_user(request, "Messaggio inviato al cliente.", messages.SUCCESS)
+            return HttpResponseRedirect(self._change_url(quote))
+        detail = quote_detail(quote)
+        return self._render(
+            request,
+            quote,
+            "admin/quotes/quoterequest/action.html",
+            "Scrivi al cliente",
+            form=form,
+            thread=detail.messages,
+            is_multipart=True,
+        )
+
+    def start_view(self, request, quote_id):
+        quote = self._quote_for_manager(request, quote_id)
+        if request.method == "POST":
+            try:
+                actions.start_work(quote=quote, actor=request.user)
+            except InvalidTransition:
+                return self._refused(request, quote, "Presa in carico")
+            self.message_user(request, "Richiesta presa in carico.", messages.SUCCESS)
+            return HttpResponseRedirect(self._change_url(quote))
+        return self._render(
+            request, quote, "admin/quotes/quoterequest/action.html", "Prendi in carico", form=None
+        )
+
+    def cancel_view(self, request, quote_id):
+        quote = self._quote_for_manager(request, quote_id)
+        form = CancelForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                actions.cancel_quote(
+                    quote=quote, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except InvalidTransition:
+                return self._refused(request, quote, "Annullamento")
+            self.message_user(
+                request,
+                f"Richiesta {quote.number} annullata: il cliente è stato avvisato.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(self._change_url(quote))
+        return self._render(
+            request,
+            quote,
+            "admin/quotes/quoterequest/action.html",
+            "Annulla la richiesta",
+            form=form,
+        )
+
+    def pdf_view(self, request, quote_id):
+        quote = self._quote_for_viewer(request, quote_id)
+        if not quote.is_priced:
+            raise Http404("Il preventivo non ha ancora prezzi")
+        return quote_pdf_response(quote)
+
+    def attachment_view(self, request, quote_id, message_id):
+        self._quote_for_viewer(request, quote_id)
+        message = message_for_staff(quote_pk=quote_id, pk=message_id)
+        return stream_private_file(
+            message.attachment,
+            filename=message.attachment_name,
+            content_type=message.attachment_content_type,
+        )
+
+    def answer_file_view(self, request, quote_id, file_id):
+        self._quote_for_viewer(request, quote_id)
+        item = answer_file_for_staff(quote_pk=quote_id, file_id=file_id)
+        return stream_private_file(
+            item.file, filename=item.original_name, content_type=item.content_type
+        )
+
+    def _render(self, request, quote, template, title, **context):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "quote": quote,
+                "title": f"{title} · {quote.number}",
+                "action_label": title,
+                "change_url": self._change_url(quote),
+                **context,
+            },
+        )

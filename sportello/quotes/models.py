@@ -1,0 +1,261 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from sportello.core.models import MoneyField, TimeStampedModel, VatRateField
+from sportello.core.state import StatusChangeBase
+from sportello.core.storage import private_storage
+
+
+class QuoteStatus(models.TextChoices):
+    SENT = "sent", "Inviata"
+    IN_PROGRESS = "in_progress", "In lavorazione"
+    READY = "ready", "Pronto"
+    ACCEPTED = "accepted", "Accettato"
+    ORDERED = "ordered", "Ordinato"
+    DECLINED = "declined", "Rifiutato"
+    EXPIRED = "expired", "Scaduto"
+    CANCELLED = "cancelled", "Annullato"
+
+
+# READY -> READY is a re-issue: staff send a new version of a quote the customer questioned.
+# ACCEPTED -> EXPIRED: the customer accepted but never completed the purchase in time.
+QUOTE_TRANSITIONS: dict[str, frozenset[str]] = {
+    QuoteStatus.SENT: frozenset(
+        {QuoteStatus.IN_PROGRESS, QuoteStatus.READY, QuoteStatus.CANCELLED}
+    ),
+    QuoteStatus.IN_PROGRESS: frozenset({QuoteStatus.READY, QuoteStatus.CANCELLED}),
+    QuoteStatus.READY: frozenset(
+        {
+            QuoteStatus.READY,
+            QuoteStatus.IN_PROGRESS,
+            QuoteStatus.ACCEPTED,
+            QuoteStatus.DECLINED,
+            QuoteStatus.EXPIRED,
+            QuoteStatus.CANCELLED,
+        }
+    ),
+    QuoteStatus.ACCEPTED: frozenset(
+        {
+            QuoteStatus.ORDERED,
+            QuoteStatus.IN_PROGRESS,
+            QuoteStatus.DECLINED,
+            QuoteStatus.EXPIRED,
+            QuoteStatus.CANCELLED,
+        }
+    ),
+    QuoteStatus.DECLINED: frozenset({QuoteStatus.READY, QuoteStatus.CANCELLED}),
+    QuoteStatus.EXPIRED: frozenset({QuoteStatus.READY, QuoteStatus.CANCELLED}),
+    QuoteStatus.ORDERED: frozenset(),
+    QuoteStatus.CANCELLED: frozenset(),
+}
+
+# Statuses in which staff still owe the customer a price.
+AWAITING_PRICE = (QuoteStatus.SENT, QuoteStatus.IN_PROGRESS)
+# Statuses from which staff may send a (new) version of the prices.
+PRICEABLE = (
+    QuoteStatus.SENT,
+    QuoteStatus.IN_PROGRESS,
+    QuoteStatus.READY,
+    QuoteStatus.DECLINED,
+    QuoteStatus.EXPIRED,
+)
+# Statuses in which the conversation is over: no more messages from either side.
+CLOSED = (QuoteStatus.ORDERED, QuoteStatus.CANCELLED)
+
+
+class QuoteRequest(TimeStampedModel):
+    number = models.CharField("numero", max_length=20, unique=True)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="quote_requests",
+        verbose_name="cliente",
+    )
+    status = models.CharField(
+        "stato", max_length=30, choices=QuoteStatus.choices, default=QuoteStatus.SENT
+    )
+    # One request per submitted form: a double click or a re-post carries the same token.
+    submit_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    customer_message = models.TextField("messaggio del cliente", blank=True)
+    # Of the current price version, copied here so lists and the expiry task need no join.
+    current_version = models.PositiveIntegerField("versione corrente", default=0)
+    valid_until = models.DateField("valido fino al", null=True, blank=True)
+    accepted_version = models.PositiveIntegerField("versione accettata", null=True, blank=True)
+    decline_reason = models.TextField("motivo del rifiuto", blank=True)
+    order = models.OneToOneField(
+        "orders.Order",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quote",
+        verbose_name="ordine",
+    )
+    requested_at = models.DateTimeField("richiesto il", default=timezone.now)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = "richiesta di preventivo"
+        verbose_name_plural = "richieste di preventivo"
+        indexes = [
+            models.Index(fields=["customer", "-requested_at"]),
+            models.Index(fields=["status", "valid_until"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(current_version=0) | Q(valid_until__isnull=False),
+                name="quote_priced_has_validity",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ordered") | Q(order__isnull=False),
+                name="quote_ordered_has_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("quotes:detail", kwargs={"number": self.number})
+
+    @property
+    def is_priced(self) -> bool:
+        return self.current_version > 0
+
+    def is_past_validity(self, today=None) -> bool:
+        if self.valid_until is None:
+            return False
+        return (today or timezone.localdate()) > self.valid_until
+
+
+class QuoteLine(models.Model):
+    """Snapshot of a quote cart line: the service and the customer's answers, never re-read."""
+
+    quote = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField("ordine", default=0)
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    service_name = models.CharField("servizio", max_length=200)
+    answers = models.JSONField("risposte (dati)", default=dict)
+    # [{"label": …, "value": …, "file_id": …}] as shown to the customer when requesting.
+    answers_display = models.JSONField("risposte", default=list)
+    form_version = models.PositiveIntegerField("versione modulo")
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "riga del preventivo"
+        verbose_name_plural = "righe del preventivo"
+
+    def __str__(self) -> str:
+        return f"{self.quote.number} · {self.service_name}"
+
+
+class QuotePrice(models.Model):
+    """One version of the prices staff sent. Versions are kept; the customer sees the latest."""
+
+    quote = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="prices")
+    version = models.PositiveIntegerField("versione")
+    valid_until = models.DateField("valido fino al")
+    notes_for_customer = models.TextField("note per il cliente", blank=True)
+    total_net = MoneyField("imponibile")
+    total_vat = MoneyField("IVA")
+    total_gross = MoneyField("totale")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="inviato da",
+    )
+    created_at = models.DateTimeField("inviato il", auto_now_add=True)
+
+    class Meta:
+        ordering = ["quote", "version"]
+        verbose_name = "versione del preventivo"
+        verbose_name_plural = "versioni del preventivo"
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "version"], name="quoteprice_unique_version"),
+            models.CheckConstraint(
+                condition=Q(total_gross=models.F("total_net") + models.F("total_vat")),
+                name="quoteprice_totals_add_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quote.number} v{self.version}"
+
+
+class QuotePriceLine(models.Model):
+    price = models.ForeignKey(QuotePrice, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(QuoteLine, on_delete=models.CASCADE, related_name="prices")
+    net = MoneyField("imponibile")
+    vat_rate = VatRateField("aliquota IVA")
+    vat = MoneyField("IVA")
+    gross = MoneyField("totale")
+
+    class Meta:
+        ordering = ["line__position", "line_id"]
+        verbose_name = "prezzo della riga"
+        verbose_name_plural = "prezzi delle righe"
+        constraints = [
+            models.UniqueConstraint(fields=["price", "line"], name="quotepriceline_unique_line"),
+            models.CheckConstraint(
+                condition=Q(gross=models.F("net") + models.F("vat")),
+                name="quotepriceline_amounts_add_up",
+            ),
+            models.CheckConstraint(condition=Q(net__gte=0), name="quotepriceline_net_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.price} · {self.line.service_name}"
+
+
+class QuoteMessage(models.Model):
+    quote = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="autore",
+    )
+    is_from_staff = models.BooleanField("dallo staff", default=False)
+    body = models.TextField("messaggio")
+    attachment = models.FileField(
+        "allegato",
+        upload_to="quotes/messages/%Y/%m/",
+        max_length=300,
+        storage=private_storage,
+        blank=True,
+    )
+    attachment_name = models.CharField("nome dell'allegato", max_length=255, blank=True)
+    attachment_content_type = models.CharField(max_length=100, blank=True)
+    attachment_size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField("inviato il", auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "messaggio"
+        verbose_name_plural = "messaggi"
+
+    def __str__(self) -> str:
+        return f"{self.quote.number} · messaggio {self.pk}"
+
+    @property
+    def has_attachment(self) -> bool:
+        return bool(self.attachment)
+
+
+class QuoteStatusChange(StatusChangeBase):
+    quote = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="status_changes")
+
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = "cambio di stato del preventivo"
+        verbose_name_plural = "storico del preventivo"

@@ -1,0 +1,42 @@
+"""The quote as a PDF (WeasyPrint), rendered from the current version at request time."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from sportello.quotes.queries import quote_detail
+
+
+def _no_external_resources(url: str, *args, **kwargs):
+    # The template is self-contained; nothing a quote contains may make the server fetch a URL.
+    raise ValueError(f"External resource refused in quote PDF: {url}")
+
+
+def render_quote_pdf(quote) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "quotes/pdf.html",
+        {
+            "quote": quote,
+            "detail": quote_detail(quote, with_messages=False),
+            "customer": quote.customer,
+            "company": {
+                "name": settings.COMPANY_NAME,
+                "address": settings.COMPANY_ADDRESS,
+                "vat_number": settings.COMPANY_VAT_NUMBER,
+                "email": settings.COMPANY_EMAIL,
+            },
+            "site_name": settings.SITE_NAME,
+            "generated_at": timezone.localtime(),
+        },
+    )
+    return HTML(string=html, url_fetcher=_no_external_resources).write_pdf()
+
+
+def quote_pdf_response(quote) -> HttpResponse:
+    response = HttpResponse(render_quote_pdf(quote), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="preventivo-{quote.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

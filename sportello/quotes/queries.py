@@ -1,0 +1,165 @@
+"""Reads of quotes, with the owner check built in: a customer only ever finds their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.http import Http404
+
+from sportello.catalogue.models import AnswerFile
+from sportello.core.money import TaxedPrice
+from sportello.quotes.models import (
+    AWAITING_PRICE,
+    QuoteLine,
+    QuoteMessage,
+    QuotePrice,
+    QuotePriceLine,
+    QuoteRequest,
+    QuoteStatus,
+)
+
+
+def quotes_for_customer(customer) -> QuerySet[QuoteRequest]:
+    """The customer's requests, newest first: one query, whatever their number."""
+    return QuoteRequest.objects.filter(customer=customer).only(
+        "pk", "number", "status", "requested_at", "valid_until", "current_version", "customer_id"
+    )
+
+
+def quote_for_customer(*, customer, number: str) -> QuoteRequest:
+    """One of the customer's requests by number, or 404 (also for another customer's)."""
+    quote = QuoteRequest.objects.filter(customer=customer, number=number).first()
+    if quote is None:
+        raise Http404("Nessun preventivo")
+    return quote
+
+
+def message_for_customer(*, customer, number: str, pk: int) -> QuoteMessage:
+    message = (
+        QuoteMessage.objects.filter(quote__customer=customer, quote__number=number, pk=pk)
+        .select_related("quote")
+        .first()
+    )
+    if message is None or not message.attachment:
+        raise Http404("Nessun allegato")
+    return message
+
+
+def _referenced_answer_file(quote_filter: dict, file_id: int) -> AnswerFile:
+    """An uploaded answer file, only if one of the quote's lines points to it."""
+    referenced = {
+        answer.get("file_id")
+        for answers in QuoteLine.objects.filter(**quote_filter).values_list(
+            "answers_display", flat=True
+        )
+        for answer in answers or []
+        if isinstance(answer, dict)
+    }
+    answer_file = AnswerFile.objects.filter(pk=file_id).first() if file_id in referenced else None
+    if answer_file is None:
+        raise Http404("File non trovato")
+    return answer_file
+
+
+def answer_file_for_customer(*, customer, number: str, file_id: int) -> AnswerFile:
+    return _referenced_answer_file({"quote__customer": customer, "quote__number": number}, file_id)
+
+
+def answer_file_for_staff(*, quote_pk: int, file_id: int) -> AnswerFile:
+    return _referenced_answer_file({"quote_id": quote_pk}, file_id)
+
+
+@dataclass(frozen=True)
+class PricedQuoteLine:
+    line: QuoteLine
+    price: QuotePriceLine | None
+
+    @property
+    def amount(self) -> TaxedPrice | None:
+        if self.price is None:
+            return None
+        return TaxedPrice(net=self.price.net, vat=self.price.vat, gross=self.price.gross)
+
+
+@dataclass(frozen=True)
+class QuoteDetail:
+    quote: QuoteRequest
+    lines: list[PricedQuoteLine]
+    # The version the customer sees: always the newest one sent.
+    price: QuotePrice | None
+    messages: list[QuoteMessage]
+
+    @property
+    def total(self) -> TaxedPrice | None:
+        if self.price is None:
+            return None
+        return TaxedPrice(
+            net=self.price.total_net, vat=self.price.total_vat, gross=self.price.total_gross
+        )
+
+
+def current_price(quote: QuoteRequest) -> QuotePrice | None:
+    if not quote.current_version:
+        return None
+    return (
+        QuotePrice.objects.filter(quote=quote, version=quote.current_version)
+        .prefetch_related("lines")
+        .first()
+    )
+
+
+def quote_detail(quote: QuoteRequest, *, with_messages: bool = True) -> QuoteDetail:
+    """Lines with the current prices and the message thread, in four queries at most."""
+    price = current_price(quote)
+    price_by_line = {row.line_id: row for row in price.lines.all()} if price else {}
+    lines = [
+        PricedQuoteLine(line=line, price=price_by_line.get(line.pk)) for line in quote.lines.all()
+    ]
+    messages = []
+    if with_messages:
+        messages = list(quote.messages.select_related("author"))
+    return QuoteDetail(quote=quote, lines=lines, price=price, messages=messages)
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+def quotes_for_staff() -> QuerySet[QuoteRequest]:
+    """Every request, those still waiting for a price first, newest first within each group."""
+    return (
+        QuoteRequest.objects.select_related("customer")
+        .annotate(
+            awaits_price=Case(
+                When(status__in=AWAITING_PRICE, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-awaits_price", "-requested_at", "-id")
+    )
+
+
+def quote_for_staff(pk: int) -> QuoteRequest:
+    quote = (
+        QuoteRequest.objects.select_related("customer", "order")
+        .prefetch_related(
+            Prefetch("lines", queryset=QuoteLine.objects.order_by("position", "id")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if quote is None:
+        raise Http404("Nessun preventivo")
+    return quote
+
+
+def message_for_staff(*, quote_pk: int, pk: int) -> QuoteMessage:
+    message = QuoteMessage.objects.filter(quote_id=quote_pk, pk=pk).first()
+    if message is None or not message.attachment:
+        raise Http404("Nessun allegato")
+    return message
+
+
+def is_open_for_customer(quote: QuoteRequest) -> bool:
+    return quote.status not in (QuoteStatus.ORDERED, QuoteStatus.CANCELLED)
