@@ -224,6 +224,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["expire-quotes"] = {
+    "task": "sportello.quotes.tasks.expire_quotes",
+    "schedule": env_int("QUOTE_EXPIRY_EVERY_SECONDS", 3600),
+}
 
 # --- Shop -----------------------------------------------------------------------------------
 DEFAULT_VAT_RATE = env_decimal("DEFAULT_VAT_RATE", "22.00")
@@ -231,6 +235,8 @@ COMPANY_NAME = env_str("COMPANY_NAME", "Sportello Servizi S.r.l.")
 COMPANY_ADDRESS = env_str("COMPANY_ADDRESS", "Via Esempio 1, 40121 Bologna (BO)")
 COMPANY_VAT_NUMBER = env_str("COMPANY_VAT_NUMBER", "IT00000000000")
 COMPANY_EMAIL = env_str("COMPANY_EMAIL", "info@sportello.localhost")
+# Days a priced quote stays valid unless staff choose another date.
+QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -8,6 +8,7 @@ admin.site.index_title = "Gestione"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
+    path("il-mio-account/preventivi/", include("sportello.quotes.urls")),
     path("il-mio-account/", include("sportello.accounts.urls")),
     path("servizi/", include("sportello.catalogue.urls")),
     path("carrello/", include("sportello.cart.urls")),
