@@ -1,7 +1,7 @@
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from sportello.catalogue.models import AnswerFile, Category, FieldChoice, FormField, Service
+from sportello.catalogue.models import Category, FieldChoice, FormField, Service
 
 
 def menu_categories() -> list[Category]:
@@ -79,16 +79,6 @@ def service_for_page(slug: str) -> Service:
         ),
         slug=slug,
     )
-
-
-def owner_answer_files(*, user=None, session_key: str = "") -> QuerySet[AnswerFile]:
-    """The uploads a visitor may reuse: their account's, or their anonymous session's."""
-    owner = Q(pk__in=[])
-    if user is not None and user.is_authenticated:
-        owner |= Q(uploaded_by=user)
-    if session_key:
-        owner |= Q(uploaded_by__isnull=True, session_key=session_key)
-    return AnswerFile.objects.filter(owner)
 
 
 def home_categories() -> list[Category]:

@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sportello.catalogue import queries
 from sportello.catalogue.forms import ServiceAnswersForm
+from sportello.catalogue.models import AnswerFile
 from sportello.catalogue.tests.factories import FieldChoiceFactory, FormFieldFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
@@ -35,3 +36,10 @@ def definitions(service):
 
 def answers_form(service, data=None, files=None, **kwargs) -> ServiceAnswersForm:
     return ServiceAnswersForm(data, files, fields_definition=definitions(service), **kwargs)
+
+
+def visitor_files(*, user=None, session_key: str = ""):
+    """The uploads a visitor may reuse, as the cart passes them in `owner_files`."""
+    if user is not None:
+        return AnswerFile.objects.filter(uploaded_by=user)
+    return AnswerFile.objects.filter(uploaded_by__isnull=True, session_key=session_key)

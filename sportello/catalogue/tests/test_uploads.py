@@ -4,13 +4,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sportello.catalogue.models import AnswerFile, FieldType
-from sportello.catalogue.queries import owner_answer_files
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
 from sportello.catalogue.tests.helpers import (
     PDF_BYTES,
     answers_form,
     pdf_upload,
     png_upload,
+    visitor_files,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def submit(service, *, data=None, files=None, user=None, session_key="sessione-a
         service,
         {"cap": "40121", **(data or {})},
         files or {},
-        owner_files=owner_answer_files(user=user, session_key=session_key),
+        owner_files=visitor_files(user=user, session_key=session_key),
     )
     form.is_valid()
     form.store_uploads(user=user, session_key=session_key)
@@ -193,7 +193,7 @@ def test_saved_answer_shows_the_kept_file_when_the_form_is_reopened(service):
     answers = {"planimetria": {"file_id": stored.pk, "name": "planimetria.pdf"}, "cap": "40121"}
 
     form = answers_form(
-        service, answers=answers, owner_files=owner_answer_files(session_key="sessione-a")
+        service, answers=answers, owner_files=visitor_files(session_key="sessione-a")
     )
 
     html = str(form["planimetria"])
@@ -207,7 +207,7 @@ def test_saved_answer_with_someone_elses_file_is_not_shown(service):
     answers = {"planimetria": {"file_id": foreign.pk, "name": "planimetria.pdf"}}
 
     form = answers_form(
-        service, answers=answers, owner_files=owner_answer_files(session_key="sessione-a")
+        service, answers=answers, owner_files=visitor_files(session_key="sessione-a")
     )
 
     assert "planimetria__kept" not in str(form["planimetria"])
@@ -220,7 +220,7 @@ def test_optional_kept_file_can_be_removed(service):
     reopened = answers_form(
         service,
         answers={"planimetria": {"file_id": stored.pk, "name": "planimetria.pdf"}},
-        owner_files=owner_answer_files(session_key="sessione-a"),
+        owner_files=visitor_files(session_key="sessione-a"),
     )
     assert 'name="planimetria__clear"' in str(reopened["planimetria"])
 
