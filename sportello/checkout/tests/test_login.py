@@ -1,0 +1,102 @@
+"""Login in the middle of checkout: a visitor logs in or registers and finds the cart intact."""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from sportello.accounts.models import User
+from sportello.accounts.tests.conftest import last_code, signup_data
+from sportello.accounts.tests.factories import PASSWORD
+from sportello.cart.models import Cart, CartKind, CartLine
+from sportello.checkout.tests.conftest import STANDARD, URGENT
+
+pytestmark = pytest.mark.django_db
+
+START = reverse("checkout:start")
+BILLING = reverse("checkout:billing")
+LOGIN = f"{reverse('account_login')}?{urlencode({'next': START})}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _fill_cart_anonymously(client, service) -> list[int]:
+    """Browse → ACQUISTA → form → "Aggiungi al carrello", twice, as a visitor."""
+    add_url = reverse("cart:add", kwargs={"slug": service.slug})
+    client.post(add_url, URGENT)
+    client.post(add_url, STANDARD)
+    line_ids = sorted(CartLine.objects.values_list("pk", flat=True))
+    assert len(line_ids) == 2
+    return line_ids
+
+
+def _proceed(client):
+    cart_page = client.get(reverse("cart:detail"))
+    assert f'href="{START}"' in cart_page.text
+    return client.get(START, follow=True)
+
+
+def test_login_in_the_middle_keeps_the_cart(client, customer, appraisal):
+    line_ids = _fill_cart_anonymously(client, appraisal)
+
+    login_page = _proceed(client)
+    assert login_page.redirect_chain == [(LOGIN, 302)]
+    assert '<input type="hidden" name="next" value="/checkout/">' in login_page.text
+    logged_in = client.post(
+        reverse("account_login"),
+        {"login": customer.email, "password": PASSWORD, "next": START},
+        follow=True,
+    )
+
+    assert logged_in.redirect_chain == [(START, 302), (BILLING, 302)]
+    assert "Dati di Fatturazione" in logged_in.text
+    cart = Cart.objects.get(user=customer, kind=CartKind.PURCHASE)
+    assert sorted(cart.lines.values_list("pk", flat=True)) == line_ids
+    assert not Cart.objects.filter(user__isnull=True).exists()
+    assert 'id="cart-count" aria-label="2 servizi nel carrello">2<' in logged_in.text
+
+
+def test_login_merges_into_a_cart_the_customer_already_had(client, customer, appraisal):
+    earlier = Cart.objects.create(user=customer, kind=CartKind.PURCHASE)
+    CartLine.objects.create(cart=earlier, service=appraisal, answers=dict(STANDARD), form_version=1)
+    client.post(reverse("cart:add", kwargs={"slug": appraisal.slug}), URGENT)
+
+    _proceed(client)
+    client.post(
+        reverse("account_login"), {"login": customer.email, "password": PASSWORD, "next": START}
+    )
+
+    assert Cart.objects.filter(user=customer).count() == 1
+    assert earlier.lines.count() == 2
+
+
+def test_registration_with_the_e_mail_code_comes_back_to_checkout(
+    client, appraisal, django_capture_on_commit_callbacks
+):
+    line_ids = _fill_cart_anonymously(client, appraisal)
+    login_page = _proceed(client)
+    signup_url = f"{reverse('account_signup')}?{urlencode({'next': START})}"
+    assert f'href="{signup_url}"' in login_page.text
+
+    signup_page = client.get(signup_url)
+    assert '<input type="hidden" name="next" value="/checkout/">' in signup_page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_up = client.post(reverse("account_signup"), signup_data(next=START))
+    code_url = reverse("account_email_verification_sent")
+    assert signed_up["Location"] == code_url
+
+    verified = client.post(code_url, {"code": last_code("luca.neri@example.com")}, follow=True)
+
+    user = User.objects.get(email="luca.neri@example.com")
+    assert verified.redirect_chain == [(START, 302), (BILLING, 302)]
+    cart = Cart.objects.get(user=user, kind=CartKind.PURCHASE)
+    assert sorted(cart.lines.values_list("pk", flat=True)) == line_ids
+    # The new customer's name is already in the billing form.
+    form = verified.context["form"]
+    assert (form.initial["first_name"], form.initial["last_name"]) == ("Luca", "Neri")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from sportello.checkout import views
+
+app_name = "checkout"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("dati-di-fatturazione/", views.billing, name="billing"),
+    path("pagamento/", views.payment, name="payment"),
+    path("riepilogo/", views.review, name="review"),
+    path("completa/", views.place, name="place"),
+]

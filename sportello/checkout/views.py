@@ -1,0 +1,194 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from sportello.accounts.billing import (
+    billing_data_from_profile,
+    billing_profile_for,
+    billing_summary,
+)
+from sportello.checkout import actions
+from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, PlaceOrderForm
+from sportello.checkout.queries import cart_problem, cart_version, purchase_cart
+from sportello.checkout.steps import CheckoutFlow, LoginStep
+from sportello.orders.actions import CartNotReady
+from sportello.payments.views import confirmation_url, pay_url, redirect_to_payment
+
+LOGIN_NOTICE = (
+    "Per completare l'acquisto accedi con il tuo account oppure registrati: "
+    "i servizi restano nel carrello."
+)
+
+
+def _gate(request, flow: CheckoutFlow, identifier: str):
+    """(priced cart, None) when the step may be shown, else (None, a redirect)."""
+    priced = purchase_cart(request)
+    problem = cart_problem(priced)
+    if problem:
+        messages.warning(request, problem)
+        return None, redirect("cart:detail")
+    blocking = flow.blocking_step(identifier)
+    if blocking is not None:
+        if isinstance(blocking, LoginStep):
+            messages.info(request, LOGIN_NOTICE)
+        return None, redirect(blocking.url(flow))
+    return priced, None
+
+
+def _context(flow: CheckoutFlow, identifier: str, **extra) -> dict:
+    return {"progress": flow.progress(identifier), "step": flow.step(identifier), **extra}
+
+
+def start(request):
+    """ "PROCEDI ALL'ACQUISTO": on to the first step still to be done."""
+    flow = CheckoutFlow(request)
+    problem = cart_problem(purchase_cart(request))
+    if problem:
+        messages.warning(request, problem)
+        return redirect("cart:detail")
+    step = flow.first_incomplete()
+    if isinstance(step, LoginStep):
+        messages.info(request, LOGIN_NOTICE)
+    return redirect(step.url(flow))
+
+
+def _billing_initial(request, flow: CheckoutFlow) -> tuple[dict, bool]:
+    """Prefill: this checkout's data, else the saved profile, else the account's name."""
+    profile = billing_profile_for(request.user)
+    if flow.state.billing:
+        initial = dict(flow.state.billing)
+    elif profile is not None:
+        initial = billing_data_from_profile(profile)
+    else:
+        initial = {"first_name": request.user.first_name, "last_name": request.user.last_name}
+    initial["save_profile"] = profile is None
+    return initial, profile is not None
+
+
+def billing(request):
+    flow = CheckoutFlow(request)
+    _priced, gate = _gate(request, flow, "billing")
+    if gate:
+        return gate
+    initial, has_profile = _billing_initial(request, flow)
+    if request.method == "POST":
+        form = CheckoutBillingForm(request.POST, initial=initial)
+        if form.is_valid():
+            actions.confirm_billing(
+                request=request,
+                data=form.billing_data(),
+                save_profile=form.cleaned_data["save_profile"],
+            )
+            if form.cleaned_data["save_profile"]:
+                messages.success(request, "Dati di fatturazione salvati per i prossimi acquisti.")
+            return redirect("checkout:start")
+    else:
+        form = CheckoutBillingForm(initial=initial)
+    return render(
+        request,
+        "checkout/billing.html",
+        _context(flow, "billing", form=form, has_profile=has_profile),
+    )
+
+
+def payment(request):
+    flow = CheckoutFlow(request)
+    _priced, gate = _gate(request, flow, "payment")
+    if gate:
+        return gate
+    providers = flow.payment_providers
+    chosen = flow.state.payment_method
+    initial = {"payment_method": chosen} if chosen in {p.identifier for p in providers} else {}
+    if request.method == "POST":
+        form = PaymentMethodForm(request.POST, providers=providers, initial=initial)
+        if form.is_valid():
+            actions.choose_payment_method(
+                request=request, provider_id=form.cleaned_data["payment_method"]
+            )
+            return redirect("checkout:start")
+    else:
+        form = PaymentMethodForm(providers=providers, initial=initial)
+    return render(request, "checkout/payment.html", _context(flow, "payment", form=form))
+
+
+def _with_next(url: str, next_url: str) -> str:
+    return f"{url}?{urlencode({'next': next_url})}"
+
+
+def review(request):
+    flow = CheckoutFlow(request)
+    priced, gate = _gate(request, flow, "review")
+    if gate:
+        return gate
+    review_url = reverse("checkout:review")
+    token = actions.ensure_checkout_token(request)
+    providers = {p.identifier: p for p in flow.payment_providers}
+    lines = [
+        {
+            "item": item,
+            "edit_url": _with_next(
+                reverse("cart:edit_line", kwargs={"pk": item.line.pk}), review_url
+            ),
+        }
+        for item in priced.lines
+    ]
+    form = PlaceOrderForm(initial={"checkout_token": token, "cart_version": cart_version(priced)})
+    return render(
+        request,
+        "checkout/review.html",
+        _context(
+            flow,
+            "review",
+            priced=priced,
+            lines=lines,
+            billing_rows=billing_summary(flow.state.billing),
+            payment_provider=providers[flow.state.payment_method],
+            billing_url=reverse("checkout:billing"),
+            payment_url=reverse("checkout:payment"),
+            form=form,
+        ),
+    )
+
+
+def _existing_order_url(order) -> str:
+    """Pay an order already placed, or show its confirmation once paid."""
+    if order.is_awaiting_payment:
+        return pay_url(order)
+    return confirmation_url(order)
+
+
+@require_POST
+def place(request):
+    """ "COMPLETA L'ACQUISTO": place the order once, then on to the payment."""
+    form = PlaceOrderForm(request.POST)
+    if not form.is_valid() or not request.user.is_authenticated:
+        messages.error(request, "Il riepilogo non è più valido: controllalo e conferma di nuovo.")
+        return redirect("checkout:start")
+    try:
+        placed = actions.complete_purchase(
+            request=request,
+            token=form.cleaned_data["checkout_token"],
+            seen_cart_version=form.cleaned_data["cart_version"],
+        )
+    except actions.CheckoutIncomplete as incomplete:
+        return redirect(incomplete.url)
+    except actions.CheckoutExpired:
+        messages.warning(request, "Il riepilogo non è più valido: controllalo e conferma di nuovo.")
+        return redirect("checkout:start")
+    except actions.CartChanged:
+        messages.warning(
+            request,
+            "Il carrello è cambiato: controlla il riepilogo aggiornato e conferma di nuovo.",
+        )
+        return redirect("checkout:review")
+    except CartNotReady as problem:
+        messages.warning(request, str(problem))
+        return redirect("cart:detail")
+    order = placed.order
+    if not placed.is_new:
+        # A double click or a re-post: carry on with the order already placed.
+        messages.info(request, f"L'ordine {order.number} è già stato registrato.")
+        return redirect(_existing_order_url(order))
+    return redirect_to_payment(request, order=order, provider_id=order.payment_method)
