@@ -2,23 +2,55 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.http import HttpRequest
 from django.utils import timezone
 
+from sportello.core.money import ZERO, format_euro, to_money
 from sportello.core.state import change_status
 from sportello.payments.models import (
+    OPEN_PAYMENT_STATUSES,
     PAYMENT_TRANSITIONS,
     Payment,
     PaymentStatus,
     PaymentStatusChange,
+    Refund,
 )
+from sportello.payments.providers.base import (
+    ProviderError,
+    RefundNotSupported,
+    RefundResult,
+    StartResult,
+)
+
+logger = logging.getLogger(__name__)
 
 
 class PaymentNotAllowed(Exception):
     """The order cannot be paid (already paid, cancelled, or the method is not available)."""
+
+
+class PaymentStartFailed(Exception):
+    """The provider could not start the attempt; the attempt is recorded as failed.
+
+    The order is untouched and still awaiting payment: send the customer to the pay-again page.
+    """
+
+    def __init__(self, message: str, *, payment: Payment):
+        super().__init__(message)
+        self.payment = payment
+
+
+class RefundNotAllowed(Exception):
+    """The refund breaks a rule (payment not confirmed, amount above what is refundable)."""
+
+
+class RefundFailed(Exception):
+    """The provider refused or could not be reached; nothing was recorded."""
 
 
 def create_payment(*, order, provider: str) -> Payment:
@@ -32,6 +64,62 @@ def create_payment(*, order, provider: str) -> Payment:
             payment=payment, from_status="", to_status=PaymentStatus.CREATED
         )
     return payment
+
+
+def start_payment(*, order, provider_id: str, request: HttpRequest) -> StartResult:
+    """Open an attempt to pay `order` with `provider_id` and say where the customer goes next.
+
+    Used right after placing the order and by the pay-again page. The amount is always the
+    order's total, read from the database. Raises PaymentNotAllowed when the order is not
+    awaiting payment or the method is not offered for it, PaymentStartFailed when the provider
+    cannot start (the attempt is then recorded as failed and the order stays payable).
+    """
+    from sportello.orders.models import Order, OrderStatus
+    from sportello.payments.providers.registry import enabled_providers
+
+    provider = next((p for p in enabled_providers(order) if p.identifier == provider_id), None)
+    if provider is None:
+        raise PaymentNotAllowed(f"Payment method {provider_id!r} is not available")
+    with transaction.atomic():
+        # The order row lock serialises two clicks on "Paga ora" for the same order.
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status != OrderStatus.AWAITING_PAYMENT:
+            raise PaymentNotAllowed(f"Order {locked.number} is {locked.status}")
+        payment = None
+        if provider.reuses_open_attempt:
+            payment = (
+                Payment.objects.filter(
+                    order=locked, provider=provider.identifier, status__in=OPEN_PAYMENT_STATUSES
+                )
+                .order_by("created_at", "id")
+                .first()
+            )
+        if payment is None:
+            payment = create_payment(order=locked, provider=provider.identifier)
+        payment.order = locked
+    try:
+        return provider.start(payment, request)
+    except ProviderError as exc:
+        logger.warning("Payment %s could not start with %s: %s", payment.pk, provider_id, exc)
+        fail_payment(payment=payment, reason=str(exc))
+        raise PaymentStartFailed(str(exc), payment=payment) from exc
+
+
+def attach_provider_reference(
+    *, payment: Payment, provider_reference: str, data: dict | None = None
+) -> None:
+    """Remember the provider's id for this attempt (session, transaction). Not a status change."""
+    payment.provider_reference = provider_reference
+    payment.data = {**payment.data, **(data or {})}
+    payment.save(update_fields=["provider_reference", "data", "updated_at"])
+
+
+def remember_provider_data(*, payment: Payment, data: dict) -> None:
+    """Keep what the provider told us that later calls need (e.g. Stripe's payment intent)."""
+    if all(payment.data.get(key) == value for key, value in data.items()):
+        return
+    payment.data = {**payment.data, **data}
+    payment.save(update_fields=["data", "updated_at"])
 
 
 def _set_status(payment: Payment, to: str, *, actor=None, note: str = "", extra=None) -> bool:
@@ -48,7 +136,19 @@ def _set_status(payment: Payment, to: str, *, actor=None, note: str = "", extra=
     )
 
 
+def _current_status(payment: Payment) -> str | None:
+    return Payment.objects.filter(pk=payment.pk).values_list("status", flat=True).first()
+
+
 def mark_pending(*, payment: Payment, provider_reference: str | None = None, note="") -> bool:
+    """Waiting for money the provider will report later (bank transfer, delayed methods).
+
+    News that arrives out of order ("pending" after the attempt was settled) changes nothing.
+    """
+    current = _current_status(payment)
+    if current not in OPEN_PAYMENT_STATUSES:
+        payment.status = current
+        return False
     extra = {"provider_reference": provider_reference} if provider_reference else None
     return _set_status(payment, PaymentStatus.PENDING, note=note, extra=extra)
 
@@ -59,28 +159,61 @@ def confirm_payment(
     """Mark the attempt confirmed; the order becomes paid when confirmed payments cover it.
 
     A second confirmation of the same payment (a retried webhook or callback) changes nothing
-    and returns False.
+    and returns False. Money that arrives for an order that is no longer awaiting payment
+    (already paid by another attempt, cancelled) is still recorded, for staff to refund.
     """
     from sportello.orders.actions import mark_paid
+    from sportello.orders.models import Order
 
     with transaction.atomic():
+        if _current_status(payment) == PaymentStatus.REFUNDED:
+            # A late repeat of the confirmation of money we have since given back.
+            return False
         extra: dict = {"confirmed_at": timezone.now()}
         if provider_reference:
             extra["provider_reference"] = provider_reference
         moved = _set_status(payment, PaymentStatus.CONFIRMED, actor=actor, note=note, extra=extra)
         if not moved:
             return False
-        order = payment.order
+        order = Order.objects.select_for_update().get(pk=payment.order_id)
+        payment.order = order
         covered = Payment.objects.filter(order=order, status=PaymentStatus.CONFIRMED).aggregate(
             total=Sum("amount")
         )["total"] or Decimal("0")
-        if covered >= order.total_gross:
-            mark_paid(order=order, actor=actor, note=f"Pagamento {payment.provider} confermato")
+        if covered < order.total_gross:
+            return True
+        # mark_paid decides what a payment means for an order that is no longer awaiting one
+        # (already paid: nothing; cancelled: staff are told, to refund it).
+        paid_now = mark_paid(
+            order=order, actor=actor, note=f"Pagamento {payment.provider} confermato"
+        )
+        if not paid_now:
+            logger.warning(
+                "Payment %s confirmed for order %s which is %s",
+                payment.pk,
+                order.number,
+                order.status,
+            )
+            return True
+        # The other attempts can no longer be needed; should money still arrive on one of
+        # them, confirm_payment records it (cancelled -> confirmed is allowed).
+        for other in Payment.objects.filter(order=order, status__in=OPEN_PAYMENT_STATUSES).exclude(
+            pk=payment.pk
+        ):
+            cancel_payment(payment=other, reason="Ordine pagato con un altro tentativo")
     return True
 
 
 def fail_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
-    """A declined or abandoned attempt: the order stays awaiting payment and can be paid again."""
+    """A declined or abandoned attempt: the order stays awaiting payment and can be paid again.
+
+    A failure reported for an attempt that is already settled (confirmed, refunded, or
+    cancelled because another attempt paid the order) changes nothing and returns False.
+    """
+    current = _current_status(payment)
+    if current in (PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED, PaymentStatus.CANCELLED):
+        payment.status = current
+        return False
     return _set_status(
         payment,
         PaymentStatus.FAILED,
@@ -92,3 +225,92 @@ def fail_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
 
 def cancel_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
     return _set_status(payment, PaymentStatus.CANCELLED, actor=actor, note=reason)
+
+
+def sync_with_provider(*, payment: Payment) -> None:
+    """Ask the provider how an open attempt stands (the customer is back before the webhook).
+
+    A provider that cannot be reached leaves the attempt as it is; its webhook will follow.
+    """
+    from sportello.payments.providers.registry import get_provider
+
+    if not payment.is_open:
+        return
+    try:
+        get_provider(payment.provider).refresh(payment)
+    except ProviderError as exc:
+        logger.warning("Could not check payment %s with %s: %s", payment.pk, payment.provider, exc)
+    payment.refresh_from_db()
+
+
+def refundable_amount(payment: Payment) -> Decimal:
+    refunded = payment.refunds.aggregate(total=Sum("amount"))["total"] or ZERO
+    return payment.amount - refunded
+
+
+def refund_payment(*, payment: Payment, amount: Decimal | str, actor, note: str = "") -> Refund:
+    """Refund part or all of a confirmed payment, through the provider where it can.
+
+    The payment becomes refunded once fully refunded, and the order once everything paid for
+    it has been refunded. The provider is called inside the transaction, with the payment row
+    locked, so two staff members cannot refund the same money twice.
+    """
+    from sportello.orders.models import Order
+    from sportello.payments.providers.registry import get_provider
+
+    amount = to_money(amount)
+    if amount <= 0:
+        raise RefundNotAllowed("L'importo del rimborso deve essere maggiore di zero.")
+    provider = get_provider(payment.provider)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status != PaymentStatus.CONFIRMED:
+            raise RefundNotAllowed("Si può rimborsare solo un pagamento confermato.")
+        available = refundable_amount(locked)
+        if amount > available:
+            raise RefundNotAllowed(
+                f"L'importo supera quanto rimborsabile per questo pagamento "
+                f"({format_euro(available)})."
+            )
+        try:
+            result = provider.refund(locked, amount)
+        except RefundNotSupported:
+            # Bank transfers go back by hand: the refund is recorded, staff wire the money.
+            result = RefundResult()
+        except ProviderError as exc:
+            raise RefundFailed(str(exc)) from exc
+        refund = Refund.objects.create(
+            payment=locked,
+            amount=amount,
+            note=note,
+            provider_reference=result.provider_reference,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        if amount == available:
+            _set_status(locked, PaymentStatus.REFUNDED, actor=actor, note=note or "Rimborsato")
+        order = Order.objects.select_for_update().get(pk=locked.order_id)
+        _refund_order_when_fully_refunded(order=order, actor=actor, note=note)
+    payment.status = locked.status
+    return refund
+
+
+def _refund_order_when_fully_refunded(*, order, actor, note: str) -> None:
+    from sportello.orders import actions as order_actions
+    from sportello.orders.models import ORDER_TRANSITIONS, OrderStatus
+
+    if OrderStatus.REFUNDED not in ORDER_TRANSITIONS.get(order.status, ()):
+        return
+    received = (
+        Payment.objects.filter(
+            order=order, status__in=(PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    refunded = (
+        Refund.objects.filter(payment__order=order).aggregate(total=Sum("amount"))["total"] or ZERO
+    )
+    if received == ZERO or refunded < received:
+        return
+    order_actions.mark_refunded(
+        order=order, actor=actor, note=note or "Importo pagato interamente rimborsato"
+    )

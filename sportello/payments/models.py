@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -27,15 +29,22 @@ PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
         {PaymentStatus.CONFIRMED, PaymentStatus.FAILED, PaymentStatus.CANCELLED}
     ),
     PaymentStatus.CONFIRMED: frozenset({PaymentStatus.REFUNDED}),
-    PaymentStatus.FAILED: frozenset(),
-    PaymentStatus.CANCELLED: frozenset(),
+    # Money that arrives after all (a late webhook for an attempt we had given up on, a bank
+    # transfer that was replaced by a card payment) is still money: record it, never drop it.
+    PaymentStatus.FAILED: frozenset({PaymentStatus.CONFIRMED}),
+    PaymentStatus.CANCELLED: frozenset({PaymentStatus.CONFIRMED}),
     PaymentStatus.REFUNDED: frozenset(),
 }
+
+
+OPEN_PAYMENT_STATUSES = frozenset({PaymentStatus.CREATED, PaymentStatus.PENDING})
 
 
 class Payment(TimeStampedModel):
     """One attempt to pay an order with one provider. A retry is a new row."""
 
+    # Public, unguessable id used in URLs (gateway page, return page); the pk stays internal.
+    reference = models.UUIDField("codice", default=uuid.uuid4, unique=True, editable=False)
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments")
     provider = models.CharField("metodo", max_length=30)
     amount = MoneyField("importo")
@@ -67,6 +76,11 @@ class Payment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.amount} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        """Started but not settled: the provider may still confirm or fail it."""
+        return self.status in OPEN_PAYMENT_STATUSES
 
 
 class PaymentStatusChange(StatusChangeBase):

@@ -25,10 +25,38 @@ class RefundNotSupported(Exception):
     pass
 
 
+class ProviderError(Exception):
+    """The provider could not be reached or refused the request; the message is for people."""
+
+
+class InvalidSignature(Exception):
+    """A callback or webhook whose signature does not verify: refused, nothing changes."""
+
+
+class MalformedNotification(Exception):
+    """A correctly signed notification that does not match our records (ids, amount)."""
+
+
+def amount_in_cents(amount: Decimal) -> int:
+    """Providers count euro cents as integers; our amounts are Decimals at cents precision."""
+    cents = Decimal(amount) * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"{amount} is not rounded to cents")
+    return int(cents)
+
+
 class PaymentProvider(ABC):
     identifier: str = ""
     verbose_name: str = ""
     description: str = ""
+    # Starting this method again while an attempt with it is still open reuses that attempt
+    # (a bank transfer has one set of instructions per order) instead of creating a new one.
+    reuses_open_attempt: bool = False
+
+    @classmethod
+    def is_configured(cls) -> bool:
+        """Whether the settings this provider needs (keys, IBAN) are present."""
+        return True
 
     def is_available(self, order) -> bool:
         """Whether the customer may choose this method for this order."""
@@ -37,6 +65,13 @@ class PaymentProvider(ABC):
     @abstractmethod
     def start(self, payment, request: HttpRequest) -> StartResult:
         """Start the attempt (create the provider's session) and say where the customer goes."""
+
+    def refresh(self, payment) -> None:
+        """Ask the provider how the attempt stands and record it (the webhook may be late).
+
+        Providers that only notify us (or have nothing to ask) do nothing.
+        """
+        return None
 
     def refund(self, payment, amount: Decimal) -> RefundResult:
         """Ask the provider to refund; providers without an API record the refund only."""

@@ -1,0 +1,77 @@
+"""Back-office views of payments and refunds: read-only. Statuses change only through actions
+(confirming a bank transfer and recording refunds are buttons on the order)."""
+
+from django.contrib import admin
+
+from sportello.payments.models import Payment, PaymentStatusChange, Refund
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PaymentStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = PaymentStatusChange
+    fields = ("created_at", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+    extra = 0
+
+
+class RefundInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Refund
+    fields = ("created_at", "amount", "provider_reference", "created_by", "note")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "order",
+        "provider",
+        "amount",
+        "status",
+        "provider_reference",
+        "created_at",
+        "confirmed_at",
+    )
+    list_filter = ("provider", "status")
+    search_fields = ("order__number", "provider_reference", "reference")
+    list_select_related = ("order",)
+    date_hierarchy = "created_at"
+    fields = (
+        "order",
+        "reference",
+        "provider",
+        "amount",
+        "status",
+        "provider_reference",
+        "confirmed_at",
+        "failure_reason",
+        "data",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+    inlines = (PaymentStatusChangeInline, RefundInline)
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("payment", "order_number", "amount", "provider_reference", "created_at")
+    list_select_related = ("payment__order",)
+    search_fields = ("payment__order__number", "provider_reference")
+    list_filter = ("payment__provider",)
+    fields = ("payment", "amount", "provider_reference", "note", "created_by", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description="ordine", ordering="payment__order__number")
+    def order_number(self, refund):
+        return refund.payment.order.number

@@ -1,0 +1,65 @@
+"""Bank transfer ("bonifico bancario"): instructions now, staff confirm when the money arrives."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from sportello.payments import actions
+from sportello.payments.models import Payment
+from sportello.payments.providers.base import PaymentProvider, StartResult
+
+
+def bank_transfer_details(order) -> dict:
+    """What the customer needs to make the transfer (confirmation page and e-mail).
+
+    The order number is the payment reference ("causale") staff look for on the statement.
+    """
+    return {
+        "iban": settings.BANK_TRANSFER_IBAN,
+        "beneficiary": settings.BANK_TRANSFER_BENEFICIARY,
+        "bank": settings.BANK_TRANSFER_BANK,
+        "reference": order.number,
+        "amount": order.total_gross,
+    }
+
+
+def _unused_reference(payment: Payment) -> str:
+    """The order number, made unique should an earlier transfer attempt already hold it."""
+    number = payment.order.number
+    taken = set(
+        Payment.objects.filter(provider=BankTransferProvider.identifier)
+        .filter(provider_reference__startswith=number)
+        .exclude(pk=payment.pk)
+        .values_list("provider_reference", flat=True)
+    )
+    reference, attempt = number, 1
+    while reference in taken:
+        attempt += 1
+        reference = f"{number}-{attempt}"
+    return reference
+
+
+class BankTransferProvider(PaymentProvider):
+    identifier = "bank_transfer"
+    verbose_name = "Bonifico bancario"
+    description = (
+        "Ricevi IBAN e causale nella conferma d'ordine e per e-mail; "
+        "l'ordine viene lavorato quando il bonifico ci è accreditato."
+    )
+    reuses_open_attempt = True
+
+    @classmethod
+    def is_configured(cls) -> bool:
+        return bool(settings.BANK_TRANSFER_IBAN and settings.BANK_TRANSFER_BENEFICIARY)
+
+    def start(self, payment, request) -> StartResult:
+        if payment.provider_reference is None:
+            actions.mark_pending(
+                payment=payment,
+                provider_reference=_unused_reference(payment),
+                note="In attesa del bonifico",
+            )
+        return StartResult(
+            redirect_url=reverse("orders:confirmation", kwargs={"number": payment.order.number})
+        )

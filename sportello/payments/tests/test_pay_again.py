@@ -1,0 +1,147 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from sportello.orders.actions import cancel_order
+from sportello.orders.models import OrderStatus
+from sportello.payments.actions import confirm_payment, start_payment
+from sportello.payments.models import Payment, PaymentStatus
+from sportello.payments.tests.factories import PaymentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def pay_url(order):
+    return reverse("payments:pay", kwargs={"number": order.number})
+
+
+def test_pay_page_offers_the_enabled_methods(customer_client, order):
+    response = customer_client.get(pay_url(order))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert order.number in content
+    assert "122,00 €" in content
+    assert 'value="test_gateway"' in content
+    assert "Carta di credito (gateway di test)" in content
+    assert 'value="bank_transfer"' in content
+    assert "Bonifico bancario" in content
+    assert 'value="stripe"' not in content
+    assert "Paga ora" in content
+
+
+def test_pay_page_without_a_choice_explains_and_creates_nothing(customer_client, order):
+    response = customer_client.post(pay_url(order), {})
+
+    assert response.status_code == 200
+    assert "Scegli come vuoi pagare." in response.content.decode()
+    assert not Payment.objects.filter(order=order).exists()
+
+
+def test_pay_page_refuses_a_method_that_is_not_enabled(customer_client, order):
+    response = customer_client.post(pay_url(order), {"method": "stripe"})
+
+    assert response.status_code == 200
+    assert "non è disponibile" in response.content.decode()
+    assert not Payment.objects.filter(order=order).exists()
+
+
+def test_paid_order_goes_back_to_the_order_with_a_message(customer_client, order):
+    payment = PaymentFactory(order=order)
+    confirm_payment(payment=payment)
+
+    response = customer_client.get(pay_url(order), follow=False)
+
+    assert response.status_code == 302
+    assert response.url == reverse("orders:detail", kwargs={"number": order.number})
+    assert Payment.objects.filter(order=order).count() == 1
+
+
+def test_cancelled_order_cannot_be_paid(customer_client, order, staff):
+    cancel_order(order=order, actor=staff, note="Richiesta del cliente")
+
+    response = customer_client.post(pay_url(order), {"method": "test_gateway"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("orders:detail", kwargs={"number": order.number})
+    assert not Payment.objects.filter(order=order).exists()
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client, order):
+    response = client.get(pay_url(order))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_other_customer_gets_404_on_every_payment_url(client, other_customer, order):
+    payment = PaymentFactory(order=order, provider_reference="tg_abc")
+    client.force_login(other_customer)
+    urls = [
+        pay_url(order),
+        reverse("payments:return", kwargs={"reference": payment.reference}),
+        reverse("payments:test_gateway", kwargs={"reference": payment.reference}),
+    ]
+
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    assert client.post(pay_url(order), {"method": "test_gateway"}).status_code == 404
+    assert (
+        client.post(
+            reverse("payments:test_gateway", kwargs={"reference": payment.reference}),
+            {"decision": "authorize"},
+        ).status_code
+        == 404
+    )
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert payment.status == PaymentStatus.CREATED
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    assert Payment.objects.filter(order=order).count() == 1
+
+
+def test_gateway_page_of_another_provider_is_404(customer_client, order):
+    payment = PaymentFactory(order=order, provider="bank_transfer", provider_reference="x")
+
+    url = reverse("payments:test_gateway", kwargs={"reference": payment.reference})
+
+    assert customer_client.get(url).status_code == 404
+
+
+def test_start_payment_amount_is_the_order_total(order, rf_request):
+    result = start_payment(order=order, provider_id="test_gateway", request=rf_request)
+
+    payment = Payment.objects.get(order=order)
+    assert payment.amount == Decimal("122.00")
+    assert result.redirect_url == reverse(
+        "payments:test_gateway", kwargs={"reference": payment.reference}
+    )
+
+
+def test_abandoned_attempt_leaves_the_order_payable(customer_client, order):
+    customer_client.post(pay_url(order), {"method": "test_gateway"})
+    payment = Payment.objects.get(order=order)
+
+    # The customer comes back without choosing on the gateway (closed tab, back button).
+    response = customer_client.get(
+        reverse("payments:return", kwargs={"reference": payment.reference}) + "?annullato=1",
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == pay_url(order)
+    assert "Hai interrotto il pagamento" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+
+
+def test_return_page_waits_for_an_outcome_not_yet_known(customer_client, order):
+    customer_client.post(pay_url(order), {"method": "test_gateway"})
+    payment = Payment.objects.get(order=order)
+
+    response = customer_client.get(
+        reverse("payments:return", kwargs={"reference": payment.reference})
+    )
+
+    assert response.status_code == 200
+    assert "Stiamo verificando il pagamento" in response.content.decode()
