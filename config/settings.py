@@ -238,6 +238,21 @@ COMPANY_EMAIL = env_str("COMPANY_EMAIL", "info@sportello.localhost")
 # Days a priced quote stays valid unless staff choose another date.
 QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
 
+# --- Payments -------------------------------------------------------------------------------
+# Methods offered at checkout, in this order: test_gateway, stripe, bank_transfer. Stripe is
+# offered only when STRIPE_SECRET_KEY is set as well.
+PAYMENT_METHODS = env_list("PAYMENT_METHODS", "test_gateway,bank_transfer")
+# Signs the test gateway's notifications; empty means derived from SECRET_KEY.
+TEST_GATEWAY_SECRET = env_str("TEST_GATEWAY_SECRET")
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+# Empty means Stripe's own API; tests point the SDK at a local fake.
+STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
+BANK_TRANSFER_IBAN = env_str("BANK_TRANSFER_IBAN", "IT60X0542811101000000123456")
+BANK_TRANSFER_BENEFICIARY = env_str("BANK_TRANSFER_BENEFICIARY", COMPANY_NAME)
+BANK_TRANSFER_BANK = env_str("BANK_TRANSFER_BANK", "Banca di Esempio S.p.A.")
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

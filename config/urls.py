@@ -12,5 +12,6 @@ urlpatterns = [
     path("il-mio-account/", include("sportello.accounts.urls")),
     path("servizi/", include("sportello.catalogue.urls")),
     path("carrello/", include("sportello.cart.urls")),
+    path("pagamenti/", include("sportello.payments.urls")),
     path("", include("sportello.pages.urls")),
 ]
