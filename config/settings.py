@@ -235,6 +235,9 @@ COMPANY_NAME = env_str("COMPANY_NAME", "Sportello Servizi S.r.l.")
 COMPANY_ADDRESS = env_str("COMPANY_ADDRESS", "Via Esempio 1, 40121 Bologna (BO)")
 COMPANY_VAT_NUMBER = env_str("COMPANY_VAT_NUMBER", "IT00000000000")
 COMPANY_EMAIL = env_str("COMPANY_EMAIL", "info@sportello.localhost")
+# Outcome files ("esiti") staff attach to order lines: reports, signed documents, archives.
+OUTCOME_ALLOWED_EXTENSIONS = env_list("OUTCOME_ALLOWED_EXTENSIONS", "pdf,p7m,jpg,jpeg,png,zip")
+OUTCOME_MAX_BYTES = env_int("OUTCOME_MAX_BYTES", 25 * 1024 * 1024)
 # Days a priced quote stays valid unless staff choose another date.
 QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
 

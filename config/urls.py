@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
     path("il-mio-account/preventivi/", include("sportello.quotes.urls")),
+    # Before the account's own URLs, so that I MIEI ORDINI is served by the orders app.
+    path("il-mio-account/ordini/", include("sportello.orders.urls")),
     path("il-mio-account/", include("sportello.accounts.urls")),
     path("servizi/", include("sportello.catalogue.urls")),
     path("carrello/", include("sportello.cart.urls")),

@@ -30,8 +30,11 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
         }
     ),
     OrderStatus.IN_PROGRESS: frozenset({OrderStatus.COMPLETED, OrderStatus.REFUNDED}),
-    OrderStatus.COMPLETED: frozenset({OrderStatus.REFUNDED}),
-    OrderStatus.CANCELLED: frozenset(),
+    # Reopened when staff move a completed line back to work (e.g. a corrected report).
+    OrderStatus.COMPLETED: frozenset({OrderStatus.IN_PROGRESS, OrderStatus.REFUNDED}),
+    # A cancelled order that had been paid (or was paid late) becomes refunded once the
+    # money is given back.
+    OrderStatus.CANCELLED: frozenset({OrderStatus.REFUNDED}),
     OrderStatus.REFUNDED: frozenset(),
 }
 
@@ -56,6 +59,11 @@ LINE_TRANSITIONS: dict[str, frozenset[str]] = {
 class CustomerKind(models.TextChoices):
     PERSON = "person", "Privato"
     COMPANY = "company", "Azienda o professionista"
+
+
+# Identifier of the bank-transfer payment provider: orders placed with it get the transfer
+# instructions at once and show them until staff mark the transfer received.
+BANK_TRANSFER_METHOD = "bank_transfer"
 
 
 class OrderNumberSequence(models.Model):

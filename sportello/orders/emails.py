@@ -1,0 +1,130 @@
+"""Order messages: one function per message, queued in the outbox by the actions.
+
+Each is called inside the transaction of the change it announces (see actions.py for when the
+confirmation goes out). Messages that must go at most once carry an outbox key.
+Links point to the order in I MIEI ORDINI, never to a file.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from sportello.notifications.actions import queue_email
+from sportello.notifications.models import OutgoingEmail
+from sportello.notifications.rendering import absolute_url
+from sportello.orders.models import Order, OrderLine, Outcome
+
+TEMPLATES = "orders/email"
+
+
+def confirmation_key(order: Order) -> str:
+    return f"order-{order.pk}-confirmation"
+
+
+def order_confirmation_queued(order: Order) -> bool:
+    return OutgoingEmail.objects.filter(key=confirmation_key(order)).exists()
+
+
+def bank_transfer_details(order: Order) -> dict:
+    """IBAN, beneficiary, bank, reference (the order number) and amount, as payments shows them."""
+    from sportello.payments.providers.bank_transfer import bank_transfer_details as details
+
+    return details(order)
+
+
+def _order_context(order: Order, *, with_lines: bool = False) -> dict:
+    context = {
+        "order": order,
+        "name": order.billing_first_name or order.customer.first_name,
+        "order_url": absolute_url("orders:detail", number=order.number),
+    }
+    if with_lines:
+        context["lines"] = list(order.lines.all())
+    return context
+
+
+def _send(order: Order, message: str, context: dict, *, key: str | None = None) -> OutgoingEmail:
+    return queue_email(
+        to=order.customer_email,
+        template=f"{TEMPLATES}/{message}",
+        context=context,
+        related=order,
+        key=key,
+    )
+
+
+def send_order_confirmation(order: Order) -> OutgoingEmail:
+    """The summary of the order: lines with answers, totals, link. Sent once per order."""
+    context = _order_context(order, with_lines=True)
+    context["is_paid"] = not order.is_awaiting_payment
+    return _send(order, "confirmation", context, key=confirmation_key(order))
+
+
+def send_bank_transfer_instructions(order: Order) -> OutgoingEmail:
+    """IBAN, beneficiary, reference and amount. Sent once per order."""
+    context = _order_context(order)
+    context["transfer"] = bank_transfer_details(order)
+    return _send(order, "bank_transfer", context, key=f"order-{order.pk}-bank-transfer")
+
+
+def send_payment_received(order: Order) -> OutgoingEmail:
+    return _send(order, "payment_received", _order_context(order), key=f"order-{order.pk}-paid")
+
+
+def send_order_in_progress(order: Order, *, note: str = "") -> OutgoingEmail:
+    return _send(order, "in_progress", {**_order_context(order), "note": note})
+
+
+def send_order_completed(order: Order, *, note: str = "") -> OutgoingEmail:
+    return _send(order, "completed", {**_order_context(order), "note": note})
+
+
+def send_order_cancelled(order: Order, *, note: str = "") -> OutgoingEmail:
+    return _send(order, "cancelled", {**_order_context(order), "note": note})
+
+
+def send_order_refunded(order: Order, *, note: str = "") -> OutgoingEmail:
+    return _send(order, "refunded", {**_order_context(order), "note": note})
+
+
+def send_line_awaiting_customer_data(line: OrderLine, *, note: str = "") -> OutgoingEmail:
+    """Staff need more data from the customer for one service; the note says what."""
+    order = line.order
+    return _send(
+        order, "awaiting_customer_data", {**_order_context(order), "line": line, "note": note}
+    )
+
+
+def send_outcome_available(outcome: Outcome) -> OutgoingEmail:
+    """An "esito" is ready: a link to the order (where it is downloaded), never the file."""
+    line = outcome.line
+    order = line.order
+    context = {**_order_context(order), "line": line, "outcome": outcome}
+    return _send(order, "outcome_available", context, key=f"outcome-{outcome.pk}-available")
+
+
+def send_staff_order_paid(order: Order) -> OutgoingEmail:
+    """Tell the back-office a paid order is waiting to be worked on."""
+    return queue_email(
+        to=settings.STAFF_NOTIFICATION_EMAIL,
+        template=f"{TEMPLATES}/staff_order_paid",
+        context={
+            "order": order,
+            "admin_url": absolute_url("admin:orders_order_change", object_id=order.pk),
+        },
+        related=order,
+        key=f"order-{order.pk}-staff-paid",
+    )
+
+
+def send_staff_payment_on_closed_order(order: Order) -> OutgoingEmail:
+    """A payment was confirmed for a cancelled or refunded order: staff must refund it."""
+    return queue_email(
+        to=settings.STAFF_NOTIFICATION_EMAIL,
+        template=f"{TEMPLATES}/staff_payment_on_closed_order",
+        context={
+            "order": order,
+            "admin_url": absolute_url("admin:orders_order_change", object_id=order.pk),
+        },
+        related=order,
+    )

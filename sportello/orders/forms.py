@@ -1,0 +1,118 @@
+"""Back-office forms: they validate what staff type; the actions do the work."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from sportello.orders.actions import OutcomeFileRejected, check_outcome_file, outcome_extensions
+from sportello.orders.models import LINE_TRANSITIONS, LineStatus, OrderLine
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked like a single upload."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        clean_one = super().clean
+        cleaned = [clean_one(upload, initial) for upload in uploads]
+        return [upload for upload in cleaned if upload]
+
+
+class OutcomeForm(forms.Form):
+    note = forms.CharField(
+        label="Nota per il cliente",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    files = MultipleFileField(label="File", required=False)
+    complete_line = forms.BooleanField(
+        label="Segna il servizio come completato", required=False, initial=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = outcome_extensions()
+        self.fields["files"].help_text = (
+            f"Formati ammessi: {', '.join(ext.upper() for ext in allowed)}. "
+            "Puoi selezionare più file."
+        )
+        self.fields["files"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in allowed)
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        errors = []
+        for upload in files:
+            try:
+                check_outcome_file(upload)
+            except OutcomeFileRejected as exc:
+                errors.append(str(exc))
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("note") or "").strip() and not cleaned.get("files"):
+            raise forms.ValidationError("Scrivi una nota o allega almeno un file.")
+        return cleaned
+
+
+class LineStatusForm(forms.Form):
+    to = forms.ChoiceField(label="Nuovo stato")
+    note = forms.CharField(
+        label="Nota",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Per «In attesa di dati dal cliente» scrivi quali dati servono: "
+        "la nota è inviata al cliente.",
+    )
+
+    def __init__(self, *args, line: OrderLine, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = LINE_TRANSITIONS.get(line.status, frozenset())
+        self.fields["to"].choices = [
+            (value, label) for value, label in LineStatus.choices if value in allowed
+        ]
+
+
+class OrderActionForm(forms.Form):
+    note = forms.CharField(
+        label="Nota",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Resta nello storico dell'ordine e, per i cambi di stato, è inviata al cliente.",
+    )
+
+
+class RefundForm(forms.Form):
+    payment = forms.ModelChoiceField(label="Pagamento", queryset=None, empty_label=None)
+    amount = forms.DecimalField(
+        label="Importo da rimborsare (€)",
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    note = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, payments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payment"].queryset = payments
+        self.fields["payment"].label_from_instance = lambda p: (
+            f"{p.provider} · {p.amount} € · {p.get_status_display()}"
+            f"{' · ' + p.provider_reference if p.provider_reference else ''}"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        payment, amount = cleaned.get("payment"), cleaned.get("amount")
+        if payment is not None and amount is not None and amount > payment.amount:
+            self.add_error("amount", "L'importo supera quello del pagamento.")
+        return cleaned

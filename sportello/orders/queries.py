@@ -1,0 +1,176 @@
+"""Reads of orders with the ownership check built in: a view cannot forget it.
+
+A customer sees only their own orders; staff (with the orders view permission) see every
+order's files through the same functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from sportello.catalogue.models import AnswerFile
+from sportello.orders.emails import bank_transfer_details
+from sportello.orders.models import (
+    BANK_TRANSFER_METHOD,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    Outcome,
+    OutcomeFile,
+)
+from sportello.payments.models import Payment, PaymentStatus
+
+
+def can_see_every_order(user) -> bool:
+    return bool(user.is_authenticated and user.is_staff and user.has_perm("orders.view_order"))
+
+
+def orders_for_customer(customer) -> QuerySet[Order]:
+    """The customer's orders, newest first: only the columns of I MIEI ORDINI."""
+    return (
+        Order.objects.filter(customer=customer)
+        .only("number", "placed_at", "total_gross", "status", "customer_id")
+        .order_by("-placed_at", "-id")
+    )
+
+
+def _order_detail_queryset() -> QuerySet[Order]:
+    return Order.objects.prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=OrderLine.objects.order_by("position", "id").prefetch_related(
+                Prefetch(
+                    "outcomes",
+                    queryset=Outcome.objects.order_by("created_at", "id").prefetch_related(
+                        Prefetch("files", queryset=OutcomeFile.objects.order_by("id"))
+                    ),
+                )
+            ),
+        ),
+        Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
+        Prefetch("status_changes", queryset=OrderStatusChange.objects.order_by("created_at", "id")),
+    )
+
+
+def order_for_customer(*, customer, number: str) -> Order:
+    """One of the customer's orders with lines, outcomes, payments and history; else 404."""
+    order = _order_detail_queryset().filter(customer=customer, number=number).first()
+    if order is None:
+        raise Http404("Ordine non trovato")
+    return order
+
+
+def order_summary_for_customer(*, customer, number: str) -> Order:
+    """One of the customer's orders with its lines and payments (the confirmation page)."""
+    order = (
+        Order.objects.filter(customer=customer, number=number)
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
+            Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
+        )
+        .first()
+    )
+    if order is None:
+        raise Http404("Ordine non trovato")
+    return order
+
+
+def _visible_orders(user) -> QuerySet[Order]:
+    if not user.is_authenticated:
+        return Order.objects.none()
+    if can_see_every_order(user):
+        return Order.objects.all()
+    return Order.objects.filter(customer=user)
+
+
+def outcome_file_for_user(*, user, number: str, file_id: int) -> OutcomeFile:
+    """An outcome file of the order, for its owner or staff; else 404."""
+    outcome_file = (
+        OutcomeFile.objects.filter(
+            pk=file_id,
+            outcome__line__order__number=number,
+            outcome__line__order__in=_visible_orders(user),
+        )
+        .select_related("outcome__line__order")
+        .first()
+    )
+    if outcome_file is None:
+        raise Http404("File non trovato")
+    return outcome_file
+
+
+def answer_file_for_user(*, user, number: str, file_id: int) -> AnswerFile:
+    """A file the customer uploaded as an answer in this order, for its owner or staff; else 404.
+
+    The file must be one the order's answers point to: owning the order is not enough to reach
+    any other upload.
+    """
+    order = _visible_orders(user).filter(number=number).only("pk").first()
+    if order is None:
+        raise Http404("File non trovato")
+    referenced = {
+        answer.get("file_id")
+        for answers in OrderLine.objects.filter(order=order).values_list(
+            "answers_display", flat=True
+        )
+        for answer in answers or []
+        if isinstance(answer, dict)
+    }
+    if file_id not in referenced:
+        raise Http404("File non trovato")
+    answer_file = AnswerFile.objects.filter(pk=file_id).first()
+    if answer_file is None:
+        raise Http404("File non trovato")
+    return answer_file
+
+
+@dataclass(frozen=True)
+class PaymentState:
+    """Where the order's payment stands, as the confirmation and detail pages tell it."""
+
+    state: str  # "paid", "bank_transfer", "processing", "failed", "unpaid", "closed"
+    can_pay: bool
+    transfer: dict | None = None
+    amount: Decimal | None = None
+
+
+def payment_state(order: Order) -> PaymentState:
+    """Uses the order's prefetched payments (no query when they are prefetched)."""
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+        return PaymentState(state="closed", can_pay=False)
+    if not order.is_awaiting_payment:
+        return PaymentState(state="paid", can_pay=False, amount=order.total_gross)
+    payments = list(order.payments.all())
+    latest = payments[-1] if payments else None
+    if latest is None:
+        return PaymentState(state="unpaid", can_pay=True, amount=order.total_gross)
+    if latest.provider == BANK_TRANSFER_METHOD and latest.status in (
+        PaymentStatus.CREATED,
+        PaymentStatus.PENDING,
+    ):
+        transfer = bank_transfer_details(order)
+        if latest.provider_reference:
+            transfer["reference"] = latest.provider_reference
+        return PaymentState(
+            state="bank_transfer", can_pay=True, transfer=transfer, amount=order.total_gross
+        )
+    if latest.status in (PaymentStatus.CREATED, PaymentStatus.PENDING):
+        return PaymentState(state="processing", can_pay=True, amount=order.total_gross)
+    if latest.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
+        return PaymentState(state="failed", can_pay=True, amount=order.total_gross)
+    # Confirmed but not yet covering the total (should not happen with one payment per order).
+    return PaymentState(state="processing", can_pay=True, amount=order.total_gross)
+
+
+def payment_method_label(identifier: str) -> str:
+    from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
+
+    try:
+        return get_provider(identifier).verbose_name or identifier
+    except UnknownPaymentMethod:
+        return identifier

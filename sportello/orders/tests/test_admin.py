@@ -1,0 +1,270 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from sportello.accounts.tests.factories import UserFactory
+from sportello.notifications.models import OutgoingEmail
+from sportello.orders.models import (
+    LineStatus,
+    Order,
+    OrderLineStatusChange,
+    OrderStatus,
+    OrderStatusChange,
+    Outcome,
+)
+from sportello.orders.tests.conftest import PDF_BYTES
+from sportello.orders.tests.factories import OrderFactory, OrderLineFactory, PaidOrderFactory
+from sportello.payments.models import Payment, PaymentStatus
+
+
+def action_url(order, action):
+    return reverse("admin:orders_order_action", args=[order.pk, action])
+
+
+def line_url(line):
+    return reverse("admin:orders_order_line", args=[line.order_id, line.pk])
+
+
+@pytest.fixture
+def order(customer):
+    order = OrderFactory(customer=customer, payment_method="bank_transfer")
+    OrderLineFactory(order=order)
+    return order
+
+
+def test_changelist_filters_and_search(staff_client, order, other_customer):
+    OrderFactory(customer=other_customer, billing_last_name="Bianchi", status=OrderStatus.PAID)
+    url = reverse("admin:orders_order_changelist")
+    response = staff_client.get(url, {"q": "RSSMRA80A01H501U"})
+    assert response.status_code == 200
+    assert {o.pk for o in response.context["cl"].result_list} == {o.pk for o in Order.objects.all()}
+    response = staff_client.get(url, {"q": "giulia.bianchi"})
+    assert [o.customer for o in response.context["cl"].result_list] == [other_customer]
+    response = staff_client.get(url, {"status__exact": "awaiting_payment"})
+    assert [o.pk for o in response.context["cl"].result_list] == [order.pk]
+    response = staff_client.get(url, {"payment_method__exact": "bank_transfer"})
+    assert [o.pk for o in response.context["cl"].result_list] == [order.pk]
+
+
+def test_order_page_shows_everything_read_only(staff_client, order):
+    Payment.objects.create(order=order, provider="bank_transfer", amount=Decimal("122.00"))
+    response = staff_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert order.number in content
+    assert "Via Roma 1" in content
+    assert "RSSMRA80A01H501U" in content
+    assert "Segna bonifico ricevuto" in content
+    assert "Annulla ordine" in content
+    assert 'name="_save"' not in content
+    assert response.context["adminform"].form.fields == {}
+
+
+def test_admin_post_cannot_change_the_status(staff_client, order):
+    url = reverse("admin:orders_order_change", args=[order.pk])
+    response = staff_client.post(url, {"status": "paid", "total_gross": "1.00"})
+    assert response.status_code == 403
+    order.refresh_from_db()
+    assert (order.status, order.total_gross) == (OrderStatus.AWAITING_PAYMENT, Decimal("122.00"))
+
+
+def test_mark_bank_transfer_received(staff_client, staff, order):
+    payment = Payment.objects.create(
+        order=order,
+        provider="bank_transfer",
+        amount=order.total_gross,
+        status=PaymentStatus.PENDING,
+        provider_reference=order.number,
+    )
+    response = staff_client.get(action_url(order, "bonifico-ricevuto"))
+    assert response.status_code == 200
+    response = staff_client.post(action_url(order, "bonifico-ricevuto"), {"note": "CRO 123"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CONFIRMED
+    assert order.status == OrderStatus.PAID
+    change = OrderStatusChange.objects.get(order=order, to_status=OrderStatus.PAID)
+    assert change.actor == staff
+    assert OutgoingEmail.objects.filter(to=order.customer_email).count() == 1
+    # A second click changes nothing.
+    staff_client.post(action_url(order, "bonifico-ricevuto"), {"note": ""})
+    assert OrderStatusChange.objects.filter(order=order, to_status=OrderStatus.PAID).count() == 1
+
+
+def test_bank_transfer_received_without_an_open_attempt_records_one(staff_client, order):
+    staff_client.post(action_url(order, "bonifico-ricevuto"), {"note": ""})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    payment = Payment.objects.get(order=order)
+    assert (payment.provider, payment.status) == ("bank_transfer", PaymentStatus.CONFIRMED)
+
+
+@pytest.mark.parametrize(
+    "action, status",
+    [("in-lavorazione", OrderStatus.IN_PROGRESS), ("completato", OrderStatus.COMPLETED)],
+)
+def test_move_a_paid_order(staff_client, staff, customer, action, status):
+    order = PaidOrderFactory(customer=customer)
+    OrderLineFactory(order=order)
+    response = staff_client.post(action_url(order, action), {"note": "Fatto"})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == status
+    change = OrderStatusChange.objects.filter(order=order).latest("id")
+    assert (change.to_status, change.actor, change.note) == (status, staff, "Fatto")
+
+
+def test_cancel(staff_client, order):
+    staff_client.post(action_url(order, "annulla"), {"note": "Doppione"})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+
+
+def test_refused_transition_shows_an_error_and_changes_nothing(staff_client, order):
+    response = staff_client.post(action_url(order, "completato"), {"note": ""}, follow=True)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    assert "Operazione non consentita" in response.content.decode()
+    assert OrderStatusChange.objects.filter(order=order).count() == 1
+
+
+def test_line_status_and_outcome_from_the_line_page(staff_client, staff, customer):
+    order = PaidOrderFactory(customer=customer)
+    line = OrderLineFactory(order=order)
+    response = staff_client.get(line_url(line))
+    assert response.status_code == 200
+    staff_client.post(line_url(line), {"form": "status", "to": LineStatus.IN_PROGRESS, "note": ""})
+    line.refresh_from_db()
+    assert line.status == LineStatus.IN_PROGRESS
+    response = staff_client.post(
+        line_url(line),
+        {
+            "form": "outcome",
+            "note": "Perizia firmata",
+            "files": [
+                SimpleUploadedFile("perizia.pdf", PDF_BYTES),
+                SimpleUploadedFile("foto.png", b"\x89PNG"),
+            ],
+            "complete_line": "on",
+        },
+    )
+    assert response.status_code == 302
+    outcome = Outcome.objects.get(line=line)
+    assert outcome.created_by == staff
+    assert sorted(outcome.files.values_list("original_name", flat=True)) == [
+        "foto.png",
+        "perizia.pdf",
+    ]
+    line.refresh_from_db()
+    order.refresh_from_db()
+    assert line.status == LineStatus.COMPLETED
+    assert order.status == OrderStatus.COMPLETED
+
+
+def test_outcome_with_a_forbidden_file_shows_the_error(staff_client, customer):
+    order = PaidOrderFactory(customer=customer)
+    line = OrderLineFactory(order=order)
+    response = staff_client.post(
+        line_url(line),
+        {"form": "outcome", "note": "", "files": [SimpleUploadedFile("x.exe", b"MZ")]},
+    )
+    assert response.status_code == 200
+    assert "Tipo di file non ammesso: x.exe" in response.content.decode()
+    assert Outcome.objects.count() == 0
+
+
+def test_record_refund(staff_client, staff, customer):
+    order = PaidOrderFactory(customer=customer)
+    payment = Payment.objects.create(
+        order=order, provider="bank_transfer", amount=order.total_gross, status="confirmed"
+    )
+    response = staff_client.get(action_url(order, "rimborso"))
+    assert response.status_code == 200
+    response = staff_client.post(
+        action_url(order, "rimborso"),
+        {"payment": payment.pk, "amount": "122.00", "note": "Servizio non erogabile"},
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.REFUNDED
+    assert order.status == OrderStatus.REFUNDED
+    assert payment.refunds.get().amount == Decimal("122.00")
+
+
+def test_refund_larger_than_the_payment_is_refused(staff_client, customer):
+    order = PaidOrderFactory(customer=customer)
+    payment = Payment.objects.create(
+        order=order, provider="bank_transfer", amount=order.total_gross, status="confirmed"
+    )
+    response = staff_client.post(
+        action_url(order, "rimborso"),
+        {"payment": payment.pk, "amount": "500.00", "note": "Troppo"},
+    )
+    assert response.status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CONFIRMED
+    assert payment.refunds.count() == 0
+
+
+# --- Who may act ---------------------------------------------------------------------------
+
+
+def test_customer_is_sent_to_the_admin_login(customer_client, order):
+    for url in (
+        action_url(order, "annulla"),
+        line_url(order.lines.get()),
+        reverse("admin:orders_order_change", args=[order.pk]),
+    ):
+        response = customer_client.post(url, {"note": ""})
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+
+
+def test_staff_with_view_permission_only_cannot_act(client, order):
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_order"))
+    client.force_login(clerk)
+    assert client.get(reverse("admin:orders_order_change", args=[order.pk])).status_code == 200
+    assert client.post(action_url(order, "annulla"), {"note": ""}).status_code == 403
+    line = order.lines.get()
+    response = client.post(line_url(line), {"form": "status", "to": "in_progress"})
+    assert response.status_code == 403
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    assert OrderLineStatusChange.objects.count() == 0
+
+
+def test_staff_with_change_permission_can_act(client, customer):
+    order = PaidOrderFactory(customer=customer)
+    OrderLineFactory(order=order)
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(
+        Permission.objects.get(codename="view_order"),
+        Permission.objects.get(codename="change_order"),
+    )
+    client.force_login(clerk)
+    client.post(action_url(order, "in-lavorazione"), {"note": ""})
+    order.refresh_from_db()
+    assert order.status == OrderStatus.IN_PROGRESS
+
+
+def test_bulk_action_moves_allowed_orders_and_reports_the_others(staff_client, customer):
+    paid = PaidOrderFactory(customer=customer)
+    unpaid = OrderFactory(customer=customer)
+    response = staff_client.post(
+        reverse("admin:orders_order_changelist"),
+        {"action": "start_processing_action", "_selected_action": [paid.pk, unpaid.pk]},
+        follow=True,
+    )
+    paid.refresh_from_db()
+    unpaid.refresh_from_db()
+    assert paid.status == OrderStatus.IN_PROGRESS
+    assert unpaid.status == OrderStatus.AWAITING_PAYMENT
+    assert unpaid.number in response.content.decode()

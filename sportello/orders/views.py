@@ -1,0 +1,116 @@
+"""I MIEI ORDINI: the customer's orders, one order, the page after payment, file downloads."""
+
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from sportello.orders.models import OrderStatus
+from sportello.orders.queries import (
+    answer_file_for_user,
+    order_for_customer,
+    order_summary_for_customer,
+    orders_for_customer,
+    outcome_file_for_user,
+    payment_method_label,
+    payment_state,
+)
+
+ORDERS_PER_PAGE = 20
+
+
+@require_GET
+@login_required
+def order_list(request):
+    page = Paginator(orders_for_customer(request.user), ORDERS_PER_PAGE).get_page(
+        request.GET.get("pagina")
+    )
+    return render(request, "orders/list.html", {"page": page, "orders": list(page.object_list)})
+
+
+def _pay_url(order) -> str:
+    return reverse("payments:pay", kwargs={"number": order.number})
+
+
+@require_GET
+@login_required
+def order_detail(request, number):
+    order = order_for_customer(customer=request.user, number=number)
+    payment = payment_state(order)
+    history = [
+        {"at": change.created_at, "status": OrderStatus(change.to_status).label}
+        for change in order.status_changes.all()
+        if change.to_status in OrderStatus.values
+    ]
+    payments = [
+        {
+            "method": payment_method_label(p.provider),
+            "status": p.get_status_display(),
+            "amount": p.amount,
+            "at": p.confirmed_at or p.created_at,
+        }
+        for p in order.payments.all()
+    ]
+    return render(
+        request,
+        "orders/detail.html",
+        {
+            "order": order,
+            "lines": order.lines.all(),
+            "payment": payment,
+            "payments": payments,
+            "history": history,
+            "pay_url": _pay_url(order) if payment.can_pay else "",
+            "payment_method": payment_method_label(order.payment_method),
+        },
+    )
+
+
+@require_GET
+@login_required
+def order_confirmation(request, number):
+    order = order_summary_for_customer(customer=request.user, number=number)
+    payment = payment_state(order)
+    return render(
+        request,
+        "orders/confirmation.html",
+        {
+            "order": order,
+            "lines": order.lines.all(),
+            "payment": payment,
+            "pay_url": _pay_url(order) if payment.can_pay else "",
+        },
+    )
+
+
+def _stream(stored_file, *, filename: str, content_type: str) -> FileResponse:
+    try:
+        handle = stored_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("File non disponibile") from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=Path(filename).name,
+        content_type=content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def outcome_file(request, number, file_id):
+    item = outcome_file_for_user(user=request.user, number=number, file_id=file_id)
+    return _stream(item.file, filename=item.original_name, content_type=item.content_type)
+
+
+@require_GET
+@login_required
+def answer_file(request, number, file_id):
+    item = answer_file_for_user(user=request.user, number=number, file_id=file_id)
+    return _stream(item.file, filename=item.original_name, content_type=item.content_type)
