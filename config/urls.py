@@ -14,6 +14,7 @@ urlpatterns = [
     path("il-mio-account/", include("sportello.accounts.urls")),
     path("servizi/", include("sportello.catalogue.urls")),
     path("carrello/", include("sportello.cart.urls")),
+    path("checkout/", include("sportello.checkout.urls")),
     path("pagamenti/", include("sportello.payments.urls")),
     path("", include("sportello.pages.urls")),
 ]
