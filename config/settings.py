@@ -213,7 +213,14 @@ else:
     # Embedded default: each message is written under var/mail/ and echoed to the console.
     EMAIL_BACKEND = "sportello.notifications.backends.FileAndConsoleEmailBackend"
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# Outbox delivery: after EMAIL_MAX_ATTEMPTS failures a message is marked failed for staff.
+# Retries wait EMAIL_RETRY_BACKOFF_SECONDS, then twice as long each time (capped at 6 hours):
+# with the defaults the last attempt comes about two hours after the first.
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
+EMAIL_RETRY_BACKOFF_SECONDS = env_int("EMAIL_RETRY_BACKOFF_SECONDS", 60)
+# A message still "sending" after this long belongs to a worker that died: it is retried.
+EMAIL_SENDING_TIMEOUT_SECONDS = env_int("EMAIL_SENDING_TIMEOUT_SECONDS", 600)
+EMAIL_RETRY_BATCH_SIZE = env_int("EMAIL_RETRY_BATCH_SIZE", 200)
 
 # --- Background work ------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
@@ -221,13 +228,21 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "retry-due-emails": {
+        "task": "sportello.notifications.tasks.retry_due_emails",
+        "schedule": env_int("EMAIL_RETRY_EVERY_SECONDS", 60),
+    },
+}
 CELERY_BEAT_SCHEDULE["expire-quotes"] = {
     "task": "sportello.quotes.tasks.expire_quotes",
     "schedule": env_int("QUOTE_EXPIRY_EVERY_SECONDS", 3600),
 }
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Shop -----------------------------------------------------------------------------------
 DEFAULT_VAT_RATE = env_decimal("DEFAULT_VAT_RATE", "22.00")
