@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 
+from sportello.notifications.allauth import OutboxMailMixin
 
-class AccountAdapter(DefaultAccountAdapter):
+
+class AccountAdapter(OutboxMailMixin, DefaultAccountAdapter):
     """Sportello's hooks into allauth.
 
     Kept free of state so that mixins (e.g. the notifications' mail mixin) can be put in front

@@ -1,0 +1,77 @@
+"""Route django-allauth's e-mails through the outbox.
+
+Mix OutboxMailMixin in front of DefaultAccountAdapter. The messages our configuration can
+trigger have Italian templates in the shop's layout (emails.py); any other allauth message
+is rendered from allauth's own templates and queued the same way, never sent directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+
+from sportello.notifications import emails
+from sportello.notifications.actions import queue_email
+from sportello.notifications.rendering import absolute_url
+
+
+def _verification(to: str, context: dict[str, Any]) -> None:
+    emails.send_email_verification(
+        to=to,
+        user=context.get("user"),
+        code=context.get("code", ""),
+        activate_url=context.get("activate_url", ""),
+    )
+
+
+def _password_reset(to: str, context: dict[str, Any]) -> None:
+    emails.send_password_reset(
+        to=to, user=context.get("user"), reset_url=context["password_reset_url"]
+    )
+
+
+def _unknown_account(to: str, context: dict[str, Any]) -> None:
+    emails.send_unknown_account(to=to)
+
+
+def _account_already_exists(to: str, context: dict[str, Any]) -> None:
+    emails.send_account_already_exists(to=to)
+
+
+ACCOUNT_MESSAGES: dict[str, Callable[[str, dict[str, Any]], None]] = {
+    "account/email/email_confirmation_signup": _verification,
+    "account/email/email_confirmation": _verification,
+    "account/email/password_reset_key": _password_reset,
+    "account/email/unknown_account": _unknown_account,
+    "account/email/account_already_exists": _account_already_exists,
+}
+
+
+class OutboxMailMixin:
+    """Put first in the adapter's bases: `class AccountAdapter(OutboxMailMixin, Default…)`."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        message = ACCOUNT_MESSAGES.get(template_prefix)
+        if message is not None:
+            message(email, context)
+            return
+        request = allauth_context.request
+        full_context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        queue_email(
+            to=email, template=template_prefix, context=full_context, related=context.get("user")
+        )
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # Links in e-mails come from SITE_URL, never from the request's Host header.
+        url = super().get_reset_password_from_key_url(key)  # type: ignore[misc]
+        parts = urlsplit(url)
+        return absolute_url(urlunsplit(("", "", parts.path, parts.query, parts.fragment)))
