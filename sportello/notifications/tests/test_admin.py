@@ -1,0 +1,124 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from sportello.notifications.models import EmailStatus, OutgoingEmail
+from sportello.notifications.tests.factories import OutgoingEmailFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("admin:notifications_outgoingemail_changelist")
+
+
+def change_url(email):
+    return reverse("admin:notifications_outgoingemail_change", args=[email.pk])
+
+
+def test_staff_list_messages_with_a_fixed_number_of_queries(
+    staff_client, django_assert_num_queries
+):
+    for index in range(3):
+        OutgoingEmailFactory(subject=f"Conferma ordine {index}")
+    staff_client.get(LIST_URL)  # warm up the session and content types caches
+
+    for index in range(3, 10):
+        OutgoingEmailFactory(subject=f"Conferma ordine {index}")
+    # session, user, two counts, the page, the date hierarchy (2), the template filter
+    with django_assert_num_queries(8):
+        response = staff_client.get(LIST_URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    for index in range(10):
+        assert f"Conferma ordine {index}" in html
+
+
+def test_staff_filter_by_status_and_search_by_recipient(staff_client):
+    OutgoingEmailFactory(to="mario.rossi@example.com", subject="Ordine pagato")
+    OutgoingEmailFactory(
+        to="giulia.bianchi@example.com", subject="Preventivo pronto", status=EmailStatus.FAILED
+    )
+
+    failed = staff_client.get(LIST_URL, {"status__exact": EmailStatus.FAILED}).context["cl"]
+    assert [email.subject for email in failed.result_list] == ["Preventivo pronto"]
+
+    found = staff_client.get(LIST_URL, {"q": "mario.rossi"}).context["cl"]
+    assert [email.subject for email in found.result_list] == ["Ordine pagato"]
+
+    found = staff_client.get(LIST_URL, {"q": "Preventivo"}).context["cl"]
+    assert [email.to for email in found.result_list] == ["giulia.bianchi@example.com"]
+
+
+def test_staff_read_a_message_and_its_bodies_are_shown_safely(staff_client, customer):
+    email = OutgoingEmailFactory(
+        text_body="Gentile <b>Mario</b>,\nil tuo ordine è pronto.\n",
+        html_body='<p>Ciao</p><script>alert("x")</script>',
+        related_content_type=None,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
+
+    response = staff_client.get(change_url(email))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert email.subject in html
+    assert "Gentile &lt;b&gt;Mario&lt;/b&gt;," in html
+    assert '<iframe sandbox="" srcdoc="&lt;p&gt;Ciao&lt;/p&gt;&lt;script&gt;alert(' in html
+    assert '<script>alert("x")</script>' not in html
+    assert "SMTPServerDisconnected: Connection unexpectedly closed" in html
+    assert 'name="_save"' not in html  # read-only
+
+
+def test_staff_resend_failed_messages_through_the_action(
+    staff_client, staff, django_capture_on_commit_callbacks
+):
+    failed = OutgoingEmailFactory(status=EmailStatus.FAILED, attempts=3, last_error="boom")
+    sent = OutgoingEmailFactory(status=EmailStatus.SENT, attempts=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            LIST_URL,
+            {"action": "resend", "_selected_action": [failed.pk, sent.pk]},
+            follow=True,
+        )
+
+    assert response.status_code == 200
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == [
+        "1 e-mail rimesse in coda per l'invio.",
+        "1 e-mail ignorate: si possono reinviare solo quelle con invio fallito.",
+    ]
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert failed.status == EmailStatus.SENT
+    assert failed.attempts == 1
+    assert failed.status_changes.get(from_status=EmailStatus.FAILED).actor == staff
+    assert sent.status == EmailStatus.SENT
+    assert sent.status_changes.count() == 0
+    assert [message.subject for message in mail.outbox] == [failed.subject]
+
+
+def test_staff_cannot_add_edit_or_delete_messages(staff_client):
+    email = OutgoingEmailFactory()
+
+    assert staff_client.get(reverse("admin:notifications_outgoingemail_add")).status_code == 403
+    response = staff_client.post(change_url(email), {"subject": "Cambiato", "status": "sent"})
+    assert response.status_code == 403
+    delete_url = reverse("admin:notifications_outgoingemail_delete", args=[email.pk])
+    assert staff_client.post(delete_url, {"post": "yes"}).status_code == 403
+    email.refresh_from_db()
+    assert email.status == EmailStatus.QUEUED
+    assert email.subject != "Cambiato"
+
+
+def test_customers_cannot_see_the_outbox(customer_client):
+    email = OutgoingEmailFactory(to="giulia.bianchi@example.com")
+
+    for url in (LIST_URL, change_url(email)):
+        response = customer_client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
+
+    response = customer_client.post(LIST_URL, {"action": "resend", "_selected_action": [email.pk]})
+    assert response.status_code == 302
+    assert OutgoingEmail.objects.get(pk=email.pk).status == EmailStatus.QUEUED
