@@ -106,6 +106,12 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
             # Serialises two submissions of different forms on PostgreSQL; SQLite's IMMEDIATE
             # transactions already do.
             Cart.objects.select_for_update().filter(pk=cart.pk).first()
+            # The lock may have waited for a twin post of this form: it made the request.
+            existing = QuoteRequest.objects.filter(
+                submit_token=submit_token, customer=customer
+            ).first()
+            if existing is not None:
+                return existing
             priced = priced_cart(cart)
             if priced.is_empty:
                 raise QuoteCartNotReady("Il carrello preventivi è vuoto.")

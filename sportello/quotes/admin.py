@@ -304,7 +304,10 @@ class QuoteRequestAdmin(admin.ModelAdmin):
             "notes_for_customer": price.notes_for_customer if price else "",
         }
         form = PricingForm(
-            request.POST or None, lines=lines, initial_prices=initial_prices, initial=initial
+            request.POST if request.method == "POST" else None,
+            lines=lines,
+            initial_prices=initial_prices,
+            initial=initial,
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -338,7 +341,9 @@ class QuoteRequestAdmin(admin.ModelAdmin):
 
     def message_view(self, request, quote_id):
         quote = self._quote_for_manager(request, quote_id)
-        form = StaffMessageForm(request.POST or None, request.FILES or None)
+        form = StaffMessageForm(
+            *((request.POST, request.FILES) if request.method == "POST" else ())
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -387,7 +392,7 @@ class QuoteRequestAdmin(admin.ModelAdmin):
 
     def cancel_view(self, request, quote_id):
         quote = self._quote_for_manager(request, quote_id)
-        form = CancelForm(request.POST or None)
+        form = CancelForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 actions.cancel_quote(

@@ -25,6 +25,8 @@ class QuoteLineFactory(factory.django.DjangoModelFactory):
     service_name = factory.LazyAttribute(lambda line: line.service.name)
     answers = factory.LazyFunction(lambda: {"indirizzo": "Via Roma 1, Bologna"})
     answers_display = factory.LazyFunction(
-        lambda: [{"label": "Indirizzo dell'immobile", "value": "Via Roma 1, Bologna", "file_id": None}]
+        lambda: [
+            {"label": "Indirizzo dell'immobile", "value": "Via Roma 1, Bologna", "file_id": None}
+        ]
     )
     form_version = 1

@@ -106,8 +106,10 @@ def test_double_submit_makes_one_request(customer_client, quote_cart):
     first = _post(customer_client, token=token)
     second = _post(customer_client, token=token)
     quote = QuoteRequest.objects.get()
-    assert first["Location"] == second["Location"] == reverse(
-        "quotes:confirmation", args=[quote.number]
+    assert (
+        first["Location"]
+        == second["Location"]
+        == reverse("quotes:confirmation", args=[quote.number])
     )
     assert quote.lines.count() == 2
     assert OutgoingEmail.objects.count() == 2
@@ -116,7 +118,9 @@ def test_double_submit_makes_one_request(customer_client, quote_cart):
 def test_a_second_request_gets_the_next_number(customer_client, customer, quote_service):
     for _ in range(2):
         cart, _created = Cart.objects.get_or_create(user=customer, kind=CartKind.QUOTE)
-        cart.lines.create(service=quote_service, answers={"indirizzo": "Via Roma 1"}, form_version=1)
+        cart.lines.create(
+            service=quote_service, answers={"indirizzo": "Via Roma 1"}, form_version=1
+        )
         _post(customer_client)
     year = timezone.localdate().year
     assert sorted(QuoteRequest.objects.values_list("number", flat=True)) == [

@@ -1,0 +1,96 @@
+"""Real concurrency on PostgreSQL: two threads, two connections, one outcome.
+
+SQLite serialises writers (IMMEDIATE transactions), so the same rules are proven there by the
+sequential compare-and-set tests in test_accept.py.
+"""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+
+from sportello.orders.models import Order
+from sportello.quotes import actions
+from sportello.quotes.models import QuoteRequest, QuoteStatus
+from sportello.quotes.tests.conftest import price_quote
+from sportello.quotes.tests.test_accept import BILLING, ORDER_PRICES
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+]
+
+
+def _race(*calls):
+    """Run the calls at the same moment in threads; return each one's result or exception."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as exc:  # collected and asserted by the test
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_two_concurrent_purchases_make_one_order(quote, staff, customer):
+    price_quote(quote, staff, prices=ORDER_PRICES)
+    actions.accept_quote(quote=quote, customer=customer, version=1)
+
+    def buy():
+        return actions.place_order_for_quote(
+            quote=QuoteRequest.objects.get(pk=quote.pk),
+            customer=customer,
+            billing=BILLING,
+            payment_method="test_gateway",
+            checkout_token=uuid.uuid4(),
+        )
+
+    results = _race(buy, buy)
+    orders = [r for r in results if isinstance(r, Order)]
+    refused = [r for r in results if isinstance(r, actions.QuoteNotAcceptable)]
+    assert (len(orders), len(refused)) == (1, 1), results
+    assert Order.objects.count() == 1
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.ORDERED
+    assert quote.order == orders[0]
+
+
+def test_two_concurrent_acceptances_accept_once(quote, staff, customer):
+    price_quote(quote, staff)
+
+    def accept():
+        return actions.accept_quote(
+            quote=QuoteRequest.objects.get(pk=quote.pk), customer=customer, version=1
+        )
+
+    results = _race(accept, accept)
+    assert all(isinstance(r, QuoteRequest) for r in results), results
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.ACCEPTED
+    assert quote.status_changes.filter(to_status=QuoteStatus.ACCEPTED).count() == 1
+
+
+def test_two_concurrent_posts_of_the_request_form_make_one_request(customer, quote_cart):
+    token = uuid.uuid4()
+
+    def submit():
+        return actions.request_quote(
+            customer=customer, cart=quote_cart, message="", submit_token=token
+        )
+
+    results = _race(submit, submit)
+    assert all(isinstance(r, QuoteRequest) for r in results), results
+    assert results[0].pk == results[1].pk
+    assert QuoteRequest.objects.count() == 1

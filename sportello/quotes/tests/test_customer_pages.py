@@ -1,0 +1,288 @@
+"""I MIEI PREVENTIVI: list, detail, PDF, message thread, and the owner check on every URL."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from sportello.catalogue.models import AnswerFile
+from sportello.notifications.models import OutgoingEmail
+from sportello.quotes import actions
+from sportello.quotes.models import QuoteMessage, QuoteRequest, QuoteStatus
+from sportello.quotes.tests.conftest import price_quote
+from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _pdf(name="documento.pdf"):
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def test_list_shows_number_date_status_and_validity(customer_client, customer, ready_quote):
+    other = QuoteRequestFactory(customer=customer)
+    response = customer_client.get(reverse("quotes:list"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert ready_quote.number in html and other.number in html
+    assert "Pronto" in html and "Inviata" in html
+    assert ready_quote.valid_until.strftime("%d/%m/%Y") in html
+
+
+def test_list_hides_other_customers_quotes(customer_client, other_customer):
+    foreign = QuoteRequestFactory(customer=other_customer)
+    html = customer_client.get(reverse("quotes:list")).content.decode()
+    assert foreign.number not in html
+    assert "Non hai ancora richiesto preventivi" in html
+
+
+def test_list_query_count_does_not_grow(customer_client, customer, django_assert_num_queries):
+    QuoteRequestFactory(customer=customer)
+    # session, user, paginator count, the page of quotes, menu categories, cart counts
+    with django_assert_num_queries(6):
+        customer_client.get(reverse("quotes:list"))
+    QuoteRequestFactory.create_batch(6, customer=customer)
+    with django_assert_num_queries(6):
+        response = customer_client.get(reverse("quotes:list"))
+    assert len(response.context["page"].object_list) == 7
+
+
+def test_detail_before_pricing(customer_client, quote):
+    response = customer_client.get(quote.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Perizia di stima" in html and "Visura catastale" in html
+    assert "Via Roma 1, Bologna" in html
+    assert "Serve entro fine mese." in html
+    assert "In preparazione" in html
+    assert "ACCETTA IL PREVENTIVO" not in html
+    assert reverse("quotes:pdf", args=[quote.number]) not in html
+    assert customer_client.get(reverse("quotes:pdf", args=[quote.number])).status_code == 404
+
+
+def test_detail_once_priced(customer_client, ready_quote):
+    html = customer_client.get(ready_quote.get_absolute_url()).content.decode()
+    assert "122,00 €" in html and "40,66 €" in html
+    assert 'id="quote-total-net">133,33 €' in html
+    assert 'id="quote-total-vat">29,33 €' in html
+    assert 'id="quote-total-gross">162,66 €' in html
+    assert "22%" in html
+    assert "Sopralluogo incluso." in html
+    assert ready_quote.valid_until.strftime("%d/%m/%Y") in html
+    assert "ACCETTA IL PREVENTIVO" in html
+    assert "RIFIUTA IL PREVENTIVO" in html
+    assert reverse("quotes:pdf", args=[ready_quote.number]) in html
+
+
+def test_pdf_renders(customer_client, ready_quote):
+    response = customer_client.get(reverse("quotes:pdf", args=[ready_quote.number]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert f"preventivo-{ready_quote.number}.pdf" in response["Content-Disposition"]
+
+
+def test_expired_ready_quote_cannot_be_accepted_from_the_page(customer_client, ready_quote):
+    QuoteRequest.objects.filter(pk=ready_quote.pk).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    html = customer_client.get(ready_quote.get_absolute_url()).content.decode()
+    assert "ACCETTA IL PREVENTIVO" not in html
+    assert "non può più essere accettato" in html
+
+
+# --- Message thread -------------------------------------------------------------------------
+
+
+def test_customer_message_with_attachment_notifies_staff(
+    customer_client, quote, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = customer_client.post(
+            reverse("quotes:post_message", args=[quote.number]),
+            {"body": "Vi allego la planimetria.", "attachment": _pdf("planimetria.pdf")},
+        )
+    assert response.status_code == 302
+    message = QuoteMessage.objects.get()
+    assert (message.body, message.is_from_staff, message.author) == (
+        "Vi allego la planimetria.",
+        False,
+        quote.customer,
+    )
+    assert message.attachment_name == "planimetria.pdf"
+    assert message.attachment_size == len(PDF_BYTES)
+    email = OutgoingEmail.objects.get()
+    assert email.to == settings.STAFF_NOTIFICATION_EMAIL
+    assert "Vi allego la planimetria." in email.text_body
+    assert "planimetria.pdf" in email.text_body
+    assert [m.to for m in mail.outbox] == [[settings.STAFF_NOTIFICATION_EMAIL]]
+
+    download = customer_client.get(
+        reverse("quotes:message_attachment", args=[quote.number, message.pk])
+    )
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    assert "planimetria.pdf" in download["Content-Disposition"]
+    page = customer_client.get(quote.get_absolute_url()).content.decode()
+    assert "Vi allego la planimetria." in page
+
+
+def test_staff_message_notifies_the_customer(staff_client, quote, customer):
+    response = staff_client.post(
+        reverse("admin:quotes_quoterequest_message", args=[quote.pk]),
+        {"body": "Ci serve la visura aggiornata.", "attachment": _pdf("modulo.pdf")},
+    )
+    assert response.status_code == 302
+    message = QuoteMessage.objects.get()
+    assert message.is_from_staff
+    email = OutgoingEmail.objects.get()
+    assert email.to == customer.email
+    assert "Ci serve la visura aggiornata." in email.text_body
+    assert f"/il-mio-account/preventivi/{quote.number}/#messaggi" in email.text_body
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.SENT  # a plain message does not move the quote
+
+
+def test_staff_asks_for_details_and_the_quote_goes_back_to_work(staff_client, ready_quote):
+    staff_client.post(
+        reverse("admin:quotes_quoterequest_message", args=[ready_quote.pk]),
+        {"body": "Qual è la superficie?", "ask_for_details": "on"},
+    )
+    ready_quote.refresh_from_db()
+    assert ready_quote.status == QuoteStatus.IN_PROGRESS
+    change = ready_quote.status_changes.last()
+    assert (change.from_status, change.to_status) == (QuoteStatus.READY, QuoteStatus.IN_PROGRESS)
+
+
+def test_thread_both_ways(customer_client, staff, quote, customer):
+    customer_client.post(reverse("quotes:post_message", args=[quote.number]), {"body": "Domanda"})
+    actions.post_message(quote=quote, author=staff, body="Risposta", is_from_staff=True)
+    html = customer_client.get(quote.get_absolute_url()).content.decode()
+    assert html.index("Domanda") < html.index("Risposta")
+    assert sorted(OutgoingEmail.objects.values_list("to", flat=True)) == sorted(
+        [settings.STAFF_NOTIFICATION_EMAIL, customer.email]
+    )
+
+
+@pytest.mark.parametrize(
+    ("upload", "error"),
+    [
+        (SimpleUploadedFile("virus.exe", b"MZ...", content_type="application/pdf"), "non ammesso"),
+        (SimpleUploadedFile("finto.pdf", b"MZ not a pdf"), "non corrisponde"),
+        (SimpleUploadedFile("vuoto.pdf", b""), "vuoto"),
+    ],
+)
+def test_bad_attachment_is_refused_and_the_text_kept(customer_client, quote, upload, error):
+    response = customer_client.post(
+        reverse("quotes:post_message", args=[quote.number]),
+        {"body": "Testo da non perdere", "attachment": upload},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert error in html
+    assert "Testo da non perdere" in html
+    assert not QuoteMessage.objects.exists()
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_too_big_attachment_is_refused(customer_client, quote, settings):
+    settings.UPLOAD_MAX_BYTES = 10
+    response = customer_client.post(
+        reverse("quotes:post_message", args=[quote.number]),
+        {"body": "Testo", "attachment": _pdf()},
+    )
+    assert response.status_code == 400
+    assert "troppo grande" in response.content.decode()
+    assert not QuoteMessage.objects.exists()
+
+
+def test_empty_message_is_refused(customer_client, quote):
+    response = customer_client.post(
+        reverse("quotes:post_message", args=[quote.number]), {"body": ""}
+    )
+    assert response.status_code == 400
+    assert "Scrivi il messaggio." in response.content.decode()
+    assert not QuoteMessage.objects.exists()
+
+
+def test_answer_file_is_served_only_when_the_quote_points_to_it(customer_client, customer):
+    answer_file = AnswerFile.objects.create(
+        file=_pdf("visura.pdf"),
+        original_name="visura.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        uploaded_by=customer,
+    )
+    unrelated = AnswerFile.objects.create(
+        file=_pdf("altro.pdf"),
+        original_name="altro.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        uploaded_by=customer,
+    )
+    quote = QuoteRequestFactory(customer=customer)
+    QuoteLineFactory(
+        quote=quote,
+        answers_display=[{"label": "Visura", "value": "visura.pdf", "file_id": answer_file.pk}],
+    )
+    url = reverse("quotes:answer_file", args=[quote.number, answer_file.pk])
+    assert url in customer_client.get(quote.get_absolute_url()).content.decode()
+    response = customer_client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    unrelated_url = reverse("quotes:answer_file", args=[quote.number, unrelated.pk])
+    assert customer_client.get(unrelated_url).status_code == 404
+
+
+# --- Another customer -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def foreign_quote(other_customer, staff):
+    """A ready quote of another customer, with a message carrying an attachment."""
+    quote = QuoteRequestFactory(customer=other_customer)
+    QuoteLineFactory(quote=quote)
+    QuoteLineFactory(quote=quote)
+    price_quote(quote, staff)
+    actions.post_message(quote=quote, author=other_customer, body="Mia domanda", attachment=_pdf())
+    quote.refresh_from_db()
+    return quote
+
+
+def _foreign_urls(quote):
+    message = quote.messages.get()
+    number = quote.number
+    return [
+        ("get", reverse("quotes:detail", args=[number]), {}),
+        ("get", reverse("quotes:confirmation", args=[number]), {}),
+        ("get", reverse("quotes:pdf", args=[number]), {}),
+        ("get", reverse("quotes:message_attachment", args=[number, message.pk]), {}),
+        ("get", reverse("quotes:answer_file", args=[number, 1]), {}),
+        ("post", reverse("quotes:post_message", args=[number]), {"body": "Intruso"}),
+        ("post", reverse("quotes:accept", args=[number]), {"version": "1"}),
+        ("post", reverse("quotes:decline", args=[number]), {"reason": "Intruso"}),
+    ]
+
+
+def test_every_quote_url_answers_404_to_another_customer(customer_client, foreign_quote):
+    emails_before = OutgoingEmail.objects.count()
+    history_before = foreign_quote.status_changes.count()
+    for method, url, data in _foreign_urls(foreign_quote):
+        response = getattr(customer_client, method)(url, data)
+        assert response.status_code == 404, url
+    foreign_quote.refresh_from_db()
+    assert foreign_quote.status == QuoteStatus.READY
+    assert foreign_quote.messages.count() == 1
+    assert foreign_quote.status_changes.count() == history_before
+    assert OutgoingEmail.objects.count() == emails_before
+
+
+def test_the_owner_reaches_the_same_urls(client, foreign_quote, other_customer):
+    client.force_login(other_customer)
+    for method, url, _data in _foreign_urls(foreign_quote):
+        if method == "get" and "allegati" not in url:
+            assert client.get(url).status_code == 200, url
