@@ -4,6 +4,8 @@ Every change to a service's form fields or choices bumps the service's form vers
 (`actions.bump_form_version`), so answer sets given on an older form can be told apart.
 """
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -26,7 +28,9 @@ from sportello.catalogue.models import (
 )
 
 # Staff type amounts the Italian way ("30,00"); "30.00" still works.
-LOCALIZED_AMOUNTS = {models.DecimalField: {"localize": True}}
+LOCALIZED_AMOUNTS: dict[type[models.Field], dict[str, Any]] = {
+    models.DecimalField: {"localize": True}
+}
 
 # --- Categories -----------------------------------------------------------------------------
 

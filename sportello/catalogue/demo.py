@@ -64,7 +64,7 @@ def _sync(model: type[models.Model], lookup: dict, values: dict) -> tuple[Any, S
 
 
 def _service_values(definition: DemoService, category: Category, position: int) -> dict:
-    on_quote = definition.net_price is None
+    net_price = None if definition.net_price is None else Decimal(definition.net_price)
     return {
         "category_id": category.pk,
         "name": definition.name,
@@ -74,8 +74,8 @@ def _service_values(definition: DemoService, category: Category, position: int) 
         "is_active": True,
         "is_featured": definition.featured,
         "position": position,
-        "pricing_mode": PricingMode.QUOTE if on_quote else PricingMode.FIXED,
-        "net_price": None if on_quote else Decimal(definition.net_price),
+        "pricing_mode": PricingMode.QUOTE if net_price is None else PricingMode.FIXED,
+        "net_price": net_price,
         "vat_rate": Decimal(definition.vat_rate),
     }
 

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from decimal import Decimal, DecimalException
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -97,7 +98,7 @@ class AnswerFileField(forms.Field):
                 code="file_type",
                 params={"allowed": ", ".join(ext.upper() for ext in self.extensions)},
             )
-        if upload.size > settings.UPLOAD_MAX_BYTES:
+        if (upload.size or 0) > settings.UPLOAD_MAX_BYTES:
             raise ValidationError(
                 "Il file è troppo grande: la dimensione massima è %(max)s.",
                 code="file_size",
@@ -160,7 +161,11 @@ class ItalianDecimalField(forms.DecimalField):
 
 
 def _build_field(field: FormField, owner_files) -> forms.Field:
-    common = {"label": field.label, "required": field.is_required, "help_text": field.help_text}
+    common: dict[str, Any] = {
+        "label": field.label,
+        "required": field.is_required,
+        "help_text": field.help_text,
+    }
     kind = field.field_type
     if kind == FieldType.TEXT:
         return forms.CharField(max_length=MAX_TEXT_LENGTH, **common)
