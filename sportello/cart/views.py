@@ -207,7 +207,7 @@ def quote_proceed(request):
     return _proceed(
         request,
         CartKind.QUOTE,
-        next_step="",
+        next_step=reverse("quotes:request"),
         pending_notice=(
             "L'invio della richiesta di preventivo sarà il prossimo passaggio: "
             "i servizi restano nel carrello preventivi."

@@ -244,13 +244,13 @@ def test_logged_in_proceed_with_an_empty_cart_stays_on_the_cart(customer_client)
     assert "Il carrello è vuoto." in response.text
 
 
-def test_logged_in_quote_proceed_shows_the_quote_cart_with_a_notice(customer_client, due_diligence):
+def test_logged_in_quote_proceed_leads_to_the_quote_request(customer_client, due_diligence):
     customer_client.post(
         reverse("cart:add", kwargs={"slug": due_diligence.slug}), {"indirizzo": "Via Roma 1"}
     )
     response = customer_client.get(reverse("cart:quote_proceed"), follow=True)
-    assert response.redirect_chain == [(reverse("cart:quote_detail"), 302)]
-    assert "L&#x27;invio della richiesta di preventivo sarà il prossimo passaggio" in response.text
+    assert response.redirect_chain == [(reverse("quotes:request"), 302)]
+    assert "RICHIEDI PREVENTIVO" in response.text
     assert CartLine.objects.filter(cart__kind=CartKind.QUOTE).count() == 1
 
 
