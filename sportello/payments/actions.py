@@ -136,8 +136,11 @@ def _set_status(payment: Payment, to: str, *, actor=None, note: str = "", extra=
     )
 
 
-def _current_status(payment: Payment) -> str | None:
-    return Payment.objects.filter(pk=payment.pk).values_list("status", flat=True).first()
+def _current_status(payment: Payment) -> str:
+    current = Payment.objects.filter(pk=payment.pk).values_list("status", flat=True).first()
+    if current is None:
+        raise Payment.DoesNotExist(f"Payment {payment.pk} does not exist")
+    return current
 
 
 def mark_pending(*, payment: Payment, provider_reference: str | None = None, note="") -> bool:

@@ -19,8 +19,11 @@ class PaymentMethodForm(forms.Form):
         self.fields["method"].choices = [
             (provider.identifier, provider.verbose_name) for provider in providers
         ]
-        if len(providers) == 1 and not self.is_bound:
-            self.initial.setdefault("method", providers[0].identifier)
+        # Preselect the method chosen before (or the only one), if it is still offered.
+        if self.initial.get("method") not in self.providers:
+            self.initial.pop("method", None)
+        if len(providers) == 1:
+            self.initial["method"] = providers[0].identifier
 
 
 class TestGatewayDecisionForm(forms.Form):

@@ -82,7 +82,9 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
         return redirect(order.get_absolute_url())
     providers = enabled_providers(order)
     form = PaymentMethodForm(
-        request.POST if request.method == "POST" else None, providers=providers
+        request.POST if request.method == "POST" else None,
+        providers=providers,
+        initial={"method": order.payment_method},
     )
     if request.method == "POST" and form.is_valid():
         return redirect_to_payment(request, order=order, provider_id=form.cleaned_data["method"])

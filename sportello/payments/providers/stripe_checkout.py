@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import stripe
 from django.conf import settings
@@ -25,6 +26,9 @@ from sportello.payments.providers.base import (
     amount_in_cents,
 )
 
+if TYPE_CHECKING:
+    from stripe._base_address import BaseAddresses
+
 logger = logging.getLogger(__name__)
 
 CURRENCY = "eur"
@@ -32,7 +36,9 @@ PAID_STATUSES = frozenset({"paid", "no_payment_required"})
 
 
 def stripe_client() -> stripe.StripeClient:
-    base_addresses = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    base_addresses: BaseAddresses = {}
+    if settings.STRIPE_API_BASE:
+        base_addresses["api"] = settings.STRIPE_API_BASE
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
         base_addresses=base_addresses,
@@ -90,6 +96,8 @@ class StripeCheckoutProvider(PaymentProvider):
             raise ProviderError(
                 "Il servizio di pagamento con carta non è raggiungibile in questo momento."
             ) from exc
+        if not session.url:
+            raise ProviderError("Stripe non ha indicato la pagina di pagamento.")
         actions.attach_provider_reference(payment=payment, provider_reference=session.id)
         return StartResult(redirect_url=session.url)
 

@@ -145,3 +145,13 @@ def test_return_page_waits_for_an_outcome_not_yet_known(customer_client, order):
 
     assert response.status_code == 200
     assert "Stiamo verificando il pagamento" in response.content.decode()
+
+
+def test_pay_page_preselects_the_method_chosen_at_checkout(customer_client, order):
+    order.payment_method = "bank_transfer"
+    order.save(update_fields=["payment_method"])
+
+    response = customer_client.get(pay_url(order))
+
+    assert response.context["form"]["method"].value() == "bank_transfer"
+    assert 'value="bank_transfer" required id="id_method_1" checked' in response.content.decode()
