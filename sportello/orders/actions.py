@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from django.conf import settings
@@ -216,7 +216,7 @@ def _create_order(*, customer, priced, billing, payment_method, checkout_token) 
 
 # --- Order status ----------------------------------------------------------------------------
 
-_STATUS_EMAILS = {
+_STATUS_EMAILS: dict[str, Callable[..., object]] = {
     OrderStatus.IN_PROGRESS: emails.send_order_in_progress,
     OrderStatus.COMPLETED: emails.send_order_completed,
     OrderStatus.CANCELLED: emails.send_order_cancelled,
@@ -421,15 +421,15 @@ def add_outcome(
             _check_fulfilment(order)
             outcome = Outcome.objects.create(line=line, note=note.strip(), created_by=actor)
             for upload in files:
-                name = Path(upload.name).name
+                name = Path(upload.name or "file").name
                 outcome_file = OutcomeFile(
                     outcome=outcome,
                     original_name=name[:255],
                     content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-                    size=upload.size,
+                    size=upload.size or 0,
                 )
                 outcome_file.file.save(name, upload, save=False)
-                stored.append(outcome_file.file.name)
+                stored.append(outcome_file.file.name or "")
                 outcome_file.save()
             if complete_line and line.status != LineStatus.COMPLETED:
                 _move_line(line, LineStatus.COMPLETED, actor=actor, note=note.strip())

@@ -24,12 +24,14 @@ from sportello.orders.forms import LineStatusForm, OrderActionForm, OutcomeForm,
 from sportello.orders.models import (
     BANK_TRANSFER_METHOD,
     ORDER_TRANSITIONS,
+    LineStatus,
     Order,
     OrderLine,
     OrderStatus,
     OrderStatusChange,
     Outcome,
     OutcomeFile,
+    status_label,
 )
 from sportello.orders.queries import payment_method_label
 from sportello.payments.models import Payment, PaymentStatus
@@ -47,7 +49,7 @@ REFUND_ACTION = "rimborso"
 def _answers_html(line: OrderLine):
     if not line.answers_display:
         return "—"
-    rows = []
+    rows: list[tuple[str, object]] = []
     for answer in line.answers_display:
         value = answer.get("value", "")
         if answer.get("file_id"):
@@ -59,7 +61,9 @@ def _answers_html(line: OrderLine):
         else:
             value = format_html("{}", value)
         rows.append((answer.get("label", ""), value))
-    supplements = [(f"Supplemento {s['label']}", f"{s['net']} € + IVA") for s in line.supplements]
+    supplements: list[tuple[str, object]] = [
+        (f"Supplemento {s['label']}", f"{s['net']} € + IVA") for s in line.supplements
+    ]
     return format_html(
         "<dl>{}</dl>", format_html_join("", "<dt><b>{}</b></dt><dd>{}</dd>", rows + supplements)
     )
@@ -157,8 +161,16 @@ class PaymentInline(ReadOnlyInline):
 class OrderStatusChangeInline(ReadOnlyInline):
     model = OrderStatusChange
     verbose_name_plural = "storico"
-    fields = ("created_at", "from_status", "to_status", "actor", "note")
+    fields = ("created_at", "from_label", "to_label", "actor", "note")
     readonly_fields = fields
+
+    @admin.display(description="da")
+    def from_label(self, change):
+        return status_label(OrderStatus, change.from_status)
+
+    @admin.display(description="a")
+    def to_label(self, change):
+        return status_label(OrderStatus, change.to_status)
 
 
 @admin.register(Order)
@@ -197,7 +209,7 @@ class OrderAdmin(admin.ModelAdmin):
                     "customer_email",
                     "placed_at",
                     "paid_at",
-                    "payment_method",
+                    "payment_method_display",
                     ("total_net", "total_vat", "total_gross"),
                 )
             },
@@ -217,15 +229,15 @@ class OrderAdmin(admin.ModelAdmin):
             },
         ),
     )
-    readonly_fields = tuple(
-        name
-        for group in fieldsets
-        for entry in group[1]["fields"]
-        for name in (entry if isinstance(entry, tuple) else (entry,))
+    readonly_fields = (
+        *(field.name for field in Order._meta.concrete_fields),
+        "payment_method_display",
     )
     inlines = (OrderLineInline, PaymentInline, OrderStatusChangeInline)
     actions = ("start_processing_action", "complete_action")
     change_form_template = "admin/orders/order/change_form.html"
+    # The customer's order page checks ownership: staff would get a 404 there.
+    view_on_site = False
 
     # Orders are created by the checkout and changed only through actions.
     def has_add_permission(self, request):
@@ -446,7 +458,18 @@ class OrderAdmin(admin.ModelAdmin):
             outcomes=_outcomes_html(line),
             status_form=status_form,
             outcome_form=outcome_form,
-            line_history=line.status_changes.select_related("actor").order_by("created_at", "id"),
+            line_history=[
+                {
+                    "at": change.created_at,
+                    "from": status_label(LineStatus, change.from_status),
+                    "to": status_label(LineStatus, change.to_status),
+                    "actor": change.actor,
+                    "note": change.note,
+                }
+                for change in line.status_changes.select_related("actor").order_by(
+                    "created_at", "id"
+                )
+            ],
         )
 
     def _line_url(self, line) -> str:
@@ -470,7 +493,7 @@ class OrderAdmin(admin.ModelAdmin):
             actions.add_outcome(
                 line=line,
                 note=data["note"],
-                files=data["files"],
+                files=data["outcome_files"],
                 actor=request.user,
                 complete_line=data["complete_line"],
             )

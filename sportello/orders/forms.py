@@ -8,6 +8,7 @@ from django import forms
 
 from sportello.orders.actions import OutcomeFileRejected, check_outcome_file, outcome_extensions
 from sportello.orders.models import LINE_TRANSITIONS, LineStatus, OrderLine
+from sportello.payments.models import Payment
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -32,7 +33,7 @@ class OutcomeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    files = MultipleFileField(label="File", required=False)
+    outcome_files = MultipleFileField(label="File", required=False)
     complete_line = forms.BooleanField(
         label="Segna il servizio come completato", required=False, initial=True
     )
@@ -40,14 +41,14 @@ class OutcomeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = outcome_extensions()
-        self.fields["files"].help_text = (
+        self.fields["outcome_files"].help_text = (
             f"Formati ammessi: {', '.join(ext.upper() for ext in allowed)}. "
             "Puoi selezionare più file."
         )
-        self.fields["files"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in allowed)
+        self.fields["outcome_files"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in allowed)
 
-    def clean_files(self):
-        files = self.cleaned_data.get("files") or []
+    def clean_outcome_files(self):
+        files = self.cleaned_data.get("outcome_files") or []
         errors = []
         for upload in files:
             try:
@@ -60,7 +61,11 @@ class OutcomeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not (cleaned.get("note") or "").strip() and not cleaned.get("files"):
+        if (
+            not self.errors
+            and not (cleaned.get("note") or "").strip()
+            and not cleaned.get("outcome_files")
+        ):
             raise forms.ValidationError("Scrivi una nota o allega almeno un file.")
         return cleaned
 
@@ -78,7 +83,9 @@ class LineStatusForm(forms.Form):
     def __init__(self, *args, line: OrderLine, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = LINE_TRANSITIONS.get(line.status, frozenset())
-        self.fields["to"].choices = [
+        to_field = self.fields["to"]
+        assert isinstance(to_field, forms.ChoiceField)
+        to_field.choices = [
             (value, label) for value, label in LineStatus.choices if value in allowed
         ]
 
@@ -93,7 +100,9 @@ class OrderActionForm(forms.Form):
 
 
 class RefundForm(forms.Form):
-    payment = forms.ModelChoiceField(label="Pagamento", queryset=None, empty_label=None)
+    payment: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Pagamento", queryset=Payment.objects.none(), empty_label=None
+    )
     amount = forms.DecimalField(
         label="Importo da rimborsare (€)",
         max_digits=12,
@@ -104,8 +113,10 @@ class RefundForm(forms.Form):
 
     def __init__(self, *args, payments, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["payment"].queryset = payments
-        self.fields["payment"].label_from_instance = lambda p: (
+        payment_field = self.fields["payment"]
+        assert isinstance(payment_field, forms.ModelChoiceField)
+        payment_field.queryset = payments
+        payment_field.label_from_instance = lambda p: (
             f"{p.provider} · {p.amount} € · {p.get_status_display()}"
             f"{' · ' + p.provider_reference if p.provider_reference else ''}"
         )

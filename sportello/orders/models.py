@@ -85,7 +85,10 @@ class OrderNumberSequence(models.Model):
 class Order(TimeStampedModel):
     number = models.CharField("numero", max_length=20, unique=True)
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name="cliente",
     )
     status = models.CharField(
         "stato", max_length=30, choices=OrderStatus.choices, default=OrderStatus.AWAITING_PAYMENT
@@ -183,12 +186,28 @@ class OrderLine(models.Model):
         return f"{self.order.number} · {self.service_name}"
 
 
+def status_label(choices: type[models.TextChoices], value: str) -> str:
+    """The Italian label of a status value ("—" for the empty start of a history)."""
+    if not value:
+        return "—"
+    return choices(value).label if value in choices.values else value
+
+
+def _status_change_label(choices: type[models.TextChoices], change: StatusChangeBase) -> str:
+    return (
+        f"{status_label(choices, change.from_status)} → {status_label(choices, change.to_status)}"
+    )
+
+
 class OrderStatusChange(StatusChangeBase):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
 
     class Meta(StatusChangeBase.Meta):
         verbose_name = "cambio di stato dell'ordine"
         verbose_name_plural = "storico dell'ordine"
+
+    def __str__(self) -> str:
+        return _status_change_label(OrderStatus, self)
 
 
 class OrderLineStatusChange(StatusChangeBase):
@@ -197,6 +216,9 @@ class OrderLineStatusChange(StatusChangeBase):
     class Meta(StatusChangeBase.Meta):
         verbose_name = "cambio di stato della riga"
         verbose_name_plural = "storico delle righe"
+
+    def __str__(self) -> str:
+        return _status_change_label(LineStatus, self)
 
 
 class Outcome(TimeStampedModel):

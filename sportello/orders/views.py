@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from sportello.orders.models import OrderStatus
+from sportello.orders.models import OrderStatus, status_label
 from sportello.orders.queries import (
     answer_file_for_user,
     order_for_customer,
@@ -42,9 +42,8 @@ def order_detail(request, number):
     order = order_for_customer(customer=request.user, number=number)
     payment = payment_state(order)
     history = [
-        {"at": change.created_at, "status": OrderStatus(change.to_status).label}
+        {"at": change.created_at, "status": status_label(OrderStatus, change.to_status)}
         for change in order.status_changes.all()
-        if change.to_status in OrderStatus.values
     ]
     payments = [
         {

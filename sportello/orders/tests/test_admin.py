@@ -145,7 +145,7 @@ def test_line_status_and_outcome_from_the_line_page(staff_client, staff, custome
         {
             "form": "outcome",
             "note": "Perizia firmata",
-            "files": [
+            "outcome_files": [
                 SimpleUploadedFile("perizia.pdf", PDF_BYTES),
                 SimpleUploadedFile("foto.png", b"\x89PNG"),
             ],
@@ -170,7 +170,7 @@ def test_outcome_with_a_forbidden_file_shows_the_error(staff_client, customer):
     line = OrderLineFactory(order=order)
     response = staff_client.post(
         line_url(line),
-        {"form": "outcome", "note": "", "files": [SimpleUploadedFile("x.exe", b"MZ")]},
+        {"form": "outcome", "note": "", "outcome_files": [SimpleUploadedFile("x.exe", b"MZ")]},
     )
     assert response.status_code == 200
     assert "Tipo di file non ammesso: x.exe" in response.content.decode()
