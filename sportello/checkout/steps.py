@@ -100,12 +100,6 @@ class CheckoutFlow:
     def payment_providers(self) -> list:
         return enabled_payment_providers()
 
-    def step(self, identifier: str) -> Step:
-        for step in self.steps:
-            if step.identifier == identifier:
-                return step
-        raise KeyError(identifier)
-
     def first_incomplete(self) -> Step:
         for step in self.steps:
             if not step.is_completed(self):

@@ -38,7 +38,7 @@ def _gate(request, flow: CheckoutFlow, identifier: str):
 
 
 def _context(flow: CheckoutFlow, identifier: str, **extra) -> dict:
-    return {"progress": flow.progress(identifier), "step": flow.step(identifier), **extra}
+    return {"progress": flow.progress(identifier), **extra}
 
 
 def start(request):
@@ -57,10 +57,11 @@ def start(request):
 def _billing_initial(request, flow: CheckoutFlow) -> tuple[dict, bool]:
     """Prefill: this checkout's data, else the saved profile, else the account's name."""
     profile = billing_profile_for(request.user)
+    initial: dict[str, str | bool]
     if flow.state.billing:
-        initial = dict(flow.state.billing)
+        initial = {**flow.state.billing}
     elif profile is not None:
-        initial = billing_data_from_profile(profile)
+        initial = {**billing_data_from_profile(profile)}
     else:
         initial = {"first_name": request.user.first_name, "last_name": request.user.last_name}
     initial["save_profile"] = profile is None
@@ -162,8 +163,10 @@ def _existing_order_url(order) -> str:
 @require_POST
 def place(request):
     """ "COMPLETA L'ACQUISTO": place the order once, then on to the payment."""
+    if not request.user.is_authenticated:
+        return redirect("checkout:start")
     form = PlaceOrderForm(request.POST)
-    if not form.is_valid() or not request.user.is_authenticated:
+    if not form.is_valid():
         messages.error(request, "Il riepilogo non è più valido: controllalo e conferma di nuovo.")
         return redirect("checkout:start")
     try:
