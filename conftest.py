@@ -2,6 +2,7 @@
 
 import pytest
 
+from config.celery import app as celery_app
 from sportello.accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
 
 
@@ -10,6 +11,16 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _in_process_tasks():
+    """Background tasks run in-process even when the environment names a broker
+    (the Redis integration test switches this off and starts its own worker)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

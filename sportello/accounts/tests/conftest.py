@@ -3,9 +3,31 @@ import re
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from sportello.accounts.tests.factories import PASSWORD
+
+
+class CommittingClient(Client):
+    """A test client whose requests behave as if they committed.
+
+    E-mails are queued in the outbox and delivered by an on-commit callback; the test's
+    wrapping transaction never commits, so each request runs its callbacks when it ends.
+    """
+
+    capture_on_commit = None
+
+    def request(self, **request):
+        with self.capture_on_commit(execute=True):
+            return super().request(**request)
+
+
+@pytest.fixture
+def client(django_capture_on_commit_callbacks):
+    test_client = CommittingClient()
+    test_client.capture_on_commit = staticmethod(django_capture_on_commit_callbacks)
+    return test_client
 
 
 @pytest.fixture(autouse=True)
