@@ -3,23 +3,19 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from sportello.accounts.actions import update_profile
+from sportello.accounts.billing import (
+    billing_data_from_profile,
+    billing_profile_for,
+    save_billing_profile,
+)
 from sportello.accounts.forms import ProfileForm
+from sportello.checkout.forms import BillingForm
 from sportello.privacy.queries import consent_overview, current_notice
 
 
 @login_required
 def home(request):
     return render(request, "accounts/home.html")
-
-
-@login_required
-def orders(request):
-    return render(request, "accounts/orders.html")
-
-
-@login_required
-def quotes(request):
-    return render(request, "accounts/quotes.html")
 
 
 @login_required
@@ -44,7 +40,31 @@ def profile(request):
 
 @login_required
 def billing(request):
-    return render(request, "accounts/billing.html")
+    """DATI DI FATTURAZIONE: the saved billing data that prefills checkout.
+
+    Past orders keep their own snapshot, so saving here never changes them.
+    """
+    profile = billing_profile_for(request.user)
+    if request.method == "POST":
+        form = BillingForm(request.POST)
+        if form.is_valid():
+            save_billing_profile(user=request.user, data=form.cleaned_data)
+            messages.success(request, "Dati di fatturazione salvati.")
+            return redirect("accounts:billing")
+    elif profile is not None:
+        form = BillingForm(initial=billing_data_from_profile(profile))
+    else:
+        form = BillingForm(
+            initial={
+                "kind": "person",
+                "first_name": request.user.first_name,
+                "last_name": request.user.last_name,
+                "country": "IT",
+            }
+        )
+    return render(
+        request, "accounts/billing.html", {"form": form, "has_profile": profile is not None}
+    )
 
 
 @login_required
