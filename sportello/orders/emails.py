@@ -25,11 +25,11 @@ def order_confirmation_queued(order: Order) -> bool:
     return OutgoingEmail.objects.filter(key=confirmation_key(order)).exists()
 
 
-def bank_transfer_details(order: Order) -> dict:
-    """IBAN, beneficiary, bank, reference (the order number) and amount, as payments shows them."""
+def bank_transfer_details(order: Order, payment=None) -> dict:
+    """IBAN, beneficiary, bank, reference and amount, as payments shows them."""
     from sportello.payments.providers.bank_transfer import bank_transfer_details as details
 
-    return details(order)
+    return details(order, payment)
 
 
 def _order_context(order: Order, *, with_lines: bool = False) -> dict:
@@ -60,11 +60,12 @@ def send_order_confirmation(order: Order) -> OutgoingEmail:
     return _send(order, "confirmation", context, key=confirmation_key(order))
 
 
-def send_bank_transfer_instructions(order: Order) -> OutgoingEmail:
-    """IBAN, beneficiary, reference and amount. Sent once per order."""
+def send_bank_transfer_instructions(order: Order, *, payment=None) -> OutgoingEmail:
+    """IBAN, beneficiary, reference and amount. Sent once per order and transfer reference."""
     context = _order_context(order)
-    context["transfer"] = bank_transfer_details(order)
-    return _send(order, "bank_transfer", context, key=f"order-{order.pk}-bank-transfer")
+    context["transfer"] = bank_transfer_details(order, payment)
+    reference = context["transfer"]["reference"]
+    return _send(order, "bank_transfer", context, key=f"order-{order.pk}-bank-transfer-{reference}")
 
 
 def send_payment_received(order: Order) -> OutgoingEmail:

@@ -10,16 +10,20 @@ from sportello.payments.models import Payment
 from sportello.payments.providers.base import PaymentProvider, StartResult
 
 
-def bank_transfer_details(order) -> dict:
+def bank_transfer_details(order, payment: Payment | None = None) -> dict:
     """What the customer needs to make the transfer (confirmation page and e-mail).
 
-    The order number is the payment reference ("causale") staff look for on the statement.
+    The payment reference ("causale") staff look for on the statement is the order number,
+    or the attempt's own reference when an earlier transfer attempt already used it.
     """
+    reference = order.number
+    if payment is not None and payment.provider_reference:
+        reference = payment.provider_reference
     return {
         "iban": settings.BANK_TRANSFER_IBAN,
         "beneficiary": settings.BANK_TRANSFER_BENEFICIARY,
         "bank": settings.BANK_TRANSFER_BANK,
-        "reference": order.number,
+        "reference": reference,
         "amount": order.total_gross,
     }
 
@@ -54,12 +58,17 @@ class BankTransferProvider(PaymentProvider):
         return bool(settings.BANK_TRANSFER_IBAN and settings.BANK_TRANSFER_BENEFICIARY)
 
     def start(self, payment, request) -> StartResult:
+        from sportello.orders import emails
+
         if payment.provider_reference is None:
             actions.mark_pending(
                 payment=payment,
                 provider_reference=_unused_reference(payment),
                 note="In attesa del bonifico",
             )
+        # Also when the customer switches to a transfer on the pay-again page; the outbox key
+        # makes a repeat for the same reference a no-op.
+        emails.send_bank_transfer_instructions(payment.order, payment=payment)
         return StartResult(
             redirect_url=reverse("orders:confirmation", kwargs={"number": payment.order.number})
         )

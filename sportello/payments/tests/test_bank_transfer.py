@@ -110,3 +110,16 @@ def test_bank_transfer_details(order, settings):
         "reference": order.number,
         "amount": Decimal("122.00"),
     }
+
+
+def test_switching_to_bank_transfer_later_emails_the_instructions_once(customer_client, order):
+    from sportello.notifications.models import OutgoingEmail
+
+    choose_bank_transfer(customer_client, order)
+    choose_bank_transfer(customer_client, order)
+
+    instructions = OutgoingEmail.objects.filter(key__startswith=f"order-{order.pk}-bank-transfer")
+    assert instructions.count() == 1
+    message = instructions.get()
+    assert message.to == order.customer_email
+    assert order.number in message.text_body
