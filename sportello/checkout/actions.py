@@ -61,6 +61,25 @@ def choose_payment_method(*, request, provider_id: str) -> CheckoutState:
     return state
 
 
+def start_quote_checkout(*, request, quote_number: str) -> CheckoutState:
+    """Buy an accepted quote instead of the cart: its own token, the billing data kept."""
+    state = load_state(request)
+    if state.quote != quote_number:
+        state.quote = quote_number
+        state.token = ""
+        store_state(request, state)
+    return state
+
+
+def leave_quote_checkout(request) -> None:
+    """Back to buying the cart ("PROCEDI ALL'ACQUISTO", or the quote can no longer be bought)."""
+    state = load_state(request)
+    if state.quote:
+        state.quote = ""
+        state.token = ""
+        store_state(request, state)
+
+
 def ensure_checkout_token(request) -> uuid.UUID:
     """The token of this checkout, created the first time the review is shown.
 
@@ -96,6 +115,8 @@ def complete_purchase(*, request, token: uuid.UUID, seen_cart_version: str) -> P
     blocking = flow.blocking_step("review")
     if blocking is not None:
         raise CheckoutIncomplete(blocking, blocking.url(flow))
+    if state.quote:
+        return _complete_quote_purchase(request, state, token, seen_cart_version)
     cart = cart_for_request(request, CartKind.PURCHASE)
     priced = priced_cart(cart)
     problem = cart_problem(priced)
@@ -106,6 +127,31 @@ def complete_purchase(*, request, token: uuid.UUID, seen_cart_version: str) -> P
     order = place_order(
         customer=customer,
         cart=cart,
+        billing=state.billing,
+        payment_method=state.payment_method,
+        checkout_token=token,
+    )
+    clear_state(request)
+    return PlacedOrder(order=order, is_new=True)
+
+
+def _complete_quote_purchase(
+    request, state: CheckoutState, token: uuid.UUID, seen_version: str
+) -> PlacedOrder:
+    """The order of an accepted quote, at the prices it locked (quotes.actions decides).
+
+    Raises CartChanged if staff sent a new version after the review was shown, and
+    quotes.actions.QuoteNotAcceptable (or QuoteExpired) when the quote cannot be bought.
+    """
+    from sportello.quotes.actions import place_order_for_quote
+    from sportello.quotes.checkout import quote_for_checkout, quote_review
+
+    quote = quote_for_checkout(customer=request.user, number=state.quote)
+    if quote_review(quote).version != seen_version:
+        raise CartChanged()
+    order = place_order_for_quote(
+        quote=quote,
+        customer=request.user,
         billing=state.billing,
         payment_method=state.payment_method,
         checkout_token=token,

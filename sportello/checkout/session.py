@@ -4,6 +4,7 @@
         "billing": {"kind": "person", "first_name": …, …, "country": "IT"},  # BILLING_FIELDS
         "payment_method": "test_gateway",   # a provider identifier
         "token": "0b1c…",                   # uuid4 as text, created when the review is shown
+        "quote": "P-2026-000017",           # set when buying an accepted quote, not the cart
     }
 
 The cart itself is not in here: it is the customer's cart row, read fresh on every step.
@@ -22,6 +23,8 @@ class CheckoutState:
     billing: dict[str, str] = field(default_factory=dict)
     payment_method: str = ""
     token: str = ""
+    # The number of an accepted quote being bought instead of the cart ("" for the cart).
+    quote: str = ""
 
     @property
     def checkout_token(self) -> uuid.UUID | None:
@@ -31,7 +34,12 @@ class CheckoutState:
             return None
 
     def as_session_value(self) -> dict:
-        return {"billing": self.billing, "payment_method": self.payment_method, "token": self.token}
+        return {
+            "billing": self.billing,
+            "payment_method": self.payment_method,
+            "token": self.token,
+            "quote": self.quote,
+        }
 
 
 def load_state(request) -> CheckoutState:
@@ -43,6 +51,7 @@ def load_state(request) -> CheckoutState:
         billing={str(k): str(v) for k, v in billing.items()} if isinstance(billing, dict) else {},
         payment_method=str(raw.get("payment_method") or ""),
         token=str(raw.get("token") or ""),
+        quote=str(raw.get("quote") or ""),
     )
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("pagamento/", views.payment, name="payment"),
     path("riepilogo/", views.review, name="review"),
     path("completa/", views.place, name="place"),
+    path("preventivo/<str:number>/", views.start_quote, name="start_quote"),
 ]

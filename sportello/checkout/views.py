@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -12,9 +13,12 @@ from sportello.accounts.billing import (
 from sportello.checkout import actions
 from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, PlaceOrderForm
 from sportello.checkout.queries import cart_problem, cart_version, purchase_cart
+from sportello.checkout.session import load_state
 from sportello.checkout.steps import CheckoutFlow, LoginStep
 from sportello.orders.actions import CartNotReady
 from sportello.payments.views import confirmation_url, pay_url, redirect_to_payment
+from sportello.quotes.actions import QuoteNotAcceptable
+from sportello.quotes.checkout import quote_for_checkout, quote_problem, quote_review
 
 LOGIN_NOTICE = (
     "Per completare l'acquisto accedi con il tuo account oppure registrati: "
@@ -24,6 +28,8 @@ LOGIN_NOTICE = (
 
 def _gate(request, flow: CheckoutFlow, identifier: str):
     """(priced cart, None) when the step may be shown, else (None, a redirect)."""
+    if flow.state.quote and request.user.is_authenticated:
+        return _quote_gate(request, flow, identifier)
     priced = purchase_cart(request)
     problem = cart_problem(priced)
     if problem:
@@ -37,12 +43,36 @@ def _gate(request, flow: CheckoutFlow, identifier: str):
     return priced, None
 
 
+def _quote_gate(request, flow: CheckoutFlow, identifier: str):
+    """Buying an accepted quote: (its lines at the locked prices, None), else (None, a redirect)."""
+    quote = quote_for_checkout(customer=request.user, number=flow.state.quote)
+    problem = quote_problem(quote)
+    if problem:
+        actions.leave_quote_checkout(request)
+        messages.warning(request, problem)
+        return None, redirect(quote.get_absolute_url())
+    blocking = flow.blocking_step(identifier)
+    if blocking is not None:
+        return None, redirect(blocking.url(flow))
+    return quote_review(quote), None
+
+
+def _next_step_url(request) -> str:
+    """Where the checkout carries on after a step: the quote's checkout, or the cart's."""
+    quote_number = load_state(request).quote
+    if quote_number:
+        return reverse("checkout:start_quote", kwargs={"number": quote_number})
+    return reverse("checkout:start")
+
+
 def _context(flow: CheckoutFlow, identifier: str, **extra) -> dict:
     return {"progress": flow.progress(identifier), **extra}
 
 
 def start(request):
     """ "PROCEDI ALL'ACQUISTO": on to the first step still to be done."""
+    # From the cart: buy the cart, even if a quote's checkout was left half way.
+    actions.leave_quote_checkout(request)
     flow = CheckoutFlow(request)
     problem = cart_problem(purchase_cart(request))
     if problem:
@@ -84,7 +114,7 @@ def billing(request):
             )
             if form.cleaned_data["save_profile"]:
                 messages.success(request, "Dati di fatturazione salvati per i prossimi acquisti.")
-            return redirect("checkout:start")
+            return redirect(_next_step_url(request))
     else:
         form = CheckoutBillingForm(initial=initial)
     return render(
@@ -108,7 +138,7 @@ def payment(request):
             actions.choose_payment_method(
                 request=request, provider_id=form.cleaned_data["payment_method"]
             )
-            return redirect("checkout:start")
+            return redirect(_next_step_url(request))
     else:
         form = PaymentMethodForm(providers=providers, initial=initial)
     return render(request, "checkout/payment.html", _context(flow, "payment", form=form))
@@ -126,16 +156,24 @@ def review(request):
     review_url = reverse("checkout:review")
     token = actions.ensure_checkout_token(request)
     providers = {p.identifier: p for p in flow.payment_providers}
-    lines = [
-        {
-            "item": item,
-            "edit_url": _with_next(
-                reverse("cart:edit_line", kwargs={"pk": item.line.pk}), review_url
-            ),
-        }
-        for item in priced.lines
-    ]
-    form = PlaceOrderForm(initial={"checkout_token": token, "cart_version": cart_version(priced)})
+    if flow.state.quote:
+        # A quote's lines were priced as they are: nothing to correct here.
+        lines = [{"item": item, "edit_url": ""} for item in priced.lines]
+        version = priced.version
+        back = {"quote": priced.quote, "back_url": priced.quote.get_absolute_url()}
+    else:
+        lines = [
+            {
+                "item": item,
+                "edit_url": _with_next(
+                    reverse("cart:edit_line", kwargs={"pk": item.line.pk}), review_url
+                ),
+            }
+            for item in priced.lines
+        ]
+        version = cart_version(priced)
+        back = {"quote": None, "back_url": reverse("cart:detail")}
+    form = PlaceOrderForm(initial={"checkout_token": token, "cart_version": version})
     return render(
         request,
         "checkout/review.html",
@@ -149,6 +187,7 @@ def review(request):
             billing_url=reverse("checkout:billing"),
             payment_url=reverse("checkout:payment"),
             form=form,
+            **back,
         ),
     )
 
@@ -168,7 +207,7 @@ def place(request):
     form = PlaceOrderForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Il riepilogo non è più valido: controllalo e conferma di nuovo.")
-        return redirect("checkout:start")
+        return redirect(_next_step_url(request))
     try:
         placed = actions.complete_purchase(
             request=request,
@@ -179,7 +218,7 @@ def place(request):
         return redirect(incomplete.url)
     except actions.CheckoutExpired:
         messages.warning(request, "Il riepilogo non è più valido: controllalo e conferma di nuovo.")
-        return redirect("checkout:start")
+        return redirect(_next_step_url(request))
     except actions.CartChanged:
         messages.warning(
             request,
@@ -189,9 +228,29 @@ def place(request):
     except CartNotReady as problem:
         messages.warning(request, str(problem))
         return redirect("cart:detail")
+    except QuoteNotAcceptable:
+        number = load_state(request).quote
+        actions.leave_quote_checkout(request)
+        messages.error(
+            request, "Il preventivo non può più essere acquistato: controlla il suo stato."
+        )
+        return redirect("quotes:detail", number=number)
     order = placed.order
     if not placed.is_new:
         # A double click or a re-post: carry on with the order already placed.
         messages.info(request, f"L'ordine {order.number} è già stato registrato.")
         return redirect(_existing_order_url(order))
     return redirect_to_payment(request, order=order, provider_id=order.payment_method)
+
+
+@login_required
+def start_quote(request, number):
+    """ "ACCETTA IL PREVENTIVO" leads here: the checkout of the quote at its locked prices."""
+    quote = quote_for_checkout(customer=request.user, number=number)
+    problem = quote_problem(quote)
+    if problem:
+        messages.warning(request, problem)
+        return redirect(quote.get_absolute_url())
+    actions.start_quote_checkout(request=request, quote_number=quote.number)
+    flow = CheckoutFlow(request)
+    return redirect(flow.first_incomplete().url(flow))
