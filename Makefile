@@ -66,7 +66,7 @@ lock:
 	var/lock-venv/bin/pip freeze > requirements.lock && rm -rf var/lock-venv
 
 bench: install
-	DATA_DIR=$(TEST_DATA_DIR) $(PY) -m pytest bench -p no:randomly -q
+	DATA_DIR=$(TEST_DATA_DIR) $(PY) -m pytest bench -q
 
 clean:
 	rm -rf $(VENV) var
