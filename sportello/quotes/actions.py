@@ -276,10 +276,11 @@ def post_message(
             quote=quote, author=author, is_from_staff=is_from_staff, body=body.strip()
         )
         if attachment is not None:
-            message.attachment_name = attachment.name[:255]
+            name = attachment.name or "allegato"
+            message.attachment_name = name[:255]
             message.attachment_content_type = (attachment.content_type or "")[:100]
-            message.attachment_size = attachment.size
-            message.attachment.save(attachment.name, attachment, save=False)
+            message.attachment_size = attachment.size or 0
+            message.attachment.save(name, attachment, save=False)
         message.save()
         if is_from_staff:
             emails.message_for_customer(message)
@@ -422,15 +423,16 @@ def place_order_for_quote(
         if quote.order_id == existing.pk:
             return existing
         raise QuoteNotAcceptable(f"Checkout token already used by order {existing.number}")
-    if quote.status != QuoteStatus.ACCEPTED:
+    if quote.status != QuoteStatus.ACCEPTED or quote.accepted_version is None:
         raise QuoteNotAcceptable(f"Quote {quote.number} is {quote.status}")
+    accepted_version: int = quote.accepted_version
     if quote.is_past_validity(today):
         _expire(quote, note="Scaduto prima del completamento dell'acquisto")
         raise QuoteExpired(f"Quote {quote.number} expired on {quote.valid_until}")
     try:
         with transaction.atomic():
             price = (
-                QuotePrice.objects.filter(quote=quote, version=quote.accepted_version)
+                QuotePrice.objects.filter(quote=quote, version=accepted_version)
                 .prefetch_related("lines")
                 .get()
             )

@@ -57,7 +57,7 @@ def quote_problem(quote: QuoteRequest) -> str:
             f"Il preventivo n. {quote.number} non può essere acquistato: "
             f"il suo stato è «{quote.get_status_display()}»."
         )
-    if quote.is_past_validity():
+    if quote.valid_until is not None and quote.is_past_validity():
         valid_until = formats.date_format(quote.valid_until, "d/m/Y")
         return f"Il preventivo n. {quote.number} è scaduto il {valid_until}."
     return ""
@@ -66,7 +66,7 @@ def quote_problem(quote: QuoteRequest) -> str:
 def quote_review(quote: QuoteRequest) -> QuoteReview:
     """The accepted version's lines and totals, in three queries."""
     price = (
-        QuotePrice.objects.filter(quote=quote, version=quote.accepted_version)
+        QuotePrice.objects.filter(quote=quote, version=quote.accepted_version or 0)
         .prefetch_related("lines")
         .get()
     )

@@ -36,7 +36,7 @@ def validate_attachment(upload: UploadedFile) -> UploadedFile:
             code="file_type",
             params={"allowed": ", ".join(ext.upper() for ext in allowed)},
         )
-    if upload.size > settings.UPLOAD_MAX_BYTES:
+    if (upload.size or 0) > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
             "Il file è troppo grande: la dimensione massima è %(max)s.",
             code="file_size",

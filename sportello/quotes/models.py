@@ -97,9 +97,10 @@ class QuoteRequest(TimeStampedModel):
     valid_until = models.DateField("valido fino al", null=True, blank=True)
     accepted_version = models.PositiveIntegerField("versione accettata", null=True, blank=True)
     decline_reason = models.TextField("motivo del rifiuto", blank=True)
+    # PROTECT: an order placed from a quote is part of its history ("ordinato" needs it).
     order = models.OneToOneField(
         "orders.Order",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="quote",

@@ -286,3 +286,23 @@ def test_the_owner_reaches_the_same_urls(client, foreign_quote, other_customer):
     for method, url, _data in _foreign_urls(foreign_quote):
         if method == "get" and "allegati" not in url:
             assert client.get(url).status_code == 200, url
+
+
+def test_detail_query_count_does_not_grow(
+    customer_client, customer, staff, django_assert_num_queries
+):
+    def make(lines: int, messages: int):
+        quote = QuoteRequestFactory(customer=customer)
+        for _ in range(lines):
+            QuoteLineFactory(quote=quote)
+        price_quote(quote, staff, prices=[("10.00", "22.00")] * lines)
+        for index in range(messages):
+            actions.post_message(quote=quote, author=customer, body=f"Messaggio {index}")
+        return quote
+
+    small, large = make(1, 1), make(6, 5)
+    # session, user, quote, price, price lines, lines, messages, menu, cart counts
+    with django_assert_num_queries(9):
+        customer_client.get(small.get_absolute_url())
+    with django_assert_num_queries(9):
+        customer_client.get(large.get_absolute_url())

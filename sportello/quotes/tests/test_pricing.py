@@ -266,3 +266,43 @@ def test_admin_pdf(staff_client, ready_quote):
 def test_staff_email_goes_to_the_configured_address(quote, staff):
     actions.post_message(quote=quote, author=quote.customer, body="Domanda")
     assert OutgoingEmail.objects.get().to == settings.STAFF_NOTIFICATION_EMAIL
+
+
+def test_staff_download_message_attachments_and_answer_files(staff_client, quote, customer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sportello.catalogue.models import AnswerFile
+
+    content = b"%PDF-1.4 test"
+    message = actions.post_message(
+        quote=quote,
+        author=customer,
+        body="Allego",
+        attachment=SimpleUploadedFile("planimetria.pdf", content, "application/pdf"),
+    )
+    answer_file = AnswerFile.objects.create(
+        file=SimpleUploadedFile("visura.pdf", content),
+        original_name="visura.pdf",
+        content_type="application/pdf",
+        size=len(content),
+        uploaded_by=customer,
+    )
+    QuoteLineFactory(
+        quote=quote,
+        answers_display=[{"label": "Visura", "value": "visura.pdf", "file_id": answer_file.pk}],
+    )
+    attachment = staff_client.get(
+        reverse("admin:quotes_quoterequest_attachment", args=[quote.pk, message.pk])
+    )
+    assert b"".join(attachment.streaming_content) == content
+    answer = staff_client.get(
+        reverse("admin:quotes_quoterequest_answer_file", args=[quote.pk, answer_file.pk])
+    )
+    assert b"".join(answer.streaming_content) == content
+    other_quote = QuoteRequestFactory()
+    assert (
+        staff_client.get(
+            reverse("admin:quotes_quoterequest_answer_file", args=[other_quote.pk, answer_file.pk])
+        ).status_code
+        == 404
+    )
