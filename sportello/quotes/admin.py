@@ -21,7 +21,6 @@ from sportello.quotes import actions
 from sportello.quotes.files import stream_private_file
 from sportello.quotes.forms import CancelForm, PricingForm, StaffMessageForm
 from sportello.quotes.models import (
-    CLOSED,
     PRICEABLE,
     QUOTE_TRANSITIONS,
     QuoteLine,
@@ -260,8 +259,7 @@ class QuoteRequestAdmin(admin.ModelAdmin):
             if quote.status in PRICEABLE:
                 label = "Nuova versione del preventivo" if quote.is_priced else "Prezzi e invio"
                 buttons.append({"name": "pricing", "label": label})
-            if quote.status not in CLOSED:
-                buttons.append({"name": "message", "label": "Scrivi al cliente"})
+            buttons.append({"name": "message", "label": "Scrivi al cliente"})
             if quote.status == QuoteStatus.SENT:
                 buttons.append({"name": "start", "label": "Prendi in carico"})
             if QuoteStatus.CANCELLED in QUOTE_TRANSITIONS[quote.status]:

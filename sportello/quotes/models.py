@@ -74,8 +74,6 @@ PRICEABLE = (
     QuoteStatus.DECLINED,
     QuoteStatus.EXPIRED,
 )
-# Statuses in which the conversation is over: no more messages from either side.
-CLOSED = (QuoteStatus.ORDERED, QuoteStatus.CANCELLED)
 
 
 class QuoteRequest(TimeStampedModel):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
 from sportello.catalogue.models import AnswerFile
-from sportello.core.money import TaxedPrice
 from sportello.quotes.models import (
     AWAITING_PRICE,
     QuoteLine,
@@ -16,7 +15,6 @@ from sportello.quotes.models import (
     QuotePrice,
     QuotePriceLine,
     QuoteRequest,
-    QuoteStatus,
 )
 
 
@@ -75,12 +73,6 @@ class PricedQuoteLine:
     line: QuoteLine
     price: QuotePriceLine | None
 
-    @property
-    def amount(self) -> TaxedPrice | None:
-        if self.price is None:
-            return None
-        return TaxedPrice(net=self.price.net, vat=self.price.vat, gross=self.price.gross)
-
 
 @dataclass(frozen=True)
 class QuoteDetail:
@@ -89,14 +81,6 @@ class QuoteDetail:
     # The version the customer sees: always the newest one sent.
     price: QuotePrice | None
     messages: list[QuoteMessage]
-
-    @property
-    def total(self) -> TaxedPrice | None:
-        if self.price is None:
-            return None
-        return TaxedPrice(
-            net=self.price.total_net, vat=self.price.total_vat, gross=self.price.total_gross
-        )
 
 
 def current_price(quote: QuoteRequest) -> QuotePrice | None:
@@ -140,26 +124,8 @@ def quotes_for_staff() -> QuerySet[QuoteRequest]:
     )
 
 
-def quote_for_staff(pk: int) -> QuoteRequest:
-    quote = (
-        QuoteRequest.objects.select_related("customer", "order")
-        .prefetch_related(
-            Prefetch("lines", queryset=QuoteLine.objects.order_by("position", "id")),
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if quote is None:
-        raise Http404("Nessun preventivo")
-    return quote
-
-
 def message_for_staff(*, quote_pk: int, pk: int) -> QuoteMessage:
     message = QuoteMessage.objects.filter(quote_id=quote_pk, pk=pk).first()
     if message is None or not message.attachment:
         raise Http404("Nessun allegato")
     return message
-
-
-def is_open_for_customer(quote: QuoteRequest) -> bool:
-    return quote.status not in (QuoteStatus.ORDERED, QuoteStatus.CANCELLED)

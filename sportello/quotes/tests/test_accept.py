@@ -196,6 +196,7 @@ def test_periodic_task_expires_only_open_quotes_past_validity(customer, staff):
     declined = make(today - dt.timedelta(days=5), QuoteStatus.DECLINED)
     OutgoingEmail.objects.all().delete()
 
+    assert expire_quotes.name == settings.CELERY_BEAT_SCHEDULE["expire-quotes"]["task"]
     assert expire_quotes() == 2
     statuses = dict(QuoteRequest.objects.values_list("pk", "status"))
     assert statuses == {
