@@ -1,4 +1,19 @@
+from decimal import Decimal
+
 from django.db import models
+from django.db.models import Q
+
+HALF_CENT = Decimal("0.005")
+
+
+def amounts_add_up(total: str, net: str, vat: str) -> Q:
+    """A check constraint: total == net + vat, to the cent.
+
+    SQLite stores decimals as floats (133.33 + 29.33 is 162.66000000000003 there), so the
+    check allows less than half a cent either way; on PostgreSQL the sum is exact anyway.
+    """
+    expected = models.F(net) + models.F(vat)
+    return Q(**{f"{total}__gt": expected - HALF_CENT, f"{total}__lt": expected + HALF_CENT})
 
 
 class TimeStampedModel(models.Model):

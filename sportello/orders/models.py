@@ -2,10 +2,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 
-from sportello.core.models import MoneyField, TimeStampedModel, VatRateField
+from sportello.core.models import MoneyField, TimeStampedModel, VatRateField, amounts_add_up
 from sportello.core.state import StatusChangeBase
 from sportello.core.storage import private_storage
 
@@ -125,7 +124,7 @@ class Order(TimeStampedModel):
         indexes = [models.Index(fields=["customer", "-placed_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total_gross=models.F("total_net") + models.F("total_vat")),
+                condition=amounts_add_up("total_gross", "total_net", "total_vat"),
                 name="order_totals_add_up",
             )
         ]
@@ -177,7 +176,7 @@ class OrderLine(models.Model):
         verbose_name_plural = "righe d'ordine"
         constraints = [
             models.CheckConstraint(
-                condition=Q(gross=models.F("net") + models.F("vat")),
+                condition=amounts_add_up("gross", "net", "vat"),
                 name="orderline_amounts_add_up",
             )
         ]

@@ -1,5 +1,4 @@
 import uuid
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -7,18 +6,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from sportello.core.models import MoneyField, TimeStampedModel, VatRateField
+from sportello.core.models import MoneyField, TimeStampedModel, VatRateField, amounts_add_up
 from sportello.core.state import StatusChangeBase
 from sportello.core.storage import private_storage
-
-HALF_CENT = Decimal("0.005")
-
-
-def adds_up(total: str, net: str, vat: str) -> Q:
-    """total == net + vat, to the cent. SQLite stores decimals as floats (133.33 + 29.33 is
-    162.66000000000003 there), so the check allows less than half a cent either way."""
-    expected = models.F(net) + models.F(vat)
-    return Q(**{f"{total}__gt": expected - HALF_CENT, f"{total}__lt": expected + HALF_CENT})
 
 
 class QuoteStatus(models.TextChoices):
@@ -191,7 +181,7 @@ class QuotePrice(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["quote", "version"], name="quoteprice_unique_version"),
             models.CheckConstraint(
-                condition=adds_up("total_gross", "total_net", "total_vat"),
+                condition=amounts_add_up("total_gross", "total_net", "total_vat"),
                 name="quoteprice_totals_add_up",
             ),
         ]
@@ -215,7 +205,7 @@ class QuotePriceLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["price", "line"], name="quotepriceline_unique_line"),
             models.CheckConstraint(
-                condition=adds_up("gross", "net", "vat"),
+                condition=amounts_add_up("gross", "net", "vat"),
                 name="quotepriceline_amounts_add_up",
             ),
             models.CheckConstraint(condition=Q(net__gte=0), name="quotepriceline_net_positive"),

@@ -329,3 +329,27 @@ def test_concurrent_orders_get_distinct_numbers(customer, other_customer, apprai
     year = timezone.localdate().year
     assert errors == []
     assert sorted(numbers) == [f"{year}-000001", f"{year}-000002"]
+
+
+def test_amounts_whose_float_sum_is_inexact_are_accepted(customer):
+    """133.33 + 29.33 is 162.66000000000003 as floats, which SQLite's check once refused."""
+    from sportello.catalogue.tests.factories import ServiceFactory
+
+    service = ServiceFactory(net_price=Decimal("133.33"))
+    cart = CartFactory(user=customer)
+    CartLineFactory(cart=cart, service=service, answers={}, form_version=service.form_version)
+
+    order = place_order(
+        customer=customer,
+        cart=cart,
+        billing=BILLING,
+        payment_method="test_gateway",
+        checkout_token=uuid.uuid4(),
+    )
+
+    order.refresh_from_db()
+    assert (order.total_net, order.total_vat, order.total_gross) == (
+        Decimal("133.33"),
+        Decimal("29.33"),
+        Decimal("162.66"),
+    )
