@@ -99,6 +99,12 @@ def format_order_number(year: int, number: int) -> str:
     return f"{year}-{number:06d}"
 
 
+def new_order_number(now) -> str:
+    """The next readable order number of `now`'s year (2026-000042). Inside a transaction."""
+    year = timezone.localdate(now).year
+    return format_order_number(year, next_number(prefix="ORD", year=year))
+
+
 def _lock_order(order: Order) -> Order:
     """Serialise changes to one order (PostgreSQL row lock; SQLite locks on the first write)."""
     return Order.objects.select_for_update().get(pk=order.pk)
@@ -167,10 +173,8 @@ def _create_order(*, customer, priced, billing, payment_method, checkout_token) 
     if any(line.price is None for line in priced.lines):
         raise CartNotReady("Il carrello contiene servizi su preventivo.")
     now = timezone.now()
-    year = timezone.localdate(now).year
-    number = format_order_number(year, next_number(prefix="ORD", year=year))
     order = Order.objects.create(
-        number=number,
+        number=new_order_number(now),
         customer=customer,
         customer_email=customer.email,
         checkout_token=checkout_token,

@@ -413,7 +413,7 @@ def place_order_for_quote(
     concurrent purchases make one order. Re-posting with the same checkout token returns the
     order already placed. An expired, declined or already ordered quote is refused.
     """
-    from sportello.orders.actions import BILLING_FIELDS, format_order_number, next_number
+    from sportello.orders.actions import BILLING_FIELDS, new_order_number
     from sportello.orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 
     _check_owner(quote, customer)
@@ -439,9 +439,8 @@ def place_order_for_quote(
             price_by_line = {price_line.line_id: price_line for price_line in price.lines.all()}
             lines = list(quote.lines.all())
             now = timezone.now()
-            year = timezone.localdate(now).year
             order = Order.objects.create(
-                number=format_order_number(year, next_number(prefix="ORD", year=year)),
+                number=new_order_number(now),
                 customer=customer,
                 customer_email=customer.email,
                 checkout_token=checkout_token,
