@@ -10,6 +10,9 @@ from sportello.accounts.billing import (
 )
 from sportello.accounts.forms import ProfileForm
 from sportello.checkout.forms import BillingForm
+from sportello.privacy.actions import update_optional_consents
+from sportello.privacy.forms import ConsentsForm
+from sportello.privacy.models import ConsentSource
 from sportello.privacy.queries import consent_overview, current_notice
 
 
@@ -69,9 +72,30 @@ def billing(request):
 
 @login_required
 def privacy(request):
+    """INFORMAZIONI PRIVACY: notice, consents and their history; optional ones are saved here."""
+    notice = current_notice()
+    if request.method == "POST":
+        consents_form = ConsentsForm(request.POST)
+        if consents_form.is_valid():
+            changed = update_optional_consents(
+                user=request.user,
+                choices=consents_form.choices(),
+                source=ConsentSource.ACCOUNT,
+                notice=notice,
+            )
+            messages.success(
+                request,
+                "Scelte sul consenso salvate." if changed else "Nessuna modifica ai consensi.",
+            )
+            return redirect("accounts:privacy")
     overview = consent_overview(user=request.user)
     return render(
         request,
         "accounts/privacy.html",
-        {"notice": current_notice(), "states": overview.states, "history": overview.history},
+        {
+            "notice": notice,
+            "states": overview.states,
+            "history": overview.history,
+            "consents_form": ConsentsForm.for_states(overview.states),
+        },
     )

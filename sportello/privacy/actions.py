@@ -1,8 +1,13 @@
 """The only code that writes the consent ledger. Rows are appended, never changed."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from sportello.privacy.models import ConsentEvent, ConsentPurpose, ConsentSource, PrivacyNotice
+
+# Purposes the customer may grant or withdraw at will. Accepting the privacy notice is not a
+# consent that can be withdrawn: it records that the customer was informed (GDPR art. 13).
+OPTIONAL_PURPOSES: tuple[ConsentPurpose, ...] = (ConsentPurpose.MARKETING, ConsentPurpose.PROFILING)
 
 
 def record_consent(
@@ -46,4 +51,40 @@ def record_signup_consents(
                 source=ConsentSource.SIGNUP,
                 notice=notice,
             ),
+        ]
+
+
+def update_optional_consents(
+    *,
+    user,
+    choices: dict[str, bool],
+    source: str,
+    notice: PrivacyNotice | None,
+) -> list[ConsentEvent]:
+    """Set each optional purpose in `choices` to granted or withdrawn, as the customer chose.
+
+    Only a real change writes a row: saving the same choices again leaves the ledger alone.
+    Returns the rows written.
+    """
+    unknown = {str(purpose) for purpose in choices} - {
+        purpose.value for purpose in OPTIONAL_PURPOSES
+    }
+    if unknown:
+        raise ValueError(f"Not an optional consent purpose: {sorted(unknown)!r}")
+    with transaction.atomic():
+        # Two submissions at once must not both see the old state and both write a row.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        latest: dict[str, bool] = {}
+        for purpose, is_granted in (
+            ConsentEvent.objects.filter(user=user, purpose__in=list(choices))
+            .order_by("-created_at", "-id")
+            .values_list("purpose", "is_granted")
+        ):
+            latest.setdefault(purpose, is_granted)
+        return [
+            record_consent(
+                user=user, purpose=purpose, is_granted=is_granted, source=source, notice=notice
+            )
+            for purpose, is_granted in choices.items()
+            if latest.get(purpose, False) != is_granted
         ]
