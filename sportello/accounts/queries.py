@@ -1,0 +1,81 @@
+"""Reads for the IL MIO ACCOUNT home: what needs the customer's attention, their own only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from sportello.orders.models import (
+    LineStatus,
+    Order,
+    OrderLine,
+    OrderLineStatusChange,
+    OrderStatus,
+)
+from sportello.quotes.models import QuoteRequest, QuoteStatus
+
+
+@dataclass(frozen=True)
+class LineAwaitingData:
+    """A service of an order for which staff asked the customer for more data."""
+
+    line: OrderLine
+    request_note: str
+
+
+@dataclass(frozen=True)
+class Attention:
+    orders_awaiting_payment: list[Order]
+    quotes_ready: list[QuoteRequest]
+    lines_awaiting_data: list[LineAwaitingData]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.orders_awaiting_payment or self.quotes_ready or self.lines_awaiting_data)
+
+
+def attention_for_customer(*, customer) -> Attention:
+    """Orders to pay, quotes ready to accept, order lines waiting for the customer's data.
+
+    Four queries, however many items there are.
+    """
+    orders = list(
+        Order.objects.filter(customer=customer, status=OrderStatus.AWAITING_PAYMENT)
+        .only("number", "placed_at", "total_gross", "status", "customer_id")
+        .order_by("-placed_at", "-id")
+    )
+    # A ready quote past its validity is about to expire: it can no longer be accepted.
+    quotes = list(
+        QuoteRequest.objects.filter(
+            customer=customer, status=QuoteStatus.READY, valid_until__gte=timezone.localdate()
+        )
+        .only("number", "requested_at", "valid_until", "status", "customer_id")
+        .order_by("valid_until", "id")
+    )
+    lines = list(
+        OrderLine.objects.filter(order__customer=customer, status=LineStatus.AWAITING_CUSTOMER_DATA)
+        .select_related("order")
+        .only("service_name", "status", "position", "order__number", "order__customer_id")
+        .prefetch_related(
+            Prefetch(
+                "status_changes",
+                queryset=OrderLineStatusChange.objects.filter(
+                    to_status=LineStatus.AWAITING_CUSTOMER_DATA
+                ).order_by("-created_at", "-id"),
+                to_attr="data_requests",
+            )
+        )
+        .order_by("-order__placed_at", "position", "id")
+    )
+    return Attention(
+        orders_awaiting_payment=orders,
+        quotes_ready=quotes,
+        lines_awaiting_data=[
+            LineAwaitingData(
+                line=line, request_note=line.data_requests[0].note if line.data_requests else ""
+            )
+            for line in lines
+        ],
+    )
