@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sportello.privacy.models import ConsentEvent, PrivacyNotice
+from sportello.privacy.models import AccountErasure, ConsentEvent, PrivacyNotice
 
 
 @admin.register(PrivacyNotice)
@@ -34,6 +34,25 @@ class ConsentEventAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user", "notice"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccountErasure)
+class AccountErasureAdmin(admin.ModelAdmin):
+    """Deleted accounts, read-only: rows are written only by sportello.privacy.erasure."""
+
+    list_display = ["erased_at", "user", "actor", "deleted_quotes", "deleted_files"]
+    search_fields = ["kept_orders", "cancelled_orders"]
+    list_select_related = ["user", "actor"]
+    date_hierarchy = "erased_at"
 
     def has_add_permission(self, request):
         return False
