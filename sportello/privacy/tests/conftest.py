@@ -1,0 +1,208 @@
+"""A customer with a row in every model that can hold their data, for the export and erasure."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from sportello.accounts.models import BillingProfile
+from sportello.cart.models import CartKind
+from sportello.cart.tests.factories import CartFactory, CartLineFactory
+from sportello.catalogue.models import AnswerFile
+from sportello.notifications.models import EmailStatus
+from sportello.notifications.tests.factories import OutgoingEmailFactory
+from sportello.orders.models import (
+    LineStatus,
+    Order,
+    OrderLineStatusChange,
+    OrderStatus,
+    Outcome,
+    OutcomeFile,
+)
+from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
+from sportello.payments.models import Payment, PaymentStatus, PaymentStatusChange, Refund
+from sportello.privacy.actions import record_signup_consents
+from sportello.privacy.queries import current_notice
+from sportello.quotes.models import (
+    QuoteMessage,
+    QuotePrice,
+    QuotePriceLine,
+    QuoteRequest,
+    QuoteStatus,
+    QuoteStatusChange,
+)
+from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth counts login attempts in the cache: every test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class CustomerData:
+    user: object
+    order: Order
+    kept_file: AnswerFile
+    cart_file: AnswerFile
+    outcome_file: OutcomeFile
+    quote: QuoteRequest
+    customer_message: QuoteMessage
+
+
+def answer_file(user, name: str, content: bytes) -> AnswerFile:
+    item = AnswerFile(
+        original_name=name, content_type="application/pdf", size=len(content), uploaded_by=user
+    )
+    item.file.save(name, ContentFile(content), save=False)
+    item.save()
+    return item
+
+
+def populate(user, *, tag: str, staff=None) -> CustomerData:
+    """Rows for `user` in every model that stores a customer's personal data.
+
+    `tag` goes into every free text, so a test can tell two customers' data apart.
+    """
+    user.phone = f"333 {tag}"
+    user.save(update_fields=["phone"])
+    BillingProfile.objects.create(
+        user=user,
+        kind="person",
+        first_name=user.first_name,
+        last_name=user.last_name,
+        codice_fiscale="RSSMRA80A01H501U",
+        address=f"Via {tag} 1",
+        cap="40121",
+        comune="Bologna",
+        provincia="BO",
+    )
+    record_signup_consents(user=user, is_marketing_granted=True, notice=current_notice())
+
+    kept_file = answer_file(user, f"planimetria-{tag}.pdf", f"%PDF planimetria {tag}".encode())
+    cart_file = answer_file(user, f"visura-{tag}.pdf", f"%PDF visura {tag}".encode())
+
+    cart = CartFactory(user=user, kind=CartKind.PURCHASE)
+    CartLineFactory(
+        cart=cart,
+        answers={
+            "note": f"Carrello {tag}",
+            "documento": {"file_id": cart_file.pk, "name": cart_file.original_name},
+        },
+    )
+
+    now = timezone.now()
+    order = OrderFactory(
+        customer=user,
+        status=OrderStatus.COMPLETED,
+        paid_at=now,
+        billing_first_name=user.first_name,
+        billing_last_name=user.last_name,
+        billing_address=f"Via {tag} 1",
+    )
+    line = OrderLineFactory(
+        order=order,
+        answers={
+            "indirizzo": f"Via {tag} 1",
+            "planimetria": {"file_id": kept_file.pk, "name": kept_file.original_name},
+        },
+        answers_display=[{"label": "Indirizzo", "value": f"Via {tag} 1", "file_id": None}],
+        status=LineStatus.COMPLETED,
+    )
+    OrderLineStatusChange.objects.create(
+        line=line, from_status=LineStatus.RECEIVED, to_status=LineStatus.COMPLETED
+    )
+    outcome = Outcome.objects.create(line=line, note=f"Perizia consegnata {tag}", created_by=staff)
+    outcome_file = OutcomeFile(
+        outcome=outcome,
+        original_name=f"perizia-{tag}.pdf",
+        content_type="application/pdf",
+        size=len(f"%PDF perizia {tag}"),
+    )
+    outcome_file.file.save(f"perizia-{tag}.pdf", ContentFile(f"%PDF perizia {tag}".encode()))
+    payment = Payment.objects.create(
+        order=order,
+        provider="test_gateway",
+        amount=Decimal("122.00"),
+        status=PaymentStatus.CONFIRMED,
+        provider_reference=f"tx-{tag}",
+        confirmed_at=now,
+    )
+    PaymentStatusChange.objects.create(
+        payment=payment, from_status=PaymentStatus.CREATED, to_status=PaymentStatus.CONFIRMED
+    )
+    Refund.objects.create(payment=payment, amount=Decimal("10.00"), note=f"Sconto {tag}")
+
+    quote = QuoteRequestFactory(
+        customer=user,
+        status=QuoteStatus.READY,
+        customer_message=f"Richiesta {tag}",
+        current_version=1,
+        valid_until=dt.date(2030, 1, 31),
+    )
+    quote_line = QuoteLineFactory(quote=quote, answers={"indirizzo": f"Via {tag} 2"})
+    price = QuotePrice.objects.create(
+        quote=quote,
+        version=1,
+        valid_until=dt.date(2030, 1, 31),
+        notes_for_customer=f"Sopralluogo {tag}",
+        total_net=Decimal("500.00"),
+        total_vat=Decimal("110.00"),
+        total_gross=Decimal("610.00"),
+    )
+    QuotePriceLine.objects.create(
+        price=price,
+        line=quote_line,
+        net=Decimal("500.00"),
+        vat_rate=Decimal("22.00"),
+        vat=Decimal("110.00"),
+        gross=Decimal("610.00"),
+    )
+    QuoteStatusChange.objects.create(
+        quote=quote, from_status=QuoteStatus.SENT, to_status=QuoteStatus.READY
+    )
+    customer_message = QuoteMessage(quote=quote, author=user, body=f"Allego la visura {tag}")
+    customer_message.attachment_name = f"allegato-{tag}.pdf"
+    customer_message.attachment_content_type = "application/pdf"
+    customer_message.attachment_size = len(f"%PDF allegato {tag}")
+    customer_message.attachment.save(
+        f"allegato-{tag}.pdf", ContentFile(f"%PDF allegato {tag}".encode()), save=False
+    )
+    customer_message.save()
+    QuoteMessage.objects.create(
+        quote=quote, author=staff, is_from_staff=True, body=f"Ricevuto {tag}"
+    )
+
+    OutgoingEmailFactory(
+        to=user.email,
+        subject=f"Il tuo ordine {tag}",
+        text_body=f"Gentile cliente {tag}",
+        status=EmailStatus.SENT,
+        sent_at=now,
+    )
+    return CustomerData(
+        user=user,
+        order=order,
+        kept_file=kept_file,
+        cart_file=cart_file,
+        outcome_file=outcome_file,
+        quote=quote,
+        customer_message=customer_message,
+    )
+
+
+@pytest.fixture
+def customer_data(customer, staff):
+    return populate(customer, tag="MARIO", staff=staff)
+
+
+@pytest.fixture
+def other_data(other_customer, staff):
+    return populate(other_customer, tag="GIULIA", staff=staff)
