@@ -151,6 +151,7 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "sportello.accounts.forms.ResetPasswordKeyForm",
     "change_password": "sportello.accounts.forms.ChangePasswordForm",
     "set_password": "sportello.accounts.forms.SetPasswordForm",
+    "add_email": "sportello.accounts.forms.ChangeEmailForm",
 }
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
@@ -158,6 +159,11 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
 ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_CHANGE = True
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per account: a new one (asked with the password) replaces the current one only
+# once the code sent to it is confirmed. The old address is told of the change, and every
+# account holder is told of a password change.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "

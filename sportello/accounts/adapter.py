@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
 
 from sportello.notifications.allauth import OutboxMailMixin
 
@@ -18,7 +19,19 @@ class AccountAdapter(OutboxMailMixin, DefaultAccountAdapter):
         ),
         "email_password_mismatch": "L'indirizzo e-mail e/o la password non sono corretti.",
         "rate_limited": "Troppe richieste in poco tempo: attendi qualche minuto e riprova.",
+        "duplicate_email": "Questo è già l'indirizzo e-mail del tuo account.",
+        # Shown only once the code sent to that address was typed: no enumeration.
+        "email_taken": "Questo indirizzo e-mail è già usato da un altro account.",
     }
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        # A logged-in customer verifies a code only when changing the address, from PROFILO.
+        if self.request.user.is_authenticated:
+            return reverse("accounts:profile")
+        return super().get_email_verification_redirect_url(email_address)
+
+    def get_password_change_redirect_url(self, request) -> str:
+        return reverse("accounts:profile")
 
     def login(self, request, user) -> None:
         super().login(request, user)

@@ -122,6 +122,36 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
         _relabel_new_password(self, "Nuova password", "Conferma la nuova password")
 
 
+CHANGE_EMAIL_HELP = (
+    "Ti invieremo un codice a questo indirizzo: il cambio avviene solo quando lo inserisci."
+)
+
+
+class ChangeEmailForm(allauth_forms.AddEmailForm):
+    """PROFILO → Cambia e-mail: the new address and, to prove it is really the customer, the
+    current password. Used by allauth's e-mail view (ACCOUNT_FORMS["add_email"]), which then
+    sends a code to the new address; the current one stays until the code is confirmed.
+    """
+
+    password = forms.CharField(
+        label="Password attuale",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _relabel(self.fields["email"], "Nuovo indirizzo e-mail", autocomplete="email")
+        self.fields["email"].widget.input_type = "email"
+        self.fields["email"].help_text = CHANGE_EMAIL_HELP
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("La password non è corretta.")
+        return password
+
+
 class SetPasswordForm(allauth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
