@@ -4,6 +4,8 @@ import zipfile
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sportello.privacy.export import (
@@ -13,6 +15,7 @@ from sportello.privacy.export import (
     build_export,
     write_export_zip,
 )
+from sportello.privacy.tests.conftest import populate
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +243,17 @@ def test_anonymous_users_are_sent_to_login(client, name, method):
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('account_login')}?next={url}"
+
+
+def test_export_queries_do_not_grow_with_the_orders(customer_data, staff):
+    with CaptureQueriesContext(connection) as one:
+        build_export(user=customer_data.user)
+    # A second full set: one more order, quote, cart line, upload and e-mail.
+    customer_data.user.carts.all().delete()
+    customer_data.user.billing_profile.delete()
+    populate(customer_data.user, tag="SECONDO", staff=staff)
+    with CaptureQueriesContext(connection) as two:
+        data, _files = build_export(user=customer_data.user)
+
+    assert len(data["orders"]) == 2
+    assert len(two.captured_queries) == len(one.captured_queries) == 24
