@@ -149,8 +149,8 @@ def erase_customer(*, user, actor) -> AccountErasure:
         for quote in dropped_quotes:
             files_to_delete += [m.attachment for m in quote.messages.all() if m.attachment]
         for quote in quotes.filter(order__isnull=False).prefetch_related("lines"):
-            for line in quote.lines.all():
-                kept_file_ids |= _file_ids(line.answers)
+            for quote_line in quote.lines.all():
+                kept_file_ids |= _file_ids(quote_line.answers)
         customer_messages = QuoteMessage.objects.filter(
             quote__customer=user, quote__order__isnull=False, is_from_staff=False
         )

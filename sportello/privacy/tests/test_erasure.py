@@ -355,3 +355,17 @@ def test_another_session_of_the_deleted_account_is_ended(client, customer_data):
     client.post(reverse("privacy:delete_account"), {"password": PASSWORD, "confirm": "on"})
 
     assert other_device.get(reverse("accounts:home")).status_code == 302
+
+
+def test_password_guesses_are_rate_limited(customer_client, customer_data, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reauthenticate": "3/m/user"}
+    url = reverse("privacy:delete_account")
+    for _ in range(3):
+        customer_client.post(url, {"password": "sbagliata", "confirm": "on"})
+    before = snapshot(customer_data.user)
+
+    response = customer_client.post(url, {"password": PASSWORD, "confirm": "on"})
+
+    assert response.status_code == 429
+    assert "Troppi tentativi" in response.content.decode()
+    assert snapshot(customer_data.user) == before
