@@ -205,3 +205,13 @@ def test_password_change_with_wrong_current_password_changes_nothing(customer_cl
     customer.refresh_from_db()
     assert customer.check_password(PASSWORD)
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("url_name", ["account_email", "account_change_password"])
+def test_profile_security_pages_refuse_anonymous_visitors(client, url_name):
+    url = reverse(url_name)
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('account_login')}?next={url}"
