@@ -3,6 +3,11 @@ from django.urls import reverse
 
 from sportello.notifications.allauth import OutboxMailMixin
 
+CHANGE_CODE_ATTEMPTS_EXHAUSTED = (
+    "Troppi codici errati: il cambio dell'indirizzo e-mail è stato annullato e resta valido "
+    "l'indirizzo di prima. Se vuoi, richiedi un nuovo codice da PROFILO."
+)
+
 
 class AccountAdapter(OutboxMailMixin, DefaultAccountAdapter):
     """Sportello's hooks into allauth.
@@ -11,7 +16,7 @@ class AccountAdapter(OutboxMailMixin, DefaultAccountAdapter):
     of DefaultAccountAdapter in the bases.
     """
 
-    error_messages = {
+    base_error_messages = {
         **DefaultAccountAdapter.error_messages,
         "too_many_login_attempts": (
             "Troppi tentativi di accesso non riusciti. Per proteggere il tuo account l'accesso è "
@@ -23,6 +28,18 @@ class AccountAdapter(OutboxMailMixin, DefaultAccountAdapter):
         # Shown only once the code sent to that address was typed: no enumeration.
         "email_taken": "Questo indirizzo e-mail è già usato da un altro account.",
     }
+
+    @property
+    def error_messages(self) -> dict:  # type: ignore[override]
+        request = self.request
+        if request is not None and request.user.is_authenticated:
+            # A logged-in customer runs out of attempts only on the code of an e-mail change:
+            # allauth reuses the login message, which would wrongly say access is suspended.
+            return {
+                **self.base_error_messages,
+                "too_many_login_attempts": CHANGE_CODE_ATTEMPTS_EXHAUSTED,
+            }
+        return self.base_error_messages
 
     def get_email_verification_redirect_url(self, email_address) -> str:
         # A logged-in customer verifies a code only when changing the address, from PROFILO.

@@ -92,6 +92,10 @@ def test_whole_change_needs_password_and_code(
 
     page = customer_client.get(code_url).content.decode()
     assert f"Abbiamo inviato un codice a <strong>{NEW}</strong>" in page
+    # Leaving the code page and coming back, the pending change is pointed out.
+    change_page = customer_client.get(email_url).content.decode()
+    assert f"Hai chiesto di passare a <strong>{NEW}</strong>" in change_page
+    assert f'<a href="{code_url}">inserisci il codice</a>' in change_page
 
     wrong = customer_client.post(code_url, {"code": "NOPE00"})
 
@@ -215,3 +219,24 @@ def test_profile_security_pages_refuse_anonymous_visitors(client, url_name):
 
     assert response.status_code == 302
     assert response.url == f"{reverse('account_login')}?next={url}"
+
+
+def test_too_many_wrong_codes_cancel_the_change(customer_client, customer, email_url):
+    _ask_change(customer_client, email_url)
+    code_url = reverse("account_email_verification_sent")
+
+    for _attempt in range(2):
+        assert customer_client.post(code_url, {"code": "NOPE00"}).status_code == 200
+    last = customer_client.post(code_url, {"code": "NOPE00"}, follow=True)
+
+    html = last.content.decode()
+    assert "il cambio dell&#x27;indirizzo e-mail è stato annullato" in html
+    assert "accesso è sospeso" not in html
+    assert is_logged_in(customer_client)
+    # The code is gone: even the right one no longer works.
+    late = customer_client.post(code_url, {"code": last_code(NEW)})
+    assert late.status_code == 302
+    assert late.url == email_url
+    customer.refresh_from_db()
+    assert customer.email == OLD
+    assert _addresses() == [(OLD, OLD, True, True)]
