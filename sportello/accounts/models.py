@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
@@ -30,14 +32,14 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A customer or a staff member; logs in with the e-mail address."""
 
-    username = None
+    username = None  # type: ignore[assignment]
     email = models.EmailField("e-mail", unique=True)
     phone = models.CharField("telefono", max_length=30, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = "utente"

@@ -68,7 +68,7 @@ def format_euro(value: Decimal | None) -> str:
     amount = to_money(value)
     sign = "-" if amount < 0 else ""
     integer, _, cents = f"{abs(amount):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(integer) > 3:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]

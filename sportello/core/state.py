@@ -27,11 +27,11 @@ class InvalidTransition(Exception):
 
 
 def change_status(
-    instance: models.Model,
+    instance: Any,
     *,
     to: str,
     transitions: Mapping[str, set[str] | frozenset[str]],
-    history: type[models.Model] | None = None,
+    history: Any = None,
     history_fk: str = "",
     actor=None,
     note: str = "",
@@ -44,7 +44,7 @@ def change_status(
     False (for retries from the outside world: webhooks, payment callbacks).
     Raises InvalidTransition when `to` is not reachable from the current status.
     """
-    model = type(instance)
+    model: Any = type(instance)
     with transaction.atomic():
         current = model.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
         if current is None:

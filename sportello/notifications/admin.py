@@ -8,7 +8,7 @@ from sportello.notifications.models import EmailStatus, OutgoingEmail, OutgoingE
 
 class StatusChangeInline(admin.TabularInline):
     model = OutgoingEmailStatusChange
-    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    fields = ("created_at", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
