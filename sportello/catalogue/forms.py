@@ -160,6 +160,34 @@ class ItalianDecimalField(forms.DecimalField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
 
 
+_INTEGER = re.compile(r"^-?\d+$")
+_INTEGER_SPACE_GROUPS = re.compile(r"^\d{1,3}( \d{3})+$")
+
+
+class ItalianIntegerField(forms.IntegerField):
+    """A whole number typed the Italian way: "1.000" and "1 000" are one thousand.
+
+    Django's IntegerField reads "1.000" as 1 (it drops a trailing ".000"), and a browser's
+    number input does the same: a text input with a numeric keyboard keeps what was typed.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = re.sub(r"[\s\u00a0\u202f]+", " ", str(value)).strip()
+        if _THOUSANDS_GROUPS.match(text) or _INTEGER_SPACE_GROUPS.match(text):
+            text = text.replace(".", "").replace(" ", "")
+        if not _INTEGER.match(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
+
+
 def _build_field(field: FormField, owner_files) -> forms.Field:
     common: dict[str, Any] = {
         "label": field.label,
@@ -174,7 +202,7 @@ def _build_field(field: FormField, owner_files) -> forms.Field:
             max_length=MAX_TEXTAREA_LENGTH, widget=forms.Textarea(attrs={"rows": 4}), **common
         )
     if kind == FieldType.INTEGER:
-        return forms.IntegerField(min_value=0, max_value=10**9, **common)
+        return ItalianIntegerField(min_value=0, max_value=10**9, **common)
     if kind == FieldType.DECIMAL:
         return ItalianDecimalField(
             max_digits=12, decimal_places=2, min_value=Decimal("0"), **common

@@ -125,7 +125,11 @@ class ProvinciaField(forms.ChoiceField):
         self.widget.attrs.setdefault("autocomplete", "address-level1")
 
 
-COMUNE_PATTERN = r"^[A-Za-zÀ-ÖØ-öø-ÿ' .\-]{2,80}$"
+# Letters, spaces, apostrophes, hyphens, dots and the slash of bilingual names
+# ("Bolzano/Bozen", "San Candido/Innichen").
+COMUNE_PATTERN = r"^[A-Za-zÀ-ÖØ-öø-ÿ' .\-/]{2,80}$"
+# Phones and Macs type a typographic apostrophe ("Sant’Agata"): it is the same name.
+TYPOGRAPHIC_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
 class ComuneField(forms.RegexField):
@@ -140,7 +144,8 @@ class ComuneField(forms.RegexField):
 
     def to_python(self, value):
         # "San  Lazzaro di   Savena " is the same comune as "San Lazzaro di Savena".
-        return re.sub(r"\s+", " ", super().to_python(value)).strip()
+        name = super().to_python(value).translate(TYPOGRAPHIC_APOSTROPHES)
+        return re.sub(r"\s+", " ", name).strip()
 
 
 class PhoneField(forms.RegexField):

@@ -111,11 +111,37 @@ def test_integer(service):
 
 
 @pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1.000", 1000),
+        ("12.000.000", 12000000),
+        ("1 000", 1000),
+        (" 250 ", 250),
+    ],
+)
+def test_integer_accepts_italian_thousands(service, value, expected):
+    # Django's IntegerField reads "1.000" as 1: a thousand positions would become one.
+    assert cleaned(single_field_form(service, FieldType.INTEGER, value)) == expected
+
+
+def test_integer_input_keeps_what_was_typed(service):
+    # A browser's number input would turn "1.000" into 1 before sending it.
+    FormFieldFactory(service=service, key="campo", field_type=FieldType.INTEGER)
+    html = str(answers_form(service)["campo"])
+    assert 'type="text"' in html
+    assert 'inputmode="numeric"' in html
+
+
+@pytest.mark.parametrize(
     ("value", "message"),
     [
         ("12,5", "Inserisci un numero intero."),
         ("dodici", "Inserisci un numero intero."),
         ("-1", "Assicurati che questo valore sia maggiore o uguale a 0."),
+        ("3.0", "Inserisci un numero intero."),
+        ("1.00", "Inserisci un numero intero."),
+        ("10000 0", "Inserisci un numero intero."),
+        ("2000000000", "Assicurati che questo valore sia minore o uguale a 1000000000."),
     ],
 )
 def test_integer_invalid(service, value, message):
@@ -365,6 +391,9 @@ def test_provincia_invalid_code(service):
         ("Sant'Agata Bolognese", "Sant'Agata Bolognese"),
         ("  San  Lazzaro di   Savena ", "San Lazzaro di Savena"),
         ("Forlì", "Forlì"),
+        # The apostrophe phones and Macs type is the same name.
+        ("Sant\u2019Agata Bolognese", "Sant'Agata Bolognese"),
+        ("Bolzano/Bozen", "Bolzano/Bozen"),
     ],
 )
 def test_comune(service, value, expected):
