@@ -19,10 +19,12 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 ## Serve the shop on http://127.0.0.1:$(PORT) (SQLite and file e-mails unless DATABASE_URL / EMAIL_URL say otherwise).
+## Links in e-mails point at that port unless SITE_URL says otherwise.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_catalogue
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Celery worker and beat scheduler (production-style background work on Redis).
 worker: install
