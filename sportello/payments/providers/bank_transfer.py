@@ -66,8 +66,11 @@ class BankTransferProvider(PaymentProvider):
                 provider_reference=_unused_reference(payment),
                 note="In attesa del bonifico",
             )
-        # Also when the customer switches to a transfer on the pay-again page; the outbox key
-        # makes a repeat for the same reference a no-op.
+        # Also when the customer switches to a transfer on the pay-again page (or buys a quote
+        # by transfer): the order is confirmed now, as when placed with a transfer, since the
+        # page the customer lands on says the summary was e-mailed. The outbox keys make a
+        # repeat a no-op, and mark_paid then sends "pagamento ricevuto" instead.
+        emails.send_order_confirmation(payment.order)
         emails.send_bank_transfer_instructions(payment.order, payment=payment)
         return StartResult(
             redirect_url=reverse("orders:confirmation", kwargs={"number": payment.order.number})

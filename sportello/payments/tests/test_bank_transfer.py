@@ -123,3 +123,23 @@ def test_switching_to_bank_transfer_later_emails_the_instructions_once(customer_
     message = instructions.get()
     assert message.to == order.customer_email
     assert order.number in message.text_body
+
+
+def test_switching_to_bank_transfer_sends_the_order_confirmation_once(
+    customer_client, order, staff
+):
+    """The confirmation page says the summary was e-mailed: true also when the transfer is
+    chosen after a declined card (or for a quote's order), and the later confirmation of the
+    transfer says "payment received" instead of confirming the order a second time."""
+    from sportello.notifications.models import OutgoingEmail
+    from sportello.orders.emails import confirmation_key
+
+    choose_bank_transfer(customer_client, order)
+    choose_bank_transfer(customer_client, order)
+
+    confirmation = OutgoingEmail.objects.get(key=confirmation_key(order))
+    assert confirmation.to == order.customer_email
+    assert "L'ordine sarà lavorato quando avremo ricevuto il pagamento." in confirmation.text_body
+    confirm_payment(payment=Payment.objects.get(order=order), actor=staff)
+    assert OutgoingEmail.objects.filter(key=confirmation_key(order)).count() == 1
+    assert OutgoingEmail.objects.filter(key=f"order-{order.pk}-paid").count() == 1
