@@ -38,10 +38,10 @@ def test_htmx_remove_returns_the_cart_and_out_of_band_counts(
     assert 'id="cart-total-gross">122,00 €' in text
     assert (
         '<span class="badge" id="cart-count" hx-swap-oob="true" '
-        'aria-label="1 servizi nel carrello">1</span>'
+        'aria-label="1 servizio nel carrello">1</span>'
     ) in text
     assert 'id="quote-cart-count" hx-swap-oob="true"' in text
-    assert 'aria-label="1 servizi nel carrello preventivi">1</span>' in text
+    assert 'aria-label="1 servizio nel carrello preventivi">1</span>' in text
     assert list(CartLine.objects.filter(cart=cart)) == [kept]
     # The notice was shown in place: it must not show up again on the next page.
     assert "è stato rimosso" not in customer_client.get(reverse("cart:detail")).text

@@ -69,7 +69,7 @@ def test_header_shows_both_counts_on_every_page(client, appraisal, due_diligence
     for url in (reverse("pages:home"), appraisal.get_absolute_url(), reverse("cart:detail")):
         text = client.get(url).text
         assert 'id="cart-count" aria-label="2 servizi nel carrello">2</span>' in text
-        assert 'id="quote-cart-count" aria-label="1 servizi nel carrello preventivi">1</span>' in (
+        assert 'id="quote-cart-count" aria-label="1 servizio nel carrello preventivi">1</span>' in (
             text
         )
 
