@@ -96,6 +96,12 @@ def start_payment(*, order, provider_id: str, request: HttpRequest) -> StartResu
             )
         if payment is None:
             payment = create_payment(order=locked, provider=provider.identifier)
+        if locked.payment_method != provider.identifier:
+            # The method the customer now pays with (back-office filter, I MIEI ORDINI).
+            Order.objects.filter(pk=locked.pk).update(
+                payment_method=provider.identifier, updated_at=timezone.now()
+            )
+            locked.payment_method = order.payment_method = provider.identifier
         payment.order = locked
     try:
         return provider.start(payment, request)

@@ -155,3 +155,20 @@ def test_pay_page_preselects_the_method_chosen_at_checkout(customer_client, orde
 
     assert response.context["form"]["method"].value() == "bank_transfer"
     assert 'value="bank_transfer" required id="id_method_1" checked' in response.content.decode()
+
+
+def test_paying_with_another_method_becomes_the_order_method(customer_client, order):
+    """The order's method is the one the customer is paying with now, so the back-office
+    filter by method finds an order whose card was declined and that now waits for a
+    transfer, and I MIEI ORDINI shows the method actually chosen."""
+    from sportello.orders.models import Order
+
+    assert order.payment_method == "test_gateway"
+    customer_client.post(pay_url(order), {"method": "bank_transfer"})
+
+    order.refresh_from_db()
+    assert order.payment_method == "bank_transfer"
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    assert list(Order.objects.filter(payment_method="bank_transfer")) == [order]
+    response = customer_client.get(order.get_absolute_url())
+    assert response.context["payment_method"] == "Bonifico bancario"
