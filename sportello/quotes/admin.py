@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.quotes import actions
 from sportello.quotes.files import stream_private_file
@@ -104,8 +105,6 @@ class QuotePriceInline(ReadOnlyInline):
 
     @admin.display(description="prezzi delle righe")
     def line_prices(self, price):
-        from sportello.core.money import format_euro
-
         return format_html_join(
             "",
             "<div>{}: {} + IVA {}% = {}</div>",
@@ -141,8 +140,22 @@ class QuoteMessageInline(ReadOnlyInline):
 class QuoteStatusChangeInline(ReadOnlyInline):
     model = QuoteStatusChange
     verbose_name_plural = "storico"
-    fields = ("created_at", "from_status", "to_status", "actor", "note")
+    fields = ("created_at", "from_label", "to_label", "actor", "note")
     readonly_fields = fields
+
+    @admin.display(description="da")
+    def from_label(self, change):
+        return _status_label(change.from_status)
+
+    @admin.display(description="a")
+    def to_label(self, change):
+        return _status_label(change.to_status)
+
+
+def _status_label(value: str) -> str:
+    if not value:
+        return "—"
+    return QuoteStatus(value).label if value in QuoteStatus.values else value
 
 
 @admin.register(QuoteRequest)
@@ -174,6 +187,8 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = (QuoteLineInline, QuotePriceInline, QuoteMessageInline, QuoteStatusChangeInline)
     change_form_template = "admin/quotes/quoterequest/change_form.html"
+    # The customer's page answers 404 to anyone but the customer.
+    view_on_site = False
 
     # Requests are created by customers and changed only through the actions.
     def has_add_permission(self, request):
@@ -324,7 +339,7 @@ class QuoteRequestAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     f"Preventivo {quote.number} (versione {sent.version}) inviato al cliente: "
-                    f"totale {sent.total_gross} €.",
+                    f"totale {format_euro(sent.total_gross)}.",
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(self._change_url(quote))

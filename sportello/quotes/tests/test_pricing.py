@@ -11,7 +11,13 @@ from django.utils import timezone
 from sportello.core.state import InvalidTransition
 from sportello.notifications.models import OutgoingEmail
 from sportello.quotes import actions
-from sportello.quotes.models import QuotePrice, QuotePriceLine, QuoteRequest, QuoteStatus
+from sportello.quotes.models import (
+    QuotePrice,
+    QuotePriceLine,
+    QuoteRequest,
+    QuoteStatus,
+    QuoteStatusChange,
+)
 from sportello.quotes.tests.conftest import price_quote
 from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
 
@@ -306,3 +312,53 @@ def test_staff_download_message_attachments_and_answer_files(staff_client, quote
         ).status_code
         == 404
     )
+
+
+def test_admin_success_message_shows_the_total_in_euro(staff_client, quote):
+    first, second = quote.lines.order_by("position")
+    response = staff_client.post(
+        reverse("admin:quotes_quoterequest_pricing", args=[quote.pk]),
+        {
+            f"net_{first.pk}": "1.234,50",
+            f"vat_{first.pk}": "22",
+            f"net_{second.pk}": "99,99",
+            f"vat_{second.pk}": "10",
+            "valid_until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+            "notes_for_customer": "",
+        },
+        follow=True,
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        f"Preventivo {quote.number} (versione 1) inviato al cliente: totale 1.616,08 €."
+    ]
+
+
+def test_admin_quote_page_has_no_link_to_the_customers_page(staff_client, ready_quote):
+    # The customer's page answers 404 to anyone but the customer: staff have no use for it.
+    html = staff_client.get(
+        reverse("admin:quotes_quoterequest_change", args=[ready_quote.pk])
+    ).content.decode()
+    assert "/admin/r/" not in html
+    assert ready_quote.get_absolute_url() not in html
+
+
+def test_admin_history_shows_status_labels(staff_client, ready_quote):
+    response = staff_client.get(reverse("admin:quotes_quoterequest_change", args=[ready_quote.pk]))
+    (history,) = [
+        formset
+        for formset in response.context["inline_admin_formsets"]
+        if formset.opts.model is QuoteStatusChange
+    ]
+    labels = ("from_label", "to_label")
+    rows = [
+        [
+            field.contents()
+            for fieldset in form
+            for line in fieldset
+            for field in line
+            if field.field["name"] in labels
+        ]
+        for form in history
+    ]
+    assert rows == [["Inviata", "Pronto"]]
