@@ -129,3 +129,24 @@ def send_staff_payment_on_closed_order(order: Order) -> OutgoingEmail:
         },
         related=order,
     )
+
+
+def send_staff_payment_on_paid_order(order: Order, payment) -> OutgoingEmail:
+    """One more payment was confirmed for an order already paid: the customer paid twice.
+
+    Sent once per payment; staff refund it from the order page.
+    """
+    from sportello.orders.queries import payment_method_label
+
+    return queue_email(
+        to=settings.STAFF_NOTIFICATION_EMAIL,
+        template=f"{TEMPLATES}/staff_payment_on_paid_order",
+        context={
+            "order": order,
+            "payment": payment,
+            "method": payment_method_label(payment.provider),
+            "admin_url": absolute_url("admin:orders_order_change", object_id=order.pk),
+        },
+        related=order,
+        key=f"payment-{payment.pk}-on-paid-order",
+    )

@@ -171,7 +171,8 @@ def confirm_payment(
     and returns False. Money that arrives for an order that is no longer awaiting payment
     (already paid by another attempt, cancelled) is still recorded, for staff to refund.
     """
-    from sportello.orders.actions import mark_paid
+    from sportello.orders import emails as order_emails
+    from sportello.orders.actions import ALREADY_PAID_STATUSES, mark_paid
     from sportello.orders.models import Order
 
     with transaction.atomic():
@@ -203,6 +204,10 @@ def confirm_payment(
                 order.number,
                 order.status,
             )
+            if order.status in ALREADY_PAID_STATUSES:
+                # Paid twice (two attempts both charged): staff must refund this one.
+                # (mark_paid already told them about money on a cancelled order.)
+                order_emails.send_staff_payment_on_paid_order(order, payment)
             return True
         # The other attempts can no longer be needed; should money still arrive on one of
         # them, confirm_payment records it (cancelled -> confirmed is allowed).

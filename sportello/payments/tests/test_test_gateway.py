@@ -159,6 +159,31 @@ def test_late_money_on_a_cancelled_attempt_is_recorded_not_lost(client, customer
     assert paid_rows(order) == 1
 
 
+def test_late_money_on_a_paid_order_tells_staff_once(client, customer_client, order, settings):
+    """The customer paid twice (two open attempts both charged): the order stays paid and the
+    back-office is told to refund the second payment; a repeated notification adds nothing."""
+    settings.STAFF_NOTIFICATION_EMAIL = "ordini@sportello.example"
+    abandoned = start_card_payment(customer_client, order)
+    retry = start_card_payment(customer_client, order)
+    customer_client.post(gateway_url(retry), {"decision": "authorize"})
+    template = "orders/email/staff_payment_on_paid_order"
+    assert not OutgoingEmail.objects.filter(template=template).exists()
+    body = notification(abandoned)
+
+    post_callback(client, body, test_gateway.sign(body))
+    post_callback(client, body, test_gateway.sign(body))
+
+    staff_email = OutgoingEmail.objects.get(template=template)
+    assert staff_email.to == "ordini@sportello.example"
+    assert f"ordine n. {order.number}" in staff_email.subject
+    assert "122,00 €" in staff_email.text_body
+    assert abandoned.provider_reference in staff_email.text_body
+    assert "registra il rimborso" in staff_email.text_body
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    assert paid_rows(order) == 1
+
+
 def test_duplicate_callback_confirms_once(client, customer_client, order):
     payment = start_card_payment(customer_client, order)
     body = notification(payment)
