@@ -1,9 +1,14 @@
-"""Load the demo catalogue (`manage.py load_demo_catalogue`): idempotent, synced by slug and key.
+"""Load the demo catalogue (`manage.py load_demo_catalogue`): idempotent, matched by slug and key.
 
-The definitions in `demo_data.py` are authoritative for the slugs they name: running the
-loader updates those categories, services, form fields and choices to match, removes fields
-and choices the definition no longer has, and bumps a service's form version when its form
-changed. A run that finds everything in place writes nothing.
+`make run` loads it at every start, so by default the loader only adds the categories and
+services (with their forms) that are missing: whatever staff changed in the back-office —
+prices, texts, forms, an inactive service — stays as they left it.
+
+With `reset=True` (`load_demo_catalogue --reset`) the definitions in `demo_data` are
+authoritative for the slugs they name: the loader brings those categories, services, form
+fields and choices back to the definition, removes fields and choices the definition no
+longer has, and bumps a service's form version when its form changed.
+A run that finds everything in place writes nothing.
 """
 
 from __future__ import annotations
@@ -47,11 +52,16 @@ class LoadReport:
         )
 
 
-def _sync(model: type[models.Model], lookup: dict, values: dict) -> tuple[Any, SyncState]:
-    """Create the row, or update only the attributes that differ; save nothing otherwise."""
+def _sync(
+    model: type[models.Model], lookup: dict, values: dict, *, reset: bool = True
+) -> tuple[Any, SyncState]:
+    """Create the row, or (with reset) update only the attributes that differ; save nothing
+    otherwise."""
     obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         return model._default_manager.create(**lookup, **values), SyncState.CREATED
+    if not reset:
+        return obj, SyncState.UNCHANGED
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if not changed:
         return obj, SyncState.UNCHANGED
@@ -124,7 +134,8 @@ def _sync_form(service: Service, fields: tuple[DemoField, ...]) -> bool:
 
 
 @transaction.atomic
-def load_demo_catalogue() -> LoadReport:
+def load_demo_catalogue(*, reset: bool = False) -> LoadReport:
+    """Add the missing demo rows; with `reset`, also bring existing ones back to the demo."""
     report = LoadReport()
     for category_position, category_definition in enumerate(CATALOGUE, start=1):
         category, state = _sync(
@@ -136,6 +147,7 @@ def load_demo_catalogue() -> LoadReport:
                 "position": category_position,
                 "is_active": True,
             },
+            reset=reset,
         )
         report.categories[state] += 1
         for service_position, service_definition in enumerate(
@@ -145,8 +157,11 @@ def load_demo_catalogue() -> LoadReport:
                 Service,
                 {"slug": service_definition.slug},
                 _service_values(service_definition, category, service_position),
+                reset=reset,
             )
             report.services[state] += 1
+            if state is SyncState.UNCHANGED and not reset:
+                continue  # staff own it now: its form is theirs too
             form_changed = _sync_form(service, service_definition.fields)
             if form_changed and state is not SyncState.CREATED:
                 bump_form_version(service)

@@ -22,9 +22,9 @@ from sportello.catalogue.tests.helpers import answers_form, definitions
 pytestmark = pytest.mark.django_db
 
 
-def load() -> str:
+def load(*args: str) -> str:
     out = StringIO()
-    call_command("load_demo_catalogue", stdout=out)
+    call_command("load_demo_catalogue", *args, stdout=out)
     return out.getvalue()
 
 
@@ -84,7 +84,63 @@ def test_running_twice_changes_nothing():
     assert "moduli modificati: 0" in output
 
 
-def test_edits_are_brought_back_and_the_form_version_bumped_once():
+def edit_the_appraisal_in_the_back_office() -> Service:
+    service = Service.objects.get(slug="perizia-immobile-residenziale")
+    service.net_price = Decimal("1.00")
+    service.is_active = False
+    service.save()
+    service.form_fields.get(key="cap").delete()
+    service.form_fields.filter(key="indirizzo").update(label="Cambiata")
+    FormField.objects.create(service=service, key="extra", label="Extra", field_type="text")
+    urgente = FieldChoice.objects.get(field__service=service, value="urgente")
+    urgente.price_supplement = Decimal("99.00")
+    urgente.save()
+    service.category.name = "Perizie (staff)"
+    service.category.save()
+    return service
+
+
+def test_staff_edits_survive_the_next_make_run():
+    # `make run` loads the demo at every start: restarting must not undo the back-office.
+    load()
+    service = edit_the_appraisal_in_the_back_office()
+    Service.objects.get(slug="visura-catastale").delete()
+    before = {
+        row["id"]: row
+        for rows in snapshot().values()
+        for row in rows
+        if "service" in row and row["service"] == service.pk
+    }
+
+    output = load()
+
+    service.refresh_from_db()
+    assert service.net_price == Decimal("1.00")
+    assert service.is_active is False
+    assert service.category.name == "Perizie (staff)"
+    assert service.form_version == 1
+    form = {field.key: field for field in service.form_fields.all()}
+    assert "cap" not in form
+    assert "extra" in form
+    assert form["indirizzo"].label == "Cambiata"
+    assert FieldChoice.objects.get(field__service=service, value="urgente").price_supplement == (
+        Decimal("99.00")
+    )
+    after = {
+        row["id"]: row
+        for rows in snapshot().values()
+        for row in rows
+        if "service" in row and row["service"] == service.pk
+    }
+    assert after == before
+    # What is missing from the demo comes back, with its form.
+    assert form_of("visura-catastale")["foglio"].field_type == FieldType.TEXT
+    assert "0 create, 0 aggiornate, 5 invariate" in output
+    assert "1 creati, 0 aggiornati, 17 invariati" in output
+    assert "moduli modificati: 0" in output
+
+
+def test_reset_brings_edits_back_and_bumps_the_form_version_once():
     load()
     service = Service.objects.get(slug="perizia-immobile-residenziale")
     service.net_price = Decimal("1.00")
@@ -97,7 +153,7 @@ def test_edits_are_brought_back_and_the_form_version_bumped_once():
     urgente.save()
     untouched = Service.objects.get(slug="visura-catastale")
 
-    output = load()
+    output = load("--reset")
 
     service.refresh_from_db()
     assert service.net_price == Decimal("390.00")
