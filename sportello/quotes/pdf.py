@@ -13,10 +13,8 @@ def _no_external_resources(url: str, *args, **kwargs):
     raise ValueError(f"External resource refused in quote PDF: {url}")
 
 
-def render_quote_pdf(quote) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+def quote_pdf_html(quote) -> str:
+    return render_to_string(
         "quotes/pdf.html",
         {
             "quote": quote,
@@ -32,7 +30,17 @@ def render_quote_pdf(quote) -> bytes:
             "generated_at": timezone.localtime(),
         },
     )
-    return HTML(string=html, url_fetcher=_no_external_resources).write_pdf()
+
+
+def render_quote_document(quote):
+    """The laid-out document (pages), before it is written as PDF bytes."""
+    from weasyprint import HTML
+
+    return HTML(string=quote_pdf_html(quote), url_fetcher=_no_external_resources).render()
+
+
+def render_quote_pdf(quote) -> bytes:
+    return render_quote_document(quote).write_pdf()
 
 
 def quote_pdf_response(quote) -> HttpResponse:

@@ -13,6 +13,7 @@ from sportello.catalogue.models import AnswerFile
 from sportello.notifications.models import OutgoingEmail
 from sportello.quotes import actions
 from sportello.quotes.models import QuoteMessage, QuoteRequest, QuoteStatus
+from sportello.quotes.pdf import quote_pdf_html, render_quote_document
 from sportello.quotes.tests.conftest import price_quote
 from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
 
@@ -84,6 +85,34 @@ def test_pdf_renders(customer_client, ready_quote):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert f"preventivo-{ready_quote.number}.pdf" in response["Content-Disposition"]
+
+
+def test_pdf_shows_the_quote_and_a_typical_one_fits_on_one_page(customer, staff):
+    """Two services with a dozen answers each: one A4 page, no page left with a stray line."""
+    answers = [
+        {"label": f"Domanda numero {index}", "value": f"Risposta {index}", "file_id": None}
+        for index in range(12)
+    ]
+    quote = QuoteRequestFactory(customer=customer)
+    QuoteLineFactory(quote=quote, service_name="Due diligence immobiliare", answers_display=answers)
+    QuoteLineFactory(
+        quote=quote,
+        service_name="Perizia per contenzioso e consulenza tecnica di parte",
+        answers_display=answers,
+    )
+    price_quote(
+        quote,
+        staff,
+        prices=[("2500.00", "22.00"), ("1234.50", "10.00")],
+        notes="Comprende il sopralluogo.\nPagamento anticipato.",
+    )
+    quote.refresh_from_db()
+    html = quote_pdf_html(quote)
+    for amount in ("2.500,00 €", "3.050,00 €", "1.234,50 €", "1.357,95 €", "4.407,95 €"):
+        assert amount in html
+    assert "Comprende il sopralluogo." in html
+    assert quote.valid_until.strftime("%d/%m/%Y") in html
+    assert len(render_quote_document(quote).pages) == 1
 
 
 def test_expired_ready_quote_cannot_be_accepted_from_the_page(customer_client, ready_quote):
