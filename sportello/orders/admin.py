@@ -16,8 +16,10 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
+from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.orders import actions
 from sportello.orders.forms import LineStatusForm, OrderActionForm, OutcomeForm, RefundForm
@@ -34,7 +36,7 @@ from sportello.orders.models import (
     status_label,
 )
 from sportello.orders.queries import payment_method_label
-from sportello.payments.models import Payment, PaymentStatus
+from sportello.payments.models import Payment, PaymentStatus, Refund
 
 # The order-level buttons: (slug, label, status it leads to or "" for payment actions).
 STATUS_ACTIONS = {
@@ -211,6 +213,7 @@ class OrderAdmin(admin.ModelAdmin):
                     "paid_at",
                     "payment_method_display",
                     ("total_net", "total_vat", "total_gross"),
+                    "refunds_list",
                 )
             },
         ),
@@ -232,6 +235,7 @@ class OrderAdmin(admin.ModelAdmin):
     readonly_fields = (
         *(field.name for field in Order._meta.concrete_fields),
         "payment_method_display",
+        "refunds_list",
     )
     inlines = (OrderLineInline, PaymentInline, OrderStatusChangeInline)
     actions = ("start_processing_action", "complete_action")
@@ -259,6 +263,30 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="metodo di pagamento", ordering="payment_method")
     def payment_method_display(self, order):
         return payment_method_label(order.payment_method)
+
+    @admin.display(description="rimborsi")
+    def refunds_list(self, order):
+        refunds = (
+            Refund.objects.filter(payment__order=order)
+            .select_related("payment", "created_by")
+            .order_by("created_at", "id")
+        )
+        rows = [
+            (
+                formats.date_format(timezone.localtime(refund.created_at), "d/m/Y H:i"),
+                format_euro(refund.amount),
+                payment_method_label(refund.payment.provider),
+                refund.note or "—",
+                refund.created_by.email if refund.created_by else "—",
+                refund.provider_reference or "—",
+            )
+            for refund in refunds
+        ]
+        if not rows:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{} · {} · {} · {} · {} · {}</li>", rows)
+        )
 
     # --- Bulk actions ---------------------------------------------------------------------
 
@@ -400,11 +428,16 @@ class OrderAdmin(admin.ModelAdmin):
                 raise InvalidTransition(payment, payment.status, PaymentStatus.CONFIRMED)
 
     def _refund_view(self, request, order):
+        from sportello.payments.actions import refundable_amount
+
         payments = self._refundable_payments(order)
         initial = {}
-        first = payments.first()
-        if first is not None:
-            initial = {"payment": first.pk, "amount": first.amount}
+        # Offer what is left of the first payment not yet wholly refunded.
+        for payment in payments:
+            available = refundable_amount(payment)
+            if available > 0:
+                initial = {"payment": payment.pk, "amount": available}
+                break
         form = RefundForm(request.POST or None, payments=payments, initial=initial)
         if request.method == "POST" and form.is_valid():
             from sportello.payments.actions import refund_payment

@@ -6,8 +6,11 @@ from decimal import Decimal
 
 from django import forms
 
+from sportello.core.money import format_euro
 from sportello.orders.actions import OutcomeFileRejected, check_outcome_file, outcome_extensions
 from sportello.orders.models import LINE_TRANSITIONS, LineStatus, OrderLine
+from sportello.orders.queries import payment_method_label
+from sportello.payments.actions import refundable_amount
 from sportello.payments.models import Payment
 
 
@@ -117,13 +120,21 @@ class RefundForm(forms.Form):
         assert isinstance(payment_field, forms.ModelChoiceField)
         payment_field.queryset = payments
         payment_field.label_from_instance = lambda p: (
-            f"{p.provider} · {p.amount} € · {p.get_status_display()}"
+            f"{payment_method_label(p.provider)} · {format_euro(p.amount)} · "
+            f"rimborsabili {format_euro(refundable_amount(p))}"
             f"{' · ' + p.provider_reference if p.provider_reference else ''}"
         )
 
     def clean(self):
         cleaned = super().clean()
         payment, amount = cleaned.get("payment"), cleaned.get("amount")
-        if payment is not None and amount is not None and amount > payment.amount:
-            self.add_error("amount", "L'importo supera quello del pagamento.")
+        if payment is not None and amount is not None:
+            # What earlier (partial) refunds left, not the payment's whole amount.
+            available = refundable_amount(payment)
+            if amount > available:
+                self.add_error(
+                    "amount",
+                    "L'importo supera quanto ancora rimborsabile per questo pagamento "
+                    f"({format_euro(available)}).",
+                )
         return cleaned

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import formats, timezone
 
 from sportello.accounts.tests.factories import UserFactory
 from sportello.notifications.models import OutgoingEmail
@@ -209,6 +210,60 @@ def test_refund_larger_than_the_payment_is_refused(staff_client, customer):
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CONFIRMED
     assert payment.refunds.count() == 0
+
+
+def test_after_a_partial_refund_the_form_offers_what_is_left(staff_client, staff, customer):
+    from sportello.payments.actions import refund_payment
+
+    order = PaidOrderFactory(customer=customer)
+    payment = Payment.objects.create(
+        order=order, provider="bank_transfer", amount=order.total_gross, status="confirmed"
+    )
+    refund_payment(payment=payment, amount="100.00", actor=staff, note="Servizio annullato")
+
+    response = staff_client.get(action_url(order, "rimborso"))
+
+    form = response.context["form"]
+    assert form["amount"].value() == Decimal("22.00")
+    assert "Bonifico bancario · 122,00 € · rimborsabili 22,00 €" in response.content.decode()
+    refused = staff_client.post(
+        action_url(order, "rimborso"),
+        {"payment": payment.pk, "amount": "22.01", "note": "Troppo"},
+    )
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["amount"] == [
+        "L'importo supera quanto ancora rimborsabile per questo pagamento (22,00 €)."
+    ]
+    assert payment.refunds.count() == 1
+    staff_client.post(
+        action_url(order, "rimborso"),
+        {"payment": payment.pk, "amount": "22.00", "note": "Saldo"},
+    )
+    order.refresh_from_db()
+    assert order.status == OrderStatus.REFUNDED
+    assert sorted(payment.refunds.values_list("amount", flat=True)) == [
+        Decimal("22.00"),
+        Decimal("100.00"),
+    ]
+
+
+def test_order_page_lists_the_refunds(staff_client, staff, customer):
+    from sportello.payments.actions import refund_payment
+
+    order = PaidOrderFactory(customer=customer)
+    payment = Payment.objects.create(
+        order=order, provider="bank_transfer", amount=order.total_gross, status="confirmed"
+    )
+    refund_payment(payment=payment, amount="30.00", actor=staff, note="Sconto concordato")
+
+    response = staff_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+
+    refund = payment.refunds.get()
+    when = formats.date_format(timezone.localtime(refund.created_at), "d/m/Y H:i")
+    assert (
+        f"<li>{when} · 30,00 € · Bonifico bancario · Sconto concordato · "
+        "operatore@sportello.example · —</li>"
+    ) in response.content.decode()
 
 
 # --- Who may act ---------------------------------------------------------------------------
