@@ -91,7 +91,10 @@ def _detail_context(request, quote, **forms) -> dict:
     detail = quote_detail(quote)
     price = detail.price
     status = quote.status
-    is_expired_now = status == QuoteStatus.READY and quote.is_past_validity()
+    # Past its validity but not yet marked scaduto by the periodic task: nothing to buy.
+    is_expired_now = (
+        status in (QuoteStatus.READY, QuoteStatus.ACCEPTED) and quote.is_past_validity()
+    )
     return {
         "quote": quote,
         "detail": detail,
@@ -100,7 +103,9 @@ def _detail_context(request, quote, **forms) -> dict:
         "is_expired_now": is_expired_now,
         "can_accept": status == QuoteStatus.READY and not is_expired_now,
         "can_decline": status in (QuoteStatus.READY, QuoteStatus.ACCEPTED),
-        "checkout_url": _checkout_url(quote) if status == QuoteStatus.ACCEPTED else "",
+        "checkout_url": (
+            _checkout_url(quote) if status == QuoteStatus.ACCEPTED and not is_expired_now else ""
+        ),
         "accept_form": AcceptForm(initial={"version": quote.current_version}),
         "decline_form": forms.get("decline_form") or DeclineForm(),
         "message_form": forms.get("message_form") or MessageForm(),

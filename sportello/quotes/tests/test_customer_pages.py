@@ -124,6 +124,23 @@ def test_expired_ready_quote_cannot_be_accepted_from_the_page(customer_client, r
     assert "non può più essere accettato" in html
 
 
+def test_accepted_quote_past_validity_offers_no_purchase(customer_client, customer, ready_quote):
+    """Accepted but never bought, and the validity has passed since: the page must not lead
+    into a checkout that would refuse it, even before the periodic task marks it scaduto."""
+    actions.accept_quote(quote=ready_quote, customer=customer, version=1)
+    checkout_url = reverse("checkout:start_quote", args=[ready_quote.number])
+    assert checkout_url in customer_client.get(ready_quote.get_absolute_url()).content.decode()
+    QuoteRequest.objects.filter(pk=ready_quote.pk).update(
+        valid_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    html = customer_client.get(ready_quote.get_absolute_url()).content.decode()
+    assert checkout_url not in html
+    assert "Hai accettato il preventivo" not in html
+    assert "non può più essere" in html
+    ready_quote.refresh_from_db()
+    assert ready_quote.status == QuoteStatus.ACCEPTED
+
+
 # --- Message thread -------------------------------------------------------------------------
 
 
