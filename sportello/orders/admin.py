@@ -214,6 +214,7 @@ class OrderAdmin(admin.ModelAdmin):
                     "payment_method_display",
                     ("total_net", "total_vat", "total_gross"),
                     "refunds_list",
+                    "quote_link",
                 )
             },
         ),
@@ -236,6 +237,7 @@ class OrderAdmin(admin.ModelAdmin):
         *(field.name for field in Order._meta.concrete_fields),
         "payment_method_display",
         "refunds_list",
+        "quote_link",
     )
     inlines = (OrderLineInline, PaymentInline, OrderStatusChangeInline)
     actions = ("start_processing_action", "complete_action")
@@ -263,6 +265,14 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="metodo di pagamento", ordering="payment_method")
     def payment_method_display(self, order):
         return payment_method_label(order.payment_method)
+
+    @admin.display(description="dal preventivo")
+    def quote_link(self, order):
+        quote = getattr(order, "quote", None)
+        if quote is None:
+            return "—"
+        url = reverse("admin:quotes_quoterequest_change", args=[quote.pk])
+        return format_html('<a href="{}">{}</a>', url, quote.number)
 
     @admin.display(description="rimborsi")
     def refunds_list(self, order):

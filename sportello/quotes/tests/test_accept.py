@@ -330,3 +330,13 @@ def test_ordered_quote_shows_the_order(customer_client, accepted_quote, customer
     assert order.number in html
     assert "ACCETTA IL PREVENTIVO" not in html
     assert "RIFIUTA IL PREVENTIVO" not in html
+
+
+def test_back_office_order_page_links_back_to_the_quote(staff_client, accepted_quote, customer):
+    order = _place(accepted_quote, customer)
+    html = staff_client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    quote_url = reverse("admin:quotes_quoterequest_change", args=[accepted_quote.pk])
+    assert f'<a href="{quote_url}">{accepted_quote.number}</a>' in html
+    quote_html = staff_client.get(quote_url).content.decode()
+    order_url = reverse("admin:orders_order_change", args=[order.pk])
+    assert f'<a href="{order_url}">{order.number}</a>' in quote_html
