@@ -6,12 +6,24 @@ from sportello.notifications.actions import requeue
 from sportello.notifications.models import EmailStatus, OutgoingEmail, OutgoingEmailStatusChange
 
 
+def _status_label(value: str) -> str:
+    return EmailStatus(value).label if value in EmailStatus.values else (value or "—")
+
+
 class StatusChangeInline(admin.TabularInline):
     model = OutgoingEmailStatusChange
-    fields = ("created_at", "from_status", "to_status", "actor", "note")
+    fields = ("created_at", "from_label", "to_label", "actor", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description="da")
+    def from_label(self, change):
+        return _status_label(change.from_status)
+
+    @admin.display(description="a")
+    def to_label(self, change):
+        return _status_label(change.to_status)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -114,7 +126,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         # The message's HTML runs in a sandbox: no scripts, forms or navigation of the admin.
         return format_html(
             '<iframe sandbox="" srcdoc="{}" title="Anteprima HTML" '
-            'style="width:100%;max-width:60rem;height:32rem;border:1px solid #ccc;"></iframe>',
+            'style="width:40rem;max-width:100%;height:32rem;border:1px solid #ccc;"></iframe>',
             obj.html_body,
         )
 

@@ -99,3 +99,10 @@ class OutgoingEmailStatusChange(StatusChangeBase):
     class Meta(StatusChangeBase.Meta):
         verbose_name = "cambio di stato dell'e-mail"
         verbose_name_plural = "storico dell'e-mail"
+
+    def __str__(self) -> str:
+        # Shown above each row of the history in the back-office.
+        def label(value: str) -> str:
+            return EmailStatus(value).label if value in EmailStatus.values else (value or "—")
+
+        return f"{label(self.from_status)} → {label(self.to_status)}"

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -67,6 +69,21 @@ def test_staff_read_a_message_and_its_bodies_are_shown_safely(staff_client, cust
     assert '<script>alert("x")</script>' not in html
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in html
     assert 'name="_save"' not in html  # read-only
+
+
+def test_the_history_of_a_message_speaks_italian(staff_client, customer):
+    email = OutgoingEmailFactory(status=EmailStatus.QUEUED)
+    email.status_changes.create(from_status="", to_status=EmailStatus.QUEUED)
+    email.status_changes.create(from_status=EmailStatus.QUEUED, to_status=EmailStatus.SENDING)
+
+    html = staff_client.get(change_url(email)).content.decode()
+
+    assert "OutgoingEmailStatusChange object" not in html
+    assert "— → In coda" in html
+    assert "In coda → In invio" in html
+    cells = re.sub(r"\s+", "", html)
+    assert '<tdclass="field-from_label"><p>Incoda</p></td>' in cells
+    assert '<tdclass="field-to_label"><p>Ininvio</p></td>' in cells
 
 
 def test_staff_resend_failed_messages_through_the_action(
