@@ -360,6 +360,19 @@ class OrderAdmin(admin.ModelAdmin):
             .first()
         )
 
+    def _late_bank_transfer(self, order) -> Payment | None:
+        """A transfer the customer was told to make, for an order no longer awaiting payment
+        (cancelled, or paid another way): money that still arrives must be recorded, to be
+        refunded."""
+        return (
+            order.payments.filter(
+                provider=BANK_TRANSFER_METHOD,
+                status__in=(PaymentStatus.CREATED, PaymentStatus.PENDING, PaymentStatus.CANCELLED),
+            )
+            .order_by("-created_at", "-id")
+            .first()
+        )
+
     def _refundable_payments(self, order):
         return order.payments.filter(status=PaymentStatus.CONFIRMED).order_by("created_at", "id")
 
@@ -372,6 +385,8 @@ class OrderAdmin(admin.ModelAdmin):
         ]
         if order.status == OrderStatus.AWAITING_PAYMENT:
             buttons.append({"slug": BANK_TRANSFER_ACTION, "label": "Segna bonifico ricevuto"})
+        elif self._late_bank_transfer(order) is not None:
+            buttons.append({"slug": BANK_TRANSFER_ACTION, "label": "Registra bonifico arrivato"})
         if self._refundable_payments(order).exists():
             buttons.append({"slug": REFUND_ACTION, "label": "Registra rimborso"})
         for button in buttons:
@@ -390,8 +405,10 @@ class OrderAdmin(admin.ModelAdmin):
         order = self._order_or_404(request, order_id)
         if action == REFUND_ACTION:
             return self._refund_view(request, order)
+        is_late_transfer = False
         if action == BANK_TRANSFER_ACTION:
-            title = "Segna bonifico ricevuto"
+            is_late_transfer = order.status != OrderStatus.AWAITING_PAYMENT
+            title = "Registra bonifico arrivato" if is_late_transfer else "Segna bonifico ricevuto"
         elif action in STATUS_ACTIONS:
             title = STATUS_ACTIONS[action][0]
         else:
@@ -421,19 +438,32 @@ class OrderAdmin(admin.ModelAdmin):
                     f"Stato attuale: «{order.get_status_display()}».",
                     messages.SUCCESS,
                 )
+                if is_late_transfer:
+                    self.message_user(
+                        request,
+                        "Il bonifico è registrato ma l'ordine non era in attesa di pagamento: "
+                        "verifica e registra il rimborso.",
+                        messages.WARNING,
+                    )
             return HttpResponseRedirect(self._change_url(order))
         return self._render(request, order, "admin/orders/order/action.html", title, form=form)
 
     def _confirm_bank_transfer(self, request, order, note):
         from sportello.payments.actions import confirm_payment, create_payment
 
-        if order.status != OrderStatus.AWAITING_PAYMENT:
-            raise InvalidTransition(order, order.status, OrderStatus.PAID)
         with transaction.atomic():
-            payment = self._pending_bank_transfer(order)
-            if payment is None:
-                # The customer chose another method at checkout but paid by transfer anyway.
-                payment = create_payment(order=order, provider=BANK_TRANSFER_METHOD)
+            order = Order.objects.select_for_update().get(pk=order.pk)
+            if order.status == OrderStatus.AWAITING_PAYMENT:
+                payment = self._pending_bank_transfer(order)
+                if payment is None:
+                    # The customer chose another method at checkout but paid by transfer anyway.
+                    payment = create_payment(order=order, provider=BANK_TRANSFER_METHOD)
+            else:
+                # Late money: recorded (the order is not reopened, staff are told) so that
+                # it can be refunded.
+                payment = self._late_bank_transfer(order)
+                if payment is None:
+                    raise InvalidTransition(order, order.status, OrderStatus.PAID)
             if not confirm_payment(payment=payment, actor=request.user, note=note):
                 raise InvalidTransition(payment, payment.status, PaymentStatus.CONFIRMED)
 

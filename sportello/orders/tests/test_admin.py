@@ -104,6 +104,58 @@ def test_bank_transfer_received_without_an_open_attempt_records_one(staff_client
     assert (payment.provider, payment.status) == ("bank_transfer", PaymentStatus.CONFIRMED)
 
 
+def test_a_transfer_arriving_after_the_order_was_cancelled_is_recorded_then_refunded(
+    staff_client, staff, order, settings
+):
+    """The customer wired the money anyway: staff record it (the order is not reopened, the
+    back-office is told) and can then give it back with "Registra rimborso"."""
+    from sportello.orders.actions import cancel_order
+
+    settings.STAFF_NOTIFICATION_EMAIL = "ordini@sportello.example"
+    transfer = Payment.objects.create(
+        order=order,
+        provider="bank_transfer",
+        amount=order.total_gross,
+        status=PaymentStatus.PENDING,
+        provider_reference=order.number,
+    )
+    cancel_order(order=order, actor=staff, note="Richiesta del cliente")
+    transfer.refresh_from_db()
+    assert transfer.status == PaymentStatus.CANCELLED
+    page = staff_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert action_url(order, "bonifico-ricevuto") in page.content.decode()
+    assert action_url(order, "rimborso") not in page.content.decode()
+
+    response = staff_client.post(
+        action_url(order, "bonifico-ricevuto"), {"note": "CRO 456"}, follow=True
+    )
+
+    transfer.refresh_from_db()
+    order.refresh_from_db()
+    assert transfer.status == PaymentStatus.CONFIRMED
+    assert order.status == OrderStatus.CANCELLED
+    assert "registra il rimborso" in response.content.decode()
+    assert OutgoingEmail.objects.filter(
+        to="ordini@sportello.example", template="orders/email/staff_payment_on_closed_order"
+    ).exists()
+    assert action_url(order, "rimborso") in response.content.decode()
+    staff_client.post(
+        action_url(order, "rimborso"),
+        {"payment": transfer.pk, "amount": "122.00", "note": "Ordine annullato"},
+    )
+    order.refresh_from_db()
+    assert order.status == OrderStatus.REFUNDED
+
+
+def test_no_transfer_button_on_a_paid_order_without_transfer_instructions(staff_client, customer):
+    order = PaidOrderFactory(customer=customer)
+    page = staff_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert action_url(order, "bonifico-ricevuto") not in page.content.decode()
+    response = staff_client.post(action_url(order, "bonifico-ricevuto"), {"note": ""}, follow=True)
+    assert "Operazione non consentita" in response.content.decode()
+    assert not Payment.objects.filter(order=order).exists()
+
+
 @pytest.mark.parametrize(
     "action, status",
     [("in-lavorazione", OrderStatus.IN_PROGRESS), ("completato", OrderStatus.COMPLETED)],
