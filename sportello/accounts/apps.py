@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "sportello.accounts"
     label = "accounts"
+    verbose_name = "Utenti"

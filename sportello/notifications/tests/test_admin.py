@@ -139,3 +139,11 @@ def test_customers_cannot_see_the_outbox(customer_client):
     response = customer_client.post(LIST_URL, {"action": "resend", "_selected_action": [email.pk]})
     assert response.status_code == 302
     assert OutgoingEmail.objects.get(pk=email.pk).status == EmailStatus.QUEUED
+
+
+def test_the_outbox_is_listed_in_italian_on_the_back_office_index(staff_client):
+    html = staff_client.get(reverse("admin:index")).content.decode()
+
+    assert ">Notifiche</a>" in html
+    assert ">Utenti</a>" in html
+    assert ">Notifications</a>" not in html
