@@ -1,7 +1,7 @@
 """The seed's quote path in a real browser.
 
 Service on quote → RICHIEDI PREVENTIVO → Carrello Preventivi → PROCEDI ALLA RICHIESTA DI
-PREVENTIVO → (log in) → message → RICHIEDI PREVENTIVO → staff price it → the e-mail's link →
+PREVENTIVO → (log in) → message → RICHIEDI PREVENTIVO → staff price it in the back-office → the e-mail's link →
 ACCETTA IL PREVENTIVO → billing data → card → COMPLETA L'ACQUISTO → Autorizza pagamento →
 I MIEI ORDINI shows the order at the quoted price.
 """
@@ -19,7 +19,6 @@ from playwright.sync_api import expect
 from e2e.test_purchase import labelled, screenshot_on_failure, valid_codice_fiscale
 from sportello.accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
 from sportello.orders.models import Order, OrderStatus
-from sportello.quotes import actions
 from sportello.quotes.models import QuoteRequest, QuoteStatus
 
 EMAIL = "lucia.ferri@example.com"
@@ -33,14 +32,42 @@ def shop(settings, live_server):
     settings.SITE_URL = live_server.url
 
 
-def test_whole_quote_path(page, shop):
+def test_whole_quote_path(page, browser, live_server, shop):
     customer = UserFactory(email=EMAIL, first_name="Lucia", last_name="Ferri")
     staff = StaffFactory()
     with screenshot_on_failure(page, "test_whole_quote_path"):
-        walk_the_quote_path(page, customer, staff)
+        walk_the_quote_path(page, customer, staff, browser=browser, base_url=live_server.url)
 
 
-def walk_the_quote_path(page, customer, staff):
+def price_in_the_back_office(browser, base_url, staff, quote):
+    """Log in to the back-office, open the request, set the price and send it."""
+    context = browser.new_context(base_url=base_url, locale="it-IT")
+    context.set_default_timeout(10_000)
+    admin = context.new_page()
+    try:
+        admin.goto("/admin/login/")
+        admin.get_by_label("E-mail").fill(staff.email)
+        admin.get_by_label("Password").fill(PASSWORD)
+        admin.get_by_role("button", name="Accedi").click()
+        admin.goto("/admin/quotes/quoterequest/?status__exact=sent")
+        admin.get_by_role("link", name=quote.number).click()
+        admin.get_by_role("link", name="Prezzi e invio").click()
+        (line,) = quote.lines.all()
+        admin.locator(f"#id_net_{line.pk}").fill("2.500,00")
+        expect(admin.locator(f"#id_vat_{line.pk}")).to_have_value("22,00")
+        valid_until = timezone.localdate() + dt.timedelta(days=30)
+        expect(admin.locator("#id_valid_until")).to_have_value(valid_until.isoformat())
+        admin.get_by_label("Note per il cliente").fill(
+            "Comprende il sopralluogo su tutti gli immobili."
+        )
+        admin.get_by_role("button", name="Invia il preventivo al cliente").click()
+        expect(admin.locator(".messagelist")).to_contain_text("totale 3.050,00 €")
+        expect(admin.locator(".field-status")).to_contain_text("Pronto")
+    finally:
+        context.close()
+
+
+def walk_the_quote_path(page, customer, staff, *, browser, base_url):
     page.goto("/")
 
     # Servizi → category → a service sold on quote → RICHIEDI PREVENTIVO
@@ -83,15 +110,8 @@ def walk_the_quote_path(page, customer, staff):
     assert quote.customer_message == "Il rogito è previsto a fine mese."
     assert any(quote.number in m.subject and EMAIL in m.to for m in mail.outbox)
 
-    # Staff price it (the back-office calls the same action)
-    (line,) = quote.lines.all()
-    actions.send_prices(
-        quote=quote,
-        actor=staff,
-        line_prices={line.pk: (Decimal("2500.00"), Decimal("22.00"))},
-        valid_until=timezone.localdate() + dt.timedelta(days=30),
-        notes_for_customer="Comprende il sopralluogo su tutti gli immobili.",
-    )
+    # Staff price it in the back-office, in their own browser
+    price_in_the_back_office(browser, base_url, staff, quote)
 
     # The e-mail's link → the quote → ACCETTA IL PREVENTIVO
     ready = next(m for m in mail.outbox if "è pronto" in m.subject)
