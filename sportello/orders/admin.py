@@ -149,7 +149,7 @@ class PaymentInline(ReadOnlyInline):
     model = Payment
     verbose_name_plural = "pagamenti"
     fields = (
-        "provider",
+        "provider_label",
         "amount",
         "status",
         "provider_reference",
@@ -158,6 +158,10 @@ class PaymentInline(ReadOnlyInline):
         "failure_reason",
     )
     readonly_fields = fields
+
+    @admin.display(description="metodo")
+    def provider_label(self, payment):
+        return payment.provider_label
 
 
 class OrderStatusChangeInline(ReadOnlyInline):

@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from sportello.payments.models import Payment, PaymentStatusChange, Refund
+from sportello.payments.models import Payment, PaymentStatusChange, Refund, payment_status_label
 
 
 class ReadOnlyAdminMixin:
@@ -19,23 +19,35 @@ class ReadOnlyAdminMixin:
 
 class PaymentStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PaymentStatusChange
-    fields = ("created_at", "from_status", "to_status", "actor", "note")
+    fields = ("created_at", "from_label", "to_label", "actor", "note")
     readonly_fields = fields
     extra = 0
+
+    @admin.display(description="da")
+    def from_label(self, change):
+        return payment_status_label(change.from_status)
+
+    @admin.display(description="a")
+    def to_label(self, change):
+        return payment_status_label(change.to_status)
 
 
 class RefundInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Refund
-    fields = ("created_at", "amount", "provider_reference", "created_by", "note")
+    fields = ("created_at", "amount", "provider_reference", "operator", "note")
     readonly_fields = fields
     extra = 0
+
+    @admin.display(description="operatore")
+    def operator(self, refund):
+        return refund.created_by or "—"
 
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
-        "order",
-        "provider",
+        "order_number",
+        "provider_label",
         "amount",
         "status",
         "provider_reference",
@@ -49,7 +61,7 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = (
         "order",
         "reference",
-        "provider",
+        "provider_label",
         "amount",
         "status",
         "provider_reference",
@@ -61,6 +73,14 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     readonly_fields = fields
     inlines = (PaymentStatusChangeInline, RefundInline)
+
+    @admin.display(description="ordine", ordering="order__number")
+    def order_number(self, payment):
+        return payment.order.number
+
+    @admin.display(description="metodo", ordering="provider")
+    def provider_label(self, payment):
+        return payment.provider_label
 
 
 @admin.register(Refund)

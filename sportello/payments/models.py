@@ -75,7 +75,19 @@ class Payment(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider} {self.amount} ({self.get_status_display()})"
+        from sportello.core.money import format_euro
+
+        return f"{self.provider_label} · {format_euro(self.amount)} · {self.get_status_display()}"
+
+    @property
+    def provider_label(self) -> str:
+        """The method's Italian name ("Bonifico bancario"), or its code if no longer known."""
+        from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
+
+        try:
+            return get_provider(self.provider).verbose_name or self.provider
+        except UnknownPaymentMethod:
+            return self.provider
 
     @property
     def is_open(self) -> bool:
@@ -89,6 +101,16 @@ class PaymentStatusChange(StatusChangeBase):
     class Meta(StatusChangeBase.Meta):
         verbose_name = "cambio di stato del pagamento"
         verbose_name_plural = "storico del pagamento"
+
+    def __str__(self) -> str:
+        return f"{payment_status_label(self.from_status)} → {payment_status_label(self.to_status)}"
+
+
+def payment_status_label(value: str) -> str:
+    """The Italian label of a payment status ("—" for the start of the history)."""
+    if not value:
+        return "—"
+    return PaymentStatus(value).label if value in PaymentStatus.values else value
 
 
 class Refund(TimeStampedModel):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -62,3 +64,23 @@ def test_customers_cannot_see_the_back_office(customer_client):
     response = customer_client.get(reverse(CHANGELIST))
 
     assert response.status_code == 302
+
+
+def test_payment_page_speaks_italian_not_codes(staff_client):
+    """Staff read "Carta di credito (gateway di test)" and "Avviato → Non riuscito", not the
+    internal codes test_gateway / created / failed."""
+    from sportello.payments.actions import fail_payment
+
+    payment = PaymentFactory(provider="test_gateway", provider_reference="tg_abc")
+    fail_payment(payment=payment, reason="Pagamento rifiutato dalla banca")
+
+    content = staff_client.get(
+        reverse("admin:payments_payment_change", args=[payment.pk])
+    ).content.decode()
+    listing = staff_client.get(reverse(CHANGELIST)).content.decode()
+
+    assert str(payment) == "Carta di credito (gateway di test) · 122,00 € · Non riuscito"
+    assert "Avviato → Non riuscito" in content
+    assert "PaymentStatusChange object" not in content
+    assert re.search(r'<td class="field-to_label">\s*<p>Non riuscito</p>', content)
+    assert '<td class="field-provider_label">Carta di credito (gateway di test)</td>' in listing
