@@ -449,11 +449,13 @@ def add_outcome(
                 outcome_file.file.save(name, upload, save=False)
                 stored.append(outcome_file.file.name or "")
                 outcome_file.save()
+            # Queued before the completion it may cause, so the customer reads of the
+            # outcome first and then that the order is complete.
+            emails.send_outcome_available(outcome)
             if complete_line and line.status != LineStatus.COMPLETED:
                 _move_line(line, LineStatus.COMPLETED, actor=actor, note=note.strip())
                 _follow_lines(order, actor=actor)
                 line.order.status = order.status
-            emails.send_outcome_available(outcome)
     except BaseException:
         # The rows are gone with the rollback; do not leave their files behind.
         for name in stored:
