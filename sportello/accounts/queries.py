@@ -30,14 +30,22 @@ class Attention:
     orders_awaiting_payment: list[Order]
     quotes_ready: list[QuoteRequest]
     lines_awaiting_data: list[LineAwaitingData]
+    # Accepted but not bought yet: the purchase is still to be completed.
+    quotes_accepted: list[QuoteRequest]
 
     @property
     def is_empty(self) -> bool:
-        return not (self.orders_awaiting_payment or self.quotes_ready or self.lines_awaiting_data)
+        return not (
+            self.orders_awaiting_payment
+            or self.quotes_ready
+            or self.quotes_accepted
+            or self.lines_awaiting_data
+        )
 
 
 def attention_for_customer(*, customer) -> Attention:
-    """Orders to pay, quotes ready to accept, order lines waiting for the customer's data.
+    """Orders to pay, quotes ready to accept or accepted and still to buy, order lines waiting
+    for the customer's data.
 
     Four queries, however many items there are.
     """
@@ -46,10 +54,12 @@ def attention_for_customer(*, customer) -> Attention:
         .only("number", "placed_at", "total_gross", "status", "customer_id")
         .order_by("-placed_at", "-id")
     )
-    # A ready quote past its validity is about to expire: it can no longer be accepted.
+    # A quote past its validity is about to expire: it can no longer be accepted nor bought.
     quotes = list(
         QuoteRequest.objects.filter(
-            customer=customer, status=QuoteStatus.READY, valid_until__gte=timezone.localdate()
+            customer=customer,
+            status__in=(QuoteStatus.READY, QuoteStatus.ACCEPTED),
+            valid_until__gte=timezone.localdate(),
         )
         .only("number", "requested_at", "valid_until", "status", "customer_id")
         .order_by("valid_until", "id")
@@ -71,7 +81,8 @@ def attention_for_customer(*, customer) -> Attention:
     )
     return Attention(
         orders_awaiting_payment=orders,
-        quotes_ready=quotes,
+        quotes_ready=[quote for quote in quotes if quote.status == QuoteStatus.READY],
+        quotes_accepted=[quote for quote in quotes if quote.status == QuoteStatus.ACCEPTED],
         lines_awaiting_data=[
             LineAwaitingData(
                 line=line, request_note=line.data_requests[0].note if line.data_requests else ""

@@ -13,10 +13,10 @@ from sportello.quotes.tests.factories import QuoteRequestFactory
 pytestmark = pytest.mark.django_db
 
 
-def _ready_quote(customer, *, days_left=10, **kwargs):
+def _ready_quote(customer, *, days_left=10, status=QuoteStatus.READY, **kwargs):
     return QuoteRequestFactory(
         customer=customer,
-        status=QuoteStatus.READY,
+        status=status,
         current_version=1,
         valid_until=timezone.localdate() + timedelta(days=days_left),
         **kwargs,
@@ -42,6 +42,7 @@ def _everything_for(customer):
     OrderFactory(customer=customer, status=OrderStatus.CANCELLED)
     ready = _ready_quote(customer)
     _ready_quote(customer, days_left=-1)  # past validity: can no longer be accepted
+    _ready_quote(customer, status=QuoteStatus.ACCEPTED, accepted_version=1)
     QuoteRequestFactory(customer=customer, status=QuoteStatus.SENT)
     line = _line_awaiting_data(
         customer, note="Serve la planimetria catastale.", service_name="Perizia immobiliare"
@@ -99,6 +100,7 @@ def test_attention_takes_four_queries_however_many_items(customer, django_assert
         attention = attention_for_customer(customer=customer)
         assert len(attention.orders_awaiting_payment) == 3
         assert len(attention.quotes_ready) == 3
+        assert len(attention.quotes_accepted) == 3
         assert len(attention.lines_awaiting_data) == 3
         assert [item.line.order.number for item in attention.lines_awaiting_data]
 
@@ -148,3 +150,21 @@ def test_home_query_count_does_not_grow_with_items(customer_client, customer):
 
     assert html.count("Paga l'ordine") == 5
     assert len(five_of_each) == len(one_of_each)
+
+
+def test_accepted_quotes_not_yet_bought_ask_to_complete_the_purchase(customer_client, customer):
+    accepted = _ready_quote(customer, status=QuoteStatus.ACCEPTED, accepted_version=1)
+    _ready_quote(customer, status=QuoteStatus.ACCEPTED, accepted_version=1, days_left=-1)
+    ready = _ready_quote(customer)
+
+    attention = attention_for_customer(customer=customer)
+    html = customer_client.get(reverse("accounts:home")).content.decode()
+
+    assert [quote.number for quote in attention.quotes_accepted] == [accepted.number]
+    assert [quote.number for quote in attention.quotes_ready] == [ready.number]
+    checkout_url = reverse("checkout:start_quote", kwargs={"number": accepted.number})
+    assert (
+        f'<a class="button" href="{checkout_url}">'
+        f"Completa l'acquisto del preventivo {accepted.number}</a>"
+    ) in html
+    assert html.count("Completa l'acquisto del preventivo") == 1
