@@ -1,9 +1,9 @@
 """The seed's quote path in a real browser.
 
 Service on quote → RICHIEDI PREVENTIVO → Carrello Preventivi → PROCEDI ALLA RICHIESTA DI
-PREVENTIVO → (log in) → message → RICHIEDI PREVENTIVO → staff price it in the back-office → the e-mail's link →
-ACCETTA IL PREVENTIVO → billing data → card → COMPLETA L'ACQUISTO → Autorizza pagamento →
-I MIEI ORDINI shows the order at the quoted price.
+PREVENTIVO → (log in) → message → RICHIEDI PREVENTIVO → staff price it in the back-office →
+the e-mail's link → ACCETTA IL PREVENTIVO → billing data → card → COMPLETA L'ACQUISTO →
+Autorizza pagamento → I MIEI ORDINI shows the order at the quoted price.
 """
 
 import datetime as dt
