@@ -215,6 +215,9 @@ def send_prices(
             for line_id, (net, vat_rate) in checked.items()
         }
         total = sum_prices(amount for _rate, amount in line_amounts.values())
+        if total.gross <= 0:
+            # Nothing to pay: the checkout could not start a payment for it.
+            raise PricingError("Il totale del preventivo deve essere maggiore di zero.")
         price = QuotePrice.objects.create(
             quote=quote,
             version=version,

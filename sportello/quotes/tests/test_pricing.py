@@ -68,6 +68,8 @@ def test_half_cent_vat_rounds_up(quote, staff):
         [("-1.00", "22.00"), ("10.00", "22.00")],
         [("10.001", "22.00"), ("10.00", "22.00")],
         [("10.00", "122.00"), ("10.00", "22.00")],
+        # Nothing to pay: the checkout could not start a payment of 0,00 €.
+        [("0.00", "22.00"), ("0.00", "22.00")],
     ],
 )
 def test_invalid_prices_are_refused_and_nothing_changes(quote, staff, prices):
@@ -362,3 +364,34 @@ def test_admin_history_shows_status_labels(staff_client, ready_quote):
         for form in history
     ]
     assert rows == [["Inviata", "Pronto"]]
+
+
+def test_one_free_line_is_allowed_when_the_quote_has_a_total(quote, staff):
+    price = price_quote(quote, staff, prices=[("0.00", "22.00"), ("50.00", "22.00")])
+    assert (price.total_net, price.total_vat, price.total_gross) == (
+        Decimal("50.00"),
+        Decimal("11.00"),
+        Decimal("61.00"),
+    )
+
+
+def test_admin_zero_total_is_refused_with_a_message_and_the_input_kept(staff_client, quote):
+    first, second = quote.lines.order_by("position")
+    response = staff_client.post(
+        reverse("admin:quotes_quoterequest_pricing", args=[quote.pk]),
+        {
+            f"net_{first.pk}": "0",
+            f"vat_{first.pk}": "22",
+            f"net_{second.pk}": "0,00",
+            f"vat_{second.pk}": "22",
+            "valid_until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+            "notes_for_customer": "Omaggio",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Il totale del preventivo deve essere maggiore di zero." in html
+    assert "Omaggio" in html
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.SENT
+    assert not QuotePrice.objects.exists()
