@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import BooleanField, Prefetch, Value
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -109,6 +109,17 @@ class ReadOnlyInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # Lines, payments and history are parts of the order: whoever may see the order sees
+        # them, without a permission per inner model.
+        return request.user.has_perm("orders.view_order") or request.user.has_perm(
+            "orders.change_order"
+        )
+
+
+def can_manage_orders(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("orders.change_order")
+
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
@@ -120,6 +131,8 @@ class OrderLineInline(ReadOnlyInline):
         return (
             super()
             .get_queryset(request)
+            # Whether to link the line page (acting needs "change order").
+            .annotate(can_manage=Value(can_manage_orders(request.user), BooleanField()))
             .select_related("order")
             .prefetch_related(
                 Prefetch(
@@ -137,6 +150,8 @@ class OrderLineInline(ReadOnlyInline):
 
     @admin.display(description="esiti e azioni")
     def esiti(self, line):
+        if not getattr(line, "can_manage", False):
+            return _outcomes_html(line)
         manage = reverse("admin:orders_order_line", args=[line.order_id, line.pk])
         return format_html(
             '{}<p><a class="button" href="{}">Stato ed esiti del servizio</a></p>',
@@ -260,11 +275,7 @@ class OrderAdmin(admin.ModelAdmin):
         return False
 
     def has_manage_permission(self, request) -> bool:
-        return (
-            request.user.is_active
-            and request.user.is_staff
-            and (request.user.has_perm("orders.change_order"))
-        )
+        return can_manage_orders(request.user)
 
     @admin.display(description="metodo di pagamento", ordering="payment_method")
     def payment_method_display(self, order):
@@ -513,16 +524,18 @@ class OrderAdmin(admin.ModelAdmin):
             pk=line_id,
             order=order,
         )
-        status_form = LineStatusForm(None, line=line)
-        outcome_form = OutcomeForm(None)
+        # Both forms have a "note": distinct ids keep each label tied to its own field.
+        status_ids, outcome_ids = "id_status_%s", "id_outcome_%s"
+        status_form = LineStatusForm(None, line=line, auto_id=status_ids)
+        outcome_form = OutcomeForm(None, auto_id=outcome_ids)
         if request.method == "POST":
             kind = request.POST.get("form")
             if kind == "status":
-                status_form = LineStatusForm(request.POST, line=line)
+                status_form = LineStatusForm(request.POST, line=line, auto_id=status_ids)
                 if status_form.is_valid():
                     return self._move_line(request, line, status_form.cleaned_data)
             elif kind == "outcome":
-                outcome_form = OutcomeForm(request.POST, request.FILES)
+                outcome_form = OutcomeForm(request.POST, request.FILES, auto_id=outcome_ids)
                 if outcome_form.is_valid():
                     return self._add_outcome(request, line, outcome_form.cleaned_data)
         return self._render(

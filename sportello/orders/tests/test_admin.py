@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -218,6 +219,21 @@ def test_line_status_and_outcome_from_the_line_page(staff_client, staff, custome
     assert order.status == OrderStatus.COMPLETED
 
 
+def test_line_page_ties_each_label_to_its_own_field(staff_client, customer):
+    """The status form and the outcome form both have a note: "Nota per il cliente" must
+    lead to the outcome's note, not to the status change's."""
+    order = PaidOrderFactory(customer=customer)
+    line = OrderLineFactory(order=order)
+
+    content = staff_client.get(line_url(line)).content.decode()
+
+    ids = re.findall(r'\sid="([^"]+)"', content)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert '<label for="id_outcome_note">Nota per il cliente</label>' in content
+    assert '<textarea name="note" cols="40" rows="4" id="id_outcome_note">' in content
+    assert '<label for="id_status_note">Nota</label>' in content
+
+
 def test_outcome_with_a_forbidden_file_shows_the_error(staff_client, customer):
     order = PaidOrderFactory(customer=customer)
     line = OrderLineFactory(order=order)
@@ -360,6 +376,33 @@ def test_staff_with_change_permission_can_act(client, customer):
     client.post(action_url(order, "in-lavorazione"), {"note": ""})
     order.refresh_from_db()
     assert order.status == OrderStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize("codenames", [["view_order"], ["view_order", "change_order"]])
+def test_staff_with_the_order_permissions_see_lines_payments_and_history(
+    client, customer, codenames
+):
+    """The order permissions are enough to see the whole order: its lines (with the link to
+    the line page for those who may act), payments and history are part of the order."""
+    order = PaidOrderFactory(customer=customer)
+    line = OrderLineFactory(order=order, service_name="Perizia immobiliare")
+    Payment.objects.create(
+        order=order, provider="bank_transfer", amount=order.total_gross, status="confirmed"
+    )
+    OrderStatusChange.objects.create(
+        order=order, from_status="awaiting_payment", to_status="paid", note="Bonifico CRO 77"
+    )
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(clerk)
+
+    content = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+
+    assert "Perizia immobiliare" in content
+    assert "Bonifico bancario" in content
+    assert "Bonifico CRO 77" in content
+    assert (line_url(line) in content) is ("change_order" in codenames)
+    assert 'name="lines-TOTAL_FORMS"' in content
 
 
 def test_bulk_action_moves_allowed_orders_and_reports_the_others(staff_client, customer):
