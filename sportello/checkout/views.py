@@ -240,6 +240,9 @@ def place(request):
         # A double click or a re-post: carry on with the order already placed.
         messages.info(request, f"L'ordine {order.number} è già stato registrato.")
         return redirect(_existing_order_url(order))
+    if not order.is_awaiting_payment:
+        # Nothing to pay (0,00 €): already confirmed.
+        return redirect(confirmation_url(order))
     return redirect_to_payment(request, order=order, provider_id=order.payment_method)
 
 

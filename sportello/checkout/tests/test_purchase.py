@@ -199,6 +199,32 @@ def test_complete_purchase_places_the_order_and_starts_the_card_payment(
     assert checkout_state(ready_client) is None
 
 
+def test_a_free_order_is_confirmed_without_a_payment(ready_client, customer_cart, appraisal):
+    """A service the catalogue prices at 0,00 € has nothing to pay: the order is paid at once
+    (no provider is asked for 0,00 €), the customer lands on the confirmation and gets the
+    confirmation e-mail; a re-post changes nothing."""
+    from sportello.notifications.models import OutgoingEmail
+    from sportello.orders.emails import confirmation_key
+
+    appraisal.net_price = Decimal("0.00")
+    appraisal.save(update_fields=["net_price"])
+    CartLine.objects.filter(cart=customer_cart).update(answers=dict(STANDARD))
+    posted = _review(ready_client)
+
+    response = ready_client.post(PLACE, posted)
+    again = ready_client.post(PLACE, posted)
+
+    order = Order.objects.get()
+    assert order.total_gross == Decimal("0.00")
+    assert order.status == OrderStatus.PAID
+    assert response["Location"] == _confirmation_url(order)
+    assert again["Location"] == _confirmation_url(order)
+    assert not Payment.objects.exists()
+    confirmation = OutgoingEmail.objects.get(key=confirmation_key(order))
+    assert "Il pagamento è confermato" in confirmation.text_body
+    assert ready_client.get(_confirmation_url(order)).status_code == 200
+
+
 def test_double_submit_places_one_order(ready_client):
     posted = _review(ready_client)
 
