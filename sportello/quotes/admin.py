@@ -9,6 +9,7 @@ actions. Acting needs the "change quote request" permission; looking needs "view
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -261,7 +262,8 @@ class QuoteRequestAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        quote = QuoteRequest.objects.filter(pk=object_id).first()
+        # get_object tolerates a malformed id (the admin then says the object does not exist).
+        quote = self.get_object(request, unquote(object_id))
         if quote is not None:
             extra_context["quote_buttons"] = self._buttons(request, quote)
         return super().change_view(request, object_id, form_url, extra_context)

@@ -395,3 +395,9 @@ def test_admin_zero_total_is_refused_with_a_message_and_the_input_kept(staff_cli
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.SENT
     assert not QuotePrice.objects.exists()
+
+
+def test_admin_quote_page_with_a_malformed_id_is_not_a_server_error(staff_client):
+    response = staff_client.get("/admin/quotes/quoterequest/abc/change/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
