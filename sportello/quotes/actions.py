@@ -297,10 +297,19 @@ def ask_for_details(
 ) -> QuoteMessage:
     """Staff need something from the customer: a message, and the quote goes back to work."""
     with transaction.atomic():
+        # Checked before the message is written: a refused request must leave no stored file.
+        current = (
+            QuoteRequest.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=quote.pk)
+        )
+        if current != QuoteStatus.IN_PROGRESS and (
+            QuoteStatus.IN_PROGRESS not in QUOTE_TRANSITIONS[current]
+        ):
+            raise InvalidTransition(quote, current, QuoteStatus.IN_PROGRESS)
         message = post_message(
             quote=quote, author=actor, body=body, attachment=attachment, is_from_staff=True
         )
-        current = QuoteRequest.objects.values_list("status", flat=True).get(pk=quote.pk)
         if current != QuoteStatus.IN_PROGRESS:
             set_quote_status(
                 quote=quote,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sportello.catalogue.models import AnswerFile
+from sportello.core.state import InvalidTransition
 from sportello.notifications.models import OutgoingEmail
 from sportello.quotes import actions
 from sportello.quotes.models import QuoteMessage, QuoteRequest, QuoteStatus
@@ -202,6 +203,20 @@ def test_staff_asks_for_details_and_the_quote_goes_back_to_work(staff_client, re
     assert ready_quote.status == QuoteStatus.IN_PROGRESS
     change = ready_quote.status_changes.last()
     assert (change.from_status, change.to_status) == (QuoteStatus.READY, QuoteStatus.IN_PROGRESS)
+
+
+@pytest.mark.parametrize("closed", [QuoteStatus.DECLINED, QuoteStatus.CANCELLED])
+def test_asking_details_on_a_closed_quote_stores_nothing(settings, staff, quote, closed):
+    QuoteRequest.objects.filter(pk=quote.pk).update(status=closed)
+    quote.refresh_from_db()
+    with pytest.raises(InvalidTransition):
+        actions.ask_for_details(
+            quote=quote, actor=staff, body="Ci manda la planimetria?", attachment=_pdf()
+        )
+    assert not QuoteMessage.objects.exists()
+    assert not OutgoingEmail.objects.exists()
+    stored = [path for path in settings.PRIVATE_MEDIA_ROOT.rglob("*") if path.is_file()]
+    assert stored == []
 
 
 def test_thread_both_ways(customer_client, staff, quote, customer):
