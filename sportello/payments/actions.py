@@ -195,7 +195,7 @@ def confirm_payment(
         # mark_paid decides what a payment means for an order that is no longer awaiting one
         # (already paid: nothing; cancelled: staff are told, to refund it).
         paid_now = mark_paid(
-            order=order, actor=actor, note=f"Pagamento {payment.provider} confermato"
+            order=order, actor=actor, note=f"Pagamento confermato: {payment.provider_label}"
         )
         if not paid_now:
             logger.warning(

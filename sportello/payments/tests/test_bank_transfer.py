@@ -68,6 +68,9 @@ def test_staff_confirm_the_transfer_and_the_order_is_paid(order, staff, rf_reque
         "Bonifico accreditato",
     )
     assert OrderStatusChange.objects.filter(order=order, to_status="paid").count() == 1
+    assert OrderStatusChange.objects.get(order=order, to_status="paid").note == (
+        "Pagamento confermato: Bonifico bancario"
+    )
 
 
 def test_card_payment_after_choosing_transfer_closes_the_transfer(customer_client, order):
