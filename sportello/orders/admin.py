@@ -486,6 +486,13 @@ class OrderAdmin(admin.ModelAdmin):
         from sportello.payments.actions import refundable_amount
 
         payments = self._refundable_payments(order)
+        if not payments.exists():
+            self.message_user(
+                request,
+                f"L'ordine {order.number} non ha pagamenti confermati da rimborsare.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(self._change_url(order))
         initial = {}
         # Offer what is left of the first payment not yet wholly refunded.
         for payment in payments:

@@ -315,6 +315,15 @@ def test_after_a_partial_refund_the_form_offers_what_is_left(staff_client, staff
     ]
 
 
+def test_refund_page_without_a_confirmed_payment_goes_back_to_the_order(staff_client, order):
+    response = staff_client.get(action_url(order, "rimborso"), follow=True)
+
+    assert response.redirect_chain == [(reverse("admin:orders_order_change", args=[order.pk]), 302)]
+    assert "non ha pagamenti confermati da rimborsare" in response.content.decode()
+    assert staff_client.post(action_url(order, "rimborso"), {"amount": "1.00"}).status_code == 302
+    assert not Payment.objects.filter(order=order).exists()
+
+
 def test_order_page_lists_the_refunds(staff_client, staff, customer):
     from sportello.payments.actions import refund_payment
 
