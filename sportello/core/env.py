@@ -2,6 +2,8 @@
 
 Every difference between environments is an environment variable; these helpers
 fail loudly on malformed values instead of silently falling back to a default.
+A variable set to an empty string counts as unset (`SITE_URL=` in an environment file
+means "the default", not "no site URL"), so `.env.example` can be used as it is.
 """
 
 import os
@@ -16,12 +18,20 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value
+
+
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    raw = _raw(name)
+    return default if raw is None else raw
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
     value = raw.strip().lower()
@@ -33,8 +43,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+    raw = _raw(name)
+    if raw is None:
         return default
     try:
         return int(raw)
@@ -43,7 +53,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_decimal(name: str, default: str) -> Decimal:
-    raw = os.environ.get(name, default)
+    raw = _raw(name) or default
     try:
         return Decimal(raw)
     except InvalidOperation as exc:
@@ -51,5 +61,5 @@ def env_decimal(name: str, default: str) -> Decimal:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    raw = os.environ.get(name, default)
+    raw = _raw(name) or default
     return [item.strip() for item in raw.split(",") if item.strip()]
