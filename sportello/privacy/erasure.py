@@ -11,13 +11,14 @@ What happens, in one transaction (`erase_customer`):
   them as belonging to a deleted account: the customer is `deleted-<id>@invalid`, inactive,
   with an `AccountErasure` row;
 - quotes that never became an order are deleted with their lines, prices and messages; on a
-  quote kept with its order, the customer's own words (message, decline reason, their messages
-  and attachments) are removed;
+  quote kept with its order, the customer's own words (message, decline reason also in its
+  history row, their messages and attachments) are removed;
 - uploaded files not referenced by a kept order or quote, the carts, the billing profile and
   the allauth e-mail addresses are deleted; the user row is anonymised (name, phone, e-mail),
   made inactive with an unusable password, so no login works and other sessions end;
 - the consent ledger is kept (it proves what the customer agreed to) with optional consents
-  withdrawn; outbox rows already sent to the customer have address, subject and body replaced;
+  withdrawn; outbox rows already sent to the customer have address, subject and body replaced,
+  and those sent to staff about the customer's quotes and orders have subject and body replaced;
 - the confirmation e-mail is queued to the old address before it is removed. Its outbox row,
   like any row still waiting to be sent, keeps that address (it has to be delivered); its
   body is minimal: no name, no order details.
@@ -45,7 +46,7 @@ from sportello.privacy.actions import OPTIONAL_PURPOSES, update_optional_consent
 from sportello.privacy.export import emails_to
 from sportello.privacy.models import AccountErasure, ConsentSource
 from sportello.privacy.queries import current_notice
-from sportello.quotes.models import QuoteMessage, QuoteRequest
+from sportello.quotes.models import QuoteMessage, QuoteRequest, QuoteStatus, QuoteStatusChange
 
 # Orders whose service is still owed: the account cannot be deleted until they are done.
 BLOCKING_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.IN_PROGRESS)
@@ -145,6 +146,7 @@ def erase_customer(*, user, actor) -> AccountErasure:
 
         # Quotes: those without an order go; the others keep lines and prices only.
         quotes = QuoteRequest.objects.filter(customer=user)
+        quote_pks = list(quotes.values_list("pk", flat=True))
         dropped_quotes = list(quotes.filter(order__isnull=True).prefetch_related("messages"))
         for quote in dropped_quotes:
             files_to_delete += [m.attachment for m in quote.messages.all() if m.attachment]
@@ -165,6 +167,10 @@ def erase_customer(*, user, actor) -> AccountErasure:
         quotes.filter(order__isnull=False).update(
             customer_message="", decline_reason="", updated_at=now
         )
+        # A decline reason is also the note of its history row.
+        QuoteStatusChange.objects.filter(
+            quote__customer=user, quote__order__isnull=False, to_status=QuoteStatus.DECLINED
+        ).exclude(note="").update(note=REMOVED_TEXT)
         deleted_quotes = len(dropped_quotes)
         QuoteRequest.objects.filter(pk__in=[q.pk for q in dropped_quotes]).delete()
 
@@ -184,6 +190,15 @@ def erase_customer(*, user, actor) -> AccountErasure:
             notice=current_notice(),
         )
 
+        # Copies of what was sent to staff about the customer's quotes and orders (answers,
+        # messages, name, address): the order rows keep what the law needs, not these.
+        _scrub_related_emails(
+            {
+                QuoteRequest: quote_pks,
+                Order: [order.pk for order in kept_orders],
+            },
+            now=now,
+        )
         for email in emails_to(old_email):
             if email.status in (EmailStatus.SENT, EmailStatus.FAILED):
                 recipients = [
@@ -223,6 +238,21 @@ def erase_customer(*, user, actor) -> AccountErasure:
         )
         transaction.on_commit(lambda: _delete_stored_files(files_to_delete))
     return erasure
+
+
+def _scrub_related_emails(related: dict, *, now) -> None:
+    """Blank the outbox rows already sent (or given up) about these objects, whoever got them.
+
+    Rows still waiting to be sent are left alone: they go out as written.
+    """
+    for model, pks in related.items():
+        if not pks:
+            continue
+        OutgoingEmail.objects.filter(
+            related_content_type=ContentType.objects.get_for_model(model),
+            related_object_id__in=[str(pk) for pk in pks],
+            status__in=(EmailStatus.SENT, EmailStatus.FAILED),
+        ).update(subject=REMOVED_TEXT, text_body="", html_body="", updated_at=now)
 
 
 def _delete_stored_files(field_files) -> None:

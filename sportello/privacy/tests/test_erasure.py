@@ -369,3 +369,79 @@ def test_password_guesses_are_rate_limited(customer_client, customer_data, setti
     assert response.status_code == 429
     assert "Troppi tentativi" in response.content.decode()
     assert snapshot(customer_data.user) == before
+
+
+def test_staff_notifications_about_the_customer_are_scrubbed(
+    customer, other_customer, staff, django_capture_on_commit_callbacks
+):
+    """The outbox keeps a copy of every e-mail: those sent to staff about the customer's quotes
+    and orders (answers, messages, name, address) must go with the account."""
+    from sportello.quotes import actions as quote_actions
+    from sportello.quotes import emails as quote_emails
+    from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
+
+    def request_with_message(owner, words):
+        quote = QuoteRequestFactory(customer=owner, customer_message=f"Rogito {words}")
+        QuoteLineFactory(
+            quote=quote,
+            answers_display=[{"label": "Telefono", "value": f"333 {words}", "file_id": None}],
+        )
+        quote_emails.staff_new_request(quote)
+        quote_actions.post_message(quote=quote, author=owner, body=f"Richiamatemi {words}")
+        return quote
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request_with_message(customer, "MARIO")
+        paid = PaidOrderFactory(customer=customer, status=OrderStatus.COMPLETED)
+        from sportello.orders import emails as order_emails
+
+        order_emails.send_staff_order_paid(paid)
+        request_with_message(other_customer, "GIULIA")
+    assert OutgoingEmail.objects.filter(status=EmailStatus.SENT).count() == 5
+    others_before = [
+        (email.subject, email.text_body)
+        for email in OutgoingEmail.objects.filter(text_body__contains="GIULIA").order_by("id")
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_customer(user=customer, actor=customer)
+
+    for email in OutgoingEmail.objects.exclude(template="privacy/email/account_erased"):
+        stored = " ".join([email.to, email.subject, email.text_body, email.html_body])
+        for personal in ("mario.rossi@example.com", "Rossi", "MARIO"):
+            assert personal not in stored, (email.template, personal)
+    assert others_before == [
+        (email.subject, email.text_body)
+        for email in OutgoingEmail.objects.filter(text_body__contains="GIULIA").order_by("id")
+    ]
+    assert len(others_before) == 2
+
+
+def test_a_decline_reason_in_a_kept_quotes_history_is_removed(customer, staff):
+    from sportello.quotes.models import QuoteStatusChange
+    from sportello.quotes.tests.factories import QuoteRequestFactory
+
+    order = PaidOrderFactory(customer=customer, status=OrderStatus.COMPLETED)
+    quote = QuoteRequestFactory(customer=customer, status=QuoteStatus.ORDERED, order=order)
+    declined = QuoteStatusChange.objects.create(
+        quote=quote,
+        from_status=QuoteStatus.READY,
+        to_status=QuoteStatus.DECLINED,
+        actor=customer,
+        note="Troppo caro per Mario Rossi",
+    )
+    reissued = QuoteStatusChange.objects.create(
+        quote=quote,
+        from_status=QuoteStatus.DECLINED,
+        to_status=QuoteStatus.READY,
+        actor=staff,
+        note="Versione 2 inviata al cliente",
+    )
+
+    erase_customer(user=customer, actor=customer)
+
+    declined.refresh_from_db()
+    reissued.refresh_from_db()
+    assert declined.note == REMOVED_TEXT
+    assert reissued.note == "Versione 2 inviata al cliente"
+    assert QuoteRequest.objects.filter(pk=quote.pk).exists()
