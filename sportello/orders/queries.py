@@ -137,6 +137,8 @@ class PaymentState:
     can_pay: bool
     transfer: dict | None = None
     amount: Decimal | None = None
+    # Paid and already being worked on (or done): no "we will start working" promise.
+    is_work_started: bool = False
 
 
 def payment_state(order: Order) -> PaymentState:
@@ -144,7 +146,12 @@ def payment_state(order: Order) -> PaymentState:
     if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
         return PaymentState(state="closed", can_pay=False)
     if not order.is_awaiting_payment:
-        return PaymentState(state="paid", can_pay=False, amount=order.total_gross)
+        return PaymentState(
+            state="paid",
+            can_pay=False,
+            amount=order.total_gross,
+            is_work_started=order.status != OrderStatus.PAID,
+        )
     payments = list(order.payments.all())
     latest = payments[-1] if payments else None
     if latest is None:

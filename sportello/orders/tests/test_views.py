@@ -101,6 +101,18 @@ def test_paid_order_has_no_pay_button(customer_client, placed_order):
     assert "Pagamento confermato" in content
 
 
+def test_completed_order_does_not_promise_to_start_work(customer_client, placed_order, staff):
+    actions.mark_paid(order=placed_order)
+    promise = "Inizieremo a lavorare ai servizi acquistati"
+    assert promise in customer_client.get(placed_order.get_absolute_url()).content.decode()
+
+    actions.complete_order(order=placed_order, actor=staff)
+
+    content = customer_client.get(placed_order.get_absolute_url()).content.decode()
+    assert "Pagamento confermato." in content
+    assert promise not in content
+
+
 def test_detail_lists_outcomes_with_download_links(customer_client, customer, staff):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
