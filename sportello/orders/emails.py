@@ -88,6 +88,12 @@ def send_order_refunded(order: Order, *, note: str = "") -> OutgoingEmail:
     return _send(order, "refunded", {**_order_context(order), "note": note})
 
 
+def send_refund_recorded(order: Order, refund) -> OutgoingEmail:
+    """Money given back while the order stays as it is (part of it, or a second payment)."""
+    context = {**_order_context(order), "refund": refund, "note": refund.note}
+    return _send(order, "refund_recorded", context, key=f"refund-{refund.pk}")
+
+
 def send_line_awaiting_customer_data(line: OrderLine, *, note: str = "") -> OutgoingEmail:
     """Staff need more data from the customer for one service; the note says what."""
     order = line.order

@@ -269,6 +269,7 @@ def refund_payment(*, payment: Payment, amount: Decimal | str, actor, note: str 
     it has been refunded. The provider is called inside the transaction, with the payment row
     locked, so two staff members cannot refund the same money twice.
     """
+    from sportello.orders import emails as order_emails
     from sportello.orders.models import Order
     from sportello.payments.providers.registry import get_provider
 
@@ -303,17 +304,20 @@ def refund_payment(*, payment: Payment, amount: Decimal | str, actor, note: str 
         if amount == available:
             _set_status(locked, PaymentStatus.REFUNDED, actor=actor, note=note or "Rimborsato")
         order = Order.objects.select_for_update().get(pk=locked.order_id)
-        _refund_order_when_fully_refunded(order=order, actor=actor, note=note)
+        if not _refund_order_when_fully_refunded(order=order, actor=actor, note=note):
+            # The order stays as it is, so no "rimborsato" e-mail: tell the customer here.
+            order_emails.send_refund_recorded(order, refund)
     payment.status = locked.status
     return refund
 
 
-def _refund_order_when_fully_refunded(*, order, actor, note: str) -> None:
+def _refund_order_when_fully_refunded(*, order, actor, note: str) -> bool:
+    """Mark the order refunded once everything paid for it went back; True if it moved."""
     from sportello.orders import actions as order_actions
     from sportello.orders.models import ORDER_TRANSITIONS, OrderStatus
 
     if OrderStatus.REFUNDED not in ORDER_TRANSITIONS.get(order.status, ()):
-        return
+        return False
     received = (
         Payment.objects.filter(
             order=order, status__in=(PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
@@ -324,7 +328,7 @@ def _refund_order_when_fully_refunded(*, order, actor, note: str) -> None:
         Refund.objects.filter(payment__order=order).aggregate(total=Sum("amount"))["total"] or ZERO
     )
     if received == ZERO or refunded < received:
-        return
-    order_actions.mark_refunded(
+        return False
+    return order_actions.mark_refunded(
         order=order, actor=actor, note=note or "Importo pagato interamente rimborsato"
     )

@@ -45,6 +45,26 @@ def test_partial_then_full_refund(paid_by_card, order, staff):
     assert order.status_changes.filter(to_status=OrderStatus.REFUNDED).count() == 1
 
 
+def test_a_refund_that_leaves_the_order_open_is_e_mailed_to_the_customer(
+    paid_by_card, order, staff
+):
+    """A partial refund (or the refund of a second payment) does not change the order's
+    status, so the "order refunded" e-mail does not go: the customer is told of the amount."""
+    from sportello.notifications.models import OutgoingEmail
+
+    partial = refund_payment(payment=paid_by_card, amount="22.00", actor=staff, note="Sconto")
+
+    message = OutgoingEmail.objects.get(template="orders/email/refund_recorded")
+    assert message.to == order.customer_email
+    assert message.key == f"refund-{partial.pk}"
+    assert f"un rimborso di 22,00 € per l'ordine n. {order.number}" in message.text_body
+    assert "Nota: Sconto" in message.text_body
+    refund_payment(payment=paid_by_card, amount="100.00", actor=staff, note="")
+    # The rest closes the order: its own "rimborsato" e-mail says so, not a second one.
+    assert OutgoingEmail.objects.filter(template="orders/email/refund_recorded").count() == 1
+    assert OutgoingEmail.objects.filter(template="orders/email/refunded").count() == 1
+
+
 @pytest.mark.parametrize("amount", ["122.01", "0", "-5.00"])
 def test_refund_outside_the_refundable_amount_is_refused(paid_by_card, order, staff, amount):
     with pytest.raises(RefundNotAllowed):
