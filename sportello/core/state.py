@@ -37,12 +37,15 @@ def change_status(
     note: str = "",
     extra: dict[str, Any] | None = None,
     allow_repeat: bool = False,
+    where: Mapping[str, Any] | None = None,
 ) -> bool:
     """Move `instance` to status `to`, writing a history row. Returns True when it moved.
 
     With allow_repeat=True, asking for the status the row already has is a no-op returning
     False (for retries from the outside world: webhooks, payment callbacks).
     Raises InvalidTransition when `to` is not reachable from the current status.
+    `where` adds conditions the row must still meet (e.g. the claim a worker holds); when they
+    no longer hold, the change is refused with InvalidTransition too.
     """
     model: Any = type(instance)
     with transaction.atomic():
@@ -58,7 +61,11 @@ def change_status(
         updates: dict[str, Any] = {"status": to, **(extra or {})}
         if any(f.name == "updated_at" for f in model._meta.concrete_fields):
             updates["updated_at"] = now
-        moved = model.objects.filter(pk=instance.pk, status=current).update(**updates)
+        moved = (
+            model.objects.filter(pk=instance.pk, status=current)
+            .filter(**(where or {}))
+            .update(**updates)
+        )
         if moved != 1:
             # Someone else changed it between our read and our write.
             latest = model.objects.filter(pk=instance.pk).values_list("status", flat=True).first()

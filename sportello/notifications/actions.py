@@ -156,7 +156,7 @@ def reclaim_stuck_emails(*, now: datetime | None = None) -> int:
     cutoff = now - timedelta(seconds=settings.EMAIL_SENDING_TIMEOUT_SECONDS)
     stuck = OutgoingEmail.objects.filter(status=EmailStatus.SENDING, claimed_at__lt=cutoff)
     reclaimed = 0
-    for email in stuck.only("pk", "status", "attempts"):
+    for email in stuck.only("pk", "status", "attempts", "claimed_at"):
         has_attempts_left = email.attempts < settings.EMAIL_MAX_ATTEMPTS
         try:
             change_status(
@@ -171,6 +171,8 @@ def reclaim_stuck_emails(*, now: datetime | None = None) -> int:
                     "next_attempt_at": now,
                     "last_error": "Invio interrotto (il processo di invio non ha risposto).",
                 },
+                # Only the claim we saw: a row re-claimed meanwhile belongs to a live worker.
+                where={"claimed_at": email.claimed_at},
             )
         except InvalidTransition:
             continue  # the worker finished after all

@@ -321,3 +321,27 @@ def test_a_committed_action_sends_right_after_commit_not_before(smtp_server):
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT
     assert len(smtp_server.messages) == 1
+
+
+def test_a_row_reclaimed_meanwhile_by_a_live_worker_is_left_to_it(monkeypatch):
+    """Two reclaim runs at once: the second must not pull back a row a worker just claimed."""
+    from sportello.notifications import actions
+
+    now = timezone.now()
+    stuck = OutgoingEmailFactory(
+        status=EmailStatus.SENDING, attempts=1, claimed_at=now - timedelta(minutes=11)
+    )
+    real_change_status = actions.change_status
+
+    def claimed_by_a_live_worker_first(email, **kwargs):
+        OutgoingEmail.objects.filter(pk=email.pk).update(claimed_at=now)
+        return real_change_status(email, **kwargs)
+
+    monkeypatch.setattr(actions, "change_status", claimed_by_a_live_worker_first)
+
+    assert reclaim_stuck_emails(now=now) == 0
+
+    stuck.refresh_from_db()
+    assert stuck.status == EmailStatus.SENDING
+    assert stuck.claimed_at == now
+    assert history(stuck) == []
