@@ -156,6 +156,16 @@ def payment_state(order: Order) -> PaymentState:
     latest = payments[-1] if payments else None
     if latest is None:
         return PaymentState(state="unpaid", can_pay=True, amount=order.total_gross)
+    if latest.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
+        # A declined card after choosing a transfer: the transfer is still the way to pay.
+        open_transfers = [
+            p
+            for p in payments
+            if p.provider == BANK_TRANSFER_METHOD
+            and p.status in (PaymentStatus.CREATED, PaymentStatus.PENDING)
+        ]
+        if open_transfers:
+            latest = open_transfers[-1]
     if latest.provider == BANK_TRANSFER_METHOD and latest.status in (
         PaymentStatus.CREATED,
         PaymentStatus.PENDING,

@@ -101,6 +101,31 @@ def test_paid_order_has_no_pay_button(customer_client, placed_order):
     assert "Pagamento confermato" in content
 
 
+def test_transfer_instructions_stay_after_a_declined_card_attempt(customer_client, placed_order):
+    """The customer chose a transfer, then tried a card that was declined: the transfer is
+    still the way to pay, so the order page keeps showing its IBAN and reference."""
+    Payment.objects.create(
+        order=placed_order,
+        provider="bank_transfer",
+        amount=placed_order.total_gross,
+        status=PaymentStatus.PENDING,
+        provider_reference=placed_order.number,
+    )
+    Payment.objects.create(
+        order=placed_order,
+        provider="test_gateway",
+        amount=placed_order.total_gross,
+        status=PaymentStatus.FAILED,
+    )
+
+    response = customer_client.get(placed_order.get_absolute_url())
+
+    payment = response.context["payment"]
+    assert (payment.state, payment.can_pay) == ("bank_transfer", True)
+    assert payment.transfer["reference"] == placed_order.number
+    assert "In attesa del bonifico." in response.content.decode()
+
+
 def test_completed_order_does_not_promise_to_start_work(customer_client, placed_order, staff):
     actions.mark_paid(order=placed_order)
     promise = "Inizieremo a lavorare ai servizi acquistati"
