@@ -349,30 +349,38 @@ def accept_quote(
     set to scaduto and refused, whatever the periodic task has done so far.
     """
     _check_owner(quote, customer)
-    quote.refresh_from_db()
-    if quote.status == QuoteStatus.ACCEPTED and quote.accepted_version == version:
-        return quote
-    if quote.status != QuoteStatus.READY:
-        raise QuoteNotAcceptable(f"Quote {quote.number} is {quote.status}")
-    if quote.current_version != version:
-        raise QuoteChanged(f"Quote {quote.number} is at version {quote.current_version}")
-    if quote.is_past_validity(today):
-        _expire(quote, note="Scaduto al momento dell'accettazione")
-        raise QuoteExpired(f"Quote {quote.number} expired on {quote.valid_until}")
     try:
-        set_quote_status(
-            quote=quote,
-            to=QuoteStatus.ACCEPTED,
-            actor=customer,
-            note=f"Versione {version} accettata",
-            extra={"accepted_version": version},
-        )
+        with transaction.atomic():
+            # Locked like send_prices does: staff cannot send a new version between the
+            # version check below and the status change (the status alone would not tell).
+            locked = QuoteRequest.objects.select_for_update().get(pk=quote.pk)
+            if locked.status == QuoteStatus.ACCEPTED and locked.accepted_version == version:
+                quote.refresh_from_db()
+                return quote
+            if locked.status != QuoteStatus.READY:
+                raise QuoteNotAcceptable(f"Quote {quote.number} is {locked.status}")
+            if locked.current_version != version:
+                raise QuoteChanged(f"Quote {quote.number} is at version {locked.current_version}")
+            is_expired = locked.is_past_validity(today)
+            if not is_expired:
+                set_quote_status(
+                    quote=locked,
+                    to=QuoteStatus.ACCEPTED,
+                    actor=customer,
+                    note=f"Versione {version} accettata",
+                    extra={"accepted_version": version},
+                )
     except InvalidTransition as exc:
         # A concurrent request moved it first: fine if it was the same acceptance.
         quote.refresh_from_db()
         if quote.status == QuoteStatus.ACCEPTED and quote.accepted_version == version:
             return quote
         raise QuoteNotAcceptable(f"Quote {quote.number} is {quote.status}") from exc
+    quote.refresh_from_db()
+    if is_expired:
+        # Outside the block above, so that the expiry sticks while the acceptance is refused.
+        _expire(quote, note="Scaduto al momento dell'accettazione")
+        raise QuoteExpired(f"Quote {quote.number} expired on {quote.valid_until}")
     return quote
 
 

@@ -94,3 +94,47 @@ def test_two_concurrent_posts_of_the_request_form_make_one_request(customer, quo
     assert all(isinstance(r, QuoteRequest) for r in results), results
     assert results[0].pk == results[1].pk
     assert QuoteRequest.objects.count() == 1
+
+
+def test_a_new_version_sent_while_accepting_is_never_mixed_up(quote, staff, customer, monkeypatch):
+    """Staff send version 2 just as the customer accepts version 1: either the acceptance wins
+    (and the re-issue is refused) or the new version does (and the acceptance is refused) —
+    never an accepted version 1 under a current version 2."""
+    price_quote(quote, staff)
+    checked, sent = threading.Event(), threading.Event()
+    real_set_status = actions.set_quote_status
+
+    def slow_acceptance(**kwargs):
+        if kwargs["to"] == QuoteStatus.ACCEPTED:
+            checked.set()
+            sent.wait(timeout=2)
+        return real_set_status(**kwargs)
+
+    monkeypatch.setattr(actions, "set_quote_status", slow_acceptance)
+
+    def accept():
+        return actions.accept_quote(
+            quote=QuoteRequest.objects.get(pk=quote.pk), customer=customer, version=1
+        )
+
+    def reissue():
+        checked.wait(timeout=5)
+        try:
+            return price_quote(
+                QuoteRequest.objects.get(pk=quote.pk),
+                staff,
+                prices=[("1.00", "22.00"), ("2.00", "22.00")],
+            )
+        finally:
+            sent.set()
+
+    _race(accept, reissue)
+    quote.refresh_from_db()
+    if quote.status == QuoteStatus.ACCEPTED:
+        assert (quote.accepted_version, quote.current_version) == (1, 1)
+    else:
+        assert (quote.status, quote.current_version, quote.accepted_version) == (
+            QuoteStatus.READY,
+            2,
+            None,
+        )
