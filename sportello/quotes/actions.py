@@ -451,6 +451,11 @@ def place_order_for_quote(
         raise QuoteExpired(f"Quote {quote.number} expired on {quote.valid_until}")
     try:
         with transaction.atomic():
+            # Locked: the quote cannot be reopened, re-priced and accepted again while its
+            # order is built from the version read above.
+            locked = QuoteRequest.objects.select_for_update().get(pk=quote.pk)
+            if locked.status != QuoteStatus.ACCEPTED or locked.accepted_version != accepted_version:
+                raise QuoteNotAcceptable(f"Quote {quote.number} changed while being bought")
             price = (
                 QuotePrice.objects.filter(quote=quote, version=accepted_version)
                 .prefetch_related("lines")

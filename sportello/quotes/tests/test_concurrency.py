@@ -6,6 +6,7 @@ sequential compare-and-set tests in test_accept.py.
 
 import threading
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -138,3 +139,51 @@ def test_a_new_version_sent_while_accepting_is_never_mixed_up(quote, staff, cust
             2,
             None,
         )
+
+
+def test_a_quote_reopened_and_accepted_again_while_buying_is_not_bought_at_old_prices(
+    quote, staff, customer, monkeypatch
+):
+    """While COMPLETA L'ACQUISTO runs for version 1, staff reopen the quote, send version 2
+    and the customer accepts it in another tab: the order must never carry version 1's prices
+    under a quote whose accepted version is 2."""
+    price_quote(quote, staff)
+    actions.accept_quote(quote=quote, customer=customer, version=1)
+    building, reaccepted = threading.Event(), threading.Event()
+    real_set_status = actions.set_quote_status
+
+    def slow_purchase(**kwargs):
+        if kwargs["to"] == QuoteStatus.ORDERED:
+            building.set()
+            reaccepted.wait(timeout=2)
+        return real_set_status(**kwargs)
+
+    monkeypatch.setattr(actions, "set_quote_status", slow_purchase)
+
+    def buy():
+        return actions.place_order_for_quote(
+            quote=QuoteRequest.objects.get(pk=quote.pk),
+            customer=customer,
+            billing=BILLING,
+            payment_method="test_gateway",
+            checkout_token=uuid.uuid4(),
+        )
+
+    def reopen_and_accept_again():
+        building.wait(timeout=5)
+        try:
+            fresh = QuoteRequest.objects.get(pk=quote.pk)
+            actions.ask_for_details(quote=fresh, actor=staff, body="Rivediamo il prezzo")
+            price_quote(fresh, staff, prices=[("1.00", "22.00"), ("2.00", "22.00")])
+            return actions.accept_quote(quote=fresh, customer=customer, version=2)
+        finally:
+            reaccepted.set()
+
+    _race(buy, reopen_and_accept_again)
+    quote.refresh_from_db()
+    if quote.status == QuoteStatus.ORDERED:
+        assert quote.accepted_version == 1
+        assert quote.order.total_gross == Decimal("162.66")
+    else:
+        assert (quote.status, quote.accepted_version) == (QuoteStatus.ACCEPTED, 2)
+        assert not Order.objects.exists()
