@@ -238,7 +238,20 @@ def fail_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
 
 
 def cancel_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
-    return _set_status(payment, PaymentStatus.CANCELLED, actor=actor, note=reason)
+    """Give an open attempt up; after commit the provider is told, so it takes no money."""
+    moved = _set_status(payment, PaymentStatus.CANCELLED, actor=actor, note=reason)
+    if moved:
+        transaction.on_commit(lambda: _tell_provider_cancelled(payment))
+    return moved
+
+
+def _tell_provider_cancelled(payment: Payment) -> None:
+    from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
+
+    try:
+        get_provider(payment.provider).cancel(payment)
+    except (ProviderError, UnknownPaymentMethod) as exc:
+        logger.warning("Could not cancel payment %s with %s: %s", payment.pk, payment.provider, exc)
 
 
 def sync_with_provider(*, payment: Payment) -> None:

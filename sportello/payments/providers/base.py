@@ -73,6 +73,12 @@ class PaymentProvider(ABC):
         """
         return None
 
+    def cancel(self, payment) -> None:
+        """The shop gave the attempt up (the order was paid another way, or cancelled): make
+        sure it can no longer take money. Providers whose attempts we refuse ourselves (the
+        test gateway checks the status) or that take no money online do nothing."""
+        return None
+
     def refund(self, payment, amount: Decimal) -> RefundResult:
         """Ask the provider to refund; providers without an API record the refund only."""
         raise RefundNotSupported(self.identifier)

@@ -110,6 +110,17 @@ class StripeCheckoutProvider(PaymentProvider):
             raise ProviderError(str(exc)) from exc
         apply_session(payment, session.to_dict(), source="verifica al ritorno")
 
+    def cancel(self, payment) -> None:
+        """Expire the Checkout Session, so a stale tab cannot pay the order a second time."""
+        if not payment.provider_reference:
+            return
+        try:
+            stripe_client().v1.checkout.sessions.expire(payment.provider_reference)
+        except stripe.StripeError as exc:
+            # Already complete or expired, or Stripe unreachable: a payment that still
+            # arrives is recorded and staff are told to refund it.
+            raise ProviderError(str(exc)) from exc
+
     def refund(self, payment, amount) -> RefundResult:
         client = stripe_client()
         try:

@@ -2,7 +2,8 @@
 
 The real stripe SDK talks to it (STRIPE_API_BASE points here), so the tests exercise how the
 SDK encodes our parameters and decodes Stripe-shaped answers. Only what we use exists:
-POST /v1/checkout/sessions, GET /v1/checkout/sessions/<id>, POST /v1/refunds.
+POST /v1/checkout/sessions, GET /v1/checkout/sessions/<id>,
+POST /v1/checkout/sessions/<id>/expire, POST /v1/refunds.
 """
 
 from __future__ import annotations
@@ -92,6 +93,18 @@ class FakeStripe:
             return 404, error(f"No such checkout.session: '{session_id}'", param="session")
         return 200, self.sessions[session_id]
 
+    def expire_session(self, session_id: str) -> tuple[int, dict]:
+        session = self.sessions.get(session_id)
+        if session is None:
+            return 404, error(f"No such checkout.session: '{session_id}'", param="session")
+        if session["status"] != "open":
+            return 400, error(
+                f'Only Checkout Sessions with a status in ["open"] can be expired. This '
+                f'Checkout Session has a status of "{session["status"]}".'
+            )
+        session["status"] = "expired"
+        return 200, session
+
     def create_refund(self, params: dict[str, str]) -> tuple[int, dict]:
         intents = {s["payment_intent"] for s in self.sessions.values() if s["payment_intent"]}
         if params.get("payment_intent") not in intents:
@@ -113,6 +126,12 @@ class FakeStripe:
             return self.failing_with, error("The request could not be processed.")
         if method == "POST" and path == "/v1/checkout/sessions":
             return self.create_session(params)
+        if (
+            method == "POST"
+            and path.startswith("/v1/checkout/sessions/")
+            and path.endswith("/expire")
+        ):
+            return self.expire_session(path.split("/")[-2])
         if method == "GET" and path.startswith("/v1/checkout/sessions/"):
             return self.retrieve_session(path.rsplit("/", 1)[1])
         if method == "POST" and path == "/v1/refunds":

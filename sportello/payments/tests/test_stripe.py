@@ -353,3 +353,64 @@ def test_refund_refused_by_stripe_records_nothing(
     assert not Refund.objects.exists()
     assert payment.status == PaymentStatus.CONFIRMED
     assert order.status == OrderStatus.PAID
+
+
+def test_attempts_given_up_are_expired_on_stripe(
+    client, customer_client, order, fake_stripe, django_capture_on_commit_callbacks
+):
+    """Once another attempt paid the order, a Stripe session still open is expired on Stripe,
+    so the customer cannot pay the order a second time from a stale tab."""
+    stale = start_stripe_payment(customer_client, order)
+    paying = start_stripe_payment(customer_client, order)
+    session = fake_stripe.pay(paying.provider_reference)
+    payload = event_payload("checkout.session.completed", session)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(client, payload, stripe_signature(payload))
+
+    stale.refresh_from_db()
+    assert stale.status == PaymentStatus.CANCELLED
+    assert fake_stripe.sessions[stale.provider_reference]["status"] == "expired"
+    assert fake_stripe.sessions[paying.provider_reference]["status"] == "complete"
+    expired = [r.path for r in fake_stripe.requests if r.path.endswith("/expire")]
+    assert expired == [f"/v1/checkout/sessions/{stale.provider_reference}/expire"]
+    # Stripe's own "expired" webhook for it then changes nothing.
+    expired_payload = event_payload(
+        "checkout.session.expired", fake_stripe.sessions[stale.provider_reference]
+    )
+    response = post_webhook(client, expired_payload, stripe_signature(expired_payload))
+    assert response.json() == {"result": "duplicate"}
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+
+
+def test_cancelling_the_order_expires_its_open_stripe_session(
+    customer_client, order, staff, fake_stripe, django_capture_on_commit_callbacks
+):
+    from sportello.orders.actions import cancel_order
+
+    payment = start_stripe_payment(customer_client, order)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_order(order=order, actor=staff, note="Richiesta del cliente")
+
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CANCELLED
+    assert fake_stripe.sessions[payment.provider_reference]["status"] == "expired"
+
+
+def test_stripe_refusing_to_expire_a_session_changes_nothing_here(
+    customer_client, order, staff, fake_stripe, django_capture_on_commit_callbacks
+):
+    from sportello.orders.actions import cancel_order
+
+    payment = start_stripe_payment(customer_client, order)
+    fake_stripe.failing_with = 500
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_order(order=order, actor=staff, note="")
+
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert payment.status == PaymentStatus.CANCELLED
+    assert order.status == OrderStatus.CANCELLED
