@@ -40,7 +40,8 @@ def orders_for_customer(customer) -> QuerySet[Order]:
 
 
 def _order_detail_queryset() -> QuerySet[Order]:
-    return Order.objects.prefetch_related(
+    # The quote the order was bought from, if any, comes with the same query.
+    return Order.objects.select_related("quote").prefetch_related(
         Prefetch(
             "lines",
             queryset=OrderLine.objects.order_by("position", "id").prefetch_related(

@@ -287,3 +287,32 @@ def test_detail_query_count_does_not_grow(
     with django_assert_num_queries(DETAIL_QUERIES):
         response = customer_client.get(order.get_absolute_url())
     assert len(response.context["lines"]) == lines_each
+
+
+def test_detail_links_back_to_the_quote_it_was_bought_from(customer_client, customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sportello.quotes.models import QuoteStatus
+    from sportello.quotes.tests.factories import QuoteRequestFactory
+
+    plain, from_quote = make_orders(customer, 2, lines_each=1)
+    quote = QuoteRequestFactory(customer=customer, status=QuoteStatus.ORDERED, order=from_quote)
+
+    with CaptureQueriesContext(connection) as plain_queries:
+        customer_client.get(plain.get_absolute_url())
+    with CaptureQueriesContext(connection) as quote_queries:
+        response = customer_client.get(from_quote.get_absolute_url())
+
+    assert len(quote_queries) == len(plain_queries)  # the quote comes with the order's query
+
+    quote_url = reverse("quotes:detail", args=[quote.number])
+    assert f'<a href="{quote_url}">n. {quote.number}</a>' in response.text
+
+
+def test_detail_of_an_order_without_quote_has_no_quote_row(customer_client, customer):
+    (order,) = make_orders(customer, 1, lines_each=1)
+
+    response = customer_client.get(order.get_absolute_url())
+
+    assert "<dt>Preventivo</dt>" not in response.text
