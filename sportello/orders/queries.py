@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from sportello.catalogue.models import AnswerFile
-from sportello.orders.emails import bank_transfer_details
+from sportello.orders.emails import bank_transfer_details, order_confirmation_queued
 from sportello.orders.models import (
     BANK_TRANSFER_METHOD,
     Order,
@@ -79,6 +79,12 @@ def order_summary_for_customer(*, customer, number: str) -> Order:
     if order is None:
         raise Http404("Ordine non trovato")
     return order
+
+
+def is_confirmation_emailed(order: Order) -> bool:
+    """Whether the order's summary e-mail has gone out (is queued): at placing for a bank
+    transfer, on the confirmed payment for a card. One query."""
+    return order_confirmation_queued(order)
 
 
 def _visible_orders(user) -> QuerySet[Order]:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from sportello.orders.models import OrderStatus, status_label
 from sportello.orders.queries import (
     answer_file_for_user,
+    is_confirmation_emailed,
     order_for_customer,
     order_summary_for_customer,
     orders_for_customer,
@@ -82,6 +83,7 @@ def order_confirmation(request, number):
             "lines": order.lines.all(),
             "payment": payment,
             "pay_url": _pay_url(order) if payment.can_pay else "",
+            "is_confirmation_emailed": is_confirmation_emailed(order),
         },
     )
 

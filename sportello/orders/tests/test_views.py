@@ -235,6 +235,63 @@ def test_confirmation_while_card_payment_is_being_confirmed(customer_client, pla
     assert "Paga ora" in content
 
 
+EMAILED = "Ti abbiamo inviato il riepilogo all'indirizzo <strong>{email}</strong>."
+WILL_EMAIL = (
+    "Ti invieremo il riepilogo all'indirizzo <strong>{email}</strong> appena il pagamento "
+    "sarà confermato."
+)
+
+
+def _confirmation_text(client, order) -> str:
+    return client.get(reverse("orders:confirmation", kwargs={"number": order.number})).text
+
+
+def test_confirmation_of_an_unpaid_card_order_does_not_claim_the_email_went_out(
+    customer_client, placed_order
+):
+    # A card order is confirmed by e-mail only once the payment is: nothing is queued yet.
+    content = _confirmation_text(customer_client, placed_order)
+
+    email = placed_order.customer_email
+    assert WILL_EMAIL.format(email=email) in content
+    assert "Ti abbiamo inviato il riepilogo" not in content
+
+
+def test_confirmation_of_a_paid_card_order_says_the_summary_was_emailed(
+    customer_client, placed_order
+):
+    actions.mark_paid(order=placed_order)
+
+    content = _confirmation_text(customer_client, placed_order)
+
+    assert EMAILED.format(email=placed_order.customer_email) in content
+    assert "Ti invieremo il riepilogo" not in content
+
+
+def test_confirmation_of_a_bank_transfer_order_says_the_summary_was_emailed(
+    customer_client, full_cart, place
+):
+    order = place(full_cart, payment_method="bank_transfer")
+
+    content = _confirmation_text(customer_client, order)
+
+    assert order.is_awaiting_payment
+    assert EMAILED.format(email=order.customer_email) in content
+    assert "Ti invieremo il riepilogo" not in content
+
+
+def test_confirmation_of_a_cancelled_unpaid_card_order_promises_no_email(
+    customer_client, placed_order
+):
+    actions.cancel_order(order=placed_order)
+
+    content = _confirmation_text(customer_client, placed_order)
+
+    assert "Ti abbiamo inviato il riepilogo" not in content
+    assert "Ti invieremo il riepilogo" not in content
+    assert f"Abbiamo ricevuto il tuo ordine del {placed_order.placed_at:%d/%m/%Y}.</p>" in content
+
+
 def test_cancelled_order_cannot_be_paid(customer_client, placed_order):
     actions.cancel_order(order=placed_order)
     response = customer_client.get(placed_order.get_absolute_url())
