@@ -9,15 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from sportello.catalogue.models import AnswerFile
 from sportello.orders.emails import bank_transfer_details, order_confirmation_queued
 from sportello.orders.models import (
     BANK_TRANSFER_METHOD,
+    LineStatus,
     Order,
     OrderLine,
+    OrderLineStatusChange,
     OrderStatus,
     OrderStatusChange,
     Outcome,
@@ -39,12 +50,31 @@ def orders_for_customer(customer) -> QuerySet[Order]:
     )
 
 
+def _awaiting_data_note():
+    """What staff asked for when they last put the line in "in attesa di dati dal cliente";
+    empty for a line in any other status. A subquery, so no query per line."""
+    latest_request = (
+        OrderLineStatusChange.objects.filter(
+            line=OuterRef("pk"), to_status=LineStatus.AWAITING_CUSTOMER_DATA
+        )
+        .order_by("-created_at", "-id")
+        .values("note")[:1]
+    )
+    return Case(
+        When(status=LineStatus.AWAITING_CUSTOMER_DATA, then=Subquery(latest_request)),
+        default=Value(""),
+        output_field=TextField(),
+    )
+
+
 def _order_detail_queryset() -> QuerySet[Order]:
     # The quote the order was bought from, if any, comes with the same query.
     return Order.objects.select_related("quote").prefetch_related(
         Prefetch(
             "lines",
-            queryset=OrderLine.objects.order_by("position", "id").prefetch_related(
+            queryset=OrderLine.objects.order_by("position", "id")
+            .annotate(awaiting_data_note=_awaiting_data_note())
+            .prefetch_related(
                 Prefetch(
                     "outcomes",
                     queryset=Outcome.objects.order_by("created_at", "id").prefetch_related(
@@ -59,7 +89,10 @@ def _order_detail_queryset() -> QuerySet[Order]:
 
 
 def order_for_customer(*, customer, number: str) -> Order:
-    """One of the customer's orders with lines, outcomes, payments and history; else 404."""
+    """One of the customer's orders with lines, outcomes, payments and history; else 404.
+
+    Each line carries `awaiting_data_note`: staff's note asking for data, while it waits.
+    """
     order = _order_detail_queryset().filter(customer=customer, number=number).first()
     if order is None:
         raise Http404("Ordine non trovato")

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from sportello.orders import actions
-from sportello.orders.models import OrderStatus
+from sportello.orders.models import LineStatus, OrderStatus
 from sportello.orders.tests.conftest import PDF_BYTES, answer_file
 from sportello.orders.tests.factories import OrderFactory, OrderLineFactory, PaidOrderFactory
 from sportello.payments.models import Payment, PaymentStatus
@@ -344,6 +344,76 @@ def test_detail_query_count_does_not_grow(
     with django_assert_num_queries(DETAIL_QUERIES):
         response = customer_client.get(order.get_absolute_url())
     assert len(response.context["lines"]) == lines_each
+
+
+@pytest.mark.parametrize("lines_each", [1, 4])
+def test_detail_query_count_with_lines_awaiting_data_does_not_grow(
+    customer_client, customer, staff, django_assert_num_queries, lines_each
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    (order,) = make_orders(customer, 1, lines_each=lines_each)
+    for line in order.lines.all():
+        actions.add_outcome(
+            line=line, note="", files=[SimpleUploadedFile("a.pdf", PDF_BYTES)], actor=staff
+        )
+        actions.set_line_status(
+            line=line, to=LineStatus.AWAITING_CUSTOMER_DATA, actor=staff, note=f"Nota {line.pk}"
+        )
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = customer_client.get(order.get_absolute_url())
+    assert [line.awaiting_data_note for line in response.context["lines"]] == [
+        f"Nota {line.pk}" for line in order.lines.order_by("position", "id")
+    ]
+
+
+AWAITING_BOX = (
+    '<div class="message message-warning awaiting-data">\n'
+    "                <p><strong>Ci servono altri dati per questo servizio:</strong></p>\n"
+    "                <p>{note}</p>"
+)
+
+
+def test_detail_shows_what_staff_asked_for_on_a_line_awaiting_data(
+    customer_client, customer, staff
+):
+    (order,) = make_orders(customer, 1, lines_each=2)
+    waiting, working = order.lines.order_by("position", "id")
+    actions.set_line_status(
+        line=waiting, to=LineStatus.AWAITING_CUSTOMER_DATA, actor=staff, note="Serve l'atto"
+    )
+    actions.set_line_status(line=waiting, to=LineStatus.IN_PROGRESS, actor=staff)
+    actions.set_line_status(
+        line=waiting,
+        to=LineStatus.AWAITING_CUSTOMER_DATA,
+        actor=staff,
+        note="Manca la planimetria\naggiornata",
+    )
+    actions.set_line_status(
+        line=working, to=LineStatus.AWAITING_CUSTOMER_DATA, actor=staff, note="Vecchia richiesta"
+    )
+    actions.set_line_status(line=working, to=LineStatus.IN_PROGRESS, actor=staff, note="Ricevuto")
+
+    content = customer_client.get(order.get_absolute_url()).text
+
+    # Only the latest request, only for the line still waiting, the customer's text escaped.
+    assert AWAITING_BOX.format(note="Manca la planimetria<br>aggiornata") in content
+    assert content.count("Ci servono altri dati per questo servizio") == 1
+    assert "Serve l&#x27;atto" not in content
+    assert "Vecchia richiesta" not in content
+
+
+def test_detail_of_a_line_awaiting_data_without_a_note_shows_no_empty_box(
+    customer_client, customer, staff
+):
+    (order,) = make_orders(customer, 1, lines_each=1)
+    line = order.lines.get()
+    actions.set_line_status(line=line, to=LineStatus.AWAITING_CUSTOMER_DATA, actor=staff)
+
+    content = customer_client.get(order.get_absolute_url()).text
+
+    assert "In attesa di dati dal cliente" in content
+    assert "Ci servono altri dati per questo servizio" not in content
 
 
 def test_detail_links_back_to_the_quote_it_was_bought_from(customer_client, customer):
