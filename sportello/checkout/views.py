@@ -182,6 +182,8 @@ def review(request):
             "review",
             priced=priced,
             lines=lines,
+            # A quote's lines (and many services) have no supplements: no empty column then.
+            has_supplements=any(item.price.supplements for item in priced.lines),
             billing_rows=billing_summary(flow.state.billing),
             payment_provider=providers[flow.state.payment_method],
             billing_url=reverse("checkout:billing"),

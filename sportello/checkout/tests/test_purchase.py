@@ -100,6 +100,33 @@ def test_review_shows_lines_answers_billing_payment_and_totals(ready_client, cus
     assert f'value="{token}"' in text
 
 
+SUPPLEMENTS_HEADER = '<th scope="col">Supplementi</th>'
+
+
+def test_review_has_a_supplements_column_when_a_line_has_one(
+    ready_client, customer_cart, appraisal
+):
+    CartLineFactory(cart=customer_cart, service=appraisal, answers=dict(STANDARD))
+
+    page = ready_client.get(REVIEW)
+
+    assert page.context["has_supplements"] is True
+    assert page.text.count(SUPPLEMENTS_HEADER) == 1
+    assert page.text.count('<td data-label="Supplementi">') == 2
+    assert "Urgenza: Consegna urgente: +30,00 €" in page.text
+
+
+def test_review_hides_the_supplements_column_when_no_line_has_one(ready_client, customer_cart):
+    customer_cart.lines.update(answers=dict(STANDARD))
+
+    page = ready_client.get(REVIEW)
+
+    assert page.context["has_supplements"] is False
+    assert SUPPLEMENTS_HEADER not in page.text
+    assert 'data-label="Supplementi"' not in page.text
+    assert 'id="review-total-gross">122,00 €' in page.text
+
+
 def test_review_keeps_its_token_when_shown_again(ready_client):
     first = _review(ready_client)
     second = _review(ready_client)

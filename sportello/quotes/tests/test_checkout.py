@@ -79,6 +79,9 @@ def test_accept_checkout_and_pay_at_the_quoted_prices(customer_client, customer,
     assert 'id="review-total-gross">183,61 €' in text
     assert "Modifica i dati di Perizia di stima" not in text
     assert "Torna al preventivo" in text
+    # Quoted lines are priced as a whole: no empty "Supplementi" column.
+    assert '<th scope="col">Supplementi</th>' not in text
+    assert 'data-label="Supplementi"' not in text
 
     placed = customer_client.post(PLACE, _place_data(review))
     done = _authorize(customer_client, placed)
