@@ -19,13 +19,22 @@ from sportello.notifications.actions import queue_email
 from sportello.notifications.rendering import absolute_url
 
 
-def _verification(to: str, context: dict[str, Any]) -> None:
+def _verification(to: str, context: dict[str, Any], *, is_email_change: bool = False) -> None:
     emails.send_email_verification(
         to=to,
         user=context.get("user"),
         code=context.get("code", ""),
         activate_url=context.get("activate_url", ""),
+        is_email_change=is_email_change,
     )
+
+
+def _verification_not_at_signup(to: str, context: dict[str, Any]) -> None:
+    # allauth picks the non-signup template for a user who has logged in before. Logged in
+    # right now, they can only be confirming the new address of an e-mail change (PROFILO).
+    request = allauth_context.request
+    user = getattr(request, "user", None)
+    _verification(to, context, is_email_change=bool(user and user.is_authenticated))
 
 
 def _password_reset(to: str, context: dict[str, Any]) -> None:
@@ -44,7 +53,7 @@ def _account_already_exists(to: str, context: dict[str, Any]) -> None:
 
 ACCOUNT_MESSAGES: dict[str, Callable[[str, dict[str, Any]], None]] = {
     "account/email/email_confirmation_signup": _verification,
-    "account/email/email_confirmation": _verification,
+    "account/email/email_confirmation": _verification_not_at_signup,
     "account/email/password_reset_key": _password_reset,
     "account/email/unknown_account": _unknown_account,
     "account/email/account_already_exists": _account_already_exists,

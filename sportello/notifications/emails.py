@@ -30,9 +30,10 @@ def _account_context(to: str, **values) -> dict:
 
 
 def send_email_verification(
-    *, to: str, user=None, code: str = "", activate_url: str = ""
+    *, to: str, user=None, code: str = "", activate_url: str = "", is_email_change: bool = False
 ) -> OutgoingEmail:
-    """The code (or, with code verification off, the link) that confirms an address."""
+    """The code (or, with code verification off, the link) that confirms an address: at
+    signup or login, or (`is_email_change`) the new address of a logged-in customer."""
     return queue_email(
         to=to,
         template=f"{ACCOUNT_TEMPLATES}/email_verification",
@@ -42,6 +43,7 @@ def send_email_verification(
             code=code,
             activate_url=activate_url,
             valid_minutes=allauth_settings.EMAIL_VERIFICATION_BY_CODE_TIMEOUT // 60,
+            is_email_change=is_email_change,
         ),
         related=user,
     )

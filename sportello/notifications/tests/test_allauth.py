@@ -17,6 +17,14 @@ from sportello.notifications.models import EmailStatus, OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 
+SIGNUP_CLOSING = (
+    "Se non hai richiesto tu la registrazione o l'accesso a Sportello, ignora questo messaggio."
+)
+CHANGE_CLOSING = (
+    "Hai chiesto di usare questo indirizzo per il tuo account Sportello. Se non sei stato tu, "
+    "ignora questo messaggio: senza il codice l'indirizzo non sarà collegato a nessun account."
+)
+
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
@@ -60,11 +68,55 @@ def test_signup_code_arrives_through_the_outbox_and_verifies_the_address(
     assert f">{code}</p>" in received.html
     assert "Il codice è valido per 15 minuti." in received.text
     assert "IL MIO ACCOUNT: https://negozio.example.it/il-mio-account/" in received.text
+    assert SIGNUP_CLOSING in received.text
+    assert CHANGE_CLOSING not in received.text
+    assert SIGNUP_CLOSING in received.html
 
     response = client.post(reverse("account_email_verification_sent"), {"code": code})
 
     assert response.status_code == 302
     assert EmailAddress.objects.get(user=user).verified is True
+
+
+def test_email_change_code_is_worded_for_the_change_not_for_signup(
+    customer_client, customer, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = customer_client.post(
+            reverse("account_email"),
+            {"email": "mario.nuovo@example.com", "password": PASSWORD, "action_add": ""},
+        )
+    assert response.status_code == 302
+
+    email = OutgoingEmail.objects.get()
+    assert email.template == "notifications/email/account/email_verification"
+    assert email.related == customer
+    [received] = smtp_server.messages
+    assert received.message["To"] == "mario.nuovo@example.com"
+    assert re.search(r"sul sito:\n\n(\S+)\n", received.text)
+    assert CHANGE_CLOSING in received.text
+    assert CHANGE_CLOSING in received.html
+    assert "registrazione" not in received.text
+    assert "registrazione" not in received.html
+
+
+def test_non_signup_code_for_a_visitor_logging_in_keeps_the_signup_wording(
+    customer, django_capture_on_commit_callbacks
+):
+    # allauth's non-signup template with nobody logged in: a login, not an e-mail change.
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    with request_context(request):
+        get_adapter(request).send_mail(
+            "account/email/email_confirmation", customer.email, {"user": customer, "code": "Q7XK2M"}
+        )
+
+    email = OutgoingEmail.objects.get()
+    assert email.template == "notifications/email/account/email_verification"
+    assert SIGNUP_CLOSING in email.text_body
+    assert CHANGE_CLOSING not in email.text_body
 
 
 def test_password_reset_link_is_built_on_site_url_and_works(
