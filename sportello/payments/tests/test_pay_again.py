@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from sportello.orders.actions import cancel_order
 from sportello.orders.models import OrderStatus
@@ -29,6 +30,21 @@ def test_pay_page_offers_the_enabled_methods(customer_client, order):
     assert "Bonifico bancario" in content
     assert 'value="stripe"' not in content
     assert "Paga ora" in content
+
+
+def test_pay_page_summary_is_one_list_of_facts(customer_client, order):
+    # The old right-aligned totals list left the summary box's left half empty.
+    content = customer_client.get(pay_url(order)).text
+
+    assert (
+        '<div class="card pay-summary">\n  <dl class="facts">\n'
+        f"    <dt>Ordine</dt><dd>n. {order.number} del {localtime(order.placed_at):%d/%m/%Y}</dd>\n"
+        '    <dt>Stato</dt><dd><span class="status status-awaiting_payment">'
+        "In attesa di pagamento</span></dd>\n"
+        '    <dt>Totale da pagare</dt><dd class="price">122,00 €</dd>\n'
+        "  </dl>\n</div>"
+    ) in content
+    assert 'class="totals"' not in content
 
 
 def test_pay_page_without_a_choice_explains_and_creates_nothing(customer_client, order):
