@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from sportello.orders import actions
 from sportello.orders.models import LineStatus, OrderStatus
@@ -289,7 +290,10 @@ def test_confirmation_of_a_cancelled_unpaid_card_order_promises_no_email(
 
     assert "Ti abbiamo inviato il riepilogo" not in content
     assert "Ti invieremo il riepilogo" not in content
-    assert f"Abbiamo ricevuto il tuo ordine del {placed_order.placed_at:%d/%m/%Y}.</p>" in content
+    assert (
+        f"Abbiamo ricevuto il tuo ordine del {localtime(placed_order.placed_at):%d/%m/%Y}.</p>"
+        in content
+    )
 
 
 def test_cancelled_order_cannot_be_paid(customer_client, placed_order):
