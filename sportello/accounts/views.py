@@ -8,9 +8,8 @@ from sportello.accounts.billing import (
     billing_profile_for,
     save_billing_profile,
 )
-from sportello.accounts.forms import ProfileForm
+from sportello.accounts.forms import BillingForm, ProfileForm
 from sportello.accounts.queries import attention_for_customer
-from sportello.checkout.forms import BillingForm
 from sportello.privacy.actions import update_optional_consents
 from sportello.privacy.forms import ConsentsForm
 from sportello.privacy.models import ConsentSource

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from sportello.checkout.forms import BillingForm
+from sportello.accounts.forms import BillingForm
 from sportello.checkout.queries import enabled_payment_providers
 from sportello.checkout.session import CheckoutState, load_state
 

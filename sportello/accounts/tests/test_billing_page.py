@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 
 from sportello.accounts.models import BillingProfile
@@ -101,3 +102,13 @@ def test_each_customer_sees_only_their_own_billing_data(customer_client, custome
     html = customer_client.get(URL).content.decode()
 
     assert "Immobiliare Due Torri" not in html
+
+
+def test_page_loads_the_billing_fields_assets_of_accounts(customer_client):
+    response = customer_client.get(URL)
+
+    head, _, body = response.text.partition("</head>")
+    assert f'<link rel="stylesheet" href="{static("accounts/billing.css")}">' in head
+    assert "checkout/checkout.css" not in response.text
+    assert f'<script src="{static("accounts/billing.js")}" defer></script>' in body
+    assert 'data-billing-kind="company"' in body

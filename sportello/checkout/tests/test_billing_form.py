@@ -2,7 +2,8 @@
 
 import pytest
 
-from sportello.checkout.forms import BillingForm, CheckoutBillingForm
+from sportello.accounts.forms import BillingForm
+from sportello.checkout.forms import CheckoutBillingForm
 from sportello.checkout.tests.conftest import (
     CF_MARIO,
     COMPANY_BILLING,

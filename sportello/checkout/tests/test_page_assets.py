@@ -17,7 +17,7 @@ def _stylesheet(path: str) -> str:
 @pytest.mark.parametrize(
     ("step", "stylesheets"),
     [
-        ("checkout:billing", ["checkout/checkout.css"]),
+        ("checkout:billing", ["checkout/checkout.css", "accounts/billing.css"]),
         ("checkout:payment", ["checkout/checkout.css"]),
         ("checkout:review", ["cart/cart.css", "checkout/checkout.css"]),
     ],
