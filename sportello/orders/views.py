@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from sportello.core.files import download_content_type
 from sportello.orders.models import OrderStatus, status_label
 from sportello.orders.queries import (
     answer_file_for_user,
@@ -88,7 +89,7 @@ def order_confirmation(request, number):
     )
 
 
-def _stream(stored_file, *, filename: str, content_type: str) -> FileResponse:
+def _stream(stored_file, *, filename: str) -> FileResponse:
     try:
         handle = stored_file.open("rb")
     except FileNotFoundError as exc:
@@ -97,9 +98,11 @@ def _stream(stored_file, *, filename: str, content_type: str) -> FileResponse:
         handle,
         as_attachment=True,
         filename=Path(filename).name,
-        content_type=content_type or "application/octet-stream",
+        # Not the type the uploader's browser claimed: ours, from the extension.
+        content_type=download_content_type(filename),
     )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -107,11 +110,11 @@ def _stream(stored_file, *, filename: str, content_type: str) -> FileResponse:
 @login_required
 def outcome_file(request, number, file_id):
     item = outcome_file_for_user(user=request.user, number=number, file_id=file_id)
-    return _stream(item.file, filename=item.original_name, content_type=item.content_type)
+    return _stream(item.file, filename=item.original_name)
 
 
 @require_GET
 @login_required
 def answer_file(request, number, file_id):
     item = answer_file_for_user(user=request.user, number=number, file_id=file_id)
-    return _stream(item.file, filename=item.original_name, content_type=item.content_type)
+    return _stream(item.file, filename=item.original_name)

@@ -438,18 +438,12 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     def attachment_view(self, request, quote_id, message_id):
         self._quote_for_viewer(request, quote_id)
         message = message_for_staff(quote_pk=quote_id, pk=message_id)
-        return stream_private_file(
-            message.attachment,
-            filename=message.attachment_name,
-            content_type=message.attachment_content_type,
-        )
+        return stream_private_file(message.attachment, filename=message.attachment_name)
 
     def answer_file_view(self, request, quote_id, file_id):
         self._quote_for_viewer(request, quote_id)
         item = answer_file_for_staff(quote_pk=quote_id, file_id=file_id)
-        return stream_private_file(
-            item.file, filename=item.original_name, content_type=item.content_type
-        )
+        return stream_private_file(item.file, filename=item.original_name)
 
     def _render(self, request, quote, template, title, **context):
         return TemplateResponse(

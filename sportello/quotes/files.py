@@ -4,8 +4,12 @@ from pathlib import Path
 
 from django.http import FileResponse, Http404
 
+from sportello.core.files import download_content_type
 
-def stream_private_file(field_file, *, filename: str, content_type: str) -> FileResponse:
+
+def stream_private_file(field_file, *, filename: str) -> FileResponse:
+    """Stream a private file as an attachment, typed from its name's extension and a fixed list
+    (never the Content-Type the uploader's browser claimed)."""
     try:
         handle = field_file.open("rb")
     except FileNotFoundError as exc:
@@ -14,7 +18,7 @@ def stream_private_file(field_file, *, filename: str, content_type: str) -> File
         handle,
         as_attachment=True,
         filename=Path(filename).name,
-        content_type=content_type or "application/octet-stream",
+        content_type=download_content_type(filename),
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

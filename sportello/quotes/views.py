@@ -207,17 +207,11 @@ def pdf(request, number):
 @login_required
 def message_attachment(request, number, pk):
     message = message_for_customer(customer=request.user, number=number, pk=pk)
-    return stream_private_file(
-        message.attachment,
-        filename=message.attachment_name,
-        content_type=message.attachment_content_type,
-    )
+    return stream_private_file(message.attachment, filename=message.attachment_name)
 
 
 @require_GET
 @login_required
 def answer_file(request, number, file_id):
     item = answer_file_for_customer(customer=request.user, number=number, file_id=file_id)
-    return stream_private_file(
-        item.file, filename=item.original_name, content_type=item.content_type
-    )
+    return stream_private_file(item.file, filename=item.original_name)
