@@ -1,9 +1,8 @@
-"""Back-office for orders: read everything, act only through the actions.
+"""The order page's buttons: the small pages behind them, each calling an action.
 
-The order form is read-only (no field, status included, is ever saved from the admin). Staff
-move orders and lines, attach outcomes, mark bank transfers received and record refunds with
-the buttons of the order page, which open small pages calling the same actions the rest of
-the code uses. Acting needs the "change order" permission; looking needs "view order".
+`OrderPageViews` adds them to the order admin: its URLs (`admin:orders_order_action`,
+`admin:orders_order_line`), the buttons shown on the change page, and the views. Acting needs
+the "change order" permission.
 """
 
 from __future__ import annotations
@@ -11,17 +10,16 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import BooleanField, Prefetch, Value
+from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
 
-from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.orders import actions
+from sportello.orders.admin.inlines import can_manage_orders
+from sportello.orders.admin.rendering import answers_html, outcomes_html
 from sportello.orders.forms import LineStatusForm, OrderActionForm, OutcomeForm, RefundForm
 from sportello.orders.models import (
     BANK_TRANSFER_METHOD,
@@ -30,13 +28,10 @@ from sportello.orders.models import (
     Order,
     OrderLine,
     OrderStatus,
-    OrderStatusChange,
     Outcome,
-    OutcomeFile,
     status_label,
 )
-from sportello.orders.queries import payment_method_label
-from sportello.payments.models import Payment, PaymentStatus, Refund
+from sportello.payments.models import Payment, PaymentStatus
 
 # The order-level buttons: (slug, label, status it leads to or "" for payment actions).
 STATUS_ACTIONS = {
@@ -48,297 +43,11 @@ BANK_TRANSFER_ACTION = "bonifico-ricevuto"
 REFUND_ACTION = "rimborso"
 
 
-def _answers_html(line: OrderLine):
-    if not line.answers_display:
-        return "—"
-    rows: list[tuple[str, object]] = []
-    for answer in line.answers_display:
-        value = answer.get("value", "")
-        if answer.get("file_id"):
-            url = reverse(
-                "orders:answer_file",
-                kwargs={"number": line.order.number, "file_id": answer["file_id"]},
-            )
-            value = format_html('<a href="{}">{}</a>', url, value)
-        else:
-            value = format_html("{}", value)
-        rows.append((answer.get("label", ""), value))
-    supplements: list[tuple[str, object]] = [
-        (f"Supplemento {s['label']}", f"{s['net']} € + IVA") for s in line.supplements
-    ]
-    return format_html(
-        "<dl>{}</dl>", format_html_join("", "<dt><b>{}</b></dt><dd>{}</dd>", rows + supplements)
-    )
-
-
-def _outcomes_html(line: OrderLine):
-    outcomes = list(line.outcomes.all())
-    if not outcomes:
-        return "—"
-    items = []
-    for outcome in outcomes:
-        links = format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            (
-                (
-                    reverse(
-                        "orders:outcome_file",
-                        kwargs={"number": line.order.number, "file_id": f.pk},
-                    ),
-                    f.original_name,
-                )
-                for f in outcome.files.all()
-            ),
-        )
-        items.append((outcome.created_at.strftime("%d/%m/%Y"), outcome.note or "", links))
-    return format_html("<ul>{}</ul>", format_html_join("", "<li>{} · {} {}</li>", items))
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        # Lines, payments and history are parts of the order: whoever may see the order sees
-        # them, without a permission per inner model.
-        return request.user.has_perm("orders.view_order") or request.user.has_perm(
-            "orders.change_order"
-        )
-
-
-def can_manage_orders(user) -> bool:
-    return user.is_active and user.is_staff and user.has_perm("orders.change_order")
-
-
-class OrderLineInline(ReadOnlyInline):
-    model = OrderLine
-    verbose_name_plural = "servizi (righe d'ordine)"
-    fields = ("service_name", "answers_list", "vat_rate", "net", "vat", "gross", "status", "esiti")
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            # Whether to link the line page (acting needs "change order").
-            .annotate(can_manage=Value(can_manage_orders(request.user), BooleanField()))
-            .select_related("order")
-            .prefetch_related(
-                Prefetch(
-                    "outcomes",
-                    queryset=Outcome.objects.prefetch_related(
-                        Prefetch("files", queryset=OutcomeFile.objects.order_by("id"))
-                    ),
-                )
-            )
-        )
-
-    @admin.display(description="risposte")
-    def answers_list(self, line):
-        return _answers_html(line)
-
-    @admin.display(description="esiti e azioni")
-    def esiti(self, line):
-        if not getattr(line, "can_manage", False):
-            return _outcomes_html(line)
-        manage = reverse("admin:orders_order_line", args=[line.order_id, line.pk])
-        return format_html(
-            '{}<p><a class="button" href="{}">Stato ed esiti del servizio</a></p>',
-            _outcomes_html(line),
-            manage,
-        )
-
-
-class PaymentInline(ReadOnlyInline):
-    model = Payment
-    verbose_name_plural = "pagamenti"
-    fields = (
-        "provider_label",
-        "amount",
-        "status",
-        "provider_reference",
-        "created_at",
-        "confirmed_at",
-        "failure_reason",
-    )
-    readonly_fields = fields
-
-    @admin.display(description="metodo")
-    def provider_label(self, payment):
-        return payment.provider_label
-
-
-class OrderStatusChangeInline(ReadOnlyInline):
-    model = OrderStatusChange
-    verbose_name_plural = "storico"
-    fields = ("created_at", "from_label", "to_label", "actor", "note")
-    readonly_fields = fields
-
-    @admin.display(description="da")
-    def from_label(self, change):
-        return status_label(OrderStatus, change.from_status)
-
-    @admin.display(description="a")
-    def to_label(self, change):
-        return status_label(OrderStatus, change.to_status)
-
-
-@admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    list_display = (
-        "number",
-        "placed_at",
-        "customer_email",
-        "billing_name",
-        "total_gross",
-        "payment_method_display",
-        "status",
-    )
-    list_filter = ("status", "payment_method", ("placed_at", admin.DateFieldListFilter))
-    date_hierarchy = "placed_at"
-    search_fields = (
-        "number",
-        "customer_email",
-        "billing_first_name",
-        "billing_last_name",
-        "billing_company_name",
-        "billing_codice_fiscale",
-        "billing_partita_iva",
-    )
-    ordering = ("-placed_at", "-id")
-    list_per_page = 50
-    show_full_result_count = False
-    fieldsets = (
-        (
-            "Ordine",
-            {
-                "fields": (
-                    "number",
-                    "status",
-                    "customer",
-                    "customer_email",
-                    "placed_at",
-                    "paid_at",
-                    "payment_method_display",
-                    ("total_net", "total_vat", "total_gross"),
-                    "refunds_list",
-                    "quote_link",
-                )
-            },
-        ),
-        (
-            "Dati di fatturazione",
-            {
-                "fields": (
-                    "billing_kind",
-                    ("billing_first_name", "billing_last_name"),
-                    "billing_company_name",
-                    ("billing_codice_fiscale", "billing_partita_iva"),
-                    ("billing_sdi_code", "billing_pec"),
-                    "billing_address",
-                    ("billing_cap", "billing_comune", "billing_provincia", "billing_country"),
-                )
-            },
-        ),
-    )
-    readonly_fields = (
-        *(field.name for field in Order._meta.concrete_fields),
-        "payment_method_display",
-        "refunds_list",
-        "quote_link",
-    )
-    inlines = (OrderLineInline, PaymentInline, OrderStatusChangeInline)
-    actions = ("start_processing_action", "complete_action")
-    change_form_template = "admin/orders/order/change_form.html"
-    # The customer's order page checks ownership: staff would get a 404 there.
-    view_on_site = False
-
-    # Orders are created by the checkout and changed only through actions.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class OrderPageViews(admin.ModelAdmin):
+    """The order admin's own pages; `OrderAdmin` subclasses it."""
 
     def has_manage_permission(self, request) -> bool:
         return can_manage_orders(request.user)
-
-    @admin.display(description="metodo di pagamento", ordering="payment_method")
-    def payment_method_display(self, order):
-        return payment_method_label(order.payment_method)
-
-    @admin.display(description="dal preventivo")
-    def quote_link(self, order):
-        quote = getattr(order, "quote", None)
-        if quote is None:
-            return "—"
-        url = reverse("admin:quotes_quoterequest_change", args=[quote.pk])
-        return format_html('<a href="{}">{}</a>', url, quote.number)
-
-    @admin.display(description="rimborsi")
-    def refunds_list(self, order):
-        refunds = (
-            Refund.objects.filter(payment__order=order)
-            .select_related("payment", "created_by")
-            .order_by("created_at", "id")
-        )
-        rows = [
-            (
-                formats.date_format(timezone.localtime(refund.created_at), "d/m/Y H:i"),
-                format_euro(refund.amount),
-                payment_method_label(refund.payment.provider),
-                refund.note or "—",
-                refund.created_by.email if refund.created_by else "—",
-                refund.provider_reference or "—",
-            )
-            for refund in refunds
-        ]
-        if not rows:
-            return "—"
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{} · {} · {} · {} · {} · {}</li>", rows)
-        )
-
-    # --- Bulk actions ---------------------------------------------------------------------
-
-    def _bulk(self, request, queryset, action, done_label):
-        moved, refused = 0, []
-        for order in queryset:
-            try:
-                if action(order=order, actor=request.user, note=""):
-                    moved += 1
-            except (InvalidTransition, actions.OrderNotInFulfilment):
-                refused.append(order.number)
-        if moved:
-            self.message_user(request, f"{moved} ordini {done_label}.", messages.SUCCESS)
-        if refused:
-            self.message_user(
-                request,
-                f"Stato non modificabile per: {', '.join(refused)}.",
-                messages.WARNING,
-            )
-
-    @admin.action(description="Segna in lavorazione", permissions=["manage"])
-    def start_processing_action(self, request, queryset):
-        self._bulk(request, queryset, actions.start_processing, "segnati in lavorazione")
-
-    @admin.action(description="Segna completati", permissions=["manage"])
-    def complete_action(self, request, queryset):
-        self._bulk(request, queryset, actions.complete_order, "segnati completati")
 
     # --- The order page and its buttons --------------------------------------------------
 
@@ -551,8 +260,8 @@ class OrderAdmin(admin.ModelAdmin):
             "admin/orders/order/line.html",
             f"{line.service_name} · ordine {order.number}",
             line=line,
-            answers=_answers_html(line),
-            outcomes=_outcomes_html(line),
+            answers=answers_html(line),
+            outcomes=outcomes_html(line),
             status_form=status_form,
             outcome_form=outcome_form,
             line_history=[

@@ -1,0 +1,164 @@
+"""The order list and the read-only order page (its buttons' views are in views.py)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+
+from sportello.core.money import format_euro
+from sportello.core.state import InvalidTransition
+from sportello.orders import actions
+from sportello.orders.admin.inlines import (
+    OrderLineInline,
+    OrderStatusChangeInline,
+    PaymentInline,
+)
+from sportello.orders.admin.views import OrderPageViews
+from sportello.orders.models import Order
+from sportello.orders.queries import payment_method_label
+from sportello.payments.models import Refund
+
+
+class OrderAdmin(OrderPageViews):
+    list_display = (
+        "number",
+        "placed_at",
+        "customer_email",
+        "billing_name",
+        "total_gross",
+        "payment_method_display",
+        "status",
+    )
+    list_filter = ("status", "payment_method", ("placed_at", admin.DateFieldListFilter))
+    date_hierarchy = "placed_at"
+    search_fields = (
+        "number",
+        "customer_email",
+        "billing_first_name",
+        "billing_last_name",
+        "billing_company_name",
+        "billing_codice_fiscale",
+        "billing_partita_iva",
+    )
+    ordering = ("-placed_at", "-id")
+    list_per_page = 50
+    show_full_result_count = False
+    fieldsets = (
+        (
+            "Ordine",
+            {
+                "fields": (
+                    "number",
+                    "status",
+                    "customer",
+                    "customer_email",
+                    "placed_at",
+                    "paid_at",
+                    "payment_method_display",
+                    ("total_net", "total_vat", "total_gross"),
+                    "refunds_list",
+                    "quote_link",
+                )
+            },
+        ),
+        (
+            "Dati di fatturazione",
+            {
+                "fields": (
+                    "billing_kind",
+                    ("billing_first_name", "billing_last_name"),
+                    "billing_company_name",
+                    ("billing_codice_fiscale", "billing_partita_iva"),
+                    ("billing_sdi_code", "billing_pec"),
+                    "billing_address",
+                    ("billing_cap", "billing_comune", "billing_provincia", "billing_country"),
+                )
+            },
+        ),
+    )
+    readonly_fields = (
+        *(field.name for field in Order._meta.concrete_fields),
+        "payment_method_display",
+        "refunds_list",
+        "quote_link",
+    )
+    inlines = (OrderLineInline, PaymentInline, OrderStatusChangeInline)
+    actions = ("start_processing_action", "complete_action")
+    change_form_template = "admin/orders/order/change_form.html"
+    # The customer's order page checks ownership: staff would get a 404 there.
+    view_on_site = False
+
+    # Orders are created by the checkout and changed only through actions.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="metodo di pagamento", ordering="payment_method")
+    def payment_method_display(self, order):
+        return payment_method_label(order.payment_method)
+
+    @admin.display(description="dal preventivo")
+    def quote_link(self, order):
+        quote = getattr(order, "quote", None)
+        if quote is None:
+            return "—"
+        url = reverse("admin:quotes_quoterequest_change", args=[quote.pk])
+        return format_html('<a href="{}">{}</a>', url, quote.number)
+
+    @admin.display(description="rimborsi")
+    def refunds_list(self, order):
+        refunds = (
+            Refund.objects.filter(payment__order=order)
+            .select_related("payment", "created_by")
+            .order_by("created_at", "id")
+        )
+        rows = [
+            (
+                formats.date_format(timezone.localtime(refund.created_at), "d/m/Y H:i"),
+                format_euro(refund.amount),
+                payment_method_label(refund.payment.provider),
+                refund.note or "—",
+                refund.created_by.email if refund.created_by else "—",
+                refund.provider_reference or "—",
+            )
+            for refund in refunds
+        ]
+        if not rows:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{} · {} · {} · {} · {} · {}</li>", rows)
+        )
+
+    # --- Bulk actions ---------------------------------------------------------------------
+
+    def _bulk(self, request, queryset, action, done_label):
+        moved, refused = 0, []
+        for order in queryset:
+            try:
+                if action(order=order, actor=request.user, note=""):
+                    moved += 1
+            except (InvalidTransition, actions.OrderNotInFulfilment):
+                refused.append(order.number)
+        if moved:
+            self.message_user(request, f"{moved} ordini {done_label}.", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                f"Stato non modificabile per: {', '.join(refused)}.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Segna in lavorazione", permissions=["manage"])
+    def start_processing_action(self, request, queryset):
+        self._bulk(request, queryset, actions.start_processing, "segnati in lavorazione")
+
+    @admin.action(description="Segna completati", permissions=["manage"])
+    def complete_action(self, request, queryset):
+        self._bulk(request, queryset, actions.complete_order, "segnati completati")
