@@ -1,0 +1,76 @@
+"""The settings a production environment gets from its variables (docs/deployment.md)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def production_env(tmp_path, **overrides) -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATA_DIR": str(tmp_path),
+        "DEBUG": "0",
+        "SECRET_KEY": "k7Rb2xQw9ZpLm4VnTc8HsYd6FjGa3EuWo1IeNr5ByXq0PlKt-production-like",
+        "ALLOWED_HOSTS": "shop.example.it",
+        "SECURE_COOKIES": "1",
+        "SECURE_SSL_REDIRECT": "1",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "BEHIND_TLS_PROXY": "1",
+        **overrides,
+    }
+
+
+def run(script: str, environment: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+CLIENT_IP = (
+    "import django; django.setup(); "
+    "from django.test import RequestFactory; "
+    "from allauth.account.adapter import get_adapter; "
+    "request = RequestFactory().post('/account/login/', REMOTE_ADDR='10.0.0.5', "
+    "HTTP_X_FORWARDED_FOR='198.51.100.1, 203.0.113.7'); "
+    "print(get_adapter(request).get_client_ip(request))"
+)
+
+
+def test_behind_the_proxy_rate_limits_count_the_client_not_the_proxy(tmp_path):
+    # The proxy (10.0.0.5) appended the real client; the first entry is what the client wrote.
+    result = run(CLIENT_IP, production_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "203.0.113.7"
+
+
+def test_two_proxies_in_the_chain(tmp_path):
+    result = run(CLIENT_IP, production_env(tmp_path, TRUSTED_PROXY_COUNT="2"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "198.51.100.1"
+
+
+def test_without_a_proxy_a_forged_forwarded_for_is_ignored(tmp_path):
+    result = run(CLIENT_IP, production_env(tmp_path, BEHIND_TLS_PROXY="0"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "10.0.0.5"
+
+
+def test_check_deploy_is_clean_with_the_documented_production_values(tmp_path):
+    environment = production_env(
+        tmp_path,
+        PAYMENT_METHODS="bank_transfer",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
