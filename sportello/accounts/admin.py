@@ -36,6 +36,9 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "first_name", "last_name", "phone"]
     ordering = ["email"]
     readonly_fields = ["last_login", "date_joined"]
+    # Who may grant rights: a staff member who may edit customers (a phone number, a name)
+    # must not be able to make themselves, or anyone, a superuser or give out permissions.
+    PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Dati personali", {"fields": ("first_name", "last_name", "phone")}),
@@ -54,3 +57,9 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [name for name in self.PRIVILEGE_FIELDS if name not in fields]
+        return fields
