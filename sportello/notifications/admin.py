@@ -3,7 +3,16 @@ from django.db import transaction
 from django.utils.html import format_html
 
 from sportello.notifications.actions import requeue
+from sportello.notifications.emails import ACCOUNT_TEMPLATES
 from sportello.notifications.models import EmailStatus, OutgoingEmail, OutgoingEmailStatusChange
+
+
+# Messages carrying a way into the account (a verification code, a password reset link): their
+# bodies stay out of the back-office, or any staff member could log in as the customer.
+SECRET_TEMPLATES = frozenset(
+    {f"{ACCOUNT_TEMPLATES}/email_verification", f"{ACCOUNT_TEMPLATES}/password_reset"}
+)
+SECRET_NOTICE = "Contenuto riservato: contiene un codice o un link di accesso del cliente."
 
 
 def _status_label(value: str) -> str:
@@ -115,12 +124,16 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description="testo")
     def text_preview(self, obj):
+        if obj.template in SECRET_TEMPLATES:
+            return SECRET_NOTICE
         return format_html(
             '<pre style="white-space:pre-wrap;max-width:60rem;">{}</pre>', obj.text_body
         )
 
     @admin.display(description="HTML")
     def html_preview(self, obj):
+        if obj.template in SECRET_TEMPLATES:
+            return SECRET_NOTICE
         if not obj.html_body:
             return "—"
         # The message's HTML runs in a sandbox: no scripts, forms or navigation of the admin.

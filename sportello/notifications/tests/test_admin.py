@@ -147,3 +147,25 @@ def test_the_outbox_is_listed_in_italian_on_the_back_office_index(staff_client):
     assert ">Notifiche</a>" in html
     assert ">Utenti</a>" in html
     assert ">Notifications</a>" not in html
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "notifications/email/account/password_reset",
+        "notifications/email/account/email_verification",
+    ],
+)
+def test_staff_never_see_reset_links_or_verification_codes(staff_client, template):
+    secret = "https://shop.example.it/account/password/reset/key/3a-c8x9k2-segreto/"
+    email = OutgoingEmailFactory(
+        template=template,
+        text_body=f"Per reimpostare la password apri: {secret}\nCodice: QX7KP2\n",
+        html_body=f'<p><a href="{secret}">Reimposta</a> Codice: QX7KP2</p>',
+    )
+
+    html = staff_client.get(change_url(email)).content.decode()
+
+    assert "segreto" not in html
+    assert "QX7KP2" not in html
+    assert "Contenuto riservato" in html
