@@ -6,7 +6,6 @@ from sportello.notifications.actions import requeue
 from sportello.notifications.emails import ACCOUNT_TEMPLATES
 from sportello.notifications.models import EmailStatus, OutgoingEmail, OutgoingEmailStatusChange
 
-
 # Messages carrying a way into the account (a verification code, a password reset link): their
 # bodies stay out of the back-office, or any staff member could log in as the customer.
 SECRET_TEMPLATES = frozenset(
