@@ -58,19 +58,38 @@ def test_without_a_proxy_a_forged_forwarded_for_is_ignored(tmp_path):
     assert result.stdout.strip() == "10.0.0.5"
 
 
-def test_check_deploy_is_clean_with_the_documented_production_values(tmp_path):
-    environment = production_env(
-        tmp_path,
-        PAYMENT_METHODS="bank_transfer",
-        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
-        SECURE_HSTS_PRELOAD="1",
-    )
-    result = subprocess.run(
+def check_deploy(environment: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=environment,
         capture_output=True,
         text=True,
     )
+
+
+def test_check_deploy_is_clean_with_the_documented_production_values(tmp_path):
+    environment = production_env(
+        tmp_path,
+        PAYMENT_METHODS="bank_transfer",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
+        EMAIL_URL="smtp://mailer:segreta@smtp.example.it:587/?tls=True",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    result = check_deploy(environment)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_about_laptop_mail_and_cache(tmp_path):
+    environment = production_env(
+        tmp_path,
+        PAYMENT_METHODS="bank_transfer",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
+    )
+    result = check_deploy(environment)
+    assert result.returncode == 1
+    assert "core.W001" in result.stderr
+    assert "core.W002" in result.stderr
