@@ -251,6 +251,10 @@ CELERY_BEAT_SCHEDULE["expire-quotes"] = {
     "task": "sportello.quotes.tasks.expire_quotes",
     "schedule": env_int("QUOTE_EXPIRY_EVERY_SECONDS", 3600),
 }
+CELERY_BEAT_SCHEDULE["purge-abandoned-carts"] = {
+    "task": "sportello.cart.tasks.purge_abandoned_carts",
+    "schedule": env_int("CART_PURGE_EVERY_SECONDS", 24 * 3600),
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Shop -----------------------------------------------------------------------------------
@@ -262,6 +266,9 @@ COMPANY_EMAIL = env_str("COMPANY_EMAIL", "info@sportello.localhost")
 # Outcome files ("esiti") staff attach to order lines: reports, signed documents, archives.
 OUTCOME_ALLOWED_EXTENSIONS = env_list("OUTCOME_ALLOWED_EXTENSIONS", "pdf,p7m,jpg,jpeg,png,zip")
 OUTCOME_MAX_BYTES = env_int("OUTCOME_MAX_BYTES", 25 * 1024 * 1024)
+# Anonymous carts untouched this long, and anonymous uploads this old that no cart, order or
+# quote line names, are deleted (data retention; the visitor never logged in to keep them).
+ANONYMOUS_CART_RETENTION_DAYS = env_int("ANONYMOUS_CART_RETENTION_DAYS", 30)
 # Days a priced quote stays valid unless staff choose another date.
 QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
 
