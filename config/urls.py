@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sportello.core.admin_login import rate_limited_login
+
 admin.site.site_header = "Sportello — back-office"
 admin.site.site_title = "Sportello back-office"
 admin.site.index_title = "Gestione"
+admin.site.login = rate_limited_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
