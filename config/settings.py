@@ -177,6 +177,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+    # Not allauth's: service forms sent with files (sportello.cart.views), anonymous included.
+    "upload": env_str("RATE_LIMIT_UPLOAD", "30/h/ip"),
 }
 
 # --- Internationalisation -------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -26,6 +27,8 @@ ADDED_MESSAGES = {
 # "PROCEDI ALL'ACQUISTO" links to the checkout app's first step; without that app it leads to
 # `proceed` (log in, then back to the cart). The quote request page will replace `quote_proceed`.
 CHECKOUT_URL_NAME = "checkout:start"
+# The ACCOUNT_RATE_LIMITS entry counting form submissions that carry files.
+UPLOAD_RATE_LIMIT = "upload"
 
 
 def _detail_url(kind: str) -> str:
@@ -51,8 +54,19 @@ def _answers_form(request, *, service, answers=None) -> ServiceAnswersForm:
     )
 
 
+UPLOADS_LIMITED = (
+    "Hai caricato molti file in poco tempo: attendi qualche minuto e riprova. "
+    "I dati che hai inserito sono stati conservati."
+)
+
+
 def _validate_and_store(request, form: ServiceAnswersForm) -> bool:
     is_valid = form.is_valid()
+    # Anyone may upload without an account: a per-address limit keeps the disk from filling up.
+    if request.FILES and not ratelimit.consume(request, action=UPLOAD_RATE_LIMIT):
+        for name in request.FILES:
+            form.add_error(name if name in form.fields else None, UPLOADS_LIMITED)
+        return False
     # Accepted uploads are stored even when another field has an error, so they are kept.
     # Only a visitor who actually sends a file gets an upload key in their session.
     upload_key = actions.anonymous_upload_key(request) if request.FILES else ""
