@@ -6,7 +6,8 @@ from sportello.core.admin_login import rate_limited_login
 admin.site.site_header = "Sportello — back-office"
 admin.site.site_title = "Sportello back-office"
 admin.site.index_title = "Gestione"
-admin.site.login = rate_limited_login(admin.site.login)
+# Staff passwords get the same failed-login limit as the shop login.
+admin.site.login = rate_limited_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
