@@ -58,3 +58,8 @@ def summarize_answers(fields_definition: list[FormField], answers: dict) -> list
             )
         )
     return items
+
+
+def answers_snapshot(items: list[AnswerItem]) -> list[dict]:
+    """The answers as shown to the customer, frozen into an order or quote line."""
+    return [{"label": item.label, "value": item.value, "file_id": item.file_id} for item in items]

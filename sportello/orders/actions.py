@@ -28,6 +28,8 @@ from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from sportello.catalogue.answers import answers_snapshot
+from sportello.core.money import TaxedPrice
 from sportello.core.state import change_status
 from sportello.orders import emails
 from sportello.orders.models import (
@@ -172,31 +174,19 @@ def _create_order(*, customer, priced, billing, payment_method, checkout_token) 
         raise CartNotReady("Alcuni servizi del carrello vanno verificati.")
     if any(line.price is None for line in priced.lines):
         raise CartNotReady("Il carrello contiene servizi su preventivo.")
-    now = timezone.now()
-    order = Order.objects.create(
-        number=new_order_number(now),
+    return create_order(
         customer=customer,
-        customer_email=customer.email,
-        checkout_token=checkout_token,
+        billing=billing,
         payment_method=payment_method,
-        total_net=priced.total.net,
-        total_vat=priced.total.vat,
-        total_gross=priced.total.gross,
-        placed_at=now,
-        **{f"billing_{name}": billing.get(name, "") or "" for name in BILLING_FIELDS},
-    )
-    OrderLine.objects.bulk_create(
-        [
+        checkout_token=checkout_token,
+        total=priced.total,
+        lines=[
             OrderLine(
-                order=order,
                 position=position,
                 service=line.service,
                 service_name=line.service.name,
                 answers=line.line.answers,
-                answers_display=[
-                    {"label": item.label, "value": item.value, "file_id": item.file_id}
-                    for item in line.answers_summary
-                ],
+                answers_display=answers_snapshot(line.answers_summary),
                 form_version=line.line.form_version,
                 base_net=line.price.base_net,
                 supplements=[{"label": s.label, "net": str(s.net)} for s in line.price.supplements],
@@ -206,14 +196,48 @@ def _create_order(*, customer, priced, billing, payment_method, checkout_token) 
                 gross=line.price.price.gross,
             )
             for position, line in enumerate(priced.lines)
-        ]
+        ],
+        note="Ordine effettuato",
     )
+
+
+def create_order(
+    *,
+    customer,
+    billing: Mapping[str, str],
+    payment_method: str,
+    checkout_token: uuid.UUID,
+    total: TaxedPrice,
+    lines: list[OrderLine],
+    note: str,
+) -> Order:
+    """Write an order awaiting payment with its (unsaved) line snapshots and first history row.
+
+    The one place orders are created, from a cart (place_order) or from a quote. Must run
+    inside the caller's transaction; the caller decides the prices.
+    """
+    now = timezone.now()
+    order = Order.objects.create(
+        number=new_order_number(now),
+        customer=customer,
+        customer_email=customer.email,
+        checkout_token=checkout_token,
+        payment_method=payment_method,
+        total_net=total.net,
+        total_vat=total.vat,
+        total_gross=total.gross,
+        placed_at=now,
+        **{f"billing_{name}": billing.get(name, "") or "" for name in BILLING_FIELDS},
+    )
+    for line in lines:
+        line.order = order
+    OrderLine.objects.bulk_create(lines)
     OrderStatusChange.objects.create(
         order=order,
         from_status="",
         to_status=OrderStatus.AWAITING_PAYMENT,
         actor=customer,
-        note="Ordine effettuato",
+        note=note,
     )
     return order
 

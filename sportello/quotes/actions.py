@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sportello.catalogue.answers import answers_snapshot
 from sportello.core.money import TaxedPrice, sum_prices, to_money
 from sportello.core.state import InvalidTransition, change_status
 from sportello.quotes import emails
@@ -136,10 +137,7 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
                         service=line.service,
                         service_name=line.service.name,
                         answers=line.line.answers,
-                        answers_display=[
-                            {"label": item.label, "value": item.value, "file_id": item.file_id}
-                            for item in line.answers_summary
-                        ],
+                        answers_display=answers_snapshot(line.answers_summary),
                         form_version=line.line.form_version,
                     )
                     for position, line in enumerate(priced.lines)
@@ -433,8 +431,8 @@ def place_order_for_quote(
     concurrent purchases make one order. Re-posting with the same checkout token returns the
     order already placed. An expired, declined or already ordered quote is refused.
     """
-    from sportello.orders.actions import BILLING_FIELDS, new_order_number
-    from sportello.orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
+    from sportello.orders.actions import create_order
+    from sportello.orders.models import Order, OrderLine
 
     _check_owner(quote, customer)
     quote.refresh_from_db()
@@ -463,23 +461,14 @@ def place_order_for_quote(
             )
             price_by_line = {price_line.line_id: price_line for price_line in price.lines.all()}
             lines = list(quote.lines.all())
-            now = timezone.now()
-            order = Order.objects.create(
-                number=new_order_number(now),
+            order = create_order(
                 customer=customer,
-                customer_email=customer.email,
-                checkout_token=checkout_token,
+                billing=billing,
                 payment_method=payment_method,
-                total_net=price.total_net,
-                total_vat=price.total_vat,
-                total_gross=price.total_gross,
-                placed_at=now,
-                **{f"billing_{name}": billing.get(name, "") or "" for name in BILLING_FIELDS},
-            )
-            OrderLine.objects.bulk_create(
-                [
+                checkout_token=checkout_token,
+                total=TaxedPrice(net=price.total_net, vat=price.total_vat, gross=price.total_gross),
+                lines=[
                     OrderLine(
-                        order=order,
                         position=line.position,
                         service=line.service,
                         service_name=line.service_name,
@@ -494,13 +483,7 @@ def place_order_for_quote(
                         gross=price_by_line[line.pk].gross,
                     )
                     for line in lines
-                ]
-            )
-            OrderStatusChange.objects.create(
-                order=order,
-                from_status="",
-                to_status=OrderStatus.AWAITING_PAYMENT,
-                actor=customer,
+                ],
                 note=f"Ordine effettuato dal preventivo {quote.number}",
             )
             # The compare-and-set that makes one order per quote: a concurrent purchase that
