@@ -28,6 +28,7 @@ from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from sportello.accounts.billing import BILLING_FIELDS
 from sportello.catalogue.answers import answers_snapshot
 from sportello.core.money import TaxedPrice
 from sportello.core.state import change_status
@@ -48,22 +49,6 @@ from sportello.orders.models import (
 )
 
 logger = logging.getLogger(__name__)
-
-BILLING_FIELDS = (
-    "kind",
-    "first_name",
-    "last_name",
-    "company_name",
-    "codice_fiscale",
-    "partita_iva",
-    "sdi_code",
-    "pec",
-    "address",
-    "cap",
-    "comune",
-    "provincia",
-    "country",
-)
 
 # Order statuses in which staff work on the lines and attach outcomes.
 FULFILMENT_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.IN_PROGRESS, OrderStatus.COMPLETED})

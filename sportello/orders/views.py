@@ -1,15 +1,12 @@
 """I MIEI ORDINI: the customer's orders, one order, the page after payment, file downloads."""
 
-from pathlib import Path
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from sportello.core.files import download_content_type
+from sportello.core.files import stream_private_file
 from sportello.orders.models import OrderStatus, status_label
 from sportello.orders.queries import (
     answer_file_for_user,
@@ -89,32 +86,15 @@ def order_confirmation(request, number):
     )
 
 
-def _stream(stored_file, *, filename: str) -> FileResponse:
-    try:
-        handle = stored_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("File non disponibile") from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=Path(filename).name,
-        # Not the type the uploader's browser claimed: ours, from the extension.
-        content_type=download_content_type(filename),
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @require_GET
 @login_required
 def outcome_file(request, number, file_id):
     item = outcome_file_for_user(user=request.user, number=number, file_id=file_id)
-    return _stream(item.file, filename=item.original_name)
+    return stream_private_file(item.file, filename=item.original_name)
 
 
 @require_GET
 @login_required
 def answer_file(request, number, file_id):
     item = answer_file_for_user(user=request.user, number=number, file_id=file_id)
-    return _stream(item.file, filename=item.original_name)
+    return stream_private_file(item.file, filename=item.original_name)

@@ -17,10 +17,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from sportello.core.files import stream_private_file
 from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.quotes import actions
-from sportello.quotes.files import stream_private_file
 from sportello.quotes.forms import CancelForm, PricingForm, StaffMessageForm
 from sportello.quotes.models import (
     PRICEABLE,

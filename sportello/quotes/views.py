@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sportello.cart.models import CartKind
 from sportello.cart.queries import cart_for_request, priced_cart
+from sportello.core.files import stream_private_file
 from sportello.quotes import actions
-from sportello.quotes.files import stream_private_file
 from sportello.quotes.forms import AcceptForm, DeclineForm, MessageForm, QuoteRequestForm
 from sportello.quotes.models import QuoteStatus
 from sportello.quotes.pdf import quote_pdf_response
