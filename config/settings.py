@@ -309,6 +309,9 @@ if BEHIND_TLS_PROXY:
 # the last TRUSTED_PROXY_COUNT proxies put in X-Forwarded-For (never what a client wrote there).
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
 
+# Server errors (500) are e-mailed to these addresses (comma-separated) when DEBUG is off,
+# through the mail_admins handler of Django's default logging, which stays in force.
+ADMINS = [(address, address) for address in env_list("ADMINS")]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
