@@ -150,6 +150,8 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
             for email in selected:
                 if email.status == EmailStatus.FAILED and requeue(email, actor=request.user):
                     requeued += 1
+                    # The admin history of the e-mail (its "Storia" button) says who asked.
+                    self.log_change(request, email, "Reinvio richiesto")
         skipped = len(selected) - requeued
         if requeued:
             self.message_user(

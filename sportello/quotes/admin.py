@@ -3,7 +3,9 @@
 The quote form is read-only (no field, status included, is ever saved from the admin). Staff
 price and send a quote, write to the customer (or ask for details), take a request in charge
 and cancel it with the buttons of the quote page, which open small pages calling the quote
-actions. Acting needs the "change quote request" permission; looking needs "view".
+actions. Acting needs the "change quote request" permission; looking needs "view". Each thing
+staff do here is also written to the quote's admin history (the "Storia" button), with who did
+it: the actions themselves do not, since customers and tasks call them too.
 """
 
 from __future__ import annotations
@@ -298,6 +300,10 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     def _change_url(self, quote) -> str:
         return reverse("admin:quotes_quoterequest_change", args=[quote.pk])
 
+    def log_staff_action(self, request, quote, message: str) -> None:
+        """Write what staff did to the quote's admin history."""
+        self.log_change(request, quote, message)
+
     def _refused(self, request, quote, what: str):
         quote.refresh_from_db()
         self.message_user(
@@ -338,6 +344,12 @@ class QuoteRequestAdmin(admin.ModelAdmin):
             except actions.PricingError as exc:
                 form.add_error(None, str(exc))
             else:
+                self.log_staff_action(
+                    request,
+                    quote,
+                    f"Preventivo inviato (versione {sent.version}): "
+                    f"totale {format_euro(sent.total_gross)}",
+                )
                 self.message_user(
                     request,
                     f"Preventivo {quote.number} (versione {sent.version}) inviato al cliente: "
@@ -379,6 +391,13 @@ class QuoteRequestAdmin(admin.ModelAdmin):
                     )
             except InvalidTransition:
                 return self._refused(request, quote, "Richiesta di dettagli")
+            self.log_staff_action(
+                request,
+                quote,
+                "Chiesti dettagli al cliente"
+                if data["ask_for_details"]
+                else "Messaggio inviato al cliente",
+            )
             self.message_user(request, "Messaggio inviato al cliente.", messages.SUCCESS)
             return HttpResponseRedirect(self._change_url(quote))
         detail = quote_detail(quote)
@@ -396,9 +415,11 @@ class QuoteRequestAdmin(admin.ModelAdmin):
         quote = self._quote_for_manager(request, quote_id)
         if request.method == "POST":
             try:
-                actions.start_work(quote=quote, actor=request.user)
+                moved = actions.start_work(quote=quote, actor=request.user)
             except InvalidTransition:
                 return self._refused(request, quote, "Presa in carico")
+            if moved:
+                self.log_staff_action(request, quote, "Richiesta presa in carico")
             self.message_user(request, "Richiesta presa in carico.", messages.SUCCESS)
             return HttpResponseRedirect(self._change_url(quote))
         return self._render(
@@ -410,11 +431,18 @@ class QuoteRequestAdmin(admin.ModelAdmin):
         form = CancelForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
-                actions.cancel_quote(
+                moved = actions.cancel_quote(
                     quote=quote, actor=request.user, reason=form.cleaned_data["reason"]
                 )
             except InvalidTransition:
                 return self._refused(request, quote, "Annullamento")
+            if moved:
+                reason = form.cleaned_data["reason"].strip()
+                self.log_staff_action(
+                    request,
+                    quote,
+                    f"Richiesta annullata (motivo: {reason})" if reason else "Richiesta annullata",
+                )
             self.message_user(
                 request,
                 f"Richiesta {quote.number} annullata: il cliente è stato avvisato.",

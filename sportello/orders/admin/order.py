@@ -16,7 +16,7 @@ from sportello.orders.admin.inlines import (
     PaymentInline,
 )
 from sportello.orders.admin.views import OrderPageViews
-from sportello.orders.models import Order
+from sportello.orders.models import Order, OrderStatus
 from sportello.orders.queries import payment_method_label
 from sportello.payments.models import Refund
 
@@ -138,12 +138,15 @@ class OrderAdmin(OrderPageViews):
 
     # --- Bulk actions ---------------------------------------------------------------------
 
-    def _bulk(self, request, queryset, action, done_label):
+    def _bulk(self, request, queryset, action, done_label, to):
         moved, refused = 0, []
         for order in queryset:
             try:
                 if action(order=order, actor=request.user, note=""):
                     moved += 1
+                    self.log_staff_action(
+                        request, order, f"Stato dell'ordine: {OrderStatus(to).label}"
+                    )
             except (InvalidTransition, actions.OrderNotInFulfilment):
                 refused.append(order.number)
         if moved:
@@ -157,8 +160,16 @@ class OrderAdmin(OrderPageViews):
 
     @admin.action(description="Segna in lavorazione", permissions=["manage"])
     def start_processing_action(self, request, queryset):
-        self._bulk(request, queryset, actions.start_processing, "segnati in lavorazione")
+        self._bulk(
+            request,
+            queryset,
+            actions.start_processing,
+            "segnati in lavorazione",
+            OrderStatus.IN_PROGRESS,
+        )
 
     @admin.action(description="Segna completati", permissions=["manage"])
     def complete_action(self, request, queryset):
-        self._bulk(request, queryset, actions.complete_order, "segnati completati")
+        self._bulk(
+            request, queryset, actions.complete_order, "segnati completati", OrderStatus.COMPLETED
+        )

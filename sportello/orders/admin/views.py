@@ -2,7 +2,9 @@
 
 `OrderPageViews` adds them to the order admin: its URLs (`admin:orders_order_action`,
 `admin:orders_order_line`), the buttons shown on the change page, and the views. Acting needs
-the "change order" permission.
+the "change order" permission. Each thing staff do here is also written to the admin history of
+the order (the "Storia" button), with who did it: the actions themselves do not, since
+customers, webhooks and tasks call them too.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.orders import actions
 from sportello.orders.admin.inlines import can_manage_orders
@@ -48,6 +51,12 @@ class OrderPageViews(admin.ModelAdmin):
 
     def has_manage_permission(self, request) -> bool:
         return can_manage_orders(request.user)
+
+    def log_staff_action(self, request, order, message: str, note: str = "") -> None:
+        """Write what staff did to the order's admin history, with their note if any."""
+        if note.strip():
+            message = f"{message} (nota: {note.strip()})"
+        self.log_change(request, order, message)
 
     # --- The order page and its buttons --------------------------------------------------
 
@@ -143,10 +152,17 @@ class OrderPageViews(admin.ModelAdmin):
             try:
                 if action == BANK_TRANSFER_ACTION:
                     self._confirm_bank_transfer(request, order, note)
-                else:
-                    actions.set_order_status(
-                        order=order, to=STATUS_ACTIONS[action][1], actor=request.user, note=note
+                    done = (
+                        "Registrato bonifico arrivato dopo la chiusura del pagamento"
+                        if is_late_transfer
+                        else "Segnato bonifico ricevuto"
                     )
+                else:
+                    to = STATUS_ACTIONS[action][1]
+                    moved = actions.set_order_status(
+                        order=order, to=to, actor=request.user, note=note
+                    )
+                    done = f"Stato dell'ordine: {OrderStatus(to).label}" if moved else ""
             except (InvalidTransition, actions.OrderNotInFulfilment):
                 order.refresh_from_db()
                 self.message_user(
@@ -156,6 +172,8 @@ class OrderPageViews(admin.ModelAdmin):
                 )
             else:
                 order.refresh_from_db()
+                if done:
+                    self.log_staff_action(request, order, done, note)
                 self.message_user(
                     request,
                     f"Ordine {order.number}: {title.lower()} fatto. "
@@ -214,7 +232,7 @@ class OrderPageViews(admin.ModelAdmin):
             from sportello.payments.actions import refund_payment
 
             try:
-                refund_payment(
+                refund = refund_payment(
                     payment=form.cleaned_data["payment"],
                     amount=form.cleaned_data["amount"],
                     actor=request.user,
@@ -223,6 +241,12 @@ class OrderPageViews(admin.ModelAdmin):
             except Exception as exc:  # the provider refused, or the state does not allow it
                 form.add_error(None, f"Rimborso non registrato: {exc}")
             else:
+                self.log_staff_action(
+                    request,
+                    order,
+                    f"Rimborso registrato: {format_euro(refund.amount)}",
+                    form.cleaned_data["note"],
+                )
                 self.message_user(
                     request, f"Rimborso registrato per l'ordine {order.number}.", messages.SUCCESS
                 )
@@ -283,7 +307,9 @@ class OrderPageViews(admin.ModelAdmin):
 
     def _move_line(self, request, line, data):
         try:
-            actions.set_line_status(line=line, to=data["to"], actor=request.user, note=data["note"])
+            moved = actions.set_line_status(
+                line=line, to=data["to"], actor=request.user, note=data["note"]
+            )
         except (InvalidTransition, actions.OrderNotInFulfilment):
             self.message_user(
                 request,
@@ -291,6 +317,13 @@ class OrderPageViews(admin.ModelAdmin):
                 messages.ERROR,
             )
         else:
+            if moved:
+                self.log_staff_action(
+                    request,
+                    line.order,
+                    f"Stato della riga «{line.service_name}»: {LineStatus(data['to']).label}",
+                    data["note"],
+                )
             self.message_user(request, "Stato del servizio aggiornato.", messages.SUCCESS)
         return HttpResponseRedirect(self._line_url(line))
 
@@ -312,6 +345,10 @@ class OrderPageViews(admin.ModelAdmin):
         except (actions.OutcomeFileRejected, InvalidTransition) as exc:
             self.message_user(request, f"Esito non aggiunto: {exc}", messages.ERROR)
         else:
+            done = f"Esito allegato alla riga «{line.service_name}»"
+            if data["complete_line"]:
+                done += ", riga completata"
+            self.log_staff_action(request, line.order, done)
             self.message_user(
                 request, "Esito aggiunto: il cliente è stato avvisato per e-mail.", messages.SUCCESS
             )
