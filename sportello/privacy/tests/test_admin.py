@@ -33,7 +33,7 @@ def test_staff_publish_a_new_dated_version(staff_client):
 
     assert response.status_code == 302
     notice = PrivacyNotice.objects.get(version="1.1")
-    assert notice.published_at.date() == now.date()
+    assert timezone.localtime(notice.published_at).date() == now.date()
     assert current_notice() == notice
 
 
