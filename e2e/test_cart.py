@@ -26,7 +26,7 @@ def test_browse_add_and_correct_a_line(page, shop):
     expect(page.locator("#cart-count")).to_have_text("1")
     line = page.locator(".cart-line")
     expect(line).to_contain_text("Ordinaria")
-    expect(page.locator("#cart-total-gross")).to_have_text("14,64 €")
+    expect(page.locator("#cart-total-gross")).to_have_text("14,64\u00a0€")
 
     line.get_by_role("link", name="Modifica").click()
     expect(page.get_by_label("Partita IVA o codice fiscale dell'impresa")).to_have_value(
@@ -39,5 +39,5 @@ def test_browse_add_and_correct_a_line(page, shop):
     expect(page.get_by_text("I dati di «Visura camerale» sono stati aggiornati.")).to_be_visible()
     expect(page.locator(".cart-line")).to_have_count(1)
     expect(page.locator(".cart-line")).to_contain_text("Storica")
-    expect(page.locator("#cart-total-net")).to_have_text("20,00 €")
-    expect(page.locator("#cart-total-gross")).to_have_text("24,40 €")
+    expect(page.locator("#cart-total-net")).to_have_text("20,00\u00a0€")
+    expect(page.locator("#cart-total-gross")).to_have_text("24,40\u00a0€")

@@ -85,7 +85,7 @@ def test_pay_page_summary_starts_at_the_left_of_its_box(page, customer, password
     summary = page.locator("main .card").first
     box = summary.bounding_box()
     label = summary.locator("dt", has_text="Ordine").bounding_box()
-    amount = summary.locator("dd", has_text="122,00 €").bounding_box()
+    amount = summary.locator("dd", has_text="122,00\u00a0€").bounding_box()
     assert label["x"] - box["x"] < 40  # no empty column on the left
     assert amount["x"] + amount["width"] <= box["x"] + box["width"]
     assert overflow(page) == 0

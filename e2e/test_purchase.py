@@ -77,7 +77,7 @@ def walk_the_purchase_path(page):
     page.get_by_label("Partita IVA o codice fiscale dell'impresa").fill("00743110157")
     page.get_by_label("Storica").check()
     page.get_by_role("button", name="Aggiungi al carrello").click()
-    expect(page.locator("#cart-total-gross")).to_have_text("24,40 €")
+    expect(page.locator("#cart-total-gross")).to_have_text("24,40\u00a0€")
 
     # PROCEDI ALL'ACQUISTO → log in or register
     page.get_by_role("link", name="PROCEDI ALL'ACQUISTO").click()
@@ -125,15 +125,15 @@ def walk_the_purchase_path(page):
 
     # Review → COMPLETA L'ACQUISTO
     expect(page.get_by_role("heading", name="Riepilogo dell'ordine")).to_be_visible()
-    expect(page.locator("#review-total-net")).to_have_text("20,00 €")
-    expect(page.locator("#review-total-vat")).to_have_text("4,40 €")
-    expect(page.locator("#review-total-gross")).to_have_text("24,40 €")
+    expect(page.locator("#review-total-net")).to_have_text("20,00\u00a0€")
+    expect(page.locator("#review-total-vat")).to_have_text("4,40\u00a0€")
+    expect(page.locator("#review-total-gross")).to_have_text("24,40\u00a0€")
     expect(page.get_by_text("Via Toledo 100")).to_be_visible()
     page.get_by_role("button", name="COMPLETA L'ACQUISTO").click()
 
     # The gateway → Autorizza pagamento
     expect(page.get_by_role("heading", name="Pagamento con carta")).to_be_visible()
-    expect(page.get_by_text("24,40 €")).to_be_visible()
+    expect(page.get_by_text("24,40\u00a0€")).to_be_visible()
     page.get_by_role("button", name="Autorizza pagamento").click()
 
     # Confirmation
@@ -148,7 +148,7 @@ def walk_the_purchase_path(page):
     page.get_by_role("link", name="Chiara Esposito").click()
     page.get_by_role("link", name="I MIEI ORDINI").first.click()
     row = page.get_by_role("row").filter(has_text=order.number)
-    expect(row).to_contain_text("24,40 €")
+    expect(row).to_contain_text("24,40\u00a0€")
     expect(row).to_contain_text("Pagato")
 
 

@@ -61,7 +61,7 @@ def price_in_the_back_office(browser, base_url, staff, quote):
             "Comprende il sopralluogo su tutti gli immobili."
         )
         admin.get_by_role("button", name="Invia il preventivo al cliente").click()
-        expect(admin.locator(".messagelist")).to_contain_text("totale 3.050,00 €")
+        expect(admin.locator(".messagelist")).to_contain_text("totale 3.050,00\u00a0€")
         expect(admin.locator(".field-status")).to_contain_text("Pronto")
     finally:
         context.close()
@@ -118,7 +118,7 @@ def walk_the_quote_path(page, customer, staff, *, browser, base_url):
     link = re.search(r"(http\S+/il-mio-account/preventivi/\S+/)", ready.body).group(1)
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Preventivo n. {quote.number}")
-    expect(page.locator("#quote-total-gross")).to_have_text("3.050,00 €")
+    expect(page.locator("#quote-total-gross")).to_have_text("3.050,00\u00a0€")
     expect(page.get_by_text("Comprende il sopralluogo")).to_be_visible()
     page.get_by_role("button", name="ACCETTA IL PREVENTIVO").click()
 
@@ -138,9 +138,9 @@ def walk_the_quote_path(page, customer, staff, *, browser, base_url):
     page.get_by_role("button", name="Continua").click()
     expect(page.get_by_role("heading", name="Riepilogo dell'ordine")).to_be_visible()
     expect(page.get_by_text(f"preventivo n. {quote.number}")).to_be_visible()
-    expect(page.locator("#review-total-net")).to_have_text("2.500,00 €")
-    expect(page.locator("#review-total-vat")).to_have_text("550,00 €")
-    expect(page.locator("#review-total-gross")).to_have_text("3.050,00 €")
+    expect(page.locator("#review-total-net")).to_have_text("2.500,00\u00a0€")
+    expect(page.locator("#review-total-vat")).to_have_text("550,00\u00a0€")
+    expect(page.locator("#review-total-gross")).to_have_text("3.050,00\u00a0€")
     page.get_by_role("button", name="COMPLETA L'ACQUISTO").click()
 
     # The gateway → Autorizza pagamento → confirmation
@@ -159,7 +159,7 @@ def walk_the_quote_path(page, customer, staff, *, browser, base_url):
     page.get_by_role("link", name="Lucia Ferri").click()
     page.get_by_role("link", name="I MIEI ORDINI").first.click()
     row = page.get_by_role("row").filter(has_text=order.number)
-    expect(row).to_contain_text("3.050,00 €")
+    expect(row).to_contain_text("3.050,00\u00a0€")
     expect(row).to_contain_text("Pagato")
     page.get_by_role("link", name="Lucia Ferri").click()
     page.get_by_role("link", name="I MIEI PREVENTIVI").first.click()

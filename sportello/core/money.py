@@ -62,7 +62,8 @@ def sum_prices(prices) -> TaxedPrice:
 
 
 def format_euro(value: Decimal | None) -> str:
-    """Italian formatting: 1.234,56 €."""
+    """Italian formatting: 1.234,56 €, with a non-breaking space (U+00A0) before the "€"
+    so that a line never breaks between the amount and its currency sign."""
     if value is None:
         return ""
     amount = to_money(value)
@@ -73,4 +74,4 @@ def format_euro(value: Decimal | None) -> str:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]
     groups.insert(0, integer)
-    return f"{sign}{'.'.join(groups)},{cents} €"
+    return f"{sign}{'.'.join(groups)},{cents}\u00a0€"

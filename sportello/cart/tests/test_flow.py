@@ -39,8 +39,8 @@ def test_browse_buy_correct_and_remove(client, appraisal):
     assert form_page.status_code == 200
     assert "Aggiungi al carrello" in form_page.text
     assert "Perizia immobiliare" in form_page.text
-    assert "100,00 €" in form_page.text
-    assert "Consegna urgente (+30,00 € + IVA)" in form_page.text
+    assert "100,00\u00a0€" in form_page.text
+    assert "Consegna urgente (+30,00\u00a0€ + IVA)" in form_page.text
 
     added = client.post(add_url, URGENT)
     assert added.status_code == 302
@@ -59,10 +59,10 @@ def test_browse_buy_correct_and_remove(client, appraisal):
     # Labels, not keys, in the summary of the answers.
     assert "<dt>Urgenza</dt><dd>Consegna urgente</dd>" in text
     assert "<dt>Comune</dt><dd>Bologna</dd>" in text
-    assert "Urgenza: Consegna urgente: +30,00 €" in text
-    assert 'id="cart-total-net">130,00 €' in text
-    assert 'id="cart-total-vat">28,60 €' in text
-    assert 'id="cart-total-gross">158,60 €' in text
+    assert "Urgenza: Consegna urgente: +30,00\u00a0€" in text
+    assert 'id="cart-total-net">130,00\u00a0€' in text
+    assert 'id="cart-total-vat">28,60\u00a0€' in text
+    assert 'id="cart-total-gross">158,60\u00a0€' in text
     assert "PROCEDI ALL'ACQUISTO" in text
 
     edit_url = reverse("cart:edit_line", kwargs={"pk": line.pk})
@@ -81,7 +81,7 @@ def test_browse_buy_correct_and_remove(client, appraisal):
     assert corrected.answers == {"comune": "Modena", "urgenza": "standard", "note": None}
     cart_page = client.get(reverse("cart:detail"))
     assert "I dati di «Perizia immobiliare» sono stati aggiornati." in cart_page.text
-    assert 'id="cart-total-gross">122,00 €' in cart_page.text
+    assert 'id="cart-total-gross">122,00\u00a0€' in cart_page.text
 
     removed = client.post(reverse("cart:remove_line", kwargs={"pk": line.pk}))
     assert removed.status_code == 302
@@ -131,7 +131,7 @@ def test_same_service_twice_gives_two_lines(client, appraisal):
     assert priced.total.vat == Decimal("50.60")
     assert priced.total.gross == Decimal("280.60")
     page = client.get(reverse("cart:detail"))
-    assert 'id="cart-total-gross">280,60 €' in page.text
+    assert 'id="cart-total-gross">280,60\u00a0€' in page.text
 
 
 def test_tampered_price_fields_are_ignored(client, appraisal):
@@ -340,7 +340,7 @@ def test_modifica_prefills_every_kind_of_answer_and_keeps_supplements(client):
     assert "<dt>Extra</dt><dd>Copia cartacea, Invio PEC</dd>" in cart_page
     assert "<dt>Provincia</dt><dd>Bologna (BO)</dd>" in cart_page
     # 200 + 20 + 5 = 225 net, 49,50 VAT.
-    assert 'id="cart-total-gross">274,50 €' in cart_page
+    assert 'id="cart-total-gross">274,50\u00a0€' in cart_page
 
 
 def test_remove_returns_to_a_safe_next_url_only(client, appraisal):

@@ -35,7 +35,7 @@ def test_htmx_remove_returns_the_cart_and_out_of_band_counts(
     assert "«Perizia immobiliare» è stato rimosso." in text
     assert f'id="riga-{kept.pk}"' in text
     assert f'id="riga-{removed.pk}"' not in text
-    assert 'id="cart-total-gross">122,00 €' in text
+    assert 'id="cart-total-gross">122,00\u00a0€' in text
     assert (
         '<span class="badge" id="cart-count" hx-swap-oob="true" '
         'aria-label="1 servizio nel carrello">1</span>'

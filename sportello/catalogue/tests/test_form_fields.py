@@ -252,7 +252,7 @@ def test_single_choice_labels_show_the_supplement(service):
     form = choice_form(service, FieldType.CHOICE, None)
     assert list(form.fields["campo"].choices) == [
         ("appartamento", "Appartamento"),
-        ("villa", "Villa (+50,00 € + IVA)"),
+        ("villa", "Villa (+50,00\u00a0€ + IVA)"),
     ]
 
 
@@ -301,7 +301,7 @@ def test_optional_yes_no_starts_on_no_and_shows_its_supplement(service):
     )
     form = answers_form(service)
     assert form["campo"].initial == "no"
-    assert form.fields["campo"].label == "Consegna urgente (+30,00 € + IVA)"
+    assert form.fields["campo"].label == "Consegna urgente (+30,00\u00a0€ + IVA)"
 
 
 # --- Italian identifiers ----------------------------------------------------------------------

@@ -87,8 +87,8 @@ def test_category_lists_prices_net_and_vat_inclusive_or_on_quote(client, perizia
     html = content(response)
     assert "<h1>Perizie e valutazioni immobiliari</h1>" in html
     assert f'href="{perizia.get_absolute_url()}"' in html
-    assert '100,00 € <span class="price-note">+ IVA</span>' in html
-    assert "122,00 € IVA inclusa" in html
+    assert '100,00\u00a0€ <span class="price-note">+ IVA</span>' in html
+    assert "122,00\u00a0€ IVA inclusa" in html
     assert '<p class="on-quote">Su preventivo</p>' in html
     assert "Tempi di consegna: 10 giorni lavorativi" in html
 
@@ -129,9 +129,9 @@ def test_fixed_price_service_page(client, perizia):
     html = content(response)
     assert "<h1>Perizia di stima</h1>" in html
     assert "<p>Un perito esegue il sopralluogo.</p>" in html
-    assert '<dt>Prezzo netto</dt><dd class="num">100,00 €</dd>' in html
-    assert '<dt>IVA 22%</dt><dd class="num">22,00 €</dd>' in html
-    assert '<dt>Totale IVA inclusa</dt><dd class="num price">122,00 €</dd>' in html
+    assert '<dt>Prezzo netto</dt><dd class="num">100,00\u00a0€</dd>' in html
+    assert '<dt>IVA 22%</dt><dd class="num">22,00\u00a0€</dd>' in html
+    assert '<dt>Totale IVA inclusa</dt><dd class="num price">122,00\u00a0€</dd>' in html
     assert "<strong>Tempi di consegna:</strong> 10 giorni lavorativi" in html
     buy_url = reverse("cart:add", kwargs={"slug": "perizia-di-stima"})
     assert f'<a class="button" href="{buy_url}">ACQUISTA</a>' in html
@@ -167,8 +167,8 @@ def test_service_price_uses_the_services_vat_rate(client, perizia):
     perizia.vat_rate = Decimal("10.00")
     perizia.save()
     html = content(client.get(perizia.get_absolute_url()))
-    assert '<dt>IVA 10%</dt><dd class="num">1,03 €</dd>' in html
-    assert '<dd class="num price">11,28 €</dd>' in html
+    assert '<dt>IVA 10%</dt><dd class="num">1,03\u00a0€</dd>' in html
+    assert '<dd class="num price">11,28\u00a0€</dd>' in html
 
 
 def test_inactive_service_is_not_found(client, perizia):

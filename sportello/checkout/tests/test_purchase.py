@@ -83,10 +83,10 @@ def test_review_shows_lines_answers_billing_payment_and_totals(ready_client, cus
     assert "Perizia immobiliare" in text
     assert "<dt>Urgenza</dt><dd>Consegna urgente</dd>" in text
     assert "<dt>Note per il tecnico</dt><dd>Citofonare Rossi</dd>" in text
-    assert "Urgenza: Consegna urgente: +30,00 €" in text
-    assert 'id="review-total-net">130,00 €' in text
-    assert 'id="review-total-vat">28,60 €' in text
-    assert 'id="review-total-gross">158,60 €' in text
+    assert "Urgenza: Consegna urgente: +30,00\u00a0€" in text
+    assert 'id="review-total-net">130,00\u00a0€' in text
+    assert 'id="review-total-vat">28,60\u00a0€' in text
+    assert 'id="review-total-gross">158,60\u00a0€' in text
     edit_url = reverse("cart:edit_line", kwargs={"pk": line.pk})
     assert f'href="{edit_url}?{urlencode({"next": REVIEW})}"' in text
     assert "<dt>Nome e cognome</dt><dd>Mario Rossi</dd>" in text
@@ -113,7 +113,7 @@ def test_review_has_a_supplements_column_when_a_line_has_one(
     assert page.context["has_supplements"] is True
     assert page.text.count(SUPPLEMENTS_HEADER) == 1
     assert page.text.count('<td data-label="Supplementi">') == 2
-    assert "Urgenza: Consegna urgente: +30,00 €" in page.text
+    assert "Urgenza: Consegna urgente: +30,00\u00a0€" in page.text
 
 
 def test_review_hides_the_supplements_column_when_no_line_has_one(ready_client, customer_cart):
@@ -124,7 +124,7 @@ def test_review_hides_the_supplements_column_when_no_line_has_one(ready_client, 
     assert page.context["has_supplements"] is False
     assert SUPPLEMENTS_HEADER not in page.text
     assert 'data-label="Supplementi"' not in page.text
-    assert 'id="review-total-gross">122,00 €' in page.text
+    assert 'id="review-total-gross">122,00\u00a0€' in page.text
 
 
 def test_review_keeps_its_token_when_shown_again(ready_client):
@@ -155,7 +155,7 @@ def test_review_queries_do_not_grow_with_lines(
         CartLineFactory(cart=customer_cart, service=appraisal, answers=dict(STANDARD))
     with django_assert_num_queries(len(one_line.captured_queries)):
         page = ready_client.get(REVIEW)
-    assert 'id="review-total-gross">524,60 €' in page.text
+    assert 'id="review-total-gross">524,60\u00a0€' in page.text
 
 
 def test_modifica_from_the_review_returns_to_the_review(ready_client, customer_cart):
@@ -172,7 +172,7 @@ def test_modifica_from_the_review_returns_to_the_review(ready_client, customer_c
     page = ready_client.get(REVIEW)
     assert "<dt>Comune</dt><dd>Modena</dd>" in page.text
     assert "<dt>Urgenza</dt><dd>Standard</dd>" in page.text
-    assert 'id="review-total-gross">122,00 €' in page.text
+    assert 'id="review-total-gross">122,00\u00a0€' in page.text
 
 
 def test_modifica_billing_from_the_review_comes_back_to_the_review(ready_client):
@@ -312,7 +312,7 @@ def test_a_cart_changed_after_the_review_is_shown_again(ready_client, customer_c
 
     assert response.redirect_chain == [(REVIEW, 302)]
     assert "Il carrello è cambiato" in response.text
-    assert 'id="review-total-gross">280,60 €' in response.text
+    assert 'id="review-total-gross">280,60\u00a0€' in response.text
     assert not Order.objects.exists()
 
 

@@ -35,7 +35,15 @@ def test_sum_rounds_per_line_then_adds():
 
 
 def test_format_euro_italian():
-    assert format_euro(Decimal("1234.5")) == "1.234,50 €"
-    assert format_euro(Decimal("0")) == "0,00 €"
-    assert format_euro(Decimal("1234567.891")) == "1.234.567,89 €"
-    assert format_euro(Decimal("-12.3")) == "-12,30 €"
+    assert format_euro(Decimal("1234.5")) == "1.234,50\u00a0€"
+    assert format_euro(Decimal("0")) == "0,00\u00a0€"
+    assert format_euro(Decimal("1234567.891")) == "1.234.567,89\u00a0€"
+    assert format_euro(Decimal("-12.3")) == "-12,30\u00a0€"
+
+
+def test_format_euro_keeps_the_amount_and_the_sign_together():
+    """A non-breaking space (U+00A0), never a plain one, so "€" cannot wrap alone."""
+    formatted = format_euro(Decimal("8"))
+    assert formatted == "8,00\u00a0€"
+    assert " " not in formatted
+    assert format_euro(Decimal("-1234.5")) == "-1.234,50\u00a0€"

@@ -82,7 +82,7 @@ def test_a_worker_on_redis_delivers_after_commit(smtp_server, redis_worker):
     )
     [received] = smtp_server.messages
     assert received.message["Subject"] == "Riepilogo dell'ordine S-10"
-    assert "totale: 49,90 €" in received.text
+    assert "totale: 49,90\u00a0€" in received.text
 
 
 def test_the_worker_retries_after_an_outage(smtp_server, redis_worker, settings):

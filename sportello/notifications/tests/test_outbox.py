@@ -43,8 +43,8 @@ def test_queue_email_writes_the_row_and_sends_only_after_commit(
     assert email.to == "mario.rossi@example.com"
     assert email.from_email == "Sportello <noreply@negozio.example.it>"
     assert email.subject == "Riepilogo dell'ordine S-1"
-    assert "totale: 122,00 €" in email.text_body
-    assert "<strong>122,00 €</strong>" in email.html_body
+    assert "totale: 122,00\u00a0€" in email.text_body
+    assert "<strong>122,00\u00a0€</strong>" in email.html_body
     assert email.template == "tests_email/order_summary"
     assert email.message_id.endswith("@negozio.example.it>")
     assert email.related == customer

@@ -32,7 +32,7 @@ def test_render_email_uses_the_shop_layout_amounts_and_links():
     assert rendered.subject == "Riepilogo dell'ordine S-2026-000123"
     text = rendered.text_body
     assert text.startswith("Sportello\n\nGentile Dell'Acqua & figli,\n")
-    assert "totale: 1.234,56 €\n" in text
+    assert "totale: 1.234,56\u00a0€\n" in text
     assert "Dettaglio: https://negozio.example.it/il-mio-account/\n" in text
     assert (
         "Sportello Servizi S.r.l.\nVia Esempio 1, 40121 Bologna (BO) · P.IVA IT01234567890" in text
@@ -43,7 +43,7 @@ def test_render_email_uses_the_shop_layout_amounts_and_links():
     html = rendered.html_body
     assert html.startswith("<!DOCTYPE html>")
     assert "<p>Gentile Dell&#x27;Acqua &amp; figli,</p>" in html
-    assert "<strong>1.234,56 €</strong>" in html
+    assert "<strong>1.234,56\u00a0€</strong>" in html
     assert '<a href="https://negozio.example.it/il-mio-account/">Dettaglio</a>' in html
     assert '<a href="https://negozio.example.it/privacy/"' in html
     assert "P.IVA IT01234567890" in html

@@ -46,10 +46,10 @@ def test_what_arrives_headers_both_bodies_and_links(smtp_server):
     ]
 
     assert "Gentile Mario Rossi," in received.text
-    assert "totale: 1.234,56 €" in received.text
+    assert "totale: 1.234,56\u00a0€" in received.text
     assert "Dettaglio: https://negozio.example.it/il-mio-account/" in received.text
     assert "Informativa privacy: https://negozio.example.it/privacy/" in received.text
-    assert "<strong>1.234,56 €</strong>" in received.html
+    assert "<strong>1.234,56\u00a0€</strong>" in received.html
     assert '<a href="https://negozio.example.it/il-mio-account/">Dettaglio</a>' in received.html
     assert '<a href="https://negozio.example.it/privacy/"' in received.html
     assert "Sportello Servizi S.r.l." in received.html

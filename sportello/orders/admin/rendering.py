@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from sportello.core.money import format_euro
 from sportello.orders.models import OrderLine
 
 
@@ -24,7 +27,8 @@ def answers_html(line: OrderLine):
             value = format_html("{}", value)
         rows.append((answer.get("label", ""), value))
     supplements: list[tuple[str, object]] = [
-        (f"Supplemento {s['label']}", f"{s['net']} € + IVA") for s in line.supplements
+        (f"Supplemento {s['label']}", f"{format_euro(Decimal(s['net']))} + IVA")
+        for s in line.supplements
     ]
     return format_html(
         "<dl>{}</dl>", format_html_join("", "<dt><b>{}</b></dt><dd>{}</dd>", rows + supplements)

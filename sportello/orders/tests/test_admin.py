@@ -219,6 +219,15 @@ def test_line_status_and_outcome_from_the_line_page(staff_client, staff, custome
     assert order.status == OrderStatus.COMPLETED
 
 
+def test_line_page_shows_supplements_as_italian_euro(staff_client, customer):
+    order = PaidOrderFactory(customer=customer)
+    line = OrderLineFactory(order=order, supplements=[{"label": "Urgenza", "net": "1234.50"}])
+
+    content = staff_client.get(line_url(line)).content.decode()
+
+    assert "<dt><b>Supplemento Urgenza</b></dt><dd>1.234,50\u00a0€ + IVA</dd>" in content
+
+
 def test_line_page_ties_each_label_to_its_own_field(staff_client, customer):
     """The status form and the outcome form both have a note: "Nota per il cliente" must
     lead to the outcome's note, not to the status change's."""
@@ -293,14 +302,16 @@ def test_after_a_partial_refund_the_form_offers_what_is_left(staff_client, staff
 
     form = response.context["form"]
     assert form["amount"].value() == Decimal("22.00")
-    assert "Bonifico bancario · 122,00 € · rimborsabili 22,00 €" in response.content.decode()
+    assert (
+        "Bonifico bancario · 122,00\u00a0€ · rimborsabili 22,00\u00a0€" in response.content.decode()
+    )
     refused = staff_client.post(
         action_url(order, "rimborso"),
         {"payment": payment.pk, "amount": "22.01", "note": "Troppo"},
     )
     assert refused.status_code == 200
     assert refused.context["form"].errors["amount"] == [
-        "L'importo supera quanto ancora rimborsabile per questo pagamento (22,00 €)."
+        "L'importo supera quanto ancora rimborsabile per questo pagamento (22,00\u00a0€)."
     ]
     assert payment.refunds.count() == 1
     staff_client.post(
@@ -338,7 +349,7 @@ def test_order_page_lists_the_refunds(staff_client, staff, customer):
     refund = payment.refunds.get()
     when = formats.date_format(timezone.localtime(refund.created_at), "d/m/Y H:i")
     assert (
-        f"<li>{when} · 30,00 € · Bonifico bancario · Sconto concordato · "
+        f"<li>{when} · 30,00\u00a0€ · Bonifico bancario · Sconto concordato · "
         "operatore@sportello.example · —</li>"
     ) in response.content.decode()
 

@@ -210,12 +210,12 @@ def test_bank_transfer_order_sends_confirmation_and_instructions(full_cart, plac
     assert confirmation.subject == f"Conferma dell'ordine n. {order.number}"
     assert "Perizia immobiliare" in confirmation.text_body
     assert "Urgenza: Consegna urgente" in confirmation.text_body
-    assert "231,80 €" in confirmation.text_body
+    assert "231,80\u00a0€" in confirmation.text_body
     assert f"/il-mio-account/ordini/{order.number}/" in confirmation.text_body
     instructions = emails["orders/email/bank_transfer"]
     assert "IT02L1234512345123456789012" in instructions.text_body
     assert f"Causale: {order.number}" in instructions.text_body
-    assert "Importo: 231,80 €" in instructions.text_body
+    assert "Importo: 231,80\u00a0€" in instructions.text_body
 
 
 def test_rolled_back_placing_queues_no_email(full_cart, place):

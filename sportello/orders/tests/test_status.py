@@ -70,7 +70,7 @@ def test_bank_transfer_paid_after_confirmation_sends_payment_received(order):
     ]
     received = OutgoingEmail.objects.get(template="orders/email/payment_received")
     assert received.subject == f"Pagamento ricevuto per l'ordine n. {order.number}"
-    assert "122,00 €" in received.text_body
+    assert "122,00\u00a0€" in received.text_body
 
 
 def test_paying_a_paid_order_in_progress_changes_nothing(order):

@@ -40,7 +40,7 @@ def test_list_shows_only_my_orders(customer_client, customer, other_customer):
     assert [order.number for order in response.context["orders"]] == [mine.number]
     content = response.content.decode()
     assert "Ordine n. 2026-000007" in content
-    assert "122,00 €" in content
+    assert "122,00\u00a0€" in content
     assert "In attesa di pagamento" in content
     assert "2026-000008" not in content
 
@@ -84,8 +84,8 @@ def test_detail_shows_lines_answers_billing_payments_history(customer_client, pl
     assert "Perizia immobiliare" in content
     assert "Consegna urgente" in content
     assert "Visura catastale" in content
-    assert "Urgenza: Consegna urgente: 30,00 € + IVA" in content
-    assert "231,80 €" in content and "41,80 €" in content and "190,00 €" in content
+    assert "Urgenza: Consegna urgente: 30,00\u00a0€ + IVA" in content
+    assert "231,80\u00a0€" in content and "41,80\u00a0€" in content and "190,00\u00a0€" in content
     assert "Mario Rossi" in content and "RSSMRA80A01H501U" in content
     assert "Non riuscito" in content
     assert "Ricevuto" in content
@@ -196,7 +196,7 @@ def test_confirmation_of_a_paid_order(customer_client, placed_order):
     assert f"Grazie! Ordine n. {placed_order.number}" in content
     assert "Pagamento confermato" in content
     assert "Perizia immobiliare" in content and "Visura catastale" in content
-    assert "231,80 €" in content
+    assert "231,80\u00a0€" in content
     assert "Paga ora" not in content
     assert reverse("orders:list") in content
 
@@ -219,7 +219,7 @@ def test_confirmation_awaiting_bank_transfer_shows_iban_and_reference(
     assert "In attesa del bonifico" in content
     assert "IT02L1234512345123456789012" in content
     assert f"<dd>{order.number}</dd>" in content
-    assert "231,80 €" in content
+    assert "231,80\u00a0€" in content
 
 
 def test_confirmation_while_card_payment_is_being_confirmed(customer_client, placed_order):

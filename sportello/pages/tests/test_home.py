@@ -38,8 +38,8 @@ def test_home_shows_categories_and_featured_services_first(client):
         "Due diligence",
         "Servizio comune",
     ]
-    assert "18,00 €" in html
-    assert "21,96 € IVA inclusa" in html
+    assert "18,00\u00a0€" in html
+    assert "21,96\u00a0€ IVA inclusa" in html
     assert "Su preventivo" in html
 
 

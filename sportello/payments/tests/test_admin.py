@@ -79,7 +79,7 @@ def test_payment_page_speaks_italian_not_codes(staff_client):
     ).content.decode()
     listing = staff_client.get(reverse(CHANGELIST)).content.decode()
 
-    assert str(payment) == "Carta di credito (gateway di test) · 122,00 € · Non riuscito"
+    assert str(payment) == "Carta di credito (gateway di test) · 122,00\u00a0€ · Non riuscito"
     assert "Avviato → Non riuscito" in content
     assert "PaymentStatusChange object" not in content
     assert re.search(r'<td class="field-to_label">\s*<p>Non riuscito</p>', content)

@@ -23,7 +23,7 @@ def test_pay_page_offers_the_enabled_methods(customer_client, order):
     assert response.status_code == 200
     content = response.content.decode()
     assert order.number in content
-    assert "122,00 €" in content
+    assert "122,00\u00a0€" in content
     assert 'value="test_gateway"' in content
     assert "Carta di credito (gateway di test)" in content
     assert 'value="bank_transfer"' in content
@@ -41,7 +41,7 @@ def test_pay_page_summary_is_one_list_of_facts(customer_client, order):
         f"    <dt>Ordine</dt><dd>n. {order.number} del {localtime(order.placed_at):%d/%m/%Y}</dd>\n"
         '    <dt>Stato</dt><dd><span class="status status-awaiting_payment">'
         "In attesa di pagamento</span></dd>\n"
-        '    <dt>Totale da pagare</dt><dd class="price">122,00 €</dd>\n'
+        '    <dt>Totale da pagare</dt><dd class="price">122,00\u00a0€</dd>\n'
         "  </dl>\n</div>"
     ) in content
     assert 'class="totals"' not in content

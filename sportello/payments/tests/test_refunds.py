@@ -57,7 +57,7 @@ def test_a_refund_that_leaves_the_order_open_is_e_mailed_to_the_customer(
     message = OutgoingEmail.objects.get(template="orders/email/refund_recorded")
     assert message.to == order.customer_email
     assert message.key == f"refund-{partial.pk}"
-    assert f"un rimborso di 22,00 € per l'ordine n. {order.number}" in message.text_body
+    assert f"un rimborso di 22,00\u00a0€ per l'ordine n. {order.number}" in message.text_body
     assert "Nota: Sconto" in message.text_body
     refund_payment(payment=paid_by_card, amount="100.00", actor=staff, note="")
     # The rest closes the order: its own "rimborsato" e-mail says so, not a second one.
@@ -80,7 +80,7 @@ def test_refund_outside_the_refundable_amount_is_refused(paid_by_card, order, st
 def test_refunds_never_exceed_what_was_paid(paid_by_card, staff):
     refund_payment(payment=paid_by_card, amount="100.00", actor=staff, note="")
 
-    with pytest.raises(RefundNotAllowed, match="22,00 €"):
+    with pytest.raises(RefundNotAllowed, match="22,00\u00a0€"):
         refund_payment(payment=paid_by_card, amount="22.01", actor=staff, note="")
 
     assert list(Refund.objects.values_list("amount", flat=True)) == [Decimal("100.00")]

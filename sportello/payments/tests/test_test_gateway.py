@@ -73,7 +73,7 @@ def test_card_approved_through_the_gateway(customer_client, order):
     page = customer_client.get(gateway_url(payment))
     assert page.status_code == 200
     content = page.content.decode()
-    for text in (order.number, "122,00 €", "Autorizza pagamento", "Rifiuta pagamento"):
+    for text in (order.number, "122,00\u00a0€", "Autorizza pagamento", "Rifiuta pagamento"):
         assert text in content
 
     response = customer_client.post(gateway_url(payment), {"decision": "authorize"})
@@ -176,7 +176,7 @@ def test_late_money_on_a_paid_order_tells_staff_once(client, customer_client, or
     staff_email = OutgoingEmail.objects.get(template=template)
     assert staff_email.to == "ordini@sportello.example"
     assert f"ordine n. {order.number}" in staff_email.subject
-    assert "122,00 €" in staff_email.text_body
+    assert "122,00\u00a0€" in staff_email.text_body
     assert abandoned.provider_reference in staff_email.text_body
     assert "registra il rimborso" in staff_email.text_body
     order.refresh_from_db()

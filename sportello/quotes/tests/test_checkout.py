@@ -74,9 +74,9 @@ def test_accept_checkout_and_pay_at_the_quoted_prices(customer_client, customer,
     assert f"preventivo n. {priced_quote.number}" in text
     assert "Perizia di stima" in text and "Visura catastale" in text
     assert "Via Roma 1, Bologna" in text
-    assert 'id="review-total-net">150,50 €' in text
-    assert 'id="review-total-vat">33,11 €' in text
-    assert 'id="review-total-gross">183,61 €' in text
+    assert 'id="review-total-net">150,50\u00a0€' in text
+    assert 'id="review-total-vat">33,11\u00a0€' in text
+    assert 'id="review-total-gross">183,61\u00a0€' in text
     assert "Modifica i dati di Perizia di stima" not in text
     assert "Torna al preventivo" in text
     # Quoted lines are priced as a whole: no empty "Supplementi" column.

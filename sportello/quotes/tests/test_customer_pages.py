@@ -68,10 +68,10 @@ def test_detail_before_pricing(customer_client, quote):
 
 def test_detail_once_priced(customer_client, ready_quote):
     html = customer_client.get(ready_quote.get_absolute_url()).content.decode()
-    assert "122,00 €" in html and "40,66 €" in html
-    assert 'id="quote-total-net">133,33 €' in html
-    assert 'id="quote-total-vat">29,33 €' in html
-    assert 'id="quote-total-gross">162,66 €' in html
+    assert "122,00\u00a0€" in html and "40,66\u00a0€" in html
+    assert 'id="quote-total-net">133,33\u00a0€' in html
+    assert 'id="quote-total-vat">29,33\u00a0€' in html
+    assert 'id="quote-total-gross">162,66\u00a0€' in html
     assert "22%" in html
     assert "Sopralluogo incluso." in html
     assert ready_quote.valid_until.strftime("%d/%m/%Y") in html
@@ -109,7 +109,13 @@ def test_pdf_shows_the_quote_and_a_typical_one_fits_on_one_page(customer, staff)
     )
     quote.refresh_from_db()
     html = quote_pdf_html(quote)
-    for amount in ("2.500,00 €", "3.050,00 €", "1.234,50 €", "1.357,95 €", "4.407,95 €"):
+    for amount in (
+        "2.500,00\u00a0€",
+        "3.050,00\u00a0€",
+        "1.234,50\u00a0€",
+        "1.357,95\u00a0€",
+        "4.407,95\u00a0€",
+    ):
         assert amount in html
     assert "Comprende il sopralluogo." in html
     assert quote.valid_until.strftime("%d/%m/%Y") in html

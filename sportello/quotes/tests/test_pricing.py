@@ -47,7 +47,7 @@ def test_send_prices_rounds_per_line_then_sums(quote, staff, customer):
     )
     email = OutgoingEmail.objects.get(to=customer.email)
     assert email.subject == f"Il tuo preventivo {quote.number} è pronto"
-    assert "162,66 €" in email.text_body
+    assert "162,66\u00a0€" in email.text_body
     assert "ACCETTA IL PREVENTIVO" in email.text_body
     assert f"/il-mio-account/preventivi/{quote.number}/" in email.text_body
 
@@ -125,8 +125,8 @@ def test_reissue_keeps_versions_and_the_customer_sees_the_newest(
         (2, Decimal("146.40")),
     ]
     html = customer_client.get(ready_quote.get_absolute_url()).content.decode()
-    assert "146,40 €" in html
-    assert "162,66 €" not in html
+    assert "146,40\u00a0€" in html
+    assert "162,66\u00a0€" not in html
     assert OutgoingEmail.objects.filter(to=customer.email, subject__contains="pronto").count() == 2
 
 
@@ -332,7 +332,7 @@ def test_admin_success_message_shows_the_total_in_euro(staff_client, quote):
     )
     shown = [str(message) for message in response.context["messages"]]
     assert shown == [
-        f"Preventivo {quote.number} (versione 1) inviato al cliente: totale 1.616,08 €."
+        f"Preventivo {quote.number} (versione 1) inviato al cliente: totale 1.616,08\u00a0€."
     ]
 
 
