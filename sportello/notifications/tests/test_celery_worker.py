@@ -89,9 +89,13 @@ def test_the_worker_retries_after_an_outage(smtp_server, redis_worker, settings)
     settings.EMAIL_RETRY_BACKOFF_SECONDS = 0
     smtp_server.stop()
     email = queue_order_summary("mario.rossi@example.com", "S-11")
-    assert wait_for(lambda: OutgoingEmail.objects.get(pk=email.pk).attempts == 1)
+    # attempts counts at claim time ("sending"); the failure is saved a moment later.
+    assert wait_for(
+        lambda: OutgoingEmail.objects.filter(
+            pk=email.pk, attempts=1, status=EmailStatus.QUEUED
+        ).exists()
+    ), "the failed attempt was never put back in the queue"
     email.refresh_from_db()
-    assert email.status == EmailStatus.QUEUED
     assert email.last_error.startswith("ConnectionRefusedError")
 
     smtp_server.start()
