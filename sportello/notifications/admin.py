@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.html import format_html
 
+from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from sportello.notifications.actions import requeue
 from sportello.notifications.emails import ACCOUNT_TEMPLATES
 from sportello.notifications.models import EmailStatus, OutgoingEmail, OutgoingEmailStatusChange
@@ -18,12 +19,10 @@ def _status_label(value: str) -> str:
     return EmailStatus(value).label if value in EmailStatus.values else (value or "—")
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = OutgoingEmailStatusChange
     fields = ("created_at", "from_label", "to_label", "actor", "note")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     @admin.display(description="da")
     def from_label(self, change):
@@ -33,15 +32,9 @@ class StatusChangeInline(admin.TabularInline):
     def to_label(self, change):
         return _status_label(change.to_status)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The outbox, read-only: rows change only through sportello.notifications.actions."""
 
     list_display = [
@@ -102,15 +95,6 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
             # The list never shows the bodies, which can be large.
             queryset = queryset.defer("text_body", "html_body")
         return queryset
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_resend_permission(self, request):
         return request.user.has_perm("notifications.change_outgoingemail")

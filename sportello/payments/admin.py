@@ -3,25 +3,14 @@
 
 from django.contrib import admin
 
+from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from sportello.payments.models import Payment, PaymentStatusChange, Refund, payment_status_label
 
 
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PaymentStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+class PaymentStatusChangeInline(ReadOnlyInline):
     model = PaymentStatusChange
     fields = ("created_at", "from_label", "to_label", "actor", "note")
     readonly_fields = fields
-    extra = 0
 
     @admin.display(description="da")
     def from_label(self, change):
@@ -32,11 +21,10 @@ class PaymentStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
         return payment_status_label(change.to_status)
 
 
-class RefundInline(ReadOnlyAdminMixin, admin.TabularInline):
+class RefundInline(ReadOnlyInline):
     model = Refund
     fields = ("created_at", "amount", "provider_reference", "operator", "note")
     readonly_fields = fields
-    extra = 0
 
     @admin.display(description="operatore")
     def operator(self, refund):

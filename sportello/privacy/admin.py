@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sportello.core.admin import ReadOnlyAdminMixin
 from sportello.privacy.models import AccountErasure, ConsentEvent, PrivacyNotice
 
 
@@ -26,7 +27,7 @@ class PrivacyNoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(admin.ModelAdmin):
+class ConsentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The consent ledger, read-only: rows are written only by sportello.privacy.actions."""
 
     list_display = ["created_at", "user", "purpose", "is_granted", "notice", "source"]
@@ -35,30 +36,12 @@ class ConsentEventAdmin(admin.ModelAdmin):
     list_select_related = ["user", "notice"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AccountErasure)
-class AccountErasureAdmin(admin.ModelAdmin):
+class AccountErasureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Deleted accounts, read-only: rows are written only by sportello.privacy.erasure."""
 
     list_display = ["erased_at", "user", "actor", "deleted_quotes", "deleted_files"]
     search_fields = ["kept_orders", "cancelled_orders"]
     list_select_related = ["user", "actor"]
     date_hierarchy = "erased_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from sportello.core.files import stream_private_file
 from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
@@ -42,21 +43,6 @@ from sportello.quotes.queries import (
     quote_detail,
     quotes_for_staff,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _answers_html(line: QuoteLine):
@@ -162,7 +148,7 @@ def _status_label(value: str) -> str:
 
 
 @admin.register(QuoteRequest)
-class QuoteRequestAdmin(admin.ModelAdmin):
+class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "number",
         "requested_at",
@@ -193,15 +179,8 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     # The customer's page answers 404 to anyone but the customer.
     view_on_site = False
 
-    # Requests are created by customers and changed only through the actions.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Requests are created by customers and changed only through the actions
+    # (ReadOnlyAdminMixin).
 
     def has_manage_permission(self, request) -> bool:
         user = request.user

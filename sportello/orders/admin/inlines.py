@@ -7,6 +7,7 @@ from django.db.models import BooleanField, Prefetch, Value
 from django.urls import reverse
 from django.utils.html import format_html
 
+from sportello.core.admin import ReadOnlyInline as BaseReadOnlyInline
 from sportello.orders.admin.rendering import answers_html, outcomes_html
 from sportello.orders.models import (
     OrderLine,
@@ -23,20 +24,7 @@ def can_manage_orders(user) -> bool:
     return user.is_active and user.is_staff and user.has_perm("orders.change_order")
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class ReadOnlyInline(BaseReadOnlyInline):
     def has_view_permission(self, request, obj=None):
         # Lines, payments and history are parts of the order: whoever may see the order sees
         # them, without a permission per inner model.

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
+from sportello.core.admin import ReadOnlyAdminMixin
 from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.orders import actions
@@ -21,7 +22,7 @@ from sportello.orders.queries import payment_method_label
 from sportello.payments.models import Refund
 
 
-class OrderAdmin(OrderPageViews):
+class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
     list_display = (
         "number",
         "placed_at",
@@ -90,15 +91,8 @@ class OrderAdmin(OrderPageViews):
     # The customer's order page checks ownership: staff would get a 404 there.
     view_on_site = False
 
-    # Orders are created by the checkout and changed only through actions.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Orders are created by the checkout and changed only through actions
+    # (ReadOnlyAdminMixin): the page is view-only, buttons lead to the action views.
 
     @admin.display(description="metodo di pagamento", ordering="payment_method")
     def payment_method_display(self, order):
