@@ -319,3 +319,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Payment attempts one order may open in an hour (a double submit, a customer clicking "Paga
+# ora" twenty times): above it the pay page says to wait, instead of opening more sessions.
+PAYMENT_ATTEMPTS_PER_HOUR = env_int("PAYMENT_ATTEMPTS_PER_HOUR", 5)

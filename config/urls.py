@@ -20,6 +20,6 @@ urlpatterns = [
     path("servizi/", include("sportello.catalogue.urls")),
     path("carrello/", include("sportello.cart.urls")),
     path("checkout/", include("sportello.checkout.urls")),
-    path("pagamenti/", include("sportello.payments.urls")),
+    path("pagamenti/", include("sportello.checkout.payment_urls")),
     path("", include("sportello.pages.urls")),
 ]

@@ -15,8 +15,9 @@ from sportello.cart.models import CartKind
 from sportello.cart.queries import cart_for_request, priced_cart
 from sportello.checkout.queries import cart_problem, cart_version, order_for_checkout_token
 from sportello.checkout.session import CheckoutState, clear_state, load_state, store_state
+from sportello.checkout.settlement import settle_free_order
 from sportello.checkout.steps import CheckoutFlow, Step
-from sportello.orders.actions import CartNotReady, mark_paid, place_order
+from sportello.orders.actions import CartNotReady, place_order
 from sportello.orders.models import Order
 
 
@@ -139,8 +140,7 @@ def complete_purchase(*, request, token: uuid.UUID, seen_cart_version: str) -> P
 def _confirm_if_free(order: Order, customer) -> None:
     """An order of services priced 0,00 € has nothing to pay: no provider takes a payment of
     zero, so it is paid as placed (confirmation e-mail included)."""
-    if order.total_gross == 0 and order.is_awaiting_payment:
-        mark_paid(order=order, actor=customer, note="Nessun importo da pagare")
+    settle_free_order(order=order, actor=customer)
 
 
 def _complete_quote_purchase(

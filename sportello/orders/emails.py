@@ -88,12 +88,6 @@ def send_order_refunded(order: Order, *, note: str = "") -> OutgoingEmail:
     return _send(order, "refunded", {**_order_context(order), "note": note})
 
 
-def send_refund_recorded(order: Order, refund) -> OutgoingEmail:
-    """Money given back while the order stays as it is (part of it, or a second payment)."""
-    context = {**_order_context(order), "refund": refund, "note": refund.note}
-    return _send(order, "refund_recorded", context, key=f"refund-{refund.pk}")
-
-
 def send_line_awaiting_customer_data(line: OrderLine, *, note: str = "") -> OutgoingEmail:
     """Staff need more data from the customer for one service; the note says what."""
     order = line.order
@@ -134,25 +128,4 @@ def send_staff_payment_on_closed_order(order: Order) -> OutgoingEmail:
             "admin_url": absolute_url("admin:orders_order_change", object_id=order.pk),
         },
         related=order,
-    )
-
-
-def send_staff_payment_on_paid_order(order: Order, payment) -> OutgoingEmail:
-    """One more payment was confirmed for an order already paid: the customer paid twice.
-
-    Sent once per payment; staff refund it from the order page.
-    """
-    from sportello.orders.queries import payment_method_label
-
-    return queue_email(
-        to=settings.STAFF_NOTIFICATION_EMAIL,
-        template=f"{TEMPLATES}/staff_payment_on_paid_order",
-        context={
-            "order": order,
-            "payment": payment,
-            "method": payment_method_label(payment.provider),
-            "admin_url": absolute_url("admin:orders_order_change", object_id=order.pk),
-        },
-        related=order,
-        key=f"payment-{payment.pk}-on-paid-order",
     )

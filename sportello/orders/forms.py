@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 
-from sportello.core.money import format_euro
 from sportello.orders.actions import OutcomeFileRejected, check_outcome_file, outcome_extensions
 from sportello.orders.models import LINE_TRANSITIONS, LineStatus, OrderLine
-from sportello.orders.queries import payment_method_label
-from sportello.payments.actions import refundable_amount
-from sportello.payments.models import Payment
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,41 +94,3 @@ class OrderActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Resta nello storico dell'ordine e, per i cambi di stato, è inviata al cliente.",
     )
-
-
-class RefundForm(forms.Form):
-    payment: forms.ModelChoiceField = forms.ModelChoiceField(
-        label="Pagamento", queryset=Payment.objects.none(), empty_label=None
-    )
-    amount = forms.DecimalField(
-        label="Importo da rimborsare (€)",
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-    )
-    note = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, payments, **kwargs):
-        super().__init__(*args, **kwargs)
-        payment_field = self.fields["payment"]
-        assert isinstance(payment_field, forms.ModelChoiceField)
-        payment_field.queryset = payments
-        payment_field.label_from_instance = lambda p: (
-            f"{payment_method_label(p.provider)} · {format_euro(p.amount)} · "
-            f"rimborsabili {format_euro(refundable_amount(p))}"
-            f"{' · ' + p.provider_reference if p.provider_reference else ''}"
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        payment, amount = cleaned.get("payment"), cleaned.get("amount")
-        if payment is not None and amount is not None:
-            # What earlier (partial) refunds left, not the payment's whole amount.
-            available = refundable_amount(payment)
-            if amount > available:
-                self.add_error(
-                    "amount",
-                    "L'importo supera quanto ancora rimborsabile per questo pagamento "
-                    f"({format_euro(available)}).",
-                )
-        return cleaned

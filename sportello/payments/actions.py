@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.http import HttpRequest
@@ -12,6 +15,9 @@ from django.utils import timezone
 
 from sportello.core.money import ZERO, format_euro, to_money
 from sportello.core.state import change_status
+from sportello.orders.actions import mark_paid, mark_refunded
+from sportello.orders.models import ORDER_TRANSITIONS, Order, OrderStatus
+from sportello.payments import emails as payment_emails
 from sportello.payments.models import (
     OPEN_PAYMENT_STATUSES,
     PAYMENT_TRANSITIONS,
@@ -29,6 +35,8 @@ from sportello.payments.providers.base import (
 
 logger = logging.getLogger(__name__)
 
+BANK_TRANSFER = "bank_transfer"
+
 
 class PaymentNotAllowed(Exception):
     """The order cannot be paid (already paid, cancelled, or the method is not available)."""
@@ -45,6 +53,17 @@ class PaymentStartFailed(Exception):
         self.payment = payment
 
 
+class TooManyPaymentAttempts(PaymentNotAllowed):
+    """The order opened PAYMENT_ATTEMPTS_PER_HOUR attempts in the last hour; the message is
+    for the customer."""
+
+
+ATTEMPTS_CAP_MESSAGE = (
+    "Hai già avviato troppi tentativi di pagamento per l'ordine {number} nell'ultima ora. "
+    "Se hai appena pagato, attendi qualche minuto la conferma; altrimenti riprova più tardi."
+)
+
+
 class RefundNotAllowed(Exception):
     """The refund breaks a rule (payment not confirmed, amount above what is refundable)."""
 
@@ -54,8 +73,6 @@ class RefundFailed(Exception):
 
 
 def create_payment(*, order, provider: str) -> Payment:
-    from sportello.orders.models import OrderStatus
-
     if order.status != OrderStatus.AWAITING_PAYMENT:
         raise PaymentNotAllowed(f"Order {order.number} is {order.status}")
     with transaction.atomic():
@@ -74,7 +91,6 @@ def start_payment(*, order, provider_id: str, request: HttpRequest) -> StartResu
     awaiting payment or the method is not offered for it, PaymentStartFailed when the provider
     cannot start (the attempt is then recorded as failed and the order stays payable).
     """
-    from sportello.orders.models import Order, OrderStatus
     from sportello.payments.providers.registry import enabled_providers
 
     provider = next((p for p in enabled_providers(order) if p.identifier == provider_id), None)
@@ -95,6 +111,7 @@ def start_payment(*, order, provider_id: str, request: HttpRequest) -> StartResu
                 .first()
             )
         if payment is None:
+            _check_attempts_cap(locked)
             payment = create_payment(order=locked, provider=provider.identifier)
         if locked.payment_method != provider.identifier:
             # The method the customer now pays with (back-office filter, I MIEI ORDINI).
@@ -109,6 +126,13 @@ def start_payment(*, order, provider_id: str, request: HttpRequest) -> StartResu
         logger.warning("Payment %s could not start with %s: %s", payment.pk, provider_id, exc)
         fail_payment(payment=payment, reason=str(exc))
         raise PaymentStartFailed(str(exc), payment=payment) from exc
+
+
+def _check_attempts_cap(order) -> None:
+    since = timezone.now() - timedelta(hours=1)
+    recent = Payment.objects.filter(order=order, created_at__gte=since).count()
+    if recent >= settings.PAYMENT_ATTEMPTS_PER_HOUR:
+        raise TooManyPaymentAttempts(ATTEMPTS_CAP_MESSAGE.format(number=order.number))
 
 
 def attach_provider_reference(
@@ -142,80 +166,97 @@ def _set_status(payment: Payment, to: str, *, actor=None, note: str = "", extra=
     )
 
 
-def _current_status(payment: Payment) -> str:
-    current = Payment.objects.filter(pk=payment.pk).values_list("status", flat=True).first()
-    if current is None:
-        raise Payment.DoesNotExist(f"Payment {payment.pk} does not exist")
-    return current
-
-
 def mark_pending(*, payment: Payment, provider_reference: str | None = None, note="") -> bool:
     """Waiting for money the provider will report later (bank transfer, delayed methods).
 
     News that arrives out of order ("pending" after the attempt was settled) changes nothing.
     """
-    current = _current_status(payment)
-    if current not in OPEN_PAYMENT_STATUSES:
-        payment.status = current
-        return False
-    extra = {"provider_reference": provider_reference} if provider_reference else None
-    return _set_status(payment, PaymentStatus.PENDING, note=note, extra=extra)
+    with transaction.atomic():
+        _order, locked = lock_order_payments(payment.order_id)
+        current = locked[payment.pk].status
+        if current not in OPEN_PAYMENT_STATUSES:
+            payment.status = current
+            return False
+        extra = {"provider_reference": provider_reference} if provider_reference else None
+        return _set_status(payment, PaymentStatus.PENDING, note=note, extra=extra)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What one confirmation did; `checkout.settlement` reads it to run the follow-ups."""
+
+    payment: Payment
+    # False: a repeat (already confirmed, or since refunded): nothing changed.
+    is_recorded: bool
+    # This confirmation made the order paid (the one moment an order becomes paid by money).
+    order_became_paid: bool = False
+    # Money on an order that was no longer awaiting payment (paid by another attempt,
+    # cancelled, refunded): recorded, and staff were alerted once, to refund it.
+    is_extra_charge: bool = False
+
+
+def lock_order_payments(order_id: int):
+    """Take the locks every payment change takes, always in this order: the order row first,
+    then its payments by id. Two requests about the same order (webhook, return page, staff
+    button, a second authorised attempt) then queue on the order row instead of deadlocking.
+    Returns (order, {payment id: payment}). Must run inside a transaction. SQLite ignores
+    the row locks; its IMMEDIATE transactions serialise the writers instead.
+    """
+    order = Order.objects.select_for_update().get(pk=order_id)
+    payments = Payment.objects.select_for_update().filter(order_id=order_id).order_by("id")
+    return order, {payment.pk: payment for payment in payments}
 
 
 def confirm_payment(
     *, payment: Payment, provider_reference: str | None = None, actor=None, note: str = ""
-) -> bool:
-    """Mark the attempt confirmed; the order becomes paid when confirmed payments cover it.
+) -> Confirmation:
+    """Record the attempt's money as confirmed; the order becomes paid when it is covered.
 
-    A second confirmation of the same payment (a retried webhook or callback) changes nothing
-    and returns False. Money that arrives for an order that is no longer awaiting payment
-    (already paid by another attempt, cancelled) is still recorded, for staff to refund.
+    Every charge is recorded: a second or third attempt authorised for an order already paid
+    (or cancelled, or refunded) is confirmed money too, and staff get one e-mail per extra
+    charge so they refund it. A repeat of the same confirmation (a retried webhook, the return
+    page and the webhook both reporting it) changes nothing. Called by
+    `sportello.checkout.settlement.settle_confirmed_payment`, which runs what follows above
+    payments (invoicing).
     """
-    from sportello.orders import emails as order_emails
-    from sportello.orders.actions import ALREADY_PAID_STATUSES, mark_paid
-    from sportello.orders.models import Order
-
     with transaction.atomic():
-        if _current_status(payment) == PaymentStatus.REFUNDED:
-            # A late repeat of the confirmation of money we have since given back.
-            return False
+        order, locked = lock_order_payments(payment.order_id)
+        current = locked[payment.pk]
+        payment.order = order
+        if current.status in (PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED):
+            # A repeat, or a late repeat of the confirmation of money since given back.
+            payment.status = current.status
+            return Confirmation(payment=payment, is_recorded=False)
         extra: dict = {"confirmed_at": timezone.now()}
         if provider_reference:
             extra["provider_reference"] = provider_reference
-        moved = _set_status(payment, PaymentStatus.CONFIRMED, actor=actor, note=note, extra=extra)
-        if not moved:
-            return False
-        order = Order.objects.select_for_update().get(pk=payment.order_id)
-        payment.order = order
-        covered = Payment.objects.filter(order=order, status=PaymentStatus.CONFIRMED).aggregate(
-            total=Sum("amount")
-        )["total"] or Decimal("0")
-        if covered < order.total_gross:
-            return True
-        # mark_paid decides what a payment means for an order that is no longer awaiting one
-        # (already paid: nothing; cancelled: staff are told, to refund it).
-        paid_now = mark_paid(
-            order=order, actor=actor, note=f"Pagamento confermato: {payment.provider_label}"
-        )
-        if not paid_now:
+        _set_status(payment, PaymentStatus.CONFIRMED, actor=actor, note=note, extra=extra)
+        if order.status != OrderStatus.AWAITING_PAYMENT:
             logger.warning(
-                "Payment %s confirmed for order %s which is %s",
+                "Payment %s confirmed for order %s which is %s: staff alerted to refund it",
                 payment.pk,
                 order.number,
                 order.status,
             )
-            if order.status in ALREADY_PAID_STATUSES:
-                # Paid twice (two attempts both charged): staff must refund this one.
-                # (mark_paid already told them about money on a cancelled order.)
-                order_emails.send_staff_payment_on_paid_order(order, payment)
-            return True
+            payment_emails.send_staff_extra_charge(order, payment)
+            return Confirmation(payment=payment, is_recorded=True, is_extra_charge=True)
+        covered = sum(
+            (
+                p.amount
+                for p in locked.values()
+                if p.pk == payment.pk or p.status == PaymentStatus.CONFIRMED
+            ),
+            ZERO,
+        )
+        if covered < order.total_gross:
+            return Confirmation(payment=payment, is_recorded=True)
+        mark_paid(order=order, actor=actor, note=f"Pagamento confermato: {payment.provider_label}")
         # The other attempts can no longer be needed; should money still arrive on one of
         # them, confirm_payment records it (cancelled -> confirmed is allowed).
-        for other in Payment.objects.filter(order=order, status__in=OPEN_PAYMENT_STATUSES).exclude(
-            pk=payment.pk
-        ):
-            cancel_payment(payment=other, reason="Ordine pagato con un altro tentativo")
-    return True
+        for other in locked.values():
+            if other.pk != payment.pk and other.status in OPEN_PAYMENT_STATUSES:
+                cancel_payment(payment=other, reason="Ordine pagato con un altro tentativo")
+    return Confirmation(payment=payment, is_recorded=True, order_became_paid=True)
 
 
 def fail_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
@@ -224,22 +265,33 @@ def fail_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
     A failure reported for an attempt that is already settled (confirmed, refunded, or
     cancelled because another attempt paid the order) changes nothing and returns False.
     """
-    current = _current_status(payment)
-    if current in (PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED, PaymentStatus.CANCELLED):
-        payment.status = current
-        return False
-    return _set_status(
-        payment,
-        PaymentStatus.FAILED,
-        actor=actor,
-        note=reason,
-        extra={"failure_reason": reason[:300]},
-    )
+    with transaction.atomic():
+        _order, locked = lock_order_payments(payment.order_id)
+        current = locked[payment.pk].status
+        if current in (PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED, PaymentStatus.CANCELLED):
+            payment.status = current
+            return False
+        return _set_status(
+            payment,
+            PaymentStatus.FAILED,
+            actor=actor,
+            note=reason,
+            extra={"failure_reason": reason[:300]},
+        )
 
 
 def cancel_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
-    """Give an open attempt up; after commit the provider is told, so it takes no money."""
-    moved = _set_status(payment, PaymentStatus.CANCELLED, actor=actor, note=reason)
+    """Give an open attempt up; after commit the provider is told, so it takes no money.
+
+    Callers hold the order's locks (`lock_order_payments`) or take them here.
+    """
+    with transaction.atomic():
+        _order, locked = lock_order_payments(payment.order_id)
+        current = locked[payment.pk].status
+        if current == PaymentStatus.CANCELLED:
+            payment.status = current
+            return False
+        moved = _set_status(payment, PaymentStatus.CANCELLED, actor=actor, note=reason)
     if moved:
         transaction.on_commit(lambda: _tell_provider_cancelled(payment))
     return moved
@@ -254,20 +306,53 @@ def _tell_provider_cancelled(payment: Payment) -> None:
         logger.warning("Could not cancel payment %s with %s: %s", payment.pk, payment.provider, exc)
 
 
-def sync_with_provider(*, payment: Payment) -> None:
-    """Ask the provider how an open attempt stands (the customer is back before the webhook).
+class TransferNotExpected(Exception):
+    """Staff recorded a transfer on an order that was told no transfer and is not awaiting one."""
 
-    A provider that cannot be reached leaves the attempt as it is; its webhook will follow.
+
+def record_bank_transfer(*, order, actor, note: str = "") -> Confirmation:
+    """Staff saw the order's bank transfer on the statement: record it as confirmed money.
+
+    On an order awaiting payment it confirms the open transfer attempt (or a new one, when the
+    customer chose another method but wired the money anyway), which pays the order. On an
+    order no longer awaiting payment (cancelled, or paid another way) after transfer
+    instructions were sent, the late money is recorded without reopening the order, and staff
+    are told to refund it. Raises TransferNotExpected when neither applies, or when the
+    transfer was already recorded. Called through `checkout.settlement.settle_bank_transfer`.
     """
-    from sportello.payments.providers.registry import get_provider
+    with transaction.atomic():
+        locked_order, payments = lock_order_payments(order.pk)
+        transfers = sorted(
+            (p for p in payments.values() if p.provider == BANK_TRANSFER),
+            key=lambda p: (p.created_at, p.pk),
+            reverse=True,
+        )
+        if locked_order.status == OrderStatus.AWAITING_PAYMENT:
+            payment = next((p for p in transfers if p.status in OPEN_PAYMENT_STATUSES), None)
+            if payment is None:
+                payment = create_payment(order=locked_order, provider=BANK_TRANSFER)
+        else:
+            late = OPEN_PAYMENT_STATUSES | {PaymentStatus.CANCELLED}
+            payment = next((p for p in transfers if p.status in late), None)
+            if payment is None:
+                raise TransferNotExpected(f"Order {locked_order.number} is {locked_order.status}")
+        confirmation = confirm_payment(payment=payment, actor=actor, note=note)
+        if not confirmation.is_recorded:
+            raise TransferNotExpected(f"Payment {payment.pk} is already {payment.status}")
+    return confirmation
 
-    if not payment.is_open:
-        return
-    try:
-        get_provider(payment.provider).refresh(payment)
-    except ProviderError as exc:
-        logger.warning("Could not check payment %s with %s: %s", payment.pk, payment.provider, exc)
-    payment.refresh_from_db()
+
+def late_bank_transfer(order) -> Payment | None:
+    """The transfer the customer was told to make, if money could still arrive for it."""
+    return (
+        Payment.objects.filter(
+            order=order,
+            provider=BANK_TRANSFER,
+            status__in=(*OPEN_PAYMENT_STATUSES, PaymentStatus.CANCELLED),
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def refundable_amount(payment: Payment) -> Decimal:
@@ -282,8 +367,6 @@ def refund_payment(*, payment: Payment, amount: Decimal | str, actor, note: str 
     it has been refunded. The provider is called inside the transaction, with the payment row
     locked, so two staff members cannot refund the same money twice.
     """
-    from sportello.orders import emails as order_emails
-    from sportello.orders.models import Order
     from sportello.payments.providers.registry import get_provider
 
     amount = to_money(amount)
@@ -291,7 +374,8 @@ def refund_payment(*, payment: Payment, amount: Decimal | str, actor, note: str 
         raise RefundNotAllowed("L'importo del rimborso deve essere maggiore di zero.")
     provider = get_provider(payment.provider)
     with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        order, payments = lock_order_payments(payment.order_id)
+        locked = payments[payment.pk]
         if locked.status != PaymentStatus.CONFIRMED:
             raise RefundNotAllowed("Si può rimborsare solo un pagamento confermato.")
         available = refundable_amount(locked)
@@ -316,19 +400,15 @@ def refund_payment(*, payment: Payment, amount: Decimal | str, actor, note: str 
         )
         if amount == available:
             _set_status(locked, PaymentStatus.REFUNDED, actor=actor, note=note or "Rimborsato")
-        order = Order.objects.select_for_update().get(pk=locked.order_id)
         if not _refund_order_when_fully_refunded(order=order, actor=actor, note=note):
             # The order stays as it is, so no "rimborsato" e-mail: tell the customer here.
-            order_emails.send_refund_recorded(order, refund)
+            payment_emails.send_refund_recorded(order, refund)
     payment.status = locked.status
     return refund
 
 
 def _refund_order_when_fully_refunded(*, order, actor, note: str) -> bool:
     """Mark the order refunded once everything paid for it went back; True if it moved."""
-    from sportello.orders import actions as order_actions
-    from sportello.orders.models import ORDER_TRANSITIONS, OrderStatus
-
     if OrderStatus.REFUNDED not in ORDER_TRANSITIONS.get(order.status, ()):
         return False
     received = (
@@ -342,6 +422,6 @@ def _refund_order_when_fully_refunded(*, order, actor, note: str) -> bool:
     )
     if received == ZERO or refunded < received:
         return False
-    return order_actions.mark_refunded(
+    return mark_refunded(
         order=order, actor=actor, note=note or "Importo pagato interamente rimborsato"
     )

@@ -21,6 +21,33 @@ class PaymentStatusChangeInline(ReadOnlyInline):
         return payment_status_label(change.to_status)
 
 
+class OrderPaymentInline(ReadOnlyInline):
+    """The order page's payments (the order admin that knows money adds it)."""
+
+    model = Payment
+    verbose_name_plural = "pagamenti"
+    fields = (
+        "provider_label",
+        "amount",
+        "status",
+        "provider_reference",
+        "created_at",
+        "confirmed_at",
+        "failure_reason",
+    )
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        # Payments are part of the order: whoever may see the order sees them.
+        return request.user.has_perm("orders.view_order") or request.user.has_perm(
+            "orders.change_order"
+        )
+
+    @admin.display(description="metodo")
+    def provider_label(self, payment):
+        return payment.provider_label
+
+
 class RefundInline(ReadOnlyInline):
     model = Refund
     fields = ("created_at", "amount", "provider_reference", "operator", "note")

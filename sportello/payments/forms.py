@@ -1,4 +1,10 @@
+from decimal import Decimal
+
 from django import forms
+
+from sportello.core.money import format_euro
+from sportello.payments.actions import refundable_amount
+from sportello.payments.models import Payment
 
 
 class PaymentMethodForm(forms.Form):
@@ -30,3 +36,41 @@ class TestGatewayDecisionForm(forms.Form):
     """Only the card holder's choice: amount and order come from the database, never from here."""
 
     decision = forms.ChoiceField(choices=[("authorize", "Autorizza"), ("decline", "Rifiuta")])
+
+
+class RefundForm(forms.Form):
+    payment: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Pagamento", queryset=Payment.objects.none(), empty_label=None
+    )
+    amount = forms.DecimalField(
+        label="Importo da rimborsare (€)",
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    note = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, payments, **kwargs):
+        super().__init__(*args, **kwargs)
+        payment_field = self.fields["payment"]
+        assert isinstance(payment_field, forms.ModelChoiceField)
+        payment_field.queryset = payments
+        payment_field.label_from_instance = lambda p: (
+            f"{p.provider_label} · {format_euro(p.amount)} · "
+            f"rimborsabili {format_euro(refundable_amount(p))}"
+            f"{' · ' + p.provider_reference if p.provider_reference else ''}"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        payment, amount = cleaned.get("payment"), cleaned.get("amount")
+        if payment is not None and amount is not None:
+            # What earlier (partial) refunds left, not the payment's whole amount.
+            available = refundable_amount(payment)
+            if amount > available:
+                self.add_error(
+                    "amount",
+                    "L'importo supera quanto ancora rimborsabile per questo pagamento "
+                    f"({format_euro(available)}).",
+                )
+        return cleaned

@@ -4,24 +4,22 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from sportello.payments import queries
 from sportello.payments.actions import (
     PaymentNotAllowed,
     PaymentStartFailed,
+    TooManyPaymentAttempts,
     start_payment,
-    sync_with_provider,
 )
 from sportello.payments.forms import PaymentMethodForm, TestGatewayDecisionForm
 from sportello.payments.models import PaymentStatus
-from sportello.payments.providers import stripe_checkout, test_gateway
-from sportello.payments.providers.base import InvalidSignature, MalformedNotification
+from sportello.payments.providers import test_gateway
 from sportello.payments.providers.registry import enabled_providers, is_enabled
 
 logger = logging.getLogger(__name__)
@@ -55,6 +53,9 @@ def redirect_to_payment(request: HttpRequest, *, order, provider_id: str) -> Htt
             f"{exc} Il tuo ordine {order.number} è salvato ed è in attesa di pagamento: "
             "riprova tra poco o scegli un altro metodo.",
         )
+        return redirect(pay_url(order))
+    except TooManyPaymentAttempts as exc:
+        messages.error(request, str(exc))
         return redirect(pay_url(order))
     except PaymentNotAllowed:
         order.refresh_from_db(fields=["status"])
@@ -104,33 +105,6 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def payment_return(request: HttpRequest, reference) -> HttpResponse:
-    """Where providers send the customer back: show the outcome of the attempt."""
-    payment = queries.payment_for_customer(customer=request.user, reference=reference)
-    sync_with_provider(payment=payment)
-    order = payment.order
-    order.refresh_from_db(fields=["status"])
-    if payment.status == PaymentStatus.CONFIRMED or (
-        payment.status == PaymentStatus.CANCELLED and not order.is_awaiting_payment
-    ):
-        return redirect(confirmation_url(order))
-    if not order.is_awaiting_payment:
-        return redirect(order.get_absolute_url())
-    if payment.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
-        messages.error(request, DECLINED_MESSAGE.format(number=order.number))
-        return redirect(pay_url(order))
-    if "annullato" in request.GET:
-        messages.warning(
-            request,
-            f"Hai interrotto il pagamento. L'ordine {order.number} è salvato ed è in attesa "
-            "di pagamento: puoi pagarlo quando vuoi.",
-        )
-        return redirect(pay_url(order))
-    return render(request, "payments/return_pending.html", {"order": order, "payment": payment})
-
-
-@never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
 def test_gateway_page(request: HttpRequest, reference) -> HttpResponse:
     """The page that plays the card gateway: it only reports the choice to the callback."""
@@ -167,33 +141,3 @@ def test_gateway_page(request: HttpRequest, reference) -> HttpResponse:
         "payments/test_gateway.html",
         {"payment": payment, "order": payment.order, "is_closed": False, "return_url": return_url},
     )
-
-
-@csrf_exempt
-@require_POST
-def test_gateway_callback(request: HttpRequest) -> HttpResponse:
-    """Server-to-server notification from the test gateway."""
-    if not is_enabled(test_gateway.TestGatewayProvider.identifier):
-        raise Http404("Gateway di test non attivo")
-    try:
-        result = test_gateway.handle_notification(
-            request.body, request.headers.get(test_gateway.SIGNATURE_HEADER)
-        )
-    except (InvalidSignature, MalformedNotification) as exc:
-        logger.warning("Test gateway notification refused: %s", exc)
-        return JsonResponse({"error": "invalid notification"}, status=400)
-    return JsonResponse({"result": result})
-
-
-@csrf_exempt
-@require_POST
-def stripe_webhook(request: HttpRequest) -> HttpResponse:
-    """Stripe's webhook endpoint: verified, dispatched by event type, repeats are no-ops."""
-    try:
-        result = stripe_checkout.handle_webhook(
-            request.body, request.headers.get("Stripe-Signature")
-        )
-    except InvalidSignature as exc:
-        logger.warning("Stripe webhook refused: %s", exc)
-        return JsonResponse({"error": "invalid signature"}, status=400)
-    return JsonResponse({"result": result})

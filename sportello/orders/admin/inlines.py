@@ -1,4 +1,4 @@
-"""Read-only inlines of the order page: lines (with their outcomes), payments, history."""
+"""Read-only inlines of the order page: lines (with their outcomes), history."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from sportello.orders.models import (
     OutcomeFile,
     status_label,
 )
-from sportello.payments.models import Payment
 
 
 def can_manage_orders(user) -> bool:
@@ -70,25 +69,6 @@ class OrderLineInline(ReadOnlyInline):
             outcomes_html(line),
             manage,
         )
-
-
-class PaymentInline(ReadOnlyInline):
-    model = Payment
-    verbose_name_plural = "pagamenti"
-    fields = (
-        "provider_label",
-        "amount",
-        "status",
-        "provider_reference",
-        "created_at",
-        "confirmed_at",
-        "failure_reason",
-    )
-    readonly_fields = fields
-
-    @admin.display(description="metodo")
-    def provider_label(self, payment):
-        return payment.provider_label
 
 
 class OrderStatusChangeInline(ReadOnlyInline):

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from sportello.core.admin import ReadOnlyAdminMixin
-from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.orders import actions
-from sportello.orders.admin.inlines import (
-    OrderLineInline,
-    OrderStatusChangeInline,
-    PaymentInline,
-)
+from sportello.orders.admin.inlines import OrderLineInline, OrderStatusChangeInline
 from sportello.orders.admin.views import OrderPageViews
 from sportello.orders.models import Order, OrderStatus
-from sportello.orders.queries import payment_method_label
-from sportello.payments.models import Refund
+
+# Read-only fields about money a subclass that knows payments fills (`checkout.admin`).
+MONEY_FIELDS: tuple[str, ...] = ("refunds_list",)
 
 
 class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
@@ -59,7 +54,7 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
                     "paid_at",
                     "payment_method_display",
                     ("total_net", "total_vat", "total_gross"),
-                    "refunds_list",
+                    *MONEY_FIELDS,
                     "quote_link",
                 )
             },
@@ -82,10 +77,10 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
     readonly_fields = (
         *(field.name for field in Order._meta.concrete_fields),
         "payment_method_display",
-        "refunds_list",
+        *MONEY_FIELDS,
         "quote_link",
     )
-    inlines = (OrderLineInline, PaymentInline, OrderStatusChangeInline)
+    inlines: tuple = (OrderLineInline, OrderStatusChangeInline)
     actions = ("start_processing_action", "complete_action")
     change_form_template = "admin/orders/order/change_form.html"
     # The customer's order page checks ownership: staff would get a 404 there.
@@ -96,7 +91,7 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
 
     @admin.display(description="metodo di pagamento", ordering="payment_method")
     def payment_method_display(self, order):
-        return payment_method_label(order.payment_method)
+        return order.payment_method
 
     @admin.display(description="dal preventivo")
     def quote_link(self, order):
@@ -108,27 +103,7 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
 
     @admin.display(description="rimborsi")
     def refunds_list(self, order):
-        refunds = (
-            Refund.objects.filter(payment__order=order)
-            .select_related("payment", "created_by")
-            .order_by("created_at", "id")
-        )
-        rows = [
-            (
-                formats.date_format(timezone.localtime(refund.created_at), "d/m/Y H:i"),
-                format_euro(refund.amount),
-                payment_method_label(refund.payment.provider),
-                refund.note or "—",
-                refund.created_by.email if refund.created_by else "—",
-                refund.provider_reference or "—",
-            )
-            for refund in refunds
-        ]
-        if not rows:
-            return "—"
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{} · {} · {} · {} · {} · {}</li>", rows)
-        )
+        return "—"
 
     # --- Bulk actions ---------------------------------------------------------------------
 

@@ -11,21 +11,18 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.orders import actions
 from sportello.orders.admin.inlines import can_manage_orders
 from sportello.orders.admin.rendering import answers_html, outcomes_html
-from sportello.orders.forms import LineStatusForm, OrderActionForm, OutcomeForm, RefundForm
+from sportello.orders.forms import LineStatusForm, OrderActionForm, OutcomeForm
 from sportello.orders.models import (
-    BANK_TRANSFER_METHOD,
     ORDER_TRANSITIONS,
     LineStatus,
     Order,
@@ -34,16 +31,14 @@ from sportello.orders.models import (
     Outcome,
     status_label,
 )
-from sportello.payments.models import Payment, PaymentStatus
 
-# The order-level buttons: (slug, label, status it leads to or "" for payment actions).
+# The order-level buttons: (slug, label, status it leads to). The money buttons (bank transfer,
+# refund) are added by the layer that settles money (`sportello.checkout.admin`).
 STATUS_ACTIONS = {
     "in-lavorazione": ("Segna in lavorazione", OrderStatus.IN_PROGRESS),
     "completato": ("Segna completato", OrderStatus.COMPLETED),
     "annulla": ("Annulla ordine", OrderStatus.CANCELLED),
 }
-BANK_TRANSFER_ACTION = "bonifico-ricevuto"
-REFUND_ACTION = "rimborso"
 
 
 class OrderPageViews(admin.ModelAdmin):
@@ -83,31 +78,13 @@ class OrderPageViews(admin.ModelAdmin):
             extra_context["order_buttons"] = self._buttons(order)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _pending_bank_transfer(self, order) -> Payment | None:
-        return (
-            order.payments.filter(
-                provider=BANK_TRANSFER_METHOD,
-                status__in=(PaymentStatus.CREATED, PaymentStatus.PENDING),
-            )
-            .order_by("-created_at", "-id")
-            .first()
-        )
+    def extra_buttons(self, order) -> list[dict]:
+        """Buttons a subclass adds after the status ones ({"slug", "label"})."""
+        return []
 
-    def _late_bank_transfer(self, order) -> Payment | None:
-        """A transfer the customer was told to make, for an order no longer awaiting payment
-        (cancelled, or paid another way): money that still arrives must be recorded, to be
-        refunded."""
-        return (
-            order.payments.filter(
-                provider=BANK_TRANSFER_METHOD,
-                status__in=(PaymentStatus.CREATED, PaymentStatus.PENDING, PaymentStatus.CANCELLED),
-            )
-            .order_by("-created_at", "-id")
-            .first()
-        )
-
-    def _refundable_payments(self, order):
-        return order.payments.filter(status=PaymentStatus.CONFIRMED).order_by("created_at", "id")
+    def extra_action_view(self, request, order, action):
+        """The page of a button added by `extra_buttons`, or None for an unknown slug."""
+        return None
 
     def _buttons(self, order) -> list[dict]:
         allowed = ORDER_TRANSITIONS.get(order.status, frozenset())
@@ -116,12 +93,7 @@ class OrderPageViews(admin.ModelAdmin):
             for slug, (label, to) in STATUS_ACTIONS.items()
             if to in allowed
         ]
-        if order.status == OrderStatus.AWAITING_PAYMENT:
-            buttons.append({"slug": BANK_TRANSFER_ACTION, "label": "Segna bonifico ricevuto"})
-        elif self._late_bank_transfer(order) is not None:
-            buttons.append({"slug": BANK_TRANSFER_ACTION, "label": "Registra bonifico arrivato"})
-        if self._refundable_payments(order).exists():
-            buttons.append({"slug": REFUND_ACTION, "label": "Registra rimborso"})
+        buttons.extend(self.extra_buttons(order))
         for button in buttons:
             button["url"] = reverse("admin:orders_order_action", args=[order.pk, button["slug"]])
         return buttons
@@ -136,33 +108,19 @@ class OrderPageViews(admin.ModelAdmin):
 
     def order_action_view(self, request, order_id, action):
         order = self._order_or_404(request, order_id)
-        if action == REFUND_ACTION:
-            return self._refund_view(request, order)
-        is_late_transfer = False
-        if action == BANK_TRANSFER_ACTION:
-            is_late_transfer = order.status != OrderStatus.AWAITING_PAYMENT
-            title = "Registra bonifico arrivato" if is_late_transfer else "Segna bonifico ricevuto"
-        elif action in STATUS_ACTIONS:
-            title = STATUS_ACTIONS[action][0]
-        else:
-            raise PermissionDenied
+        if action not in STATUS_ACTIONS:
+            response = self.extra_action_view(request, order, action)
+            if response is None:
+                raise PermissionDenied
+            return response
+        title = STATUS_ACTIONS[action][0]
         form = OrderActionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             note = form.cleaned_data["note"]
             try:
-                if action == BANK_TRANSFER_ACTION:
-                    self._confirm_bank_transfer(request, order, note)
-                    done = (
-                        "Registrato bonifico arrivato dopo la chiusura del pagamento"
-                        if is_late_transfer
-                        else "Segnato bonifico ricevuto"
-                    )
-                else:
-                    to = STATUS_ACTIONS[action][1]
-                    moved = actions.set_order_status(
-                        order=order, to=to, actor=request.user, note=note
-                    )
-                    done = f"Stato dell'ordine: {OrderStatus(to).label}" if moved else ""
+                to = STATUS_ACTIONS[action][1]
+                moved = actions.set_order_status(order=order, to=to, actor=request.user, note=note)
+                done = f"Stato dell'ordine: {OrderStatus(to).label}" if moved else ""
             except (InvalidTransition, actions.OrderNotInFulfilment):
                 order.refresh_from_db()
                 self.message_user(
@@ -180,80 +138,8 @@ class OrderPageViews(admin.ModelAdmin):
                     f"Stato attuale: «{order.get_status_display()}».",
                     messages.SUCCESS,
                 )
-                if is_late_transfer:
-                    self.message_user(
-                        request,
-                        "Il bonifico è registrato ma l'ordine non era in attesa di pagamento: "
-                        "verifica e registra il rimborso.",
-                        messages.WARNING,
-                    )
             return HttpResponseRedirect(self._change_url(order))
         return self._render(request, order, "admin/orders/order/action.html", title, form=form)
-
-    def _confirm_bank_transfer(self, request, order, note):
-        from sportello.payments.actions import confirm_payment, create_payment
-
-        with transaction.atomic():
-            order = Order.objects.select_for_update().get(pk=order.pk)
-            if order.status == OrderStatus.AWAITING_PAYMENT:
-                payment = self._pending_bank_transfer(order)
-                if payment is None:
-                    # The customer chose another method at checkout but paid by transfer anyway.
-                    payment = create_payment(order=order, provider=BANK_TRANSFER_METHOD)
-            else:
-                # Late money: recorded (the order is not reopened, staff are told) so that
-                # it can be refunded.
-                payment = self._late_bank_transfer(order)
-                if payment is None:
-                    raise InvalidTransition(order, order.status, OrderStatus.PAID)
-            if not confirm_payment(payment=payment, actor=request.user, note=note):
-                raise InvalidTransition(payment, payment.status, PaymentStatus.CONFIRMED)
-
-    def _refund_view(self, request, order):
-        from sportello.payments.actions import refundable_amount
-
-        payments = self._refundable_payments(order)
-        if not payments.exists():
-            self.message_user(
-                request,
-                f"L'ordine {order.number} non ha pagamenti confermati da rimborsare.",
-                messages.WARNING,
-            )
-            return HttpResponseRedirect(self._change_url(order))
-        initial = {}
-        # Offer what is left of the first payment not yet wholly refunded.
-        for payment in payments:
-            available = refundable_amount(payment)
-            if available > 0:
-                initial = {"payment": payment.pk, "amount": available}
-                break
-        form = RefundForm(request.POST or None, payments=payments, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            from sportello.payments.actions import refund_payment
-
-            try:
-                refund = refund_payment(
-                    payment=form.cleaned_data["payment"],
-                    amount=form.cleaned_data["amount"],
-                    actor=request.user,
-                    note=form.cleaned_data["note"],
-                )
-            except Exception as exc:  # the provider refused, or the state does not allow it
-                form.add_error(None, f"Rimborso non registrato: {exc}")
-            else:
-                self.log_staff_action(
-                    request,
-                    order,
-                    f"Rimborso registrato: {format_euro(refund.amount)}",
-                    form.cleaned_data["note"],
-                )
-                self.message_user(
-                    request, f"Rimborso registrato per l'ordine {order.number}.", messages.SUCCESS
-                )
-                return HttpResponseRedirect(self._change_url(order))
-        return self._render(
-            request, order, "admin/orders/order/action.html", "Registra rimborso", form=form
-        )
 
     def line_view(self, request, order_id, line_id):
         order = self._order_or_404(request, order_id)

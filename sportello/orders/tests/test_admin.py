@@ -137,7 +137,7 @@ def test_a_transfer_arriving_after_the_order_was_cancelled_is_recorded_then_refu
     assert order.status == OrderStatus.CANCELLED
     assert "registra il rimborso" in response.content.decode()
     assert OutgoingEmail.objects.filter(
-        to="ordini@sportello.example", template="orders/email/staff_payment_on_closed_order"
+        to="ordini@sportello.example", template="payments/email/staff_payment_on_closed_order"
     ).exists()
     assert action_url(order, "rimborso") in response.content.decode()
     staff_client.post(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
 
@@ -19,6 +20,32 @@ class StartResult:
 @dataclass(frozen=True)
 class RefundResult:
     provider_reference: str = ""
+
+
+class NewsKind:
+    CONFIRMED = "confirmed"
+    FAILED = "failed"
+    PENDING = "pending"
+    # Nothing to record (an event we do not handle, a session still open, not ours).
+    NOTHING = "nothing"
+
+
+@dataclass(frozen=True)
+class PaymentNews:
+    """What a provider reports about one attempt (callback, webhook, or asked on return).
+
+    Providers only read and verify; `sportello.checkout.settlement.apply_payment_news` records
+    the news through the payments actions and runs what follows (order paid, invoice).
+    """
+
+    kind: str
+    payment: Any = None
+    provider_reference: str | None = None
+    note: str = ""
+    # What the provider told us that later calls need (e.g. Stripe's payment intent).
+    data: dict = field(default_factory=dict)
+    # For NOTHING: why ("ignored", "unknown_session", "amount_mismatch", "open").
+    result: str = ""
 
 
 class RefundNotSupported(Exception):
@@ -66,10 +93,11 @@ class PaymentProvider(ABC):
     def start(self, payment, request: HttpRequest) -> StartResult:
         """Start the attempt (create the provider's session) and say where the customer goes."""
 
-    def refresh(self, payment) -> None:
-        """Ask the provider how the attempt stands and record it (the webhook may be late).
+    def refresh(self, payment) -> PaymentNews | None:
+        """Ask the provider how the attempt stands (the webhook may be late).
 
-        Providers that only notify us (or have nothing to ask) do nothing.
+        Returns the news for `checkout.settlement` to record; providers that only notify us
+        (or have nothing to ask) return None.
         """
         return None
 

@@ -19,6 +19,9 @@ from sportello.payments import actions
 from sportello.payments.models import Payment
 from sportello.payments.providers.base import (
     InvalidSignature,
+    MalformedNotification,
+    NewsKind,
+    PaymentNews,
     PaymentProvider,
     ProviderError,
     RefundResult,
@@ -101,14 +104,14 @@ class StripeCheckoutProvider(PaymentProvider):
         actions.attach_provider_reference(payment=payment, provider_reference=session.id)
         return StartResult(redirect_url=session.url)
 
-    def refresh(self, payment) -> None:
+    def refresh(self, payment) -> PaymentNews | None:
         if not payment.provider_reference:
-            return
+            return None
         try:
             session = stripe_client().v1.checkout.sessions.retrieve(payment.provider_reference)
         except stripe.StripeError as exc:
             raise ProviderError(str(exc)) from exc
-        apply_session(payment, session.to_dict(), source="verifica al ritorno")
+        return session_news(payment, session.to_dict(), source="verifica al ritorno")
 
     def cancel(self, payment) -> None:
         """Expire the Checkout Session, so a stale tab cannot pay the order a second time."""
@@ -166,60 +169,62 @@ def _session_matches(payment: Payment, session: dict) -> bool:
     return True
 
 
-def _confirm(payment: Payment, session: dict, source: str) -> str:
+def _confirmed(payment: Payment, session: dict, source: str) -> PaymentNews:
     if not _session_matches(payment, session):
-        return "amount_mismatch"
-    if session.get("payment_intent"):
-        actions.remember_provider_data(
-            payment=payment, data={"payment_intent": session["payment_intent"]}
-        )
-    moved = actions.confirm_payment(
-        payment=payment, provider_reference=session["id"], note=f"Stripe: {source}"
+        return PaymentNews(kind=NewsKind.NOTHING, payment=payment, result="amount_mismatch")
+    data = {"payment_intent": session["payment_intent"]} if session.get("payment_intent") else {}
+    return PaymentNews(
+        kind=NewsKind.CONFIRMED,
+        payment=payment,
+        provider_reference=session["id"],
+        note=f"Stripe: {source}",
+        data=data,
     )
-    return "confirmed" if moved else "duplicate"
 
 
-def _fail(payment: Payment, reason: str) -> str:
-    return "failed" if actions.fail_payment(payment=payment, reason=reason) else "duplicate"
+def _failed(payment: Payment, reason: str) -> PaymentNews:
+    return PaymentNews(kind=NewsKind.FAILED, payment=payment, note=reason)
 
 
-def apply_session(payment: Payment, session: dict, *, source: str) -> str:
-    """Record what a Checkout Session says about the attempt (used by the return page)."""
+def session_news(payment: Payment, session: dict, *, source: str) -> PaymentNews:
+    """What a Checkout Session says about the attempt (asked by the return page)."""
     if session.get("status") == "complete" and session.get("payment_status") in PAID_STATUSES:
-        return _confirm(payment, session, source)
+        return _confirmed(payment, session, source)
     if session.get("status") == "expired":
-        return _fail(payment, "Sessione di pagamento Stripe scaduta")
-    return "open"
+        return _failed(payment, "Sessione di pagamento Stripe scaduta")
+    return PaymentNews(kind=NewsKind.NOTHING, payment=payment, result="open")
 
 
-def _on_completed(payment: Payment, session: dict) -> str:
+def _on_completed(payment: Payment, session: dict) -> PaymentNews:
     if session.get("payment_status") in PAID_STATUSES:
-        return _confirm(payment, session, "checkout.session.completed")
+        return _confirmed(payment, session, "checkout.session.completed")
     # Delayed methods: the customer finished, the money follows (async_payment_succeeded).
-    moved = actions.mark_pending(payment=payment, note="Stripe: pagamento in lavorazione")
-    return "pending" if moved else "duplicate"
+    return PaymentNews(
+        kind=NewsKind.PENDING, payment=payment, note="Stripe: pagamento in lavorazione"
+    )
 
 
-EVENT_HANDLERS: dict[str, Callable[[Payment, dict], str]] = {
+EVENT_HANDLERS: dict[str, Callable[[Payment, dict], PaymentNews]] = {
     "checkout.session.completed": _on_completed,
-    "checkout.session.async_payment_succeeded": lambda payment, session: _confirm(
+    "checkout.session.async_payment_succeeded": lambda payment, session: _confirmed(
         payment, session, "checkout.session.async_payment_succeeded"
     ),
-    "checkout.session.async_payment_failed": lambda payment, _session: _fail(
+    "checkout.session.async_payment_failed": lambda payment, _session: _failed(
         payment, "Pagamento non riuscito (Stripe)"
     ),
-    "checkout.session.expired": lambda payment, _session: _fail(
+    "checkout.session.expired": lambda payment, _session: _failed(
         payment, "Sessione di pagamento Stripe scaduta"
     ),
 }
 
 
-def handle_webhook(payload: bytes, signature_header: str | None) -> str:
-    """Verify a webhook with STRIPE_WEBHOOK_SECRET and apply it; returns what happened.
+def read_webhook(payload: bytes, signature_header: str | None) -> PaymentNews:
+    """Verify a webhook with STRIPE_WEBHOOK_SECRET and say what it reports.
 
-    Raises InvalidSignature when the signature (or the secret) is missing or wrong. Event types
-    we do not handle and sessions that are not ours are acknowledged and ignored, so Stripe
-    stops retrying them; repeats change nothing.
+    Raises InvalidSignature when the signature (or the secret) is missing or wrong, and
+    MalformedNotification for a correctly signed event that is not an event we can read (no
+    type, no object). Event types we do not handle and sessions that are not ours are news of
+    nothing: acknowledged, so Stripe stops retrying them. `checkout.settlement` records the rest.
     """
     try:
         event = stripe.Webhook.construct_event(
@@ -230,17 +235,22 @@ def handle_webhook(payload: bytes, signature_header: str | None) -> str:
         )
     except (ValueError, stripe.SignatureVerificationError) as exc:
         raise InvalidSignature(str(exc)) from exc
-    handler = EVENT_HANDLERS.get(event.type)
-    if handler is None:
-        return "ignored"
-    # Plain dicts from here on: the same code reads webhook payloads and API answers.
-    session = event.data.object.to_dict()
+    try:
+        event_id = event["id"] if "id" in event else ""
+        event_type = event["type"]
+        handler = EVENT_HANDLERS.get(event_type)
+        if handler is None:
+            return PaymentNews(kind=NewsKind.NOTHING, result="ignored")
+        # Plain dicts from here on: the same code reads webhook payloads and API answers.
+        session = event["data"]["object"].to_dict()
+    except (KeyError, AttributeError, TypeError) as exc:
+        raise MalformedNotification(f"unreadable Stripe event: {exc!r}") from None
     payment = (
         Payment.objects.select_related("order")
         .filter(provider=StripeCheckoutProvider.identifier, provider_reference=session.get("id"))
         .first()
     )
     if payment is None:
-        logger.info("Stripe event %s for session %s: not ours", event.id, session.get("id"))
-        return "unknown_session"
+        logger.info("Stripe event %s for session %s: not ours", event_id, session.get("id"))
+        return PaymentNews(kind=NewsKind.NOTHING, result="unknown_session")
     return handler(payment, session)

@@ -23,6 +23,8 @@ from sportello.payments.models import Payment, PaymentStatus
 from sportello.payments.providers.base import (
     InvalidSignature,
     MalformedNotification,
+    NewsKind,
+    PaymentNews,
     PaymentProvider,
     RefundResult,
     StartResult,
@@ -141,8 +143,8 @@ def deliver(body: bytes, signature_header: str) -> HttpResponse:
 # --- The shop's side: the callback -------------------------------------------------------------
 
 
-def handle_notification(payload: bytes, signature_header: str | None) -> str:
-    """Verify and apply one notification; returns what happened ("confirmed", "duplicate"…).
+def read_notification(payload: bytes, signature_header: str | None) -> PaymentNews:
+    """Verify one notification and say what it reports; `checkout.settlement` records it.
 
     Raises InvalidSignature (forged or stale) or MalformedNotification (unknown transaction,
     amount or currency different from ours): the caller answers 400 and nothing changes.
@@ -166,11 +168,14 @@ def handle_notification(payload: bytes, signature_header: str | None) -> str:
             f"transaction {transaction}: {amount} {currency} does not match {payment.amount}"
         )
     if kind == AUTHORIZED:
-        moved = actions.confirm_payment(
-            payment=payment, provider_reference=transaction, note="Autorizzato dal gateway di test"
+        return PaymentNews(
+            kind=NewsKind.CONFIRMED,
+            payment=payment,
+            provider_reference=transaction,
+            note="Autorizzato dal gateway di test",
         )
-        return "confirmed" if moved else "duplicate"
     if kind == DECLINED:
-        moved = actions.fail_payment(payment=payment, reason="Pagamento rifiutato dalla banca")
-        return "failed" if moved else "duplicate"
-    return "ignored"
+        return PaymentNews(
+            kind=NewsKind.FAILED, payment=payment, note="Pagamento rifiutato dalla banca"
+        )
+    return PaymentNews(kind=NewsKind.NOTHING, payment=payment, result="ignored")

@@ -54,8 +54,14 @@ def test_staff_confirm_the_transfer_and_the_order_is_paid(order, staff, rf_reque
     start_payment(order=order, provider_id="bank_transfer", request=rf_request)
     payment = Payment.objects.get(order=order)
 
-    assert confirm_payment(payment=payment, actor=staff, note="Bonifico accreditato") is True
-    assert confirm_payment(payment=payment, actor=staff, note="Bonifico accreditato") is False
+    assert (
+        confirm_payment(payment=payment, actor=staff, note="Bonifico accreditato").is_recorded
+        is True
+    )
+    assert (
+        confirm_payment(payment=payment, actor=staff, note="Bonifico accreditato").is_recorded
+        is False
+    )
 
     payment.refresh_from_db()
     order.refresh_from_db()

@@ -54,14 +54,14 @@ def test_a_refund_that_leaves_the_order_open_is_e_mailed_to_the_customer(
 
     partial = refund_payment(payment=paid_by_card, amount="22.00", actor=staff, note="Sconto")
 
-    message = OutgoingEmail.objects.get(template="orders/email/refund_recorded")
+    message = OutgoingEmail.objects.get(template="payments/email/refund_recorded")
     assert message.to == order.customer_email
     assert message.key == f"refund-{partial.pk}"
     assert f"un rimborso di 22,00\u00a0€ per l'ordine n. {order.number}" in message.text_body
     assert "Nota: Sconto" in message.text_body
     refund_payment(payment=paid_by_card, amount="100.00", actor=staff, note="")
     # The rest closes the order: its own "rimborsato" e-mail says so, not a second one.
-    assert OutgoingEmail.objects.filter(template="orders/email/refund_recorded").count() == 1
+    assert OutgoingEmail.objects.filter(template="payments/email/refund_recorded").count() == 1
     assert OutgoingEmail.objects.filter(template="orders/email/refunded").count() == 1
 
 
@@ -128,7 +128,7 @@ def test_late_payment_on_a_paid_order_is_refunded_without_touching_the_order(
 def test_repeated_confirmation_of_refunded_money_changes_nothing(paid_by_card, staff):
     refund_payment(payment=paid_by_card, amount="122.00", actor=staff, note="")
 
-    assert confirm_payment(payment=paid_by_card) is False
+    assert confirm_payment(payment=paid_by_card).is_recorded is False
 
     paid_by_card.refresh_from_db()
     assert paid_by_card.status == PaymentStatus.REFUNDED

@@ -166,7 +166,7 @@ def test_late_money_on_a_paid_order_tells_staff_once(client, customer_client, or
     abandoned = start_card_payment(customer_client, order)
     retry = start_card_payment(customer_client, order)
     customer_client.post(gateway_url(retry), {"decision": "authorize"})
-    template = "orders/email/staff_payment_on_paid_order"
+    template = "payments/email/staff_payment_on_paid_order"
     assert not OutgoingEmail.objects.filter(template=template).exists()
     body = notification(abandoned)
 

@@ -1,0 +1,181 @@
+"""The order page of the back-office, with its money: payments, refunds, and the buttons that
+settle money ("Segna bonifico ricevuto" / "Registra bonifico arrivato", "Registra rimborso").
+
+The orders app's admin knows nothing of payments; this subclass (at the top, because its
+buttons go through `checkout.settlement`) replaces it in the admin site. URLs and names are
+the orders admin's own (`admin:orders_order_action` with the slugs below).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+
+from sportello.checkout import settlement
+from sportello.core.money import format_euro
+from sportello.orders.admin import OrderAdmin as BaseOrderAdmin
+from sportello.orders.admin.inlines import OrderLineInline, OrderStatusChangeInline
+from sportello.orders.forms import OrderActionForm
+from sportello.orders.models import Order, OrderStatus
+from sportello.payments.actions import (
+    RefundFailed,
+    RefundNotAllowed,
+    TransferNotExpected,
+    late_bank_transfer,
+    refundable_amount,
+)
+from sportello.payments.admin import OrderPaymentInline
+from sportello.payments.forms import RefundForm
+from sportello.payments.models import PaymentStatus, Refund
+from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
+
+BANK_TRANSFER_ACTION = "bonifico-ricevuto"
+REFUND_ACTION = "rimborso"
+
+
+def payment_method_label(identifier: str) -> str:
+    try:
+        return get_provider(identifier).verbose_name or identifier
+    except UnknownPaymentMethod:
+        return identifier
+
+
+class OrderAdmin(BaseOrderAdmin):
+    inlines = (OrderLineInline, OrderPaymentInline, OrderStatusChangeInline)
+
+    @admin.display(description="metodo di pagamento", ordering="payment_method")
+    def payment_method_display(self, order):
+        return payment_method_label(order.payment_method)
+
+    @admin.display(description="rimborsi")
+    def refunds_list(self, order):
+        refunds = (
+            Refund.objects.filter(payment__order=order)
+            .select_related("payment", "created_by")
+            .order_by("created_at", "id")
+        )
+        rows = [
+            (
+                formats.date_format(timezone.localtime(refund.created_at), "d/m/Y H:i"),
+                format_euro(refund.amount),
+                payment_method_label(refund.payment.provider),
+                refund.note or "—",
+                refund.created_by.email if refund.created_by else "—",
+                refund.provider_reference or "—",
+            )
+            for refund in refunds
+        ]
+        if not rows:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{} · {} · {} · {} · {} · {}</li>", rows)
+        )
+
+    def _refundable_payments(self, order):
+        return order.payments.filter(status=PaymentStatus.CONFIRMED).order_by("created_at", "id")
+
+    def extra_buttons(self, order) -> list[dict]:
+        buttons = []
+        if order.status == OrderStatus.AWAITING_PAYMENT:
+            buttons.append({"slug": BANK_TRANSFER_ACTION, "label": "Segna bonifico ricevuto"})
+        elif late_bank_transfer(order) is not None:
+            buttons.append({"slug": BANK_TRANSFER_ACTION, "label": "Registra bonifico arrivato"})
+        if self._refundable_payments(order).exists():
+            buttons.append({"slug": REFUND_ACTION, "label": "Registra rimborso"})
+        return buttons
+
+    def extra_action_view(self, request, order, action):
+        if action == BANK_TRANSFER_ACTION:
+            return self._bank_transfer_view(request, order)
+        if action == REFUND_ACTION:
+            return self._refund_view(request, order)
+        return None
+
+    def _bank_transfer_view(self, request, order):
+        is_late_transfer = order.status != OrderStatus.AWAITING_PAYMENT
+        title = "Registra bonifico arrivato" if is_late_transfer else "Segna bonifico ricevuto"
+        form = OrderActionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            note = form.cleaned_data["note"]
+            try:
+                confirmation = settlement.settle_bank_transfer(
+                    order=order, actor=request.user, note=note
+                )
+            except TransferNotExpected:
+                order.refresh_from_db()
+                self.message_user(
+                    request,
+                    f"Operazione non consentita: l'ordine è «{order.get_status_display()}».",
+                    messages.ERROR,
+                )
+            else:
+                order.refresh_from_db()
+                done = (
+                    "Registrato bonifico arrivato dopo la chiusura del pagamento"
+                    if confirmation.is_extra_charge
+                    else "Segnato bonifico ricevuto"
+                )
+                self.log_staff_action(request, order, done, note)
+                self.message_user(
+                    request,
+                    f"Ordine {order.number}: {title.lower()} fatto. "
+                    f"Stato attuale: «{order.get_status_display()}».",
+                    messages.SUCCESS,
+                )
+                if confirmation.is_extra_charge:
+                    self.message_user(
+                        request,
+                        "Il bonifico è registrato ma l'ordine non era in attesa di pagamento: "
+                        "verifica e registra il rimborso.",
+                        messages.WARNING,
+                    )
+            return HttpResponseRedirect(self._change_url(order))
+        return self._render(request, order, "admin/orders/order/action.html", title, form=form)
+
+    def _refund_view(self, request, order):
+        payments = self._refundable_payments(order)
+        if not payments.exists():
+            self.message_user(
+                request,
+                f"L'ordine {order.number} non ha pagamenti confermati da rimborsare.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(self._change_url(order))
+        initial = {}
+        # Offer what is left of the first payment not yet wholly refunded.
+        for payment in payments:
+            available = refundable_amount(payment)
+            if available > 0:
+                initial = {"payment": payment.pk, "amount": available}
+                break
+        form = RefundForm(request.POST or None, payments=payments, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                refund = settlement.record_refund(
+                    payment=form.cleaned_data["payment"],
+                    amount=form.cleaned_data["amount"],
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except (RefundNotAllowed, RefundFailed) as exc:
+                form.add_error(None, f"Rimborso non registrato: {exc}")
+            else:
+                self.log_staff_action(
+                    request,
+                    order,
+                    f"Rimborso registrato: {format_euro(refund.amount)}",
+                    form.cleaned_data["note"],
+                )
+                self.message_user(
+                    request, f"Rimborso registrato per l'ordine {order.number}.", messages.SUCCESS
+                )
+                return HttpResponseRedirect(self._change_url(order))
+        return self._render(
+            request, order, "admin/orders/order/action.html", "Registra rimborso", form=form
+        )
+
+
+admin.site.unregister(Order)
+admin.site.register(Order, OrderAdmin)

@@ -1,0 +1,84 @@
+"""The payment pages that settle money: the provider's callback and webhook, and the page the
+customer comes back to (which asks the provider). They live at the top because they call
+`checkout.settlement`; their URLs stay under /pagamenti/ in the "payments" namespace
+(`payment_urls.py`)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from sportello.checkout import settlement
+from sportello.payments import queries
+from sportello.payments.models import PaymentStatus
+from sportello.payments.providers import stripe_checkout, test_gateway
+from sportello.payments.providers.base import InvalidSignature, MalformedNotification
+from sportello.payments.providers.registry import is_enabled
+from sportello.payments.views import DECLINED_MESSAGE, confirmation_url, pay_url
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@login_required
+def payment_return(request: HttpRequest, reference) -> HttpResponse:
+    """Where providers send the customer back: show the outcome of the attempt."""
+    payment = queries.payment_for_customer(customer=request.user, reference=reference)
+    settlement.refresh_from_provider(payment=payment)
+    order = payment.order
+    order.refresh_from_db(fields=["status"])
+    if payment.status == PaymentStatus.CONFIRMED or (
+        payment.status == PaymentStatus.CANCELLED and not order.is_awaiting_payment
+    ):
+        return redirect(confirmation_url(order))
+    if not order.is_awaiting_payment:
+        return redirect(order.get_absolute_url())
+    if payment.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
+        messages.error(request, DECLINED_MESSAGE.format(number=order.number))
+        return redirect(pay_url(order))
+    if "annullato" in request.GET:
+        messages.warning(
+            request,
+            f"Hai interrotto il pagamento. L'ordine {order.number} è salvato ed è in attesa "
+            "di pagamento: puoi pagarlo quando vuoi.",
+        )
+        return redirect(pay_url(order))
+    return render(request, "payments/return_pending.html", {"order": order, "payment": payment})
+
+
+@csrf_exempt
+@require_POST
+def test_gateway_callback(request: HttpRequest) -> HttpResponse:
+    """Server-to-server notification from the test gateway."""
+    if not is_enabled(test_gateway.TestGatewayProvider.identifier):
+        raise Http404("Gateway di test non attivo")
+    try:
+        news = test_gateway.read_notification(
+            request.body, request.headers.get(test_gateway.SIGNATURE_HEADER)
+        )
+    except (InvalidSignature, MalformedNotification) as exc:
+        logger.warning("Test gateway notification refused: %s", exc)
+        return JsonResponse({"error": "invalid notification"}, status=400)
+    return JsonResponse({"result": settlement.apply_payment_news(news)})
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    """Stripe's webhook endpoint: verified, dispatched by event type, repeats are no-ops."""
+    try:
+        news = stripe_checkout.read_webhook(request.body, request.headers.get("Stripe-Signature"))
+    except InvalidSignature as exc:
+        logger.warning("Stripe webhook refused: %s", exc)
+        return JsonResponse({"error": "invalid signature"}, status=400)
+    except MalformedNotification as exc:
+        logger.warning("Stripe webhook unreadable: %s", exc)
+        return JsonResponse({"error": "invalid event"}, status=400)
+    return JsonResponse({"result": settlement.apply_payment_news(news)})

@@ -1,0 +1,138 @@
+"""Money settles here: every confirmation, failure and refund of a payment goes through this
+module, whatever reported it (test-gateway callback, Stripe webhook, the return page asking the
+provider, staff recording a bank transfer or a refund, a free order).
+
+It sits at the top (checkout), so it may call down the whole chain: the payments actions record
+the money and, when the order is covered, mark it paid (orders); then the follow-ups that live
+above payments run here, in the same transaction:
+
+- `order_became_paid` — the one place where "this order just became paid" happens;
+- `refund_was_recorded` — the one place where "money was given back" happens.
+
+The integrator adds invoice issuing (invoicing app) to those two functions; nothing else in the
+code base needs to know when an order is paid or refunded.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from django.db import transaction
+
+from sportello.orders.actions import mark_paid
+from sportello.orders.models import Order
+from sportello.payments import actions as payment_actions
+from sportello.payments.actions import Confirmation
+from sportello.payments.models import Payment, Refund
+from sportello.payments.providers.base import NewsKind, PaymentNews, ProviderError
+from sportello.payments.providers.registry import get_provider
+
+logger = logging.getLogger(__name__)
+
+
+# --- The two hooks ---------------------------------------------------------------------------
+
+
+def order_became_paid(order: Order, *, payment: Payment | None, actor=None) -> None:
+    """Runs once per order, in the transaction that made it paid (payment confirmed, bank
+    transfer recorded, or nothing to pay). Invoice issuing is added here at integration."""
+
+
+def refund_was_recorded(refund: Refund, *, actor=None) -> None:
+    """Runs once per recorded refund, in its transaction (a credit note is added here)."""
+
+
+# --- Confirmations and failures ----------------------------------------------------------------
+
+
+def settle_confirmed_payment(
+    *, payment: Payment, provider_reference: str | None = None, actor=None, note: str = ""
+) -> Confirmation:
+    """Record confirmed money for an attempt; pays the order when covered. Repeats are no-ops.
+
+    Extra charges (the order was already paid, or closed) are recorded and staff alerted by
+    `payments.actions.confirm_payment`; nothing more happens for them here.
+    """
+    with transaction.atomic():
+        confirmation = payment_actions.confirm_payment(
+            payment=payment, provider_reference=provider_reference, actor=actor, note=note
+        )
+        if confirmation.order_became_paid:
+            order_became_paid(payment.order, payment=payment, actor=actor)
+    return confirmation
+
+
+def settle_failed_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
+    """A declined or expired attempt; the order stays payable. False for a settled attempt."""
+    return payment_actions.fail_payment(payment=payment, reason=reason, actor=actor)
+
+
+def apply_payment_news(news: PaymentNews, *, actor=None) -> str:
+    """Record what a provider reported; returns what happened, for the provider's answer
+    ("confirmed", "duplicate", "failed", "pending", or why nothing was recorded)."""
+    payment = news.payment
+    if news.kind == NewsKind.CONFIRMED:
+        if news.data:
+            payment_actions.remember_provider_data(payment=payment, data=news.data)
+        confirmation = settle_confirmed_payment(
+            payment=payment, provider_reference=news.provider_reference, actor=actor, note=news.note
+        )
+        return "confirmed" if confirmation.is_recorded else "duplicate"
+    if news.kind == NewsKind.FAILED:
+        moved = settle_failed_payment(payment=payment, reason=news.note, actor=actor)
+        return "failed" if moved else "duplicate"
+    if news.kind == NewsKind.PENDING:
+        moved = payment_actions.mark_pending(payment=payment, note=news.note)
+        return "pending" if moved else "duplicate"
+    return news.result or "ignored"
+
+
+def refresh_from_provider(*, payment: Payment) -> None:
+    """Ask the provider how an open attempt stands (the customer is back before the webhook)
+    and record the answer. A provider that cannot be reached leaves the attempt as it is."""
+    if not payment.is_open:
+        return
+    try:
+        news = get_provider(payment.provider).refresh(payment)
+    except ProviderError as exc:
+        logger.warning("Could not check payment %s with %s: %s", payment.pk, payment.provider, exc)
+        news = None
+    if news is not None:
+        apply_payment_news(news)
+    payment.refresh_from_db()
+
+
+def settle_bank_transfer(*, order: Order, actor, note: str = "") -> Confirmation:
+    """Staff saw the transfer on the statement ("Segna bonifico ricevuto" / "Registra bonifico
+    arrivato"). Raises payments.actions.TransferNotExpected when there is nothing to record."""
+    with transaction.atomic():
+        confirmation = payment_actions.record_bank_transfer(order=order, actor=actor, note=note)
+        if confirmation.order_became_paid:
+            order_became_paid(confirmation.payment.order, payment=confirmation.payment, actor=actor)
+    return confirmation
+
+
+def settle_free_order(*, order: Order, actor) -> bool:
+    """An order of services priced 0,00 €: no provider takes a payment of zero, so it is paid
+    as placed (confirmation e-mail included). True when it became paid now."""
+    if order.total_gross != 0 or not order.is_awaiting_payment:
+        return False
+    with transaction.atomic():
+        paid = mark_paid(order=order, actor=actor, note="Nessun importo da pagare")
+        if paid:
+            order_became_paid(order, payment=None, actor=actor)
+    return paid
+
+
+# --- Refunds -------------------------------------------------------------------------------------
+
+
+def record_refund(*, payment: Payment, amount: Decimal | str, actor, note: str = "") -> Refund:
+    """Give back part or all of a confirmed payment (staff "Registra rimborso")."""
+    with transaction.atomic():
+        refund = payment_actions.refund_payment(
+            payment=payment, amount=amount, actor=actor, note=note
+        )
+        refund_was_recorded(refund, actor=actor)
+    return refund

@@ -1,0 +1,60 @@
+"""Payment messages: one function per message, queued in the outbox by the payments actions.
+
+Called inside the transaction of the change they announce. Staff alerts about money that must
+be given back carry a key per payment, so each extra charge is announced exactly once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from sportello.notifications.actions import queue_email
+from sportello.notifications.models import OutgoingEmail
+from sportello.notifications.rendering import absolute_url
+from sportello.orders.models import Order, OrderStatus
+
+TEMPLATES = "payments/email"
+
+
+def _admin_url(order: Order) -> str:
+    return absolute_url("admin:orders_order_change", object_id=order.pk)
+
+
+def send_staff_extra_charge(order: Order, payment) -> OutgoingEmail:
+    """Money confirmed for an order no longer awaiting payment: staff must refund it.
+
+    Paid (or further on): the customer paid twice. Cancelled or refunded: the order is not
+    reopened. One e-mail per extra charge (outbox key on the payment).
+    """
+    paid_twice = order.status not in (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
+    template = "staff_payment_on_paid_order" if paid_twice else "staff_payment_on_closed_order"
+    return queue_email(
+        to=settings.STAFF_NOTIFICATION_EMAIL,
+        template=f"{TEMPLATES}/{template}",
+        context={
+            "order": order,
+            "payment": payment,
+            "method": payment.provider_label,
+            "admin_url": _admin_url(order),
+        },
+        related=order,
+        key=f"payment-{payment.pk}-on-paid-order",
+    )
+
+
+def send_refund_recorded(order: Order, refund) -> OutgoingEmail:
+    """Money given back while the order stays as it is (part of it, or a second payment)."""
+    context = {
+        "order": order,
+        "name": order.billing_first_name or order.customer.first_name,
+        "order_url": absolute_url("orders:detail", number=order.number),
+        "refund": refund,
+        "note": refund.note,
+    }
+    return queue_email(
+        to=order.customer_email,
+        template=f"{TEMPLATES}/refund_recorded",
+        context=context,
+        related=order,
+        key=f"refund-{refund.pk}",
+    )
