@@ -192,6 +192,28 @@ def test_unknown_event_types_and_sessions_are_acknowledged(
     assert payment.status == PaymentStatus.CREATED
 
 
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"id": "evt_no_type", "object": "event", "data": {"object": {"id": "cs_test_x"}}},
+        {"id": "evt_no_data", "object": "event", "type": "checkout.session.completed"},
+    ],
+    ids=["without type", "without data"],
+)
+def test_a_signed_event_we_cannot_read_answers_400(
+    client, customer_client, order, fake_stripe, event
+):
+    """Correctly signed, but not an event (no type, no object): refused, not a server error."""
+    payment = start_stripe_payment(customer_client, order)
+    payload = json.dumps(event)
+
+    response = post_webhook(client, payload, stripe_signature(payload))
+
+    assert (response.status_code, response.json()) == (400, {"error": "invalid event"})
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CREATED
+
+
 def test_webhook_accepts_only_post(client, fake_stripe):
     assert client.get(reverse(WEBHOOK)).status_code == 405
 
