@@ -14,7 +14,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("il-mio-account/preventivi/", include("sportello.quotes.urls")),
     # Before the account's own URLs, so that I MIEI ORDINI is served by the orders app.
-    path("il-mio-account/ordini/", include("sportello.orders.urls")),
+    path("il-mio-account/ordini/", include("sportello.payments.order_urls")),
     path("il-mio-account/privacy/", include("sportello.privacy.urls")),
     path("il-mio-account/", include("sportello.accounts.urls")),
     path("servizi/", include("sportello.catalogue.urls")),

@@ -17,10 +17,10 @@ from playwright.sync_api import expect
 
 from e2e.test_purchase import labelled, screenshot_on_failure
 from sportello.accounts.tests.factories import UserFactory
+from sportello.cart.actions import place_order
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import ServiceFactory
 from sportello.notifications.models import OutgoingEmail
-from sportello.orders.actions import place_order
 from sportello.orders.models import LineStatus, Order, OrderStatus
 from sportello.payments.actions import confirm_payment, start_payment
 from sportello.payments.models import Payment, PaymentStatus

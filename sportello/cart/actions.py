@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from sportello.cart.models import Cart, CartKind, CartLine
 from sportello.cart.session import (
@@ -24,8 +25,16 @@ from sportello.cart.session import (
     session_cart_ids,
     session_upload_key,
 )
+from sportello.catalogue.answers import answers_snapshot
 from sportello.catalogue.models import AnswerFile, Service
-from sportello.orders.models import OrderLine
+from sportello.orders.actions import create_order
+from sportello.orders.emails import send_order_confirmation
+from sportello.orders.models import Order, OrderLine
+from sportello.orders.purchase import PlacedOrder, PurchaseNotPossible
+from sportello.payments.providers.bank_transfer import (
+    BankTransferProvider,
+    send_bank_transfer_instructions,
+)
 from sportello.quotes.models import QuoteLine
 
 logger = logging.getLogger(__name__)
@@ -251,3 +260,114 @@ def purge_abandoned_carts(*, now: dt.datetime) -> PurgeResult:
         if names:
             transaction.on_commit(lambda: _delete_stored_files(names))
     return PurgeResult(carts=deleted.get(Cart._meta.label, 0), files=len(doomed))
+
+
+# --- Buying the cart ------------------------------------------------------------------
+
+
+class CartNotReady(PurchaseNotPossible):
+    """The cart is empty or has lines whose answers must be checked again."""
+
+
+def place_order(
+    *,
+    customer,
+    cart,
+    billing: Mapping[str, str],
+    payment_method: str,
+    checkout_token: uuid.UUID,
+) -> Order:
+    """Turn the customer's cart into an order, with prices recomputed from the catalogue now.
+
+    Re-posting with the same checkout token returns the order already placed (no duplicate).
+    Raises CartNotReady when there is nothing (valid) to buy.
+    """
+    return place_cart_order(
+        customer=customer,
+        cart=cart,
+        billing=billing,
+        payment_method=payment_method,
+        checkout_token=checkout_token,
+    ).order
+
+
+def place_cart_order(
+    *,
+    customer,
+    cart,
+    billing: Mapping[str, str],
+    payment_method: str,
+    checkout_token: uuid.UUID,
+) -> PlacedOrder:
+    """place_order, saying whether this call placed the order or found it placed (a double
+    submit waits for the first request, then finds its order: is_new=False)."""
+    from sportello.cart.queries import priced_cart
+
+    existing = Order.objects.filter(checkout_token=checkout_token, customer=customer).first()
+    if existing is not None:
+        return PlacedOrder(order=existing, is_new=False)
+    if cart is None or cart.user_id != customer.pk:
+        raise CartNotReady("Il carrello non appartiene al cliente.")
+    try:
+        with transaction.atomic():
+            # A second request for the same cart waits here for the first to commit, then
+            # finds its order (same token) or an empty cart (another token).
+            Cart.objects.select_for_update().filter(pk=cart.pk).first()
+            existing = Order.objects.filter(
+                checkout_token=checkout_token, customer=customer
+            ).first()
+            if existing is not None:
+                return PlacedOrder(order=existing, is_new=False)
+            order = _create_order(
+                customer=customer,
+                priced=priced_cart(cart),
+                billing=billing,
+                payment_method=payment_method,
+                checkout_token=checkout_token,
+            )
+            empty_cart(cart=cart)
+            if payment_method == BankTransferProvider.identifier:
+                # The customer needs the IBAN now: confirmation and instructions at once.
+                send_order_confirmation(order)
+                send_bank_transfer_instructions(order)
+    except IntegrityError:
+        # A concurrent request with the same checkout token won the race.
+        existing = Order.objects.filter(checkout_token=checkout_token, customer=customer).first()
+        if existing is None:
+            raise
+        return PlacedOrder(order=existing, is_new=False)
+    return PlacedOrder(order=order, is_new=True)
+
+
+def _create_order(*, customer, priced, billing, payment_method, checkout_token) -> Order:
+    if priced.is_empty:
+        raise CartNotReady("Il carrello è vuoto.")
+    if priced.needs_review:
+        raise CartNotReady("Alcuni servizi del carrello vanno verificati.")
+    if any(line.price is None for line in priced.lines):
+        raise CartNotReady("Il carrello contiene servizi su preventivo.")
+    return create_order(
+        customer=customer,
+        billing=billing,
+        payment_method=payment_method,
+        checkout_token=checkout_token,
+        total=priced.total,
+        lines=[
+            OrderLine(
+                position=position,
+                service=line.service,
+                service_name=line.service.name,
+                answers=line.line.answers,
+                answers_display=answers_snapshot(line.answers_summary),
+                form_version=line.line.form_version,
+                base_net=line.price.base_net,
+                supplements=[{"label": s.label, "net": str(s.net)} for s in line.price.supplements],
+                vat_rate=line.price.vat_rate,
+                net=line.price.price.net,
+                vat=line.price.price.vat,
+                gross=line.price.price.gross,
+            )
+            for position, line in enumerate(priced.lines)
+        ],
+        note="Ordine effettuato",
+    )

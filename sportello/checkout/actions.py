@@ -1,24 +1,21 @@
 """The only code that changes checkout state: the session's checkout data, and placing the order.
 
-Placing goes through `sportello.orders.actions.place_order` (prices recomputed from the cart
-on the server, idempotent on the checkout token); the view then starts the payment.
+Placing goes through the purchase source (`orders.purchase.PurchaseSource`: the cart, prices
+recomputed from the catalogue; or an accepted quote, prices locked), idempotent on the
+checkout token; the view then starts the payment.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from sportello.accounts.billing import save_billing_profile
-from sportello.cart.models import CartKind
-from sportello.cart.queries import cart_for_request, priced_cart
-from sportello.checkout.queries import cart_problem, cart_version, order_for_checkout_token
+from sportello.checkout.queries import order_for_checkout_token, purchase_source
 from sportello.checkout.session import CheckoutState, clear_state, load_state, store_state
 from sportello.checkout.settlement import settle_free_order
 from sportello.checkout.steps import CheckoutFlow, Step
-from sportello.orders.actions import CartNotReady, place_order
-from sportello.orders.models import Order
+from sportello.orders.purchase import PlacedOrder, PurchaseNotPossible
 
 
 class CheckoutIncomplete(Exception):
@@ -36,13 +33,6 @@ class CheckoutExpired(Exception):
 
 class CartChanged(Exception):
     """The cart is not what the customer saw on the review page."""
-
-
-@dataclass(frozen=True)
-class PlacedOrder:
-    order: Order
-    # False when the token already had an order (double click, re-post): pay or show that one.
-    is_new: bool
 
 
 def confirm_billing(*, request, data: Mapping[str, str], save_profile: bool) -> CheckoutState:
@@ -97,18 +87,37 @@ def ensure_checkout_token(request) -> uuid.UUID:
 
 
 def complete_purchase(*, request, token: uuid.UUID, seen_cart_version: str) -> PlacedOrder:
-    """ "COMPLETA L'ACQUISTO": place the order from the cart, once per checkout token.
+    """ "COMPLETA L'ACQUISTO": place the order from what this checkout buys (the cart or an
+    accepted quote), once per checkout token.
 
-    Nothing posted is trusted but the token and the cart fingerprint: the billing data and
-    payment method come from this checkout's session state, the amounts from the catalogue.
-    Starting the payment is the caller's next step (`order.payment_method`).
-    Raises CheckoutIncomplete, CheckoutExpired, CartChanged or CartNotReady; none of them
-    changes anything.
+    Nothing posted is trusted but the token and the fingerprint: the billing data and payment
+    method come from this checkout's session state, the amounts from the source. Starting the
+    payment is the caller's next step, for a new order only (`PlacedOrder.is_new`): the other
+    requests of a double submit get the same order with is_new=False, whichever check they
+    reach when the first request has placed it.
+    Raises CheckoutIncomplete, CheckoutExpired, CartChanged or PurchaseNotPossible; none of
+    them changes anything.
     """
     customer = request.user
     existing = order_for_checkout_token(customer=customer, token=token)
     if existing is not None:
         return PlacedOrder(order=existing, is_new=False)
+    try:
+        placed = _place(request, token, seen_cart_version)
+    except (CheckoutExpired, CartChanged, PurchaseNotPossible):
+        # A request of a double submit that lost the race sees an emptied cart, an ordered
+        # quote or a cleared checkout: the order placed with its token is its answer.
+        existing = order_for_checkout_token(customer=customer, token=token)
+        if existing is not None:
+            return PlacedOrder(order=existing, is_new=False)
+        raise
+    if placed.is_new:
+        settle_free_order(order=placed.order, actor=customer)
+        clear_state(request)
+    return placed
+
+
+def _place(request, token: uuid.UUID, seen_version: str) -> PlacedOrder:
     state = load_state(request)
     if state.checkout_token != token:
         raise CheckoutExpired(str(token))
@@ -116,54 +125,14 @@ def complete_purchase(*, request, token: uuid.UUID, seen_cart_version: str) -> P
     blocking = flow.blocking_step("review")
     if blocking is not None:
         raise CheckoutIncomplete(blocking, blocking.url(flow))
-    if state.quote:
-        return _complete_quote_purchase(request, state, token, seen_cart_version)
-    cart = cart_for_request(request, CartKind.PURCHASE)
-    priced = priced_cart(cart)
-    problem = cart_problem(priced)
-    if problem:
-        raise CartNotReady(problem)
-    if cart_version(priced) != seen_cart_version:
+    source = purchase_source(request, state)
+    # Refused with the source's own message (a quote past its validity is recorded expired).
+    source.check_purchasable()
+    if source.fingerprint() != seen_version:
         raise CartChanged()
-    order = place_order(
-        customer=customer,
-        cart=cart,
-        billing=state.billing,
-        payment_method=state.payment_method,
-        checkout_token=token,
-    )
-    _confirm_if_free(order, customer)
-    clear_state(request)
-    return PlacedOrder(order=order, is_new=True)
-
-
-def _confirm_if_free(order: Order, customer) -> None:
-    """An order of services priced 0,00 € has nothing to pay: no provider takes a payment of
-    zero, so it is paid as placed (confirmation e-mail included)."""
-    settle_free_order(order=order, actor=customer)
-
-
-def _complete_quote_purchase(
-    request, state: CheckoutState, token: uuid.UUID, seen_version: str
-) -> PlacedOrder:
-    """The order of an accepted quote, at the prices it locked (quotes.actions decides).
-
-    Raises CartChanged if staff sent a new version after the review was shown, and
-    quotes.actions.QuoteNotAcceptable (or QuoteExpired) when the quote cannot be bought.
-    """
-    from sportello.quotes.actions import place_order_for_quote
-    from sportello.quotes.checkout import quote_for_checkout, quote_review
-
-    quote = quote_for_checkout(customer=request.user, number=state.quote)
-    if quote_review(quote).version != seen_version:
-        raise CartChanged()
-    order = place_order_for_quote(
-        quote=quote,
+    return source.place_order(
         customer=request.user,
         billing=state.billing,
         payment_method=state.payment_method,
         checkout_token=token,
     )
-    _confirm_if_free(order, request.user)
-    clear_state(request)
-    return PlacedOrder(order=order, is_new=True)

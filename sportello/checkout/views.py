@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from sportello.accounts.billing import (
@@ -12,13 +11,12 @@ from sportello.accounts.billing import (
 )
 from sportello.checkout import actions
 from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, PlaceOrderForm
-from sportello.checkout.queries import cart_problem, cart_version, purchase_cart
+from sportello.checkout.queries import purchase_source
 from sportello.checkout.session import load_state
 from sportello.checkout.steps import CheckoutFlow, LoginStep
-from sportello.orders.actions import CartNotReady
+from sportello.orders.purchase import PurchaseNotPossible
 from sportello.payments.views import confirmation_url, pay_url, redirect_to_payment
-from sportello.quotes.actions import QuoteNotAcceptable
-from sportello.quotes.checkout import quote_for_checkout, quote_problem, quote_review
+from sportello.quotes.purchase import QuotePurchase
 
 LOGIN_NOTICE = (
     "Per completare l'acquisto accedi con il tuo account oppure registrati: "
@@ -27,34 +25,20 @@ LOGIN_NOTICE = (
 
 
 def _gate(request, flow: CheckoutFlow, identifier: str):
-    """(priced cart, None) when the step may be shown, else (None, a redirect)."""
-    if flow.state.quote and request.user.is_authenticated:
-        return _quote_gate(request, flow, identifier)
-    priced = purchase_cart(request)
-    problem = cart_problem(priced)
+    """(what is being bought, None) when the step may be shown, else (None, a redirect)."""
+    source = purchase_source(request, flow.state)
+    problem = source.problem()
     if problem:
+        # The quote can no longer be bought: back to buying the cart (no-op for the cart).
+        actions.leave_quote_checkout(request)
         messages.warning(request, problem)
-        return None, redirect("cart:detail")
+        return None, redirect(source.back_url)
     blocking = flow.blocking_step(identifier)
     if blocking is not None:
         if isinstance(blocking, LoginStep):
             messages.info(request, LOGIN_NOTICE)
         return None, redirect(blocking.url(flow))
-    return priced, None
-
-
-def _quote_gate(request, flow: CheckoutFlow, identifier: str):
-    """Buying an accepted quote: (its lines at the locked prices, None), else (None, a redirect)."""
-    quote = quote_for_checkout(customer=request.user, number=flow.state.quote)
-    problem = quote_problem(quote)
-    if problem:
-        actions.leave_quote_checkout(request)
-        messages.warning(request, problem)
-        return None, redirect(quote.get_absolute_url())
-    blocking = flow.blocking_step(identifier)
-    if blocking is not None:
-        return None, redirect(blocking.url(flow))
-    return quote_review(quote), None
+    return source, None
 
 
 def _next_step_url(request) -> str:
@@ -74,10 +58,11 @@ def start(request):
     # From the cart: buy the cart, even if a quote's checkout was left half way.
     actions.leave_quote_checkout(request)
     flow = CheckoutFlow(request)
-    problem = cart_problem(purchase_cart(request))
+    source = purchase_source(request, flow.state)
+    problem = source.problem()
     if problem:
         messages.warning(request, problem)
-        return redirect("cart:detail")
+        return redirect(source.back_url)
     step = flow.first_incomplete()
     if isinstance(step, LoginStep):
         messages.info(request, LOGIN_NOTICE)
@@ -100,7 +85,7 @@ def _billing_initial(request, flow: CheckoutFlow) -> tuple[dict, bool]:
 
 def billing(request):
     flow = CheckoutFlow(request)
-    _priced, gate = _gate(request, flow, "billing")
+    _source, gate = _gate(request, flow, "billing")
     if gate:
         return gate
     initial, has_profile = _billing_initial(request, flow)
@@ -126,7 +111,7 @@ def billing(request):
 
 def payment(request):
     flow = CheckoutFlow(request)
-    _priced, gate = _gate(request, flow, "payment")
+    _source, gate = _gate(request, flow, "payment")
     if gate:
         return gate
     providers = flow.payment_providers
@@ -144,52 +129,31 @@ def payment(request):
     return render(request, "checkout/payment.html", _context(flow, "payment", form=form))
 
 
-def _with_next(url: str, next_url: str) -> str:
-    return f"{url}?{urlencode({'next': next_url})}"
-
-
 def review(request):
     flow = CheckoutFlow(request)
-    priced, gate = _gate(request, flow, "review")
+    source, gate = _gate(request, flow, "review")
     if gate:
         return gate
-    review_url = reverse("checkout:review")
     token = actions.ensure_checkout_token(request)
     providers = {p.identifier: p for p in flow.payment_providers}
-    if flow.state.quote:
-        # A quote's lines were priced as they are: nothing to correct here.
-        lines = [{"item": item, "edit_url": ""} for item in priced.lines]
-        version = priced.version
-        back = {"quote": priced.quote, "back_url": priced.quote.get_absolute_url()}
-    else:
-        lines = [
-            {
-                "item": item,
-                "edit_url": _with_next(
-                    reverse("cart:edit_line", kwargs={"pk": item.line.pk}), review_url
-                ),
-            }
-            for item in priced.lines
-        ]
-        version = cart_version(priced)
-        back = {"quote": None, "back_url": reverse("cart:detail")}
-    form = PlaceOrderForm(initial={"checkout_token": token, "cart_version": version})
+    lines = source.review_lines()
+    form = PlaceOrderForm(initial={"checkout_token": token, "cart_version": source.fingerprint()})
     return render(
         request,
         "checkout/review.html",
         _context(
             flow,
             "review",
-            priced=priced,
+            source=source,
             lines=lines,
-            # A quote's lines (and many services) have no supplements: no empty column then.
-            has_supplements=any(item.price.supplements for item in priced.lines),
+            total=source.total,
+            # Many services (and a quote's lines) have no supplements: no empty column then.
+            has_supplements=any(line.price.supplements for line in lines),
             billing_rows=billing_summary(flow.state.billing),
             payment_provider=providers[flow.state.payment_method],
             billing_url=reverse("checkout:billing"),
             payment_url=reverse("checkout:payment"),
             form=form,
-            **back,
         ),
     )
 
@@ -227,16 +191,11 @@ def place(request):
             "Il carrello è cambiato: controlla il riepilogo aggiornato e conferma di nuovo.",
         )
         return redirect("checkout:review")
-    except CartNotReady as problem:
-        messages.warning(request, str(problem))
-        return redirect("cart:detail")
-    except QuoteNotAcceptable:
-        number = load_state(request).quote
+    except PurchaseNotPossible as problem:
+        back_url = purchase_source(request, load_state(request)).back_url
         actions.leave_quote_checkout(request)
-        messages.error(
-            request, "Il preventivo non può più essere acquistato: controlla il suo stato."
-        )
-        return redirect("quotes:detail", number=number)
+        messages.warning(request, str(problem))
+        return redirect(back_url)
     order = placed.order
     if not placed.is_new:
         # A double click or a re-post: carry on with the order already placed.
@@ -251,11 +210,11 @@ def place(request):
 @login_required
 def start_quote(request, number):
     """ "ACCETTA IL PREVENTIVO" leads here: the checkout of the quote at its locked prices."""
-    quote = quote_for_checkout(customer=request.user, number=number)
-    problem = quote_problem(quote)
+    quote = QuotePurchase(customer=request.user, number=number)
+    problem = quote.problem()
     if problem:
         messages.warning(request, problem)
-        return redirect(quote.get_absolute_url())
-    actions.start_quote_checkout(request=request, quote_number=quote.number)
+        return redirect(quote.back_url)
+    actions.start_quote_checkout(request=request, quote_number=quote.quote.number)
     flow = CheckoutFlow(request)
     return redirect(flow.first_incomplete().url(flow))

@@ -23,18 +23,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from sportello.accounts.billing import BILLING_FIELDS
-from sportello.catalogue.answers import answers_snapshot
 from sportello.core.money import TaxedPrice
 from sportello.core.state import change_status
 from sportello.orders import emails
 from sportello.orders.models import (
-    BANK_TRANSFER_METHOD,
     LINE_TRANSITIONS,
     ORDER_TRANSITIONS,
     LineStatus,
@@ -54,10 +52,6 @@ logger = logging.getLogger(__name__)
 FULFILMENT_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.IN_PROGRESS, OrderStatus.COMPLETED})
 # A payment confirmed for an order in one of these is a repeat: nothing changes.
 ALREADY_PAID_STATUSES = FULFILMENT_STATUSES
-
-
-class CartNotReady(Exception):
-    """The cart is empty or has lines whose answers must be checked again."""
 
 
 class OrderNotInFulfilment(Exception):
@@ -100,92 +94,6 @@ def _lock_order(order: Order) -> Order:
 # --- Placing ---------------------------------------------------------------------------------
 
 
-def place_order(
-    *,
-    customer,
-    cart,
-    billing: Mapping[str, str],
-    payment_method: str,
-    checkout_token: uuid.UUID,
-) -> Order:
-    """Turn the customer's cart into an order, with prices recomputed from the catalogue now.
-
-    Re-posting with the same checkout token returns the order already placed (no duplicate).
-    Raises CartNotReady when there is nothing (valid) to buy.
-    """
-    from sportello.cart.actions import empty_cart
-    from sportello.cart.models import Cart
-    from sportello.cart.queries import priced_cart
-
-    if cart is None or cart.user_id != customer.pk:
-        raise CartNotReady("Il carrello non appartiene al cliente.")
-    existing = Order.objects.filter(checkout_token=checkout_token, customer=customer).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            # A second request for the same cart waits here for the first to commit, then
-            # finds its order (same token) or an empty cart (another token).
-            Cart.objects.select_for_update().filter(pk=cart.pk).first()
-            existing = Order.objects.filter(
-                checkout_token=checkout_token, customer=customer
-            ).first()
-            if existing is not None:
-                return existing
-            order = _create_order(
-                customer=customer,
-                priced=priced_cart(cart),
-                billing=billing,
-                payment_method=payment_method,
-                checkout_token=checkout_token,
-            )
-            empty_cart(cart=cart)
-            if payment_method == BANK_TRANSFER_METHOD:
-                emails.send_order_confirmation(order)
-                emails.send_bank_transfer_instructions(order)
-    except IntegrityError:
-        # A concurrent request with the same checkout token won the race.
-        existing = Order.objects.filter(checkout_token=checkout_token, customer=customer).first()
-        if existing is None:
-            raise
-        return existing
-    return order
-
-
-def _create_order(*, customer, priced, billing, payment_method, checkout_token) -> Order:
-    if priced.is_empty:
-        raise CartNotReady("Il carrello è vuoto.")
-    if priced.needs_review:
-        raise CartNotReady("Alcuni servizi del carrello vanno verificati.")
-    if any(line.price is None for line in priced.lines):
-        raise CartNotReady("Il carrello contiene servizi su preventivo.")
-    return create_order(
-        customer=customer,
-        billing=billing,
-        payment_method=payment_method,
-        checkout_token=checkout_token,
-        total=priced.total,
-        lines=[
-            OrderLine(
-                position=position,
-                service=line.service,
-                service_name=line.service.name,
-                answers=line.line.answers,
-                answers_display=answers_snapshot(line.answers_summary),
-                form_version=line.line.form_version,
-                base_net=line.price.base_net,
-                supplements=[{"label": s.label, "net": str(s.net)} for s in line.price.supplements],
-                vat_rate=line.price.vat_rate,
-                net=line.price.price.net,
-                vat=line.price.price.vat,
-                gross=line.price.price.gross,
-            )
-            for position, line in enumerate(priced.lines)
-        ],
-        note="Ordine effettuato",
-    )
-
-
 def create_order(
     *,
     customer,
@@ -198,8 +106,9 @@ def create_order(
 ) -> Order:
     """Write an order awaiting payment with its (unsaved) line snapshots and first history row.
 
-    The one place orders are created, from a cart (place_order) or from a quote. Must run
-    inside the caller's transaction; the caller decides the prices.
+    The one place orders are created, by a purchase source (`orders.purchase`): the cart
+    (`cart.actions.place_order`) or an accepted quote. Must run inside the caller's
+    transaction; the caller decides the prices.
     """
     now = timezone.now()
     order = Order.objects.create(
@@ -281,7 +190,8 @@ def mark_paid(*, order: Order, actor=None, note: str = "") -> bool:
     order keeps its status, staff are told so they can refund, and False is returned.
     """
     with transaction.atomic():
-        current = _lock_order(order).status
+        locked = _lock_order(order)
+        current = locked.status
         if current in ALREADY_PAID_STATUSES:
             order.status = current
             return False
@@ -292,7 +202,7 @@ def mark_paid(*, order: Order, actor=None, note: str = "") -> bool:
             return False
         moved = _move_order(order, OrderStatus.PAID, actor=actor, note=note, allow_repeat=True)
         if moved:
-            if emails.order_confirmation_queued(order):
+            if locked.confirmation_sent_at is not None:
                 emails.send_payment_received(order)
             else:
                 emails.send_order_confirmation(order)

@@ -8,6 +8,7 @@ Links point to the order in I MIEI ORDINI, never to a file.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 
 from sportello.notifications.actions import queue_email
 from sportello.notifications.models import OutgoingEmail
@@ -19,17 +20,6 @@ TEMPLATES = "orders/email"
 
 def confirmation_key(order: Order) -> str:
     return f"order-{order.pk}-confirmation"
-
-
-def order_confirmation_queued(order: Order) -> bool:
-    return OutgoingEmail.objects.filter(key=confirmation_key(order)).exists()
-
-
-def bank_transfer_details(order: Order, payment=None) -> dict:
-    """IBAN, beneficiary, bank, reference and amount, as payments shows them."""
-    from sportello.payments.providers.bank_transfer import bank_transfer_details as details
-
-    return details(order, payment)
 
 
 def _order_context(order: Order, *, with_lines: bool = False) -> dict:
@@ -54,18 +44,16 @@ def _send(order: Order, message: str, context: dict, *, key: str | None = None) 
 
 
 def send_order_confirmation(order: Order) -> OutgoingEmail:
-    """The summary of the order: lines with answers, totals, link. Sent once per order."""
+    """The summary of the order: lines with answers, totals, link. Sent once per order
+    (outbox key); the first time records `Order.confirmation_sent_at`."""
+    now = timezone.now()
+    if Order.objects.filter(pk=order.pk, confirmation_sent_at__isnull=True).update(
+        confirmation_sent_at=now
+    ):
+        order.confirmation_sent_at = now
     context = _order_context(order, with_lines=True)
     context["is_paid"] = not order.is_awaiting_payment
     return _send(order, "confirmation", context, key=confirmation_key(order))
-
-
-def send_bank_transfer_instructions(order: Order, *, payment=None) -> OutgoingEmail:
-    """IBAN, beneficiary, reference and amount. Sent once per order and transfer reference."""
-    context = _order_context(order)
-    context["transfer"] = bank_transfer_details(order, payment)
-    reference = context["transfer"]["reference"]
-    return _send(order, "bank_transfer", context, key=f"order-{order.pk}-bank-transfer-{reference}")
 
 
 def send_payment_received(order: Order) -> OutgoingEmail:

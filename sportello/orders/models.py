@@ -100,6 +100,9 @@ class Order(TimeStampedModel):
     total_gross = MoneyField("totale")
     placed_at = models.DateTimeField("effettuato il")
     paid_at = models.DateTimeField("pagato il", null=True, blank=True)
+    # When the order's summary e-mail was queued (at placing for a bank transfer, when paid for
+    # a card): it goes out once, and the pages say whether it was sent.
+    confirmation_sent_at = models.DateTimeField("riepilogo inviato il", null=True, blank=True)
     customer_email = models.EmailField("e-mail del cliente")
 
     # Billing data snapshot: the saved billing profile may change later, this never does.

@@ -6,9 +6,6 @@ order's files through the same functions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.db.models import (
     Case,
     OuterRef,
@@ -22,19 +19,15 @@ from django.db.models import (
 from django.http import Http404
 
 from sportello.catalogue.models import AnswerFile
-from sportello.orders.emails import bank_transfer_details, order_confirmation_queued
 from sportello.orders.models import (
-    BANK_TRANSFER_METHOD,
     LineStatus,
     Order,
     OrderLine,
     OrderLineStatusChange,
-    OrderStatus,
     OrderStatusChange,
     Outcome,
     OutcomeFile,
 )
-from sportello.payments.models import Payment, PaymentStatus
 
 
 def can_see_every_order(user) -> bool:
@@ -83,13 +76,12 @@ def _order_detail_queryset() -> QuerySet[Order]:
                 )
             ),
         ),
-        Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
         Prefetch("status_changes", queryset=OrderStatusChange.objects.order_by("created_at", "id")),
     )
 
 
 def order_for_customer(*, customer, number: str) -> Order:
-    """One of the customer's orders with lines, outcomes, payments and history; else 404.
+    """One of the customer's orders with lines, outcomes and history; else 404.
 
     Each line carries `awaiting_data_note`: staff's note asking for data, while it waits.
     """
@@ -100,13 +92,10 @@ def order_for_customer(*, customer, number: str) -> Order:
 
 
 def order_summary_for_customer(*, customer, number: str) -> Order:
-    """One of the customer's orders with its lines and payments (the confirmation page)."""
+    """One of the customer's orders with its lines (the confirmation page)."""
     order = (
         Order.objects.filter(customer=customer, number=number)
-        .prefetch_related(
-            Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
-            Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),
-        )
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")))
         .first()
     )
     if order is None:
@@ -116,8 +105,8 @@ def order_summary_for_customer(*, customer, number: str) -> Order:
 
 def is_confirmation_emailed(order: Order) -> bool:
     """Whether the order's summary e-mail has gone out (is queued): at placing for a bank
-    transfer, on the confirmed payment for a card. One query."""
-    return order_confirmation_queued(order)
+    transfer, on the confirmed payment for a card. No query."""
+    return order.confirmation_sent_at is not None
 
 
 def _visible_orders(user) -> QuerySet[Order]:
@@ -167,67 +156,3 @@ def answer_file_for_user(*, user, number: str, file_id: int) -> AnswerFile:
     if answer_file is None:
         raise Http404("File non trovato")
     return answer_file
-
-
-@dataclass(frozen=True)
-class PaymentState:
-    """Where the order's payment stands, as the confirmation and detail pages tell it."""
-
-    state: str  # "paid", "bank_transfer", "processing", "failed", "unpaid", "closed"
-    can_pay: bool
-    transfer: dict | None = None
-    amount: Decimal | None = None
-    # Paid and already being worked on (or done): no "we will start working" promise.
-    is_work_started: bool = False
-
-
-def payment_state(order: Order) -> PaymentState:
-    """Uses the order's prefetched payments (no query when they are prefetched)."""
-    if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
-        return PaymentState(state="closed", can_pay=False)
-    if not order.is_awaiting_payment:
-        return PaymentState(
-            state="paid",
-            can_pay=False,
-            amount=order.total_gross,
-            is_work_started=order.status != OrderStatus.PAID,
-        )
-    payments = list(order.payments.all())
-    latest = payments[-1] if payments else None
-    if latest is None:
-        return PaymentState(state="unpaid", can_pay=True, amount=order.total_gross)
-    if latest.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
-        # A declined card after choosing a transfer: the transfer is still the way to pay.
-        open_transfers = [
-            p
-            for p in payments
-            if p.provider == BANK_TRANSFER_METHOD
-            and p.status in (PaymentStatus.CREATED, PaymentStatus.PENDING)
-        ]
-        if open_transfers:
-            latest = open_transfers[-1]
-    if latest.provider == BANK_TRANSFER_METHOD and latest.status in (
-        PaymentStatus.CREATED,
-        PaymentStatus.PENDING,
-    ):
-        transfer = bank_transfer_details(order)
-        if latest.provider_reference:
-            transfer["reference"] = latest.provider_reference
-        return PaymentState(
-            state="bank_transfer", can_pay=True, transfer=transfer, amount=order.total_gross
-        )
-    if latest.status in (PaymentStatus.CREATED, PaymentStatus.PENDING):
-        return PaymentState(state="processing", can_pay=True, amount=order.total_gross)
-    if latest.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
-        return PaymentState(state="failed", can_pay=True, amount=order.total_gross)
-    # Confirmed but not yet covering the total (should not happen with one payment per order).
-    return PaymentState(state="processing", can_pay=True, amount=order.total_gross)
-
-
-def payment_method_label(identifier: str) -> str:
-    from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
-
-    try:
-        return get_provider(identifier).verbose_name or identifier
-    except UnknownPaymentMethod:
-        return identifier

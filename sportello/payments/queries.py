@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.shortcuts import get_object_or_404
 
-from sportello.payments.models import Payment, PaymentStatus
+from sportello.orders.models import Order, OrderStatus
+from sportello.payments.models import OPEN_PAYMENT_STATUSES, Payment, PaymentStatus
+from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
+
+BANK_TRANSFER = "bank_transfer"
 
 
 def order_for_customer(*, customer, number: str):
     """The customer's order with this number, or 404 (also for everybody else's orders)."""
-    from sportello.orders.models import Order
-
     return get_object_or_404(Order, number=number, customer=customer)
 
 
@@ -30,3 +35,76 @@ def pending_bank_transfer(order) -> Payment | None:
     return Payment.objects.filter(
         order=order, provider="bank_transfer", status=PaymentStatus.PENDING
     ).first()
+
+
+@dataclass(frozen=True)
+class PaymentState:
+    """Where the order's payment stands, as the confirmation and detail pages tell it."""
+
+    state: str  # "paid", "provider_pending", "processing", "failed", "unpaid", "closed"
+    can_pay: bool
+    # The provider's own text for an attempt awaiting money (bank transfer instructions).
+    pending_html: str = ""
+    amount: Decimal | None = None
+    # Paid and already being worked on (or done): no "we will start working" promise.
+    is_work_started: bool = False
+
+
+def order_payments(order: Order) -> list[Payment]:
+    """The order's attempts, oldest first, read once per order object (one query)."""
+    cached = getattr(order, "_payments_oldest_first", None)
+    if cached is None:
+        cached = list(Payment.objects.filter(order=order).order_by("created_at", "id"))
+        order._payments_oldest_first = cached
+    return cached
+
+
+def payment_state(order: Order, *, payments: list[Payment] | None = None) -> PaymentState:
+    """Where the order's payment stands, from its attempts (`order_payments`)."""
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+        return PaymentState(state="closed", can_pay=False)
+    if not order.is_awaiting_payment:
+        return PaymentState(
+            state="paid",
+            can_pay=False,
+            amount=order.total_gross,
+            is_work_started=order.status != OrderStatus.PAID,
+        )
+    if payments is None:
+        payments = order_payments(order)
+    latest = payments[-1] if payments else None
+    if latest is None:
+        return PaymentState(state="unpaid", can_pay=True, amount=order.total_gross)
+    if latest.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
+        # A declined card after choosing a transfer: the transfer is still the way to pay.
+        open_transfers = [
+            p for p in payments if p.provider == BANK_TRANSFER and p.status in OPEN_PAYMENT_STATUSES
+        ]
+        if open_transfers:
+            latest = open_transfers[-1]
+    if latest.status in OPEN_PAYMENT_STATUSES:
+        # A provider with its own pending-payment text (bank transfer instructions) shows it.
+        try:
+            pending_html = get_provider(latest.provider).pending_html(order, latest)
+        except UnknownPaymentMethod:
+            pending_html = ""
+        if pending_html:
+            return PaymentState(
+                state="provider_pending",
+                can_pay=True,
+                pending_html=pending_html,
+                amount=order.total_gross,
+            )
+    if latest.status in (PaymentStatus.CREATED, PaymentStatus.PENDING):
+        return PaymentState(state="processing", can_pay=True, amount=order.total_gross)
+    if latest.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
+        return PaymentState(state="failed", can_pay=True, amount=order.total_gross)
+    # Confirmed but not yet covering the total (should not happen with one payment per order).
+    return PaymentState(state="processing", can_pay=True, amount=order.total_gross)
+
+
+def payment_method_label(identifier: str) -> str:
+    try:
+        return get_provider(identifier).verbose_name or identifier
+    except UnknownPaymentMethod:
+        return identifier

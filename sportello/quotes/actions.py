@@ -20,6 +20,9 @@ from django.utils import timezone
 from sportello.catalogue.answers import answers_snapshot
 from sportello.core.money import TaxedPrice, sum_prices, to_money
 from sportello.core.state import InvalidTransition, change_status
+from sportello.orders.actions import create_order
+from sportello.orders.models import Order, OrderLine
+from sportello.orders.purchase import PlacedOrder
 from sportello.quotes import emails
 from sportello.quotes.models import (
     PRICEABLE,
@@ -332,6 +335,11 @@ def _expire(quote: QuoteRequest, *, note: str) -> bool:
     return moved
 
 
+def expire_quote(quote: QuoteRequest, *, note: str) -> bool:
+    """A quote found past its validity (e.g. at the purchase click): scaduto, with its e-mail."""
+    return _expire(quote, note=note)
+
+
 def _check_owner(quote: QuoteRequest, customer) -> None:
     if quote.customer_id != customer.pk:
         # Views find quotes through queries that check the owner; this is the last guard.
@@ -425,22 +433,38 @@ def place_order_for_quote(
     checkout_token: uuid.UUID,
     today: dt.date | None = None,
 ):
+    """place_quote_order, returning the order only."""
+    return place_quote_order(
+        quote=quote,
+        customer=customer,
+        billing=billing,
+        payment_method=payment_method,
+        checkout_token=checkout_token,
+        today=today,
+    ).order
+
+
+def place_quote_order(
+    *,
+    quote: QuoteRequest,
+    customer,
+    billing: Mapping[str, str],
+    payment_method: str,
+    checkout_token: uuid.UUID,
+    today: dt.date | None = None,
+) -> PlacedOrder:
     """Create the order for an accepted quote, at the prices of the accepted version.
 
     The quote moves accettato -> ordinato in the same transaction (compare-and-set), so two
     concurrent purchases make one order. Re-posting with the same checkout token returns the
-    order already placed. An expired, declined or already ordered quote is refused.
+    order already placed (is_new=False), also to the requests of a double submit that waited
+    for the first one. An expired, declined or already ordered quote is refused.
     """
-    from sportello.orders.actions import create_order
-    from sportello.orders.models import Order, OrderLine
-
     _check_owner(quote, customer)
     quote.refresh_from_db()
-    existing = Order.objects.filter(checkout_token=checkout_token, customer=customer).first()
+    existing = _order_of_token(quote, customer, checkout_token)
     if existing is not None:
-        if quote.order_id == existing.pk:
-            return existing
-        raise QuoteNotAcceptable(f"Checkout token already used by order {existing.number}")
+        return PlacedOrder(order=existing, is_new=False)
     if quote.status != QuoteStatus.ACCEPTED or quote.accepted_version is None:
         raise QuoteNotAcceptable(f"Quote {quote.number} is {quote.status}")
     accepted_version: int = quote.accepted_version
@@ -452,6 +476,10 @@ def place_order_for_quote(
             # Locked: the quote cannot be reopened, re-priced and accepted again while its
             # order is built from the version read above.
             locked = QuoteRequest.objects.select_for_update().get(pk=quote.pk)
+            # A double submit: the first request placed the order while this one waited.
+            existing = _order_of_token(locked, customer, checkout_token)
+            if existing is not None:
+                return PlacedOrder(order=existing, is_new=False)
             if locked.status != QuoteStatus.ACCEPTED or locked.accepted_version != accepted_version:
                 raise QuoteNotAcceptable(f"Quote {quote.number} changed while being bought")
             price = (
@@ -495,13 +523,25 @@ def place_order_for_quote(
                 note=f"Ordine {order.number}",
                 extra={"order": order},
             )
-    except InvalidTransition as exc:
+    except (InvalidTransition, IntegrityError) as exc:
+        # Another request won the race: with the same checkout token its order is this
+        # checkout's order; otherwise the quote was bought (or changed) meanwhile.
         quote.refresh_from_db()
-        raise QuoteNotAcceptable(f"Quote {quote.number} is {quote.status}") from exc
-    except IntegrityError:
-        # A concurrent request with the same checkout token won the race.
-        existing = Order.objects.filter(checkout_token=checkout_token, customer=customer).first()
-        if existing is None:
+        existing = _order_of_token(quote, customer, checkout_token)
+        if existing is not None:
+            return PlacedOrder(order=existing, is_new=False)
+        if isinstance(exc, IntegrityError):
             raise
-        return existing
-    return order
+        raise QuoteNotAcceptable(f"Quote {quote.number} is {quote.status}") from exc
+    return PlacedOrder(order=order, is_new=True)
+
+
+def _order_of_token(quote: QuoteRequest, customer, checkout_token: uuid.UUID) -> Order | None:
+    """The order this checkout token placed for this quote; QuoteNotAcceptable if the token
+    placed another order."""
+    existing = Order.objects.filter(checkout_token=checkout_token, customer=customer).first()
+    if existing is None:
+        return None
+    if quote.order_id != existing.pk:
+        raise QuoteNotAcceptable(f"Checkout token already used by order {existing.number}")
+    return existing

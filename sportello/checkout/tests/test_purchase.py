@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from sportello.cart.models import Cart, CartKind, CartLine
+from sportello.cart.purchase import cart_version
 from sportello.cart.queries import priced_cart
 from sportello.cart.tests.factories import CartLineFactory
-from sportello.checkout.queries import cart_version
 from sportello.checkout.tests.conftest import (
     COMPANY_BILLING,
     PERSON_BILLING,

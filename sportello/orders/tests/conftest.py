@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 
+from sportello.cart.actions import place_order
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.models import AnswerFile, FieldType
 from sportello.catalogue.tests.factories import (
@@ -11,7 +12,6 @@ from sportello.catalogue.tests.factories import (
     FormFieldFactory,
     ServiceFactory,
 )
-from sportello.orders.actions import place_order
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
 

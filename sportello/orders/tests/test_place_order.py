@@ -8,12 +8,13 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from sportello.cart.actions import CartNotReady, place_order
 from sportello.cart.models import CartLine
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.models import FieldChoice
 from sportello.catalogue.tests.factories import QuoteServiceFactory
 from sportello.notifications.models import OutgoingEmail
-from sportello.orders.actions import CartNotReady, format_order_number, next_number, place_order
+from sportello.orders.actions import format_order_number, next_number
 from sportello.orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 from sportello.orders.tests.conftest import BILLING, build_appraisal
 
@@ -204,7 +205,7 @@ def test_bank_transfer_order_sends_confirmation_and_instructions(full_cart, plac
     settings.BANK_TRANSFER_IBAN = "IT02L1234512345123456789012"
     order = place(full_cart, payment_method="bank_transfer")
     emails = {email.template: email for email in OutgoingEmail.objects.all()}
-    assert set(emails) == {"orders/email/confirmation", "orders/email/bank_transfer"}
+    assert set(emails) == {"orders/email/confirmation", "payments/email/bank_transfer"}
     confirmation = emails["orders/email/confirmation"]
     assert confirmation.to == "mario.rossi@example.com"
     assert confirmation.subject == f"Conferma dell'ordine n. {order.number}"
@@ -212,7 +213,7 @@ def test_bank_transfer_order_sends_confirmation_and_instructions(full_cart, plac
     assert "Urgenza: Consegna urgente" in confirmation.text_body
     assert "231,80\u00a0€" in confirmation.text_body
     assert f"/il-mio-account/ordini/{order.number}/" in confirmation.text_body
-    instructions = emails["orders/email/bank_transfer"]
+    instructions = emails["payments/email/bank_transfer"]
     assert "IT02L1234512345123456789012" in instructions.text_body
     assert f"Causale: {order.number}" in instructions.text_body
     assert "Importo: 231,80\u00a0€" in instructions.text_body

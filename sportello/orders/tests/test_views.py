@@ -122,8 +122,8 @@ def test_transfer_instructions_stay_after_a_declined_card_attempt(customer_clien
     response = customer_client.get(placed_order.get_absolute_url())
 
     payment = response.context["payment"]
-    assert (payment.state, payment.can_pay) == ("bank_transfer", True)
-    assert payment.transfer["reference"] == placed_order.number
+    assert (payment.state, payment.can_pay) == ("provider_pending", True)
+    assert f"<dt>Causale</dt><dd>{placed_order.number}</dd>" in payment.pending_html
     assert "In attesa del bonifico." in response.content.decode()
 
 

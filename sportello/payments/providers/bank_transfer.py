@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from sportello.notifications.actions import queue_email
+from sportello.notifications.models import OutgoingEmail
+from sportello.notifications.rendering import absolute_url
+from sportello.orders import emails as order_emails
 from sportello.payments import actions
 from sportello.payments.models import Payment
 from sportello.payments.providers.base import PaymentProvider, StartResult
@@ -26,6 +31,23 @@ def bank_transfer_details(order, payment: Payment | None = None) -> dict:
         "reference": reference,
         "amount": order.total_gross,
     }
+
+
+def send_bank_transfer_instructions(order, *, payment: Payment | None = None) -> OutgoingEmail:
+    """IBAN, beneficiary, reference and amount. Sent once per order and transfer reference."""
+    transfer = bank_transfer_details(order, payment)
+    return queue_email(
+        to=order.customer_email,
+        template="payments/email/bank_transfer",
+        context={
+            "order": order,
+            "name": order.billing_first_name or order.customer.first_name,
+            "order_url": absolute_url("orders:detail", number=order.number),
+            "transfer": transfer,
+        },
+        related=order,
+        key=f"order-{order.pk}-bank-transfer-{transfer['reference']}",
+    )
 
 
 def _unused_reference(payment: Payment) -> str:
@@ -57,9 +79,13 @@ class BankTransferProvider(PaymentProvider):
     def is_configured(cls) -> bool:
         return bool(settings.BANK_TRANSFER_IBAN and settings.BANK_TRANSFER_BENEFICIARY)
 
-    def start(self, payment, request) -> StartResult:
-        from sportello.orders import emails
+    def pending_html(self, order, payment) -> str:
+        return render_to_string(
+            "payments/providers/bank_transfer_pending.html",
+            {"transfer": bank_transfer_details(order, payment)},
+        )
 
+    def start(self, payment, request) -> StartResult:
         if payment.provider_reference is None:
             actions.mark_pending(
                 payment=payment,
@@ -70,8 +96,8 @@ class BankTransferProvider(PaymentProvider):
         # by transfer): the order is confirmed now, as when placed with a transfer, since the
         # page the customer lands on says the summary was e-mailed. The outbox keys make a
         # repeat a no-op, and mark_paid then sends "pagamento ricevuto" instead.
-        emails.send_order_confirmation(payment.order)
-        emails.send_bank_transfer_instructions(payment.order, payment=payment)
+        order_emails.send_order_confirmation(payment.order)
+        send_bank_transfer_instructions(payment.order, payment=payment)
         return StartResult(
             redirect_url=reverse("orders:confirmation", kwargs={"number": payment.order.number})
         )

@@ -89,6 +89,11 @@ class PaymentProvider(ABC):
         """Whether the customer may choose this method for this order."""
         return True
 
+    def pending_html(self, order, payment) -> str:
+        """The provider's own text on the order pages while `payment` awaits money (bank
+        transfer: IBAN and reference). "" for the generic "payment being confirmed"."""
+        return ""
+
     @abstractmethod
     def start(self, payment, request: HttpRequest) -> StartResult:
         """Start the attempt (create the provider's session) and say where the customer goes."""
