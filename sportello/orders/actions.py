@@ -230,22 +230,10 @@ def complete_order(*, order: Order, actor=None, note: str = "") -> bool:
 
 
 def cancel_order(*, order: Order, actor=None, note: str = "") -> bool:
-    """Cancel an order and its open payment attempts.
-
-    A paid one still needs its refund recorded (it then becomes refunded). Money that arrives
-    later for a cancelled attempt is still recorded, and staff are told (see mark_paid).
-    """
-    from sportello.payments.actions import cancel_payment
-    from sportello.payments.models import Payment, PaymentStatus
-
-    with transaction.atomic():
-        moved = set_order_status(order=order, to=OrderStatus.CANCELLED, actor=actor, note=note)
-        open_attempts = Payment.objects.filter(
-            order=order, status__in=[PaymentStatus.CREATED, PaymentStatus.PENDING]
-        )
-        for payment in open_attempts:
-            cancel_payment(payment=payment, reason="Ordine annullato", actor=actor)
-    return moved
+    """Cancel the order (its status only). `payments.actions.cancel_order` also gives up its
+    open payment attempts: that is the one callers use. A paid order still needs its refund
+    recorded (it then becomes refunded)."""
+    return set_order_status(order=order, to=OrderStatus.CANCELLED, actor=actor, note=note)
 
 
 def mark_refunded(*, order: Order, actor=None, note: str = "") -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from sportello.core.money import ZERO, format_euro, to_money
 from sportello.core.state import change_status
+from sportello.orders import actions as order_actions
 from sportello.orders.actions import mark_paid, mark_refunded
 from sportello.orders.models import ORDER_TRANSITIONS, Order, OrderStatus
 from sportello.payments import emails as payment_emails
@@ -294,6 +295,21 @@ def cancel_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
         moved = _set_status(payment, PaymentStatus.CANCELLED, actor=actor, note=reason)
     if moved:
         transaction.on_commit(lambda: _tell_provider_cancelled(payment))
+    return moved
+
+
+def cancel_order(*, order, actor=None, note: str = "") -> bool:
+    """Cancel an order and its open payment attempts (the provider is told after commit).
+
+    Money that arrives later for a cancelled attempt is still recorded, and staff are told to
+    refund it (confirm_payment). Raises InvalidTransition when the order cannot be cancelled.
+    """
+    with transaction.atomic():
+        _locked, payments = lock_order_payments(order.pk)
+        moved = order_actions.cancel_order(order=order, actor=actor, note=note)
+        for payment in payments.values():
+            if payment.status in OPEN_PAYMENT_STATUSES:
+                cancel_payment(payment=payment, reason="Ordine annullato", actor=actor)
     return moved
 
 

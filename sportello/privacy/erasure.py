@@ -39,8 +39,8 @@ from sportello.accounts.models import BillingProfile, User
 from sportello.cart.models import Cart
 from sportello.catalogue.models import AnswerFile
 from sportello.notifications.models import EmailStatus, OutgoingEmail
-from sportello.orders.actions import cancel_order
 from sportello.orders.models import Order, OrderStatus
+from sportello.payments.actions import cancel_order
 from sportello.privacy import emails
 from sportello.privacy.actions import OPTIONAL_PURPOSES, update_optional_consents
 from sportello.privacy.export import emails_to

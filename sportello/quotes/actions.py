@@ -17,10 +17,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sportello.cart.actions import empty_cart
+from sportello.cart.models import Cart, CartKind
+from sportello.cart.queries import priced_cart
 from sportello.catalogue.answers import answers_snapshot
 from sportello.core.money import TaxedPrice, sum_prices, to_money
 from sportello.core.state import InvalidTransition, change_status
-from sportello.orders.actions import create_order
+from sportello.orders.actions import create_order, next_number
 from sportello.orders.models import Order, OrderLine
 from sportello.orders.purchase import PlacedOrder
 from sportello.quotes import emails
@@ -95,10 +98,6 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
 
     Re-posting the same form (same token) returns the request already made.
     """
-    from sportello.cart.actions import empty_cart
-    from sportello.cart.models import Cart, CartKind
-    from sportello.cart.queries import priced_cart
-    from sportello.orders.actions import next_number
 
     existing = QuoteRequest.objects.filter(submit_token=submit_token, customer=customer).first()
     if existing is not None:

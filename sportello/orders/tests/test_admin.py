@@ -110,7 +110,7 @@ def test_a_transfer_arriving_after_the_order_was_cancelled_is_recorded_then_refu
 ):
     """The customer wired the money anyway: staff record it (the order is not reopened, the
     back-office is told) and can then give it back with "Registra rimborso"."""
-    from sportello.orders.actions import cancel_order
+    from sportello.payments.actions import cancel_order
 
     settings.STAFF_NOTIFICATION_EMAIL = "ordini@sportello.example"
     transfer = Payment.objects.create(

@@ -144,20 +144,6 @@ def test_cancel_awaiting_order_writes_history_and_tells_the_customer(order, staf
     assert "Richiesta del cliente" in email.text_body
 
 
-def test_cancel_also_cancels_the_open_payment_attempts(order, staff):
-    from sportello.payments.actions import create_payment, mark_pending
-    from sportello.payments.models import PaymentStatus
-
-    transfer = create_payment(order=order, provider="bank_transfer")
-    mark_pending(payment=transfer, provider_reference=order.number)
-
-    actions.cancel_order(order=order, actor=staff, note="Richiesta del cliente")
-
-    transfer.refresh_from_db()
-    assert transfer.status == PaymentStatus.CANCELLED
-    assert transfer.status_changes.last().actor == staff
-
-
 def test_refund_after_cancellation(db):
     order = PaidOrderFactory()
     actions.cancel_order(order=order)

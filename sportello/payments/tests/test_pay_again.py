@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils.timezone import localtime
 
-from sportello.orders.actions import cancel_order
 from sportello.orders.models import OrderStatus
-from sportello.payments.actions import confirm_payment, start_payment
+from sportello.payments.actions import cancel_order, confirm_payment, start_payment
 from sportello.payments.models import Payment, PaymentStatus
 from sportello.payments.tests.factories import PaymentFactory
 

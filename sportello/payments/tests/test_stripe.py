@@ -409,7 +409,7 @@ def test_attempts_given_up_are_expired_on_stripe(
 def test_cancelling_the_order_expires_its_open_stripe_session(
     customer_client, order, staff, fake_stripe, django_capture_on_commit_callbacks
 ):
-    from sportello.orders.actions import cancel_order
+    from sportello.payments.actions import cancel_order
 
     payment = start_stripe_payment(customer_client, order)
 
@@ -424,7 +424,7 @@ def test_cancelling_the_order_expires_its_open_stripe_session(
 def test_stripe_refusing_to_expire_a_session_changes_nothing_here(
     customer_client, order, staff, fake_stripe, django_capture_on_commit_callbacks
 ):
-    from sportello.orders.actions import cancel_order
+    from sportello.payments.actions import cancel_order
 
     payment = start_stripe_payment(customer_client, order)
     fake_stripe.failing_with = 500

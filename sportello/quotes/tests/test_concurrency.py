@@ -187,3 +187,41 @@ def test_a_quote_reopened_and_accepted_again_while_buying_is_not_bought_at_old_p
     else:
         assert (quote.status, quote.accepted_version) == (QuoteStatus.ACCEPTED, 2)
         assert not Order.objects.exists()
+
+
+@pytest.fixture
+def _card_and_transfer(settings):
+    settings.PAYMENT_METHODS = ["test_gateway", "bank_transfer"]
+    settings.BANK_TRANSFER_IBAN = "IT60X0542811101000000123456"
+    settings.BANK_TRANSFER_BENEFICIARY = "Sportello Servizi S.r.l."
+
+
+def test_six_concurrent_completa_l_acquisto_for_a_quote_land_on_its_order(
+    _card_and_transfer, customer_client, quote, staff
+):
+    """Before the fix, the requests that lost the race were told the quote could no longer
+    be bought, although their order existed; and each winner-believer opened an attempt."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from sportello.payments.models import Payment
+    from sportello.quotes.tests.test_checkout import _accept_and_reach_the_review, _place_data
+
+    price_quote(quote, staff, prices=ORDER_PRICES)
+    posted = _place_data(_accept_and_reach_the_review(customer_client, quote))
+
+    def post():
+        browser = Client(raise_request_exception=False)
+        browser.cookies = customer_client.cookies
+        return browser.post(reverse("checkout:place"), posted)
+
+    responses = _race(*([post] * 6))
+
+    assert [getattr(r, "status_code", r) for r in responses] == [302] * 6
+    order = Order.objects.get()
+    payment = Payment.objects.get()
+    gateway = reverse("payments:test_gateway", kwargs={"reference": payment.reference})
+    pay_page = reverse("payments:pay", kwargs={"number": order.number})
+    assert sorted(r["Location"] for r in responses) == sorted([gateway] + [pay_page] * 5)
+    quote.refresh_from_db()
+    assert (quote.status, quote.order_id) == (QuoteStatus.ORDERED, order.pk)
