@@ -43,7 +43,7 @@ def payment_method_label(identifier: str) -> str:
 
 
 class OrderAdmin(BaseOrderAdmin):
-    inlines = (OrderLineInline, OrderPaymentInline, OrderStatusChangeInline)
+    inlines = (OrderLineInline, OrderPaymentInline, OrderStatusChangeInline)  # type: ignore[assignment]
 
     @admin.display(description="metodo di pagamento", ordering="payment_method")
     def payment_method_display(self, order):

@@ -55,7 +55,7 @@ def order_payments(order: Order) -> list[Payment]:
     cached = getattr(order, "_payments_oldest_first", None)
     if cached is None:
         cached = list(Payment.objects.filter(order=order).order_by("created_at", "id"))
-        order._payments_oldest_first = cached
+        setattr(order, "_payments_oldest_first", cached)  # noqa: B010 (not a model field)
     return cached
 
 

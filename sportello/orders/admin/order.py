@@ -80,7 +80,7 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
         *MONEY_FIELDS,
         "quote_link",
     )
-    inlines: tuple = (OrderLineInline, OrderStatusChangeInline)
+    inlines = (OrderLineInline, OrderStatusChangeInline)
     actions = ("start_processing_action", "complete_action")
     change_form_template = "admin/orders/order/change_form.html"
     # The customer's order page checks ownership: staff would get a 404 there.
