@@ -23,6 +23,7 @@ from sportello.payments.actions import (
     RefundFailed,
     RefundNotAllowed,
     TransferNotExpected,
+    cancel_order,
     late_bank_transfer,
     refundable_amount,
 )
@@ -72,6 +73,12 @@ class OrderAdmin(BaseOrderAdmin):
         return format_html(
             "<ul>{}</ul>", format_html_join("", "<li>{} · {} · {} · {} · {} · {}</li>", rows)
         )
+
+    def set_status(self, request, order, to: str, note: str) -> bool:
+        if to == OrderStatus.CANCELLED:
+            # With its open attempts: a card session left open could still take money.
+            return cancel_order(order=order, actor=request.user, note=note)
+        return super().set_status(request, order, to, note)
 
     def _refundable_payments(self, order):
         return order.payments.filter(status=PaymentStatus.CONFIRMED).order_by("created_at", "id")

@@ -78,6 +78,10 @@ class OrderPageViews(admin.ModelAdmin):
             extra_context["order_buttons"] = self._buttons(order)
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def set_status(self, request, order, to: str, note: str) -> bool:
+        """The status buttons' action; a subclass that knows payments cancels them too."""
+        return actions.set_order_status(order=order, to=to, actor=request.user, note=note)
+
     def extra_buttons(self, order) -> list[dict]:
         """Buttons a subclass adds after the status ones ({"slug", "label"})."""
         return []
@@ -119,7 +123,7 @@ class OrderPageViews(admin.ModelAdmin):
             note = form.cleaned_data["note"]
             try:
                 to = STATUS_ACTIONS[action][1]
-                moved = actions.set_order_status(order=order, to=to, actor=request.user, note=note)
+                moved = self.set_status(request, order, to, note)
                 done = f"Stato dell'ordine: {OrderStatus(to).label}" if moved else ""
             except (InvalidTransition, actions.OrderNotInFulfilment):
                 order.refresh_from_db()
