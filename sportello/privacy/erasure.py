@@ -33,11 +33,11 @@ from allauth.account.models import EmailAddress
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sportello.accounts.models import BillingProfile, User
 from sportello.cart.models import Cart
-from sportello.catalogue.models import AnswerFile
 from sportello.notifications.models import EmailStatus, OutgoingEmail
 from sportello.orders.actions import cancel_order
 from sportello.orders.models import Order, OrderStatus
@@ -47,6 +47,8 @@ from sportello.privacy.export import emails_to
 from sportello.privacy.models import AccountErasure, ConsentSource
 from sportello.privacy.queries import current_notice
 from sportello.quotes.models import QuoteMessage, QuoteRequest, QuoteStatus, QuoteStatusChange
+from sportello.uploads.actions import delete_unused_uploads_of, delete_uploads
+from sportello.uploads.models import Upload
 
 # Orders whose service is still owed: the account cannot be deleted until they are done.
 BLOCKING_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.IN_PROGRESS)
@@ -94,21 +96,12 @@ def _blocking_message(orders: list[Order]) -> str:
     )
 
 
-def _file_ids(answers: dict) -> set[int]:
-    return {
-        value["file_id"]
-        for value in (answers or {}).values()
-        if isinstance(value, dict) and isinstance(value.get("file_id"), int)
-    }
-
-
 def erase_customer(*, user, actor) -> AccountErasure:
     """Close `user`'s account and anonymise their personal data, keeping the tax records.
 
     Raises ErasureRefused (changing nothing) for staff accounts, accounts already deleted and
     accounts with orders paid or in progress.
     """
-    files_to_delete = []
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.is_staff:
@@ -137,33 +130,29 @@ def erase_customer(*, user, actor) -> AccountErasure:
         # Sent before the address disappears; queued rows keep their recipient until sent.
         emails.send_account_erased(to=old_email, erased_at=now, user=user)
 
-        kept_orders = list(Order.objects.filter(customer=user).prefetch_related("lines"))
-        kept_file_ids: set[int] = set()
-        for order in kept_orders:
-            for line in order.lines.all():
-                kept_file_ids |= _file_ids(line.answers)
+        kept_orders = list(Order.objects.filter(customer=user))
         Order.objects.filter(customer=user).update(customer_email=placeholder, updated_at=now)
 
         # Quotes: those without an order go; the others keep lines and prices only.
         quotes = QuoteRequest.objects.filter(customer=user)
         quote_pks = list(quotes.values_list("pk", flat=True))
-        dropped_quotes = list(quotes.filter(order__isnull=True).prefetch_related("messages"))
-        for quote in dropped_quotes:
-            files_to_delete += [m.attachment for m in quote.messages.all() if m.attachment]
-        for quote in quotes.filter(order__isnull=False).prefetch_related("lines"):
-            for quote_line in quote.lines.all():
-                kept_file_ids |= _file_ids(quote_line.answers)
+        dropped_quotes = list(quotes.filter(order__isnull=True))
+        # Attachments of the dropped quotes' messages, and of the customer's messages on kept
+        # quotes: their uses go below, then the uploads themselves.
+        message_uploads = list(
+            Upload.objects.filter(
+                Q(quote_message_uses__quote__in=dropped_quotes)
+                | Q(
+                    quote_message_uses__quote__customer=user,
+                    quote_message_uses__quote__order__isnull=False,
+                    quote_message_uses__is_from_staff=False,
+                )
+            ).values_list("pk", flat=True)
+        )
         customer_messages = QuoteMessage.objects.filter(
             quote__customer=user, quote__order__isnull=False, is_from_staff=False
         )
-        files_to_delete += [m.attachment for m in customer_messages if m.attachment]
-        customer_messages.update(
-            body=REMOVED_TEXT,
-            attachment="",
-            attachment_name="",
-            attachment_content_type="",
-            attachment_size=0,
-        )
+        customer_messages.update(body=REMOVED_TEXT, attachment=None)
         quotes.filter(order__isnull=False).update(
             customer_message="", decline_reason="", updated_at=now
         )
@@ -174,12 +163,10 @@ def erase_customer(*, user, actor) -> AccountErasure:
         deleted_quotes = len(dropped_quotes)
         QuoteRequest.objects.filter(pk__in=[q.pk for q in dropped_quotes]).delete()
 
-        uploads = AnswerFile.objects.filter(uploaded_by=user).exclude(pk__in=kept_file_ids)
-        upload_list = list(uploads)
-        files_to_delete += [upload.file for upload in upload_list if upload.file]
-        AnswerFile.objects.filter(pk__in=[u.pk for u in upload_list]).delete()
-
         Cart.objects.filter(user=user).delete()
+        # Uploads a kept order or quote still uses stay (PROTECT); the rest go, files on commit.
+        deleted_files = delete_uploads(Upload.objects.filter(pk__in=message_uploads))
+        deleted_files += delete_unused_uploads_of(user=user)
         BillingProfile.objects.filter(user=user).delete()
         EmailAddress.objects.filter(user=user).delete()
 
@@ -234,9 +221,8 @@ def erase_customer(*, user, actor) -> AccountErasure:
             kept_orders=[order.number for order in kept_orders],
             cancelled_orders=cancelled,
             deleted_quotes=deleted_quotes,
-            deleted_files=len(files_to_delete),
+            deleted_files=deleted_files,
         )
-        transaction.on_commit(lambda: _delete_stored_files(files_to_delete))
     return erasure
 
 
@@ -253,8 +239,3 @@ def _scrub_related_emails(related: dict, *, now) -> None:
             related_object_id__in=[str(pk) for pk in pks],
             status__in=(EmailStatus.SENT, EmailStatus.FAILED),
         ).update(subject=REMOVED_TEXT, text_body="", html_body="", updated_at=now)
-
-
-def _delete_stored_files(field_files) -> None:
-    for field_file in field_files:
-        field_file.storage.delete(field_file.name)

@@ -15,18 +15,18 @@ from decimal import Decimal
 from typing import IO, Any
 
 from allauth.account.models import EmailAddress
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from sportello.accounts.models import BillingProfile
 from sportello.cart.models import Cart
-from sportello.catalogue.models import AnswerFile
 from sportello.notifications.models import OutgoingEmail
 from sportello.orders.models import Order, OrderLine, Outcome
 from sportello.payments.models import Payment
 from sportello.privacy.models import ConsentEvent
 from sportello.privacy.queries import consent_overview
-from sportello.quotes.models import QuotePrice, QuoteRequest
+from sportello.quotes.models import QuoteMessage, QuotePrice, QuoteRequest
+from sportello.uploads.models import Upload
 
 EXPORT_FORMAT_VERSION = 1
 DATA_FILE = "dati.json"
@@ -37,7 +37,10 @@ EXPORTED_MODELS: dict[str, str] = {
     "account.EmailAddress": "profile.email_addresses",
     "accounts.BillingProfile": "billing_profile",
     "privacy.ConsentEvent": "consents.history",
-    "catalogue.AnswerFile": "uploaded_files",
+    "uploads.Upload": "uploaded_files",
+    "cart.CartLineFile": "carts[].lines[].answers",
+    "orders.OrderLineFile": "orders[].lines[].answers",
+    "quotes.QuoteLineFile": "quotes[].lines[].answers",
     "cart.Cart": "carts",
     "cart.CartLine": "carts[].lines",
     "orders.Order": "orders",
@@ -125,14 +128,6 @@ class _Files:
         return self._seen[key]
 
 
-def _file_ids(answers: dict) -> set[int]:
-    ids = set()
-    for value in (answers or {}).values():
-        if isinstance(value, dict) and isinstance(value.get("file_id"), int):
-            ids.add(value["file_id"])
-    return ids
-
-
 def _profile(user) -> dict[str, Any]:
     addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
     return {
@@ -198,7 +193,7 @@ def _consents(user) -> dict[str, Any]:
     }
 
 
-def _orders(user, files: _Files) -> tuple[list[dict[str, Any]], set[int]]:
+def _orders(user, files: _Files) -> list[dict[str, Any]]:
     orders = Order.objects.filter(customer=user).prefetch_related(
         "status_changes",
         Prefetch(
@@ -216,11 +211,9 @@ def _orders(user, files: _Files) -> tuple[list[dict[str, Any]], set[int]]:
         ),
     )
     result = []
-    answer_file_ids: set[int] = set()
     for order in orders:
         lines = []
         for line in order.lines.all():
-            answer_file_ids |= _file_ids(line.answers)
             lines.append(
                 {
                     "service": line.service_name,
@@ -305,16 +298,16 @@ def _orders(user, files: _Files) -> tuple[list[dict[str, Any]], set[int]]:
                 ],
             }
         )
-    return result, answer_file_ids
+    return result
 
 
-def _quotes(user, files: _Files) -> tuple[list[dict[str, Any]], set[int]]:
+def _quotes(user, files: _Files) -> list[dict[str, Any]]:
     quotes = (
         QuoteRequest.objects.filter(customer=user)
         .select_related("order")
         .prefetch_related(
             "lines",
-            "messages",
+            Prefetch("messages", queryset=QuoteMessage.objects.select_related("attachment")),
             "status_changes",
             Prefetch(
                 "prices",
@@ -323,10 +316,7 @@ def _quotes(user, files: _Files) -> tuple[list[dict[str, Any]], set[int]]:
         )
     )
     result = []
-    answer_file_ids: set[int] = set()
     for quote in quotes:
-        for line in quote.lines.all():
-            answer_file_ids |= _file_ids(line.answers)
         result.append(
             {
                 "number": quote.number,
@@ -383,7 +373,7 @@ def _quotes(user, files: _Files) -> tuple[list[dict[str, Any]], set[int]]:
                                     "messaggi",
                                     message.pk,
                                     message.attachment_name,
-                                    message.attachment,
+                                    message.attachment.file,
                                 ),
                             }
                             if message.has_attachment
@@ -395,16 +385,13 @@ def _quotes(user, files: _Files) -> tuple[list[dict[str, Any]], set[int]]:
                 "status_history": _history(quote.status_changes.all()),
             }
         )
-    return result, answer_file_ids
+    return result
 
 
-def _carts(user) -> tuple[list[dict[str, Any]], set[int]]:
+def _carts(user) -> list[dict[str, Any]]:
     carts = Cart.objects.filter(user=user).prefetch_related("lines__service").order_by("kind")
-    answer_file_ids: set[int] = set()
     result = []
     for cart in carts:
-        for line in cart.lines.all():
-            answer_file_ids |= _file_ids(line.answers)
         result.append(
             {
                 "kind": cart.kind,
@@ -421,29 +408,35 @@ def _carts(user) -> tuple[list[dict[str, Any]], set[int]]:
                 ],
             }
         )
-    return result, answer_file_ids
+    return result
 
 
-def customer_answer_files(user, referenced_ids: set[int]):
-    """Files the customer uploaded, plus any file their own orders, quotes or cart refer to."""
-    from django.db.models import Q
+def customer_answer_files(user):
+    """Files the customer uploaded as answers, plus any file their own orders, quotes or cart
+    use (message attachments are exported with their message)."""
+    used_by_customer = (
+        Q(order_line_uses__line__order__customer=user)
+        | Q(quote_line_uses__line__quote__customer=user)
+        | Q(cart_line_uses__line__cart__user=user)
+    )
+    ids = Upload.objects.filter(
+        Q(owner=user, quote_message_uses__isnull=True) | used_by_customer
+    ).values("pk")
+    return Upload.objects.filter(pk__in=ids).order_by("pk")
 
-    return AnswerFile.objects.filter(Q(uploaded_by=user) | Q(pk__in=referenced_ids)).order_by("pk")
 
-
-def _uploaded_files(user, referenced_ids: set[int], files: _Files) -> list[dict[str, Any]]:
+def _uploaded_files(user, files: _Files) -> list[dict[str, Any]]:
     return [
         {
-            "id": answer_file.pk,
-            "name": answer_file.original_name,
-            "content_type": answer_file.content_type,
-            "size": answer_file.size,
-            "uploaded_at": _iso(answer_file.created_at),
-            "path": files.add(
-                "caricati", answer_file.pk, answer_file.original_name, answer_file.file
-            ),
+            "id": upload.pk,
+            "name": upload.original_name,
+            # What the customer's browser said, as this export always gave.
+            "content_type": upload.claimed_content_type or upload.content_type,
+            "size": upload.size,
+            "uploaded_at": _iso(upload.created_at),
+            "path": files.add("caricati", upload.pk, upload.original_name, upload.file),
         }
-        for answer_file in customer_answer_files(user, referenced_ids)
+        for upload in customer_answer_files(user)
     ]
 
 
@@ -475,9 +468,9 @@ def _emails(user) -> list[dict[str, Any]]:
 def build_export(*, user) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     """The customer's data as a JSON-ready dict, and the files to ship with it (zip path, file)."""
     files = _Files()
-    orders, order_file_ids = _orders(user, files)
-    quotes, quote_file_ids = _quotes(user, files)
-    carts, cart_file_ids = _carts(user)
+    orders = _orders(user, files)
+    quotes = _quotes(user, files)
+    carts = _carts(user)
     data = {
         "format_version": EXPORT_FORMAT_VERSION,
         "generated_at": _iso(timezone.now()),
@@ -487,9 +480,7 @@ def build_export(*, user) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
         "orders": orders,
         "quotes": quotes,
         "carts": carts,
-        "uploaded_files": _uploaded_files(
-            user, order_file_ids | quote_file_ids | cart_file_ids, files
-        ),
+        "uploaded_files": _uploaded_files(user, files),
         "emails": _emails(user),
     }
     return data, files.entries

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sportello.catalogue.answers import answers_snapshot
+from sportello.catalogue.answers import Answers, answers_snapshot
 from sportello.core.money import TaxedPrice, sum_prices, to_money
 from sportello.core.state import InvalidTransition, change_status
 from sportello.quotes import emails
@@ -25,6 +25,7 @@ from sportello.quotes.models import (
     PRICEABLE,
     QUOTE_TRANSITIONS,
     QuoteLine,
+    QuoteLineFile,
     QuoteMessage,
     QuotePrice,
     QuotePriceLine,
@@ -32,6 +33,9 @@ from sportello.quotes.models import (
     QuoteStatus,
     QuoteStatusChange,
 )
+from sportello.uploads.actions import store_upload
+from sportello.uploads.limits import check_stored_bytes
+from sportello.uploads.models import Upload
 
 QUOTE_NUMBER_PREFIX = "P"
 MAX_VAT_RATE = Decimal("100")
@@ -129,7 +133,7 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
                 customer_message=message.strip(),
                 requested_at=now,
             )
-            QuoteLine.objects.bulk_create(
+            quote_lines = QuoteLine.objects.bulk_create(
                 [
                     QuoteLine(
                         quote=quote,
@@ -143,6 +147,7 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
                     for position, line in enumerate(priced.lines)
                 ]
             )
+            _link_answer_files(quote_lines)
             QuoteStatusChange.objects.create(
                 quote=quote,
                 from_status="",
@@ -163,6 +168,27 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
 
 
 # --- Staff ----------------------------------------------------------------------------------
+
+
+def _link_answer_files(lines: list[QuoteLine]) -> None:
+    """One QuoteLineFile per upload the lines' answers name: the quote keeps those files."""
+    wanted = [
+        (line, key, upload_id)
+        for line in lines
+        for key, upload_id in Answers.of(line.answers).files().items()
+    ]
+    if not wanted:
+        return
+    existing = set(
+        Upload.objects.filter(pk__in={upload_id for *_rest, upload_id in wanted}).values_list(
+            "pk", flat=True
+        )
+    )
+    QuoteLineFile.objects.bulk_create(
+        QuoteLineFile(line=line, upload_id=upload_id, field_key=key)
+        for line, key, upload_id in wanted
+        if upload_id in existing
+    )
 
 
 def start_work(*, quote: QuoteRequest, actor) -> bool:
@@ -271,23 +297,34 @@ def post_message(
     attachment: UploadedFile | None = None,
     is_from_staff: bool = False,
 ) -> QuoteMessage:
-    """A message in the quote's thread; the other side is told by e-mail."""
+    """A message in the quote's thread; the other side is told by e-mail.
+
+    A customer's attachment is refused (UploadRejected, nothing saved) when it would take the
+    bytes they stored on this quote past UPLOAD_MAX_BYTES_PER_CONVERSATION.
+    """
     with transaction.atomic():
         message = QuoteMessage(
             quote=quote, author=author, is_from_staff=is_from_staff, body=body.strip()
         )
         if attachment is not None:
-            name = attachment.name or "allegato"
-            message.attachment_name = name[:255]
-            message.attachment_content_type = (attachment.content_type or "")[:100]
-            message.attachment_size = attachment.size or 0
-            message.attachment.save(name, attachment, save=False)
+            if not is_from_staff:
+                # The lock makes two concurrent messages count each other's bytes.
+                QuoteRequest.objects.select_for_update().filter(pk=quote.pk).first()
+                check_stored_bytes(customer_attachments(quote), attachment)
+            message.attachment = store_upload(attachment, owner=author)
         message.save()
         if is_from_staff:
             emails.message_for_customer(message)
         else:
             emails.message_for_staff(message)
     return message
+
+
+def customer_attachments(quote: QuoteRequest):
+    """The uploads the customer attached to this quote's messages."""
+    return Upload.objects.filter(
+        quote_message_uses__quote=quote, quote_message_uses__is_from_staff=False
+    )
 
 
 def ask_for_details(
