@@ -94,12 +94,12 @@ def add_line(*, cart: Cart, service: Service, answers: dict, form_version: int) 
         line = CartLine.objects.create(
             cart=cart, service=service, answers=answers, form_version=form_version
         )
-        _link_files(line)
+        link_answer_files(line)
         _touch(cart)
     return line
 
 
-def _link_files(line: CartLine) -> None:
+def link_answer_files(line: CartLine) -> None:
     """One CartLineFile per file the answers name, so the upload is known to be in use."""
     files = Answers.of(line.answers).files()
     existing = set(Upload.objects.filter(pk__in=set(files.values())).values_list("pk", flat=True))
@@ -117,7 +117,7 @@ def update_line(*, line: CartLine, answers: dict, form_version: int) -> CartLine
     line.form_version = form_version
     with transaction.atomic():
         line.save(update_fields=["answers", "form_version", "updated_at"])
-        _link_files(line)
+        link_answer_files(line)
         _touch(line.cart)
     return line
 

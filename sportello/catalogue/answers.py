@@ -138,3 +138,16 @@ class DisplayedAnswers:
     def with_files(self) -> list[dict]:
         """The items that name an upload."""
         return [item for item in self.items if _file_id(item) is not None]
+
+
+def snapshot_files(answers, answers_display) -> dict[str, int]:
+    """{key: upload id} an order or quote line uses: its answers' files, plus any file only its
+    display list names (keyed "display-<position>")."""
+    files = Answers.of(answers).files()
+    known = set(files.values())
+    for position, item in enumerate(DisplayedAnswers.of(answers_display).items):
+        file_id = _file_id(item)
+        if file_id is not None and file_id not in known:
+            files[f"display-{position}"] = file_id
+            known.add(file_id)
+    return files

@@ -28,7 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from sportello.accounts.billing import BILLING_FIELDS
-from sportello.catalogue.answers import Answers, answers_snapshot
+from sportello.catalogue.answers import answers_snapshot, snapshot_files
 from sportello.core.money import TaxedPrice
 from sportello.core.state import change_status
 from sportello.orders import emails
@@ -219,7 +219,7 @@ def create_order(
     for line in lines:
         line.order = order
     OrderLine.objects.bulk_create(lines)
-    _link_answer_files(lines)
+    link_answer_files(lines)
     OrderStatusChange.objects.create(
         order=order,
         from_status="",
@@ -230,12 +230,12 @@ def create_order(
     return order
 
 
-def _link_answer_files(lines: list[OrderLine]) -> None:
+def link_answer_files(lines: list[OrderLine]) -> None:
     """One OrderLineFile per upload the lines' answers name: the order keeps those files."""
     wanted = [
         (line, key, upload_id)
         for line in lines
-        for key, upload_id in Answers.of(line.answers).files().items()
+        for key, upload_id in snapshot_files(line.answers, line.answers_display).items()
     ]
     if not wanted:
         return
@@ -437,6 +437,8 @@ def check_outcome_file(upload: UploadedFile) -> None:
             extensions=outcome_extensions(),
             max_bytes=settings.OUTCOME_MAX_BYTES,
             name_in_message=True,
+            # Staff deliverables were never sniffed (signed .p7m, archives): unchanged.
+            sniff_content=False,
         )
     except UploadRejected as exc:
         raise OutcomeFileRejected(exc.messages[0]) from exc

@@ -38,9 +38,6 @@ EXPORTED_MODELS: dict[str, str] = {
     "accounts.BillingProfile": "billing_profile",
     "privacy.ConsentEvent": "consents.history",
     "uploads.Upload": "uploaded_files",
-    "cart.CartLineFile": "carts[].lines[].answers",
-    "orders.OrderLineFile": "orders[].lines[].answers",
-    "quotes.QuoteLineFile": "quotes[].lines[].answers",
     "cart.Cart": "carts",
     "cart.CartLine": "carts[].lines",
     "orders.Order": "orders",
@@ -76,6 +73,10 @@ MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "catalogue.FormField": "catalogue: the questions (answers are exported with each line)",
     "catalogue.FieldChoice": "catalogue",
     "orders.OrderNumberSequence": "order number counters",
+    # Which upload a line uses: the line's answers name it, the upload is in uploaded_files.
+    "cart.CartLineFile": "link between a cart line and an upload (both exported)",
+    "orders.OrderLineFile": "link between an order line and an upload (both exported)",
+    "quotes.QuoteLineFile": "link between a quote line and an upload (both exported)",
     "notifications.OutgoingEmailStatusChange": (
         "delivery attempts of an e-mail; its outcome (status, sent at) is exported with it"
     ),

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sportello.catalogue.answers import Answers, answers_snapshot
+from sportello.catalogue.answers import answers_snapshot, snapshot_files
 from sportello.core.money import TaxedPrice, sum_prices, to_money
 from sportello.core.state import InvalidTransition, change_status
 from sportello.quotes import emails
@@ -147,7 +147,7 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
                     for position, line in enumerate(priced.lines)
                 ]
             )
-            _link_answer_files(quote_lines)
+            link_answer_files(quote_lines)
             QuoteStatusChange.objects.create(
                 quote=quote,
                 from_status="",
@@ -170,12 +170,12 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
 # --- Staff ----------------------------------------------------------------------------------
 
 
-def _link_answer_files(lines: list[QuoteLine]) -> None:
+def link_answer_files(lines: list[QuoteLine]) -> None:
     """One QuoteLineFile per upload the lines' answers name: the quote keeps those files."""
     wanted = [
         (line, key, upload_id)
         for line in lines
-        for key, upload_id in Answers.of(line.answers).files().items()
+        for key, upload_id in snapshot_files(line.answers, line.answers_display).items()
     ]
     if not wanted:
         return

@@ -19,7 +19,6 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "png": (b"\x89PNG\r\n\x1a\n",),
     "jpg": (b"\xff\xd8\xff",),
     "jpeg": (b"\xff\xd8\xff",),
-    "zip": (b"PK\x03\x04", b"PK\x05\x06"),
 }
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -74,11 +73,13 @@ def check_upload(
     extensions=None,
     max_bytes: int | None = None,
     name_in_message: bool = False,
+    sniff_content: bool = True,
 ) -> UploadedFile:
     """Return `upload` if acceptable, else raise UploadRejected with an Italian message.
 
     `extensions` and `max_bytes` default to UPLOAD_ALLOWED_EXTENSIONS and UPLOAD_MAX_BYTES.
     With `name_in_message` the message names the file (forms taking several files at once).
+    `sniff_content=False` skips the first-bytes check (staff deliverables, as before).
     """
     allowed = allowed_extensions(extensions)
     limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
@@ -101,7 +102,7 @@ def check_upload(
             f"{subject} è troppo grande: la dimensione massima è {filesizeformat(limit)}.",
             code="file_size",
         )
-    if not content_matches_extension(upload, extension):
+    if sniff_content and not content_matches_extension(upload, extension):
         text = (
             f"Il contenuto del file {name} non corrisponde al suo formato."
             if name_in_message

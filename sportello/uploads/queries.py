@@ -17,7 +17,7 @@ def usage_relations() -> list[str]:
     return [
         relation.name
         for relation in Upload._meta.related_objects
-        if relation.on_delete is models.PROTECT and not relation.is_hidden()
+        if relation.on_delete is models.PROTECT and not relation.hidden
     ]
 
 

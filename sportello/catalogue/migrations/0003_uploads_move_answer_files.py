@@ -17,7 +17,6 @@ SIGNATURES = {
     "png": (b"\x89PNG\r\n\x1a\n",),
     "jpg": (b"\xff\xd8\xff",),
     "jpeg": (b"\xff\xd8\xff",),
-    "zip": (b"PK\x03\x04", b"PK\x05\x06"),
 }
 TYPES = {
     "pdf": "application/pdf",
