@@ -66,7 +66,7 @@ def file_answer(*, upload_id: int, name: str) -> dict:
 class Answers(Mapping):
     """The answers of one line: {field key: JSON value}. Read-only."""
 
-    values: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, raw) -> Answers:
@@ -75,22 +75,22 @@ class Answers(Mapping):
         return cls(dict(raw) if isinstance(raw, dict) else {})
 
     def __getitem__(self, key: str):
-        return self.values[key]
+        return self.data[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.values)
+        return iter(self.data)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.data)
 
     def to_json(self) -> dict:
-        return dict(self.values)
+        return dict(self.data)
 
     def files(self) -> dict[str, int]:
         """{field key: upload id} for the file answers."""
         return {
             key: file_id
-            for key, value in self.values.items()
+            for key, value in self.data.items()
             if (file_id := _file_id(value)) is not None
         }
 
@@ -103,8 +103,8 @@ class Answers(Mapping):
             AnswerItem(
                 key=definition.key,
                 label=definition.label,
-                value=display_value(definition, self.values.get(definition.key)),
-                file_id=_file_id(self.values.get(definition.key)),
+                value=display_value(definition, self.data.get(definition.key)),
+                file_id=_file_id(self.data.get(definition.key)),
             )
             for definition in fields_definition
         ]

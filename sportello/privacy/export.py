@@ -365,21 +365,7 @@ def _quotes(user, files: _Files) -> list[dict[str, Any]]:
                         "from_staff": message.is_from_staff,
                         "body": message.body,
                         "at": _iso(message.created_at),
-                        "attachment": (
-                            {
-                                "name": message.attachment_name,
-                                "content_type": message.attachment_content_type,
-                                "size": message.attachment_size,
-                                "path": files.add(
-                                    "messaggi",
-                                    message.pk,
-                                    message.attachment_name,
-                                    message.attachment.file,
-                                ),
-                            }
-                            if message.has_attachment
-                            else None
-                        ),
+                        "attachment": _message_attachment(message, files),
                     }
                     for message in quote.messages.all()
                 ],
@@ -387,6 +373,17 @@ def _quotes(user, files: _Files) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+def _message_attachment(message, files: _Files) -> dict[str, Any] | None:
+    if message.attachment is None:
+        return None
+    return {
+        "name": message.attachment_name,
+        "content_type": message.attachment_content_type,
+        "size": message.attachment_size,
+        "path": files.add("messaggi", message.pk, message.attachment_name, message.attachment.file),
+    }
 
 
 def _carts(user) -> list[dict[str, Any]]:

@@ -77,9 +77,8 @@ def test_delete_uploads_removes_files_only_after_commit(
 ):
     upload = actions.store_upload(_file(), owner=customer)
     storage, name = upload.file.storage, upload.file.name
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        with transaction.atomic():
-            assert actions.delete_unused_uploads_of(user=customer) == 1
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        assert actions.delete_unused_uploads_of(user=customer) == 1
     assert storage.exists(name)
     for callback in callbacks:
         callback()
