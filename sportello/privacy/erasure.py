@@ -39,11 +39,11 @@ from django.utils import timezone
 from sportello.accounts.models import BillingProfile, User
 from sportello.cart.models import Cart
 from sportello.notifications.models import EmailStatus, OutgoingEmail
+from sportello.notifications.privacy import emails_to
 from sportello.orders.actions import cancel_order
 from sportello.orders.models import Order, OrderStatus
 from sportello.privacy import emails
 from sportello.privacy.actions import OPTIONAL_PURPOSES, update_optional_consents
-from sportello.privacy.export import emails_to
 from sportello.privacy.models import AccountErasure, ConsentSource
 from sportello.privacy.queries import current_notice
 from sportello.quotes.models import QuoteMessage, QuoteRequest, QuoteStatus, QuoteStatusChange

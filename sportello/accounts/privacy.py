@@ -1,0 +1,96 @@
+"""What accounts holds about a customer, for the export (and, in erasure, what it does)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+
+from sportello.accounts.consents import consent_overview
+from sportello.accounts.models import BillingProfile, ConsentEvent
+from sportello.core.export import ExportContext, iso
+
+# Model label -> where its rows appear in the export JSON.
+EXPORTED_MODELS: dict[str, str] = {
+    "accounts.User": "profile",
+    "account.EmailAddress": "profile.email_addresses",
+    "accounts.BillingProfile": "billing_profile",
+    "accounts.ConsentEvent": "consents.history",
+}
+# Model label -> why it holds no personal data of the customer to export.
+MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
+    "accounts.PrivacyNotice": "the shop's notice text; each consent names its version",
+    "account.EmailConfirmation": "short-lived verification secrets, not information",
+}
+
+
+def _profile(user) -> dict[str, Any]:
+    addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "phone": user.phone,
+        "date_joined": iso(user.date_joined),
+        "last_login": iso(user.last_login),
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary} for a in addresses
+        ],
+    }
+
+
+def _billing_profile(user) -> dict[str, Any] | None:
+    profile = BillingProfile.objects.filter(user=user).first()
+    if profile is None:
+        return None
+    return {
+        "kind": profile.kind,
+        "first_name": profile.first_name,
+        "last_name": profile.last_name,
+        "company_name": profile.company_name,
+        "codice_fiscale": profile.codice_fiscale,
+        "partita_iva": profile.partita_iva,
+        "sdi_code": profile.sdi_code,
+        "pec": profile.pec,
+        "address": profile.address,
+        "cap": profile.cap,
+        "comune": profile.comune,
+        "provincia": profile.provincia,
+        "country": profile.country,
+        "updated_at": iso(profile.updated_at),
+    }
+
+
+def _consent_event(event: ConsentEvent) -> dict[str, Any]:
+    return {
+        "purpose": event.purpose,
+        "purpose_label": event.get_purpose_display(),
+        "is_granted": event.is_granted,
+        "at": iso(event.created_at),
+        "notice_version": event.notice.version if event.notice else None,
+        "source": event.source,
+        "source_label": event.get_source_display(),
+    }
+
+
+def _consents(user) -> dict[str, Any]:
+    overview = consent_overview(user=user)
+    return {
+        "current": [
+            {
+                "purpose": state.purpose,
+                "purpose_label": state.label,
+                "is_granted": state.is_granted,
+                "since": iso(state.latest_event.created_at) if state.latest_event else None,
+            }
+            for state in overview.states
+        ],
+        "history": [_consent_event(event) for event in overview.history],
+    }
+
+
+def export_data(context: ExportContext) -> None:
+    user = context.user
+    context.data["profile"] = _profile(user)
+    context.data["billing_profile"] = _billing_profile(user)
+    context.data["consents"] = _consents(user)

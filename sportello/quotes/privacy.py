@@ -1,0 +1,113 @@
+"""What quotes hold about a customer, for the export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q
+
+from sportello.core.export import ExportContext, ExportFiles, history, iso, money
+from sportello.quotes.models import QuoteMessage, QuotePrice, QuoteRequest
+
+EXPORTED_MODELS: dict[str, str] = {
+    "quotes.QuoteRequest": "quotes",
+    "quotes.QuoteStatusChange": "quotes[].status_history",
+    "quotes.QuoteLine": "quotes[].lines",
+    "quotes.QuotePrice": "quotes[].prices",
+    "quotes.QuotePriceLine": "quotes[].prices[].lines",
+    "quotes.QuoteMessage": "quotes[].messages",
+}
+MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
+    "quotes.QuoteLineFile": "link between a quote line and an upload (both exported)",
+}
+
+
+def _quotes(user, files: ExportFiles) -> list[dict[str, Any]]:
+    quotes = (
+        QuoteRequest.objects.filter(customer=user)
+        .select_related("order")
+        .prefetch_related(
+            "lines",
+            Prefetch("messages", queryset=QuoteMessage.objects.select_related("attachment")),
+            "status_changes",
+            Prefetch(
+                "prices",
+                queryset=QuotePrice.objects.prefetch_related("lines__line"),
+            ),
+        )
+    )
+    result = []
+    for quote in quotes:
+        result.append(
+            {
+                "number": quote.number,
+                "status": quote.status,
+                "status_label": quote.get_status_display(),
+                "requested_at": iso(quote.requested_at),
+                "customer_message": quote.customer_message,
+                "valid_until": iso(quote.valid_until),
+                "accepted_version": quote.accepted_version,
+                "decline_reason": quote.decline_reason,
+                "order_number": quote.order.number if quote.order else None,
+                "lines": [
+                    {
+                        "service": line.service_name,
+                        "answers": line.answers,
+                        "answers_display": line.answers_display,
+                        "form_version": line.form_version,
+                    }
+                    for line in quote.lines.all()
+                ],
+                "prices": [
+                    {
+                        "version": price.version,
+                        "valid_until": iso(price.valid_until),
+                        "notes_for_customer": price.notes_for_customer,
+                        "total_net": money(price.total_net),
+                        "total_vat": money(price.total_vat),
+                        "total_gross": money(price.total_gross),
+                        "sent_at": iso(price.created_at),
+                        "lines": [
+                            {
+                                "service": price_line.line.service_name,
+                                "net": money(price_line.net),
+                                "vat_rate": money(price_line.vat_rate),
+                                "vat": money(price_line.vat),
+                                "gross": money(price_line.gross),
+                            }
+                            for price_line in price.lines.all()
+                        ],
+                    }
+                    for price in quote.prices.all()
+                ],
+                "messages": [
+                    {
+                        "from_staff": message.is_from_staff,
+                        "body": message.body,
+                        "at": iso(message.created_at),
+                        "attachment": _message_attachment(message, files),
+                    }
+                    for message in quote.messages.all()
+                ],
+                "status_history": history(quote.status_changes.all()),
+            }
+        )
+    return result
+
+
+def _message_attachment(message, files: ExportFiles) -> dict[str, Any] | None:
+    if message.attachment is None:
+        return None
+    return {
+        "name": message.attachment_name,
+        "content_type": message.attachment_content_type,
+        "size": message.attachment_size,
+        "path": files.add("messaggi", message.pk, message.attachment_name, message.attachment.file),
+    }
+
+
+def export_data(context: ExportContext) -> None:
+    context.data["quotes"] = _quotes(context.user, context.files)
+    context.used_uploads.append(Q(quote_line_uses__line__quote__customer=context.user))
+    # Message attachments are exported with their message, not again as uploads.
+    context.own_uploads &= Q(quote_message_uses__isnull=True)

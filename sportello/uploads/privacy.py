@@ -1,0 +1,46 @@
+"""The customer's uploads, for the export: the files they uploaded and those the apps above
+say they use (conditions they put on the context, so this stays one query)."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Q
+
+from sportello.core.export import ExportContext, ExportFiles, iso
+from sportello.uploads.models import Upload
+
+EXPORTED_MODELS: dict[str, str] = {"uploads.Upload": "uploaded_files"}
+MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {}
+
+
+def customer_uploads(user, *, own: Q | None = None, used: list[Q] | None = None):
+    """Uploads the customer owns (narrowed by `own`) or that their own rows use (`used`)."""
+    condition = Q(owner=user) & (own if own is not None else Q())
+    condition = reduce(or_, used or [], condition)
+    return Upload.objects.filter(pk__in=Upload.objects.filter(condition).values("pk")).order_by(
+        "pk"
+    )
+
+
+def _uploaded_files(uploads, files: ExportFiles) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": upload.pk,
+            "name": upload.original_name,
+            # What the customer's browser said, as this export always gave.
+            "content_type": upload.claimed_content_type or upload.content_type,
+            "size": upload.size,
+            "uploaded_at": iso(upload.created_at),
+            "path": files.add("caricati", upload.pk, upload.original_name, upload.file),
+        }
+        for upload in uploads
+    ]
+
+
+def export_data(context: ExportContext) -> None:
+    """Run after the apps that use uploads (they add their conditions to the context)."""
+    uploads = customer_uploads(context.user, own=context.own_uploads, used=context.used_uploads)
+    context.data["uploaded_files"] = _uploaded_files(uploads, context.files)
