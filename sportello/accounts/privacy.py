@@ -6,8 +6,14 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 
-from sportello.accounts.consents import consent_overview
-from sportello.accounts.models import BillingProfile, ConsentEvent
+from sportello.accounts.consents import (
+    OPTIONAL_PURPOSES,
+    consent_overview,
+    current_notice,
+    update_optional_consents,
+)
+from sportello.accounts.models import BillingProfile, ConsentEvent, ConsentSource
+from sportello.core.erasure import ErasureContext
 from sportello.core.export import ExportContext, iso
 
 # Model label -> where its rows appear in the export JSON.
@@ -94,3 +100,25 @@ def export_data(context: ExportContext) -> None:
     context.data["profile"] = _profile(user)
     context.data["billing_profile"] = _billing_profile(user)
     context.data["consents"] = _consents(user)
+
+
+def erase_data(context: ErasureContext) -> None:
+    """Billing profile and e-mail addresses go; the consent ledger stays (it proves what was
+    agreed, art. 7.1) with optional consents withdrawn; the user row stays, anonymised and
+    unusable (orders point at it)."""
+    user = context.user
+    BillingProfile.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    update_optional_consents(
+        user=user,
+        choices={purpose.value: False for purpose in OPTIONAL_PURPOSES},
+        source=ConsentSource.ACCOUNT,
+        notice=current_notice(),
+    )
+    user.email = context.placeholder
+    user.first_name = ""
+    user.last_name = ""
+    user.phone = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["email", "first_name", "last_name", "phone", "is_active", "password"])

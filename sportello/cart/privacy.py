@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from sportello.cart.models import Cart
+from sportello.core.erasure import ErasureContext
 from sportello.core.export import ExportContext, iso
 
 EXPORTED_MODELS: dict[str, str] = {"cart.Cart": "carts", "cart.CartLine": "carts[].lines"}
@@ -41,3 +42,7 @@ def _carts(user) -> list[dict[str, Any]]:
 def export_data(context: ExportContext) -> None:
     context.data["carts"] = _carts(context.user)
     context.used_uploads.append(Q(cart_line_uses__line__cart__user=context.user))
+
+
+def erase_data(context: ErasureContext) -> None:
+    Cart.objects.filter(user=context.user).delete()

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+
+from sportello.core.erasure import REMOVED_TEXT, ErasureContext
 from sportello.core.export import ExportContext, iso
-from sportello.notifications.models import OutgoingEmail
+from sportello.notifications.models import EmailStatus, OutgoingEmail
 
 EXPORTED_MODELS: dict[str, str] = {"notifications.OutgoingEmail": "emails"}
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
@@ -42,3 +45,31 @@ def _emails(user) -> list[dict[str, Any]]:
 
 def export_data(context: ExportContext) -> None:
     context.data["emails"] = _emails(context.user)
+
+
+def erase_data(context: ErasureContext) -> None:
+    """Copies of what was sent about the customer's objects (to staff too: answers, messages,
+    name, address) and everything sent to their address are blanked; rows still waiting to be
+    sent go out as written. Run after the apps that fill `context.related`."""
+    for model, pks in context.related.items():
+        if not pks:
+            continue
+        OutgoingEmail.objects.filter(
+            related_content_type=ContentType.objects.get_for_model(model),
+            related_object_id__in=[str(pk) for pk in pks],
+            status__in=(EmailStatus.SENT, EmailStatus.FAILED),
+        ).update(subject=REMOVED_TEXT, text_body="", html_body="", updated_at=context.now)
+    old_email = context.old_email
+    for email in emails_to(old_email):
+        if email.status in (EmailStatus.SENT, EmailStatus.FAILED):
+            recipients = [
+                context.placeholder if r.lower() == old_email.lower() else r
+                for r in email.recipient_list
+            ]
+            OutgoingEmail.objects.filter(pk=email.pk).update(
+                to=", ".join(recipients),
+                subject=REMOVED_TEXT,
+                text_body="",
+                html_body="",
+                updated_at=context.now,
+            )

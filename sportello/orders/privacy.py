@@ -6,8 +6,13 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
+from sportello.core.erasure import ErasureContext
 from sportello.core.export import ExportContext, ExportFiles, history, iso, money
-from sportello.orders.models import Order, OrderLine, Outcome
+from sportello.orders.actions import cancel_order
+from sportello.orders.models import Order, OrderLine, OrderStatus, Outcome
+
+# Orders whose service is still owed: the account cannot be deleted until they are done.
+BLOCKING_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.IN_PROGRESS)
 
 EXPORTED_MODELS: dict[str, str] = {
     "orders.Order": "orders",
@@ -107,3 +112,31 @@ def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
 def export_data(context: ExportContext) -> None:
     context.data["orders"] = _orders(context.user, context.files)
     context.used_uploads.append(Q(order_line_uses__line__order__customer=context.user))
+
+
+def erasure_blockers(user) -> tuple[list[Order], list[Order]]:
+    """(orders that block the erasure, orders awaiting payment it would cancel)."""
+    orders = list(Order.objects.filter(customer=user).order_by("placed_at", "id"))
+    blocking = [o for o in orders if o.status in BLOCKING_ORDER_STATUSES]
+    to_cancel = [o for o in orders if o.status == OrderStatus.AWAITING_PAYMENT]
+    return blocking, to_cancel
+
+
+def cancel_open_orders(context: ErasureContext, orders: list[Order]) -> None:
+    """Orders awaiting payment are cancelled (with their open attempts) before anything else."""
+    for order in orders:
+        cancel_order(
+            order=order, actor=context.actor, note="Annullato: il cliente ha cancellato l'account."
+        )
+        context.cancelled_orders.append(order.number)
+
+
+def erase_data(context: ErasureContext) -> None:
+    """Every remaining order is kept (10-year accounting records, art. 2220 c.c.): billing
+    snapshot, amounts, lines, answers, outcomes untouched; only the contact address goes."""
+    kept = list(Order.objects.filter(customer=context.user))
+    Order.objects.filter(customer=context.user).update(
+        customer_email=context.placeholder, updated_at=context.now
+    )
+    context.kept_orders = [order.number for order in kept]
+    context.related[Order] = [order.pk for order in kept]

@@ -6,8 +6,16 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
+from sportello.core.erasure import REMOVED_TEXT, ErasureContext
 from sportello.core.export import ExportContext, ExportFiles, history, iso, money
-from sportello.quotes.models import QuoteMessage, QuotePrice, QuoteRequest
+from sportello.quotes.models import (
+    QuoteMessage,
+    QuotePrice,
+    QuoteRequest,
+    QuoteStatus,
+    QuoteStatusChange,
+)
+from sportello.uploads.models import Upload
 
 EXPORTED_MODELS: dict[str, str] = {
     "quotes.QuoteRequest": "quotes",
@@ -111,3 +119,35 @@ def export_data(context: ExportContext) -> None:
     context.used_uploads.append(Q(quote_line_uses__line__quote__customer=context.user))
     # Message attachments are exported with their message, not again as uploads.
     context.own_uploads &= Q(quote_message_uses__isnull=True)
+
+
+def erase_data(context: ErasureContext) -> None:
+    """Quotes that never became an order go; on the others the customer's own words go."""
+    user = context.user
+    quotes = QuoteRequest.objects.filter(customer=user)
+    context.related[QuoteRequest] = list(quotes.values_list("pk", flat=True))
+    dropped_quotes = list(quotes.filter(order__isnull=True))
+    # Attachments of the dropped quotes' messages, and of the customer's messages on kept
+    # quotes: the uploads app deletes them once nothing uses them.
+    context.uploads_to_delete |= set(
+        Upload.objects.filter(
+            Q(quote_message_uses__quote__in=dropped_quotes)
+            | Q(
+                quote_message_uses__quote__customer=user,
+                quote_message_uses__quote__order__isnull=False,
+                quote_message_uses__is_from_staff=False,
+            )
+        ).values_list("pk", flat=True)
+    )
+    QuoteMessage.objects.filter(
+        quote__customer=user, quote__order__isnull=False, is_from_staff=False
+    ).update(body=REMOVED_TEXT, attachment=None)
+    quotes.filter(order__isnull=False).update(
+        customer_message="", decline_reason="", updated_at=context.now
+    )
+    # A decline reason is also the note of its history row.
+    QuoteStatusChange.objects.filter(
+        quote__customer=user, quote__order__isnull=False, to_status=QuoteStatus.DECLINED
+    ).exclude(note="").update(note=REMOVED_TEXT)
+    context.deleted_quotes = len(dropped_quotes)
+    QuoteRequest.objects.filter(pk__in=[q.pk for q in dropped_quotes]).delete()

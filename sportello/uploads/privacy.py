@@ -9,7 +9,9 @@ from typing import Any
 
 from django.db.models import Q
 
+from sportello.core.erasure import ErasureContext
 from sportello.core.export import ExportContext, ExportFiles, iso
+from sportello.uploads.actions import delete_unused_uploads_of, delete_uploads
 from sportello.uploads.models import Upload
 
 EXPORTED_MODELS: dict[str, str] = {"uploads.Upload": "uploaded_files"}
@@ -44,3 +46,10 @@ def export_data(context: ExportContext) -> None:
     """Run after the apps that use uploads (they add their conditions to the context)."""
     uploads = customer_uploads(context.user, own=context.own_uploads, used=context.used_uploads)
     context.data["uploaded_files"] = _uploaded_files(uploads, context.files)
+
+
+def erase_data(context: ErasureContext) -> None:
+    """Run after the apps that use uploads: what a kept order or quote still uses stays
+    (PROTECT); the rest of the customer's uploads go, their files after commit."""
+    deleted = delete_uploads(Upload.objects.filter(pk__in=context.uploads_to_delete))
+    context.deleted_files += deleted + delete_unused_uploads_of(user=context.user)
