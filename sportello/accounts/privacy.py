@@ -13,7 +13,7 @@ from sportello.accounts.consents import (
     update_optional_consents,
 )
 from sportello.accounts.models import BillingProfile, ConsentEvent, ConsentSource
-from sportello.core.erasure import ErasureContext
+from sportello.core.erasure import ErasureContext, treat
 from sportello.core.export import ExportContext, iso
 
 # Model label -> where its rows appear in the export JSON.
@@ -27,6 +27,59 @@ EXPORTED_MODELS: dict[str, str] = {
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "accounts.PrivacyNotice": "the shop's notice text; each consent names its version",
     "account.EmailConfirmation": "short-lived verification secrets, not information",
+}
+
+
+# Model label -> field -> what erasure does with it (a test requires every field of every
+# exported model to be listed, so a new personal field cannot be forgotten).
+ERASURE: dict[str, dict[str, str]] = {
+    "accounts.User": {
+        **treat("replaced by deleted-<id>@invalid", "email"),
+        **treat("blanked", "first_name", "last_name", "phone"),
+        **treat("made unusable (no login)", "password"),
+        **treat("set to false", "is_active"),
+        **treat(
+            "kept: the row stays because kept orders point at it; not identifying alone",
+            "id",
+            "last_login",
+            "date_joined",
+            "is_staff",
+            "is_superuser",
+        ),
+    },
+    "account.EmailAddress": treat(
+        "deleted with the row", "id", "user", "email", "verified", "primary"
+    ),
+    "accounts.BillingProfile": treat(
+        "deleted with the row",
+        "id",
+        "user",
+        "kind",
+        "first_name",
+        "last_name",
+        "company_name",
+        "codice_fiscale",
+        "partita_iva",
+        "sdi_code",
+        "pec",
+        "address",
+        "cap",
+        "comune",
+        "provincia",
+        "country",
+        "updated_at",
+    ),
+    "accounts.ConsentEvent": treat(
+        "kept: the ledger proves what was agreed (art. 7.1); optional consents get a "
+        "withdrawal row",
+        "id",
+        "user",
+        "purpose",
+        "is_granted",
+        "notice",
+        "source",
+        "created_at",
+    ),
 }
 
 

@@ -7,12 +7,28 @@ from typing import Any
 from django.db.models import Q
 
 from sportello.cart.models import Cart
-from sportello.core.erasure import ErasureContext
+from sportello.core.erasure import ErasureContext, treat
 from sportello.core.export import ExportContext, iso
 
 EXPORTED_MODELS: dict[str, str] = {"cart.Cart": "carts", "cart.CartLine": "carts[].lines"}
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "cart.CartLineFile": "link between a cart line and an upload (both exported)",
+}
+
+
+# Model label -> field -> what erasure does with it.
+ERASURE: dict[str, dict[str, str]] = {
+    "cart.Cart": treat("deleted with the row", "id", "created_at", "updated_at", "kind", "user"),
+    "cart.CartLine": treat(
+        "deleted with the row",
+        "id",
+        "created_at",
+        "updated_at",
+        "cart",
+        "service",
+        "answers",
+        "form_version",
+    ),
 }
 
 

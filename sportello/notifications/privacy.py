@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
-from sportello.core.erasure import REMOVED_TEXT, ErasureContext
+from sportello.core.erasure import REMOVED_TEXT, ErasureContext, treat
 from sportello.core.export import ExportContext, iso
 from sportello.notifications.models import EmailStatus, OutgoingEmail
 
@@ -15,6 +15,35 @@ MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "notifications.OutgoingEmailStatusChange": (
         "delivery attempts of an e-mail; its outcome (status, sent at) is exported with it"
     ),
+}
+
+
+SENT = "on e-mails sent (or given up) to the customer or about their orders and quotes: "
+# Model label -> field -> what erasure does with it.
+ERASURE: dict[str, dict[str, str]] = {
+    "notifications.OutgoingEmail": {
+        **treat(SENT + "the customer's address replaced by deleted-<id>@invalid", "to"),
+        **treat(SENT + "replaced or blanked", "subject", "text_body", "html_body"),
+        **treat(
+            "kept: delivery record (no content left once scrubbed); e-mails still waiting "
+            "are delivered as written",
+            "id",
+            "created_at",
+            "updated_at",
+            "from_email",
+            "template",
+            "message_id",
+            "key",
+            "related_content_type",
+            "related_object_id",
+            "status",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "claimed_at",
+            "sent_at",
+        ),
+    },
 }
 
 

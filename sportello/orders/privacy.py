@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
-from sportello.core.erasure import ErasureContext
+from sportello.core.erasure import ErasureContext, treat
 from sportello.core.export import ExportContext, ExportFiles, history, iso, money
 from sportello.orders.actions import cancel_order
 from sportello.orders.models import Order, OrderLine, OrderStatus, Outcome
@@ -25,6 +25,76 @@ EXPORTED_MODELS: dict[str, str] = {
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "orders.OrderNumberSequence": "order number counters",
     "orders.OrderLineFile": "link between an order line and an upload (both exported)",
+}
+
+
+KEPT_FISCAL = (
+    "kept: accounting record and the contract behind it (art. 2220 c.c., DPR 600/1973 art. 22)"
+)
+# Model label -> field -> what erasure does with it.
+ERASURE: dict[str, dict[str, str]] = {
+    "orders.Order": {
+        **treat("replaced by deleted-<id>@invalid", "customer_email"),
+        **treat(
+            KEPT_FISCAL,
+            "id",
+            "created_at",
+            "updated_at",
+            "number",
+            "customer",
+            "status",
+            "checkout_token",
+            "payment_method",
+            "total_net",
+            "total_vat",
+            "total_gross",
+            "placed_at",
+            "paid_at",
+            "billing_kind",
+            "billing_first_name",
+            "billing_last_name",
+            "billing_company_name",
+            "billing_codice_fiscale",
+            "billing_partita_iva",
+            "billing_sdi_code",
+            "billing_pec",
+            "billing_address",
+            "billing_cap",
+            "billing_comune",
+            "billing_provincia",
+            "billing_country",
+        ),
+    },
+    "orders.OrderStatusChange": treat(
+        KEPT_FISCAL, "id", "from_status", "to_status", "actor", "note", "created_at", "order"
+    ),
+    "orders.OrderLine": treat(
+        KEPT_FISCAL,
+        "id",
+        "order",
+        "position",
+        "service",
+        "service_name",
+        "answers",
+        "answers_display",
+        "form_version",
+        "base_net",
+        "supplements",
+        "vat_rate",
+        "net",
+        "vat",
+        "gross",
+        "status",
+    ),
+    "orders.OrderLineStatusChange": treat(
+        KEPT_FISCAL, "id", "from_status", "to_status", "actor", "note", "created_at", "line"
+    ),
+    "orders.Outcome": treat(
+        KEPT_FISCAL, "id", "created_at", "updated_at", "line", "note", "created_by"
+    ),
+    "orders.OutcomeFile": treat(
+        KEPT_FISCAL, "id", "outcome", "file", "original_name", "content_type", "size"
+    ),
 }
 
 

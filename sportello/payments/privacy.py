@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from sportello.core.erasure import treat
 from sportello.core.export import ExportContext, history, iso, money
 from sportello.payments.models import Payment
 
@@ -14,6 +15,44 @@ EXPORTED_MODELS: dict[str, str] = {
     "payments.Refund": "orders[].payments[].refunds",
 }
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {}
+
+
+KEPT_FISCAL = (
+    "kept: accounting record and the contract behind it (art. 2220 c.c., DPR 600/1973 art. 22)"
+)
+# Model label -> field -> what erasure does with it: payments are accounting records, all kept
+# (orders awaiting payment are cancelled, with their open attempts, by the orders app).
+ERASURE: dict[str, dict[str, str]] = {
+    "payments.Payment": treat(
+        KEPT_FISCAL,
+        "id",
+        "created_at",
+        "updated_at",
+        "reference",
+        "order",
+        "provider",
+        "amount",
+        "status",
+        "provider_reference",
+        "confirmed_at",
+        "failure_reason",
+        "data",
+    ),
+    "payments.PaymentStatusChange": treat(
+        KEPT_FISCAL, "id", "from_status", "to_status", "actor", "note", "created_at", "payment"
+    ),
+    "payments.Refund": treat(
+        KEPT_FISCAL,
+        "id",
+        "created_at",
+        "updated_at",
+        "payment",
+        "amount",
+        "note",
+        "provider_reference",
+        "created_by",
+    ),
+}
 
 
 def _payments(payments) -> list[dict[str, Any]]:

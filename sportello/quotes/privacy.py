@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
-from sportello.core.erasure import REMOVED_TEXT, ErasureContext
+from sportello.core.erasure import REMOVED_TEXT, ErasureContext, treat
 from sportello.core.export import ExportContext, ExportFiles, history, iso, money
 from sportello.quotes.models import (
     QuoteMessage,
@@ -27,6 +27,66 @@ EXPORTED_MODELS: dict[str, str] = {
 }
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "quotes.QuoteLineFile": "link between a quote line and an upload (both exported)",
+}
+
+
+KEPT_WITH_ORDER = "deleted when the quote never became an order; kept with an ordered quote"
+# Model label -> field -> what erasure does with it.
+ERASURE: dict[str, dict[str, str]] = {
+    "quotes.QuoteRequest": {
+        **treat("blanked (the customer's words)", "customer_message", "decline_reason"),
+        **treat(
+            KEPT_WITH_ORDER,
+            "id",
+            "created_at",
+            "updated_at",
+            "number",
+            "customer",
+            "status",
+            "submit_token",
+            "current_version",
+            "valid_until",
+            "accepted_version",
+            "order",
+            "requested_at",
+        ),
+    },
+    "quotes.QuoteStatusChange": {
+        **treat("a decline reason is replaced by the removal note", "note"),
+        **treat(KEPT_WITH_ORDER, "id", "from_status", "to_status", "actor", "created_at", "quote"),
+    },
+    "quotes.QuoteLine": treat(
+        KEPT_WITH_ORDER,
+        "id",
+        "quote",
+        "position",
+        "service",
+        "service_name",
+        "answers",
+        "answers_display",
+        "form_version",
+    ),
+    "quotes.QuotePrice": treat(
+        KEPT_WITH_ORDER,
+        "id",
+        "quote",
+        "version",
+        "valid_until",
+        "notes_for_customer",
+        "total_net",
+        "total_vat",
+        "total_gross",
+        "created_by",
+        "created_at",
+    ),
+    "quotes.QuotePriceLine": treat(
+        KEPT_WITH_ORDER, "id", "price", "line", "net", "vat_rate", "vat", "gross"
+    ),
+    "quotes.QuoteMessage": {
+        **treat("the customer's messages: replaced by the removal note", "body"),
+        **treat("the customer's attachments: removed, the upload deleted", "attachment"),
+        **treat(KEPT_WITH_ORDER, "id", "quote", "author", "is_from_staff", "created_at"),
+    },
 }
 
 

@@ -9,13 +9,30 @@ from typing import Any
 
 from django.db.models import Q
 
-from sportello.core.erasure import ErasureContext
+from sportello.core.erasure import ErasureContext, treat
 from sportello.core.export import ExportContext, ExportFiles, iso
 from sportello.uploads.actions import delete_unused_uploads_of, delete_uploads
 from sportello.uploads.models import Upload
 
 EXPORTED_MODELS: dict[str, str] = {"uploads.Upload": "uploaded_files"}
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {}
+
+
+# Model label -> field -> what erasure does with it.
+ERASURE: dict[str, dict[str, str]] = {
+    "uploads.Upload": treat(
+        "deleted with its file, unless a kept order or quote uses it (then kept with it)",
+        "id",
+        "file",
+        "original_name",
+        "size",
+        "content_type",
+        "claimed_content_type",
+        "owner",
+        "session_key",
+        "created_at",
+    ),
+}
 
 
 def customer_uploads(user, *, own: Q | None = None, used: list[Q] | None = None):
