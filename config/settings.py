@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "localflavor",
     "sportello.core",
     "sportello.privacy",
+    "sportello.uploads",
     "sportello.catalogue",
     "sportello.cart",
     "sportello.checkout",
@@ -179,6 +180,8 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     # Not allauth's: service forms sent with files (sportello.cart.views), anonymous included.
     "upload": env_str("RATE_LIMIT_UPLOAD", "30/h/ip"),
+    # Not allauth's: messages a customer sends in a conversation (sportello.uploads.limits).
+    "message": env_str("RATE_LIMIT_MESSAGES", "5/m/user,30/h/user"),
 }
 
 # --- Internationalisation -------------------------------------------------------------------
@@ -211,6 +214,8 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_ALLOWED_EXTENSIONS = env_list("UPLOAD_ALLOWED_EXTENSIONS", "pdf,jpg,jpeg,png")
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Bytes of attachments one customer may store in one conversation (a quote's or an order's).
+UPLOAD_MAX_BYTES_PER_CONVERSATION = env_int("UPLOAD_MAX_BYTES_PER_CONVERSATION", 50 * 1024 * 1024)
 
 # --- E-mail ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@sportello.localhost>")

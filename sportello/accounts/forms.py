@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from sportello.accounts.billing import BILLING_FIELDS
-from sportello.accounts.models import BillingProfile, User
+from sportello.accounts.consents import OPTIONAL_PURPOSES, current_notice, record_signup_consents
+from sportello.accounts.models import BillingProfile, ConsentPurpose, User
 from sportello.core.italian import (
     CapField,
     CodiceFiscaleField,
@@ -15,8 +16,6 @@ from sportello.core.italian import (
     PartitaIvaField,
     ProvinciaField,
 )
-from sportello.privacy.actions import record_signup_consents
-from sportello.privacy.queries import current_notice
 
 
 def _relabel(field: forms.Field, label: str, *, autocomplete: str | None = None) -> None:
@@ -341,3 +340,38 @@ class BillingForm(forms.Form):
     def billing_data(self) -> dict[str, str]:
         """The validated data as the plain dict checkout keeps and orders snapshot."""
         return {name: self.cleaned_data.get(name) or "" for name in BILLING_FIELDS}
+
+
+CONSENT_HELP = {
+    ConsentPurpose.MARKETING: (
+        "Offerte, novità sui servizi e inviti via e-mail. Senza questo consenso ricevi solo i "
+        "messaggi sui tuoi ordini e preventivi."
+    ),
+    ConsentPurpose.PROFILING: (
+        "Analisi dei tuoi acquisti per proporti servizi in linea con i tuoi interessi."
+    ),
+}
+
+
+class ConsentsForm(forms.Form):
+    """One checkbox per optional purpose; unticked means withdrawn (or never given)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for purpose in OPTIONAL_PURPOSES:
+            self.fields[purpose.value] = forms.BooleanField(
+                label=purpose.label, required=False, help_text=CONSENT_HELP.get(purpose, "")
+            )
+
+    @classmethod
+    def for_states(cls, states) -> "ConsentsForm":
+        """Unbound, ticked where the customer's latest choice is a grant."""
+        optional = {purpose.value for purpose in OPTIONAL_PURPOSES}
+        return cls(
+            initial={
+                state.purpose: state.is_granted for state in states if state.purpose in optional
+            }
+        )
+
+    def choices(self) -> dict[str, bool]:
+        return {purpose.value: self.cleaned_data[purpose.value] for purpose in OPTIONAL_PURPOSES}

@@ -1,7 +1,11 @@
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
+
+from sportello.core.models import TimeStampedModel
 
 
 class UserManager(BaseUserManager):
@@ -83,3 +87,70 @@ class BillingProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Dati di fatturazione di {self.user}"
+
+
+# --- The consent ledger: written at sign-up and in IL MIO ACCOUNT, so it lives here; the privacy
+# app (above) shows the notice, runs export and erasure, and administers the texts.
+
+
+class PrivacyNotice(TimeStampedModel):
+    """A dated, versioned privacy notice (GDPR art. 13). The newest published one is current."""
+
+    version = models.CharField("versione", max_length=20, unique=True)
+    title = models.CharField("titolo", max_length=200, default="Informativa sulla privacy")
+    body = models.TextField("testo")
+    published_at = models.DateTimeField("pubblicata il", default=timezone.now)
+
+    class Meta:
+        # Moved from the privacy app (which is above accounts); the table keeps its name.
+        db_table = "privacy_privacynotice"
+        ordering = ["-published_at"]
+        verbose_name = "informativa privacy"
+        verbose_name_plural = "informative privacy"
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class ConsentPurpose(models.TextChoices):
+    PRIVACY_NOTICE = "privacy_notice", "Presa visione dell'informativa privacy"
+    MARKETING = "marketing", "Comunicazioni commerciali via e-mail"
+    PROFILING = "profiling", "Profilazione"
+
+
+class ConsentSource(models.TextChoices):
+    """How a consent was given or withdrawn, kept with each ledger row."""
+
+    SIGNUP = "signup", "Registrazione al sito"
+    ACCOUNT = "account", "Area IL MIO ACCOUNT"
+    STAFF = "staff", "Back-office, su richiesta del cliente"
+
+
+class ConsentEvent(models.Model):
+    """Append-only ledger: one row each time a consent is granted or withdrawn."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_events"
+    )
+    purpose = models.CharField("finalità", max_length=30, choices=ConsentPurpose.choices)
+    is_granted = models.BooleanField("concesso")
+    notice = models.ForeignKey(
+        PrivacyNotice, on_delete=models.PROTECT, related_name="consent_events", null=True
+    )
+    source = models.CharField("modalità", max_length=50, choices=ConsentSource.choices)
+    created_at = models.DateTimeField("data", auto_now_add=True)
+
+    class Meta:
+        db_table = "privacy_consentevent"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["user", "purpose", "-created_at"], name="privacy_con_user_id_f42f38_idx"
+            )
+        ]
+        verbose_name = "evento di consenso"
+        verbose_name_plural = "storico consensi"
+
+    def __str__(self) -> str:
+        state = "concesso" if self.is_granted else "revocato"
+        return f"{self.user} — {self.get_purpose_display()}: {state}"

@@ -8,12 +8,10 @@ from sportello.accounts.billing import (
     billing_profile_for,
     save_billing_profile,
 )
-from sportello.accounts.forms import BillingForm, ProfileForm
+from sportello.accounts.consents import consent_overview, current_notice, update_optional_consents
+from sportello.accounts.forms import BillingForm, ConsentsForm, ProfileForm
+from sportello.accounts.models import ConsentSource
 from sportello.accounts.queries import attention_for_customer
-from sportello.privacy.actions import update_optional_consents
-from sportello.privacy.forms import ConsentsForm
-from sportello.privacy.models import ConsentSource
-from sportello.privacy.queries import consent_overview, current_notice
 
 
 @login_required

@@ -12,21 +12,21 @@ import datetime as dt
 import logging
 import secrets
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from sportello.cart.models import Cart, CartKind, CartLine
+from sportello.cart.models import Cart, CartKind, CartLine, CartLineFile
 from sportello.cart.session import (
     SESSION_CART_IDS,
     SESSION_UPLOAD_KEY,
     session_cart_ids,
     session_upload_key,
 )
-from sportello.catalogue.answers import answers_snapshot
-from sportello.catalogue.models import AnswerFile, Service
+from sportello.catalogue.answers import Answers, answers_snapshot
+from sportello.catalogue.models import Service
 from sportello.orders.actions import create_order
 from sportello.orders.emails import send_order_confirmation
 from sportello.orders.models import Order, OrderLine
@@ -35,13 +35,12 @@ from sportello.payments.providers.bank_transfer import (
     BankTransferProvider,
     send_bank_transfer_instructions,
 )
-from sportello.quotes.models import QuoteLine
+from sportello.uploads.actions import adopt_anonymous_uploads, purge_anonymous_uploads
+from sportello.uploads.models import Upload
 
 logger = logging.getLogger(__name__)
 
 MAX_LINES_PER_CART = 50
-# Rows per DELETE … WHERE id IN (…) when purging (SQLite caps the number of parameters).
-PURGE_BATCH_SIZE = 500
 
 
 class WrongCartKind(ValueError):
@@ -105,8 +104,21 @@ def add_line(*, cart: Cart, service: Service, answers: dict, form_version: int) 
         line = CartLine.objects.create(
             cart=cart, service=service, answers=answers, form_version=form_version
         )
+        link_answer_files(line)
         _touch(cart)
     return line
+
+
+def link_answer_files(line: CartLine) -> None:
+    """One CartLineFile per file the answers name, so the upload is known to be in use."""
+    files = Answers.of(line.answers).files()
+    existing = set(Upload.objects.filter(pk__in=set(files.values())).values_list("pk", flat=True))
+    CartLineFile.objects.filter(line=line).delete()
+    CartLineFile.objects.bulk_create(
+        CartLineFile(line=line, upload_id=upload_id, field_key=key)
+        for key, upload_id in files.items()
+        if upload_id in existing
+    )
 
 
 def update_line(*, line: CartLine, answers: dict, form_version: int) -> CartLine:
@@ -115,6 +127,7 @@ def update_line(*, line: CartLine, answers: dict, form_version: int) -> CartLine
     line.form_version = form_version
     with transaction.atomic():
         line.save(update_fields=["answers", "form_version", "updated_at"])
+        link_answer_files(line)
         _touch(line.cart)
     return line
 
@@ -159,10 +172,7 @@ def merge_anonymous_carts(*, request, user) -> None:
             anonymous.delete()
             if moved:
                 _touch(target)
-        if upload_key:
-            AnswerFile.objects.filter(uploaded_by__isnull=True, session_key=upload_key).update(
-                uploaded_by=user, session_key=""
-            )
+        adopt_anonymous_uploads(session_key=upload_key, user=user)
     request.session.pop(SESSION_CART_IDS, None)
     request.session.pop(SESSION_UPLOAD_KEY, None)
 
@@ -173,93 +183,21 @@ class PurgeResult:
     files: int
 
 
-def _file_ids_in_answers(answers) -> set[int]:
-    """Ids of the uploads an answers dict ({key: {"file_id": …, "name": …}}) points to."""
-    if not isinstance(answers, dict):
-        return set()
-    return {
-        value["file_id"]
-        for value in answers.values()
-        if isinstance(value, dict) and isinstance(value.get("file_id"), int)
-    }
-
-
-def _file_ids_in_display(answers_display) -> set[int]:
-    """Ids in a snapshot's display list ([{"label": …, "value": …, "file_id": …}])."""
-    if not isinstance(answers_display, list):
-        return set()
-    return {
-        item["file_id"]
-        for item in answers_display
-        if isinstance(item, dict) and isinstance(item.get("file_id"), int)
-    }
-
-
-def _referenced_file_ids(*, since: dt.datetime) -> set[int]:
-    """Uploads still named by a cart line, an order line or a quote line.
-
-    A line can only name a file that existed when it was written, so lines last written
-    before `since` (the oldest candidate's upload time) cannot name a candidate.
-    """
-    referenced: set[int] = set()
-    for answers in (
-        CartLine.objects.filter(updated_at__gte=since).values_list("answers", flat=True).iterator()
-    ):
-        referenced |= _file_ids_in_answers(answers)
-    # Order and quote lines are written once, with their order or quote.
-    snapshots = (
-        OrderLine.objects.filter(order__created_at__gte=since),
-        QuoteLine.objects.filter(quote__created_at__gte=since),
-    )
-    for lines in snapshots:
-        for answers, answers_display in lines.values_list("answers", "answers_display").iterator():
-            referenced |= _file_ids_in_answers(answers) | _file_ids_in_display(answers_display)
-    return referenced
-
-
-def _delete_stored_files(names: Iterable[str]) -> None:
-    storage = AnswerFile._meta.get_field("file").storage
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:
-            # The row is gone already; a file left behind is only disk space.
-            logger.exception("Could not delete the abandoned upload %s", name)
-
-
 def purge_abandoned_carts(*, now: dt.datetime) -> PurgeResult:
     """Delete what anonymous visitors left behind more than ANONYMOUS_CART_RETENTION_DAYS ago.
 
-    Anonymous carts (no user) not updated since then go with their lines. Anonymous uploads
-    (no user, tagged with a visitor's upload key) older than that go too, unless a cart line,
-    an order line or a quote line still names them; their stored files are deleted only once
-    the transaction has committed, so a rollback loses no file. Customers' carts and uploads
-    are never touched.
+    Anonymous carts (no user) not updated since then go with their lines (and the lines'
+    links to their files). Anonymous uploads older than that go too, unless something still
+    uses them (a cart line, an order or quote line, a message: `uploads.queries`); their
+    stored files are deleted only once the transaction has committed, so a rollback loses no
+    file. Customers' carts and uploads are never touched.
     """
     cutoff = now - dt.timedelta(days=settings.ANONYMOUS_CART_RETENTION_DAYS)
     with transaction.atomic():
         # Django's collector deletes the carts and their lines in batches.
         _total, deleted = Cart.objects.filter(user__isnull=True, updated_at__lt=cutoff).delete()
-
-        candidates = list(
-            AnswerFile.objects.select_for_update()
-            .filter(uploaded_by__isnull=True, created_at__lt=cutoff)
-            .exclude(session_key="")
-            .order_by("created_at", "id")
-            .values_list("pk", "file", "created_at")
-        )
-        doomed: list[tuple[int, str]] = []
-        if candidates:
-            referenced = _referenced_file_ids(since=candidates[0][2])
-            doomed = [(pk, name) for pk, name, _created_at in candidates if pk not in referenced]
-            doomed_pks = [pk for pk, _name in doomed]
-            for start in range(0, len(doomed_pks), PURGE_BATCH_SIZE):
-                batch = doomed_pks[start : start + PURGE_BATCH_SIZE]
-                AnswerFile.objects.filter(pk__in=batch).delete()
-        names = [name for _pk, name in doomed if name]
-        if names:
-            transaction.on_commit(lambda: _delete_stored_files(names))
-    return PurgeResult(carts=deleted.get(Cart._meta.label, 0), files=len(doomed))
+        files = purge_anonymous_uploads(created_before=cutoff)
+    return PurgeResult(carts=deleted.get(Cart._meta.label, 0), files=files)
 
 
 # --- Buying the cart ------------------------------------------------------------------

@@ -59,3 +59,23 @@ class CartLine(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.service} ({self.cart})"
+
+
+class CartLineFile(models.Model):
+    """An upload named by a cart line's answers; keeps it from being purged or erased."""
+
+    line = models.ForeignKey(CartLine, on_delete=models.CASCADE, related_name="answer_files")
+    upload = models.ForeignKey(
+        "uploads.Upload", on_delete=models.PROTECT, related_name="cart_line_uses"
+    )
+    field_key = models.CharField("campo", max_length=60)
+
+    class Meta:
+        verbose_name = "file della risposta"
+        verbose_name_plural = "file delle risposte"
+        constraints = [
+            models.UniqueConstraint(fields=["line", "field_key"], name="cartlinefile_one_per_field")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field_key}: {self.upload_id}"

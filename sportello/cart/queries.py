@@ -12,11 +12,13 @@ from django.http import Http404
 
 from sportello.cart.models import Cart, CartKind, CartLine
 from sportello.cart.session import session_cart_ids, session_upload_key
-from sportello.catalogue.answers import AnswerItem, summarize_answers
-from sportello.catalogue.models import AnswerFile, FormField, Service
+from sportello.catalogue.answers import AnswerItem, Answers
+from sportello.catalogue.models import FormField, Service
 from sportello.catalogue.pricing import LinePrice, price_line
 from sportello.catalogue.queries import form_fields_prefetch
 from sportello.core.money import TaxedPrice, sum_prices
+from sportello.uploads.models import Upload
+from sportello.uploads.queries import visitor_uploads
 
 NOTE_UNAVAILABLE = "Questo servizio non è più disponibile: rimuovilo dal carrello."
 NOTE_NOW_ON_QUOTE = (
@@ -77,15 +79,11 @@ def line_for_request(request, pk: int) -> CartLine:
     return line
 
 
-def visitor_files(request) -> QuerySet[AnswerFile]:
+def visitor_files(request) -> QuerySet[Upload]:
     """The uploaded files the visitor may reuse in a form (their own, nobody else's)."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return AnswerFile.objects.filter(uploaded_by=user)
-    upload_key = session_upload_key(request)
-    if not upload_key:
-        return AnswerFile.objects.none()
-    return AnswerFile.objects.filter(uploaded_by__isnull=True, session_key=upload_key)
+    return visitor_uploads(
+        user=getattr(request, "user", None), session_key=session_upload_key(request)
+    )
 
 
 def is_available(service: Service) -> bool:
@@ -168,7 +166,7 @@ def priced_cart(cart: Cart | None) -> PricedCart:
                 line=line,
                 service=service,
                 fields_definition=fields_definition,
-                answers_summary=summarize_answers(fields_definition, line.answers),
+                answers_summary=Answers.of(line.answers).display(fields_definition),
                 price=price,
                 review_note=note,
             )

@@ -4,7 +4,7 @@ The ids are stored under fixed names (not under the session key, which Django cy
 """
 
 SESSION_CART_IDS = "cart_ids"
-# Anonymous uploads are tagged with this per-session token (stored in AnswerFile.session_key)
+# Anonymous uploads are tagged with this per-session token (stored in Upload.session_key)
 # rather than Django's session key, which has already changed when uploads are re-owned at login.
 SESSION_UPLOAD_KEY = "anonymous_upload_key"
 

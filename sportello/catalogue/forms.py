@@ -9,18 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, DecimalException
-from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 
-from sportello.catalogue.models import AnswerFile, FieldType, FormField
+from sportello.catalogue.answers import Answers, file_answer
+from sportello.catalogue.models import FieldType, FormField
 from sportello.core import italian
 from sportello.core.money import format_euro
+from sportello.uploads.actions import store_upload
+from sportello.uploads.checks import accept_attribute, allowed_extensions, check_upload
+from sportello.uploads.models import Upload
 
 MAX_TEXT_LENGTH = 200
 MAX_TEXTAREA_LENGTH = 4000
@@ -45,7 +46,7 @@ class KeptFileInput(forms.ClearableFileInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs)
-        self.kept: AnswerFile | None = None
+        self.kept: Upload | None = None
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -70,11 +71,11 @@ class AnswerFileField(forms.Field):
     widget = KeptFileInput
 
     def __init__(self, *, owner_files, extensions: list[str] | None = None, **kwargs):
-        # `owner_files` is a queryset of AnswerFile the current visitor may reuse.
+        # `owner_files` is a queryset of Upload the current visitor may reuse.
         self.owner_files = owner_files
-        self.extensions = extensions or [ext.lower() for ext in settings.UPLOAD_ALLOWED_EXTENSIONS]
+        self.extensions = allowed_extensions(extensions or None)
         super().__init__(**kwargs)
-        self.widget.attrs["accept"] = ",".join(f".{ext}" for ext in self.extensions)
+        self.widget.attrs["accept"] = accept_attribute(self.extensions)
 
     def clean(self, value):
         upload: UploadedFile | None = (value or {}).get("upload")
@@ -91,44 +92,7 @@ class AnswerFileField(forms.Field):
         return None
 
     def _validate_upload(self, upload: UploadedFile) -> UploadedFile:
-        extension = Path(upload.name or "").suffix.lower().lstrip(".")
-        if extension not in self.extensions:
-            raise ValidationError(
-                "Tipo di file non ammesso. Formati accettati: %(allowed)s.",
-                code="file_type",
-                params={"allowed": ", ".join(ext.upper() for ext in self.extensions)},
-            )
-        if (upload.size or 0) > settings.UPLOAD_MAX_BYTES:
-            raise ValidationError(
-                "Il file è troppo grande: la dimensione massima è %(max)s.",
-                code="file_size",
-                params={"max": filesizeformat(settings.UPLOAD_MAX_BYTES)},
-            )
-        if not upload.size:
-            raise ValidationError("Il file è vuoto.", code="file_empty")
-        if not _content_matches_extension(upload, extension):
-            raise ValidationError(
-                "Il contenuto del file non corrisponde al suo formato.", code="file_content"
-            )
-        return upload
-
-
-_MAGIC = {
-    "pdf": [b"%PDF"],
-    "png": [b"\x89PNG\r\n\x1a\n"],
-    "jpg": [b"\xff\xd8\xff"],
-    "jpeg": [b"\xff\xd8\xff"],
-}
-
-
-def _content_matches_extension(upload: UploadedFile, extension: str) -> bool:
-    signatures = _MAGIC.get(extension)
-    if not signatures:
-        return True
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    return any(head.startswith(signature) for signature in signatures)
+        return check_upload(upload, extensions=self.extensions)
 
 
 _THOUSANDS_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -265,7 +229,7 @@ class ServiceAnswersForm(forms.Form):
     """The customer's answers to one service's form.
 
     `fields_definition` must be the service's FormField rows with their choices prefetched.
-    `owner_files` is the AnswerFile queryset the visitor may reuse (their own uploads).
+    `owner_files` is the Upload queryset the visitor may reuse (their own uploads).
     """
 
     def __init__(
@@ -278,7 +242,7 @@ class ServiceAnswersForm(forms.Form):
     ):
         self.fields_definition = list(fields_definition)
         if owner_files is None:
-            owner_files = AnswerFile.objects.none()
+            owner_files = Upload.objects.none()
         if answers is not None and "initial" not in kwargs:
             kwargs["initial"] = answers_to_initial(self.fields_definition, answers)
         super().__init__(*args, **kwargs)
@@ -296,24 +260,17 @@ class ServiceAnswersForm(forms.Form):
             if definition.field_type != FieldType.FILE:
                 continue
             value = self.cleaned_data.get(definition.key) if hasattr(self, "cleaned_data") else None
-            if isinstance(value, AnswerFile):
+            if isinstance(value, Upload):
                 self.fields[definition.key].widget.kept = value
 
     def store_uploads(self, *, user=None, session_key: str = "") -> None:
-        """Save accepted uploads as AnswerFile rows (call after is_valid(), valid or not)."""
+        """Save accepted uploads as Upload rows (call after is_valid(), valid or not)."""
         for definition in self.fields_definition:
             if definition.field_type != FieldType.FILE:
                 continue
             value = self.cleaned_data.get(definition.key)
             if isinstance(value, UploadedFile):
-                stored = AnswerFile(
-                    original_name=Path(value.name or "file").name[:255],
-                    content_type=(value.content_type or "application/octet-stream")[:100],
-                    size=value.size or 0,
-                    uploaded_by=user if user is not None and user.is_authenticated else None,
-                    session_key="" if user is not None and user.is_authenticated else session_key,
-                )
-                stored.file.save(Path(value.name or "file").name, value, save=True)
+                stored = store_upload(value, owner=user, session_key=session_key)
                 self.cleaned_data[definition.key] = stored
                 self.fields[definition.key].widget.kept = stored
 
@@ -334,8 +291,8 @@ def _to_json(definition: FormField, value):
     if kind == FieldType.DATE:
         return value.isoformat()
     if kind == FieldType.FILE:
-        if isinstance(value, AnswerFile):
-            return {"file_id": value.pk, "name": value.original_name}
+        if isinstance(value, Upload):
+            return file_answer(upload_id=value.pk, name=value.original_name)
         raise ValueError("Uploads must be stored before reading the answers")
     if kind == FieldType.MULTIPLE_CHOICE:
         return list(value)
@@ -360,11 +317,10 @@ def answers_to_initial(fields_definition: list[FormField], answers: dict) -> dic
 
 
 def _kept_files(fields_definition, answers: dict, owner_files) -> dict:
-    wanted = {}
-    for definition in fields_definition:
-        value = answers.get(definition.key)
-        if definition.field_type == FieldType.FILE and isinstance(value, dict):
-            wanted[value.get("file_id")] = definition.key
+    file_keys = {d.key for d in fields_definition if d.field_type == FieldType.FILE}
+    wanted = {
+        file_id: key for key, file_id in Answers.of(answers).files().items() if key in file_keys
+    }
     if not wanted:
         return {}
     return {wanted[f.pk]: f for f in owner_files.filter(pk__in=list(wanted))}

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from sportello.core.models import MoneyField, TimeStampedModel, VatRateField
 from sportello.core.money import TaxedPrice
-from sportello.core.storage import private_storage
 
 
 def default_vat_rate() -> Decimal:
@@ -204,31 +203,3 @@ class FieldChoice(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-
-class AnswerFile(TimeStampedModel):
-    """A file a customer uploaded as an answer. Stored privately, streamed after an owner check."""
-
-    file = models.FileField(
-        "file", upload_to="answers/%Y/%m/", max_length=300, storage=private_storage
-    )
-    original_name = models.CharField("nome originale", max_length=255)
-    content_type = models.CharField("tipo", max_length=100)
-    size = models.PositiveIntegerField("dimensione (byte)")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    # Anonymous uploads are tied to the session that made them until login.
-    session_key = models.CharField(max_length=64, blank=True)
-
-    class Meta:
-        verbose_name = "file caricato"
-        verbose_name_plural = "file caricati"
-        constraints = [models.CheckConstraint(condition=Q(size__gte=0), name="answerfile_size")]
-
-    def __str__(self) -> str:
-        return self.original_name

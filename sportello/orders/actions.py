@@ -25,10 +25,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from sportello.accounts.billing import BILLING_FIELDS
+from sportello.catalogue.answers import snapshot_files
 from sportello.core.money import TaxedPrice
 from sportello.core.state import change_status
 from sportello.orders import emails
@@ -38,6 +38,7 @@ from sportello.orders.models import (
     LineStatus,
     Order,
     OrderLine,
+    OrderLineFile,
     OrderLineStatusChange,
     OrderNumberSequence,
     OrderStatus,
@@ -45,6 +46,8 @@ from sportello.orders.models import (
     Outcome,
     OutcomeFile,
 )
+from sportello.uploads.checks import UploadRejected, check_upload
+from sportello.uploads.models import Upload
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +129,7 @@ def create_order(
     for line in lines:
         line.order = order
     OrderLine.objects.bulk_create(lines)
+    link_answer_files(lines)
     OrderStatusChange.objects.create(
         order=order,
         from_status="",
@@ -134,6 +138,27 @@ def create_order(
         note=note,
     )
     return order
+
+
+def link_answer_files(lines: list[OrderLine]) -> None:
+    """One OrderLineFile per upload the lines' answers name: the order keeps those files."""
+    wanted = [
+        (line, key, upload_id)
+        for line in lines
+        for key, upload_id in snapshot_files(line.answers, line.answers_display).items()
+    ]
+    if not wanted:
+        return
+    existing = set(
+        Upload.objects.filter(pk__in={upload_id for *_rest, upload_id in wanted}).values_list(
+            "pk", flat=True
+        )
+    )
+    OrderLineFile.objects.bulk_create(
+        OrderLineFile(line=line, upload_id=upload_id, field_key=key)
+        for line, key, upload_id in wanted
+        if upload_id in existing
+    )
 
 
 # --- Order status ----------------------------------------------------------------------------
@@ -305,20 +330,17 @@ def outcome_extensions() -> list[str]:
 
 def check_outcome_file(upload: UploadedFile) -> None:
     """Raise OutcomeFileRejected (with an Italian message) for a file we do not accept."""
-    extension = Path(upload.name or "").suffix.lower().lstrip(".")
-    allowed = outcome_extensions()
-    if extension not in allowed:
-        raise OutcomeFileRejected(
-            f"Tipo di file non ammesso: {upload.name}. "
-            f"Formati accettati: {', '.join(ext.upper() for ext in allowed)}."
+    try:
+        check_upload(
+            upload,
+            extensions=outcome_extensions(),
+            max_bytes=settings.OUTCOME_MAX_BYTES,
+            name_in_message=True,
+            # Staff deliverables were never sniffed (signed .p7m, archives): unchanged.
+            sniff_content=False,
         )
-    if not upload.size:
-        raise OutcomeFileRejected(f"Il file {upload.name} è vuoto.")
-    if upload.size > settings.OUTCOME_MAX_BYTES:
-        raise OutcomeFileRejected(
-            f"Il file {upload.name} è troppo grande: la dimensione massima è "
-            f"{filesizeformat(settings.OUTCOME_MAX_BYTES)}."
-        )
+    except UploadRejected as exc:
+        raise OutcomeFileRejected(exc.messages[0]) from exc
 
 
 def add_outcome(

@@ -188,6 +188,28 @@ class OrderLine(models.Model):
         return f"{self.order.number} · {self.service_name}"
 
 
+class OrderLineFile(models.Model):
+    """An upload named by an order line's answers (kept with the order)."""
+
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="answer_files")
+    upload = models.ForeignKey(
+        "uploads.Upload", on_delete=models.PROTECT, related_name="order_line_uses"
+    )
+    field_key = models.CharField("campo", max_length=60)
+
+    class Meta:
+        verbose_name = "file della risposta"
+        verbose_name_plural = "file delle risposte"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "field_key"], name="orderlinefile_one_per_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field_key}: {self.upload_id}"
+
+
 def status_label(choices: type[models.TextChoices], value: str) -> str:
     """The Italian label of a status value ("—" for the empty start of a history)."""
     if not value:

@@ -18,7 +18,6 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from sportello.catalogue.models import AnswerFile
 from sportello.orders.models import (
     LineStatus,
     Order,
@@ -28,6 +27,7 @@ from sportello.orders.models import (
     Outcome,
     OutcomeFile,
 )
+from sportello.uploads.models import Upload
 
 
 def can_see_every_order(user) -> bool:
@@ -133,26 +133,17 @@ def outcome_file_for_user(*, user, number: str, file_id: int) -> OutcomeFile:
     return outcome_file
 
 
-def answer_file_for_user(*, user, number: str, file_id: int) -> AnswerFile:
+def answer_file_for_user(*, user, number: str, file_id: int) -> Upload:
     """A file the customer uploaded as an answer in this order, for its owner or staff; else 404.
 
-    The file must be one the order's answers point to: owning the order is not enough to reach
-    any other upload.
+    The file must be one the order's lines use: owning the order is not enough to reach any
+    other upload.
     """
-    order = _visible_orders(user).filter(number=number).only("pk").first()
-    if order is None:
+    upload = Upload.objects.filter(
+        pk=file_id,
+        order_line_uses__line__order__number=number,
+        order_line_uses__line__order__in=_visible_orders(user),
+    ).first()
+    if upload is None:
         raise Http404("File non trovato")
-    referenced = {
-        answer.get("file_id")
-        for answers in OrderLine.objects.filter(order=order).values_list(
-            "answers_display", flat=True
-        )
-        for answer in answers or []
-        if isinstance(answer, dict)
-    }
-    if file_id not in referenced:
-        raise Http404("File non trovato")
-    answer_file = AnswerFile.objects.filter(pk=file_id).first()
-    if answer_file is None:
-        raise Http404("File non trovato")
-    return answer_file
+    return upload

@@ -1,90 +1,9 @@
-"""The only code that writes the consent ledger. Rows are appended, never changed."""
+"""The consent ledger's writes now live in `sportello.accounts.consents` (sign-up needs them and
+accounts is below privacy); re-exported here for the privacy pages."""
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
-
-from sportello.privacy.models import ConsentEvent, ConsentPurpose, ConsentSource, PrivacyNotice
-
-# Purposes the customer may grant or withdraw at will. Accepting the privacy notice is not a
-# consent that can be withdrawn: it records that the customer was informed (GDPR art. 13).
-OPTIONAL_PURPOSES: tuple[ConsentPurpose, ...] = (ConsentPurpose.MARKETING, ConsentPurpose.PROFILING)
-
-
-def record_consent(
-    *,
-    user,
-    purpose: str,
-    is_granted: bool,
-    source: str,
-    notice: PrivacyNotice | None,
-) -> ConsentEvent:
-    """Append one grant or withdrawal of `purpose` for `user`, tied to the notice they saw."""
-    if purpose not in ConsentPurpose.values:
-        raise ValueError(f"Unknown consent purpose: {purpose!r}")
-    if source not in ConsentSource.values:
-        raise ValueError(f"Unknown consent source: {source!r}")
-    return ConsentEvent.objects.create(
-        user=user, purpose=purpose, is_granted=is_granted, source=source, notice=notice
-    )
-
-
-def record_signup_consents(
-    *, user, is_marketing_granted: bool, notice: PrivacyNotice | None
-) -> list[ConsentEvent]:
-    """At registration: the accepted privacy notice and the marketing choice, both recorded.
-
-    A refused marketing consent is recorded too, so the ledger shows what was asked and answered.
-    """
-    with transaction.atomic():
-        return [
-            record_consent(
-                user=user,
-                purpose=ConsentPurpose.PRIVACY_NOTICE,
-                is_granted=True,
-                source=ConsentSource.SIGNUP,
-                notice=notice,
-            ),
-            record_consent(
-                user=user,
-                purpose=ConsentPurpose.MARKETING,
-                is_granted=is_marketing_granted,
-                source=ConsentSource.SIGNUP,
-                notice=notice,
-            ),
-        ]
-
-
-def update_optional_consents(
-    *,
-    user,
-    choices: dict[str, bool],
-    source: str,
-    notice: PrivacyNotice | None,
-) -> list[ConsentEvent]:
-    """Set each optional purpose in `choices` to granted or withdrawn, as the customer chose.
-
-    Only a real change writes a row: saving the same choices again leaves the ledger alone.
-    Returns the rows written.
-    """
-    unknown = {str(purpose) for purpose in choices} - {
-        purpose.value for purpose in OPTIONAL_PURPOSES
-    }
-    if unknown:
-        raise ValueError(f"Not an optional consent purpose: {sorted(unknown)!r}")
-    with transaction.atomic():
-        # Two submissions at once must not both see the old state and both write a row.
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        latest: dict[str, bool] = {}
-        for purpose, is_granted in (
-            ConsentEvent.objects.filter(user=user, purpose__in=list(choices))
-            .order_by("-created_at", "-id")
-            .values_list("purpose", "is_granted")
-        ):
-            latest.setdefault(purpose, is_granted)
-        return [
-            record_consent(
-                user=user, purpose=purpose, is_granted=is_granted, source=source, notice=notice
-            )
-            for purpose, is_granted in choices.items()
-            if latest.get(purpose, False) != is_granted
-        ]
+from sportello.accounts.consents import (  # noqa: F401
+    OPTIONAL_PURPOSES,
+    record_consent,
+    record_signup_consents,
+    update_optional_consents,
+)

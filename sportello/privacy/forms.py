@@ -1,7 +1,7 @@
 from django import forms
 
-from sportello.privacy.actions import OPTIONAL_PURPOSES
-from sportello.privacy.models import ConsentPurpose
+# Re-exported: the consent form lives with the account pages that show it.
+from sportello.accounts.forms import CONSENT_HELP, ConsentsForm  # noqa: F401
 
 
 class DeleteAccountForm(forms.Form):
@@ -26,38 +26,3 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("La password non è corretta.")
         return password
-
-
-CONSENT_HELP = {
-    ConsentPurpose.MARKETING: (
-        "Offerte, novità sui servizi e inviti via e-mail. Senza questo consenso ricevi solo i "
-        "messaggi sui tuoi ordini e preventivi."
-    ),
-    ConsentPurpose.PROFILING: (
-        "Analisi dei tuoi acquisti per proporti servizi in linea con i tuoi interessi."
-    ),
-}
-
-
-class ConsentsForm(forms.Form):
-    """One checkbox per optional purpose; unticked means withdrawn (or never given)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for purpose in OPTIONAL_PURPOSES:
-            self.fields[purpose.value] = forms.BooleanField(
-                label=purpose.label, required=False, help_text=CONSENT_HELP.get(purpose, "")
-            )
-
-    @classmethod
-    def for_states(cls, states) -> "ConsentsForm":
-        """Unbound, ticked where the customer's latest choice is a grant."""
-        optional = {purpose.value for purpose in OPTIONAL_PURPOSES}
-        return cls(
-            initial={
-                state.purpose: state.is_granted for state in states if state.purpose in optional
-            }
-        )
-
-    def choices(self) -> dict[str, bool]:
-        return {purpose.value: self.cleaned_data[purpose.value] for purpose in OPTIONAL_PURPOSES}

@@ -2,63 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from sportello.core.models import TimeStampedModel
-
-
-class PrivacyNotice(TimeStampedModel):
-    """A dated, versioned privacy notice (GDPR art. 13). The newest published one is current."""
-
-    version = models.CharField("versione", max_length=20, unique=True)
-    title = models.CharField("titolo", max_length=200, default="Informativa sulla privacy")
-    body = models.TextField("testo")
-    published_at = models.DateTimeField("pubblicata il", default=timezone.now)
-
-    class Meta:
-        ordering = ["-published_at"]
-        verbose_name = "informativa privacy"
-        verbose_name_plural = "informative privacy"
-
-    def __str__(self) -> str:
-        return f"{self.title} v{self.version}"
-
-
-class ConsentPurpose(models.TextChoices):
-    PRIVACY_NOTICE = "privacy_notice", "Presa visione dell'informativa privacy"
-    MARKETING = "marketing", "Comunicazioni commerciali via e-mail"
-    PROFILING = "profiling", "Profilazione"
-
-
-class ConsentSource(models.TextChoices):
-    """How a consent was given or withdrawn, kept with each ledger row."""
-
-    SIGNUP = "signup", "Registrazione al sito"
-    ACCOUNT = "account", "Area IL MIO ACCOUNT"
-    STAFF = "staff", "Back-office, su richiesta del cliente"
-
-
-class ConsentEvent(models.Model):
-    """Append-only ledger: one row each time a consent is granted or withdrawn."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_events"
-    )
-    purpose = models.CharField("finalità", max_length=30, choices=ConsentPurpose.choices)
-    is_granted = models.BooleanField("concesso")
-    notice = models.ForeignKey(
-        PrivacyNotice, on_delete=models.PROTECT, related_name="consent_events", null=True
-    )
-    source = models.CharField("modalità", max_length=50, choices=ConsentSource.choices)
-    created_at = models.DateTimeField("data", auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "purpose", "-created_at"])]
-        verbose_name = "evento di consenso"
-        verbose_name_plural = "storico consensi"
-
-    def __str__(self) -> str:
-        state = "concesso" if self.is_granted else "revocato"
-        return f"{self.user} — {self.get_purpose_display()}: {state}"
+# Re-exported: the ledger's models now live in accounts (below privacy).
+from sportello.accounts.models import (  # noqa: F401
+    ConsentEvent,
+    ConsentPurpose,
+    ConsentSource,
+    PrivacyNotice,
+)
 
 
 class AccountErasure(models.Model):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from sportello.cart.actions import empty_cart
 from sportello.cart.models import Cart, CartKind
 from sportello.cart.queries import priced_cart
-from sportello.catalogue.answers import answers_snapshot
+from sportello.catalogue.answers import answers_snapshot, snapshot_files
 from sportello.core.money import TaxedPrice, sum_prices, to_money
 from sportello.core.state import InvalidTransition, change_status
 from sportello.orders.actions import create_order, next_number
@@ -31,6 +31,7 @@ from sportello.quotes.models import (
     PRICEABLE,
     QUOTE_TRANSITIONS,
     QuoteLine,
+    QuoteLineFile,
     QuoteMessage,
     QuotePrice,
     QuotePriceLine,
@@ -38,6 +39,9 @@ from sportello.quotes.models import (
     QuoteStatus,
     QuoteStatusChange,
 )
+from sportello.uploads.actions import store_upload
+from sportello.uploads.limits import check_stored_bytes
+from sportello.uploads.models import Upload
 
 QUOTE_NUMBER_PREFIX = "P"
 MAX_VAT_RATE = Decimal("100")
@@ -131,7 +135,7 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
                 customer_message=message.strip(),
                 requested_at=now,
             )
-            QuoteLine.objects.bulk_create(
+            quote_lines = QuoteLine.objects.bulk_create(
                 [
                     QuoteLine(
                         quote=quote,
@@ -145,6 +149,7 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
                     for position, line in enumerate(priced.lines)
                 ]
             )
+            link_answer_files(quote_lines)
             QuoteStatusChange.objects.create(
                 quote=quote,
                 from_status="",
@@ -165,6 +170,27 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
 
 
 # --- Staff ----------------------------------------------------------------------------------
+
+
+def link_answer_files(lines: list[QuoteLine]) -> None:
+    """One QuoteLineFile per upload the lines' answers name: the quote keeps those files."""
+    wanted = [
+        (line, key, upload_id)
+        for line in lines
+        for key, upload_id in snapshot_files(line.answers, line.answers_display).items()
+    ]
+    if not wanted:
+        return
+    existing = set(
+        Upload.objects.filter(pk__in={upload_id for *_rest, upload_id in wanted}).values_list(
+            "pk", flat=True
+        )
+    )
+    QuoteLineFile.objects.bulk_create(
+        QuoteLineFile(line=line, upload_id=upload_id, field_key=key)
+        for line, key, upload_id in wanted
+        if upload_id in existing
+    )
 
 
 def start_work(*, quote: QuoteRequest, actor) -> bool:
@@ -273,23 +299,34 @@ def post_message(
     attachment: UploadedFile | None = None,
     is_from_staff: bool = False,
 ) -> QuoteMessage:
-    """A message in the quote's thread; the other side is told by e-mail."""
+    """A message in the quote's thread; the other side is told by e-mail.
+
+    A customer's attachment is refused (UploadRejected, nothing saved) when it would take the
+    bytes they stored on this quote past UPLOAD_MAX_BYTES_PER_CONVERSATION.
+    """
     with transaction.atomic():
         message = QuoteMessage(
             quote=quote, author=author, is_from_staff=is_from_staff, body=body.strip()
         )
         if attachment is not None:
-            name = attachment.name or "allegato"
-            message.attachment_name = name[:255]
-            message.attachment_content_type = (attachment.content_type or "")[:100]
-            message.attachment_size = attachment.size or 0
-            message.attachment.save(name, attachment, save=False)
+            if not is_from_staff:
+                # The lock makes two concurrent messages count each other's bytes.
+                QuoteRequest.objects.select_for_update().filter(pk=quote.pk).first()
+                check_stored_bytes(customer_attachments(quote), attachment)
+            message.attachment = store_upload(attachment, owner=author)
         message.save()
         if is_from_staff:
             emails.message_for_customer(message)
         else:
             emails.message_for_staff(message)
     return message
+
+
+def customer_attachments(quote: QuoteRequest):
+    """The uploads the customer attached to this quote's messages."""
+    return Upload.objects.filter(
+        quote_message_uses__quote=quote, quote_message_uses__is_from_staff=False
+    )
 
 
 def ask_for_details(

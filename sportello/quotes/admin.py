@@ -111,7 +111,7 @@ class QuoteMessageInline(ReadOnlyInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return super().get_queryset(request).select_related("author", "attachment")
 
     @admin.display(description="da")
     def sender(self, message):
@@ -120,7 +120,7 @@ class QuoteMessageInline(ReadOnlyInline):
 
     @admin.display(description="allegato")
     def attachment_link(self, message):
-        if not message.attachment:
+        if message.attachment_id is None:
             return "—"
         url = reverse("admin:quotes_quoterequest_attachment", args=[message.quote_id, message.pk])
         return format_html('<a href="{}">{}</a>', url, message.attachment_name)
@@ -445,7 +445,7 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def attachment_view(self, request, quote_id, message_id):
         self._quote_for_viewer(request, quote_id)
         message = message_for_staff(quote_pk=quote_id, pk=message_id)
-        return stream_private_file(message.attachment, filename=message.attachment_name)
+        return stream_private_file(message.attachment.file, filename=message.attachment_name)
 
     def answer_file_view(self, request, quote_id, file_id):
         self._quote_for_viewer(request, quote_id)

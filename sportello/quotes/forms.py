@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -13,47 +12,15 @@ from django.utils import timezone
 
 from sportello.catalogue.forms import ItalianDecimalField
 from sportello.quotes.actions import MAX_VAT_RATE
+from sportello.uploads.checks import accept_attribute, allowed_extensions, check_upload
 
 MESSAGE_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 2000
 
-# The first bytes each accepted format starts with: a renamed executable is not a PDF.
-_SIGNATURES = {
-    "pdf": (b"%PDF",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
-
 
 def validate_attachment(upload: UploadedFile) -> UploadedFile:
     """Type (extension and content) and size limits from settings, with Italian messages."""
-    allowed = [ext.lower() for ext in settings.UPLOAD_ALLOWED_EXTENSIONS]
-    extension = Path(upload.name or "").suffix.lower().lstrip(".")
-    if extension not in allowed:
-        raise ValidationError(
-            "Tipo di file non ammesso. Formati accettati: %(allowed)s.",
-            code="file_type",
-            params={"allowed": ", ".join(ext.upper() for ext in allowed)},
-        )
-    if (upload.size or 0) > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            "Il file è troppo grande: la dimensione massima è %(max)s.",
-            code="file_size",
-            params={"max": filesizeformat(settings.UPLOAD_MAX_BYTES)},
-        )
-    if not upload.size:
-        raise ValidationError("Il file è vuoto.", code="file_empty")
-    signatures = _SIGNATURES.get(extension)
-    if signatures:
-        upload.seek(0)
-        head = upload.read(8)
-        upload.seek(0)
-        if not head.startswith(signatures):
-            raise ValidationError(
-                "Il contenuto del file non corrisponde al suo formato.", code="file_content"
-            )
-    return upload
+    return check_upload(upload)
 
 
 class QuoteRequestForm(forms.Form):
@@ -83,8 +50,8 @@ class MessageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = [ext.lower() for ext in settings.UPLOAD_ALLOWED_EXTENSIONS]
-        self.fields["attachment"].widget.attrs["accept"] = ",".join(f".{e}" for e in allowed)
+        allowed = allowed_extensions()
+        self.fields["attachment"].widget.attrs["accept"] = accept_attribute(allowed)
         self.fields["attachment"].help_text = (
             f"Formati {', '.join(e.upper() for e in allowed)}, "
             f"al massimo {filesizeformat(settings.UPLOAD_MAX_BYTES)}."

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from sportello.core.models import MoneyField, TimeStampedModel, VatRateField, amounts_add_up
 from sportello.core.state import StatusChangeBase
-from sportello.core.storage import private_storage
 
 
 class QuoteStatus(models.TextChoices):
@@ -154,6 +153,28 @@ class QuoteLine(models.Model):
         return f"{self.quote.number} · {self.service_name}"
 
 
+class QuoteLineFile(models.Model):
+    """An upload named by a quote line's answers."""
+
+    line = models.ForeignKey(QuoteLine, on_delete=models.CASCADE, related_name="answer_files")
+    upload = models.ForeignKey(
+        "uploads.Upload", on_delete=models.PROTECT, related_name="quote_line_uses"
+    )
+    field_key = models.CharField("campo", max_length=60)
+
+    class Meta:
+        verbose_name = "file della risposta"
+        verbose_name_plural = "file delle risposte"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "field_key"], name="quotelinefile_one_per_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field_key}: {self.upload_id}"
+
+
 class QuotePrice(models.Model):
     """One version of the prices staff sent. Versions are kept; the customer sees the latest."""
 
@@ -227,16 +248,14 @@ class QuoteMessage(models.Model):
     )
     is_from_staff = models.BooleanField("dallo staff", default=False)
     body = models.TextField("messaggio")
-    attachment = models.FileField(
-        "allegato",
-        upload_to="quotes/messages/%Y/%m/",
-        max_length=300,
-        storage=private_storage,
+    attachment = models.ForeignKey(
+        "uploads.Upload",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
+        related_name="quote_message_uses",
+        verbose_name="allegato",
     )
-    attachment_name = models.CharField("nome dell'allegato", max_length=255, blank=True)
-    attachment_content_type = models.CharField(max_length=100, blank=True)
-    attachment_size = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField("inviato il", auto_now_add=True)
 
     class Meta:
@@ -249,7 +268,20 @@ class QuoteMessage(models.Model):
 
     @property
     def has_attachment(self) -> bool:
-        return bool(self.attachment)
+        return self.attachment_id is not None
+
+    @property
+    def attachment_name(self) -> str:
+        return self.attachment.original_name if self.attachment is not None else ""
+
+    @property
+    def attachment_size(self) -> int:
+        return self.attachment.size if self.attachment is not None else 0
+
+    @property
+    def attachment_content_type(self) -> str:
+        """The type the sender's browser claimed (never used to serve the file)."""
+        return self.attachment.claimed_content_type if self.attachment is not None else ""
 
 
 class QuoteStatusChange(StatusChangeBase):

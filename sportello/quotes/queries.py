@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
-from sportello.catalogue.models import AnswerFile
 from sportello.quotes.models import (
     AWAITING_PRICE,
     QuoteLine,
@@ -16,6 +15,7 @@ from sportello.quotes.models import (
     QuotePriceLine,
     QuoteRequest,
 )
+from sportello.uploads.models import Upload
 
 
 def quotes_for_customer(customer) -> QuerySet[QuoteRequest]:
@@ -36,36 +36,31 @@ def quote_for_customer(*, customer, number: str) -> QuoteRequest:
 def message_for_customer(*, customer, number: str, pk: int) -> QuoteMessage:
     message = (
         QuoteMessage.objects.filter(quote__customer=customer, quote__number=number, pk=pk)
-        .select_related("quote")
+        .select_related("quote", "attachment")
         .first()
     )
-    if message is None or not message.attachment:
+    if message is None or message.attachment_id is None:
         raise Http404("Nessun allegato")
     return message
 
 
-def _referenced_answer_file(quote_filter: dict, file_id: int) -> AnswerFile:
-    """An uploaded answer file, only if one of the quote's lines points to it."""
-    referenced = {
-        answer.get("file_id")
-        for answers in QuoteLine.objects.filter(**quote_filter).values_list(
-            "answers_display", flat=True
-        )
-        for answer in answers or []
-        if isinstance(answer, dict)
-    }
-    answer_file = AnswerFile.objects.filter(pk=file_id).first() if file_id in referenced else None
-    if answer_file is None:
+def _used_answer_file(quote_filter: dict, file_id: int) -> Upload:
+    """An uploaded answer file, only if one of the quote's lines uses it."""
+    upload = Upload.objects.filter(
+        pk=file_id,
+        **{f"quote_line_uses__line__{name}": value for name, value in quote_filter.items()},
+    ).first()
+    if upload is None:
         raise Http404("File non trovato")
-    return answer_file
+    return upload
 
 
-def answer_file_for_customer(*, customer, number: str, file_id: int) -> AnswerFile:
-    return _referenced_answer_file({"quote__customer": customer, "quote__number": number}, file_id)
+def answer_file_for_customer(*, customer, number: str, file_id: int) -> Upload:
+    return _used_answer_file({"quote__customer": customer, "quote__number": number}, file_id)
 
 
-def answer_file_for_staff(*, quote_pk: int, file_id: int) -> AnswerFile:
-    return _referenced_answer_file({"quote_id": quote_pk}, file_id)
+def answer_file_for_staff(*, quote_pk: int, file_id: int) -> Upload:
+    return _used_answer_file({"quote_id": quote_pk}, file_id)
 
 
 @dataclass(frozen=True)
@@ -102,7 +97,7 @@ def quote_detail(quote: QuoteRequest, *, with_messages: bool = True) -> QuoteDet
     ]
     messages = []
     if with_messages:
-        messages = list(quote.messages.select_related("author"))
+        messages = list(quote.messages.select_related("author", "attachment"))
     return QuoteDetail(quote=quote, lines=lines, price=price, messages=messages)
 
 
@@ -125,7 +120,9 @@ def quotes_for_staff() -> QuerySet[QuoteRequest]:
 
 
 def message_for_staff(*, quote_pk: int, pk: int) -> QuoteMessage:
-    message = QuoteMessage.objects.filter(quote_id=quote_pk, pk=pk).first()
-    if message is None or not message.attachment:
+    message = (
+        QuoteMessage.objects.filter(quote_id=quote_pk, pk=pk).select_related("attachment").first()
+    )
+    if message is None or message.attachment_id is None:
         raise Http404("Nessun allegato")
     return message

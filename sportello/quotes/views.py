@@ -26,6 +26,8 @@ from sportello.quotes.queries import (
     quote_for_customer,
     quotes_for_customer,
 )
+from sportello.uploads.checks import UploadRejected
+from sportello.uploads.limits import MESSAGES_LIMITED, allow_message
 
 # The checkout's entry point for an accepted quote; until it exists the quote page says so.
 CHECKOUT_URL_NAME = "checkout:start_quote"
@@ -128,12 +130,22 @@ def post_message(request, number):
     if not form.is_valid():
         context = _detail_context(request, quote, message_form=form)
         return render(request, "quotes/detail.html", context, status=400)
-    actions.post_message(
-        quote=quote,
-        author=request.user,
-        body=form.cleaned_data["body"],
-        attachment=form.cleaned_data.get("attachment"),
-    )
+    # Each message e-mails staff and may carry a file: a customer cannot send them in bursts.
+    if not allow_message(request):
+        form.add_error("body", MESSAGES_LIMITED)
+        context = _detail_context(request, quote, message_form=form)
+        return render(request, "quotes/detail.html", context, status=429)
+    try:
+        actions.post_message(
+            quote=quote,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            attachment=form.cleaned_data.get("attachment"),
+        )
+    except UploadRejected as exc:
+        form.add_error("attachment", exc)
+        context = _detail_context(request, quote, message_form=form)
+        return render(request, "quotes/detail.html", context, status=400)
     messages.success(request, "Messaggio inviato: ti risponderemo il prima possibile.")
     return redirect(f"{quote.get_absolute_url()}#messaggi")
 
@@ -207,7 +219,7 @@ def pdf(request, number):
 @login_required
 def message_attachment(request, number, pk):
     message = message_for_customer(customer=request.user, number=number, pk=pk)
-    return stream_private_file(message.attachment, filename=message.attachment_name)
+    return stream_private_file(message.attachment.file, filename=message.attachment_name)
 
 
 @require_GET

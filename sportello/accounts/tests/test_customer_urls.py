@@ -15,11 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from sportello.catalogue.models import AnswerFile
 from sportello.notifications.models import OutgoingEmail
 from sportello.quotes import actions
 from sportello.quotes.models import QuoteMessage, QuoteRequest, QuoteStatusChange
 from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
+from sportello.uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 
@@ -81,12 +81,12 @@ class Owned:
     """Another customer's objects: an accepted quote with an uploaded answer and a message."""
 
     def __init__(self, owner, staff):
-        self.answer_file = AnswerFile.objects.create(
+        self.answer_file = Upload.objects.create(
             file=SimpleUploadedFile("visura.pdf", PDF_BYTES, content_type="application/pdf"),
             original_name="visura.pdf",
             content_type="application/pdf",
             size=len(PDF_BYTES),
-            uploaded_by=owner,
+            owner=owner,
         )
         self.quote = QuoteRequestFactory(customer=owner)
         line = QuoteLineFactory(

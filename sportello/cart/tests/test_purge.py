@@ -12,9 +12,9 @@ from django.utils import timezone
 from sportello.cart.actions import PurgeResult, purge_abandoned_carts
 from sportello.cart.models import Cart, CartLine
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
-from sportello.catalogue.models import AnswerFile
 from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
 from sportello.quotes.tests.factories import QuoteLineFactory
+from sportello.uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +30,22 @@ def _retention(settings):
 
 def _aged(obj, when):
     """Set created_at/updated_at, which auto_now would otherwise overwrite."""
-    type(obj).objects.filter(pk=obj.pk).update(created_at=when, updated_at=when)
+    stamps = {
+        name: when
+        for name in ("created_at", "updated_at")
+        if name in {f.name for f in type(obj)._meta.get_fields()}
+    }
+    type(obj).objects.filter(pk=obj.pk).update(**stamps)
     obj.refresh_from_db()
     return obj
 
 
 def _upload(*, when, owner=None, session_key="visitor-key", name="planimetria.pdf"):
-    item = AnswerFile(
+    item = Upload(
         original_name=name,
         content_type="application/pdf",
         size=9,
-        uploaded_by=owner,
+        owner=owner,
         session_key="" if owner else session_key,
     )
     item.file.save(name, ContentFile(b"%PDF-1.4\n"), save=False)
@@ -69,7 +74,7 @@ def test_old_anonymous_cart_and_upload_go_after_commit(django_capture_on_commit_
     assert result == PurgeResult(carts=1, files=1)
     assert not Cart.objects.filter(pk=cart.pk).exists()
     assert not CartLine.objects.filter(pk=line.pk).exists()
-    assert not AnswerFile.objects.filter(pk=upload.pk).exists()
+    assert not Upload.objects.filter(pk=upload.pk).exists()
     assert len(callbacks) == 1
     assert not _stored(upload)
 
@@ -86,7 +91,7 @@ def test_recent_anonymous_cart_and_upload_are_kept(django_capture_on_commit_call
     assert result == PurgeResult(carts=0, files=0)
     assert Cart.objects.filter(pk=cart.pk).exists()
     assert cart.lines.count() == 1
-    assert AnswerFile.objects.filter(pk=upload.pk).exists()
+    assert Upload.objects.filter(pk=upload.pk).exists()
     assert _stored(upload)
     assert callbacks == []
 
@@ -105,7 +110,7 @@ def test_customers_carts_and_uploads_are_never_touched(
     assert result == PurgeResult(carts=0, files=0)
     assert Cart.objects.filter(pk=cart.pk, user=customer).exists()
     assert cart.lines.count() == 1
-    assert AnswerFile.objects.filter(pk=upload.pk, uploaded_by=customer).exists()
+    assert Upload.objects.filter(pk=upload.pk, owner=customer).exists()
     assert _stored(upload)
 
 
@@ -121,9 +126,9 @@ def test_old_anonymous_upload_named_by_an_order_line_is_kept(
         result = purge_abandoned_carts(now=NOW)
 
     assert result == PurgeResult(carts=0, files=1)
-    assert AnswerFile.objects.filter(pk=ordered.pk).exists()
+    assert Upload.objects.filter(pk=ordered.pk).exists()
     assert _stored(ordered)
-    assert not AnswerFile.objects.filter(pk=orphan.pk).exists()
+    assert not Upload.objects.filter(pk=orphan.pk).exists()
     assert not _stored(orphan)
 
 
@@ -144,7 +149,7 @@ def test_old_anonymous_uploads_named_by_a_quote_or_a_live_cart_are_kept(
         result = purge_abandoned_carts(now=NOW)
 
     assert result == PurgeResult(carts=0, files=0)
-    assert AnswerFile.objects.filter(pk__in=[quoted.pk, in_cart.pk]).count() == 2
+    assert Upload.objects.filter(pk__in=[quoted.pk, in_cart.pk]).count() == 2
     assert _stored(quoted) and _stored(in_cart)
 
 
@@ -162,7 +167,7 @@ def test_rollback_deletes_no_file(django_capture_on_commit_callbacks):
 
     assert callbacks == []
     assert Cart.objects.filter(pk=cart.pk).exists()
-    assert AnswerFile.objects.filter(pk=upload.pk).exists()
+    assert Upload.objects.filter(pk=upload.pk).exists()
     assert _stored(upload)
 
 
@@ -181,7 +186,7 @@ def test_command_and_task_purge_with_the_current_time(django_capture_on_commit_c
         "1 anonymous cart(s) and 1 anonymous upload(s) older than 30 days deleted."
     )
     assert not Cart.objects.filter(pk=first.pk).exists()
-    assert not AnswerFile.objects.filter(pk=upload.pk).exists()
+    assert not Upload.objects.filter(pk=upload.pk).exists()
 
     second = _aged(CartFactory(user=None), old)
     with django_capture_on_commit_callbacks(execute=True):

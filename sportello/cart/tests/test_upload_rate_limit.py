@@ -6,8 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sportello.cart.models import CartLine
-from sportello.catalogue.models import AnswerFile, FieldType
+from sportello.catalogue.models import FieldType
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+from sportello.uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_uploads_beyond_the_limit_are_refused_and_nothing_is_stored(client, cert
     assert response.status_code == 200
     assert "Hai caricato molti file in poco tempo" in response.text
     assert "Terzo piano" in response.text
-    assert sorted(AnswerFile.objects.values_list("original_name", flat=True)) == [
+    assert sorted(Upload.objects.values_list("original_name", flat=True)) == [
         "p0.pdf",
         "p1.pdf",
     ]
@@ -57,7 +58,7 @@ def test_uploads_beyond_the_limit_are_refused_and_nothing_is_stored(client, cert
 def test_forms_without_files_are_not_counted(client, certificate):
     url = reverse("cart:add", kwargs={"slug": certificate.slug})
     client.post(url, {"planimetria": _pdf("p0.pdf"), "note": "A"})
-    stored = AnswerFile.objects.get()
+    stored = Upload.objects.get()
     for _ in range(3):
         response = client.post(url, {"planimetria__kept": str(stored.pk), "note": "B"})
         assert response.status_code == 302

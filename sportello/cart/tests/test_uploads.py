@@ -6,8 +6,9 @@ from django.test import Client
 from django.urls import reverse
 
 from sportello.cart.models import CartLine
-from sportello.catalogue.models import AnswerFile, FieldType
+from sportello.catalogue.models import FieldType
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+from sportello.uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +41,9 @@ def test_upload_is_kept_through_an_error_and_reowned_at_login(
 
     assert response.status_code == 200
     assert "Il codice fiscale non è valido" in response.text
-    stored = AnswerFile.objects.get()
+    stored = Upload.objects.get()
     assert stored.original_name == "planimetria.pdf"
-    assert stored.uploaded_by is None
+    assert stored.owner is None
     assert stored.session_key  # the anonymous session's upload key
     assert "File caricato: <strong>planimetria.pdf</strong>" in response.text
     assert f'name="planimetria__kept" value="{stored.pk}"' in response.text
@@ -54,11 +55,11 @@ def test_upload_is_kept_through_an_error_and_reowned_at_login(
         "planimetria": {"file_id": stored.pk, "name": "planimetria.pdf"},
         "cf": "RSSMRA80A01H501U",
     }
-    assert AnswerFile.objects.count() == 1
+    assert Upload.objects.count() == 1
 
     client.post(reverse("account_login"), {"login": customer.email, "password": password})
     stored.refresh_from_db()
-    assert stored.uploaded_by == customer
+    assert stored.owner == customer
     assert stored.session_key == ""
     edit_page = client.get(reverse("cart:edit_line", kwargs={"pk": line.pk}))
     assert "File caricato: <strong>planimetria.pdf</strong>" in edit_page.text
@@ -69,7 +70,7 @@ def test_someone_elses_file_cannot_be_claimed(customer_client, certificate):
         reverse("cart:add", kwargs={"slug": certificate.slug}),
         {"planimetria": _pdf("mia.pdf"), "cf": "RSSMRA80A01H501U"},
     )
-    theirs = AnswerFile.objects.get()
+    theirs = Upload.objects.get()
 
     stranger = Client()
     response = stranger.post(

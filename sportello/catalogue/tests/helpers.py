@@ -4,8 +4,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sportello.catalogue import queries
 from sportello.catalogue.forms import ServiceAnswersForm
-from sportello.catalogue.models import AnswerFile
 from sportello.catalogue.tests.factories import FieldChoiceFactory, FormFieldFactory
+from sportello.uploads.models import Upload
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -41,5 +41,5 @@ def answers_form(service, data=None, files=None, **kwargs) -> ServiceAnswersForm
 def visitor_files(*, user=None, session_key: str = ""):
     """The uploads a visitor may reuse, as the cart passes them in `owner_files`."""
     if user is not None:
-        return AnswerFile.objects.filter(uploaded_by=user)
-    return AnswerFile.objects.filter(uploaded_by__isnull=True, session_key=session_key)
+        return Upload.objects.filter(owner=user)
+    return Upload.objects.filter(owner__isnull=True, session_key=session_key)

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sportello.catalogue.models import AnswerFile, FieldType
+from sportello.catalogue.models import FieldType
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
 from sportello.catalogue.tests.helpers import (
     PDF_BYTES,
@@ -12,6 +12,7 @@ from sportello.catalogue.tests.helpers import (
     png_upload,
     visitor_files,
 )
+from sportello.uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_valid_pdf_is_stored_privately_and_answered_by_id(service, settings):
     form = submit(service, files={"planimetria": pdf_upload()})
 
     assert form.is_valid()
-    stored = AnswerFile.objects.get()
+    stored = Upload.objects.get()
     assert form.answers() == {
         "planimetria": {"file_id": stored.pk, "name": "planimetria.pdf"},
         "cap": "40121",
@@ -55,7 +56,7 @@ def test_valid_pdf_is_stored_privately_and_answered_by_id(service, settings):
     assert stored.original_name == "planimetria.pdf"
     assert stored.size == len(PDF_BYTES)
     assert stored.session_key == "sessione-a"
-    assert stored.uploaded_by is None
+    assert stored.owner is None
     assert stored.file.path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
     with stored.file.open("rb") as handle:
         assert handle.read() == PDF_BYTES
@@ -64,15 +65,15 @@ def test_valid_pdf_is_stored_privately_and_answered_by_id(service, settings):
 def test_logged_in_upload_belongs_to_the_account(service, customer):
     submit(service, files={"planimetria": pdf_upload()}, user=customer)
 
-    stored = AnswerFile.objects.get()
-    assert stored.uploaded_by == customer
+    stored = Upload.objects.get()
+    assert stored.owner == customer
     assert stored.session_key == ""
 
 
 def test_required_file_missing(service):
     form = submit(service)
     assert form.errors["planimetria"] == ["Allega il file richiesto."]
-    assert AnswerFile.objects.count() == 0
+    assert Upload.objects.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -88,7 +89,7 @@ def test_file_type_not_allowed(service, upload):
     form = submit(service, files={"planimetria": upload})
 
     assert form.errors["planimetria"] == ["Tipo di file non ammesso. Formati accettati: PDF."]
-    assert AnswerFile.objects.count() == 0
+    assert Upload.objects.count() == 0
 
 
 def test_field_without_own_list_accepts_the_sites_formats(service):
@@ -96,7 +97,7 @@ def test_field_without_own_list_accepts_the_sites_formats(service):
     form = submit(service, files={"planimetria": png_upload()})
 
     assert form.is_valid(), form.errors
-    assert AnswerFile.objects.get().original_name == "foto.png"
+    assert Upload.objects.get().original_name == "foto.png"
 
 
 def test_file_too_large(service, settings):
@@ -106,7 +107,7 @@ def test_file_too_large(service, settings):
     assert form.errors["planimetria"] == [
         "Il file è troppo grande: la dimensione massima è 1,0\xa0KB."
     ]
-    assert AnswerFile.objects.count() == 0
+    assert Upload.objects.count() == 0
 
 
 def test_content_not_matching_the_extension_is_refused(service):
@@ -114,14 +115,14 @@ def test_content_not_matching_the_extension_is_refused(service):
     form = submit(service, files={"planimetria": disguised})
 
     assert form.errors["planimetria"] == ["Il contenuto del file non corrisponde al suo formato."]
-    assert AnswerFile.objects.count() == 0
+    assert Upload.objects.count() == 0
 
 
 def test_empty_file_is_refused(service):
     form = submit(service, files={"planimetria": SimpleUploadedFile("vuoto.pdf", b"")})
     assert not form.is_valid()
     assert "planimetria" in form.errors
-    assert AnswerFile.objects.count() == 0
+    assert Upload.objects.count() == 0
 
 
 def test_file_input_tells_the_browser_which_types_are_accepted(service):
@@ -134,7 +135,7 @@ def test_upload_accepted_when_another_field_fails_is_kept_and_not_asked_again(se
     first = submit(service, data={"cap": "4012"}, files={"planimetria": pdf_upload()})
 
     assert first.errors == {"cap": ["Il CAP deve essere composto da 5 cifre."]}
-    stored = AnswerFile.objects.get()
+    stored = Upload.objects.get()
     html = str(first["planimetria"])
     assert f'<input type="hidden" name="planimetria__kept" value="{stored.pk}">' in html
     assert "File caricato: <strong>planimetria.pdf</strong>" in html
@@ -144,12 +145,12 @@ def test_upload_accepted_when_another_field_fails_is_kept_and_not_asked_again(se
 
     assert second.is_valid(), second.errors
     assert second.answers()["planimetria"] == {"file_id": stored.pk, "name": "planimetria.pdf"}
-    assert AnswerFile.objects.count() == 1
+    assert Upload.objects.count() == 1
 
 
 def test_kept_file_of_another_visitor_is_ignored(service):
     submit(service, files={"planimetria": pdf_upload()}, session_key="sessione-altrui")
-    foreign = AnswerFile.objects.get()
+    foreign = Upload.objects.get()
 
     form = submit(service, data={"planimetria__kept": str(foreign.pk)}, session_key="sessione-a")
 
@@ -159,7 +160,7 @@ def test_kept_file_of_another_visitor_is_ignored(service):
 
 def test_kept_file_of_another_customer_is_ignored(service, customer, other_customer):
     submit(service, files={"planimetria": pdf_upload()}, user=other_customer)
-    foreign = AnswerFile.objects.get()
+    foreign = Upload.objects.get()
 
     form = submit(service, data={"planimetria__kept": str(foreign.pk)}, user=customer)
 
@@ -174,7 +175,7 @@ def test_kept_id_that_is_not_a_file_is_ignored(service, kept):
 
 def test_new_upload_replaces_the_kept_file(service):
     submit(service, files={"planimetria": pdf_upload("vecchia.pdf")})
-    old = AnswerFile.objects.get()
+    old = Upload.objects.get()
 
     form = submit(
         service,
@@ -183,13 +184,13 @@ def test_new_upload_replaces_the_kept_file(service):
     )
 
     assert form.is_valid()
-    new = AnswerFile.objects.exclude(pk=old.pk).get()
+    new = Upload.objects.exclude(pk=old.pk).get()
     assert form.answers()["planimetria"] == {"file_id": new.pk, "name": "nuova.pdf"}
 
 
 def test_saved_answer_shows_the_kept_file_when_the_form_is_reopened(service):
     submit(service, files={"planimetria": pdf_upload()})
-    stored = AnswerFile.objects.get()
+    stored = Upload.objects.get()
     answers = {"planimetria": {"file_id": stored.pk, "name": "planimetria.pdf"}, "cap": "40121"}
 
     form = answers_form(
@@ -203,7 +204,7 @@ def test_saved_answer_shows_the_kept_file_when_the_form_is_reopened(service):
 
 def test_saved_answer_with_someone_elses_file_is_not_shown(service):
     submit(service, files={"planimetria": pdf_upload()}, session_key="sessione-altrui")
-    foreign = AnswerFile.objects.get()
+    foreign = Upload.objects.get()
     answers = {"planimetria": {"file_id": foreign.pk, "name": "planimetria.pdf"}}
 
     form = answers_form(
@@ -216,7 +217,7 @@ def test_saved_answer_with_someone_elses_file_is_not_shown(service):
 def test_optional_kept_file_can_be_removed(service):
     service.form_fields.filter(key="planimetria").update(is_required=False)
     submit(service, files={"planimetria": pdf_upload()})
-    stored = AnswerFile.objects.get()
+    stored = Upload.objects.get()
     reopened = answers_form(
         service,
         answers={"planimetria": {"file_id": stored.pk, "name": "planimetria.pdf"}},

@@ -6,12 +6,13 @@ from django.core.files.base import ContentFile
 
 from sportello.cart.actions import place_order
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
-from sportello.catalogue.models import AnswerFile, FieldType
+from sportello.catalogue.models import FieldType
 from sportello.catalogue.tests.factories import (
     FieldChoiceFactory,
     FormFieldFactory,
     ServiceFactory,
 )
+from sportello.uploads.models import Upload
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
 
@@ -73,9 +74,9 @@ def build_certificate():
     return service
 
 
-def answer_file(owner, name="planimetria.pdf") -> AnswerFile:
-    item = AnswerFile(
-        original_name=name, content_type="application/pdf", size=len(PDF_BYTES), uploaded_by=owner
+def answer_file(owner, name="planimetria.pdf") -> Upload:
+    item = Upload(
+        original_name=name, content_type="application/pdf", size=len(PDF_BYTES), owner=owner
     )
     item.file.save(name, ContentFile(PDF_BYTES), save=False)
     item.save()

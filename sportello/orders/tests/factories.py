@@ -7,6 +7,7 @@ from django.utils import timezone
 from sportello.accounts.tests.factories import UserFactory
 from sportello.catalogue.tests.factories import ServiceFactory
 from sportello.core.money import TaxedPrice
+from sportello.orders.actions import link_answer_files
 from sportello.orders.models import CustomerKind, Order, OrderLine, OrderStatus, OrderStatusChange
 
 
@@ -76,3 +77,9 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     gross = factory.LazyAttribute(
         lambda line: TaxedPrice.from_net(line.base_net, line.vat_rate).gross
     )
+
+    @factory.post_generation
+    def answer_files(line, create, extracted, **kwargs):
+        # What the action that writes a line does: link the uploads its answers name.
+        if create:
+            link_answer_files([line])

@@ -12,7 +12,6 @@ from django.utils import timezone
 from sportello.accounts.models import BillingProfile
 from sportello.cart.models import CartKind
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
-from sportello.catalogue.models import AnswerFile
 from sportello.notifications.models import EmailStatus
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 from sportello.orders.models import (
@@ -36,6 +35,7 @@ from sportello.quotes.models import (
     QuoteStatusChange,
 )
 from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
+from sportello.uploads.models import Upload
 
 
 @pytest.fixture(autouse=True)
@@ -50,17 +50,15 @@ def _fresh_rate_limits():
 class CustomerData:
     user: object
     order: Order
-    kept_file: AnswerFile
-    cart_file: AnswerFile
+    kept_file: Upload
+    cart_file: Upload
     outcome_file: OutcomeFile
     quote: QuoteRequest
     customer_message: QuoteMessage
 
 
-def answer_file(user, name: str, content: bytes) -> AnswerFile:
-    item = AnswerFile(
-        original_name=name, content_type="application/pdf", size=len(content), uploaded_by=user
-    )
+def answer_file(user, name: str, content: bytes) -> Upload:
+    item = Upload(original_name=name, content_type="application/pdf", size=len(content), owner=user)
     item.file.save(name, ContentFile(content), save=False)
     item.save()
     return item
@@ -168,14 +166,19 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
     QuoteStatusChange.objects.create(
         quote=quote, from_status=QuoteStatus.SENT, to_status=QuoteStatus.READY
     )
-    customer_message = QuoteMessage(quote=quote, author=user, body=f"Allego la visura {tag}")
-    customer_message.attachment_name = f"allegato-{tag}.pdf"
-    customer_message.attachment_content_type = "application/pdf"
-    customer_message.attachment_size = len(f"%PDF allegato {tag}")
-    customer_message.attachment.save(
-        f"allegato-{tag}.pdf", ContentFile(f"%PDF allegato {tag}".encode()), save=False
+    attachment = Upload(
+        original_name=f"allegato-{tag}.pdf",
+        content_type="application/pdf",
+        claimed_content_type="application/pdf",
+        size=len(f"%PDF allegato {tag}"),
+        owner=user,
     )
-    customer_message.save()
+    attachment.file.save(
+        f"allegato-{tag}.pdf", ContentFile(f"%PDF allegato {tag}".encode()), save=True
+    )
+    customer_message = QuoteMessage.objects.create(
+        quote=quote, author=user, body=f"Allego la visura {tag}", attachment=attachment
+    )
     QuoteMessage.objects.create(
         quote=quote, author=staff, is_from_staff=True, body=f"Ricevuto {tag}"
     )

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_staff_publish_a_new_dated_version(staff_client):
     PrivacyNotice.objects.update(published_at=timezone.now() - timedelta(days=30))
-    add_url = reverse("admin:privacy_privacynotice_add")
+    add_url = reverse("admin:accounts_privacynotice_add")
     page = staff_client.get(add_url)
     assert page.status_code == 200
     assert 'name="published_at_0"' in page.content.decode()
@@ -41,7 +41,7 @@ def test_a_notice_nobody_accepted_can_be_edited(staff_client):
     draft = PrivacyNoticeFactory(version="1.1")
 
     html = staff_client.get(
-        reverse("admin:privacy_privacynotice_change", args=[draft.pk])
+        reverse("admin:accounts_privacynotice_change", args=[draft.pk])
     ).content.decode()
 
     assert '<textarea name="body"' in html
@@ -50,7 +50,7 @@ def test_a_notice_nobody_accepted_can_be_edited(staff_client):
 def test_an_accepted_notice_is_read_only(staff_client, customer):
     notice = current_notice()
     record_signup_consents(user=customer, is_marketing_granted=False, notice=notice)
-    change_url = reverse("admin:privacy_privacynotice_change", args=[notice.pk])
+    change_url = reverse("admin:accounts_privacynotice_change", args=[notice.pk])
     body_before = notice.body
 
     html = staff_client.get(change_url).content.decode()
@@ -59,7 +59,7 @@ def test_an_accepted_notice_is_read_only(staff_client, customer):
     assert '<textarea name="body"' not in html
     notice.refresh_from_db()
     assert (notice.version, notice.body) == ("1.0", body_before)
-    delete = staff_client.get(reverse("admin:privacy_privacynotice_delete", args=[notice.pk]))
+    delete = staff_client.get(reverse("admin:accounts_privacynotice_delete", args=[notice.pk]))
     assert delete.status_code == 403
 
 
@@ -68,15 +68,15 @@ def test_consent_ledger_is_read_only_in_admin(staff_client, customer):
     event = ConsentEvent.objects.first()
 
     changelist = staff_client.get(
-        reverse("admin:privacy_consentevent_changelist"), {"q": "mario.rossi"}
+        reverse("admin:accounts_consentevent_changelist"), {"q": "mario.rossi"}
     )
-    detail = staff_client.get(reverse("admin:privacy_consentevent_change", args=[event.pk]))
-    add = staff_client.get(reverse("admin:privacy_consentevent_add"))
+    detail = staff_client.get(reverse("admin:accounts_consentevent_change", args=[event.pk]))
+    add = staff_client.get(reverse("admin:accounts_consentevent_add"))
     staff_client.post(
-        reverse("admin:privacy_consentevent_change", args=[event.pk]),
+        reverse("admin:accounts_consentevent_change", args=[event.pk]),
         {"is_granted": "", "purpose": "marketing", "source": "staff"},
     )
-    delete = staff_client.get(reverse("admin:privacy_consentevent_delete", args=[event.pk]))
+    delete = staff_client.get(reverse("admin:accounts_consentevent_delete", args=[event.pk]))
 
     assert changelist.status_code == 200
     assert changelist.content.decode().count("mario.rossi@example.com") == 2

@@ -9,7 +9,6 @@ from django.urls import reverse
 from sportello.accounts.models import BillingProfile
 from sportello.accounts.tests.factories import PASSWORD
 from sportello.cart.models import Cart
-from sportello.catalogue.models import AnswerFile
 from sportello.notifications.models import EmailStatus, OutgoingEmail
 from sportello.orders.models import Order, OrderStatus
 from sportello.orders.tests.factories import OrderFactory, PaidOrderFactory
@@ -17,6 +16,7 @@ from sportello.payments.models import Payment, PaymentStatus
 from sportello.privacy.erasure import REMOVED_TEXT, ErasureRefused, erase_customer
 from sportello.privacy.models import AccountErasure, ConsentEvent
 from sportello.quotes.models import QuoteMessage, QuoteRequest, QuoteStatus
+from sportello.uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -64,7 +64,7 @@ def snapshot(user) -> dict:
         "billing": BillingProfile.objects.filter(user=user).count(),
         "addresses": EmailAddress.objects.filter(user=user).count(),
         "carts": Cart.objects.filter(user=user).count(),
-        "files": AnswerFile.objects.filter(uploaded_by=user).count(),
+        "files": Upload.objects.filter(owner=user).count(),
         "quotes": QuoteRequest.objects.filter(customer=user).count(),
         "orders": list(Order.objects.filter(customer=user).values_list("number", "status")),
         "consents": ConsentEvent.objects.filter(user=user).count(),
@@ -118,14 +118,15 @@ def test_erasure_deletes_files_unless_an_order_needs_them(
     kept, dropped = customer_data.kept_file, customer_data.cart_file
     attachment = customer_data.customer_message.attachment
     storage = kept.file.storage
-    kept_name, dropped_name, attachment_name = kept.file.name, dropped.file.name, attachment.name
+    kept_name, dropped_name = kept.file.name, dropped.file.name
+    attachment_name = attachment.file.name
 
     with django_capture_on_commit_callbacks(execute=True):
         erase_customer(user=customer_data.user, actor=customer_data.user)
 
-    assert AnswerFile.objects.filter(pk=kept.pk).exists()
+    assert Upload.objects.filter(pk=kept.pk).exists()
     assert storage.exists(kept_name)
-    assert not AnswerFile.objects.filter(pk=dropped.pk).exists()
+    assert not Upload.objects.filter(pk=dropped.pk).exists()
     assert not storage.exists(dropped_name)
     assert not storage.exists(attachment_name)
     assert storage.exists(customer_data.outcome_file.file.name)
@@ -152,7 +153,7 @@ def test_an_ordered_quote_is_kept_without_the_customers_words(customer_data, sta
     assert (quote.customer_message, quote.decline_reason) == ("", "")
     assert quote.lines.get().answers == {"indirizzo": "Via MARIO 2"}
     assert quote.prices.get().total_gross == Decimal("610.00")
-    messages = list(quote.messages.order_by("id").values_list("body", "attachment_name"))
+    messages = [(m.body, m.attachment_name) for m in quote.messages.order_by("id")]
     assert messages == [(REMOVED_TEXT, ""), ("Ricevuto MARIO", "")]
 
 

@@ -2,6 +2,7 @@ import factory
 
 from sportello.accounts.tests.factories import UserFactory
 from sportello.catalogue.tests.factories import QuoteServiceFactory
+from sportello.quotes.actions import link_answer_files
 from sportello.quotes.models import QuoteLine, QuoteRequest, QuoteStatus
 
 
@@ -30,3 +31,9 @@ class QuoteLineFactory(factory.django.DjangoModelFactory):
         ]
     )
     form_version = 1
+
+    @factory.post_generation
+    def answer_files(line, create, extracted, **kwargs):
+        # What the action that writes a line does: link the uploads its answers name.
+        if create:
+            link_answer_files([line])

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from sportello.catalogue.models import AnswerFile
 from sportello.core.state import InvalidTransition
 from sportello.notifications.models import OutgoingEmail
 from sportello.quotes import actions
@@ -17,6 +16,7 @@ from sportello.quotes.models import QuoteMessage, QuoteRequest, QuoteStatus
 from sportello.quotes.pdf import quote_pdf_html, render_quote_document
 from sportello.quotes.tests.conftest import price_quote
 from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
+from sportello.uploads.models import Upload
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -277,19 +277,19 @@ def test_empty_message_is_refused(customer_client, quote):
 
 
 def test_answer_file_is_served_only_when_the_quote_points_to_it(customer_client, customer):
-    answer_file = AnswerFile.objects.create(
+    answer_file = Upload.objects.create(
         file=_pdf("visura.pdf"),
         original_name="visura.pdf",
         content_type="application/pdf",
         size=len(PDF_BYTES),
-        uploaded_by=customer,
+        owner=customer,
     )
-    unrelated = AnswerFile.objects.create(
+    unrelated = Upload.objects.create(
         file=_pdf("altro.pdf"),
         original_name="altro.pdf",
         content_type="application/pdf",
         size=len(PDF_BYTES),
-        uploaded_by=customer,
+        owner=customer,
     )
     quote = QuoteRequestFactory(customer=customer)
     QuoteLineFactory(

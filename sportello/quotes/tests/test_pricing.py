@@ -279,7 +279,7 @@ def test_staff_email_goes_to_the_configured_address(quote, staff):
 def test_staff_download_message_attachments_and_answer_files(staff_client, quote, customer):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from sportello.catalogue.models import AnswerFile
+    from sportello.uploads.models import Upload
 
     content = b"%PDF-1.4 test"
     message = actions.post_message(
@@ -288,12 +288,12 @@ def test_staff_download_message_attachments_and_answer_files(staff_client, quote
         body="Allego",
         attachment=SimpleUploadedFile("planimetria.pdf", content, "application/pdf"),
     )
-    answer_file = AnswerFile.objects.create(
+    answer_file = Upload.objects.create(
         file=SimpleUploadedFile("visura.pdf", content),
         original_name="visura.pdf",
         content_type="application/pdf",
         size=len(content),
-        uploaded_by=customer,
+        owner=customer,
     )
     QuoteLineFactory(
         quote=quote,

@@ -1,0 +1,203 @@
+"""What orders hold about a customer, for the export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q
+
+from sportello.core.erasure import ErasureContext, treat
+from sportello.core.export import ExportContext, ExportFiles, history, iso, money
+from sportello.orders.models import Order, OrderLine, OrderStatus, Outcome
+
+# Orders whose service is still owed: the account cannot be deleted until they are done.
+BLOCKING_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.IN_PROGRESS)
+
+EXPORTED_MODELS: dict[str, str] = {
+    "orders.Order": "orders",
+    "orders.OrderStatusChange": "orders[].status_history",
+    "orders.OrderLine": "orders[].lines",
+    "orders.OrderLineStatusChange": "orders[].lines[].status_history",
+    "orders.Outcome": "orders[].lines[].outcomes",
+    "orders.OutcomeFile": "orders[].lines[].outcomes[].files",
+}
+MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
+    "orders.OrderNumberSequence": "order number counters",
+    "orders.OrderLineFile": "link between an order line and an upload (both exported)",
+}
+
+
+KEPT_FISCAL = (
+    "kept: accounting record and the contract behind it (art. 2220 c.c., DPR 600/1973 art. 22)"
+)
+# Model label -> field -> what erasure does with it.
+ERASURE: dict[str, dict[str, str]] = {
+    "orders.Order": {
+        **treat("replaced by deleted-<id>@invalid", "customer_email"),
+        **treat(
+            KEPT_FISCAL,
+            "id",
+            "created_at",
+            "updated_at",
+            "number",
+            "customer",
+            "status",
+            "checkout_token",
+            "payment_method",
+            "total_net",
+            "total_vat",
+            "total_gross",
+            "placed_at",
+            "confirmation_sent_at",
+            "paid_at",
+            "billing_kind",
+            "billing_first_name",
+            "billing_last_name",
+            "billing_company_name",
+            "billing_codice_fiscale",
+            "billing_partita_iva",
+            "billing_sdi_code",
+            "billing_pec",
+            "billing_address",
+            "billing_cap",
+            "billing_comune",
+            "billing_provincia",
+            "billing_country",
+        ),
+    },
+    "orders.OrderStatusChange": treat(
+        KEPT_FISCAL, "id", "from_status", "to_status", "actor", "note", "created_at", "order"
+    ),
+    "orders.OrderLine": treat(
+        KEPT_FISCAL,
+        "id",
+        "order",
+        "position",
+        "service",
+        "service_name",
+        "answers",
+        "answers_display",
+        "form_version",
+        "base_net",
+        "supplements",
+        "vat_rate",
+        "net",
+        "vat",
+        "gross",
+        "status",
+    ),
+    "orders.OrderLineStatusChange": treat(
+        KEPT_FISCAL, "id", "from_status", "to_status", "actor", "note", "created_at", "line"
+    ),
+    "orders.Outcome": treat(
+        KEPT_FISCAL, "id", "created_at", "updated_at", "line", "note", "created_by"
+    ),
+    "orders.OutcomeFile": treat(
+        KEPT_FISCAL, "id", "outcome", "file", "original_name", "content_type", "size"
+    ),
+}
+
+
+def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
+    orders = Order.objects.filter(customer=user).prefetch_related(
+        "status_changes",
+        Prefetch(
+            "lines",
+            queryset=OrderLine.objects.prefetch_related(
+                "status_changes",
+                Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("files")),
+            ),
+        ),
+    )
+    result = []
+    for order in orders:
+        lines = []
+        for line in order.lines.all():
+            lines.append(
+                {
+                    "service": line.service_name,
+                    "answers": line.answers,
+                    "answers_display": line.answers_display,
+                    "form_version": line.form_version,
+                    "base_net": money(line.base_net),
+                    "supplements": line.supplements,
+                    "vat_rate": money(line.vat_rate),
+                    "net": money(line.net),
+                    "vat": money(line.vat),
+                    "gross": money(line.gross),
+                    "status": line.status,
+                    "status_history": history(line.status_changes.all()),
+                    "outcomes": [
+                        {
+                            "note": outcome.note,
+                            "at": iso(outcome.created_at),
+                            "files": [
+                                {
+                                    "name": f.original_name,
+                                    "content_type": f.content_type,
+                                    "size": f.size,
+                                    "path": files.add("esiti", f.pk, f.original_name, f.file),
+                                }
+                                for f in outcome.files.all()
+                            ],
+                        }
+                        for outcome in line.outcomes.all()
+                    ],
+                }
+            )
+        result.append(
+            {
+                "number": order.number,
+                "status": order.status,
+                "status_label": order.get_status_display(),
+                "placed_at": iso(order.placed_at),
+                "paid_at": iso(order.paid_at),
+                "payment_method": order.payment_method,
+                "customer_email": order.customer_email,
+                "total_net": money(order.total_net),
+                "total_vat": money(order.total_vat),
+                "total_gross": money(order.total_gross),
+                "billing": {
+                    "kind": order.billing_kind,
+                    "first_name": order.billing_first_name,
+                    "last_name": order.billing_last_name,
+                    "company_name": order.billing_company_name,
+                    "codice_fiscale": order.billing_codice_fiscale,
+                    "partita_iva": order.billing_partita_iva,
+                    "sdi_code": order.billing_sdi_code,
+                    "pec": order.billing_pec,
+                    "address": order.billing_address,
+                    "cap": order.billing_cap,
+                    "comune": order.billing_comune,
+                    "provincia": order.billing_provincia,
+                    "country": order.billing_country,
+                },
+                "lines": lines,
+                "status_history": history(order.status_changes.all()),
+            }
+        )
+    return result
+
+
+def export_data(context: ExportContext) -> None:
+    context.data["orders"] = _orders(context.user, context.files)
+    context.used_uploads.append(Q(order_line_uses__line__order__customer=context.user))
+
+
+def erasure_blockers(user) -> tuple[list[Order], list[Order]]:
+    """(orders that block the erasure, orders awaiting payment it would cancel)."""
+    orders = list(Order.objects.filter(customer=user).order_by("placed_at", "id"))
+    blocking = [o for o in orders if o.status in BLOCKING_ORDER_STATUSES]
+    to_cancel = [o for o in orders if o.status == OrderStatus.AWAITING_PAYMENT]
+    return blocking, to_cancel
+
+
+def erase_data(context: ErasureContext) -> None:
+    """Every remaining order is kept (10-year accounting records, art. 2220 c.c.): billing
+    snapshot, amounts, lines, answers, outcomes untouched; only the contact address goes."""
+    kept = list(Order.objects.filter(customer=context.user))
+    Order.objects.filter(customer=context.user).update(
+        customer_email=context.placeholder, updated_at=context.now
+    )
+    context.kept_orders = [order.number for order in kept]
+    context.related[Order] = [order.pk for order in kept]

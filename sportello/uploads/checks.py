@@ -1,0 +1,117 @@
+"""The one place where an uploaded file is checked: extension, size, and content sniffing.
+
+Service forms (catalogue), quote messages and order outcome files all call `check_upload`;
+the limits come from settings unless the caller passes its own (outcome files have theirs).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+
+# The first bytes each format starts with: a renamed executable is not a PDF.
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "p7m": "application/pkcs7-mime",
+    "zip": "application/zip",
+}
+FALLBACK_CONTENT_TYPE = "application/octet-stream"
+
+
+class UploadRejected(ValidationError):
+    """A file of a type, size or content the shop does not accept; the message is Italian."""
+
+
+def allowed_extensions(extensions=None) -> list[str]:
+    """Lower-case extensions without dots; the site's UPLOAD_ALLOWED_EXTENSIONS by default."""
+    chosen = settings.UPLOAD_ALLOWED_EXTENSIONS if extensions is None else extensions
+    return [ext.lower().lstrip(".") for ext in chosen]
+
+
+def extension_of(name: str | None) -> str:
+    return Path(name or "").suffix.lower().lstrip(".")
+
+
+def _head(upload: UploadedFile) -> bytes:
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    return head
+
+
+def content_matches_extension(upload: UploadedFile, extension: str) -> bool:
+    signatures = SIGNATURES.get(extension)
+    if not signatures:
+        return True
+    return _head(upload).startswith(signatures)
+
+
+def detect_content_type(upload: UploadedFile) -> str:
+    """The type the server gives the file: from its extension, only if its first bytes agree."""
+    extension = extension_of(upload.name)
+    if extension in CONTENT_TYPES and content_matches_extension(upload, extension):
+        return CONTENT_TYPES[extension]
+    return FALLBACK_CONTENT_TYPE
+
+
+def check_upload(
+    upload: UploadedFile,
+    *,
+    extensions=None,
+    max_bytes: int | None = None,
+    name_in_message: bool = False,
+    sniff_content: bool = True,
+) -> UploadedFile:
+    """Return `upload` if acceptable, else raise UploadRejected with an Italian message.
+
+    `extensions` and `max_bytes` default to UPLOAD_ALLOWED_EXTENSIONS and UPLOAD_MAX_BYTES.
+    With `name_in_message` the message names the file (forms taking several files at once).
+    `sniff_content=False` skips the first-bytes check (staff deliverables, as before).
+    """
+    allowed = allowed_extensions(extensions)
+    limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
+    extension = extension_of(upload.name)
+    name = upload.name or "file"
+    formats = ", ".join(ext.upper() for ext in allowed)
+    if extension not in allowed:
+        text = (
+            f"Tipo di file non ammesso: {name}. Formati accettati: {formats}."
+            if name_in_message
+            else f"Tipo di file non ammesso. Formati accettati: {formats}."
+        )
+        raise UploadRejected(text, code="file_type")
+    if not upload.size:
+        text = f"Il file {name} è vuoto." if name_in_message else "Il file è vuoto."
+        raise UploadRejected(text, code="file_empty")
+    if upload.size > limit:
+        subject = f"Il file {name}" if name_in_message else "Il file"
+        raise UploadRejected(
+            f"{subject} è troppo grande: la dimensione massima è {filesizeformat(limit)}.",
+            code="file_size",
+        )
+    if sniff_content and not content_matches_extension(upload, extension):
+        text = (
+            f"Il contenuto del file {name} non corrisponde al suo formato."
+            if name_in_message
+            else "Il contenuto del file non corrisponde al suo formato."
+        )
+        raise UploadRejected(text, code="file_content")
+    return upload
+
+
+def accept_attribute(extensions=None) -> str:
+    """The file input's `accept` attribute for these extensions."""
+    return ",".join(f".{ext}" for ext in allowed_extensions(extensions))
