@@ -63,7 +63,10 @@ def delete_uploads(uploads: QuerySet[Upload]) -> int:
 
     Must run inside a transaction; a rollback keeps rows and files.
     """
-    rows = list(uploads.select_for_update().values_list("pk", "file"))
+    # The lock goes on the outer query: PostgreSQL cannot lock the nullable side of the outer
+    # joins that "unused" queries carry.
+    locked = Upload.objects.select_for_update().filter(pk__in=uploads.values("pk"))
+    rows = list(locked.values_list("pk", "file"))
     pks = [pk for pk, _name in rows]
     for start in range(0, len(pks), DELETE_BATCH_SIZE):
         Upload.objects.filter(pk__in=pks[start : start + DELETE_BATCH_SIZE]).delete()
