@@ -9,18 +9,10 @@ from sportello.accounts.billing import (
     save_billing_profile,
 )
 from sportello.accounts.forms import BillingForm, ProfileForm
-from sportello.accounts.queries import attention_for_customer
 from sportello.privacy.actions import update_optional_consents
 from sportello.privacy.forms import ConsentsForm
 from sportello.privacy.models import ConsentSource
 from sportello.privacy.queries import consent_overview, current_notice
-
-
-@login_required
-def home(request):
-    return render(
-        request, "accounts/home.html", {"attention": attention_for_customer(customer=request.user)}
-    )
 
 
 @login_required

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sportello.accounts.queries import attention_for_customer
+from sportello.pages.queries import attention_for_customer
 from sportello.orders.models import LineStatus, OrderLineStatusChange, OrderStatus
 from sportello.orders.tests.factories import OrderFactory, OrderLineFactory, PaidOrderFactory
 from sportello.quotes.models import QuoteStatus
