@@ -63,7 +63,8 @@ class OutcomeForm(forms.Form):
         return files
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             not self.errors
             and not (cleaned.get("note") or "").strip()
@@ -102,8 +103,17 @@ class OrderActionForm(forms.Form):
     )
 
 
+class PaymentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return (
+            f"{payment_method_label(obj.provider)} · {format_euro(obj.amount)} · "
+            f"rimborsabili {format_euro(refundable_amount(obj))}"
+            f"{' · ' + obj.provider_reference if obj.provider_reference else ''}"
+        )
+
+
 class RefundForm(forms.Form):
-    payment: forms.ModelChoiceField = forms.ModelChoiceField(
+    payment: forms.ModelChoiceField = PaymentChoiceField(
         label="Pagamento", queryset=Payment.objects.none(), empty_label=None
     )
     amount = forms.DecimalField(
@@ -119,14 +129,10 @@ class RefundForm(forms.Form):
         payment_field = self.fields["payment"]
         assert isinstance(payment_field, forms.ModelChoiceField)
         payment_field.queryset = payments
-        payment_field.label_from_instance = lambda p: (
-            f"{payment_method_label(p.provider)} · {format_euro(p.amount)} · "
-            f"rimborsabili {format_euro(refundable_amount(p))}"
-            f"{' · ' + p.provider_reference if p.provider_reference else ''}"
-        )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         payment, amount = cleaned.get("payment"), cleaned.get("amount")
         if payment is not None and amount is not None:
             # What earlier (partial) refunds left, not the payment's whole amount.
