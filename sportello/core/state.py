@@ -86,6 +86,21 @@ def change_status(
     return True
 
 
+def status_label(choices: type[models.TextChoices], value: str) -> str:
+    """The Italian label of a status value ("—" for the empty start of a history).
+
+    A value no longer among the choices (a status since removed) is shown as stored.
+    """
+    if not value:
+        return "—"
+    return str(choices(value).label) if value in choices.values else value
+
+
+def transition_label(choices: type[models.TextChoices], from_status: str, to_status: str) -> str:
+    """ "Da pagare → Pagato": one history row in words."""
+    return f"{status_label(choices, from_status)} → {status_label(choices, to_status)}"
+
+
 class StatusChangeBase(models.Model):
     """Abstract history row: who moved what from which status to which, when, and why."""
 

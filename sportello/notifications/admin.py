@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.html import format_html
 
-from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from sportello.core.admin import ReadOnlyAdminMixin, StatusHistoryInline
 from sportello.notifications.actions import requeue
 from sportello.notifications.emails import ACCOUNT_TEMPLATES
 from sportello.notifications.models import EmailStatus, OutgoingEmail, OutgoingEmailStatusChange
@@ -15,22 +15,9 @@ SECRET_TEMPLATES = frozenset(
 SECRET_NOTICE = "Contenuto riservato: contiene un codice o un link di accesso del cliente."
 
 
-def _status_label(value: str) -> str:
-    return EmailStatus(value).label if value in EmailStatus.values else (value or "—")
-
-
-class StatusChangeInline(ReadOnlyInline):
+class StatusChangeInline(StatusHistoryInline):
     model = OutgoingEmailStatusChange
-    fields = ("created_at", "from_label", "to_label", "actor", "note")
-    readonly_fields = fields
-
-    @admin.display(description="da")
-    def from_label(self, change):
-        return _status_label(change.from_status)
-
-    @admin.display(description="a")
-    def to_label(self, change):
-        return _status_label(change.to_status)
+    status_choices = EmailStatus
 
 
 @admin.register(OutgoingEmail)

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from sportello.core.models import MoneyField, TimeStampedModel, VatRateField, amounts_add_up
-from sportello.core.state import StatusChangeBase
+from sportello.core.state import StatusChangeBase, transition_label
 from sportello.core.storage import private_storage
 
 
@@ -185,17 +185,8 @@ class OrderLine(models.Model):
         return f"{self.order.number} · {self.service_name}"
 
 
-def status_label(choices: type[models.TextChoices], value: str) -> str:
-    """The Italian label of a status value ("—" for the empty start of a history)."""
-    if not value:
-        return "—"
-    return choices(value).label if value in choices.values else value
-
-
 def _status_change_label(choices: type[models.TextChoices], change: StatusChangeBase) -> str:
-    return (
-        f"{status_label(choices, change.from_status)} → {status_label(choices, change.to_status)}"
-    )
+    return transition_label(choices, change.from_status, change.to_status)
 
 
 class OrderStatusChange(StatusChangeBase):

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from sportello.core.files import stream_private_file
-from sportello.orders.models import OrderStatus, status_label
+from sportello.core.state import status_label
+from sportello.orders.models import OrderStatus
 from sportello.orders.queries import (
     answer_file_for_user,
     is_confirmation_emailed,

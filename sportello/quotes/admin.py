@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline, StatusHistoryInline
 from sportello.core.files import stream_private_file
 from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
@@ -126,25 +126,10 @@ class QuoteMessageInline(ReadOnlyInline):
         return format_html('<a href="{}">{}</a>', url, message.attachment_name)
 
 
-class QuoteStatusChangeInline(ReadOnlyInline):
+class QuoteStatusChangeInline(StatusHistoryInline):
     model = QuoteStatusChange
+    status_choices = QuoteStatus
     verbose_name_plural = "storico"
-    fields = ("created_at", "from_label", "to_label", "actor", "note")
-    readonly_fields = fields
-
-    @admin.display(description="da")
-    def from_label(self, change):
-        return _status_label(change.from_status)
-
-    @admin.display(description="a")
-    def to_label(self, change):
-        return _status_label(change.to_status)
-
-
-def _status_label(value: str) -> str:
-    if not value:
-        return "—"
-    return QuoteStatus(value).label if value in QuoteStatus.values else value
 
 
 @admin.register(QuoteRequest)

@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from sportello.core.money import format_euro
-from sportello.core.state import InvalidTransition
+from sportello.core.state import InvalidTransition, status_label
 from sportello.orders import actions
 from sportello.orders.admin.inlines import can_manage_orders
 from sportello.orders.admin.rendering import answers_html, outcomes_html
@@ -32,7 +32,6 @@ from sportello.orders.models import (
     OrderLine,
     OrderStatus,
     Outcome,
-    status_label,
 )
 from sportello.payments.models import Payment, PaymentStatus
 
