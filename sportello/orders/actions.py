@@ -24,13 +24,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from sportello.accounts.billing import BILLING_FIELDS
 from sportello.catalogue.answers import answers_snapshot
 from sportello.core.money import TaxedPrice
+from sportello.core.numbering import format_number, local_year, next_number
 from sportello.core.state import change_status
 from sportello.orders import emails
 from sportello.orders.models import (
@@ -41,7 +41,6 @@ from sportello.orders.models import (
     Order,
     OrderLine,
     OrderLineStatusChange,
-    OrderNumberSequence,
     OrderStatus,
     OrderStatusChange,
     Outcome,
@@ -68,28 +67,13 @@ class OutcomeFileRejected(ValueError):
     """An outcome file of a type or size the site does not accept."""
 
 
-def next_number(*, prefix: str, year: int) -> int:
-    """The next number of a yearly sequence, unique under concurrency.
-
-    A conditional UPDATE … SET last_number = last_number + 1 takes the row lock on both
-    PostgreSQL and SQLite (IMMEDIATE transactions), so two orders never share a number.
-    Must run inside a transaction.
-    """
-    OrderNumberSequence.objects.get_or_create(prefix=prefix, year=year)
-    OrderNumberSequence.objects.filter(prefix=prefix, year=year).update(
-        last_number=F("last_number") + 1
-    )
-    return OrderNumberSequence.objects.get(prefix=prefix, year=year).last_number
-
-
-def format_order_number(year: int, number: int) -> str:
-    return f"{year}-{number:06d}"
+ORDER_NUMBER_PREFIX = "ORD"
 
 
 def new_order_number(now) -> str:
     """The next readable order number of `now`'s year (2026-000042). Inside a transaction."""
-    year = timezone.localdate(now).year
-    return format_order_number(year, next_number(prefix="ORD", year=year))
+    year = local_year(now)
+    return format_number(year, next_number(prefix=ORDER_NUMBER_PREFIX, year=year))
 
 
 def _lock_order(order: Order) -> Order:

@@ -65,22 +65,6 @@ class CustomerKind(models.TextChoices):
 BANK_TRANSFER_METHOD = "bank_transfer"
 
 
-class OrderNumberSequence(models.Model):
-    """Last order number used in a year; bumped with a conditional UPDATE (see actions)."""
-
-    prefix = models.CharField(max_length=10)
-    year = models.PositiveIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="order_sequence_unique_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}-{self.year}: {self.last_number}"
-
-
 class Order(TimeStampedModel):
     number = models.CharField("numero", max_length=20, unique=True)
     customer = models.ForeignKey(

@@ -72,7 +72,7 @@ MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "catalogue.Service": "catalogue",
     "catalogue.FormField": "catalogue: the questions (answers are exported with each line)",
     "catalogue.FieldChoice": "catalogue",
-    "orders.OrderNumberSequence": "order number counters",
+    "core.NumberSequence": "order and quote number counters",
     "notifications.OutgoingEmailStatusChange": (
         "delivery attempts of an e-mail; its outcome (status, sent at) is exported with it"
     ),

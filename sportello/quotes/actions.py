@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from sportello.catalogue.answers import answers_snapshot
 from sportello.core.money import TaxedPrice, sum_prices, to_money
+from sportello.core.numbering import format_number, local_year, next_number
 from sportello.core.state import InvalidTransition, change_status
 from sportello.quotes import emails
 from sportello.quotes.models import (
@@ -61,8 +62,12 @@ class QuoteNotDeclinable(Exception):
     """Only a quote that is ready (or accepted and not yet bought) can be declined."""
 
 
-def format_quote_number(year: int, number: int) -> str:
-    return f"{QUOTE_NUMBER_PREFIX}-{year}-{number:06d}"
+def new_quote_number(now) -> str:
+    """The next readable quote number of `now`'s year (P-2026-000042). Inside a transaction."""
+    year = local_year(now)
+    return format_number(
+        year, next_number(prefix=QUOTE_NUMBER_PREFIX, year=year), prefix=QUOTE_NUMBER_PREFIX
+    )
 
 
 def default_valid_until(today: dt.date | None = None) -> dt.date:
@@ -95,7 +100,6 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
     from sportello.cart.actions import empty_cart
     from sportello.cart.models import Cart, CartKind
     from sportello.cart.queries import priced_cart
-    from sportello.orders.actions import next_number
 
     existing = QuoteRequest.objects.filter(submit_token=submit_token, customer=customer).first()
     if existing is not None:
@@ -119,11 +123,8 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
             if priced.needs_review:
                 raise QuoteCartNotReady("Alcuni servizi del carrello preventivi vanno verificati.")
             now = timezone.now()
-            year = timezone.localdate(now).year
             quote = QuoteRequest.objects.create(
-                number=format_quote_number(
-                    year, next_number(prefix=QUOTE_NUMBER_PREFIX, year=year)
-                ),
+                number=new_quote_number(now),
                 customer=customer,
                 submit_token=submit_token,
                 customer_message=message.strip(),
