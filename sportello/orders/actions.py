@@ -28,6 +28,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from sportello.accounts.billing import BILLING_FIELDS
+from sportello.audit.actions import record, record_status_change
+from sportello.audit.models import EventType
 from sportello.catalogue.answers import answers_snapshot
 from sportello.core.money import TaxedPrice
 from sportello.core.numbering import format_number, local_year, next_number
@@ -234,6 +236,17 @@ def _move_order(order: Order, to: str, *, actor, note: str, allow_repeat: bool =
         note=note,
         extra=extra,
         allow_repeat=allow_repeat,
+        on_change=lambda from_status, to_status: record_status_change(
+            event_type=EventType.ORDER_STATUS,
+            subject=f"Ordine {order.number}",
+            choices=OrderStatus,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            order_number=order.number,
+            customer_id=order.customer_id,
+            actor=actor,
+        ),
     )
     send = _STATUS_EMAILS.get(to)
     if moved and send is not None:
@@ -341,6 +354,18 @@ def _move_line(line: OrderLine, to: str, *, actor, note: str) -> bool:
         history_fk="line",
         actor=actor,
         note=note,
+        on_change=lambda from_status, to_status: record_status_change(
+            event_type=EventType.ORDER_LINE_STATUS,
+            subject=f"Ordine {line.order.number}, servizio «{line.service_name}»",
+            choices=LineStatus,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            order_number=line.order.number,
+            customer_id=line.order.customer_id,
+            actor=actor,
+            extra={"line": line.pk},
+        ),
     )
     if moved and to == LineStatus.AWAITING_CUSTOMER_DATA:
         emails.send_line_awaiting_customer_data(line, note=note)
@@ -445,6 +470,15 @@ def add_outcome(
             # Queued before the completion it may cause, so the customer reads of the
             # outcome first and then that the order is complete.
             emails.send_outcome_available(outcome)
+            record(
+                event_type=EventType.ORDER_OUTCOME,
+                message=f"Ordine {order.number}, servizio «{line.service_name}»: esito allegato"
+                + (f" ({len(files)} file)" if files else ""),
+                order_number=order.number,
+                customer_id=order.customer_id,
+                actor=actor,
+                extra={"line": line.pk, "outcome": outcome.pk},
+            )
             if complete_line and line.status != LineStatus.COMPLETED:
                 _move_line(line, LineStatus.COMPLETED, actor=actor, note=note.strip())
                 _follow_lines(order, actor=actor)

@@ -17,8 +17,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sportello.audit.actions import record, record_status_change
+from sportello.audit.models import EventType
 from sportello.catalogue.answers import answers_snapshot
-from sportello.core.money import TaxedPrice, sum_prices, to_money
+from sportello.core.money import TaxedPrice, format_euro, sum_prices, to_money
 from sportello.core.numbering import format_number, local_year, next_number
 from sportello.core.state import InvalidTransition, change_status
 from sportello.quotes import emails
@@ -86,6 +88,17 @@ def set_quote_status(
         actor=actor,
         note=note,
         extra=extra,
+        on_change=lambda from_status, to_status: record_status_change(
+            event_type=EventType.QUOTE_STATUS,
+            subject=f"Preventivo {quote.number}",
+            choices=QuoteStatus,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            quote_number=quote.number,
+            customer_id=quote.customer_id,
+            actor=actor,
+        ),
     )
 
 
@@ -247,6 +260,15 @@ def send_prices(
             note=f"Versione {version} inviata al cliente",
             extra={"current_version": version, "valid_until": valid_until},
         )
+        record(
+            event_type=EventType.QUOTE_PRICED,
+            message=f"Preventivo {quote.number}: versione {version} inviata al cliente, totale "
+            f"{format_euro(total.gross)}, valido fino al {valid_until:%d/%m/%Y}",
+            quote_number=quote.number,
+            customer_id=quote.customer_id,
+            actor=actor,
+            extra={"version": version, "total_gross": str(total.gross)},
+        )
         emails.quote_ready(quote, price)
     return price
 
@@ -284,6 +306,16 @@ def post_message(
             message.attachment_size = attachment.size or 0
             message.attachment.save(name, attachment, save=False)
         message.save()
+        record(
+            event_type=EventType.QUOTE_MESSAGE,
+            message=f"Preventivo {quote.number}: "
+            + ("messaggio dello staff al cliente" if is_from_staff else "messaggio del cliente")
+            + (f" con allegato «{message.attachment_name}»" if attachment is not None else ""),
+            quote_number=quote.number,
+            customer_id=quote.customer_id,
+            actor=author,
+            extra={"message": message.pk},
+        )
         if is_from_staff:
             emails.message_for_customer(message)
         else:
