@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,15 @@ _current: ContextVar[AuditContext | None] = ContextVar("sportello_audit_context"
 
 def current() -> AuditContext:
     return _current.get() or AuditContext()
+
+
+def set_context(context: AuditContext) -> Token:
+    """For edges that cannot wrap the work in `acting()` (middleware, task signals)."""
+    return _current.set(context)
+
+
+def reset_context(token: Token) -> None:
+    _current.reset(token)
 
 
 @contextmanager

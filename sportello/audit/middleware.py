@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from sportello.audit.context import AuditContext, Source, _current
+from sportello.audit.context import AuditContext, Source, reset_context, set_context
 
 
 class AuditContextMiddleware:
@@ -23,15 +23,15 @@ class AuditContextMiddleware:
             if request.path.startswith(reverse("admin:index"))
             else Source.CUSTOMER
         )
-        token = _current.set(AuditContext(source=source, actor=getattr(request, "user", None)))
+        token = set_context(AuditContext(source=source, actor=getattr(request, "user", None)))
         try:
             return self.get_response(request)
         finally:
-            _current.reset(token)
+            reset_context(token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         source = getattr(view_func, "audit_source", None)
         if source is not None:
             # A provider calling us: nobody logged in is acting. Reset in __call__.
-            _current.set(AuditContext(source=source, actor=None))
+            set_context(AuditContext(source=source, actor=None))
         return None

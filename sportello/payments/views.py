@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sportello.audit.context import Source, audit_source
 from sportello.payments import queries
 from sportello.payments.actions import (
     PaymentNotAllowed,
@@ -169,6 +170,7 @@ def test_gateway_page(request: HttpRequest, reference) -> HttpResponse:
     )
 
 
+@audit_source(Source.WEBHOOK)
 @csrf_exempt
 @require_POST
 def test_gateway_callback(request: HttpRequest) -> HttpResponse:
@@ -185,6 +187,7 @@ def test_gateway_callback(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"result": result})
 
 
+@audit_source(Source.WEBHOOK)
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:

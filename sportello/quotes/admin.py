@@ -19,6 +19,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from sportello.audit.admin import trail_html, trail_url
+from sportello.audit.queries import events
 from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline, StatusHistoryInline
 from sportello.core.files import stream_private_file
 from sportello.core.money import format_euro
@@ -157,6 +159,7 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "accepted_version",
         "decline_reason",
         "order_link",
+        "audit_trail",
     )
     readonly_fields = fields
     inlines = (QuoteLineInline, QuotePriceInline, QuoteMessageInline, QuoteStatusChangeInline)
@@ -181,6 +184,12 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="cliente", ordering="customer__email")
     def customer_email(self, quote):
         return quote.customer.email
+
+    @admin.display(description="registro attività")
+    def audit_trail(self, quote):
+        return trail_html(
+            events(quote_number=quote.number), more_url=trail_url(quote_number=quote.number)
+        )
 
     @admin.display(description="ordine")
     def order_link(self, quote):

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
+from sportello.audit.admin import trail_html, trail_url
+from sportello.audit.queries import events
 from sportello.core.admin import ReadOnlyAdminMixin
 from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
@@ -64,6 +66,7 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
                 )
             },
         ),
+        ("Registro attività", {"fields": ("audit_trail",)}),
         (
             "Dati di fatturazione",
             {
@@ -84,6 +87,7 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
         "payment_method_display",
         "refunds_list",
         "quote_link",
+        "audit_trail",
     )
     inlines = (OrderLineInline, PaymentInline, OrderStatusChangeInline)
     actions = ("start_processing_action", "complete_action")
@@ -105,6 +109,12 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
             return "—"
         url = reverse("admin:quotes_quoterequest_change", args=[quote.pk])
         return format_html('<a href="{}">{}</a>', url, quote.number)
+
+    @admin.display(description="attività")
+    def audit_trail(self, order):
+        return trail_html(
+            events(order_number=order.number), more_url=trail_url(order_number=order.number)
+        )
 
     @admin.display(description="rimborsi")
     def refunds_list(self, order):
