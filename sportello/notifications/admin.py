@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.html import format_html
 
 from sportello.core.admin import ReadOnlyAdminMixin, StatusHistoryInline
+from sportello.core.admin_actions import ActionPage, ActionPagesAdmin, Button
 from sportello.notifications.actions import requeue
 from sportello.notifications.emails import ACCOUNT_TEMPLATES
 from sportello.notifications.models import EmailStatus, OutgoingEmail, OutgoingEmailStatusChange
@@ -21,8 +22,16 @@ class StatusChangeInline(StatusHistoryInline):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The outbox, read-only: rows change only through sportello.notifications.actions."""
+class OutgoingEmailAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
+    """The outbox, read-only: rows change only through sportello.notifications.actions.
+
+    A failed e-mail has a "Reinvia" button (one page of ActionPagesAdmin); the list can
+    resend several at once.
+    """
+
+    manage_permission = "notifications.change_outgoingemail"
+    action_object_name = "email"
+    action_pages = (ActionPage("resend", "reinvia/", "resend_view"),)
 
     list_display = [
         "created_at",
@@ -84,7 +93,33 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return queryset
 
     def has_resend_permission(self, request):
-        return request.user.has_perm("notifications.change_outgoingemail")
+        return self.has_manage_permission(request)
+
+    def action_buttons(self, request, email) -> list[Button]:
+        if email.status != EmailStatus.FAILED or not self.has_manage_permission(request):
+            return []
+        return [Button(label="Reinvia", url=self.action_url(email, "resend"))]
+
+    def resend_view(self, request, email):
+        if request.method == "POST":
+            if email.status == EmailStatus.FAILED and requeue(email, actor=request.user):
+                return self.action_done(
+                    request,
+                    email,
+                    history="Reinvio richiesto",
+                    message=f"E-mail a {email.to} rimessa in coda per l'invio.",
+                )
+            return self.action_refused(
+                request, email, "Si possono reinviare solo le e-mail con invio fallito."
+            )
+        return self.render_action_page(
+            request,
+            email,
+            "admin/action_page.html",
+            "Reinvia",
+            question=f"L'e-mail «{email.subject}» a {email.to} non è stata consegnata: "
+            "rimetterla in coda per l'invio?",
+        )
 
     @admin.display(description="oggetto collegato")
     def related_object(self, obj):

@@ -91,7 +91,6 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
     )
     inlines = (OrderLineInline, PaymentInline, OrderStatusChangeInline)
     actions = ("start_processing_action", "complete_action")
-    change_form_template = "admin/orders/order/change_form.html"
     # The customer's order page checks ownership: staff would get a 404 there.
     view_on_site = False
 

@@ -1,23 +1,22 @@
 """The order page's buttons: the small pages behind them, each calling an action.
 
-`OrderPageViews` adds them to the order admin: its URLs (`admin:orders_order_action`,
+`OrderPageViews` adds them to the order admin over `ActionPagesAdmin` (routing, permission,
+object lookup, admin history): its pages (`admin:orders_order_action`,
 `admin:orders_order_line`), the buttons shown on the change page, and the views. Acting needs
 the "change order" permission. Each thing staff do here is also written to the admin history of
-the order (the "Storia" button), with who did it: the actions themselves do not, since
-customers, webhooks and tasks call them too.
+the order (the "Storia" button); the actions themselves write the audit trail.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 
+from sportello.core.admin_actions import ActionPage, ActionPagesAdmin, Button
 from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition, status_label
 from sportello.orders import actions
@@ -45,42 +44,18 @@ BANK_TRANSFER_ACTION = "bonifico-ricevuto"
 REFUND_ACTION = "rimborso"
 
 
-class OrderPageViews(admin.ModelAdmin):
+class OrderPageViews(ActionPagesAdmin):
     """The order admin's own pages; `OrderAdmin` subclasses it."""
+
+    manage_permission = "orders.change_order"
+    action_object_name = "order"
+    action_pages = (
+        ActionPage("action", "azione/<slug:action>/", "order_action_view"),
+        ActionPage("line", "servizi/<int:line_id>/", "line_view"),
+    )
 
     def has_manage_permission(self, request) -> bool:
         return can_manage_orders(request.user)
-
-    def log_staff_action(self, request, order, message: str, note: str = "") -> None:
-        """Write what staff did to the order's admin history, with their note if any."""
-        if note.strip():
-            message = f"{message} (nota: {note.strip()})"
-        self.log_change(request, order, message)
-
-    # --- The order page and its buttons --------------------------------------------------
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<int:order_id>/azione/<slug:action>/",
-                view(self.order_action_view),
-                name="orders_order_action",
-            ),
-            path(
-                "<int:order_id>/servizi/<int:line_id>/",
-                view(self.line_view),
-                name="orders_order_line",
-            ),
-            *super().get_urls(),
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        order = Order.objects.filter(pk=object_id).first()
-        if order is not None and self.has_manage_permission(request):
-            extra_context["order_buttons"] = self._buttons(order)
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def _pending_bank_transfer(self, order) -> Payment | None:
         return (
@@ -108,7 +83,9 @@ class OrderPageViews(admin.ModelAdmin):
     def _refundable_payments(self, order):
         return order.payments.filter(status=PaymentStatus.CONFIRMED).order_by("created_at", "id")
 
-    def _buttons(self, order) -> list[dict]:
+    def action_buttons(self, request, order) -> list[Button]:
+        if not self.has_manage_permission(request):
+            return []
         allowed = ORDER_TRANSITIONS.get(order.status, frozenset())
         buttons = [
             {"slug": slug, "label": label}
@@ -121,20 +98,12 @@ class OrderPageViews(admin.ModelAdmin):
             buttons.append({"slug": BANK_TRANSFER_ACTION, "label": "Registra bonifico arrivato"})
         if self._refundable_payments(order).exists():
             buttons.append({"slug": REFUND_ACTION, "label": "Registra rimborso"})
-        for button in buttons:
-            button["url"] = reverse("admin:orders_order_action", args=[order.pk, button["slug"]])
-        return buttons
+        return [
+            Button(label=button["label"], url=self.action_url(order, "action", button["slug"]))
+            for button in buttons
+        ]
 
-    def _order_or_404(self, request, order_id) -> Order:
-        if not self.has_manage_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(Order, pk=order_id)
-
-    def _change_url(self, order) -> str:
-        return reverse("admin:orders_order_change", args=[order.pk])
-
-    def order_action_view(self, request, order_id, action):
-        order = self._order_or_404(request, order_id)
+    def order_action_view(self, request, order, action):
         if action == REFUND_ACTION:
             return self._refund_view(request, order)
         is_late_transfer = False
@@ -186,7 +155,7 @@ class OrderPageViews(admin.ModelAdmin):
                         "verifica e registra il rimborso.",
                         messages.WARNING,
                     )
-            return HttpResponseRedirect(self._change_url(order))
+            return HttpResponseRedirect(self.change_url(order))
         return self._render(request, order, "admin/orders/order/action.html", title, form=form)
 
     def _confirm_bank_transfer(self, request, order, note):
@@ -218,7 +187,7 @@ class OrderPageViews(admin.ModelAdmin):
                 f"L'ordine {order.number} non ha pagamenti confermati da rimborsare.",
                 messages.WARNING,
             )
-            return HttpResponseRedirect(self._change_url(order))
+            return HttpResponseRedirect(self.change_url(order))
         initial = {}
         # Offer what is left of the first payment not yet wholly refunded.
         for payment in payments:
@@ -249,13 +218,12 @@ class OrderPageViews(admin.ModelAdmin):
                 self.message_user(
                     request, f"Rimborso registrato per l'ordine {order.number}.", messages.SUCCESS
                 )
-                return HttpResponseRedirect(self._change_url(order))
+                return HttpResponseRedirect(self.change_url(order))
         return self._render(
             request, order, "admin/orders/order/action.html", "Registra rimborso", form=form
         )
 
-    def line_view(self, request, order_id, line_id):
-        order = self._order_or_404(request, order_id)
+    def line_view(self, request, order, line_id):
         line = get_object_or_404(
             OrderLine.objects.select_related("order").prefetch_related(
                 Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("files"))
@@ -302,7 +270,7 @@ class OrderPageViews(admin.ModelAdmin):
         )
 
     def _line_url(self, line) -> str:
-        return reverse("admin:orders_order_line", args=[line.order_id, line.pk])
+        return self.action_url(line.order, "line", line.pk)
 
     def _move_line(self, request, line, data):
         try:
@@ -354,15 +322,4 @@ class OrderPageViews(admin.ModelAdmin):
         return HttpResponseRedirect(self._line_url(line))
 
     def _render(self, request, order, template, title, **context):
-        return TemplateResponse(
-            request,
-            template,
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "order": order,
-                "title": title,
-                "change_url": self._change_url(order),
-                **context,
-            },
-        )
+        return self.render_action_page(request, order, template, title, **context)
