@@ -42,10 +42,6 @@ class Button:
     label: str
     url: str
 
-    # The change-form templates read buttons like dicts (`button.url`, `button.label`).
-    def __getitem__(self, key: str) -> str:
-        return getattr(self, key)
-
 
 class ActionPagesAdmin(admin.ModelAdmin):
     action_pages: Sequence[ActionPage] = ()
