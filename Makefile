@@ -40,10 +40,12 @@ chromium:
 	  fi; \
 	fi
 
-## The whole suite, browser tests included.
+## The whole suite, browser tests included, with the coverage report and its floor
+## (`fail_under` in pyproject.toml). COVERAGE_ARGS= turns coverage off.
+COVERAGE_ARGS ?= --cov --cov-report=term:skip-covered
 test: install chromium
 	rm -rf $(TEST_DATA_DIR) && mkdir -p $(TEST_DATA_DIR)
-	DATA_DIR=$(TEST_DATA_DIR) $(PY) -m pytest $(PYTEST_ARGS)
+	DATA_DIR=$(TEST_DATA_DIR) $(PY) -m pytest $(COVERAGE_ARGS) $(PYTEST_ARGS)
 
 ## The whole suite against PostgreSQL (DATABASE_URL defaults to the local server).
 test-postgres: install chromium
@@ -53,6 +55,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(PY) -m ruff format .

@@ -1,9 +1,29 @@
 import os
+from contextvars import Token
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
+
+from sportello.audit.context import AuditContext, Source, reset_context, set_context
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("sportello")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+# Whatever a task records in the audit trail comes from a scheduled (background) task.
+_audit_tokens: dict[str, Token] = {}
+
+
+@task_prerun.connect
+def _audit_as_scheduled_task(task_id=None, **kwargs):
+    _audit_tokens[task_id] = set_context(AuditContext(source=Source.SCHEDULED))
+
+
+@task_postrun.connect
+def _audit_context_done(task_id=None, **kwargs):
+    token = _audit_tokens.pop(task_id, None)
+    if token is not None:
+        reset_context(token)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sportello.quotes",
     "sportello.notifications",
     "sportello.pages",
+    "sportello.audit",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Who acts and from where, for the audit trail (after AuthenticationMiddleware).
+    "sportello.audit.middleware.AuditContextMiddleware",
 ]
 # Flash messages live in the session: the cookie policy lists only sessionid and csrftoken.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sportello.accounts import urls as account_urls
 from sportello.core.admin_login import rate_limited_login
+from sportello.pages.views import account_home
 
 admin.site.site_header = "Sportello — back-office"
 admin.site.site_title = "Sportello back-office"
@@ -16,7 +18,17 @@ urlpatterns = [
     # Before the account's own URLs, so that I MIEI ORDINI is served by the orders app.
     path("il-mio-account/ordini/", include("sportello.payments.order_urls")),
     path("il-mio-account/privacy/", include("sportello.privacy.urls")),
-    path("il-mio-account/", include("sportello.accounts.urls")),
+    # IL MIO ACCOUNT's home reads orders and quotes, so it lives in the pages app (top layer);
+    # it keeps its name `accounts:home` next to the account's own pages.
+    path(
+        "il-mio-account/",
+        include(
+            (
+                [path("", account_home, name="home"), *account_urls.urlpatterns],
+                account_urls.app_name,
+            )
+        ),
+    ),
     path("servizi/", include("sportello.catalogue.urls")),
     path("carrello/", include("sportello.cart.urls")),
     path("checkout/", include("sportello.checkout.urls")),

@@ -49,10 +49,3 @@ class AccountAdapter(OutboxMailMixin, DefaultAccountAdapter):
 
     def get_password_change_redirect_url(self, request) -> str:
         return reverse("accounts:profile")
-
-    def login(self, request, user) -> None:
-        super().login(request, user)
-        # Imported here: the cart app depends on accounts, not the other way round.
-        from sportello.cart.actions import merge_anonymous_carts
-
-        merge_anonymous_carts(request=request, user=user)

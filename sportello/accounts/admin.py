@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.urls import reverse
+from django.utils.html import format_html
 
 from sportello.accounts.models import User
 
@@ -35,7 +37,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["email", "first_name", "last_name", "phone"]
     ordering = ["email"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "audit_trail_link"]
     # Who may grant rights: a staff member who may edit customers (a phone number, a name)
     # must not be able to make themselves, or anyone, a superuser or give out permissions.
     PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -47,6 +49,7 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         ("Date", {"fields": ("last_login", "date_joined")}),
+        ("Registro attività", {"fields": ("audit_trail_link",)}),
     )
     add_fieldsets = (
         (
@@ -57,6 +60,14 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    @admin.display(description="attività")
+    def audit_trail_link(self, user):
+        # By URL name, not by import: the audit app sits above accounts.
+        if user.pk is None:
+            return "—"
+        url = f"{reverse('admin:audit_auditevent_changelist')}?customer={user.pk}"
+        return format_html('<a href="{}">Ordini, preventivi e pagamenti del cliente</a>', url)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

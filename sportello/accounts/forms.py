@@ -308,7 +308,8 @@ class BillingForm(forms.Form):
         return self.cleaned_data["pec"].strip().lower()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         kind = cleaned.get("kind")
         if kind not in REQUIRED_BY_KIND:
             return cleaned

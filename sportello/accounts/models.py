@@ -8,7 +8,7 @@ from django.utils import timezone
 from sportello.core.models import TimeStampedModel
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):

@@ -11,14 +11,6 @@ from sportello.accounts.billing import (
 from sportello.accounts.consents import consent_overview, current_notice, update_optional_consents
 from sportello.accounts.forms import BillingForm, ConsentsForm, ProfileForm
 from sportello.accounts.models import ConsentSource
-from sportello.accounts.queries import attention_for_customer
-
-
-@login_required
-def home(request):
-    return render(
-        request, "accounts/home.html", {"attention": attention_for_customer(customer=request.user)}
-    )
 
 
 @login_required

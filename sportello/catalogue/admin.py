@@ -58,7 +58,8 @@ class CategoryAdmin(admin.ModelAdmin):
 class FormFieldAdminForm(forms.ModelForm):
     # Model and fields come from the ModelAdmin / inline that uses the form.
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         field_type = cleaned.get("field_type")
         supplement = cleaned.get("price_supplement")
         if supplement and field_type != FieldType.BOOLEAN:
@@ -118,7 +119,8 @@ class FormFieldInlineForm(FormFieldAdminForm):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         try:
             self.parsed_choices = _parse_choice_lines(cleaned.get("new_choices", ""))
         except forms.ValidationError as exc:
@@ -139,7 +141,7 @@ class FormFieldInlineForm(FormFieldAdminForm):
         return cleaned
 
     def _save_m2m(self):
-        super()._save_m2m()
+        super()._save_m2m()  # type: ignore[misc]  # Django's hook, missing from the stubs
         parsed = getattr(self, "parsed_choices", [])
         if not parsed:
             return
@@ -183,7 +185,8 @@ class FormFieldInline(admin.TabularInline):
 
 class ServiceAdminForm(forms.ModelForm):
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("pricing_mode") == PricingMode.FIXED and cleaned.get("net_price") is None:
             self.add_error(
                 "net_price",

@@ -254,7 +254,7 @@ class ServiceAnswersForm(forms.Form):
             self.fields[definition.key] = form_field
 
     def _post_clean(self):
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's hook, missing from the stubs
         # After an error, keep showing files that were accepted, so nothing is asked twice.
         for definition in self.fields_definition:
             if definition.field_type != FieldType.FILE:

@@ -15,7 +15,8 @@ def category(request, slug):
     return render(
         request,
         "catalogue/category.html",
-        {"category": category, "services": category.active_services},
+        # Set by the query's Prefetch(to_attr="active_services").
+        {"category": category, "services": category.active_services},  # type: ignore[attr-defined]
     )
 
 

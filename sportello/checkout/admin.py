@@ -138,7 +138,7 @@ class OrderAdmin(BaseOrderAdmin):
                         "verifica e registra il rimborso.",
                         messages.WARNING,
                     )
-            return HttpResponseRedirect(self._change_url(order))
+            return HttpResponseRedirect(self.change_url(order))
         return self._render(request, order, "admin/orders/order/action.html", title, form=form)
 
     def _refund_view(self, request, order):
@@ -149,7 +149,7 @@ class OrderAdmin(BaseOrderAdmin):
                 f"L'ordine {order.number} non ha pagamenti confermati da rimborsare.",
                 messages.WARNING,
             )
-            return HttpResponseRedirect(self._change_url(order))
+            return HttpResponseRedirect(self.change_url(order))
         initial = {}
         # Offer what is left of the first payment not yet wholly refunded.
         for payment in payments:
@@ -178,7 +178,7 @@ class OrderAdmin(BaseOrderAdmin):
                 self.message_user(
                     request, f"Rimborso registrato per l'ordine {order.number}.", messages.SUCCESS
                 )
-                return HttpResponseRedirect(self._change_url(order))
+                return HttpResponseRedirect(self.change_url(order))
         return self._render(
             request, order, "admin/orders/order/action.html", "Registra rimborso", form=form
         )

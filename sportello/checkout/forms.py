@@ -35,7 +35,7 @@ class PaymentMethodForm(forms.Form):
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
         self.providers = list(providers)
-        self.fields["payment_method"].choices = [
+        self.fields["payment_method"].choices = [  # type: ignore[attr-defined]
             (provider.identifier, _provider_label(provider)) for provider in self.providers
         ]
 

@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from sportello.audit.context import audit_source
+from sportello.audit.models import Source
 from sportello.checkout import settlement
 from sportello.payments import queries
 from sportello.payments.models import PaymentStatus
@@ -53,6 +55,7 @@ def payment_return(request: HttpRequest, reference) -> HttpResponse:
     return render(request, "payments/return_pending.html", {"order": order, "payment": payment})
 
 
+@audit_source(Source.WEBHOOK)
 @csrf_exempt
 @require_POST
 def test_gateway_callback(request: HttpRequest) -> HttpResponse:
@@ -69,6 +72,7 @@ def test_gateway_callback(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"result": settlement.apply_payment_news(news)})
 
 
+@audit_source(Source.WEBHOOK)
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:

@@ -1,6 +1,9 @@
 """Back-office building blocks shared by the apps (this module registers no model)."""
 
 from django.contrib import admin
+from django.db import models
+
+from sportello.core.state import status_label
 
 
 class ReadOnlyAdminMixin:
@@ -20,3 +23,22 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+
+
+class StatusHistoryInline(ReadOnlyInline):
+    """The history rows of a state machine (`StatusChangeBase`), statuses in Italian.
+
+    Subclasses set `model` and `status_choices` (the machine's TextChoices).
+    """
+
+    status_choices: type[models.TextChoices]
+    fields = ("created_at", "from_label", "to_label", "actor", "note")
+    readonly_fields = fields
+
+    @admin.display(description="da")
+    def from_label(self, change):
+        return status_label(self.status_choices, change.from_status)
+
+    @admin.display(description="a")
+    def to_label(self, change):
+        return status_label(self.status_choices, change.to_status)

@@ -144,7 +144,7 @@ class ComuneField(forms.RegexField):
 
     def to_python(self, value):
         # "San  Lazzaro di   Savena " is the same comune as "San Lazzaro di Savena".
-        name = super().to_python(value).translate(TYPOGRAPHIC_APOSTROPHES)
+        name = (super().to_python(value) or "").translate(TYPOGRAPHIC_APOSTROPHES)
         return re.sub(r"\s+", " ", name).strip()
 
 

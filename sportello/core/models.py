@@ -48,3 +48,24 @@ class VatRateField(models.DecimalField):
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DecimalField", args, kwargs
+
+
+class NumberSequence(models.Model):
+    """Last number used in a yearly sequence (orders "ORD", quotes "P", …).
+
+    Bumped only by `sportello.core.numbering.next_number`.
+    """
+
+    prefix = models.CharField("prefisso", max_length=10)
+    year = models.PositiveIntegerField("anno")
+    last_number = models.PositiveIntegerField("ultimo numero", default=0)
+
+    class Meta:
+        verbose_name = "numerazione"
+        verbose_name_plural = "numerazioni"
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="number_sequence_unique_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.year}: {self.last_number}"

@@ -7,7 +7,7 @@ and PostgreSQL, so two concurrent requests can never both move a row out of the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import models, transaction
@@ -38,6 +38,7 @@ def change_status(
     extra: dict[str, Any] | None = None,
     allow_repeat: bool = False,
     where: Mapping[str, Any] | None = None,
+    on_change: Callable[[str, str], Any] | None = None,
 ) -> bool:
     """Move `instance` to status `to`, writing a history row. Returns True when it moved.
 
@@ -46,6 +47,8 @@ def change_status(
     Raises InvalidTransition when `to` is not reachable from the current status.
     `where` adds conditions the row must still meet (e.g. the claim a worker holds); when they
     no longer hold, the change is refused with InvalidTransition too.
+    `on_change(from_status, to_status)` runs in the same transaction once the row moved: the
+    caller above passes what records the change (the audit trail, sportello.audit).
     """
     model: Any = type(instance)
     with transaction.atomic():
@@ -83,7 +86,24 @@ def change_status(
                 actor=actor if getattr(actor, "is_authenticated", False) else None,
                 note=note,
             )
+        if on_change is not None:
+            on_change(current, to)
     return True
+
+
+def status_label(choices: type[models.TextChoices], value: str) -> str:
+    """The Italian label of a status value ("—" for the empty start of a history).
+
+    A value no longer among the choices (a status since removed) is shown as stored.
+    """
+    if not value:
+        return "—"
+    return str(choices(value).label) if value in choices.values else value
+
+
+def transition_label(choices: type[models.TextChoices], from_status: str, to_status: str) -> str:
+    """ "Da pagare → Pagato": one history row in words."""
+    return f"{status_label(choices, from_status)} → {status_label(choices, to_status)}"
 
 
 class StatusChangeBase(models.Model):

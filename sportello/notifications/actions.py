@@ -276,6 +276,8 @@ def _message_id_domain() -> str:
 
 
 def _schedule_delivery(pk: int) -> None:
+    # Not a cycle between apps: tasks.py (same app) imports this module for the task bodies,
+    # so the task is looked up when a delivery is scheduled, once both modules are loaded.
     from sportello.notifications.tasks import deliver_email_task
 
     deliver_email_task.delay(pk)

@@ -2,7 +2,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.html import format_html
 
-from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from sportello.core.admin import ReadOnlyAdminMixin, StatusHistoryInline
+from sportello.core.admin_actions import ActionPage, ActionPagesAdmin, Button
 from sportello.notifications.actions import requeue
 from sportello.notifications.emails import ACCOUNT_TEMPLATES
 from sportello.notifications.models import EmailStatus, OutgoingEmail, OutgoingEmailStatusChange
@@ -15,27 +16,22 @@ SECRET_TEMPLATES = frozenset(
 SECRET_NOTICE = "Contenuto riservato: contiene un codice o un link di accesso del cliente."
 
 
-def _status_label(value: str) -> str:
-    return EmailStatus(value).label if value in EmailStatus.values else (value or "—")
-
-
-class StatusChangeInline(ReadOnlyInline):
+class StatusChangeInline(StatusHistoryInline):
     model = OutgoingEmailStatusChange
-    fields = ("created_at", "from_label", "to_label", "actor", "note")
-    readonly_fields = fields
-
-    @admin.display(description="da")
-    def from_label(self, change):
-        return _status_label(change.from_status)
-
-    @admin.display(description="a")
-    def to_label(self, change):
-        return _status_label(change.to_status)
+    status_choices = EmailStatus
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The outbox, read-only: rows change only through sportello.notifications.actions."""
+class OutgoingEmailAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
+    """The outbox, read-only: rows change only through sportello.notifications.actions.
+
+    A failed e-mail has a "Reinvia" button (one page of ActionPagesAdmin); the list can
+    resend several at once.
+    """
+
+    manage_permission = "notifications.change_outgoingemail"
+    action_object_name = "email"
+    action_pages = (ActionPage("resend", "reinvia/", "resend_view"),)
 
     list_display = [
         "created_at",
@@ -97,7 +93,33 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return queryset
 
     def has_resend_permission(self, request):
-        return request.user.has_perm("notifications.change_outgoingemail")
+        return self.has_manage_permission(request)
+
+    def action_buttons(self, request, email) -> list[Button]:
+        if email.status != EmailStatus.FAILED or not self.has_manage_permission(request):
+            return []
+        return [Button(label="Reinvia", url=self.action_url(email, "resend"))]
+
+    def resend_view(self, request, email):
+        if request.method == "POST":
+            if email.status == EmailStatus.FAILED and requeue(email, actor=request.user):
+                return self.action_done(
+                    request,
+                    email,
+                    history="Reinvio richiesto",
+                    message=f"E-mail a {email.to} rimessa in coda per l'invio.",
+                )
+            return self.action_refused(
+                request, email, "Si possono reinviare solo le e-mail con invio fallito."
+            )
+        return self.render_action_page(
+            request,
+            email,
+            "admin/action_page.html",
+            "Reinvia",
+            question=f"L'e-mail «{email.subject}» a {email.to} non è stata consegnata: "
+            "rimetterla in coda per l'invio?",
+        )
 
     @admin.display(description="oggetto collegato")
     def related_object(self, obj):

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from sportello.core.models import TimeStampedModel
-from sportello.core.state import StatusChangeBase
+from sportello.core.state import StatusChangeBase, transition_label
 
 
 class EmailStatus(models.TextChoices):
@@ -102,7 +102,4 @@ class OutgoingEmailStatusChange(StatusChangeBase):
 
     def __str__(self) -> str:
         # Shown above each row of the history in the back-office.
-        def label(value: str) -> str:
-            return EmailStatus(value).label if value in EmailStatus.values else (value or "—")
-
-        return f"{label(self.from_status)} → {label(self.to_status)}"
+        return transition_label(EmailStatus, self.from_status, self.to_status)

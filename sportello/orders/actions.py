@@ -24,12 +24,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from sportello.accounts.billing import BILLING_FIELDS
+from sportello.audit.actions import record, record_status_change
+from sportello.audit.models import EventType
 from sportello.catalogue.answers import snapshot_files
 from sportello.core.money import TaxedPrice
+from sportello.core.numbering import format_number, local_year, next_number
 from sportello.core.state import change_status
 from sportello.orders import emails
 from sportello.orders.models import (
@@ -40,7 +42,6 @@ from sportello.orders.models import (
     OrderLine,
     OrderLineFile,
     OrderLineStatusChange,
-    OrderNumberSequence,
     OrderStatus,
     OrderStatusChange,
     Outcome,
@@ -65,28 +66,13 @@ class OutcomeFileRejected(ValueError):
     """An outcome file of a type or size the site does not accept."""
 
 
-def next_number(*, prefix: str, year: int) -> int:
-    """The next number of a yearly sequence, unique under concurrency.
-
-    A conditional UPDATE … SET last_number = last_number + 1 takes the row lock on both
-    PostgreSQL and SQLite (IMMEDIATE transactions), so two orders never share a number.
-    Must run inside a transaction.
-    """
-    OrderNumberSequence.objects.get_or_create(prefix=prefix, year=year)
-    OrderNumberSequence.objects.filter(prefix=prefix, year=year).update(
-        last_number=F("last_number") + 1
-    )
-    return OrderNumberSequence.objects.get(prefix=prefix, year=year).last_number
-
-
-def format_order_number(year: int, number: int) -> str:
-    return f"{year}-{number:06d}"
+ORDER_NUMBER_PREFIX = "ORD"
 
 
 def new_order_number(now) -> str:
     """The next readable order number of `now`'s year (2026-000042). Inside a transaction."""
-    year = timezone.localdate(now).year
-    return format_order_number(year, next_number(prefix="ORD", year=year))
+    year = local_year(now)
+    return format_number(year, next_number(prefix=ORDER_NUMBER_PREFIX, year=year))
 
 
 def _lock_order(order: Order) -> Order:
@@ -184,6 +170,17 @@ def _move_order(order: Order, to: str, *, actor, note: str, allow_repeat: bool =
         note=note,
         extra=extra,
         allow_repeat=allow_repeat,
+        on_change=lambda from_status, to_status: record_status_change(
+            event_type=EventType.ORDER_STATUS,
+            subject=f"Ordine {order.number}",
+            choices=OrderStatus,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            order_number=order.number,
+            customer_id=order.customer_id,
+            actor=actor,
+        ),
     )
     send = _STATUS_EMAILS.get(to)
     if moved and send is not None:
@@ -280,6 +277,18 @@ def _move_line(line: OrderLine, to: str, *, actor, note: str) -> bool:
         history_fk="line",
         actor=actor,
         note=note,
+        on_change=lambda from_status, to_status: record_status_change(
+            event_type=EventType.ORDER_LINE_STATUS,
+            subject=f"Ordine {line.order.number}, servizio «{line.service_name}»",
+            choices=LineStatus,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            order_number=line.order.number,
+            customer_id=line.order.customer_id,
+            actor=actor,
+            extra={"line": line.pk},
+        ),
     )
     if moved and to == LineStatus.AWAITING_CUSTOMER_DATA:
         emails.send_line_awaiting_customer_data(line, note=note)
@@ -381,6 +390,15 @@ def add_outcome(
             # Queued before the completion it may cause, so the customer reads of the
             # outcome first and then that the order is complete.
             emails.send_outcome_available(outcome)
+            record(
+                event_type=EventType.ORDER_OUTCOME,
+                message=f"Ordine {order.number}, servizio «{line.service_name}»: esito allegato"
+                + (f" ({len(files)} file)" if files else ""),
+                order_number=order.number,
+                customer_id=order.customer_id,
+                actor=actor,
+                extra={"line": line.pk, "outcome": outcome.pk},
+            )
             if complete_line and line.status != LineStatus.COMPLETED:
                 _move_line(line, LineStatus.COMPLETED, actor=actor, note=note.strip())
                 _follow_lines(order, actor=actor)

@@ -57,7 +57,8 @@ class OutcomeForm(forms.Form):
         return files
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             not self.errors
             and not (cleaned.get("note") or "").strip()

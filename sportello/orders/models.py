@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from sportello.core.models import MoneyField, TimeStampedModel, VatRateField, amounts_add_up
-from sportello.core.state import StatusChangeBase
+from sportello.core.state import StatusChangeBase, transition_label
 from sportello.core.storage import private_storage
 
 
@@ -63,22 +63,6 @@ class CustomerKind(models.TextChoices):
 # Identifier of the bank-transfer payment provider: orders placed with it get the transfer
 # instructions at once and show them until staff mark the transfer received.
 BANK_TRANSFER_METHOD = "bank_transfer"
-
-
-class OrderNumberSequence(models.Model):
-    """Last order number used in a year; bumped with a conditional UPDATE (see actions)."""
-
-    prefix = models.CharField(max_length=10)
-    year = models.PositiveIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="order_sequence_unique_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}-{self.year}: {self.last_number}"
 
 
 class Order(TimeStampedModel):
@@ -210,17 +194,8 @@ class OrderLineFile(models.Model):
         return f"{self.field_key}: {self.upload_id}"
 
 
-def status_label(choices: type[models.TextChoices], value: str) -> str:
-    """The Italian label of a status value ("—" for the empty start of a history)."""
-    if not value:
-        return "—"
-    return choices(value).label if value in choices.values else value
-
-
 def _status_change_label(choices: type[models.TextChoices], change: StatusChangeBase) -> str:
-    return (
-        f"{status_label(choices, change.from_status)} → {status_label(choices, change.to_status)}"
-    )
+    return transition_label(choices, change.from_status, change.to_status)
 
 
 class OrderStatusChange(StatusChangeBase):

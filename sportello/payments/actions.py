@@ -13,6 +13,8 @@ from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
+from sportello.audit.actions import record
+from sportello.audit.models import EventType
 from sportello.core.money import ZERO, format_euro, to_money
 from sportello.core.state import change_status
 from sportello.orders import actions as order_actions
@@ -416,6 +418,15 @@ def refund_payment(*, payment: Payment, amount: Decimal | str, actor, note: str 
         )
         if amount == available:
             _set_status(locked, PaymentStatus.REFUNDED, actor=actor, note=note or "Rimborsato")
+        record(
+            event_type=EventType.PAYMENT_REFUND,
+            message=f"Ordine {order.number}: rimborso registrato di {format_euro(amount)}"
+            + (f" (nota: {note.strip()})" if note.strip() else ""),
+            order_number=order.number,
+            customer_id=order.customer_id,
+            actor=actor,
+            extra={"payment": locked.pk, "refund": refund.pk, "amount": str(amount)},
+        )
         if not _refund_order_when_fully_refunded(order=order, actor=actor, note=note):
             # The order stays as it is, so no "rimborsato" e-mail: tell the customer here.
             payment_emails.send_refund_recorded(order, refund)

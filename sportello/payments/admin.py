@@ -3,22 +3,13 @@
 
 from django.contrib import admin
 
-from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
-from sportello.payments.models import Payment, PaymentStatusChange, Refund, payment_status_label
+from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline, StatusHistoryInline
+from sportello.payments.models import Payment, PaymentStatus, PaymentStatusChange, Refund
 
 
-class PaymentStatusChangeInline(ReadOnlyInline):
+class PaymentStatusChangeInline(StatusHistoryInline):
     model = PaymentStatusChange
-    fields = ("created_at", "from_label", "to_label", "actor", "note")
-    readonly_fields = fields
-
-    @admin.display(description="da")
-    def from_label(self, change):
-        return payment_status_label(change.from_status)
-
-    @admin.display(description="a")
-    def to_label(self, change):
-        return payment_status_label(change.to_status)
+    status_choices = PaymentStatus
 
 
 class OrderPaymentInline(ReadOnlyInline):

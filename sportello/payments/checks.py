@@ -8,7 +8,7 @@ from django.core import checks
 def check_payment_methods(app_configs, **kwargs):
     from sportello.payments.providers.registry import PROVIDER_CLASSES
 
-    messages = []
+    messages: list[checks.CheckMessage] = []
     unknown = [name for name in settings.PAYMENT_METHODS if name not in PROVIDER_CLASSES]
     if unknown:
         messages.append(

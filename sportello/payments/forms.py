@@ -22,7 +22,7 @@ class PaymentMethodForm(forms.Form):
     def __init__(self, *args, providers, **kwargs):
         super().__init__(*args, **kwargs)
         self.providers = {provider.identifier: provider for provider in providers}
-        self.fields["method"].choices = [
+        self.fields["method"].choices = [  # type: ignore[attr-defined]
             (provider.identifier, provider.verbose_name) for provider in providers
         ]
         # Preselect the method chosen before (or the only one), if it is still offered.

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from sportello.core.models import MoneyField, TimeStampedModel
-from sportello.core.state import StatusChangeBase
+from sportello.core.state import StatusChangeBase, transition_label
 
 
 class PaymentStatus(models.TextChoices):
@@ -103,14 +103,7 @@ class PaymentStatusChange(StatusChangeBase):
         verbose_name_plural = "storico del pagamento"
 
     def __str__(self) -> str:
-        return f"{payment_status_label(self.from_status)} → {payment_status_label(self.to_status)}"
-
-
-def payment_status_label(value: str) -> str:
-    """The Italian label of a payment status ("—" for the start of the history)."""
-    if not value:
-        return "—"
-    return PaymentStatus(value).label if value in PaymentStatus.values else value
+        return transition_label(PaymentStatus, self.from_status, self.to_status)
 
 
 class Refund(TimeStampedModel):

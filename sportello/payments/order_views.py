@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from sportello.orders.models import OrderStatus, status_label
+from sportello.core.state import status_label
+from sportello.orders.models import OrderStatus
 from sportello.orders.queries import (
     is_confirmation_emailed,
     order_for_customer,

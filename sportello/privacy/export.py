@@ -61,6 +61,14 @@ _FRAMEWORK_MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "catalogue.Service": "catalogue",
     "catalogue.FormField": "catalogue: the questions (answers are exported with each line)",
     "catalogue.FieldChoice": "catalogue",
+    "core.NumberSequence": "order and quote number counters",
+    "audit.AuditEvent": (
+        "staff work log: who did what to an order or quote, named by its number (exported with "
+        "the orders and quotes themselves)"
+    ),
+    "notifications.OutgoingEmailStatusChange": (
+        "delivery attempts of an e-mail; its outcome (status, sent at) is exported with it"
+    ),
 }
 
 # Model label -> where its rows appear in the JSON ("[]" marks a list walked through).

@@ -17,13 +17,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from sportello.audit.actions import record, record_status_change
+from sportello.audit.models import EventType
 from sportello.cart.actions import empty_cart
 from sportello.cart.models import Cart, CartKind
 from sportello.cart.queries import priced_cart
 from sportello.catalogue.answers import answers_snapshot, snapshot_files
-from sportello.core.money import TaxedPrice, sum_prices, to_money
+from sportello.core.money import TaxedPrice, format_euro, sum_prices, to_money
+from sportello.core.numbering import format_number, local_year, next_number
 from sportello.core.state import InvalidTransition, change_status
-from sportello.orders.actions import create_order, next_number
+from sportello.orders.actions import create_order
 from sportello.orders.models import Order, OrderLine
 from sportello.orders.purchase import PlacedOrder
 from sportello.quotes import emails
@@ -71,8 +74,12 @@ class QuoteNotDeclinable(Exception):
     """Only a quote that is ready (or accepted and not yet bought) can be declined."""
 
 
-def format_quote_number(year: int, number: int) -> str:
-    return f"{QUOTE_NUMBER_PREFIX}-{year}-{number:06d}"
+def new_quote_number(now) -> str:
+    """The next readable quote number of `now`'s year (P-2026-000042). Inside a transaction."""
+    year = local_year(now)
+    return format_number(
+        year, next_number(prefix=QUOTE_NUMBER_PREFIX, year=year), prefix=QUOTE_NUMBER_PREFIX
+    )
 
 
 def default_valid_until(today: dt.date | None = None) -> dt.date:
@@ -91,6 +98,17 @@ def set_quote_status(
         actor=actor,
         note=note,
         extra=extra,
+        on_change=lambda from_status, to_status: record_status_change(
+            event_type=EventType.QUOTE_STATUS,
+            subject=f"Preventivo {quote.number}",
+            choices=QuoteStatus,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            quote_number=quote.number,
+            customer_id=quote.customer_id,
+            actor=actor,
+        ),
     )
 
 
@@ -125,11 +143,8 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
             if priced.needs_review:
                 raise QuoteCartNotReady("Alcuni servizi del carrello preventivi vanno verificati.")
             now = timezone.now()
-            year = timezone.localdate(now).year
             quote = QuoteRequest.objects.create(
-                number=format_quote_number(
-                    year, next_number(prefix=QUOTE_NUMBER_PREFIX, year=year)
-                ),
+                number=new_quote_number(now),
                 customer=customer,
                 submit_token=submit_token,
                 customer_message=message.strip(),
@@ -274,6 +289,15 @@ def send_prices(
             note=f"Versione {version} inviata al cliente",
             extra={"current_version": version, "valid_until": valid_until},
         )
+        record(
+            event_type=EventType.QUOTE_PRICED,
+            message=f"Preventivo {quote.number}: versione {version} inviata al cliente, totale "
+            f"{format_euro(total.gross)}, valido fino al {valid_until:%d/%m/%Y}",
+            quote_number=quote.number,
+            customer_id=quote.customer_id,
+            actor=actor,
+            extra={"version": version, "total_gross": str(total.gross)},
+        )
         emails.quote_ready(quote, price)
     return price
 
@@ -315,6 +339,16 @@ def post_message(
                 check_stored_bytes(customer_attachments(quote), attachment)
             message.attachment = store_upload(attachment, owner=author)
         message.save()
+        record(
+            event_type=EventType.QUOTE_MESSAGE,
+            message=f"Preventivo {quote.number}: "
+            + ("messaggio dello staff al cliente" if is_from_staff else "messaggio del cliente")
+            + (f" con allegato «{message.attachment_name}»" if attachment is not None else ""),
+            quote_number=quote.number,
+            customer_id=quote.customer_id,
+            actor=author,
+            extra={"message": message.pk},
+        )
         if is_from_staff:
             emails.message_for_customer(message)
         else:

@@ -10,16 +10,15 @@ it: the actions themselves do not, since customers and tasks call them too.
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.contrib import admin
+from django.http import Http404
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from sportello.audit.admin import trail_html, trail_url
+from sportello.audit.queries import events
+from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline, StatusHistoryInline
+from sportello.core.admin_actions import VIEW, ActionPage, ActionPagesAdmin, Button
 from sportello.core.files import stream_private_file
 from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
@@ -126,29 +125,14 @@ class QuoteMessageInline(ReadOnlyInline):
         return format_html('<a href="{}">{}</a>', url, message.attachment_name)
 
 
-class QuoteStatusChangeInline(ReadOnlyInline):
+class QuoteStatusChangeInline(StatusHistoryInline):
     model = QuoteStatusChange
+    status_choices = QuoteStatus
     verbose_name_plural = "storico"
-    fields = ("created_at", "from_label", "to_label", "actor", "note")
-    readonly_fields = fields
-
-    @admin.display(description="da")
-    def from_label(self, change):
-        return _status_label(change.from_status)
-
-    @admin.display(description="a")
-    def to_label(self, change):
-        return _status_label(change.to_status)
-
-
-def _status_label(value: str) -> str:
-    if not value:
-        return "—"
-    return QuoteStatus(value).label if value in QuoteStatus.values else value
 
 
 @admin.register(QuoteRequest)
-class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class QuoteRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
     list_display = (
         "number",
         "requested_at",
@@ -172,19 +156,29 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "accepted_version",
         "decline_reason",
         "order_link",
+        "audit_trail",
     )
     readonly_fields = fields
     inlines = (QuoteLineInline, QuotePriceInline, QuoteMessageInline, QuoteStatusChangeInline)
-    change_form_template = "admin/quotes/quoterequest/change_form.html"
+    # The pages behind the quote page's buttons (ActionPagesAdmin).
+    manage_permission = "quotes.change_quoterequest"
+    action_object_name = "quote"
+    action_pages = (
+        ActionPage("pricing", "prezzi/", "pricing_view"),
+        ActionPage("message", "messaggio/", "message_view"),
+        ActionPage("start", "prendi-in-carico/", "start_view"),
+        ActionPage("cancel", "annulla/", "cancel_view"),
+        ActionPage("pdf", "pdf/", "pdf_view", needs=VIEW),
+        ActionPage(
+            "attachment", "messaggi/<int:message_id>/allegato/", "attachment_view", needs=VIEW
+        ),
+        ActionPage("answer_file", "allegati/<int:file_id>/", "answer_file_view", needs=VIEW),
+    )
     # The customer's page answers 404 to anyone but the customer.
     view_on_site = False
 
     # Requests are created by customers and changed only through the actions
     # (ReadOnlyAdminMixin).
-
-    def has_manage_permission(self, request) -> bool:
-        user = request.user
-        return user.is_active and user.is_staff and user.has_perm("quotes.change_quoterequest")
 
     def get_queryset(self, request):
         return quotes_for_staff()
@@ -197,6 +191,12 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def customer_email(self, quote):
         return quote.customer.email
 
+    @admin.display(description="registro attività")
+    def audit_trail(self, quote):
+        return trail_html(
+            events(quote_number=quote.number), more_url=trail_url(quote_number=quote.number)
+        )
+
     @admin.display(description="ordine")
     def order_link(self, quote):
         if not quote.order_id:
@@ -204,96 +204,35 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         url = reverse("admin:orders_order_change", args=[quote.order_id])
         return format_html('<a href="{}">{}</a>', url, quote.order.number)
 
-    # --- The quote page and its buttons --------------------------------------------------
+    # --- The quote page and its buttons (routing, permission, ending: ActionPagesAdmin) ----
 
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<int:quote_id>/prezzi/",
-                view(self.pricing_view),
-                name="quotes_quoterequest_pricing",
-            ),
-            path(
-                "<int:quote_id>/messaggio/",
-                view(self.message_view),
-                name="quotes_quoterequest_message",
-            ),
-            path(
-                "<int:quote_id>/prendi-in-carico/",
-                view(self.start_view),
-                name="quotes_quoterequest_start",
-            ),
-            path(
-                "<int:quote_id>/annulla/", view(self.cancel_view), name="quotes_quoterequest_cancel"
-            ),
-            path("<int:quote_id>/pdf/", view(self.pdf_view), name="quotes_quoterequest_pdf"),
-            path(
-                "<int:quote_id>/messaggi/<int:message_id>/allegato/",
-                view(self.attachment_view),
-                name="quotes_quoterequest_attachment",
-            ),
-            path(
-                "<int:quote_id>/allegati/<int:file_id>/",
-                view(self.answer_file_view),
-                name="quotes_quoterequest_answer_file",
-            ),
-            *super().get_urls(),
-        ]
+    def action_queryset(self, request):
+        return QuoteRequest.objects.select_related("customer")
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        # get_object tolerates a malformed id (the admin then says the object does not exist).
-        quote = self.get_object(request, unquote(object_id))
-        if quote is not None:
-            extra_context["quote_buttons"] = self._buttons(request, quote)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def _buttons(self, request, quote) -> list[dict]:
-        buttons = []
+    def action_buttons(self, request, quote) -> list[Button]:
+        pages = []
         if quote.is_priced:
-            buttons.append({"name": "pdf", "label": "PDF del preventivo"})
+            pages.append(("pdf", "PDF del preventivo"))
         if self.has_manage_permission(request):
             if quote.status in PRICEABLE:
                 label = "Nuova versione del preventivo" if quote.is_priced else "Prezzi e invio"
-                buttons.append({"name": "pricing", "label": label})
-            buttons.append({"name": "message", "label": "Scrivi al cliente"})
+                pages.append(("pricing", label))
+            pages.append(("message", "Scrivi al cliente"))
             if quote.status == QuoteStatus.SENT:
-                buttons.append({"name": "start", "label": "Prendi in carico"})
+                pages.append(("start", "Prendi in carico"))
             if QuoteStatus.CANCELLED in QUOTE_TRANSITIONS[quote.status]:
-                buttons.append({"name": "cancel", "label": "Annulla la richiesta"})
-        for button in buttons:
-            button["url"] = reverse(f"admin:quotes_quoterequest_{button['name']}", args=[quote.pk])
-        return buttons
-
-    def _quote_for_manager(self, request, quote_id) -> QuoteRequest:
-        if not self.has_manage_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(QuoteRequest.objects.select_related("customer"), pk=quote_id)
-
-    def _quote_for_viewer(self, request, quote_id) -> QuoteRequest:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(QuoteRequest.objects.select_related("customer"), pk=quote_id)
-
-    def _change_url(self, quote) -> str:
-        return reverse("admin:quotes_quoterequest_change", args=[quote.pk])
-
-    def log_staff_action(self, request, quote, message: str) -> None:
-        """Write what staff did to the quote's admin history."""
-        self.log_change(request, quote, message)
+                pages.append(("cancel", "Annulla la richiesta"))
+        return [Button(label=label, url=self.action_url(quote, name)) for name, label in pages]
 
     def _refused(self, request, quote, what: str):
         quote.refresh_from_db()
-        self.message_user(
+        return self.action_refused(
             request,
+            quote,
             f"{what}: non consentito quando il preventivo è «{quote.get_status_display()}».",
-            messages.ERROR,
         )
-        return HttpResponseRedirect(self._change_url(quote))
 
-    def pricing_view(self, request, quote_id):
-        quote = self._quote_for_manager(request, quote_id)
+    def pricing_view(self, request, quote):
         lines = list(quote.lines.all())
         price = current_price(quote)
         initial_prices = (
@@ -323,19 +262,14 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             except actions.PricingError as exc:
                 form.add_error(None, str(exc))
             else:
-                self.log_staff_action(
+                return self.action_done(
                     request,
                     quote,
-                    f"Preventivo inviato (versione {sent.version}): "
+                    history=f"Preventivo inviato (versione {sent.version}): "
                     f"totale {format_euro(sent.total_gross)}",
+                    message=f"Preventivo {quote.number} (versione {sent.version}) inviato al "
+                    f"cliente: totale {format_euro(sent.total_gross)}.",
                 )
-                self.message_user(
-                    request,
-                    f"Preventivo {quote.number} (versione {sent.version}) inviato al cliente: "
-                    f"totale {format_euro(sent.total_gross)}.",
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(self._change_url(quote))
         return self._render(
             request,
             quote,
@@ -345,8 +279,7 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             rows=[(line, _answers_html(line), net, vat) for line, net, vat in form.line_fields()],
         )
 
-    def message_view(self, request, quote_id):
-        quote = self._quote_for_manager(request, quote_id)
+    def message_view(self, request, quote):
         form = StaffMessageForm(
             *((request.POST, request.FILES) if request.method == "POST" else ())
         )
@@ -370,15 +303,14 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     )
             except InvalidTransition:
                 return self._refused(request, quote, "Richiesta di dettagli")
-            self.log_staff_action(
+            return self.action_done(
                 request,
                 quote,
-                "Chiesti dettagli al cliente"
+                history="Chiesti dettagli al cliente"
                 if data["ask_for_details"]
                 else "Messaggio inviato al cliente",
+                message="Messaggio inviato al cliente.",
             )
-            self.message_user(request, "Messaggio inviato al cliente.", messages.SUCCESS)
-            return HttpResponseRedirect(self._change_url(quote))
         detail = quote_detail(quote)
         return self._render(
             request,
@@ -390,23 +322,23 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             is_multipart=True,
         )
 
-    def start_view(self, request, quote_id):
-        quote = self._quote_for_manager(request, quote_id)
+    def start_view(self, request, quote):
         if request.method == "POST":
             try:
                 moved = actions.start_work(quote=quote, actor=request.user)
             except InvalidTransition:
                 return self._refused(request, quote, "Presa in carico")
-            if moved:
-                self.log_staff_action(request, quote, "Richiesta presa in carico")
-            self.message_user(request, "Richiesta presa in carico.", messages.SUCCESS)
-            return HttpResponseRedirect(self._change_url(quote))
+            return self.action_done(
+                request,
+                quote,
+                history="Richiesta presa in carico" if moved else "",
+                message="Richiesta presa in carico.",
+            )
         return self._render(
             request, quote, "admin/quotes/quoterequest/action.html", "Prendi in carico", form=None
         )
 
-    def cancel_view(self, request, quote_id):
-        quote = self._quote_for_manager(request, quote_id)
+    def cancel_view(self, request, quote):
         form = CancelForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -415,19 +347,14 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 )
             except InvalidTransition:
                 return self._refused(request, quote, "Annullamento")
-            if moved:
-                reason = form.cleaned_data["reason"].strip()
-                self.log_staff_action(
-                    request,
-                    quote,
-                    f"Richiesta annullata (motivo: {reason})" if reason else "Richiesta annullata",
-                )
-            self.message_user(
+            reason = form.cleaned_data["reason"].strip()
+            history = f"Richiesta annullata (motivo: {reason})" if reason else "Richiesta annullata"
+            return self.action_done(
                 request,
-                f"Richiesta {quote.number} annullata: il cliente è stato avvisato.",
-                messages.SUCCESS,
+                quote,
+                history=history if moved else "",
+                message=f"Richiesta {quote.number} annullata: il cliente è stato avvisato.",
             )
-            return HttpResponseRedirect(self._change_url(quote))
         return self._render(
             request,
             quote,
@@ -436,33 +363,20 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             form=form,
         )
 
-    def pdf_view(self, request, quote_id):
-        quote = self._quote_for_viewer(request, quote_id)
+    def pdf_view(self, request, quote):
         if not quote.is_priced:
             raise Http404("Il preventivo non ha ancora prezzi")
         return quote_pdf_response(quote)
 
-    def attachment_view(self, request, quote_id, message_id):
-        self._quote_for_viewer(request, quote_id)
-        message = message_for_staff(quote_pk=quote_id, pk=message_id)
+    def attachment_view(self, request, quote, message_id):
+        message = message_for_staff(quote_pk=quote.pk, pk=message_id)
         return stream_private_file(message.attachment.file, filename=message.attachment_name)
 
-    def answer_file_view(self, request, quote_id, file_id):
-        self._quote_for_viewer(request, quote_id)
-        item = answer_file_for_staff(quote_pk=quote_id, file_id=file_id)
+    def answer_file_view(self, request, quote, file_id):
+        item = answer_file_for_staff(quote_pk=quote.pk, file_id=file_id)
         return stream_private_file(item.file, filename=item.original_name)
 
     def _render(self, request, quote, template, title, **context):
-        return TemplateResponse(
-            request,
-            template,
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "quote": quote,
-                "title": f"{title} · {quote.number}",
-                "action_label": title,
-                "change_url": self._change_url(quote),
-                **context,
-            },
+        return self.render_action_page(
+            request, quote, template, f"{title} · {quote.number}", action_label=title, **context
         )

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from sportello.notifications.actions import queue_email
 from sportello.notifications.rendering import absolute_url
+from sportello.quotes.queries import quote_detail
 
 TEMPLATES = "quotes/email"
 
@@ -63,8 +64,6 @@ def staff_new_request(quote) -> None:
 
 def quote_ready(quote, price) -> None:
     """Prices, validity, the staff's notes and how to proceed, with a link to the quote."""
-    from sportello.quotes.queries import quote_detail
-
     detail = quote_detail(quote, with_messages=False)
     queue_email(
         to=quote.customer.email,

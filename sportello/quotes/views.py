@@ -163,6 +163,7 @@ def accept(request, number):
             quote=quote, customer=request.user, version=form.cleaned_data["version"]
         )
     except actions.QuoteExpired:
+        assert quote.valid_until is not None  # only a quote with a validity date expires
         valid_until = formats.date_format(quote.valid_until, "d/m/Y")
         messages.error(
             request,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from sportello.core.admin import ReadOnlyInline as BaseReadOnlyInline
+from sportello.core.admin import StatusHistoryInline
 from sportello.orders.admin.rendering import answers_html, outcomes_html
 from sportello.orders.models import (
     OrderLine,
@@ -15,7 +16,6 @@ from sportello.orders.models import (
     OrderStatusChange,
     Outcome,
     OutcomeFile,
-    status_label,
 )
 
 
@@ -71,16 +71,7 @@ class OrderLineInline(ReadOnlyInline):
         )
 
 
-class OrderStatusChangeInline(ReadOnlyInline):
+class OrderStatusChangeInline(ReadOnlyInline, StatusHistoryInline):
     model = OrderStatusChange
+    status_choices = OrderStatus
     verbose_name_plural = "storico"
-    fields = ("created_at", "from_label", "to_label", "actor", "note")
-    readonly_fields = fields
-
-    @admin.display(description="da")
-    def from_label(self, change):
-        return status_label(OrderStatus, change.from_status)
-
-    @admin.display(description="a")
-    def to_label(self, change):
-        return status_label(OrderStatus, change.to_status)

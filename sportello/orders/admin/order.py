@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from sportello.audit.admin import trail_html, trail_url
+from sportello.audit.queries import events
 from sportello.core.admin import ReadOnlyAdminMixin
 from sportello.core.state import InvalidTransition
 from sportello.orders import actions
@@ -59,6 +61,7 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
                 )
             },
         ),
+        ("Registro attività", {"fields": ("audit_trail",)}),
         (
             "Dati di fatturazione",
             {
@@ -79,10 +82,10 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
         "payment_method_display",
         *MONEY_FIELDS,
         "quote_link",
+        "audit_trail",
     )
     inlines = (OrderLineInline, OrderStatusChangeInline)
     actions = ("start_processing_action", "complete_action")
-    change_form_template = "admin/orders/order/change_form.html"
     # The customer's order page checks ownership: staff would get a 404 there.
     view_on_site = False
 
@@ -100,6 +103,12 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
             return "—"
         url = reverse("admin:quotes_quoterequest_change", args=[quote.pk])
         return format_html('<a href="{}">{}</a>', url, quote.number)
+
+    @admin.display(description="attività")
+    def audit_trail(self, order):
+        return trail_html(
+            events(order_number=order.number), more_url=trail_url(order_number=order.number)
+        )
 
     @admin.display(description="rimborsi")
     def refunds_list(self, order):

@@ -1,23 +1,22 @@
 """The order page's buttons: the small pages behind them, each calling an action.
 
-`OrderPageViews` adds them to the order admin: its URLs (`admin:orders_order_action`,
+`OrderPageViews` adds them to the order admin over `ActionPagesAdmin` (routing, permission,
+object lookup, admin history): its pages (`admin:orders_order_action`,
 `admin:orders_order_line`), the buttons shown on the change page, and the views. Acting needs
 the "change order" permission. Each thing staff do here is also written to the admin history of
-the order (the "Storia" button), with who did it: the actions themselves do not, since
-customers, webhooks and tasks call them too.
+the order (the "Storia" button); the actions themselves write the audit trail.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 
-from sportello.core.state import InvalidTransition
+from sportello.core.admin_actions import ActionPage, ActionPagesAdmin, Button
+from sportello.core.state import InvalidTransition, status_label
 from sportello.orders import actions
 from sportello.orders.admin.inlines import can_manage_orders
 from sportello.orders.admin.rendering import answers_html, outcomes_html
@@ -25,11 +24,9 @@ from sportello.orders.forms import LineStatusForm, OrderActionForm, OutcomeForm
 from sportello.orders.models import (
     ORDER_TRANSITIONS,
     LineStatus,
-    Order,
     OrderLine,
     OrderStatus,
     Outcome,
-    status_label,
 )
 
 # The order-level buttons: (slug, label, status it leads to). The money buttons (bank transfer,
@@ -41,42 +38,18 @@ STATUS_ACTIONS = {
 }
 
 
-class OrderPageViews(admin.ModelAdmin):
+class OrderPageViews(ActionPagesAdmin):
     """The order admin's own pages; `OrderAdmin` subclasses it."""
+
+    manage_permission = "orders.change_order"
+    action_object_name = "order"
+    action_pages = (
+        ActionPage("action", "azione/<slug:action>/", "order_action_view"),
+        ActionPage("line", "servizi/<int:line_id>/", "line_view"),
+    )
 
     def has_manage_permission(self, request) -> bool:
         return can_manage_orders(request.user)
-
-    def log_staff_action(self, request, order, message: str, note: str = "") -> None:
-        """Write what staff did to the order's admin history, with their note if any."""
-        if note.strip():
-            message = f"{message} (nota: {note.strip()})"
-        self.log_change(request, order, message)
-
-    # --- The order page and its buttons --------------------------------------------------
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<int:order_id>/azione/<slug:action>/",
-                view(self.order_action_view),
-                name="orders_order_action",
-            ),
-            path(
-                "<int:order_id>/servizi/<int:line_id>/",
-                view(self.line_view),
-                name="orders_order_line",
-            ),
-            *super().get_urls(),
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        order = Order.objects.filter(pk=object_id).first()
-        if order is not None and self.has_manage_permission(request):
-            extra_context["order_buttons"] = self._buttons(order)
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def set_status(self, request, order, to: str, note: str) -> bool:
         """The status buttons' action; a subclass that knows payments cancels them too."""
@@ -90,7 +63,9 @@ class OrderPageViews(admin.ModelAdmin):
         """The page of a button added by `extra_buttons`, or None for an unknown slug."""
         return None
 
-    def _buttons(self, order) -> list[dict]:
+    def action_buttons(self, request, order) -> list[Button]:
+        if not self.has_manage_permission(request):
+            return []
         allowed = ORDER_TRANSITIONS.get(order.status, frozenset())
         buttons = [
             {"slug": slug, "label": label}
@@ -98,20 +73,12 @@ class OrderPageViews(admin.ModelAdmin):
             if to in allowed
         ]
         buttons.extend(self.extra_buttons(order))
-        for button in buttons:
-            button["url"] = reverse("admin:orders_order_action", args=[order.pk, button["slug"]])
-        return buttons
+        return [
+            Button(label=button["label"], url=self.action_url(order, "action", button["slug"]))
+            for button in buttons
+        ]
 
-    def _order_or_404(self, request, order_id) -> Order:
-        if not self.has_manage_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(Order, pk=order_id)
-
-    def _change_url(self, order) -> str:
-        return reverse("admin:orders_order_change", args=[order.pk])
-
-    def order_action_view(self, request, order_id, action):
-        order = self._order_or_404(request, order_id)
+    def order_action_view(self, request, order, action):
         if action not in STATUS_ACTIONS:
             response = self.extra_action_view(request, order, action)
             if response is None:
@@ -142,11 +109,10 @@ class OrderPageViews(admin.ModelAdmin):
                     f"Stato attuale: «{order.get_status_display()}».",
                     messages.SUCCESS,
                 )
-            return HttpResponseRedirect(self._change_url(order))
+            return HttpResponseRedirect(self.change_url(order))
         return self._render(request, order, "admin/orders/order/action.html", title, form=form)
 
-    def line_view(self, request, order_id, line_id):
-        order = self._order_or_404(request, order_id)
+    def line_view(self, request, order, line_id):
         line = get_object_or_404(
             OrderLine.objects.select_related("order").prefetch_related(
                 Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("files"))
@@ -193,7 +159,7 @@ class OrderPageViews(admin.ModelAdmin):
         )
 
     def _line_url(self, line) -> str:
-        return reverse("admin:orders_order_line", args=[line.order_id, line.pk])
+        return self.action_url(line.order, "line", line.pk)
 
     def _move_line(self, request, line, data):
         try:
@@ -245,15 +211,4 @@ class OrderPageViews(admin.ModelAdmin):
         return HttpResponseRedirect(self._line_url(line))
 
     def _render(self, request, order, template, title, **context):
-        return TemplateResponse(
-            request,
-            template,
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "order": order,
-                "title": title,
-                "change_url": self._change_url(order),
-                **context,
-            },
-        )
+        return self.render_action_page(request, order, template, title, **context)

@@ -13,8 +13,8 @@ from sportello.cart.models import CartLine
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.models import FieldChoice
 from sportello.catalogue.tests.factories import QuoteServiceFactory
+from sportello.core.numbering import format_number, next_number
 from sportello.notifications.models import OutgoingEmail
-from sportello.orders.actions import format_order_number, next_number
 from sportello.orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 from sportello.orders.tests.conftest import BILLING, build_appraisal
 
@@ -24,7 +24,7 @@ def test_place_order_snapshots_lines_prices_and_billing(placed_order, customer, 
     assert order.customer == customer
     assert order.customer_email == "mario.rossi@example.com"
     assert order.status == OrderStatus.AWAITING_PAYMENT
-    assert order.number == format_order_number(timezone.localdate().year, 1)
+    assert order.number == format_number(timezone.localdate().year, 1)
     assert (order.total_net, order.total_vat, order.total_gross) == (
         Decimal("190.00"),
         Decimal("41.80"),
@@ -167,7 +167,7 @@ def test_sequence_restarts_each_year(db):
         assert next_number(prefix="ORD", year=2026) == 1
         assert next_number(prefix="ORD", year=2026) == 2
         assert next_number(prefix="ORD", year=2027) == 1
-    assert format_order_number(2027, 1) == "2027-000001"
+    assert format_number(2027, 1) == "2027-000001"
 
 
 def test_order_placed_at_new_year_takes_the_new_years_number(customer, appraisal, place):

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sportello.accounts.queries import attention_for_customer
 from sportello.orders.models import LineStatus, OrderLineStatusChange, OrderStatus
 from sportello.orders.tests.factories import OrderFactory, OrderLineFactory, PaidOrderFactory
+from sportello.pages.queries import attention_for_customer
 from sportello.quotes.models import QuoteStatus
 from sportello.quotes.tests.factories import QuoteRequestFactory
 

@@ -1,4 +1,7 @@
-"""Reads for the IL MIO ACCOUNT home: what needs the customer's attention, their own only."""
+"""Reads for the IL MIO ACCOUNT home: what needs the customer's attention, their own only.
+
+Here, in the top layer, because they read orders and quotes (both above accounts).
+"""
 
 from __future__ import annotations
 
