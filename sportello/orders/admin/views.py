@@ -10,6 +10,7 @@ customers, webhooks and tasks call them too.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
@@ -78,7 +79,9 @@ class OrderPageViews(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        order = Order.objects.filter(pk=object_id).first()
+        # get_object tolerates a malformed id ("abc"): the admin then says the order does not
+        # exist instead of answering 500.
+        order = self.get_object(request, unquote(object_id))
         if order is not None and self.has_manage_permission(request):
             extra_context["order_buttons"] = self._buttons(order)
         return super().change_view(request, object_id, form_url, extra_context)
