@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sportello.accounts.signup import ConfirmEmailCodeView
 from sportello.core.admin_login import rate_limited_login
 
 admin.site.site_header = "Sportello — back-office"
@@ -11,6 +12,12 @@ admin.site.login = rate_limited_login(admin.site.login)  # type: ignore[method-a
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before allauth's URLs: its code page, with the same content for a taken address.
+    path(
+        "account/confirm-email/",
+        ConfirmEmailCodeView.as_view(),
+        name="account_email_verification_sent",
+    ),
     path("account/", include("allauth.urls")),
     path("il-mio-account/preventivi/", include("sportello.quotes.urls")),
     # Before the account's own URLs, so that I MIEI ORDINI is served by the orders app.
