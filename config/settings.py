@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from csp.constants import NONCE
 
 from sportello.core.env import env_bool, env_decimal, env_int, env_list, env_str
 
@@ -319,3 +320,34 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Content-Security-Policy, Permissions-Policy, no-store (docs/security.md) ---------------
+# Every script and style is a file served by the app. An inline <script> or <style> that must
+# stay carries the request's nonce ({{ request.csp_nonce }}); no 'unsafe-inline' anywhere.
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "sportello.core.security.SecurityHeadersMiddleware",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        # The one inline <style> of Django's admin (change_list.html without actions), by hash.
+        "style-src": ["'self'", NONCE, "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        # Card payments leave the shop by a redirect after the form's POST.
+        "form-action": [
+            "'self'",
+            *env_list("CSP_FORM_ACTION_EXTRA", "https://checkout.stripe.com"),
+        ],
+    }
+}
+# Browser features the shop never uses, refused to every frame (our pages included).
+PERMISSIONS_POLICY = env_str(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()",
+)
