@@ -351,3 +351,17 @@ PERMISSIONS_POLICY = env_str(
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()",
 )
+
+# --- Back-office: second factor and idle sessions (docs/security.md) ------------------------
+# Staff sign in through the shop's login (rate limits, e-mail code) and then with a TOTP code
+# or a recovery code; a staff member without one is sent to set it up before the back-office
+# opens (sportello.accounts.backoffice).
+INSTALLED_APPS += ["allauth.mfa"]
+MIDDLEWARE += ["sportello.accounts.backoffice.BackOfficeSecurityMiddleware"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+# The code of the previous and of the next 30-second window is accepted too (clock drift).
+MFA_TOTP_TOLERANCE = 1
+MFA_ADAPTER = "sportello.accounts.backoffice.MFAAdapter"
+# A staff session unused for this long is closed: the next request asks to sign in again.
+BACKOFFICE_IDLE_TIMEOUT_SECONDS = env_int("BACKOFFICE_IDLE_TIMEOUT_SECONDS", 30 * 60)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import patch_cache_control
 
 # URL namespaces whose pages show (or take) personal data even to an anonymous visitor.
 PRIVATE_NAMESPACES = frozenset(
@@ -41,8 +41,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if settings.PERMISSIONS_POLICY:
             response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if shows_personal_data(request):
-            # Whatever a view said about caching (public wins nothing against private here),
-            # no copy of this page may be kept: max-age=0, no-cache, no-store, private.
-            add_never_cache_headers(response)
+        # Whatever a view said about caching, no copy of a personal page may be kept.
+        if shows_personal_data(request) and "no-store" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, no_store=True, private=True)
         return response

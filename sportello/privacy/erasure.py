@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -182,6 +183,7 @@ def erase_customer(*, user, actor) -> AccountErasure:
         Cart.objects.filter(user=user).delete()
         BillingProfile.objects.filter(user=user).delete()
         EmailAddress.objects.filter(user=user).delete()
+        Authenticator.objects.filter(user=user).delete()
 
         update_optional_consents(
             user=user,

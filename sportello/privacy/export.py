@@ -66,6 +66,7 @@ MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "contenttypes.ContentType": "configuration: the list of models",
     "sessions.Session": "technical cookie session (login, cart id), expires on its own",
     "account.EmailConfirmation": "short-lived verification secrets, not information",
+    "mfa.Authenticator": "second-factor secrets (authenticator app, recovery codes)",
     "privacy.PrivacyNotice": "the shop's notice text; each consent names its version",
     "privacy.AccountErasure": "exists only once the account is deleted",
     "catalogue.Category": "catalogue",
