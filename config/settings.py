@@ -365,3 +365,6 @@ MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "sportello.accounts.backoffice.MFAAdapter"
 # A staff session unused for this long is closed: the next request asks to sign in again.
 BACKOFFICE_IDLE_TIMEOUT_SECONDS = env_int("BACKOFFICE_IDLE_TIMEOUT_SECONDS", 30 * 60)
+
+# Where to report a vulnerability: served at /.well-known/security.txt (a mailto: or https: URI).
+SECURITY_CONTACT = env_str("SECURITY_CONTACT", f"mailto:{COMPANY_EMAIL}")

@@ -1,5 +1,6 @@
 from typing import ClassVar
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
@@ -83,3 +84,13 @@ class BillingProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Dati di fatturazione di {self.user}"
+
+
+class StaffAuthenticator(Authenticator):
+    """allauth's second factors, shown in the back-office in Italian (administrators remove a
+    lost authenticator app here; the next visit asks to set up a new one)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "autenticatore (accesso in due passaggi)"
+        verbose_name_plural = "autenticatori (accesso in due passaggi)"

@@ -67,6 +67,7 @@ MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "sessions.Session": "technical cookie session (login, cart id), expires on its own",
     "account.EmailConfirmation": "short-lived verification secrets, not information",
     "mfa.Authenticator": "second-factor secrets (authenticator app, recovery codes)",
+    "accounts.StaffAuthenticator": "the same second-factor rows, as shown in the back-office",
     "privacy.PrivacyNotice": "the shop's notice text; each consent names its version",
     "privacy.AccountErasure": "exists only once the account is deleted",
     "catalogue.Category": "catalogue",

@@ -218,3 +218,25 @@ def test_customer_sessions_do_not_close_after_the_back_office_timeout(
 def test_the_secret_of_the_fixture_is_a_valid_base32_secret():
     assert len(TOTP_SECRET) == 32
     assert re.fullmatch(r"\d{6}", totp_code())
+
+
+def test_administrators_see_second_factors_in_italian_and_can_remove_a_lost_one(
+    staff_client, staff
+):
+    lost = StaffFactory(email="telefono.perso@sportello.example")
+    index = staff_client.get(reverse("admin:index")).content.decode()
+    assert "Autenticatori (accesso in due passaggi)" in index
+    assert "Authenticator" not in index
+
+    listing = staff_client.get(reverse("admin:accounts_staffauthenticator_changelist"))
+    html = listing.content.decode()
+    assert "App di autenticazione" in html
+    assert "telefono.perso@sportello.example" in html
+    assert "Authenticator" not in html
+
+    app = Authenticator.objects.get(user=lost, type=Authenticator.Type.TOTP)
+    response = staff_client.post(
+        reverse("admin:accounts_staffauthenticator_delete", args=[app.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(pk=app.pk).exists()

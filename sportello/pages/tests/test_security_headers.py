@@ -96,3 +96,15 @@ def test_public_catalogue_pages_stay_cacheable_for_visitors(client):
     response = client.get(reverse("catalogue:index"))
 
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_security_txt_names_the_contact_from_the_settings(client, settings):
+    settings.SECURITY_CONTACT = "mailto:sicurezza@sportello.example"
+
+    response = client.get("/.well-known/security.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "Contact: mailto:sicurezza@sportello.example" in lines
+    assert any(line.startswith("Expires: 20") and line.endswith("Z") for line in lines)

@@ -80,6 +80,7 @@ ROWS: dict[str, Row] = {
     "pages:home": everyone(200),
     "pages:privacy": everyone(200),
     "pages:cookies": everyone(200),
+    "pages:security_txt": everyone(200),
     "catalogue:index": everyone(200),
     "catalogue:category": everyone(200, lambda w: {"slug": w["service"].category.slug}),
     "catalogue:service": everyone(200, lambda w: {"slug": w["service"].slug}),
@@ -247,6 +248,8 @@ READ_ONLY_MODELS = {
 }
 # Published privacy notices are the reference of every consent: never deleted.
 NO_DELETE_MODELS = {"privacy.privacynotice"}
+# Second factors are added by their owner only (a lost one is deleted here).
+NO_ADD_MODELS = {"accounts.staffauthenticator"}
 ADMIN_FAMILY = re.compile(
     r"^admin:(?P<app>[a-z_]+?)_(?P<model>[a-z]+)_(?P<view>changelist|add|history|delete|change)$"
 )
@@ -256,6 +259,8 @@ def admin_family_row(app: str, model: str, view: str) -> Row:
     label = f"{app}.{model}"
     staff_with = 200
     if view in ("add", "delete") and label in READ_ONLY_MODELS:
+        staff_with = 403
+    if view == "add" and label in NO_ADD_MODELS:
         staff_with = 403
     if view == "delete" and label in NO_DELETE_MODELS:
         staff_with = 403
@@ -362,7 +367,7 @@ def world(customer, other_customer):
         "quotes.quoterequest": quote_a,
         "notifications.outgoingemail": email,
         "privacy.consentevent": consent,
-        "mfa.authenticator": Authenticator.objects.filter(user=staff_with).first(),
+        "accounts.staffauthenticator": Authenticator.objects.filter(user=staff_with).first(),
     }
     from sportello.privacy.models import AccountErasure, PrivacyNotice
 
