@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from csp.constants import NONCE
 
 from sportello.core.env import env_bool, env_decimal, env_int, env_list, env_str
 
@@ -133,7 +134,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "sportello.accounts.validators.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -331,3 +332,51 @@ LOGGING = {
 # Payment attempts one order may open in an hour (a double submit, a customer clicking "Paga
 # ora" twenty times): above it the pay page says to wait, instead of opening more sessions.
 PAYMENT_ATTEMPTS_PER_HOUR = env_int("PAYMENT_ATTEMPTS_PER_HOUR", 5)
+
+# --- Content-Security-Policy, Permissions-Policy, no-store (docs/security.md) ---------------
+# Every script and style is a file served by the app. An inline <script> or <style> that must
+# stay carries the request's nonce ({{ request.csp_nonce }}); no 'unsafe-inline' anywhere.
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "sportello.core.security.SecurityHeadersMiddleware",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        # The one inline <style> of Django's admin (change_list.html without actions), by hash.
+        "style-src": ["'self'", NONCE, "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        # Card payments leave the shop by a redirect after the form's POST.
+        "form-action": [
+            "'self'",
+            *env_list("CSP_FORM_ACTION_EXTRA", "https://checkout.stripe.com"),
+        ],
+    }
+}
+# Browser features the shop never uses, refused to every frame (our pages included).
+PERMISSIONS_POLICY = env_str(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()",
+)
+
+# --- Back-office: second factor and idle sessions (docs/security.md) ------------------------
+# Staff sign in through the shop's login (rate limits, e-mail code) and then with a TOTP code
+# or a recovery code; a staff member without one is sent to set it up before the back-office
+# opens (sportello.accounts.backoffice).
+INSTALLED_APPS += ["allauth.mfa"]
+MIDDLEWARE += ["sportello.accounts.backoffice.BackOfficeSecurityMiddleware"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+# The code of the previous and of the next 30-second window is accepted too (clock drift).
+MFA_TOTP_TOLERANCE = 1
+MFA_ADAPTER = "sportello.accounts.backoffice.MFAAdapter"
+# A staff session unused for this long is closed: the next request asks to sign in again.
+BACKOFFICE_IDLE_TIMEOUT_SECONDS = env_int("BACKOFFICE_IDLE_TIMEOUT_SECONDS", 30 * 60)
+
+# Where to report a vulnerability: served at /.well-known/security.txt (a mailto: or https: URI).
+SECURITY_CONTACT = env_str("SECURITY_CONTACT", f"mailto:{COMPANY_EMAIL}")

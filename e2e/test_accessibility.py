@@ -24,6 +24,18 @@ REQUIRED = "Questo campo è obbligatorio."
 
 
 @pytest.fixture
+def page(browser, live_server, transactional_db):
+    """The shared page fixture, except that the injected axe-core may run: the shop's
+    Content-Security-Policy refuses inline scripts, and axe is the test's tool, not the page's
+    (e2e/test_csp.py checks the policy itself)."""
+    context = browser.new_context(base_url=live_server.url, locale="it-IT", bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def shop():
     call_command("load_demo_catalogue", verbosity=0)
 

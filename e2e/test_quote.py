@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from e2e.staff import sign_in_to_back_office
 from e2e.test_purchase import labelled, screenshot_on_failure, valid_codice_fiscale
 from sportello.accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
 from sportello.orders.models import Order, OrderStatus
@@ -45,10 +46,7 @@ def price_in_the_back_office(browser, base_url, staff, quote):
     context.set_default_timeout(10_000)
     admin = context.new_page()
     try:
-        admin.goto("/admin/login/")
-        admin.get_by_label("E-mail").fill(staff.email)
-        admin.get_by_label("Password").fill(PASSWORD)
-        admin.get_by_role("button", name="Accedi").click()
+        sign_in_to_back_office(admin, staff, PASSWORD)
         admin.goto("/admin/quotes/quoterequest/?status__exact=sent")
         admin.get_by_role("link", name=quote.number).click()
         admin.get_by_role("link", name="Prezzi e invio").click()

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.urls import reverse
 from django.utils.html import format_html
 
-from sportello.accounts.models import User
+from sportello.accounts.models import StaffAuthenticator, User
 
 
 class EmailUserCreationForm(UserCreationForm):
@@ -74,3 +74,40 @@ class UserAdmin(DjangoUserAdmin):
         if not request.user.is_superuser:
             fields += [name for name in self.PRIVILEGE_FIELDS if name not in fields]
         return fields
+
+
+@admin.register(StaffAuthenticator)
+class StaffAuthenticatorAdmin(admin.ModelAdmin):
+    """Second factors: listed and removable (a lost phone), never created or edited here.
+
+    allauth's fields have English names: every column is labelled here."""
+
+    list_display = ("owner", "type_label", "created", "last_used")
+    search_fields = ("user__email",)
+    fields = ("owner", "type_label", "created", "last_used")
+    readonly_fields = fields
+    list_select_related = ("user",)
+
+    @admin.display(description="utente")
+    def owner(self, obj) -> str:
+        return obj.user.email
+
+    @admin.display(description="tipo")
+    def type_label(self, obj) -> str:
+        return {"totp": "App di autenticazione", "recovery_codes": "Codici di recupero"}.get(
+            obj.type, obj.type
+        )
+
+    @admin.display(description="attivato il")
+    def created(self, obj):
+        return obj.created_at
+
+    @admin.display(description="ultimo uso")
+    def last_used(self, obj):
+        return obj.last_used_at or "—"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

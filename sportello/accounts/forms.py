@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from sportello.accounts.billing import BILLING_FIELDS
 from sportello.accounts.consents import OPTIONAL_PURPOSES, current_notice, record_signup_consents
 from sportello.accounts.models import BillingProfile, ConsentPurpose, User
+from sportello.accounts.signup import forget_pending_signup, keep_pending_signup
 from sportello.core.italian import (
     CapField,
     CodiceFiscaleField,
@@ -97,6 +98,11 @@ class SignupForm(allauth_forms.SignupForm):
         )
 
     def try_save(self, request):
+        if self.account_already_exists:
+            # Same work and same page as for a new address (no account enumeration).
+            keep_pending_signup(request, cleaned_data=self.cleaned_data, notice=self.notice)
+        else:
+            forget_pending_signup(request)
         # The user, their e-mail address and their consents exist together or not at all.
         with transaction.atomic():
             return super().try_save(request)

@@ -1,5 +1,6 @@
 from typing import ClassVar
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -154,3 +155,13 @@ class ConsentEvent(models.Model):
     def __str__(self) -> str:
         state = "concesso" if self.is_granted else "revocato"
         return f"{self.user} — {self.get_purpose_display()}: {state}"
+
+
+class StaffAuthenticator(Authenticator):
+    """allauth's second factors, shown in the back-office in Italian (administrators remove a
+    lost authenticator app here; the next visit asks to set up a new one)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "autenticatore (accesso in due passaggi)"
+        verbose_name_plural = "autenticatori (accesso in due passaggi)"

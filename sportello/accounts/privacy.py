@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 
 from sportello.accounts.consents import (
     OPTIONAL_PURPOSES,
@@ -27,6 +28,8 @@ EXPORTED_MODELS: dict[str, str] = {
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "accounts.PrivacyNotice": "the shop's notice text; each consent names its version",
     "account.EmailConfirmation": "short-lived verification secrets, not information",
+    "mfa.Authenticator": "second-factor secrets (authenticator app, recovery codes)",
+    "accounts.StaffAuthenticator": "the same second-factor rows, as shown in the back-office",
 }
 
 
@@ -162,6 +165,7 @@ def erase_data(context: ErasureContext) -> None:
     user = context.user
     BillingProfile.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
     update_optional_consents(
         user=user,
         choices={purpose.value: False for purpose in OPTIONAL_PURPOSES},

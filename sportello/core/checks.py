@@ -11,6 +11,12 @@ LOCAL_EMAIL_BACKENDS = {
     "django.core.mail.backends.locmem.EmailBackend",
 }
 
+# Caches whose counters live in one process (or nowhere): rate limits cannot hold with them.
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_production_services(app_configs, **kwargs):
@@ -25,13 +31,17 @@ def check_production_services(app_configs, **kwargs):
             )
         )
     backend = settings.CACHES["default"]["BACKEND"]
-    if backend == "django.core.cache.backends.locmem.LocMemCache":
+    if backend in PER_PROCESS_CACHES:
+        # With several web workers each keeps its own counters: the login, sign-up, upload and
+        # message rate limits are multiplied by the number of workers, and the back-office
+        # MFA codes could be replayed on another worker. Acceptable only with DEBUG on.
+        level = checks.Warning if settings.DEBUG else checks.Error
         messages.append(
-            checks.Warning(
+            level(
                 "The cache is local to each process: the login, sign-up and password-reset "
                 "rate limits are multiplied by the number of web workers.",
                 hint="Set REDIS_URL.",
-                id="core.W002",
+                id="core.W002" if settings.DEBUG else "core.E002",
             )
         )
     return messages

@@ -1,5 +1,9 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from sportello.core.admin import ReadOnlyAdminMixin, StatusHistoryInline
@@ -131,9 +135,7 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
     def text_preview(self, obj):
         if obj.template in SECRET_TEMPLATES:
             return SECRET_NOTICE
-        return format_html(
-            '<pre style="white-space:pre-wrap;max-width:60rem;">{}</pre>', obj.text_body
-        )
+        return format_html('<pre class="email-text-preview">{}</pre>', obj.text_body)
 
     @admin.display(description="HTML")
     def html_preview(self, obj):
@@ -141,12 +143,44 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             return SECRET_NOTICE
         if not obj.html_body:
             return "—"
-        # The message's HTML runs in a sandbox: no scripts, forms or navigation of the admin.
+        # The message's HTML is its own document (see html_preview_view), in a sandbox: no
+        # scripts, forms or navigation of the admin.
         return format_html(
-            '<iframe sandbox="" srcdoc="{}" title="Anteprima HTML" '
-            'style="width:40rem;max-width:100%;height:32rem;border:1px solid #ccc;"></iframe>',
-            obj.html_body,
+            '<iframe sandbox="" src="{}" title="Anteprima HTML" class="email-html-preview">'
+            "</iframe>",
+            reverse("admin:notifications_outgoingemail_html_preview", args=[obj.pk]),
         )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:email_id>/anteprima-html/",
+                self.admin_site.admin_view(self.html_preview_view),
+                name="notifications_outgoingemail_html_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def html_preview_view(self, request, email_id: int) -> HttpResponse:
+        """The HTML body alone, for the preview frame of the message page.
+
+        E-mail HTML carries inline styles, which the shop's Content-Security-Policy refuses
+        (a srcdoc frame would inherit it): this document gets its own policy, which allows
+        those styles and nothing else (no script, no request anywhere), sandboxed, framable
+        only by the back-office itself.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        email = get_object_or_404(OutgoingEmail, pk=email_id)
+        if email.template in SECRET_TEMPLATES or not email.html_body:
+            raise Http404
+        response = HttpResponse(email.html_body)
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            "frame-ancestors 'self'; sandbox"
+        )
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
 
     @admin.action(description="Reinvia le e-mail selezionate non inviate", permissions=["resend"])
     def resend(self, request, queryset):

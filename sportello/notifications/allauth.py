@@ -72,7 +72,9 @@ class OutboxMailMixin:
         full_context = {
             "request": request,
             "email": email,
-            "current_site": get_current_site(request),
+            # allauth sends some notices (e.g. "authenticator app added") after commit, outside
+            # its request context.
+            "current_site": get_current_site(request) if request is not None else None,
             **context,
         }
         queue_email(

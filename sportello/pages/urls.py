@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookie/", views.cookie_policy, name="cookies"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
 ]

@@ -1,5 +1,11 @@
+from datetime import UTC, timedelta
+
+from django.conf import settings
+from django.http import HttpResponse
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from sportello.catalogue.queries import featured_services, home_categories
 from sportello.pages.queries import attention_for_customer
@@ -34,3 +40,17 @@ def privacy_notice(request):
 
 def cookie_policy(request):
     return render(request, "pages/cookies.html")
+
+
+@require_GET
+def security_txt(request):
+    """RFC 9116: where to report a vulnerability (docs/security.md)."""
+    # Always less than a year ahead, as the RFC asks; it moves on with each deployment's clock.
+    expires = (timezone.now() + timedelta(days=180)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: it, en",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

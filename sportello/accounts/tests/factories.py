@@ -2,6 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from sportello.accounts.models import User
+from sportello.accounts.tests.mfa import enrol_totp
 
 PASSWORD = "Sportello-Test-2026!"
 
@@ -25,6 +26,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
+    """A superuser with an authenticator app (the back-office requires a second factor).
+
+    Pass ``mfa=False`` for a staff member who has not set it up yet."""
+
     email = factory.Sequence(lambda n: f"staff{n}@sportello.example")
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def mfa(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            enrol_totp(obj)

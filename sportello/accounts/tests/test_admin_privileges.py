@@ -4,11 +4,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from sportello.accounts.models import User
-from sportello.accounts.tests.factories import UserFactory
+from sportello.accounts.tests.factories import StaffFactory
 
 
 def _user_editor():
-    editor = UserFactory(email="segreteria@sportello.example", is_staff=True)
+    editor = StaffFactory(email="segreteria@sportello.example", is_superuser=False)
     editor.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label="accounts", codename__in=["view_user", "change_user"]

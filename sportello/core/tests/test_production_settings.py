@@ -92,4 +92,27 @@ def test_check_deploy_warns_about_laptop_mail_and_cache(tmp_path):
     result = check_deploy(environment)
     assert result.returncode == 1
     assert "core.W001" in result.stderr
-    assert "core.W002" in result.stderr
+    assert "core.E002" in result.stderr
+
+
+def test_check_deploy_fails_on_a_per_process_cache_even_at_error_level(tmp_path):
+    """Without REDIS_URL each web worker keeps its own rate-limit counters: with DEBUG off
+    that is an error, which `check --deploy --fail-level ERROR` (the default) refuses."""
+    environment = production_env(
+        tmp_path,
+        PAYMENT_METHODS="bank_transfer",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
+        SECURE_HSTS_PRELOAD="1",
+        EMAIL_URL="smtp://mailer:segreta@smtp.example.it:587/?tls=True",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "ERRORS:" in result.stderr
+    assert "core.E002" in result.stderr
+    assert "REDIS_URL" in result.stderr

@@ -65,8 +65,17 @@ def test_staff_read_a_message_and_its_bodies_are_shown_safely(staff_client, cust
     html = response.content.decode()
     assert email.subject in html
     assert "Gentile &lt;b&gt;Mario&lt;/b&gt;," in html
-    assert '<iframe sandbox="" srcdoc="&lt;p&gt;Ciao&lt;/p&gt;&lt;script&gt;alert(' in html
+    preview_url = reverse("admin:notifications_outgoingemail_html_preview", args=[email.pk])
+    assert f'<iframe sandbox="" src="{preview_url}"' in html
     assert '<script>alert("x")</script>' not in html
+    preview = staff_client.get(preview_url)
+    assert preview.content.decode() == '<p>Ciao</p><script>alert("x")</script>'
+    # Its own document: no script runs, nothing is fetched, only the back-office may frame it.
+    policy = preview["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "script-src" not in policy
+    assert policy.endswith("sandbox")
+    assert preview["X-Frame-Options"] == "SAMEORIGIN"
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in html
     assert 'name="_save"' not in html  # read-only
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from sportello.accounts.tests.factories import UserFactory
+from sportello.accounts.tests.factories import StaffFactory
 from sportello.notifications.models import OutgoingEmail
 from sportello.orders.models import (
     LineStatus,
@@ -371,7 +371,7 @@ def test_customer_is_sent_to_the_admin_login(customer_client, order):
 
 
 def test_staff_with_view_permission_only_cannot_act(client, order):
-    clerk = UserFactory(is_staff=True)
+    clerk = StaffFactory(is_superuser=False)
     clerk.user_permissions.add(Permission.objects.get(codename="view_order"))
     client.force_login(clerk)
     assert client.get(reverse("admin:orders_order_change", args=[order.pk])).status_code == 200
@@ -387,7 +387,7 @@ def test_staff_with_view_permission_only_cannot_act(client, order):
 def test_staff_with_change_permission_can_act(client, customer):
     order = PaidOrderFactory(customer=customer)
     OrderLineFactory(order=order)
-    clerk = UserFactory(is_staff=True)
+    clerk = StaffFactory(is_superuser=False)
     clerk.user_permissions.add(
         Permission.objects.get(codename="view_order"),
         Permission.objects.get(codename="change_order"),
@@ -412,7 +412,7 @@ def test_staff_with_the_order_permissions_see_lines_payments_and_history(
     OrderStatusChange.objects.create(
         order=order, from_status="awaiting_payment", to_status="paid", note="Bonifico CRO 77"
     )
-    clerk = UserFactory(is_staff=True)
+    clerk = StaffFactory(is_superuser=False)
     clerk.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     client.force_login(clerk)
 

@@ -159,8 +159,8 @@ def test_file_id_of_another_order_is_404_even_for_the_owner(customer_client, cus
 
 
 def test_staff_without_permission_cannot_download(client, outcome):
-    from sportello.accounts.tests.factories import UserFactory
+    from sportello.accounts.tests.factories import StaffFactory
 
-    clerk = UserFactory(is_staff=True)
+    clerk = StaffFactory(is_superuser=False)
     client.force_login(clerk)
     assert client.get(file_url(outcome.files.first())).status_code == 404

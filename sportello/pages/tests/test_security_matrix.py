@@ -1,0 +1,446 @@
+"""Every URL pattern of the project × every persona has an expected outcome (issue 13).
+
+Personas: an anonymous visitor, customer A (who owns the orders, quotes, cart and payments
+below), customer B, a staff member without permissions and a superuser ("staff with the
+permission"), both with their second factor. Each row is one URL name: how to fill its
+arguments and what each persona gets on a GET. A URL pattern without a row (or an admin
+pattern family) fails ``test_every_url_pattern_has_an_entry``: add one row per new URL name.
+
+Outcomes: a status code, or
+- ``LOGIN``: redirect to the shop's login (customer pages);
+- ``ADMIN_LOGIN``: redirect to the back-office login (which itself is the shop's login);
+- ``REDIRECT``: any other redirect (e.g. an empty cart sent back to the cart).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.admin import site as admin_site
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sportello.accounts.tests.factories import StaffFactory, UserFactory
+from sportello.cart.tests.factories import CartFactory, CartLineFactory
+from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+from sportello.notifications.tests.factories import OutgoingEmailFactory
+from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
+from sportello.payments.models import Refund
+from sportello.payments.tests.factories import PaymentFactory
+from sportello.privacy.tests.factories import ConsentEventFactory
+from sportello.quotes.models import QuoteStatus
+from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN, ADMIN_LOGIN, REDIRECT = "login", "admin-login", "redirect"
+PERSONAS = ("anonymous", "customer_a", "customer_b", "staff_without", "staff_with")
+
+
+@dataclass(frozen=True)
+class Row:
+    kwargs: Callable[[dict], dict]
+    outcomes: tuple  # one per persona, in PERSONAS order
+
+
+def row(kwargs=None, *outcomes) -> Row:
+    assert len(outcomes) == len(PERSONAS), outcomes
+    return Row(kwargs or (lambda world: {}), outcomes)
+
+
+def everyone(outcome, kwargs=None) -> Row:
+    return row(kwargs, *(outcome,) * len(PERSONAS))
+
+
+def signed_in(outcome, kwargs=None) -> Row:
+    """A page of one's own account: every signed-in persona has one."""
+    return row(kwargs, LOGIN, outcome, outcome, outcome, outcome)
+
+
+def owned(kwargs, outcome=200, anonymous=LOGIN) -> Row:
+    """A page of customer A's own object: everybody else gets 404, staff included (staff
+    see customers' objects in the back-office, never through the customer's pages)."""
+    return row(kwargs, anonymous, outcome, 404, 404, 404)
+
+
+order = lambda world: {"number": world["order"].number}  # noqa: E731
+quote = lambda world: {"number": world["quote"].number}  # noqa: E731
+admin_order = lambda world: {"order_id": world["order"].pk}  # noqa: E731
+admin_quote = lambda world: {"quote_id": world["quote"].pk}  # noqa: E731
+MISSING_FILE = 999_999
+
+# --- One row per URL name ---------------------------------------------------------------------
+ROWS: dict[str, Row] = {
+    # Public pages.
+    "pages:home": everyone(200),
+    "pages:privacy": everyone(200),
+    "pages:cookies": everyone(200),
+    "pages:security_txt": everyone(200),
+    "catalogue:index": everyone(200),
+    "catalogue:category": everyone(200, lambda w: {"slug": w["service"].category.slug}),
+    "catalogue:service": everyone(200, lambda w: {"slug": w["service"].slug}),
+    # Carts: a visitor's own, anonymous included; a line of someone else's cart is 404.
+    "cart:detail": everyone(200),
+    "cart:quote_detail": everyone(200),
+    "cart:add": everyone(200, lambda w: {"slug": w["service"].slug}),
+    # Proceeding asks to sign in first; an empty cart is sent back (A's purchase cart is
+    # not empty, but proceeding goes on to the checkout: a redirect too).
+    "cart:proceed": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "cart:quote_proceed": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "cart:edit_line": owned(lambda w: {"pk": w["cart_line"].pk}, anonymous=404),
+    "cart:remove_line": row(lambda w: {"pk": w["cart_line"].pk}, 405, 405, 405, 405, 405),
+    # Checkout: without a cart every step sends back to the cart (the anonymous visitor too,
+    # who signs in at "procedi"); A's cart opens the billing step, whose data the later
+    # steps need first.
+    "checkout:start": everyone(REDIRECT),
+    "checkout:billing": row(None, REDIRECT, 200, REDIRECT, REDIRECT, REDIRECT),
+    "checkout:payment": everyone(REDIRECT),
+    "checkout:review": everyone(REDIRECT),
+    "checkout:place": row(None, 405, 405, 405, 405, 405),
+    "checkout:start_quote": owned(quote, outcome=REDIRECT),
+    # IL MIO ACCOUNT.
+    "accounts:home": signed_in(200),
+    "accounts:profile": signed_in(200),
+    "accounts:billing": signed_in(200),
+    "accounts:privacy": signed_in(200),
+    "privacy:download_data": row(None, LOGIN, 405, 405, 405, 405),
+    "privacy:delete_account": signed_in(200),
+    # I MIEI ORDINI.
+    "orders:list": signed_in(200),
+    "orders:detail": owned(order),
+    "orders:confirmation": owned(order),
+    "orders:outcome_file": owned(lambda w: {**order(w), "file_id": MISSING_FILE}, 404),
+    "orders:answer_file": owned(lambda w: {**order(w), "file_id": MISSING_FILE}, 404),
+    # I MIEI PREVENTIVI.
+    "quotes:list": signed_in(200),
+    "quotes:request": signed_in(REDIRECT),  # an empty quote cart is sent back
+    "quotes:detail": owned(quote),
+    "quotes:confirmation": owned(quote),
+    "quotes:post_message": row(quote, 405, 405, 405, 405, 405),
+    "quotes:accept": row(quote, 405, 405, 405, 405, 405),
+    "quotes:decline": row(quote, 405, 405, 405, 405, 405),
+    "quotes:pdf": owned(quote, 404),  # no PDF before staff price the quote
+    "quotes:message_attachment": owned(lambda w: {**quote(w), "pk": MISSING_FILE}, 404),
+    "quotes:answer_file": owned(lambda w: {**quote(w), "file_id": MISSING_FILE}, 404),
+    # Payments: the customer's pay page, the return page and the provider callbacks.
+    "payments:pay": owned(order),
+    "payments:return": owned(lambda w: {"reference": w["payment"].reference}),
+    "payments:test_gateway": owned(lambda w: {"reference": w["payment"].reference}),
+    "payments:test_gateway_callback": everyone(405),
+    "payments:stripe_webhook": everyone(405),
+    # allauth: sign-in, sign-up, password, e-mail code, second factor.
+    "account_login": row(None, 200, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "account_signup": row(None, 200, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "account_logout": row(None, REDIRECT, 200, 200, 200, 200),
+    "account_inactive": everyone(200),
+    "account_reauthenticate": signed_in(200),
+    "account_email": signed_in(200),
+    "account_email_verification_sent": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "account_change_password": signed_in(200),
+    "account_set_password": signed_in(REDIRECT),  # they have one: sent to change it
+    "account_reset_password": everyone(200),
+    "account_reset_password_done": everyone(200),
+    "account_reset_password_from_key": everyone(
+        200, lambda w: {"uidb36": "zz", "key": "not-a-key"}
+    ),
+    "account_reset_password_from_key_done": everyone(200),
+    "account_confirm_login_code": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "mfa_index": signed_in(200),
+    "mfa_authenticate": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "mfa_reauthenticate": row(None, LOGIN, REDIRECT, REDIRECT, 200, 200),
+    "mfa_activate_totp": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "mfa_deactivate_totp": row(None, LOGIN, 404, 404, REDIRECT, REDIRECT),
+    "mfa_view_recovery_codes": row(None, LOGIN, 404, 404, 404, 404),
+    "mfa_generate_recovery_codes": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    "mfa_download_recovery_codes": row(None, LOGIN, 404, 404, 404, 404),
+    # The back-office's own pages (model pages are in ADMIN_FAMILIES below).
+    "admin:index": row(None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, 200),
+    "admin:login": row(None, LOGIN, 403, 403, REDIRECT, REDIRECT),
+    "admin:logout": row(None, REDIRECT, REDIRECT, REDIRECT, 405, 405),  # POST only
+    "admin:password_change": row(None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, 200),
+    "admin:password_change_done": row(None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, 200),
+    "admin:autocomplete": row(None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 403),
+    "admin:jsi18n": row(None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, 200),
+    "admin:view_on_site": row(
+        lambda w: {"content_type_id": 999_999, "object_id": 1},
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        404,
+        404,
+    ),
+    "admin:app_list": row(
+        lambda w: {"app_label": "orders"}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 404, 200
+    ),
+    "admin:auth_user_password_change": row(
+        lambda w: {"id": w["customer_a"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    # Back-office action pages: the staff member needs the model's permission.
+    "admin:orders_order_action": row(
+        lambda w: {**admin_order(w), "action": "annulla"},
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        403,
+        200,
+    ),
+    "admin:orders_order_line": row(
+        lambda w: {**admin_order(w), "line_id": w["order"].lines.get().pk},
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        403,
+        200,
+    ),
+    "admin:quotes_quoterequest_pricing": row(
+        admin_quote, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    "admin:quotes_quoterequest_message": row(
+        admin_quote, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    "admin:quotes_quoterequest_start": row(
+        admin_quote, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    "admin:quotes_quoterequest_cancel": row(
+        admin_quote, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    "admin:quotes_quoterequest_pdf": row(  # no PDF before the quote is priced
+        admin_quote, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 404
+    ),
+    "admin:quotes_quoterequest_attachment": row(
+        lambda w: {**admin_quote(w), "message_id": MISSING_FILE},
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        403,
+        404,
+    ),
+    "admin:quotes_quoterequest_answer_file": row(
+        lambda w: {**admin_quote(w), "file_id": MISSING_FILE},
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        403,
+        404,
+    ),
+    "admin:notifications_outgoingemail_html_preview": row(
+        lambda w: {"email_id": w["email"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+}
+
+# --- The back-office's model pages, by pattern family -------------------------------------------
+# For every registered model: without the permission a staff member gets 403; a superuser
+# opens the list, the object and its history; "add" and "delete" are refused (403) on the
+# read-only models (their rows change only through actions).
+READ_ONLY_MODELS = {
+    "privacy.consentevent",
+    "privacy.accounterasure",
+    "orders.order",
+    "payments.payment",
+    "payments.refund",
+    "notifications.outgoingemail",
+    "quotes.quoterequest",
+}
+# Published privacy notices are the reference of every consent: never deleted.
+NO_DELETE_MODELS = {"privacy.privacynotice"}
+# Second factors are added by their owner only (a lost one is deleted here).
+NO_ADD_MODELS = {"accounts.staffauthenticator"}
+ADMIN_FAMILY = re.compile(
+    r"^admin:(?P<app>[a-z_]+?)_(?P<model>[a-z]+)_(?P<view>changelist|add|history|delete|change)$"
+)
+
+
+def admin_family_row(app: str, model: str, view: str) -> Row:
+    label = f"{app}.{model}"
+    staff_with = 200
+    if view in ("add", "delete") and label in READ_ONLY_MODELS:
+        staff_with = 403
+    if view == "add" and label in NO_ADD_MODELS:
+        staff_with = 403
+    if view == "delete" and label in NO_DELETE_MODELS:
+        staff_with = 403
+
+    def kwargs(world) -> dict:
+        if view in ("changelist", "add"):
+            return {}
+        return {"object_id": world["admin_objects"][label].pk}
+
+    return row(kwargs, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, staff_with)
+
+
+# Nameless admin patterns: "<object_id>/" redirects to the change page; anything else under
+# /admin/ is "not found" for staff and the login for everyone else.
+NAMELESS_ADMIN = {
+    r"admin/(?P<app>[a-z]+)/(?P<model>[a-z]+)/<path:object_id>/": "object redirect",
+    re.escape("admin/(?P<url>.*)$"): "catch-all",
+}
+
+
+def admin_model_label(app_and_model: str) -> str:
+    for model_admin in admin_site._registry.values():
+        opts = model_admin.model._meta
+        if f"{opts.app_label}_{opts.model_name}" == app_and_model:
+            return opts.label_lower
+    raise LookupError(app_and_model)
+
+
+def all_patterns(patterns=None, prefix="", namespace=None):
+    """(name or None, route) of every URL pattern of the project."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            if inner:
+                inner = f"{namespace}:{inner}" if namespace else inner
+            yield from all_patterns(
+                pattern.url_patterns, prefix + str(pattern.pattern), inner or namespace
+            )
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name, prefix + str(pattern.pattern)
+
+
+def expected_row(name: str) -> Row | None:
+    if name in ROWS:
+        return ROWS[name]
+    match = ADMIN_FAMILY.match(name)
+    if match:
+        label = admin_model_label(f"{match['app']}_{match['model']}")
+        app, model = label.split(".")
+        return admin_family_row(app, model, match["view"])
+    return None
+
+
+def nameless_family(route: str) -> str | None:
+    for family, kind in NAMELESS_ADMIN.items():
+        if re.fullmatch(family, route):
+            return kind
+    return None
+
+
+def test_every_url_pattern_has_an_entry():
+    missing = []
+    for name, route in all_patterns():
+        if name is None:
+            if nameless_family(route) is None:
+                missing.append(route)
+        elif expected_row(name) is None:
+            missing.append(name)
+    assert missing == [], f"Add these URLs to ROWS in {__file__}: {missing}"
+
+
+def test_no_row_names_a_url_that_no_longer_exists():
+    names = {name for name, _route in all_patterns() if name}
+    assert set(ROWS) - names == set()
+
+
+# --- The world every persona looks at ---------------------------------------------------------
+@pytest.fixture
+def world(customer, other_customer):
+    staff_without = StaffFactory(email="senza.permessi@sportello.example", is_superuser=False)
+    staff_with = StaffFactory(email="direzione@sportello.example")
+    service = ServiceFactory()
+    field = FormFieldFactory(service=service, key="indirizzo", label="Indirizzo")
+    cart_line = CartLineFactory(cart=CartFactory(user=customer), service=service)
+    order_a = OrderFactory(customer=customer)
+    OrderLineFactory(order=order_a)
+    payment = PaymentFactory(order=order_a, reference=uuid.uuid4())
+    refund = Refund.objects.create(payment=payment, amount="1.00", created_by=staff_with)
+    quote_a = QuoteRequestFactory(customer=customer, status=QuoteStatus.IN_PROGRESS)
+    QuoteLineFactory(quote=quote_a)
+    email = OutgoingEmailFactory(html_body="<p>Gentile cliente</p>")
+    consent = ConsentEventFactory(user=customer)
+    objects = {
+        "auth.group": Group.objects.create(name="Segreteria"),
+        "accounts.user": customer,
+        "account.emailaddress": customer.emailaddress_set.get(),
+        "catalogue.category": service.category,
+        "catalogue.service": service,
+        "catalogue.formfield": field,
+        "orders.order": order_a,
+        "payments.payment": payment,
+        "payments.refund": refund,
+        "quotes.quoterequest": quote_a,
+        "notifications.outgoingemail": email,
+        "privacy.consentevent": consent,
+        "accounts.staffauthenticator": Authenticator.objects.filter(user=staff_with).first(),
+    }
+    from sportello.privacy.models import AccountErasure, PrivacyNotice
+
+    objects["privacy.privacynotice"] = PrivacyNotice.objects.first()
+    objects["privacy.accounterasure"] = AccountErasure.objects.create(
+        user=UserFactory(email="cancellato@example.com")
+    )
+    return {
+        "customer_a": customer,
+        "customer_b": other_customer,
+        "staff_without": staff_without,
+        "staff_with": staff_with,
+        "service": service,
+        "cart_line": cart_line,
+        "order": order_a,
+        "payment": payment,
+        "quote": quote_a,
+        "email": email,
+        "admin_objects": objects,
+    }
+
+
+def outcome_of(response) -> object:
+    if response.status_code in (301, 302, 303):
+        location = response["Location"]
+        if location.startswith(reverse("admin:login")):
+            return ADMIN_LOGIN
+        if location.startswith(reverse("account_login")):
+            return LOGIN
+        return REDIRECT
+    return response.status_code
+
+
+def url_cases():
+    cases = []
+    for name, route in all_patterns():
+        if name is not None and (name in ROWS or ADMIN_FAMILY.match(name)):
+            cases.append(pytest.param(name, id=name))
+    return sorted(set(cases), key=lambda case: case.id)
+
+
+@pytest.mark.parametrize("url_name", url_cases())
+def test_each_persona_gets_the_expected_answer(client, world, url_name):
+    expected = expected_row(url_name)
+    url = reverse(url_name, kwargs=expected.kwargs(world))
+    got = {}
+    for persona in PERSONAS:
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(world[persona])
+        got[persona] = outcome_of(client.get(url))
+
+    assert got == dict(zip(PERSONAS, expected.outcomes, strict=True)), f"{url} {got}"
+
+
+@pytest.mark.parametrize("route_kind", ["object redirect", "catch-all"])
+def test_nameless_back_office_patterns(client, world, route_kind):
+    url = {
+        "object redirect": f"/admin/orders/order/{world['order'].pk}/",
+        "catch-all": "/admin/non-esiste/",
+    }[route_kind]
+    got = {}
+    for persona in PERSONAS:
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(world[persona])
+        got[persona] = outcome_of(client.get(url))
+
+    staff = REDIRECT if route_kind == "object redirect" else 404
+    assert got == {
+        "anonymous": ADMIN_LOGIN,
+        "customer_a": ADMIN_LOGIN,
+        "customer_b": ADMIN_LOGIN,
+        "staff_without": staff,
+        "staff_with": staff,
+    }
