@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
+from health_check.views import HealthCheckView
 
 from sportello.core.admin_login import rate_limited_login
+from sportello.core.health import CHECKS as HEALTH_CHECKS
 
 admin.site.site_header = "Sportello — back-office"
 admin.site.site_title = "Sportello back-office"
@@ -23,3 +25,5 @@ urlpatterns = [
     path("pagamenti/", include("sportello.payments.urls")),
     path("", include("sportello.pages.urls")),
 ]
+# Load balancers' probe: 200 when database, cache, broker and private storage answer.
+urlpatterns.append(path("health/", HealthCheckView.as_view(checks=HEALTH_CHECKS), name="health"))
