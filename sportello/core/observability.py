@@ -109,9 +109,7 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
     """
     request = event.get("request")
     if isinstance(request, dict):
-        event["request"] = {
-            key: request[key] for key in ("method", "url") if key in request
-        }
+        event["request"] = {key: request[key] for key in ("method", "url") if key in request}
         if "url" in event["request"]:
             event["request"]["url"] = scrub_text(event["request"]["url"].split("?", 1)[0])
     user = event.get("user")
