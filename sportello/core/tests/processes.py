@@ -93,7 +93,7 @@ class Processes:
         while time.monotonic() < deadline:
             self._check_alive(name)
             try:
-                with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local
+                with urllib.request.urlopen(url, timeout=5) as response:
                     if response.status == 200:
                         return
             except OSError:

@@ -41,7 +41,8 @@ REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 ON_POSTGRESQL = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="real workers need the test database: SQLite's is in memory (a worker thread locks whole tables, a worker process cannot see it)",
+    reason="real workers need the test database: SQLite's is in memory (a worker thread "
+    "locks whole tables, a worker process cannot see it)",
 )
 
 
