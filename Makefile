@@ -29,7 +29,7 @@ run: install
 
 ## Celery worker and beat scheduler (production-style background work on Redis).
 worker: install
-	$(PY) -m celery -A config worker --beat --loglevel=INFO --concurrency=2
+	$(PY) -m celery -A config worker --beat -Q mail,payments,background --loglevel=INFO --concurrency=2
 
 ## Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 chromium:

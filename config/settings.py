@@ -5,6 +5,7 @@ See `.env.example` for the full list and `docs/deployment.md` for production val
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import dj_email_url
@@ -205,7 +206,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "sportello" / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -324,7 +325,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PRO
 # Server errors (500) are e-mailed to these addresses (comma-separated) when DEBUG is off,
 # through the mail_admins handler of Django's default logging, which stays in force.
 ADMINS = [(address, address) for address in env_list("ADMINS")]
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
