@@ -91,7 +91,7 @@ serve: install
 	  $(PY) -m celery -A config beat --loglevel=INFO & pids="$$pids $$!"; \
 	fi; \
 	trap 'kill $$pids 2>/dev/null || true' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
+	$(PY) -m gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
 	  --workers $(WEB_CONCURRENCY) --access-logfile -
 
 ## Scale-out test and S3 tests: two gunicorn instances, a Celery worker, SeaweedFS, on
