@@ -94,8 +94,9 @@ serve: install
 	$(PY) -m gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
 	  --workers $(WEB_CONCURRENCY) --access-logfile -
 
-## Scale-out test and S3 tests: two gunicorn instances, a Celery worker, SeaweedFS, on
-## PostgreSQL (DATABASE_URL, required) and Redis (REDIS_URL, default db 0).
+## Scale-out test: two gunicorn instances, a Celery worker, SeaweedFS, on PostgreSQL
+## (DATABASE_URL, required) and Redis (REDIS_URL, default db 0). The S3 tests (SeaweedFS) run
+## in `make test` already.
 test-scaleout: install
 	rm -rf $(TEST_DATA_DIR) && mkdir -p $(TEST_DATA_DIR)
 	DATA_DIR=$(TEST_DATA_DIR) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sportello} \
