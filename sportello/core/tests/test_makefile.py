@@ -50,7 +50,14 @@ def run_serve(tmp_path, *make_args, env_overrides):
     """`make serve` with a stand-in python that records DEBUG, STATIC_MANIFEST and its args."""
     record = tmp_path / "serve.txt"
     fake_python = tmp_path / "python"
-    fake_python.write_text(f'#!/bin/sh\necho "$DEBUG|$STATIC_MANIFEST|$*" >> {record}\n')
+    # The workers start in the background: "gunicorn" waits until they have been recorded
+    # (EXPECTED_CELERY of them), as the real one would still be serving.
+    fake_python.write_text(
+        f'#!/bin/sh\necho "$DEBUG|$STATIC_MANIFEST|$*" >> {record}\n'
+        'case "$*" in *gunicorn*) i=0; '
+        f'while [ "$(grep -c celery {record})" -lt "${{EXPECTED_CELERY:-0}}" ] && [ $i -lt 200 ]; '
+        "do sleep 0.05; i=$((i+1)); done;; esac\n"
+    )
     fake_python.chmod(0o755)
     env = {
         key: value
@@ -83,7 +90,9 @@ def test_make_serve_runs_the_production_shape(tmp_path):
 
 
 def test_make_serve_starts_the_queue_workers_and_one_beat_with_a_broker(tmp_path):
-    calls = run_serve(tmp_path, env_overrides={"REDIS_URL": "redis://127.0.0.1:1/0"})
+    calls = run_serve(
+        tmp_path, env_overrides={"REDIS_URL": "redis://127.0.0.1:1/0", "EXPECTED_CELERY": "3"}
+    )
 
     celery = sorted(call.split("|", 2)[2] for call in calls if "celery" in call)
     assert [call.split(" -n ")[0] for call in celery] == [
