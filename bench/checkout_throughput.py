@@ -23,6 +23,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 
@@ -58,6 +59,26 @@ def create_customers(emails: list[str]) -> None:
     )
 
 
+def gunicorn_cpu_seconds(bases: list[str]) -> float:
+    """CPU time (user + system) used so far by the gunicorn processes serving `bases`, from
+    /proc: on a machine shared with other work, CPU per order is steadier than wall time."""
+    ports = {f"127.0.0.1:{urlsplit(base).port}" for base in bases}
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if "gunicorn" not in cmdline or not any(port in cmdline for port in ports):
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def p95(values: list[float]) -> float:
     if len(values) < 2:
         return values[0] if values else 0.0
@@ -89,6 +110,7 @@ def main() -> int:
     measure_from = started + args.warmup
     stop_at = measure_from + args.seconds
     measured = [0]
+    cpu_marks: list[float | None] = [None]
 
     def run(address: str) -> None:
         upload = b"%PDF-1.4\n" + os.urandom(4096)
@@ -103,12 +125,18 @@ def main() -> int:
                 with lock:
                     failures.append(f"{address}: {exc}")
                 continue
+            finished = time.monotonic()
             with lock:
                 seen.append((address, number))
-                if journey_started >= measure_from and time.monotonic() <= stop_at:
+                # Throughput: orders completed inside the window; step times of journeys
+                # run entirely inside it.
+                if measure_from <= finished <= stop_at:
                     measured[0] += 1
+                if journey_started >= measure_from and finished <= stop_at:
                     for step in customer.steps:
                         steps[step.name].append(step.seconds)
+            if cpu_marks[0] is None and finished >= measure_from:
+                cpu_marks[0] = gunicorn_cpu_seconds(bases)
 
     threads = [threading.Thread(target=run, args=(address,)) for address in emails]
     for thread in threads:
@@ -116,12 +144,19 @@ def main() -> int:
     for thread in threads:
         thread.join()
 
+    cpu_used = gunicorn_cpu_seconds(bases) - (cpu_marks[0] or 0.0)
     per_minute = measured[0] / args.seconds * 60
     print(
         f"customers {args.customers}, instances {len(bases)}, measured {args.seconds:.0f} s "
         f"after {args.warmup:.0f} s warm-up"
     )
     print(f"orders completed in the window: {measured[0]}  ->  {per_minute:.0f} orders/minute")
+    if measured[0]:
+        per_order = cpu_used / measured[0]
+        print(
+            f"web CPU per order: {per_order * 1000:.0f} ms (gunicorn processes, /proc) -> "
+            f"{2 * 60 / per_order:.0f} orders/minute if 2 cores ran only the web workers"
+        )
     print(f"{'step':<16} {'requests':>8} {'median ms':>10} {'p95 ms':>8}")
     for name, values in steps.items():
         print(
