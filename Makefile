@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 CHROMIUM ?= /usr/bin/chromium
 TEST_DATA_DIR := $(CURDIR)/var/test
 
-.PHONY: install run worker test test-postgres lint format typecheck chromium lock bench clean
+.PHONY: install run worker test test-postgres lint format typecheck chromium lock bench clean \
+	serve test-scaleout bench-checkout
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +29,7 @@ run: install
 
 ## Celery worker and beat scheduler (production-style background work on Redis).
 worker: install
-	$(PY) -m celery -A config worker --beat --loglevel=INFO --concurrency=2
+	$(PY) -m celery -A config worker --beat -Q mail,payments,background --loglevel=INFO --concurrency=2
 
 ## Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 chromium:
@@ -75,3 +76,35 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var
+
+## The production shape on this machine: hashed static files, gunicorn with WEB_CONCURRENCY
+## workers, DEBUG off, the production variables (PostgreSQL/Redis/bucket when DATABASE_URL,
+## REDIS_URL, STORAGE_URL are set; SQLite and local files otherwise). With a broker it also
+## starts one worker per queue group and exactly one beat; all stop with Ctrl-C.
+WEB_CONCURRENCY ?= 2
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_catalogue
+	STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v 0
+	@set -euo pipefail; export DEBUG=0 STATIC_MANIFEST=1 \
+	  SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; pids=""; \
+	if [ -n "$${CELERY_BROKER_URL:-$${REDIS_URL:-}}" ]; then \
+	  $(PY) -m celery -A config worker -Q mail -n mail@%h --concurrency=1 --loglevel=INFO & pids="$$pids $$!"; \
+	  $(PY) -m celery -A config worker -Q payments,background -n payments@%h --concurrency=1 --loglevel=INFO & pids="$$pids $$!"; \
+	  $(PY) -m celery -A config beat --loglevel=INFO & pids="$$pids $$!"; \
+	fi; \
+	trap 'kill $$pids 2>/dev/null || true' EXIT INT TERM; \
+	$(PY) -m gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
+	  --workers $(WEB_CONCURRENCY) --access-logfile -
+
+## Scale-out test: two gunicorn instances, a Celery worker, SeaweedFS, on PostgreSQL
+## (DATABASE_URL, required) and Redis (REDIS_URL, default db 0). The S3 tests (SeaweedFS) run
+## in `make test` already.
+test-scaleout: install
+	rm -rf $(TEST_DATA_DIR) && mkdir -p $(TEST_DATA_DIR)
+	DATA_DIR=$(TEST_DATA_DIR) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sportello} \
+	  $(PY) -m pytest scaleout -m scaleout -p no:xdist $(PYTEST_ARGS)
+
+## Checkout throughput over HTTP against a running `make serve` (see docs/benchmarks.md).
+bench-checkout: install
+	$(PY) bench/checkout_throughput.py $(BENCH_ARGS)

@@ -5,12 +5,15 @@ See `.env.example` for the full list and `docs/deployment.md` for production val
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import dj_email_url
 from csp.constants import NONCE
 
 from sportello.core.env import env_bool, env_decimal, env_int, env_list, env_str
+from sportello.core.observability import init_sentry
+from sportello.core.storage_url import parse_storage_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "var")))
@@ -108,7 +111,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # With persistent connections, a connection the server dropped is noticed before use.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -125,6 +130,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are rows in the shared database, so every web instance sees every session; with
+# Redis they are also cached there (read from Redis, written to both): one query less per
+# request, and a Redis flush logs nobody out.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # --- Auth and accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -200,7 +213,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "sportello" / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -321,7 +334,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PRO
 # Server errors (500) are e-mailed to these addresses (comma-separated) when DEBUG is off,
 # through the mail_admins handler of Django's default logging, which stays in force.
 ADMINS = [(address, address) for address in env_list("ADMINS")]
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
@@ -380,3 +393,73 @@ BACKOFFICE_IDLE_TIMEOUT_SECONDS = env_int("BACKOFFICE_IDLE_TIMEOUT_SECONDS", 30 
 
 # Where to report a vulnerability: served at /.well-known/security.txt (a mailto: or https: URI).
 SECURITY_CONTACT = env_str("SECURITY_CONTACT", f"mailto:{COMPANY_EMAIL}")
+
+# --- Scale-out: object storage, queues, health, logs, error reports -------------------------
+# Private files go to an S3-compatible bucket when one is configured, either as one URL
+# (s3://KEY:SECRET@host:port/bucket?region=eu-south-1&secure=1) or through the usual AWS_*
+# variables; otherwise they stay on local disk under PRIVATE_MEDIA_ROOT (one server only).
+_storage = parse_storage_url(env_str("STORAGE_URL"))
+AWS_STORAGE_BUCKET_NAME = _storage.get("bucket_name") or env_str("AWS_STORAGE_BUCKET_NAME")
+AWS_S3_ENDPOINT_URL = _storage.get("endpoint_url") or env_str("AWS_S3_ENDPOINT_URL") or None
+AWS_ACCESS_KEY_ID = _storage.get("access_key") or env_str("AWS_ACCESS_KEY_ID")
+AWS_SECRET_ACCESS_KEY = _storage.get("secret_key") or env_str("AWS_SECRET_ACCESS_KEY")
+AWS_S3_REGION_NAME = _storage.get("region_name") or env_str("AWS_S3_REGION_NAME") or None
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["private"] = {
+        "BACKEND": "sportello.core.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "access_key": AWS_ACCESS_KEY_ID,
+            "secret_key": AWS_SECRET_ACCESS_KEY,
+            "region_name": AWS_S3_REGION_NAME,
+            "location": env_str("AWS_LOCATION"),
+            "addressing_style": "path",
+        },
+    }
+else:
+    STORAGES["private"] = {"BACKEND": "sportello.core.storage.PrivateStorage"}
+
+# Three queues, each served by its own worker process in production, so a slow mail server
+# can fill the "mail" worker without delaying payment processing (docs/deployment.md).
+CELERY_TASK_DEFAULT_QUEUE = "background"
+CELERY_TASK_ROUTES = {
+    "sportello.notifications.tasks.*": {"queue": "mail"},
+    "sportello.payments.tasks.*": {"queue": "payments"},
+    "sportello.checkout.tasks.*": {"queue": "payments"},
+}
+# A task whose worker died is handed to another worker after this long (acks late): longer
+# than the slowest task, so a long task is never run twice while still running.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600)
+}
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+
+# Load balancers probe /salute/ (database, cache, broker, private storage; no details).
+INSTALLED_APPS.append("health_check")
+
+# Logs: plain text on a laptop, one JSON object per line with LOG_FORMAT=json; every line
+# logged while serving a request carries its id (X-Request-ID, honoured or generated).
+MIDDLEWARE.insert(0, "sportello.core.observability.RequestIdMiddleware")
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+LOGGING["filters"] = {"request_id": {"()": "sportello.core.observability.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+}
+LOGGING["handlers"]["console"].update(
+    {"filters": ["request_id"], "formatter": "json" if LOG_FORMAT == "json" else "text"}
+)
+
+# Error reports to Sentry when SENTRY_DSN is set; personal data is scrubbed before sending.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(env_decimal("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

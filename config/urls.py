@@ -1,10 +1,12 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from health_check.views import HealthCheckView
 
 from sportello.accounts import urls as account_urls
 from sportello.pages.views import account_home
 from sportello.accounts.signup import ConfirmEmailCodeView
+from sportello.core.health import CHECKS as HEALTH_CHECKS
 
 admin.site.site_header = "Sportello — back-office"
 admin.site.site_title = "Sportello back-office"
@@ -43,3 +45,5 @@ urlpatterns = [
     path("pagamenti/", include("sportello.checkout.payment_urls")),
     path("", include("sportello.pages.urls")),
 ]
+# Load balancers' probe: 200 when database, cache, broker and private storage answer.
+urlpatterns.append(path("health/", HealthCheckView.as_view(checks=HEALTH_CHECKS), name="health"))

@@ -38,6 +38,7 @@ def _forget_broker_connections():
     """The app caches its queues and connection pools: rebuild them from the new settings."""
     celery_app.amqp.__dict__.pop("queues", None)
     celery_app.amqp._producer_pool = None
+    celery_app.amqp.__dict__.pop("router", None)
     celery_app._pool = None
     kombu_pools.reset()
 
@@ -50,9 +51,12 @@ def redis_worker():
     except redis.exceptions.RedisError as exc:
         pytest.skip(f"No Redis server reachable at {REDIS_URL} ({exc}); start one to run this test")
     queue = f"sportello-test-{uuid.uuid4().hex}"
-    keys = ("broker_url", "task_always_eager", "task_default_queue")
+    keys = ("broker_url", "task_always_eager", "task_default_queue", "task_routes")
     previous = {key: celery_app.conf[key] for key in keys}
-    celery_app.conf.update(broker_url=REDIS_URL, task_always_eager=False, task_default_queue=queue)
+    # Every task to this queue (settings route e-mail tasks to the shared "mail" queue).
+    celery_app.conf.update(
+        broker_url=REDIS_URL, task_always_eager=False, task_default_queue=queue, task_routes={}
+    )
     _forget_broker_connections()
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, queues=[queue]):

@@ -101,12 +101,21 @@ def can_be_paid(payment: Payment) -> bool:
     )
 
 
-def decide(*, payment: Payment, approve: bool) -> HttpResponse:
+def decide(*, payment: Payment, approve: bool) -> None:
     """The card holder's choice on the gateway page, reported to the shop's callback.
 
     The amount is the one stored for the transaction; nothing the browser sends is used.
+    The notification travels on the "payments" queue (in-process, at once, without a broker),
+    so the return page may find the payment still being verified, as with a real gateway.
     """
-    body = json.dumps(
+    from sportello.payments.tasks import deliver_test_gateway_notification
+
+    body = notification_body(payment=payment, approve=approve)
+    deliver_test_gateway_notification.delay(body.decode(), sign(body))
+
+
+def notification_body(*, payment: Payment, approve: bool) -> bytes:
+    return json.dumps(
         {
             "id": f"ntf_{uuid.uuid4().hex}",
             "type": AUTHORIZED if approve else DECLINED,
@@ -116,7 +125,6 @@ def decide(*, payment: Payment, approve: bool) -> HttpResponse:
             "currency": CURRENCY,
         }
     ).encode()
-    return deliver(body, sign(body))
 
 
 def deliver(body: bytes, signature_header: str) -> HttpResponse:
