@@ -215,6 +215,10 @@ def confirm_payment(
             pk=payment.pk
         ):
             cancel_payment(payment=other, reason="Ordine pagato con un altro tentativo")
+        # integration: move into checkout.settlement
+        from sportello.invoicing.actions import issue_invoice
+
+        issue_invoice(order=order)
     return True
 
 
@@ -314,6 +318,10 @@ def refund_payment(*, payment: Payment, amount: Decimal | str, actor, note: str 
             provider_reference=result.provider_reference,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
+        # integration: move into checkout.settlement
+        from sportello.invoicing.actions import issue_credit_note
+
+        issue_credit_note(refund=refund)
         if amount == available:
             _set_status(locked, PaymentStatus.REFUNDED, actor=actor, note=note or "Rimborsato")
         order = Order.objects.select_for_update().get(pk=locked.order_id)
