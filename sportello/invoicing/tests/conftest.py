@@ -37,7 +37,7 @@ COMPANY = {
     "billing_last_name": "",
     "billing_company_name": "Rossi & Figli S.r.l.",
     "billing_codice_fiscale": "",
-    "billing_partita_iva": "01234560371",
+    "billing_partita_iva": "07654320014",
 }
 
 
