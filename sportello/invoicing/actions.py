@@ -126,8 +126,7 @@ def _payment_method_code(payments: Iterable[Payment]) -> str:
 
 def _buyer_from_order(order: Order) -> dict[str, str]:
     return {
-        f"buyer_{name}": (getattr(order, f"billing_{name}") or "").strip()
-        for name in BUYER_FIELDS
+        f"buyer_{name}": (getattr(order, f"billing_{name}") or "").strip() for name in BUYER_FIELDS
     }
 
 
@@ -233,9 +232,12 @@ def _creditable(invoice: FiscalDocument, refund: Refund) -> Decimal:
     give that back first, without a credit note.
     """
     order_id = invoice.order_id
-    received = Payment.objects.filter(
-        order_id=order_id, status__in=(PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
-    ).aggregate(total=Sum("amount"))["total"] or ZERO
+    received = (
+        Payment.objects.filter(
+            order_id=order_id, status__in=(PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
     refunded = (
         Refund.objects.filter(payment__order_id=order_id, pk__lte=refund.pk).aggregate(
             total=Sum("amount")
@@ -243,9 +245,7 @@ def _creditable(invoice: FiscalDocument, refund: Refund) -> Decimal:
         or ZERO
     )
     credited = (
-        FiscalDocument.objects.filter(corrects=invoice).aggregate(total=Sum("total_gross"))[
-            "total"
-        ]
+        FiscalDocument.objects.filter(corrects=invoice).aggregate(total=Sum("total_gross"))["total"]
         or ZERO
     )
     overpaid = max(ZERO, received - invoice.total_gross)
@@ -292,9 +292,7 @@ def issue_credit_note(*, refund: Refund) -> FiscalDocument | None:
             drafts=drafts,
             gross=amount,
             payment_method_code=_payment_method_code([refund.payment]),
-            buyer={
-                f"buyer_{name}": getattr(invoice, f"buyer_{name}") for name in BUYER_FIELDS
-            },
+            buyer={f"buyer_{name}": getattr(invoice, f"buyer_{name}") for name in BUYER_FIELDS},
             refund=refund,
             corrects=invoice,
         )
@@ -376,8 +374,9 @@ def record_receipt(*, receipt, actor=None) -> tuple[SdiReceipt, bool]:
         note = f"{ReceiptKind(receipt.kind).label} {receipt.file_name}"
         if receipt.errors:
             note += ": " + "; ".join(f"{e['code']} {e['description']}" for e in receipt.errors)
-        _move(document, RECEIPT_STATUS[ReceiptKind(receipt.kind)], actor=actor, note=note,
-              extra=extra)
+        _move(
+            document, RECEIPT_STATUS[ReceiptKind(receipt.kind)], actor=actor, note=note, extra=extra
+        )
     return row, True
 
 
@@ -401,6 +400,15 @@ def reissue_document(
             "transmissions": locked.transmissions + 1,
             "sdi_errors": [],
         }
-        _move(locked, SdiStatus.ISSUED, actor=actor, note=note or "Corretta e riemessa",
-              extra=extra)
+        _move(
+            locked, SdiStatus.ISSUED, actor=actor, note=note or "Corretta e riemessa", extra=extra
+        )
     return locked
+
+
+def import_receipt(*, data: bytes, file_name: str, actor=None) -> tuple[SdiReceipt, bool]:
+    """Read an SdI receipt file and record it (see record_receipt). Raises InvalidReceipt or
+    UnknownReceipt with an Italian message."""
+    from sportello.invoicing.receipts import parse_receipt
+
+    return record_receipt(receipt=parse_receipt(data, file_name=file_name), actor=actor)

@@ -73,9 +73,7 @@ def totals(summary: list[RateSummary], gross: Decimal) -> tuple[Decimal, Decimal
     return net, vat, gross - net - vat
 
 
-def split_refund(
-    amount: Decimal, remaining: list[RateSummary]
-) -> list[tuple[Decimal, Decimal]]:
+def split_refund(amount: Decimal, remaining: list[RateSummary]) -> list[tuple[Decimal, Decimal]]:
     """(VAT rate, net) of a credit note for `amount` of gross, spread over the rates in
     proportion to what is still uncredited of each; crediting all of it credits each rate's
     remainder exactly."""

@@ -167,7 +167,9 @@ def build_xml(document: FiscalDocument) -> bytes:
     if document.rounding:
         _sub(doc_data, "Arrotondamento", amount(document.rounding))
     if document.corrects is not None:
-        _sub(doc_data, "Causale", latin_text(f"Rimborso dell'ordine n. {document.order.number}", 200))
+        _sub(
+            doc_data, "Causale", latin_text(f"Rimborso dell'ordine n. {document.order.number}", 200)
+        )
         linked = _sub(general, "DatiFattureCollegate")
         _sub(linked, "IdDocumento", document.corrects.number)
         _sub(linked, "Data", document.corrects.issue_date.isoformat())

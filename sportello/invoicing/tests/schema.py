@@ -12,7 +12,9 @@ SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schema"
 def fatturapa_schema() -> xmlschema.XMLSchema:
     return xmlschema.XMLSchema(
         str(SCHEMA_DIR / "Schema_del_file_xml_FatturaPA_v1.2.2.xsd"),
-        locations={"http://www.w3.org/2000/09/xmldsig#": str(SCHEMA_DIR / "xmldsig-core-schema.xsd")},
+        locations={
+            "http://www.w3.org/2000/09/xmldsig#": str(SCHEMA_DIR / "xmldsig-core-schema.xsd")
+        },
     )
 
 

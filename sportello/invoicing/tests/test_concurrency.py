@@ -61,10 +61,7 @@ def test_concurrent_confirmations_of_one_payment_issue_one_invoice(customer):
     payment = create_payment(order=order, provider="test_gateway")
 
     errors = _run(
-        [
-            lambda: confirm_payment(payment=payment, provider_reference="ref-1")
-            for _ in range(3)
-        ]
+        [lambda: confirm_payment(payment=payment, provider_reference="ref-1") for _ in range(3)]
     )
 
     assert errors == []

@@ -24,7 +24,9 @@ def test_paying_an_order_issues_its_invoice_with_exact_amounts(mixed_order):
     assert invoice.issue_date == timezone.localdate()
     assert invoice.status == SdiStatus.ISSUED
     assert invoice.payment_method_code == PaymentMethodCode.CARD
-    lines = [(line.description, line.net, line.vat_rate, line.natura) for line in invoice.lines.all()]
+    lines = [
+        (line.description, line.net, line.vat_rate, line.natura) for line in invoice.lines.all()
+    ]
     number = mixed_order.number
     assert lines == [
         (f"Perizia immobiliare - ordine n. {number}", Decimal("250.00"), Decimal("22.00"), ""),
