@@ -16,6 +16,7 @@ urlpatterns = [
     # Before the account's own URLs, so that I MIEI ORDINI is served by the orders app.
     path("il-mio-account/ordini/", include("sportello.orders.urls")),
     path("il-mio-account/privacy/", include("sportello.privacy.urls")),
+    path("il-mio-account/fatture/", include("sportello.invoicing.urls")),
     path("il-mio-account/", include("sportello.accounts.urls")),
     path("servizi/", include("sportello.catalogue.urls")),
     path("carrello/", include("sportello.cart.urls")),
