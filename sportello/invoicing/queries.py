@@ -40,13 +40,13 @@ def invoice_of_order_for_customer(*, customer, order_number: str) -> FiscalDocum
 def documents_in_period(
     date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> QuerySet[FiscalDocument]:
-    """Invoices and credit notes issued between the two dates (included), in number order."""
+    """Invoices and credit notes issued between the two dates (included), in issuing order."""
     documents = _documents()
     if date_from:
         documents = documents.filter(issue_date__gte=date_from)
     if date_to:
         documents = documents.filter(issue_date__lte=date_to)
-    return documents.order_by("issue_date", "kind", "year", "sequence_number")
+    return documents.order_by("issue_date", "id")
 
 
 def rejected_invoices() -> QuerySet[FiscalDocument]:

@@ -1,8 +1,8 @@
 """I MIEI ORDINI: the order shows its invoice; PDF for everyone, XML for companies; owners only."""
 
 import pytest
-from django.utils.html import escape
 from django.urls import reverse
+from django.utils.html import escape
 
 from sportello.invoicing.models import FiscalDocument
 from sportello.invoicing.pdf import LEGAL_NOTICE, document_pdf_html
