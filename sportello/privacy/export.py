@@ -21,6 +21,7 @@ from django.utils import timezone
 from sportello.accounts.models import BillingProfile
 from sportello.cart.models import Cart
 from sportello.catalogue.models import AnswerFile
+from sportello.invoicing import privacy as invoicing_privacy
 from sportello.notifications.models import OutgoingEmail
 from sportello.orders.models import Order, OrderLine, Outcome
 from sportello.payments.models import Payment
@@ -56,6 +57,7 @@ EXPORTED_MODELS: dict[str, str] = {
     "quotes.QuotePriceLine": "quotes[].prices[].lines",
     "quotes.QuoteMessage": "quotes[].messages",
     "notifications.OutgoingEmail": "emails",
+    **invoicing_privacy.EXPORTED_MODELS,
 }
 
 # Model label -> why it holds no personal data of the customer to export.
@@ -76,6 +78,7 @@ MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "notifications.OutgoingEmailStatusChange": (
         "delivery attempts of an e-mail; its outcome (status, sent at) is exported with it"
     ),
+    **invoicing_privacy.MODELS_WITHOUT_CUSTOMER_DATA,
 }
 
 FILES_DIR = "file"
@@ -491,6 +494,7 @@ def build_export(*, user) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
             user, order_file_ids | quote_file_ids | cart_file_ids, files
         ),
         "emails": _emails(user),
+        "invoices": invoicing_privacy.export_data(user),
     }
     return data, files.entries
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from sportello.accounts.tests.factories import UserFactory
 from sportello.invoicing.accounting import register_csv
 from sportello.invoicing.models import DocumentKind, FiscalDocument, SdiStatus
-from sportello.invoicing.tests.conftest import COMPANY, make_order, pay
+from sportello.invoicing.tests.conftest import COMPANY, pay
 from sportello.invoicing.tests.schema import assert_valid
 from sportello.payments.actions import refund_payment
 
