@@ -238,7 +238,7 @@ class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             else ReceiptsForm()
         )
         if request.method == "POST" and form.is_valid():
-            for upload in form.cleaned_data["files"]:
+            for upload in form.cleaned_data["receipts"]:
                 try:
                     receipt, created = import_receipt(
                         data=upload.read(), file_name=upload.name, actor=request.user

@@ -41,13 +41,13 @@ class MultipleFileField(forms.FileField):
 
 
 class ReceiptsForm(forms.Form):
-    files = MultipleFileField(
+    receipts = MultipleFileField(
         label="Ricevute SdI",
         help_text="File XML restituiti dallo SdI (RC, NS, MC); se ne possono scegliere più di uno.",
     )
 
-    def clean_files(self):
-        files = self.cleaned_data["files"]
+    def clean_receipts(self):
+        files = self.cleaned_data["receipts"]
         if not files:
             raise forms.ValidationError("Scegli almeno un file.")
         if len(files) > MAX_RECEIPT_FILES:

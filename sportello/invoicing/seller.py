@@ -52,8 +52,18 @@ DEMO_SELLER = {
     "pec": "sportello-servizi@pec.example.it",
 }
 
-REQUIRED = ("name", "partita_iva", "codice_fiscale", "regime_fiscale", "address", "cap")
-REQUIRED += ("comune", "provincia", "country", "pec")
+REQUIRED = (
+    "name",
+    "partita_iva",
+    "codice_fiscale",
+    "regime_fiscale",
+    "address",
+    "cap",
+    "comune",
+    "provincia",
+    "country",
+    "pec",
+)
 REGIMES = {f"RF{n:02d}" for n in range(1, 20)} - {"RF03"}
 NATURE = {"N1", "N2.1", "N2.2", "N3.1", "N3.2", "N3.3", "N3.4", "N3.5", "N3.6", "N4", "N5"}
 NATURE |= {"N6.1", "N6.2", "N6.3", "N6.4", "N6.5", "N6.6", "N6.7", "N6.8", "N6.9", "N7"}

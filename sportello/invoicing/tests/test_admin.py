@@ -71,7 +71,7 @@ def test_receipts_upload_then_correction_and_reissue(staff_client, invoice):
         for name in ["IT01234560371_00001_NS_001.xml"]
     ]
     response = staff_client.post(
-        reverse("admin:invoicing_fiscaldocument_receipts"), {"files": files}
+        reverse("admin:invoicing_fiscaldocument_receipts"), {"receipts": files}
     )
     assert response.status_code == 302
     invoice.refresh_from_db()
