@@ -10,7 +10,7 @@ from sportello.invoicing.seller import NATURE, seller_problems
 
 @checks.register()
 def check_invoice_settings(app_configs, **kwargs):
-    messages = []
+    messages: list[checks.CheckMessage] = []
     problems = seller_problems(settings.INVOICE_SELLER)
     for prefix_setting in ("INVOICE_NUMBER_PREFIX", "CREDIT_NOTE_NUMBER_PREFIX"):
         prefix = getattr(settings, prefix_setting)

@@ -19,7 +19,7 @@ class PeriodForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "La data finale precede quella iniziale.")
@@ -112,7 +112,7 @@ class BuyerCorrectionForm(forms.Form):
         return value
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("kind") == "company":
             if not data.get("company_name"):
                 self.add_error("company_name", "Indica la ragione sociale.")
