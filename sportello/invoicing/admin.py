@@ -36,6 +36,7 @@ from sportello.invoicing.models import (
     FiscalDocumentStatusChange,
     SdiReceipt,
     SdiStatus,
+    sdi_status_label,
 )
 from sportello.invoicing.pdf import document_pdf_response
 from sportello.invoicing.queries import documents_in_period
@@ -52,9 +53,17 @@ class LineInline(ReadOnlyInline):
 
 class StatusChangeInline(ReadOnlyInline):
     model = FiscalDocumentStatusChange
-    fields = ("created_at", "from_status", "to_status", "actor", "note")
+    fields = ("created_at", "from_label", "to_label", "actor", "note")
     readonly_fields = fields
     verbose_name_plural = "storico SdI"
+
+    @admin.display(description="da")
+    def from_label(self, change):
+        return sdi_status_label(change.from_status)
+
+    @admin.display(description="a")
+    def to_label(self, change):
+        return sdi_status_label(change.to_status)
 
 
 class ReceiptInline(ReadOnlyInline):

@@ -215,7 +215,14 @@ class FiscalDocumentStatusChange(StatusChangeBase):
         verbose_name_plural = "storico SdI"
 
     def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"
+        return f"{sdi_status_label(self.from_status)} → {sdi_status_label(self.to_status)}"
+
+
+def sdi_status_label(value: str) -> str:
+    """The Italian label of an SdI status ("—" for the start of the history)."""
+    if not value:
+        return "—"
+    return SdiStatus(value).label if value in SdiStatus.values else value
 
 
 class ReceiptKind(models.TextChoices):

@@ -40,6 +40,7 @@ def test_list_and_page_are_in_italian(staff_client, invoice):
     page = staff_client.get(url).content.decode()
     assert "Scarica PDF" in page and "Scarica XML" in page
     assert "Correggi e riemetti" not in page
+    assert "Emessa" in page and "issued" not in page
 
 
 def test_zip_export_of_a_period(staff_client, invoice):
