@@ -22,8 +22,8 @@ install: $(STAMP)
 ## Serve the shop on http://127.0.0.1:$(PORT) (SQLite and file e-mails unless DATABASE_URL / EMAIL_URL say otherwise).
 ## Links in e-mails point at that port unless SITE_URL says otherwise.
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo_catalogue
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo_catalogue
 	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -55,7 +55,7 @@ test-postgres: install chromium
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
 
 format: install

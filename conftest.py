@@ -4,6 +4,7 @@ import pytest
 
 from config.celery import app as celery_app
 from sportello.accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
+from sportello.invoicing.seller import DEMO_SELLER
 
 
 @pytest.fixture(autouse=True)
@@ -11,6 +12,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The demo seller (valid data): tests run with DEBUG off, where nothing is filled in.
+    settings.INVOICE_SELLER = dict(DEMO_SELLER)
 
 
 @pytest.fixture(autouse=True)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "sportello.payments",
     "sportello.quotes",
     "sportello.notifications",
+    "sportello.invoicing",
     "sportello.pages",
     "sportello.audit",
 ]
@@ -463,3 +464,21 @@ if SENTRY_DSN:
         environment=env_str("SENTRY_ENVIRONMENT", "production"),
         traces_sample_rate=float(env_decimal("SENTRY_TRACES_SAMPLE_RATE", "0")),
     )
+
+# --- Invoicing (FatturaPA) ---------------------------------------------------------------------
+# The seller (cedente prestatore) of every invoice; with DEBUG on, unset values take the demo
+# company of sportello.invoicing.seller (valid, fictitious). `manage.py check` fails when any
+# is missing or invalid with DEBUG off.
+from sportello.invoicing.seller import seller_from_env  # noqa: E402
+
+INVOICE_SELLER = seller_from_env(env_str, demo=DEBUG)
+# Printed numbers: <prefix>2026/000123. Credit notes have their own yearly sequence.
+INVOICE_NUMBER_PREFIX = env_str("INVOICE_NUMBER_PREFIX", "")
+CREDIT_NOTE_NUMBER_PREFIX = env_str("CREDIT_NOTE_NUMBER_PREFIX", "NC")
+# Natura of 0% VAT lines, and the law the summary cites for them.
+INVOICE_ZERO_RATE_NATURA = env_str("INVOICE_ZERO_RATE_NATURA", "N2.2")
+INVOICE_ZERO_RATE_REFERENCE = env_str(
+    "INVOICE_ZERO_RATE_REFERENCE", "Operazione non soggetta ad IVA"
+)
+# How documents reach SdI: "export" (staff download the XML files and send them).
+INVOICE_CHANNEL = env_str("INVOICE_CHANNEL", "export")

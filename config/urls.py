@@ -4,9 +4,9 @@ from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from sportello.accounts import urls as account_urls
-from sportello.pages.views import account_home
 from sportello.accounts.signup import ConfirmEmailCodeView
 from sportello.core.health import CHECKS as HEALTH_CHECKS
+from sportello.pages.views import account_home
 
 admin.site.site_header = "Sportello — back-office"
 admin.site.site_title = "Sportello back-office"
@@ -28,6 +28,7 @@ urlpatterns = [
     # Before the account's own URLs, so that I MIEI ORDINI is served by the orders app.
     path("il-mio-account/ordini/", include("sportello.payments.order_urls")),
     path("il-mio-account/privacy/", include("sportello.privacy.urls")),
+    path("il-mio-account/fatture/", include("sportello.invoicing.urls")),
     # IL MIO ACCOUNT's home reads orders and quotes, so it lives in the pages app (top layer);
     # it keeps its name `accounts:home` next to the account's own pages.
     path(

@@ -29,9 +29,8 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from sportello.accounts.models import User
-from sportello.privacy.actions import record_signup_consents
-from sportello.privacy.models import PrivacyNotice
+from sportello.accounts.consents import record_signup_consents
+from sportello.accounts.models import PrivacyNotice, User
 
 PENDING_SIGNUP_SESSION_KEY = "sportello_pending_signup"
 

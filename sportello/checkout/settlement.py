@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from sportello.invoicing.actions import issue_credit_note, issue_invoice
 from sportello.orders.actions import mark_paid
 from sportello.orders.models import Order
 from sportello.payments import actions as payment_actions
@@ -36,11 +37,15 @@ logger = logging.getLogger(__name__)
 
 def order_became_paid(order: Order, *, payment: Payment | None, actor=None) -> None:
     """Runs once per order, in the transaction that made it paid (payment confirmed, bank
-    transfer recorded, or nothing to pay). Invoice issuing is added here at integration."""
+    transfer recorded, or nothing to pay): the invoice is issued in the same transaction, so
+    the confirmation e-mail written with it links to a document that exists once committed."""
+    issue_invoice(order=order)
 
 
 def refund_was_recorded(refund: Refund, *, actor=None) -> None:
-    """Runs once per recorded refund, in its transaction (a credit note is added here)."""
+    """Runs once per recorded refund, in its transaction: its credit note (none for money
+    received beyond the invoice, e.g. a double charge)."""
+    issue_credit_note(refund=refund)
 
 
 # --- Confirmations and failures ----------------------------------------------------------------

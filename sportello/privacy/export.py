@@ -18,6 +18,7 @@ from django.utils import timezone
 from sportello.accounts import privacy as accounts_privacy
 from sportello.cart import privacy as cart_privacy
 from sportello.core.export import ExportContext, iso
+from sportello.invoicing import privacy as invoicing_privacy
 from sportello.notifications import privacy as notifications_privacy
 from sportello.orders import privacy as orders_privacy
 from sportello.payments import privacy as payments_privacy
@@ -32,6 +33,7 @@ EXPORTERS = (
     accounts_privacy,
     orders_privacy,
     payments_privacy,
+    invoicing_privacy,
     quotes_privacy,
     cart_privacy,
     uploads_privacy,
@@ -47,6 +49,7 @@ SECTIONS = (
     "carts",
     "uploaded_files",
     "emails",
+    "invoices",
 )
 
 # Models of Django and the libraries: no app of ours exports them.
@@ -69,6 +72,7 @@ _FRAMEWORK_MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "notifications.OutgoingEmailStatusChange": (
         "delivery attempts of an e-mail; its outcome (status, sent at) is exported with it"
     ),
+    **invoicing_privacy.MODELS_WITHOUT_CUSTOMER_DATA,
 }
 
 # Model label -> where its rows appear in the JSON ("[]" marks a list walked through).

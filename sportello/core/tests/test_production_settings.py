@@ -68,9 +68,23 @@ def check_deploy(environment: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+# The seller of every invoice (required with DEBUG off: invoicing.E001 otherwise).
+INVOICE_SELLER = {
+    "INVOICE_SELLER_NAME": "Sportello Servizi S.r.l.",
+    "INVOICE_SELLER_PARTITA_IVA": "01234560371",
+    "INVOICE_SELLER_CODICE_FISCALE": "01234560371",
+    "INVOICE_SELLER_ADDRESS": "Via Esempio 1",
+    "INVOICE_SELLER_CAP": "40121",
+    "INVOICE_SELLER_COMUNE": "Bologna",
+    "INVOICE_SELLER_PROVINCIA": "BO",
+    "INVOICE_SELLER_PEC": "sportello-servizi@pec.example.it",
+}
+
+
 def test_check_deploy_is_clean_with_the_documented_production_values(tmp_path):
     environment = production_env(
         tmp_path,
+        **INVOICE_SELLER,
         PAYMENT_METHODS="bank_transfer",
         SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
         SECURE_HSTS_PRELOAD="1",
@@ -85,6 +99,7 @@ def test_check_deploy_is_clean_with_the_documented_production_values(tmp_path):
 def test_check_deploy_warns_about_laptop_mail_and_cache(tmp_path):
     environment = production_env(
         tmp_path,
+        **INVOICE_SELLER,
         PAYMENT_METHODS="bank_transfer",
         SECURE_HSTS_INCLUDE_SUBDOMAINS="1",
         SECURE_HSTS_PRELOAD="1",
@@ -116,3 +131,10 @@ def test_check_deploy_fails_on_a_per_process_cache_even_at_error_level(tmp_path)
     assert "ERRORS:" in result.stderr
     assert "core.E002" in result.stderr
     assert "REDIS_URL" in result.stderr
+
+
+def test_check_fails_without_the_invoice_seller(tmp_path):
+    result = check_deploy(production_env(tmp_path, PAYMENT_METHODS="bank_transfer"))
+    assert result.returncode == 1
+    assert "invoicing.E001" in result.stderr
+    assert "INVOICE_SELLER_PARTITA_IVA is required" in result.stderr

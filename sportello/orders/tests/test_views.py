@@ -317,7 +317,7 @@ def make_orders(customer, count, lines_each):
 
 
 LIST_QUERIES = 6
-DETAIL_QUERIES = 10
+DETAIL_QUERIES = 11  # + the order's invoice and credit notes (invoicing)
 
 
 @pytest.mark.parametrize("count", [1, 5])

@@ -12,6 +12,7 @@ from django.utils import timezone
 from sportello.accounts.models import BillingProfile
 from sportello.cart.models import CartKind
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
+from sportello.invoicing.actions import issue_credit_note, issue_invoice
 from sportello.notifications.models import EmailStatus
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 from sportello.orders.models import (
@@ -136,7 +137,9 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
     PaymentStatusChange.objects.create(
         payment=payment, from_status=PaymentStatus.CREATED, to_status=PaymentStatus.CONFIRMED
     )
-    Refund.objects.create(payment=payment, amount=Decimal("10.00"), note=f"Sconto {tag}")
+    refund = Refund.objects.create(payment=payment, amount=Decimal("10.00"), note=f"Sconto {tag}")
+    issue_invoice(order=order)
+    issue_credit_note(refund=refund)
 
     quote = QuoteRequestFactory(
         customer=user,

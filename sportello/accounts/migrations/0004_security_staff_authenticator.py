@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_billing_profile'),
+        ('accounts', '0003_accounts_consent_ledger'),
         ('mfa', '0003_authenticator_type_uniq'),
     ]
 

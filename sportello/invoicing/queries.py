@@ -1,0 +1,63 @@
+"""Reads of invoices and credit notes, with the ownership check built in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from sportello.invoicing.models import DocumentKind, FiscalDocument, SdiStatus
+
+
+def _documents() -> QuerySet[FiscalDocument]:
+    return FiscalDocument.objects.select_related("order", "corrects").prefetch_related("lines")
+
+
+def documents_for_order(order) -> list[FiscalDocument]:
+    return list(FiscalDocument.objects.filter(order=order).order_by("issue_date", "id"))
+
+
+def document_for_customer(*, customer, pk: int) -> FiscalDocument:
+    """The customer's own document, else 404 (another customer's included)."""
+    document = _documents().filter(pk=pk, order__customer=customer).first()
+    if document is None:
+        raise Http404("Documento non trovato")
+    return document
+
+
+def invoice_of_order_for_customer(*, customer, order_number: str) -> FiscalDocument:
+    document = (
+        _documents()
+        .filter(order__number=order_number, order__customer=customer, kind=DocumentKind.INVOICE)
+        .first()
+    )
+    if document is None:
+        raise Http404("Fattura non trovata")
+    return document
+
+
+def documents_in_period(
+    date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> QuerySet[FiscalDocument]:
+    """Invoices and credit notes issued between the two dates (included), in issuing order."""
+    documents = _documents()
+    if date_from:
+        documents = documents.filter(issue_date__gte=date_from)
+    if date_to:
+        documents = documents.filter(issue_date__lte=date_to)
+    return documents.order_by("issue_date", "id")
+
+
+def rejected_invoices() -> QuerySet[FiscalDocument]:
+    """Documents SdI rejected, oldest first: the staff workstation lists them to correct."""
+    return (
+        FiscalDocument.objects.filter(status=SdiStatus.REJECTED)
+        .select_related("order")
+        .order_by("issue_date", "id")
+    )
+
+
+def documents_for_user(user) -> QuerySet[FiscalDocument]:
+    """Every document of the customer (data export)."""
+    return _documents().filter(order__customer=user).order_by("issue_date", "id")
