@@ -129,6 +129,9 @@ class SeaweedFS:
                 "-s3",
                 f"-s3.port={self.s3_port}",
                 f"-s3.config={config}",
+                # Off: on fixed ports (8181, 9101) they would clash with another SeaweedFS.
+                "-s3.port.iceberg=0",
+                "-s3.port.lance=0",
                 "-metricsPort=0",
             ],
             stdout=self._log,
