@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from sportello.cart.models import Cart, CartKind, CartLine, CartLineFile
+from sportello.cart.queries import priced_cart
 from sportello.cart.session import (
     SESSION_CART_IDS,
     SESSION_UPLOAD_KEY,
@@ -239,7 +240,6 @@ def place_cart_order(
 ) -> PlacedOrder:
     """place_order, saying whether this call placed the order or found it placed (a double
     submit waits for the first request, then finds its order: is_new=False)."""
-    from sportello.cart.queries import priced_cart
 
     existing = Order.objects.filter(checkout_token=checkout_token, customer=customer).first()
     if existing is not None:

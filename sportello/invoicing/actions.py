@@ -42,6 +42,7 @@ from sportello.invoicing.models import (
     SdiReceipt,
     SdiStatus,
 )
+from sportello.invoicing.receipts import parse_receipt, progressivo_of
 from sportello.orders.models import BANK_TRANSFER_METHOD, Order, OrderStatus
 from sportello.payments.models import Payment, PaymentStatus, Refund
 
@@ -342,7 +343,6 @@ def record_receipt(*, receipt, actor=None) -> tuple[SdiReceipt, bool]:
     Importing the same receipt file again changes nothing. Raises UnknownReceipt when it
     names a file we did not issue (or no longer send: a corrected one has a new name).
     """
-    from sportello.invoicing.receipts import progressivo_of
 
     with transaction.atomic():
         existing = SdiReceipt.objects.filter(file_name=receipt.file_name).first()
@@ -409,6 +409,5 @@ def reissue_document(
 def import_receipt(*, data: bytes, file_name: str, actor=None) -> tuple[SdiReceipt, bool]:
     """Read an SdI receipt file and record it (see record_receipt). Raises InvalidReceipt or
     UnknownReceipt with an Italian message."""
-    from sportello.invoicing.receipts import parse_receipt
 
     return record_receipt(receipt=parse_receipt(data, file_name=file_name), actor=actor)

@@ -94,6 +94,8 @@ def start_payment(*, order, provider_id: str, request: HttpRequest) -> StartResu
     awaiting payment or the method is not offered for it, PaymentStartFailed when the provider
     cannot start (the attempt is then recorded as failed and the order stays payable).
     """
+    # Inside the payments app: the providers import this module (actions, models), so the
+    # registry of providers is read when called, once every module is loaded.
     from sportello.payments.providers.registry import enabled_providers
 
     provider = next((p for p in enabled_providers(order) if p.identifier == provider_id), None)
@@ -316,6 +318,8 @@ def cancel_order(*, order, actor=None, note: str = "") -> bool:
 
 
 def _tell_provider_cancelled(payment: Payment) -> None:
+    # Inside the payments app: the providers import this module (actions, models), so the
+    # registry of providers is read when called, once every module is loaded.
     from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
 
     try:
@@ -385,6 +389,8 @@ def refund_payment(*, payment: Payment, amount: Decimal | str, actor, note: str 
     it has been refunded. The provider is called inside the transaction, with the payment row
     locked, so two staff members cannot refund the same money twice.
     """
+    # Inside the payments app: the providers import this module (actions, models), so the
+    # registry of providers is read when called, once every module is loaded.
     from sportello.payments.providers.registry import get_provider
 
     amount = to_money(amount)

@@ -6,6 +6,7 @@ from django.core import checks
 
 @checks.register(checks.Tags.security)
 def check_payment_methods(app_configs, **kwargs):
+    # Checks are registered while the app loads, before the providers' models can be imported.
     from sportello.payments.providers.registry import PROVIDER_CLASSES
 
     messages: list[checks.CheckMessage] = []

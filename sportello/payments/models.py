@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from sportello.core.models import MoneyField, TimeStampedModel
+from sportello.core.money import format_euro
 from sportello.core.state import StatusChangeBase, transition_label
 
 
@@ -75,13 +76,14 @@ class Payment(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        from sportello.core.money import format_euro
 
         return f"{self.provider_label} · {format_euro(self.amount)} · {self.get_status_display()}"
 
     @property
     def provider_label(self) -> str:
         """The method's Italian name ("Bonifico bancario"), or its code if no longer known."""
+        # Inside the payments app: the providers import these models, so the registry is read
+        # when called.
         from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
 
         try:

@@ -14,6 +14,7 @@ def deliver_test_gateway_notification(body: str, signature_header: str) -> str:
 
     Idempotent: a redelivered notification is answered "duplicate" and changes nothing.
     """
+    # Inside the payments app: test_gateway imports this module to queue the task.
     from sportello.payments.providers import test_gateway
 
     response = test_gateway.deliver(body.encode(), signature_header)

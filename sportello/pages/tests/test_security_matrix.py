@@ -25,13 +25,19 @@ from django.contrib.admin import site as admin_site
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from sportello.accounts.models import PrivacyNotice
 from sportello.accounts.tests.factories import StaffFactory, UserFactory
+from sportello.audit.context import Source
+from sportello.audit.models import AuditEvent, EventType
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+from sportello.invoicing.actions import issue_invoice
+from sportello.invoicing.tests.conftest import make_order, pay
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
 from sportello.payments.models import Refund
 from sportello.payments.tests.factories import PaymentFactory
+from sportello.privacy.models import AccountErasure
 from sportello.privacy.tests.factories import ConsentEventFactory
 from sportello.quotes.models import QuoteStatus
 from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
@@ -70,8 +76,10 @@ def owned(kwargs, outcome=200, anonymous=LOGIN) -> Row:
 
 order = lambda world: {"number": world["order"].number}  # noqa: E731
 quote = lambda world: {"number": world["quote"].number}  # noqa: E731
-admin_order = lambda world: {"order_id": world["order"].pk}  # noqa: E731
-admin_quote = lambda world: {"quote_id": world["quote"].pk}  # noqa: E731
+admin_order = lambda world: {"object_id": world["order"].pk}  # noqa: E731
+admin_quote = lambda world: {"object_id": world["quote"].pk}  # noqa: E731
+invoice = lambda world: {"pk": world["invoice"].pk}  # noqa: E731
+admin_invoice = lambda world: {"pk": world["invoice"].pk}  # noqa: E731
 MISSING_FILE = 999_999
 
 # --- One row per URL name ---------------------------------------------------------------------
@@ -127,6 +135,12 @@ ROWS: dict[str, Row] = {
     "quotes:pdf": owned(quote, 404),  # no PDF before staff price the quote
     "quotes:message_attachment": owned(lambda w: {**quote(w), "pk": MISSING_FILE}, 404),
     "quotes:answer_file": owned(lambda w: {**quote(w), "file_id": MISSING_FILE}, 404),
+    # Invoices: the customer's own documents (a private person gets the PDF, not the XML).
+    "invoicing:pdf": owned(invoice),
+    "invoicing:xml": owned(invoice, 404),
+    "invoicing:order_invoice_pdf": owned(lambda w: {"number": w["invoice"].order.number}),
+    # The load balancer's probe: no secrets in it, open to anyone.
+    "health": everyone(200),
     # Payments: the customer's pay page, the return page and the provider callbacks.
     "payments:pay": owned(order),
     "payments:return": owned(lambda w: {"reference": w["payment"].reference}),
@@ -228,6 +242,28 @@ ROWS: dict[str, Row] = {
         403,
         404,
     ),
+    "admin:notifications_outgoingemail_resend": row(
+        lambda w: {"object_id": w["email"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    "admin:invoicing_fiscaldocument_export": row(
+        None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    "admin:invoicing_fiscaldocument_receipts": row(
+        None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    "admin:invoicing_fiscaldocument_register": row(
+        None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    "admin:invoicing_fiscaldocument_pdf": row(
+        admin_invoice, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    "admin:invoicing_fiscaldocument_xml": row(
+        admin_invoice, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    # Only a document SdI rejected can be corrected: an issued one sends back to its page.
+    "admin:invoicing_fiscaldocument_correct": row(
+        admin_invoice, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, REDIRECT
+    ),
     "admin:notifications_outgoingemail_html_preview": row(
         lambda w: {"email_id": w["email"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
     ),
@@ -238,7 +274,9 @@ ROWS: dict[str, Row] = {
 # opens the list, the object and its history; "add" and "delete" are refused (403) on the
 # read-only models (their rows change only through actions).
 READ_ONLY_MODELS = {
-    "privacy.consentevent",
+    "accounts.consentevent",
+    "audit.auditevent",
+    "invoicing.fiscaldocument",
     "privacy.accounterasure",
     "orders.order",
     "payments.payment",
@@ -247,7 +285,7 @@ READ_ONLY_MODELS = {
     "quotes.quoterequest",
 }
 # Published privacy notices are the reference of every consent: never deleted.
-NO_DELETE_MODELS = {"privacy.privacynotice"}
+NO_DELETE_MODELS = {"accounts.privacynotice"}
 # Second factors are added by their owner only (a lost one is deleted here).
 NO_ADD_MODELS = {"accounts.staffauthenticator"}
 ADMIN_FAMILY = re.compile(
@@ -354,6 +392,7 @@ def world(customer, other_customer):
     QuoteLineFactory(quote=quote_a)
     email = OutgoingEmailFactory(html_body="<p>Gentile cliente</p>")
     consent = ConsentEventFactory(user=customer)
+    document = issue_invoice(order=pay(make_order(customer, [{"base_net": "100.00"}])).order)
     objects = {
         "auth.group": Group.objects.create(name="Segreteria"),
         "accounts.user": customer,
@@ -366,12 +405,18 @@ def world(customer, other_customer):
         "payments.refund": refund,
         "quotes.quoterequest": quote_a,
         "notifications.outgoingemail": email,
-        "privacy.consentevent": consent,
+        "accounts.consentevent": consent,
+        "audit.auditevent": AuditEvent.objects.create(
+            event_type=EventType.ORDER_STATUS,
+            source=Source.BACK_OFFICE,
+            message="Ordine annullato",
+            order_number=order_a.number,
+            customer=customer,
+        ),
+        "invoicing.fiscaldocument": document,
         "accounts.staffauthenticator": Authenticator.objects.filter(user=staff_with).first(),
     }
-    from sportello.privacy.models import AccountErasure, PrivacyNotice
-
-    objects["privacy.privacynotice"] = PrivacyNotice.objects.first()
+    objects["accounts.privacynotice"] = PrivacyNotice.objects.first()
     objects["privacy.accounterasure"] = AccountErasure.objects.create(
         user=UserFactory(email="cancellato@example.com")
     )
@@ -386,6 +431,7 @@ def world(customer, other_customer):
         "payment": payment,
         "quote": quote_a,
         "email": email,
+        "invoice": document,
         "admin_objects": objects,
     }
 

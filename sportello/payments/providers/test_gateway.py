@@ -18,6 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve, reverse
 
+from sportello.audit.context import Source, acting
 from sportello.payments import actions
 from sportello.payments.models import Payment, PaymentStatus
 from sportello.payments.providers.base import (
@@ -108,6 +109,7 @@ def decide(*, payment: Payment, approve: bool) -> None:
     The notification travels on the "payments" queue (in-process, at once, without a broker),
     so the return page may find the payment still being verified, as with a real gateway.
     """
+    # Inside the payments app: tasks.py imports this module for the task body.
     from sportello.payments.tasks import deliver_test_gateway_notification
 
     body = notification_body(payment=payment, approve=approve)
@@ -145,7 +147,10 @@ def deliver(body: bytes, signature_header: str) -> HttpResponse:
     }
     request._body = body
     match = resolve(path)
-    return match.func(request, *match.args, **match.kwargs)
+    # No middleware runs here: the audit trail is told, as the middleware would, that the
+    # gateway's server is calling (not the customer, not the task that carries the call).
+    with acting(source=getattr(match.func, "audit_source", Source.WEBHOOK)):
+        return match.func(request, *match.args, **match.kwargs)
 
 
 # --- The shop's side: the callback -------------------------------------------------------------

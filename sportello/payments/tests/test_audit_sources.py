@@ -31,10 +31,15 @@ def test_a_webhook_is_recorded_as_the_provider_not_as_a_person(client, customer_
     assert event.extra == {"from": OrderStatus.AWAITING_PAYMENT, "to": OrderStatus.PAID}
 
 
-def test_the_customer_paying_is_recorded_as_the_customer(customer_client, customer, order):
+def test_the_customers_choice_at_the_gateway_reaches_the_shop_as_the_providers_call(
+    customer_client, customer, order
+):
+    """The card holder authorises on the gateway's page; the shop learns it from the gateway's
+    server-to-server notification (a payments task, as with a real provider), so the change
+    is the provider's, not a click of the customer on the shop."""
     payment = start_card_payment(customer_client, order)
 
     customer_client.post(gateway_url(payment), {"decision": "authorize"})
 
     event = AuditEvent.objects.get(event_type=EventType.ORDER_STATUS)
-    assert (event.source, event.actor, event.customer) == (Source.CUSTOMER, customer, customer)
+    assert (event.source, event.actor, event.customer) == (Source.WEBHOOK, None, customer)
