@@ -38,8 +38,17 @@ class TestGatewayDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("authorize", "Autorizza"), ("decline", "Rifiuta")])
 
 
+class PaymentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return (
+            f"{obj.provider_label} · {format_euro(obj.amount)} · "
+            f"rimborsabili {format_euro(refundable_amount(obj))}"
+            f"{' · ' + obj.provider_reference if obj.provider_reference else ''}"
+        )
+
+
 class RefundForm(forms.Form):
-    payment: forms.ModelChoiceField = forms.ModelChoiceField(
+    payment: forms.ModelChoiceField = PaymentChoiceField(
         label="Pagamento", queryset=Payment.objects.none(), empty_label=None
     )
     amount = forms.DecimalField(
@@ -55,14 +64,10 @@ class RefundForm(forms.Form):
         payment_field = self.fields["payment"]
         assert isinstance(payment_field, forms.ModelChoiceField)
         payment_field.queryset = payments
-        payment_field.label_from_instance = lambda p: (
-            f"{p.provider_label} · {format_euro(p.amount)} · "
-            f"rimborsabili {format_euro(refundable_amount(p))}"
-            f"{' · ' + p.provider_reference if p.provider_reference else ''}"
-        )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         payment, amount = cleaned.get("payment"), cleaned.get("amount")
         if payment is not None and amount is not None:
             # What earlier (partial) refunds left, not the payment's whole amount.
