@@ -82,6 +82,8 @@ clean:
 ## REDIS_URL, STORAGE_URL are set; SQLite and local files otherwise). With a broker it also
 ## starts one worker per queue group and exactly one beat; all stop with Ctrl-C.
 WEB_CONCURRENCY ?= 2
+## Without INVOICE_SELLER_* the demo company invoices (INVOICE_SELLER_DEMO; check --deploy refuses it).
+serve: export INVOICE_SELLER_DEMO := $(or $(INVOICE_SELLER_DEMO),1)
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_catalogue

@@ -471,7 +471,10 @@ if SENTRY_DSN:
 # is missing or invalid with DEBUG off.
 from sportello.invoicing.seller import seller_from_env  # noqa: E402
 
-INVOICE_SELLER = seller_from_env(env_str, demo=DEBUG)
+# INVOICE_SELLER_DEMO=1 fills the gaps with the demo company with DEBUG off too: `make serve`
+# and the scale-out test on a laptop; `check --deploy` refuses it (invoicing.E002).
+INVOICE_SELLER_DEMO = env_bool("INVOICE_SELLER_DEMO", DEBUG)
+INVOICE_SELLER = seller_from_env(env_str, demo=INVOICE_SELLER_DEMO)
 # Printed numbers: <prefix>2026/000123. Credit notes have their own yearly sequence.
 INVOICE_NUMBER_PREFIX = env_str("INVOICE_NUMBER_PREFIX", "")
 CREDIT_NOTE_NUMBER_PREFIX = env_str("CREDIT_NOTE_NUMBER_PREFIX", "NC")

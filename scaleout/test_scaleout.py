@@ -96,6 +96,8 @@ def stack(tmp_path_factory):
             "SECRET_KEY": secrets.token_urlsafe(50),
             "DATA_DIR": str(work / "data"),
             "DEBUG": "0",
+            # The demo company invoices (no INVOICE_SELLER_* here), as with `make serve`.
+            "INVOICE_SELLER_DEMO": "1",
             "STATIC_MANIFEST": "0",
             "PAYMENT_METHODS": "test_gateway",
             "RATE_LIMIT_UPLOAD": "1000/h/ip",

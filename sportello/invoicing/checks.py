@@ -29,3 +29,17 @@ def check_invoice_settings(app_configs, **kwargs):
         else:
             messages.append(checks.Error(text, hint="See .env.example.", id="invoicing.E001"))
     return messages
+
+
+@checks.register(deploy=True)
+def check_no_demo_seller(app_configs, **kwargs):
+    """Production never invoices as the fictitious demo company."""
+    if settings.INVOICE_SELLER_DEMO and not settings.DEBUG:
+        return [
+            checks.Error(
+                "INVOICE_SELLER_DEMO is on: missing seller data take the demo company's.",
+                hint="Unset INVOICE_SELLER_DEMO and set every INVOICE_SELLER_* variable.",
+                id="invoicing.E002",
+            )
+        ]
+    return []
