@@ -319,3 +319,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Sales contract (terms of sale, withdrawal, seller's legal data) ------------------------
+# The seller's legal data shown in the footer, e-mails and documents. SELLER_* defaults to the
+# older COMPANY_* values so an existing .env keeps working.
+SELLER_NAME = env_str("SELLER_NAME", COMPANY_NAME)
+SELLER_ADDRESS = env_str("SELLER_ADDRESS", COMPANY_ADDRESS)
+SELLER_VAT_NUMBER = env_str("SELLER_VAT_NUMBER", COMPANY_VAT_NUMBER)
+SELLER_REA_OFFICE = env_str("SELLER_REA_OFFICE", "BO")
+SELLER_REA_NUMBER = env_str("SELLER_REA_NUMBER", "000000")
+SELLER_SHARE_CAPITAL = env_str("SELLER_SHARE_CAPITAL", "10.000 euro i.v.")
+SELLER_PEC = env_str("SELLER_PEC", "sportello@pec.sportello.localhost")
+# Days a consumer has to withdraw from a contract for services (Codice del Consumo art. 52).
+WITHDRAWAL_PERIOD_DAYS = env_int("WITHDRAWAL_PERIOD_DAYS", 14)
+INSTALLED_APPS += ["sportello.contracts", "sportello.withdrawals"]
+ACCOUNT_RATE_LIMITS["withdrawal"] = env_str("RATE_LIMIT_WITHDRAWAL", "10/h/ip")

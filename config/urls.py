@@ -21,5 +21,7 @@ urlpatterns = [
     path("carrello/", include("sportello.cart.urls")),
     path("checkout/", include("sportello.checkout.urls")),
     path("pagamenti/", include("sportello.payments.urls")),
+    path("condizioni-di-vendita/", include("sportello.contracts.urls")),
+    path("recesso/", include("sportello.withdrawals.urls")),
     path("", include("sportello.pages.urls")),
 ]

@@ -16,6 +16,7 @@ from sportello.cart.queries import cart_for_request, priced_cart
 from sportello.checkout.queries import cart_problem, cart_version, order_for_checkout_token
 from sportello.checkout.session import CheckoutState, clear_state, load_state, store_state
 from sportello.checkout.steps import CheckoutFlow, Step
+from sportello.contracts.rules import TermsAcceptance
 from sportello.orders.actions import CartNotReady, mark_paid, place_order
 from sportello.orders.models import Order
 
@@ -95,7 +96,13 @@ def ensure_checkout_token(request) -> uuid.UUID:
     return token
 
 
-def complete_purchase(*, request, token: uuid.UUID, seen_cart_version: str) -> PlacedOrder:
+def complete_purchase(
+    *,
+    request,
+    token: uuid.UUID,
+    seen_cart_version: str,
+    acceptance: TermsAcceptance | None = None,
+) -> PlacedOrder:
     """ "COMPLETA L'ACQUISTO": place the order from the cart, once per checkout token.
 
     Nothing posted is trusted but the token and the cart fingerprint: the billing data and
@@ -116,7 +123,7 @@ def complete_purchase(*, request, token: uuid.UUID, seen_cart_version: str) -> P
     if blocking is not None:
         raise CheckoutIncomplete(blocking, blocking.url(flow))
     if state.quote:
-        return _complete_quote_purchase(request, state, token, seen_cart_version)
+        return _complete_quote_purchase(request, state, token, seen_cart_version, acceptance)
     cart = cart_for_request(request, CartKind.PURCHASE)
     priced = priced_cart(cart)
     problem = cart_problem(priced)
@@ -130,6 +137,7 @@ def complete_purchase(*, request, token: uuid.UUID, seen_cart_version: str) -> P
         billing=state.billing,
         payment_method=state.payment_method,
         checkout_token=token,
+        acceptance=acceptance,
     )
     _confirm_if_free(order, customer)
     clear_state(request)
@@ -144,7 +152,11 @@ def _confirm_if_free(order: Order, customer) -> None:
 
 
 def _complete_quote_purchase(
-    request, state: CheckoutState, token: uuid.UUID, seen_version: str
+    request,
+    state: CheckoutState,
+    token: uuid.UUID,
+    seen_version: str,
+    acceptance: TermsAcceptance | None = None,
 ) -> PlacedOrder:
     """The order of an accepted quote, at the prices it locked (quotes.actions decides).
 
@@ -163,6 +175,7 @@ def _complete_quote_purchase(
         billing=state.billing,
         payment_method=state.payment_method,
         checkout_token=token,
+        acceptance=acceptance,
     )
     _confirm_if_free(order, request.user)
     clear_state(request)

@@ -15,7 +15,9 @@ from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, Pla
 from sportello.checkout.queries import cart_problem, cart_version, purchase_cart
 from sportello.checkout.session import load_state
 from sportello.checkout.steps import CheckoutFlow, LoginStep
+from sportello.contracts.queries import current_terms
 from sportello.orders.actions import CartNotReady
+from sportello.orders.models import CustomerKind
 from sportello.payments.views import confirmation_url, pay_url, redirect_to_payment
 from sportello.quotes.actions import QuoteNotAcceptable
 from sportello.quotes.checkout import quote_for_checkout, quote_problem, quote_review
@@ -148,7 +150,13 @@ def _with_next(url: str, next_url: str) -> str:
     return f"{url}?{urlencode({'next': next_url})}"
 
 
-def review(request):
+def _is_consumer_checkout(request) -> bool:
+    """A "Privato" buyer (billing kind person): the withdrawal rules apply."""
+    return load_state(request).billing.get("kind") == CustomerKind.PERSON
+
+
+def review(request, form: PlaceOrderForm | None = None):
+    """The Riepilogo; `form` is the posted one when the terms were not accepted."""
     flow = CheckoutFlow(request)
     priced, gate = _gate(request, flow, "review")
     if gate:
@@ -173,7 +181,11 @@ def review(request):
         ]
         version = cart_version(priced)
         back = {"quote": None, "back_url": reverse("cart:detail")}
-    form = PlaceOrderForm(initial={"checkout_token": token, "cart_version": version})
+    is_consumer = _is_consumer_checkout(request)
+    if form is None:
+        form = PlaceOrderForm(
+            initial={"checkout_token": token, "cart_version": version}, is_consumer=is_consumer
+        )
     return render(
         request,
         "checkout/review.html",
@@ -189,6 +201,8 @@ def review(request):
             billing_url=reverse("checkout:billing"),
             payment_url=reverse("checkout:payment"),
             form=form,
+            terms=current_terms(),
+            is_consumer=is_consumer,
             **back,
         ),
     )
@@ -206,8 +220,11 @@ def place(request):
     """ "COMPLETA L'ACQUISTO": place the order once, then on to the payment."""
     if not request.user.is_authenticated:
         return redirect("checkout:start")
-    form = PlaceOrderForm(request.POST)
+    form = PlaceOrderForm(request.POST, is_consumer=_is_consumer_checkout(request))
     if not form.is_valid():
+        if form.has_only_contract_errors:
+            # contract: terms not accepted — the same Riepilogo, the error next to the checkbox.
+            return review(request, form=form)
         messages.error(request, "Il riepilogo non è più valido: controllalo e conferma di nuovo.")
         return redirect(_next_step_url(request))
     try:
@@ -215,6 +232,8 @@ def place(request):
             request=request,
             token=form.cleaned_data["checkout_token"],
             seen_cart_version=form.cleaned_data["cart_version"],
+            # contract: the terms version in force now and the consumer's early-start request.
+            acceptance=form.acceptance(terms=current_terms()),
         )
     except actions.CheckoutIncomplete as incomplete:
         return redirect(incomplete.url)

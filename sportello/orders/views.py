@@ -17,6 +17,7 @@ from sportello.orders.queries import (
     outcome_file_for_user,
     payment_method_label,
     payment_state,
+    withdrawal_is_open,
 )
 
 ORDERS_PER_PAGE = 20
@@ -28,7 +29,16 @@ def order_list(request):
     page = Paginator(orders_for_customer(request.user), ORDERS_PER_PAGE).get_page(
         request.GET.get("pagina")
     )
-    return render(request, "orders/list.html", {"page": page, "orders": list(page.object_list)})
+    orders = list(page.object_list)
+    return render(
+        request,
+        "orders/list.html",
+        {
+            "page": page,
+            "orders": orders,
+            "withdrawable": {order.number for order in orders if withdrawal_is_open(order)},
+        },
+    )
 
 
 def _pay_url(order) -> str:
@@ -64,6 +74,7 @@ def order_detail(request, number):
             "history": history,
             "pay_url": _pay_url(order) if payment.can_pay else "",
             "payment_method": payment_method_label(order.payment_method),
+            "can_withdraw": withdrawal_is_open(order),
         },
     )
 

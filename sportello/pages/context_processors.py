@@ -3,6 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from sportello.cart.queries import cart_counts
 from sportello.catalogue.queries import menu_categories
+from sportello.core.seller import seller
 
 
 def shop(request):
@@ -15,6 +16,7 @@ def shop(request):
             "vat_number": settings.COMPANY_VAT_NUMBER,
             "email": settings.COMPANY_EMAIL,
         },
+        "seller": seller(),
         "menu_categories": SimpleLazyObject(menu_categories),
         "cart_counts": SimpleLazyObject(lambda: cart_counts(request)),
     }

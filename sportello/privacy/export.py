@@ -56,6 +56,8 @@ EXPORTED_MODELS: dict[str, str] = {
     "quotes.QuotePriceLine": "quotes[].prices[].lines",
     "quotes.QuoteMessage": "quotes[].messages",
     "notifications.OutgoingEmail": "emails",
+    "withdrawals.WithdrawalRequest": "orders[].withdrawals",
+    "withdrawals.WithdrawalStatusChange": "orders[].withdrawals[].status_history",
 }
 
 # Model label -> why it holds no personal data of the customer to export.
@@ -73,6 +75,10 @@ MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "catalogue.FormField": "catalogue: the questions (answers are exported with each line)",
     "catalogue.FieldChoice": "catalogue",
     "orders.OrderNumberSequence": "order number counters",
+    "contracts.TermsOfSale": "the shop's terms text; each order names the version accepted",
+    "notifications.OutgoingEmailAttachment": (
+        "the shop's documents sent with an e-mail (the terms of sale PDF)"
+    ),
     "notifications.OutgoingEmailStatusChange": (
         "delivery attempts of an e-mail; its outcome (status, sent at) is exported with it"
     ),
@@ -199,21 +205,28 @@ def _consents(user) -> dict[str, Any]:
 
 
 def _orders(user, files: _Files) -> tuple[list[dict[str, Any]], set[int]]:
-    orders = Order.objects.filter(customer=user).prefetch_related(
-        "status_changes",
-        Prefetch(
-            "lines",
-            queryset=OrderLine.objects.prefetch_related(
-                "status_changes",
-                Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("files")),
+    orders = (
+        Order.objects.filter(customer=user)
+        .prefetch_related(
+            "status_changes",
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.prefetch_related(
+                    "status_changes",
+                    Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("files")),
+                ),
             ),
-        ),
-        Prefetch(
-            "payments",
-            queryset=Payment.objects.order_by("created_at", "id").prefetch_related(
-                "status_changes", "refunds"
+            Prefetch(
+                "payments",
+                queryset=Payment.objects.order_by("created_at", "id").prefetch_related(
+                    "status_changes", "refunds"
+                ),
             ),
-        ),
+            # Withdrawal statements, through the reverse relation (withdrawals is not imported).
+            "withdrawals__status_changes",
+            "withdrawals__lines",
+        )
+        .select_related("terms")
     )
     result = []
     answer_file_ids: set[int] = set()
@@ -281,6 +294,22 @@ def _orders(user, files: _Files) -> tuple[list[dict[str, Any]], set[int]]:
                     "country": order.billing_country,
                 },
                 "lines": lines,
+                "terms_version": order.terms.version if order.terms else None,
+                "terms_accepted_at": _iso(order.terms_accepted_at),
+                "early_start_requested": order.early_start_requested,
+                "withdrawals": [
+                    {
+                        "received_at": _iso(withdrawal.received_at),
+                        "customer_name": withdrawal.customer_name,
+                        "email": withdrawal.email,
+                        "services": [line.service_name for line in withdrawal.lines.all()],
+                        "services_text": withdrawal.services_text,
+                        "status": withdrawal.status,
+                        "refund_amount": _money(withdrawal.refund_amount),
+                        "status_history": _history(withdrawal.status_changes.all()),
+                    }
+                    for withdrawal in order.withdrawals.all()
+                ],
                 "status_history": _history(order.status_changes.all()),
                 "payments": [
                     {

@@ -424,6 +424,7 @@ def place_order_for_quote(
     payment_method: str,
     checkout_token: uuid.UUID,
     today: dt.date | None = None,
+    acceptance=None,
 ):
     """Create the order for an accepted quote, at the prices of the accepted version.
 
@@ -466,6 +467,7 @@ def place_order_for_quote(
                 billing=billing,
                 payment_method=payment_method,
                 checkout_token=checkout_token,
+                acceptance=acceptance,
                 total=TaxedPrice(net=price.total_net, vat=price.total_vat, gross=price.total_gross),
                 lines=[
                     OrderLine(

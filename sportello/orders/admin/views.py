@@ -163,6 +163,10 @@ class OrderPageViews(admin.ModelAdmin):
                         order=order, to=to, actor=request.user, note=note
                     )
                     done = f"Stato dell'ordine: {OrderStatus(to).label}" if moved else ""
+            except actions.WorkCannotStartYet as too_early:
+                self.message_user(
+                    request, f"Operazione non consentita. {too_early}", messages.ERROR
+                )
             except (InvalidTransition, actions.OrderNotInFulfilment):
                 order.refresh_from_db()
                 self.message_user(
@@ -310,6 +314,8 @@ class OrderPageViews(admin.ModelAdmin):
             moved = actions.set_line_status(
                 line=line, to=data["to"], actor=request.user, note=data["note"]
             )
+        except actions.WorkCannotStartYet as too_early:
+            self.message_user(request, f"Stato non modificabile. {too_early}", messages.ERROR)
         except (InvalidTransition, actions.OrderNotInFulfilment):
             self.message_user(
                 request,
@@ -336,6 +342,8 @@ class OrderPageViews(admin.ModelAdmin):
                 actor=request.user,
                 complete_line=data["complete_line"],
             )
+        except actions.WorkCannotStartYet as too_early:
+            self.message_user(request, f"Esito non aggiunto. {too_early}", messages.ERROR)
         except actions.OrderNotInFulfilment:
             self.message_user(
                 request,

@@ -36,6 +36,12 @@ from sportello.quotes.models import (
     QuoteStatusChange,
 )
 from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
+from sportello.withdrawals.models import (
+    WithdrawalRequest,
+    WithdrawalSource,
+    WithdrawalStatus,
+    WithdrawalStatusChange,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -139,6 +145,18 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
         payment=payment, from_status=PaymentStatus.CREATED, to_status=PaymentStatus.CONFIRMED
     )
     Refund.objects.create(payment=payment, amount=Decimal("10.00"), note=f"Sconto {tag}")
+    withdrawal = WithdrawalRequest.objects.create(
+        order=order,
+        customer_name=f"{user.first_name} {user.last_name}",
+        email=user.email,
+        order_number=order.number,
+        source=WithdrawalSource.ACCOUNT,
+        received_at=now,
+    )
+    withdrawal.lines.set([line])
+    WithdrawalStatusChange.objects.create(
+        withdrawal=withdrawal, from_status="", to_status=WithdrawalStatus.RECEIVED
+    )
 
     quote = QuoteRequestFactory(
         customer=user,

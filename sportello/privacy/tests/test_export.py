@@ -256,4 +256,4 @@ def test_export_queries_do_not_grow_with_the_orders(customer_data, staff):
         data, _files = build_export(user=customer_data.user)
 
     assert len(data["orders"]) == 2
-    assert len(two.captured_queries) == len(one.captured_queries) == 24
+    assert len(two.captured_queries) == len(one.captured_queries) == 27

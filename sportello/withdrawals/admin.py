@@ -1,0 +1,146 @@
+"""Back-office: withdrawal statements, read-only, with the one action that settles them."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from sportello.core.state import InvalidTransition
+from sportello.orders.actions import was_started
+from sportello.withdrawals import actions
+from sportello.withdrawals.forms import ProcessWithdrawalForm
+from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, WithdrawalStatusChange
+from sportello.withdrawals.queries import withdrawal_for_staff
+
+PROCESS_PERMISSION = "withdrawals.change_withdrawalrequest"
+
+
+class WithdrawalStatusChangeInline(ReadOnlyInline):
+    model = WithdrawalStatusChange
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    verbose_name_plural = "storico"
+
+
+@admin.register(WithdrawalRequest)
+class WithdrawalRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "received_at",
+        "order_number",
+        "customer_name",
+        "email",
+        "source",
+        "status",
+        "refund_amount",
+    ]
+    list_filter = ["status", "source"]
+    search_fields = ["order_number", "customer_name", "email"]
+    list_select_related = ["order"]
+    date_hierarchy = "received_at"
+    readonly_fields = [
+        "process_link",
+        "order_link",
+        "customer_name",
+        "email",
+        "order_number",
+        "services_text",
+        "withdrawn_services",
+        "source",
+        "received_at",
+        "status",
+        "refund_amount",
+        "processed_at",
+        "processed_by",
+        "staff_note",
+    ]
+    fields = readonly_fields
+    inlines = [WithdrawalStatusChangeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("lines")
+
+    @admin.display(description="gestione")
+    def process_link(self, obj):
+        if obj.status != WithdrawalStatus.RECEIVED:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">Gestisci il recesso</a>',
+            reverse("admin:withdrawals_withdrawalrequest_process", args=[obj.pk]),
+        )
+
+    @admin.display(description="ordine")
+    def order_link(self, obj):
+        if obj.order is None:
+            return "Nessun ordine corrisponde ai dati indicati"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:orders_order_change", args=[obj.order_id]),
+            obj.order.number,
+        )
+
+    @admin.display(description="servizi del recesso")
+    def withdrawn_services(self, obj):
+        return ", ".join(line.service_name for line in obj.lines.all()) or "—"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/gestisci/",
+                self.admin_site.admin_view(self.process_view),
+                name="withdrawals_withdrawalrequest_process",
+            ),
+            *super().get_urls(),
+        ]
+
+    def process_view(self, request, pk):
+        if not request.user.has_perm(PROCESS_PERMISSION):
+            raise PermissionDenied
+        get_object_or_404(WithdrawalRequest, pk=pk)
+        withdrawal = withdrawal_for_staff(pk)
+        change_url = reverse("admin:withdrawals_withdrawalrequest_change", args=[pk])
+        if withdrawal.status != WithdrawalStatus.RECEIVED or withdrawal.order is None:
+            self.message_user(request, "Questo recesso non è da gestire.", messages.WARNING)
+            return HttpResponseRedirect(change_url)
+        lines = list(withdrawal.lines.all())
+        started = [line for line in lines if was_started(line)]
+        form = ProcessWithdrawalForm(request.POST or None, started_lines=started)
+        if request.method == "POST" and form.is_valid():
+            from sportello.payments.actions import RefundFailed, RefundNotAllowed
+
+            try:
+                refunded = actions.process_withdrawal(
+                    withdrawal=withdrawal,
+                    started_refunds=form.started_refunds(),
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except InvalidTransition:
+                self.message_user(request, "Il recesso è già stato gestito.", messages.WARNING)
+            except (RefundNotAllowed, RefundFailed) as exc:
+                self.message_user(request, f"Rimborso non eseguito: {exc}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"Recesso gestito: rimborsati {refunded} €. Il cliente è stato avvisato.",
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/withdrawals/process.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Gestisci il recesso",
+                "withdrawal": withdrawal,
+                "order": withdrawal.order,
+                "not_started": [line for line in lines if line not in started],
+                "started": started,
+                "form": form,
+                "change_url": change_url,
+            },
+        )
