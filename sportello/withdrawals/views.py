@@ -59,7 +59,7 @@ def for_order(request, number):
         return render(
             request,
             "withdrawals/confirm_order.html",
-            {"order": order, "form": form, "chosen": [l for l in lines if l.pk in chosen]},
+            {"order": order, "form": form, "chosen": [line for line in lines if line.pk in chosen]},
         )
     try:
         actions.withdraw_from_account(order=order, line_ids=chosen, customer=request.user)
