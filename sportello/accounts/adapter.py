@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from sportello.accounts.buyer_kind import remember_buyer_kind_at_login
 from sportello.notifications.allauth import OutboxMailMixin
 
 CHANGE_CODE_ATTEMPTS_EXHAUSTED = (
@@ -52,6 +53,7 @@ class AccountAdapter(OutboxMailMixin, DefaultAccountAdapter):
 
     def login(self, request, user) -> None:
         super().login(request, user)
+        remember_buyer_kind_at_login(request, user)
         # Imported here: the cart app depends on accounts, not the other way round.
         from sportello.cart.actions import merge_anonymous_carts
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sportello.accounts.billing import save_billing_profile
+from sportello.accounts.buyer_kind import remember_buyer_kind
 from sportello.cart.models import CartKind
 from sportello.cart.queries import cart_for_request, priced_cart
 from sportello.checkout.queries import cart_problem, cart_version, order_for_checkout_token
@@ -50,6 +51,8 @@ def confirm_billing(*, request, data: Mapping[str, str], save_profile: bool) -> 
     state = load_state(request)
     state.billing = dict(data)
     store_state(request, state)
+    # contract: prices are shown for this buyer's kind from now on.
+    remember_buyer_kind(request, data.get("kind", ""), from_billing=True)
     if save_profile:
         save_billing_profile(user=request.user, data=data)
     return state

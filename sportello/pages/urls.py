@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookie/", views.cookie_policy, name="cookies"),
+    path("prezzi/", views.buyer_kind, name="buyer_kind"),
 ]
