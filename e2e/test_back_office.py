@@ -13,12 +13,15 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import RequestFactory
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from e2e.test_purchase import labelled, screenshot_on_failure
 from sportello.accounts.tests.factories import UserFactory
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import ServiceFactory
+from sportello.contracts.queries import current_terms
+from sportello.contracts.rules import TermsAcceptance
 from sportello.notifications.models import OutgoingEmail
 from sportello.orders.actions import place_order
 from sportello.orders.models import LineStatus, Order, OrderStatus
@@ -70,6 +73,10 @@ def shop(settings, transactional_db):
             billing=BILLING,
             payment_method=method,
             checkout_token=uuid.uuid4(),
+            # The consumer asked to start at once: staff may work within the withdrawal period.
+            acceptance=TermsAcceptance(
+                terms=current_terms(), accepted_at=timezone.now(), early_start_requested=True
+            ),
         )
         start_payment(order=order, provider_id=method, request=request)
         return order
