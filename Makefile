@@ -23,6 +23,7 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_catalogue
+	$(PY) manage.py load_demo_terms
 	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

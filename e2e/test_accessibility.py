@@ -26,6 +26,7 @@ REQUIRED = "Questo campo è obbligatorio."
 @pytest.fixture
 def shop():
     call_command("load_demo_catalogue", verbosity=0)
+    call_command("load_demo_terms", verbosity=0)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from e2e.test_purchase import labelled, screenshot_on_failure
 from sportello.accounts.tests.factories import UserFactory
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import ServiceFactory
+from sportello.contracts.demo import publish_demo_terms
 from sportello.contracts.queries import current_terms
 from sportello.contracts.rules import TermsAcceptance
 from sportello.notifications.models import OutgoingEmail
@@ -44,6 +45,7 @@ BILLING = {
 
 @pytest.fixture
 def shop(settings, transactional_db):
+    publish_demo_terms()  # the flush of browser tests removes the migration's version
     settings.PAYMENT_METHODS = ["test_gateway", "bank_transfer"]
     settings.BANK_TRANSFER_IBAN = "IT60X0542811101000000123456"
     settings.BANK_TRANSFER_BENEFICIARY = "Sportello Servizi S.r.l."

@@ -26,6 +26,7 @@ EMAIL = "chiara.esposito@example.com"
 @pytest.fixture
 def shop(settings):
     call_command("load_demo_catalogue", verbosity=0)
+    call_command("load_demo_terms", verbosity=0)
     settings.PAYMENT_METHODS = ["test_gateway", "bank_transfer"]
 
 

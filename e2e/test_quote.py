@@ -27,6 +27,7 @@ EMAIL = "lucia.ferri@example.com"
 @pytest.fixture
 def shop(settings, live_server):
     call_command("load_demo_catalogue", verbosity=0)
+    call_command("load_demo_terms", verbosity=0)
     settings.PAYMENT_METHODS = ["test_gateway", "bank_transfer"]
     # Links in e-mails point at the server the browser talks to.
     settings.SITE_URL = live_server.url
