@@ -73,7 +73,7 @@ def _line_counts(order: Order) -> tuple[int, int]:
     """(lines not withdrawn, lines neither withdrawn nor completed), from the list's
     annotations or the detail page's prefetched lines."""
     if hasattr(order, "live_lines"):
-        return order.live_lines, order.unfinished_lines
+        return order.live_lines, order.unfinished_lines  # type: ignore[attr-defined]
     statuses = [line.status for line in order.lines.all()]
     live = [status for status in statuses if status != LineStatus.CANCELLED]
     return len(live), sum(1 for status in live if status != LineStatus.COMPLETED)

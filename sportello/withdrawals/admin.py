@@ -21,7 +21,7 @@ PROCESS_PERMISSION = "withdrawals.change_withdrawalrequest"
 
 class WithdrawalStatusChangeInline(ReadOnlyInline):
     model = WithdrawalStatusChange
-    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    fields = ("created_at", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
     verbose_name_plural = "storico"
 
@@ -41,7 +41,7 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["order_number", "customer_name", "email"]
     list_select_related = ["order"]
     date_hierarchy = "received_at"
-    readonly_fields = [
+    readonly_fields = (
         "process_link",
         "order_link",
         "customer_name",
@@ -56,7 +56,7 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "processed_at",
         "processed_by",
         "staff_note",
-    ]
+    )
     fields = readonly_fields
     inlines = [WithdrawalStatusChangeInline]
 

@@ -46,7 +46,8 @@ def matching_order(*, email: str, number: str) -> Order | None:
 def withdrawable_lines(order: Order) -> list[OrderLine]:
     """Lines the consumer may still withdraw from: not cancelled, not already in a pending
     statement, and not completed at their express request (the right is then lost)."""
-    pending = {line.pk for request in order.open_withdrawals for line in request.lines.all()}
+    open_requests = order.open_withdrawals  # type: ignore[attr-defined]  # prefetched to_attr
+    pending = {line.pk for request in open_requests for line in request.lines.all()}
     return [
         line
         for line in order.lines.all()
