@@ -379,3 +379,23 @@ def test_staff_without_permission_cannot_process(client, customer, consumer_orde
     assert client.post(url, {"note": ""}).status_code == 403
     withdrawal.refresh_from_db()
     assert withdrawal.status == WithdrawalStatus.RECEIVED
+
+
+def test_the_back_office_list_query_count_does_not_grow(
+    client, customer, staff, make_order, django_assert_num_queries
+):
+    client.force_login(customer)
+    _withdraw_all(client, make_order())
+    client.force_login(staff)
+    url = reverse("admin:withdrawals_withdrawalrequest_changelist")
+    client.get(url)
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
+    client.force_login(customer)
+    for _ in range(3):
+        _withdraw_all(client, make_order())
+    client.force_login(staff)
+    client.get(url)
+    with django_assert_num_queries(8):
+        page = client.get(url)
+    assert page.text.count('class="field-order_number"') == 4
