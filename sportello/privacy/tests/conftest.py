@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -36,12 +37,6 @@ from sportello.quotes.models import (
     QuoteStatusChange,
 )
 from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
-from sportello.withdrawals.models import (
-    WithdrawalRequest,
-    WithdrawalSource,
-    WithdrawalStatus,
-    WithdrawalStatusChange,
-)
 
 
 @pytest.fixture(autouse=True)
@@ -145,17 +140,20 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
         payment=payment, from_status=PaymentStatus.CREATED, to_status=PaymentStatus.CONFIRMED
     )
     Refund.objects.create(payment=payment, amount=Decimal("10.00"), note=f"Sconto {tag}")
+    # By label: privacy and withdrawals are sibling top-layer apps and do not import each other.
+    WithdrawalRequest = apps.get_model("withdrawals", "WithdrawalRequest")
+    WithdrawalStatusChange = apps.get_model("withdrawals", "WithdrawalStatusChange")
     withdrawal = WithdrawalRequest.objects.create(
         order=order,
         customer_name=f"{user.first_name} {user.last_name}",
         email=user.email,
         order_number=order.number,
-        source=WithdrawalSource.ACCOUNT,
+        source="account",
         received_at=now,
     )
     withdrawal.lines.set([line])
     WithdrawalStatusChange.objects.create(
-        withdrawal=withdrawal, from_status="", to_status=WithdrawalStatus.RECEIVED
+        withdrawal=withdrawal, from_status="", to_status="received"
     )
 
     quote = QuoteRequestFactory(
