@@ -191,11 +191,13 @@ class Order(TimeStampedModel):
     def earliest_start_date(self) -> date | None:
         """The first day staff may start the services; None when they may start at once.
 
-        The desk's expected delivery date counts from here (see contracts.rules).
+        The desk's expected delivery date counts from here (see contracts.rules). Orders that
+        never went through the Riepilogo's choice (placed before it existed, no terms accepted)
+        are not held back: their customer was never offered the early-start request.
         """
         return earliest_start_date(
             placed_at=self.placed_at,
-            is_consumer=self.is_consumer,
+            is_consumer=self.is_consumer and self.terms_accepted_at is not None,
             early_start_requested=self.early_start_requested,
         )
 

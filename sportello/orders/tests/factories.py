@@ -32,9 +32,6 @@ class OrderFactory(factory.django.DjangoModelFactory):
     total_gross = Decimal("122.00")
     placed_at = factory.LazyFunction(timezone.now)
     billing_kind = CustomerKind.PERSON
-    # A consumer who asked to start at once, so staff may work on it in tests; the withdrawal
-    # rules without the request are tested in sportello/withdrawals and orders/test_contract.
-    early_start_requested = True
     billing_first_name = "Mario"
     billing_last_name = "Rossi"
     billing_codice_fiscale = "RSSMRA80A01H501U"

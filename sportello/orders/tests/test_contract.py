@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from sportello.contracts.queries import current_terms
 from sportello.contracts.rules import (
     earliest_start_date,
     is_within_withdrawal_period,
@@ -46,8 +47,11 @@ def test_earliest_start_date():
 
 
 def _consumer_order(*, days_ago=0, early_start=False, kind=CustomerKind.PERSON):
+    placed_at = timezone.now() - timedelta(days=days_ago)
     order = PaidOrderFactory(
-        placed_at=timezone.now() - timedelta(days=days_ago),
+        placed_at=placed_at,
+        terms=current_terms(),
+        terms_accepted_at=placed_at,
         early_start_requested=early_start,
         billing_kind=kind,
     )
@@ -97,6 +101,13 @@ def test_the_line_starts_once_the_period_is_over():
     _order, line = _consumer_order(days_ago=14)
     with pytest.raises(actions.WorkCannotStartYet):
         actions.set_line_status(line=line, to=LineStatus.IN_PROGRESS)
+
+
+def test_orders_placed_before_the_riepilogo_offered_the_choice_are_not_held_back():
+    order = PaidOrderFactory(early_start_requested=False, terms=None, terms_accepted_at=None)
+    line = OrderLineFactory(order=order)
+    assert order.earliest_start_date is None
+    assert actions.set_line_status(line=line, to=LineStatus.IN_PROGRESS)
 
 
 def test_the_back_office_says_from_when_staff_may_start(staff_client):

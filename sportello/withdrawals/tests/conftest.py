@@ -22,6 +22,7 @@ def make_order(customer):
 
     def _make(*, who=None, days_ago=0, early_start=False, kind=CustomerKind.PERSON, **fields):
         fields.setdefault("placed_at", timezone.now() - timedelta(days=days_ago))
+        fields.setdefault("terms_accepted_at", fields["placed_at"])
         order = OrderFactory(
             customer=who or customer,
             status=OrderStatus.PAID,
