@@ -63,6 +63,9 @@ ERASURE: dict[str, dict[str, str]] = {
             "billing_comune",
             "billing_provincia",
             "billing_country",
+            "terms",
+            "terms_accepted_at",
+            "early_start_requested",
         ),
     },
     "orders.OrderStatusChange": treat(
@@ -99,7 +102,7 @@ ERASURE: dict[str, dict[str, str]] = {
 
 
 def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
-    orders = Order.objects.filter(customer=user).prefetch_related(
+    orders = Order.objects.filter(customer=user).select_related("terms").prefetch_related(
         "status_changes",
         Prefetch(
             "lines",
@@ -173,6 +176,9 @@ def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
                     "country": order.billing_country,
                 },
                 "lines": lines,
+                "terms_version": order.terms.version if order.terms else None,
+                "terms_accepted_at": iso(order.terms_accepted_at),
+                "early_start_requested": order.early_start_requested,
                 "status_history": history(order.status_changes.all()),
             }
         )

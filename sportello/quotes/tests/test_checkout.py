@@ -55,6 +55,7 @@ def _place_data(review_page) -> dict:
     return {
         "checkout_token": str(form.initial["checkout_token"]),
         "cart_version": form.initial["cart_version"],
+        "accept_terms": "on",
     }
 
 
