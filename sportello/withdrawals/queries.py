@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from sportello.orders.models import LineStatus, Order, OrderLine
 from sportello.orders.queries import withdrawal_is_open
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus
+
+# Days the seller has to refund a withdrawn contract, from the statement.
+REFUND_DAYS = 14
 
 
 def _orders_with_lines() -> QuerySet[Order]:
@@ -72,6 +78,20 @@ def open_withdrawal_requests() -> QuerySet[WithdrawalRequest]:
         .prefetch_related("lines")
         .order_by("received_at", "id")
     )
+
+
+def pending_withdrawals() -> QuerySet[WithdrawalRequest]:
+    """The Scrivania's "Recessi" queue: statements received and not yet processed, oldest
+    first, with their order and services (constant queries). Each must be settled, refund
+    included, within `refund_due_date(withdrawal)`; the item links to
+    admin:withdrawals_withdrawalrequest_process."""
+    return open_withdrawal_requests()
+
+
+def refund_due_date(withdrawal: WithdrawalRequest) -> date:
+    """The last day (Europe/Rome) to refund: 14 days from the statement (Codice del Consumo
+    art. 56)."""
+    return timezone.localdate(withdrawal.received_at) + timedelta(days=REFUND_DAYS)
 
 
 def withdrawal_for_staff(pk: int) -> WithdrawalRequest:

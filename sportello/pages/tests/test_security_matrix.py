@@ -24,10 +24,12 @@ from allauth.mfa.models import Authenticator
 from django.contrib.admin import site as admin_site
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from sportello.accounts.tests.factories import StaffFactory, UserFactory
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+from sportello.contracts.models import TermsOfSale
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
 from sportello.payments.models import Refund
@@ -35,6 +37,7 @@ from sportello.payments.tests.factories import PaymentFactory
 from sportello.privacy.tests.factories import ConsentEventFactory
 from sportello.quotes.models import QuoteStatus
 from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
+from sportello.withdrawals.models import WithdrawalRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +84,13 @@ ROWS: dict[str, Row] = {
     "pages:privacy": everyone(200),
     "pages:cookies": everyone(200),
     "pages:security_txt": everyone(200),
+    "pages:buyer_kind": everyone(405),  # "Privato / Azienda": POST only
+    # The sales contract: terms of sale (public), the withdrawal function.
+    "contracts:terms": everyone(200),
+    "contracts:terms_version": everyone(200, lambda w: {"version": w["terms"].version}),
+    "withdrawals:start": everyone(200),  # the footer's form: no login needed
+    "withdrawals:sent": everyone(200),
+    "withdrawals:for_order": owned(order),
     "catalogue:index": everyone(200),
     "catalogue:category": everyone(200, lambda w: {"slug": w["service"].category.slug}),
     "catalogue:service": everyone(200, lambda w: {"slug": w["service"].slug}),
@@ -228,6 +238,14 @@ ROWS: dict[str, Row] = {
         403,
         404,
     ),
+    "admin:withdrawals_withdrawalrequest_process": row(
+        lambda w: {"object_id": w["withdrawal"].pk},
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        403,
+        200,
+    ),
     "admin:notifications_outgoingemail_html_preview": row(
         lambda w: {"email_id": w["email"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
     ),
@@ -245,6 +263,7 @@ READ_ONLY_MODELS = {
     "payments.refund",
     "notifications.outgoingemail",
     "quotes.quoterequest",
+    "withdrawals.withdrawalrequest",
 }
 # Published privacy notices are the reference of every consent: never deleted.
 NO_DELETE_MODELS = {"privacy.privacynotice"}
@@ -354,6 +373,15 @@ def world(customer, other_customer):
     QuoteLineFactory(quote=quote_a)
     email = OutgoingEmailFactory(html_body="<p>Gentile cliente</p>")
     consent = ConsentEventFactory(user=customer)
+    terms = TermsOfSale.objects.create(version="9.9", body="Condizioni di prova")
+    withdrawal = WithdrawalRequest.objects.create(
+        order=order_a,
+        customer_name="Mario Rossi",
+        email=customer.email,
+        order_number=order_a.number,
+        source="account",
+        received_at=timezone.now(),
+    )
     objects = {
         "auth.group": Group.objects.create(name="Segreteria"),
         "accounts.user": customer,
@@ -367,6 +395,8 @@ def world(customer, other_customer):
         "quotes.quoterequest": quote_a,
         "notifications.outgoingemail": email,
         "privacy.consentevent": consent,
+        "contracts.termsofsale": terms,
+        "withdrawals.withdrawalrequest": withdrawal,
         "accounts.staffauthenticator": Authenticator.objects.filter(user=staff_with).first(),
     }
     from sportello.privacy.models import AccountErasure, PrivacyNotice
@@ -386,6 +416,8 @@ def world(customer, other_customer):
         "payment": payment,
         "quote": quote_a,
         "email": email,
+        "terms": terms,
+        "withdrawal": withdrawal,
         "admin_objects": objects,
     }
 

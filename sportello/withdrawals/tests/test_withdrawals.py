@@ -401,3 +401,46 @@ def test_the_back_office_list_query_count_does_not_grow(
     with django_assert_num_queries(8):
         page = client.get(url)
     assert page.text.count('class="field-order_number"') == 4
+
+
+def test_a_processed_withdrawal_refunds_through_settlement_and_issues_the_credit_note(
+    client, customer, staff, consumer_order
+):
+    from sportello.audit.models import AuditEvent, EventType
+    from sportello.invoicing.actions import issue_invoice
+    from sportello.invoicing.models import DocumentKind, FiscalDocument
+
+    invoice = issue_invoice(order=consumer_order)
+    assert invoice is not None
+    client.force_login(customer)
+    withdrawal = _withdraw_all(client, consumer_order)
+    client.force_login(staff)
+    url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
+
+    client.post(url, {"note": ""})
+
+    refund = Refund.objects.get()
+    note = FiscalDocument.objects.get(kind=DocumentKind.CREDIT_NOTE)
+    assert note.refund == refund
+    assert note.order == consumer_order
+    assert note.total_gross == Decimal("244.00")
+    events = set(
+        AuditEvent.objects.filter(order_number=consumer_order.number).values_list(
+            "event_type", flat=True
+        )
+    )
+    assert {EventType.WITHDRAWAL_RECEIVED, EventType.WITHDRAWAL_STATUS} <= events
+    assert EventType.PAYMENT_REFUND in events
+
+
+def test_pending_withdrawals_is_the_desk_queue(customer_client, make_order):
+    from sportello.withdrawals.queries import pending_withdrawals, refund_due_date
+
+    first = _withdraw_all(customer_client, make_order())
+    second = _withdraw_all(customer_client, make_order())
+    WithdrawalRequest.objects.filter(pk=first.pk).update(status=WithdrawalStatus.PROCESSED)
+
+    assert list(pending_withdrawals()) == [second]
+    assert refund_due_date(second) == timezone.localdate(second.received_at) + dt.timedelta(
+        days=14
+    )
