@@ -15,4 +15,3 @@ ERASURE: dict[str, dict[str, str]] = {}
 
 def export_data(context: ExportContext) -> None:
     """Nothing of its own: the accepted version and time are exported with each order."""
-

@@ -81,8 +81,9 @@ def send_order_confirmation(order: Order) -> OutgoingEmail:
     context = {**_order_context(order, with_lines=True), **_contract_context(order)}
     context["is_paid"] = not order.is_awaiting_payment
     key = confirmation_key(order)
-    if order_confirmation_queued(order):
-        return OutgoingEmail.objects.get(key=key)  # sent once: skip rendering the PDF again
+    existing = OutgoingEmail.objects.filter(key=key).first()
+    if existing is not None:
+        return existing  # sent once: skip rendering the PDF again
     return _send(order, "confirmation", context, key=key, attachments=_terms_attachment(order))
 
 

@@ -102,15 +102,19 @@ ERASURE: dict[str, dict[str, str]] = {
 
 
 def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
-    orders = Order.objects.filter(customer=user).select_related("terms").prefetch_related(
-        "status_changes",
-        Prefetch(
-            "lines",
-            queryset=OrderLine.objects.prefetch_related(
-                "status_changes",
-                Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("files")),
+    orders = (
+        Order.objects.filter(customer=user)
+        .select_related("terms")
+        .prefetch_related(
+            "status_changes",
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.prefetch_related(
+                    "status_changes",
+                    Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("files")),
+                ),
             ),
-        ),
+        )
     )
     result = []
     for order in orders:

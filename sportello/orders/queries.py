@@ -26,6 +26,7 @@ from sportello.orders.models import (
     Order,
     OrderLine,
     OrderLineStatusChange,
+    OrderStatus,
     OrderStatusChange,
     Outcome,
     OutcomeFile,

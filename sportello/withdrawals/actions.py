@@ -15,11 +15,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from sportello.core.money import ZERO, to_money
-from sportello.core.state import change_status
 from sportello.audit.actions import record, record_status_change
 from sportello.audit.models import EventType
 from sportello.checkout.settlement import record_refund
+from sportello.core.money import ZERO, to_money
+from sportello.core.state import change_status
 from sportello.orders.actions import cancel_withdrawn_lines, has_live_lines, was_started
 from sportello.orders.models import ORDER_TRANSITIONS, Order, OrderLine, OrderStatus
 from sportello.payments.actions import cancel_order, refundable_amount

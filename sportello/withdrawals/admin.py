@@ -10,10 +10,10 @@ from sportello.core.admin_actions import ActionPage, ActionPagesAdmin, Button
 from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.orders.actions import was_started
+from sportello.payments.actions import RefundFailed, RefundNotAllowed
 from sportello.withdrawals import actions
 from sportello.withdrawals.forms import ProcessWithdrawalForm
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, WithdrawalStatusChange
-from sportello.payments.actions import RefundFailed, RefundNotAllowed
 from sportello.withdrawals.queries import withdrawal_for_staff
 
 PROCESS_PERMISSION = "withdrawals.change_withdrawalrequest"

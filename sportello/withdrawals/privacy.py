@@ -98,6 +98,4 @@ def erase_data(context: ErasureContext) -> None:
     WithdrawalRequest.objects.filter(pk__in=kept).update(
         email=context.placeholder, updated_at=context.now
     )
-    WithdrawalRequest.objects.filter(
-        order__isnull=True, email__iexact=context.old_email
-    ).delete()
+    WithdrawalRequest.objects.filter(order__isnull=True, email__iexact=context.old_email).delete()

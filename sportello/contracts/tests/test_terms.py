@@ -76,7 +76,7 @@ def test_an_accepted_version_is_read_only_in_the_back_office(staff_client):
 
 
 def test_the_pdf_has_the_text_the_seller_and_the_model_form(settings):
-    settings.SELLER_REA_NUMBER = "987654"
+    settings.INVOICE_SELLER = {**settings.INVOICE_SELLER, "rea_office": "BO", "rea_number": "987654"}
     terms = current_terms()
     html = terms_pdf_html(terms)
     assert "REA BO-987654" in html
@@ -86,16 +86,19 @@ def test_the_pdf_has_the_text_the_seller_and_the_model_form(settings):
 
 
 def test_the_footer_shows_the_sellers_legal_data(client, settings):
-    settings.SELLER_NAME = "Esempio Servizi S.r.l."
-    settings.SELLER_REA_OFFICE = "MI"
-    settings.SELLER_REA_NUMBER = "1234567"
-    settings.SELLER_SHARE_CAPITAL = "20.000 euro i.v."
-    settings.SELLER_PEC = "esempio@pec.example.it"
+    settings.INVOICE_SELLER = {
+        **settings.INVOICE_SELLER,
+        "name": "Esempio Servizi S.r.l.",
+        "rea_office": "MI",
+        "rea_number": "1234567",
+        "share_capital": "20000.00",
+        "pec": "esempio@pec.example.it",
+    }
 
     page = client.get(reverse("pages:home")).text
 
     assert "<strong>Esempio Servizi S.r.l.</strong>" in page
     assert "REA MI-1234567" in page
-    assert "Capitale sociale 20.000 euro i.v." in page
+    assert "Capitale sociale 20.000,00\u00a0€ i.v." in page
     assert "PEC esempio@pec.example.it" in page
     assert f'<a href="{TERMS}">Condizioni generali di vendita</a>' in page

@@ -13,9 +13,9 @@ from sportello.catalogue.tests.factories import (
     FormFieldFactory,
     ServiceFactory,
 )
-from sportello.uploads.models import Upload
 from sportello.contracts.queries import current_terms
 from sportello.contracts.rules import TermsAcceptance
+from sportello.uploads.models import Upload
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
 

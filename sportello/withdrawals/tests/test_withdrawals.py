@@ -367,15 +367,16 @@ def test_staff_refund_a_proportional_amount_for_a_service_started_on_request(
     assert order.lines.get(position=1).status == LineStatus.CANCELLED
     assert order.status == OrderStatus.IN_PROGRESS
     assert Refund.objects.get().amount == Decimal("183.00")
-    assert OutgoingEmail.objects.filter(template="orders/email/refund_recorded").exists()
+    assert OutgoingEmail.objects.filter(template="payments/email/refund_recorded").exists()
 
 
 def test_staff_without_permission_cannot_process(client, customer, consumer_order):
-    from sportello.accounts.tests.factories import UserFactory
+    from sportello.accounts.tests.factories import StaffFactory
 
     client.force_login(customer)
     withdrawal = _withdraw_all(client, consumer_order)
-    client.force_login(UserFactory(email="senza-permessi@sportello.example", is_staff=True))
+    # With the second factor (the back-office requires it), without the permission.
+    client.force_login(StaffFactory(email="senza-permessi@sportello.example", is_superuser=False))
     url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
 
     assert client.post(url, {"note": ""}).status_code == 403
@@ -441,6 +442,4 @@ def test_pending_withdrawals_is_the_desk_queue(customer_client, make_order):
     WithdrawalRequest.objects.filter(pk=first.pk).update(status=WithdrawalStatus.PROCESSED)
 
     assert list(pending_withdrawals()) == [second]
-    assert refund_due_date(second) == timezone.localdate(second.received_at) + dt.timedelta(
-        days=14
-    )
+    assert refund_due_date(second) == timezone.localdate(second.received_at) + dt.timedelta(days=14)
