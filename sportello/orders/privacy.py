@@ -22,7 +22,6 @@ EXPORTED_MODELS: dict[str, str] = {
     "orders.OutcomeFile": "orders[].lines[].outcomes[].files",
 }
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
-    "orders.OrderNumberSequence": "order number counters",
     "orders.OrderLineFile": "link between an order line and an upload (both exported)",
 }
 

@@ -73,8 +73,8 @@ def owned(kwargs, outcome=200, anonymous=LOGIN) -> Row:
 
 order = lambda world: {"number": world["order"].number}  # noqa: E731
 quote = lambda world: {"number": world["quote"].number}  # noqa: E731
-admin_order = lambda world: {"order_id": world["order"].pk}  # noqa: E731
-admin_quote = lambda world: {"quote_id": world["quote"].pk}  # noqa: E731
+admin_order = lambda world: {"object_id": world["order"].pk}  # noqa: E731
+admin_quote = lambda world: {"object_id": world["quote"].pk}  # noqa: E731
 MISSING_FILE = 999_999
 
 # --- One row per URL name ---------------------------------------------------------------------
@@ -249,6 +249,34 @@ ROWS: dict[str, Row] = {
     "admin:notifications_outgoingemail_html_preview": row(
         lambda w: {"email_id": w["email"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
     ),
+    "admin:notifications_outgoingemail_resend": row(  # the confirmation page
+        lambda w: {"object_id": w["email"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    # Invoicing: the back-office's exports and documents (none issued in this world: 404).
+    "admin:invoicing_fiscaldocument_export": row(
+        None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    "admin:invoicing_fiscaldocument_receipts": row(
+        None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    "admin:invoicing_fiscaldocument_register": row(
+        None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
+    ),
+    "admin:invoicing_fiscaldocument_pdf": row(
+        lambda w: {"pk": MISSING_FILE}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 404
+    ),
+    "admin:invoicing_fiscaldocument_xml": row(
+        lambda w: {"pk": MISSING_FILE}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 404
+    ),
+    "admin:invoicing_fiscaldocument_correct": row(
+        lambda w: {"pk": MISSING_FILE}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 404
+    ),
+    # The customer's invoices: their own only (none issued yet for A's order: 404).
+    "invoicing:pdf": owned(lambda w: {"pk": MISSING_FILE}, 404),
+    "invoicing:xml": owned(lambda w: {"pk": MISSING_FILE}, 404),
+    "invoicing:order_invoice_pdf": owned(order, 404),
+    # Load balancers' probe.
+    "health": everyone(200),
 }
 
 # --- The back-office's model pages, by pattern family -------------------------------------------
@@ -256,8 +284,10 @@ ROWS: dict[str, Row] = {
 # opens the list, the object and its history; "add" and "delete" are refused (403) on the
 # read-only models (their rows change only through actions).
 READ_ONLY_MODELS = {
-    "privacy.consentevent",
+    "accounts.consentevent",
     "privacy.accounterasure",
+    "audit.auditevent",
+    "invoicing.fiscaldocument",
     "orders.order",
     "payments.payment",
     "payments.refund",
@@ -266,7 +296,7 @@ READ_ONLY_MODELS = {
     "withdrawals.withdrawalrequest",
 }
 # Published privacy notices are the reference of every consent: never deleted.
-NO_DELETE_MODELS = {"privacy.privacynotice"}
+NO_DELETE_MODELS = {"accounts.privacynotice"}
 # Second factors are added by their owner only (a lost one is deleted here).
 NO_ADD_MODELS = {"accounts.staffauthenticator"}
 ADMIN_FAMILY = re.compile(
@@ -394,14 +424,28 @@ def world(customer, other_customer):
         "payments.refund": refund,
         "quotes.quoterequest": quote_a,
         "notifications.outgoingemail": email,
-        "privacy.consentevent": consent,
+        "accounts.consentevent": consent,
         "contracts.termsofsale": terms,
         "withdrawals.withdrawalrequest": withdrawal,
         "accounts.staffauthenticator": Authenticator.objects.filter(user=staff_with).first(),
     }
-    from sportello.privacy.models import AccountErasure, PrivacyNotice
+    from sportello.accounts.models import PrivacyNotice
+    from sportello.audit.actions import record
+    from sportello.audit.models import EventType
+    from sportello.invoicing.actions import issue_invoice
+    from sportello.privacy.models import AccountErasure
 
-    objects["privacy.privacynotice"] = PrivacyNotice.objects.first()
+    objects["accounts.privacynotice"] = PrivacyNotice.objects.first()
+    objects["audit.auditevent"] = record(
+        event_type=EventType.ORDER_STATUS, message="Prova", order_number=order_a.number
+    )
+    # A document of another order: A's own order keeps no invoice (its PDF row says 404).
+    line = OrderLineFactory(order__customer=other_customer)
+    invoiced = line.order
+    OrderFactory._meta.model.objects.filter(pk=invoiced.pk).update(
+        status="paid", total_net=line.net, total_vat=line.vat, total_gross=line.gross
+    )
+    objects["invoicing.fiscaldocument"] = issue_invoice(order=invoiced)
     objects["privacy.accounterasure"] = AccountErasure.objects.create(
         user=UserFactory(email="cancellato@example.com")
     )
