@@ -220,6 +220,8 @@ def pdf(request, number):
 @login_required
 def message_attachment(request, number, pk):
     message = message_for_customer(customer=request.user, number=number, pk=pk)
+    if message.attachment is None:
+        raise Http404("Il messaggio non ha allegati")
     return stream_private_file(message.attachment.file, filename=message.attachment_name)
 
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from sportello.core.money import to_money
@@ -18,7 +20,8 @@ class ServicesForm(forms.Form):
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lines"].choices = [(line.pk, line.service_name) for line in lines]
+        choices = [(line.pk, line.service_name) for line in lines]
+        self.fields["lines"].choices = choices  # type: ignore[attr-defined]
 
 
 class AnonymousWithdrawalForm(forms.Form):
@@ -83,7 +86,7 @@ class ProcessWithdrawalForm(forms.Form):
                 },
             )
 
-    def started_refunds(self) -> dict[int, object]:
+    def started_refunds(self) -> dict[int, Decimal]:
         return {
             line.pk: to_money(self.cleaned_data[f"refund_{line.pk}"]) for line in self.started_lines
         }

@@ -76,7 +76,11 @@ def test_an_accepted_version_is_read_only_in_the_back_office(staff_client):
 
 
 def test_the_pdf_has_the_text_the_seller_and_the_model_form(settings):
-    settings.INVOICE_SELLER = {**settings.INVOICE_SELLER, "rea_office": "BO", "rea_number": "987654"}
+    settings.INVOICE_SELLER = {
+        **settings.INVOICE_SELLER,
+        "rea_office": "BO",
+        "rea_number": "987654",
+    }
     terms = current_terms()
     html = terms_pdf_html(terms)
     assert "REA BO-987654" in html
