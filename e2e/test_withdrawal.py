@@ -17,6 +17,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from e2e.staff import sign_in_to_back_office
 from e2e.test_purchase import labelled, screenshot_on_failure
 from sportello.accounts.tests.factories import UserFactory
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
@@ -24,9 +25,11 @@ from sportello.catalogue.tests.factories import ServiceFactory
 from sportello.contracts.demo import publish_demo_terms
 from sportello.contracts.queries import current_terms
 from sportello.contracts.rules import TermsAcceptance
-from sportello.orders.actions import place_order
+from sportello.cart.actions import place_order
+from sportello.checkout.settlement import settle_confirmed_payment
+from sportello.invoicing.models import DocumentKind, FiscalDocument
 from sportello.orders.models import LineStatus, Order, OrderStatus
-from sportello.payments.actions import confirm_payment, start_payment
+from sportello.payments.actions import start_payment
 from sportello.payments.models import Payment, Refund
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus
 
@@ -71,7 +74,8 @@ def shop(settings, transactional_db):
         request = RequestFactory().get("/")
         request.user = customer
         start_payment(order=order, provider_id="test_gateway", request=request)
-        confirm_payment(payment=Payment.objects.get(order=order))
+        # Through settlement, as the gateway callback does: the order is paid and invoiced.
+        settle_confirmed_payment(payment=Payment.objects.get(order=order))
         return Order.objects.get(pk=order.pk)
 
     paolo = UserFactory(email="paolo.conti@example.com", first_name="Paolo", last_name="Conti")
@@ -96,6 +100,7 @@ def shop(settings, transactional_db):
         "saras_order": paid_order(sara, {**PERSON, "first_name": "Sara", "last_name": "Galli"}),
         "acme": acme,
         "acmes_order": paid_order(acme, COMPANY),
+        "operator": operator,
     }
 
 
@@ -149,10 +154,8 @@ def test_a_consumer_withdraws_from_i_miei_ordini_and_staff_refund_it(
     staff_page = context.new_page()
     try:
         with screenshot_on_failure(staff_page, "test_staff_process_the_withdrawal"):
-            staff_page.goto("/admin/")
-            staff_page.get_by_label("E-mail").fill("operatore@sportello.example")
-            staff_page.get_by_label("Password").fill(password)
-            staff_page.locator("#login-form").get_by_role("button").click()
+            # The back-office's login with the second factor (MFA).
+            sign_in_to_back_office(staff_page, shop["operator"], password)
             staff_page.locator("tr.model-withdrawalrequest").get_by_role(
                 "link", name="Recessi"
             ).click()
@@ -176,6 +179,8 @@ def test_a_consumer_withdraws_from_i_miei_ordini_and_staff_refund_it(
     refund = Refund.objects.get(payment__order=order)
     assert refund.amount == Decimal("122.00")
     assert refund.provider_reference.startswith("tgr_")  # back through the card gateway
+    # Through checkout.settlement: the refund issued its credit note.
+    assert FiscalDocument.objects.get(kind=DocumentKind.CREDIT_NOTE).refund == refund
     subjects = [m.subject for m in mail.outbox if order.customer_email in m.to]
     assert any("Recesso gestito" in subject for subject in subjects)
 
