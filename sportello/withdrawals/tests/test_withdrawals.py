@@ -443,3 +443,9 @@ def test_pending_withdrawals_is_the_desk_queue(customer_client, make_order):
 
     assert list(pending_withdrawals()) == [second]
     assert refund_due_date(second) == timezone.localdate(second.received_at) + dt.timedelta(days=14)
+
+
+def test_the_public_form_is_never_cached(client):
+    """It takes a name, an e-mail and an order number: no copy in browsers or proxies."""
+    response = client.get(START)
+    assert "no-store" in response["Cache-Control"]
