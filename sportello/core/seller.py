@@ -44,7 +44,8 @@ class Seller:
 
 
 def share_capital_label(value: str) -> str:
-    """ "10000.00" (the FatturaPA amount) -> "10.000,00 € i.v." for people."""
+    """ "10000.00" (the FatturaPA amount) -> "10.000,00 euro i.v." for people (in words, so
+    that no price-like "€" figure appears on pages that must show none)."""
     from decimal import Decimal, InvalidOperation
 
     from sportello.core.money import format_euro
@@ -52,7 +53,8 @@ def share_capital_label(value: str) -> str:
     if not value:
         return ""
     try:
-        return f"{format_euro(Decimal(value))} i.v."
+        amount = format_euro(Decimal(value)).removesuffix("\u00a0€")
+        return f"{amount} euro i.v."
     except InvalidOperation:
         return value
 

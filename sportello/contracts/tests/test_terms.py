@@ -103,6 +103,6 @@ def test_the_footer_shows_the_sellers_legal_data(client, settings):
 
     assert "<strong>Esempio Servizi S.r.l.</strong>" in page
     assert "REA MI-1234567" in page
-    assert "Capitale sociale 20.000,00\u00a0€ i.v." in page
+    assert "Capitale sociale 20.000,00 euro i.v." in page
     assert "PEC esempio@pec.example.it" in page
     assert f'<a href="{TERMS}">Condizioni generali di vendita</a>' in page
