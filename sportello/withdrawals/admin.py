@@ -46,7 +46,6 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
     list_select_related = ["order"]
     date_hierarchy = "received_at"
     readonly_fields = (
-        "process_link",
         "order_link",
         "customer_name",
         "email",
@@ -66,15 +65,6 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("lines")
-
-    @admin.display(description="gestione")
-    def process_link(self, obj):
-        if obj.status != WithdrawalStatus.RECEIVED:
-            return "—"
-        return format_html(
-            '<a class="button" href="{}">Gestisci il recesso</a>',
-            reverse("admin:withdrawals_withdrawalrequest_process", args=[obj.pk]),
-        )
 
     @admin.display(description="ordine")
     def order_link(self, obj):
