@@ -20,13 +20,13 @@ from playwright.sync_api import expect
 from e2e.staff import sign_in_to_back_office
 from e2e.test_purchase import labelled, screenshot_on_failure
 from sportello.accounts.tests.factories import UserFactory
+from sportello.cart.actions import place_order
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import ServiceFactory
+from sportello.checkout.settlement import settle_confirmed_payment
 from sportello.contracts.demo import publish_demo_terms
 from sportello.contracts.queries import current_terms
 from sportello.contracts.rules import TermsAcceptance
-from sportello.cart.actions import place_order
-from sportello.checkout.settlement import settle_confirmed_payment
 from sportello.invoicing.models import DocumentKind, FiscalDocument
 from sportello.orders.models import LineStatus, Order, OrderStatus
 from sportello.payments.actions import start_payment
