@@ -3,8 +3,9 @@
 - ``Permissions-Policy`` (settings.PERMISSIONS_POLICY) on every response.
 - ``Cache-Control: no-store`` on every page that may show personal data: any page seen by a
   signed-in user (the header shows their name), and the account, cart, checkout, payment,
-  order, quote, privacy, withdrawal and back-office pages for everyone. Browsers and shared proxies then
-  keep no copy (the "back" button after logging out on a shared computer shows nothing).
+  order, quote, privacy, withdrawal and back-office pages for everyone. Browsers and shared
+  proxies then keep no copy (the "back" button after logging out on a shared computer shows
+  nothing).
 """
 
 from __future__ import annotations
