@@ -24,6 +24,7 @@ install: $(STAMP)
 run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo_catalogue
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo_terms
 	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

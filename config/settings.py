@@ -485,3 +485,11 @@ INVOICE_ZERO_RATE_REFERENCE = env_str(
 )
 # How documents reach SdI: "export" (staff download the XML files and send them).
 INVOICE_CHANNEL = env_str("INVOICE_CHANNEL", "export")
+
+# --- Sales contract (terms of sale, withdrawal) -------------------------------------------------
+# The seller's legal data in the footer, e-mails and documents come from INVOICE_SELLER above
+# (sportello.core.seller): one set of variables for invoices and for the shop.
+# Days a consumer has to withdraw from a contract for services (Codice del Consumo art. 52).
+WITHDRAWAL_PERIOD_DAYS = env_int("WITHDRAWAL_PERIOD_DAYS", 14)
+INSTALLED_APPS += ["sportello.contracts", "sportello.withdrawals"]
+ACCOUNT_RATE_LIMITS["withdrawal"] = env_str("RATE_LIMIT_WITHDRAWAL", "10/h/ip")

@@ -44,6 +44,8 @@ urlpatterns = [
     path("carrello/", include("sportello.cart.urls")),
     path("checkout/", include("sportello.checkout.urls")),
     path("pagamenti/", include("sportello.checkout.payment_urls")),
+    path("condizioni-di-vendita/", include("sportello.contracts.urls")),
+    path("recesso/", include("sportello.withdrawals.urls")),
     path("", include("sportello.pages.urls")),
 ]
 # Load balancers' probe: 200 when database, cache, broker and private storage answer.

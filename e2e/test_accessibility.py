@@ -38,6 +38,7 @@ def page(browser, live_server, transactional_db):
 @pytest.fixture
 def shop():
     call_command("load_demo_catalogue", verbosity=0)
+    call_command("load_demo_terms", verbosity=0)
 
 
 @pytest.fixture

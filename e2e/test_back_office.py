@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import RequestFactory
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from e2e.staff import sign_in_to_back_office
@@ -21,6 +22,9 @@ from sportello.accounts.tests.factories import UserFactory
 from sportello.cart.actions import place_order
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import ServiceFactory
+from sportello.contracts.demo import publish_demo_terms
+from sportello.contracts.queries import current_terms
+from sportello.contracts.rules import TermsAcceptance
 from sportello.notifications.models import OutgoingEmail
 from sportello.orders.models import LineStatus, Order, OrderStatus
 from sportello.payments.actions import confirm_payment, start_payment
@@ -42,6 +46,7 @@ BILLING = {
 
 @pytest.fixture
 def shop(settings, transactional_db):
+    publish_demo_terms()  # the flush of browser tests removes the migration's version
     settings.PAYMENT_METHODS = ["test_gateway", "bank_transfer"]
     settings.BANK_TRANSFER_IBAN = "IT60X0542811101000000123456"
     settings.BANK_TRANSFER_BENEFICIARY = "Sportello Servizi S.r.l."
@@ -71,6 +76,10 @@ def shop(settings, transactional_db):
             billing=BILLING,
             payment_method=method,
             checkout_token=uuid.uuid4(),
+            # The consumer asked to start at once: staff may work within the withdrawal period.
+            acceptance=TermsAcceptance(
+                terms=current_terms(), accepted_at=timezone.now(), early_start_requested=True
+            ),
         )
         start_payment(order=order, provider_id=method, request=request)
         return order

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 @pytest.fixture
 def shop():
     call_command("load_demo_catalogue", verbosity=0)
+    call_command("load_demo_terms", verbosity=0)
 
 
 def test_browse_add_and_correct_a_line(page, shop):

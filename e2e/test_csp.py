@@ -88,7 +88,15 @@ def visit(page, path: str) -> None:
 
 def test_customer_pages_report_no_policy_violation(watched_page, shop):
     page = watched_page
-    for path in ("/", "/servizi/", "/account/login/", "/account/signup/", "/privacy/"):
+    for path in (
+        "/",
+        "/servizi/",
+        "/account/login/",
+        "/account/signup/",
+        "/privacy/",
+        "/condizioni-di-vendita/",
+        "/recesso/",
+    ):
         visit(page, path)
     category = Service.objects.filter(is_active=True).first().category
     visit(page, category.get_absolute_url())
@@ -156,6 +164,8 @@ def test_back_office_pages_report_no_policy_violation(watched_page, shop, passwo
         "/admin/notifications/outgoingemail/",
         f"/admin/notifications/outgoingemail/{email.pk}/change/",
         "/admin/payments/payment/",
+        "/admin/withdrawals/withdrawalrequest/",
+        "/admin/contracts/termsofsale/",
     ):
         visit(page, path)
     # The change list's date filter and the form's calendar widgets are scripts too.

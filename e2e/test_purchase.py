@@ -26,6 +26,7 @@ EMAIL = "chiara.esposito@example.com"
 @pytest.fixture
 def shop(settings):
     call_command("load_demo_catalogue", verbosity=0)
+    call_command("load_demo_terms", verbosity=0)
     settings.PAYMENT_METHODS = ["test_gateway", "bank_transfer"]
 
 
@@ -88,7 +89,7 @@ def walk_the_purchase_path(page):
     labelled(page, "E-mail").fill(EMAIL)
     labelled(page, "Password").fill(PASSWORD)
     labelled(page, "Conferma la password").fill(PASSWORD)
-    page.get_by_label("Ho letto e accetto").check()
+    page.get_by_label("Ho preso visione").check()
     page.get_by_role("button", name="Registrati").click()
 
     expect(page.get_by_role("heading", name="Inserisci il codice di verifica")).to_be_visible()
@@ -129,6 +130,25 @@ def walk_the_purchase_path(page):
     expect(page.locator("#review-total-vat")).to_have_text("4,40\u00a0€")
     expect(page.locator("#review-total-gross")).to_have_text("24,40\u00a0€")
     expect(page.get_by_text("Via Toledo 100")).to_be_visible()
+    # A consumer is told of the 14-day withdrawal right and its exception.
+    expect(page.locator(".withdrawal-info")).to_contain_text("entro 14 giorni")
+    expect(page.locator(".withdrawal-info")).to_contain_text("completamente prestati")
+    early_start = page.get_by_label("Chiedo che l'esecuzione dei servizi inizi prima")
+    expect(early_start).not_to_be_checked()
+    early_start.check()
+    # Without accepting the terms: the error is next to the checkbox and nothing is lost.
+    page.get_by_role("button", name="COMPLETA L'ACQUISTO").click()
+    expect(page.locator("#id_accept_terms_error")).to_have_text(
+        "Per completare l'acquisto devi accettare le Condizioni generali di vendita: "
+        "spunta la casella."
+    )
+    expect(page.get_by_label("Chiedo che l'esecuzione dei servizi inizi prima")).to_be_checked()
+    expect(page.locator("#review-total-gross")).to_have_text("24,40\u00a0€")
+    assert not Order.objects.filter(customer__email=EMAIL).exists()
+    # The link in the label opens the text in the page.
+    page.locator("a[data-open-terms]").click()
+    expect(page.locator("#condizioni-generali .terms-body")).to_contain_text("Diritto di recesso")
+    page.locator("#id_accept_terms").check()
     page.get_by_role("button", name="COMPLETA L'ACQUISTO").click()
 
     # The gateway → Autorizza pagamento
@@ -143,6 +163,8 @@ def walk_the_purchase_path(page):
     assert order.status == OrderStatus.PAID
     assert order.total_gross == Decimal("24.40")
     assert order.billing_comune == "Napoli"
+    assert order.terms is not None and order.terms_accepted_at is not None
+    assert order.early_start_requested is True
 
     # IL MIO ACCOUNT (the name at the top left) → I MIEI ORDINI
     page.get_by_role("link", name="Chiara Esposito").click()

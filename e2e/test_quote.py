@@ -28,6 +28,7 @@ EMAIL = "lucia.ferri@example.com"
 @pytest.fixture
 def shop(settings, live_server):
     call_command("load_demo_catalogue", verbosity=0)
+    call_command("load_demo_terms", verbosity=0)
     settings.PAYMENT_METHODS = ["test_gateway", "bank_transfer"]
     # Links in e-mails point at the server the browser talks to.
     settings.SITE_URL = live_server.url
@@ -139,6 +140,8 @@ def walk_the_quote_path(page, customer, staff, *, browser, base_url):
     expect(page.locator("#review-total-net")).to_have_text("2.500,00\u00a0€")
     expect(page.locator("#review-total-vat")).to_have_text("550,00\u00a0€")
     expect(page.locator("#review-total-gross")).to_have_text("3.050,00\u00a0€")
+    # The terms accepted, no early start asked: work waits for the withdrawal period.
+    page.locator("#id_accept_terms").check()
     page.get_by_role("button", name="COMPLETA L'ACQUISTO").click()
 
     # The gateway → Autorizza pagamento → confirmation
@@ -146,6 +149,7 @@ def walk_the_quote_path(page, customer, staff, *, browser, base_url):
     page.get_by_role("button", name="Autorizza pagamento").click()
     order = Order.objects.get(customer=customer)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Grazie! Ordine n. {order.number}")
+    assert order.terms is not None and order.early_start_requested is False
     order.refresh_from_db()
     quote.refresh_from_db()
     assert order.status == OrderStatus.PAID

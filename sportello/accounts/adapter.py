@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from sportello.accounts.buyer_kind import remember_buyer_kind_at_login
 from sportello.notifications.allauth import OutboxMailMixin
 
 CHANGE_CODE_ATTEMPTS_EXHAUSTED = (
@@ -49,3 +50,7 @@ class AccountAdapter(OutboxMailMixin, DefaultAccountAdapter):
 
     def get_password_change_redirect_url(self, request) -> str:
         return reverse("accounts:profile")
+
+    def login(self, request, user) -> None:
+        super().login(request, user)
+        remember_buyer_kind_at_login(request, user)

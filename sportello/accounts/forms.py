@@ -89,9 +89,10 @@ class SignupForm(allauth_forms.SignupForm):
         self.notice = current_notice()
         version = f" (versione {self.notice.version})" if self.notice else ""
         self.fields["accept_privacy"].label = format_html(
-            "Ho letto e accetto l'{}{}",
+            # Information, not a contract: the customer acknowledges it, nothing to "accept".
+            "Ho preso visione dell'{}{}",
             format_html(
-                '<a href="{}" target="_blank" rel="noopener">informativa sulla privacy</a>',
+                '<a href="{}" target="_blank" rel="noopener">informativa privacy</a>',
                 reverse("pages:privacy"),
             ),
             version,

@@ -8,6 +8,7 @@ from sportello.accounts.billing import (
     billing_profile_for,
     save_billing_profile,
 )
+from sportello.accounts.buyer_kind import remember_buyer_kind
 from sportello.accounts.consents import consent_overview, current_notice, update_optional_consents
 from sportello.accounts.forms import BillingForm, ConsentsForm, ProfileForm
 from sportello.accounts.models import ConsentSource
@@ -44,6 +45,7 @@ def billing(request):
         form = BillingForm(request.POST)
         if form.is_valid():
             save_billing_profile(user=request.user, data=form.cleaned_data)
+            remember_buyer_kind(request, form.cleaned_data["kind"], from_billing=True)
             messages.success(request, "Dati di fatturazione salvati.")
             return redirect("accounts:billing")
     elif profile is not None:

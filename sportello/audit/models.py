@@ -15,6 +15,8 @@ class EventType(models.TextChoices):
     QUOTE_STATUS = "quote.status", "Stato del preventivo"
     QUOTE_PRICED = "quote.priced", "Preventivo inviato"
     QUOTE_MESSAGE = "quote.message", "Messaggio sul preventivo"
+    WITHDRAWAL_RECEIVED = "withdrawal.received", "Dichiarazione di recesso ricevuta"
+    WITHDRAWAL_STATUS = "withdrawal.status", "Stato del recesso"
 
 
 class AuditEvent(models.Model):

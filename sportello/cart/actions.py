@@ -28,6 +28,7 @@ from sportello.cart.session import (
 )
 from sportello.catalogue.answers import Answers, answers_snapshot
 from sportello.catalogue.models import Service
+from sportello.contracts.rules import TermsAcceptance
 from sportello.orders.actions import create_order
 from sportello.orders.emails import send_order_confirmation
 from sportello.orders.models import Order, OrderLine
@@ -215,6 +216,7 @@ def place_order(
     billing: Mapping[str, str],
     payment_method: str,
     checkout_token: uuid.UUID,
+    acceptance: TermsAcceptance | None = None,
 ) -> Order:
     """Turn the customer's cart into an order, with prices recomputed from the catalogue now.
 
@@ -227,6 +229,7 @@ def place_order(
         billing=billing,
         payment_method=payment_method,
         checkout_token=checkout_token,
+        acceptance=acceptance,
     ).order
 
 
@@ -237,6 +240,7 @@ def place_cart_order(
     billing: Mapping[str, str],
     payment_method: str,
     checkout_token: uuid.UUID,
+    acceptance: TermsAcceptance | None = None,
 ) -> PlacedOrder:
     """place_order, saying whether this call placed the order or found it placed (a double
     submit waits for the first request, then finds its order: is_new=False)."""
@@ -262,6 +266,7 @@ def place_cart_order(
                 billing=billing,
                 payment_method=payment_method,
                 checkout_token=checkout_token,
+                acceptance=acceptance,
             )
             empty_cart(cart=cart)
             if payment_method == BankTransferProvider.identifier:
@@ -277,7 +282,9 @@ def place_cart_order(
     return PlacedOrder(order=order, is_new=True)
 
 
-def _create_order(*, customer, priced, billing, payment_method, checkout_token) -> Order:
+def _create_order(
+    *, customer, priced, billing, payment_method, checkout_token, acceptance=None
+) -> Order:
     if priced.is_empty:
         raise CartNotReady("Il carrello è vuoto.")
     if priced.needs_review:
@@ -289,6 +296,7 @@ def _create_order(*, customer, priced, billing, payment_method, checkout_token) 
         billing=billing,
         payment_method=payment_method,
         checkout_token=checkout_token,
+        acceptance=acceptance,
         total=priced.total,
         lines=[
             OrderLine(

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from sportello.cart.actions import place_cart_order
 from sportello.cart.models import CartKind
 from sportello.cart.queries import PricedCart, cart_for_request, priced_cart
+from sportello.contracts.rules import TermsAcceptance
 from sportello.core.money import TaxedPrice
 from sportello.orders.purchase import PlacedOrder, PurchaseSource, ReviewLine
 
@@ -105,6 +106,7 @@ class CartPurchase(PurchaseSource):
         billing: Mapping[str, str],
         payment_method: str,
         checkout_token: uuid.UUID,
+        acceptance: TermsAcceptance | None = None,
     ) -> PlacedOrder:
         # An emptied cart (what the later requests of a double submit find) is refused by
         # place_cart_order after the token check, under the cart's lock.
@@ -114,4 +116,5 @@ class CartPurchase(PurchaseSource):
             billing=billing,
             payment_method=payment_method,
             checkout_token=checkout_token,
+            acceptance=acceptance,
         )

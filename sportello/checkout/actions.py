@@ -11,10 +11,12 @@ import uuid
 from collections.abc import Mapping
 
 from sportello.accounts.billing import save_billing_profile
+from sportello.accounts.buyer_kind import remember_buyer_kind
 from sportello.checkout.queries import order_for_checkout_token, purchase_source
 from sportello.checkout.session import CheckoutState, clear_state, load_state, store_state
 from sportello.checkout.settlement import settle_free_order
 from sportello.checkout.steps import CheckoutFlow, Step
+from sportello.contracts.rules import TermsAcceptance
 from sportello.orders.purchase import PlacedOrder, PurchaseNotPossible
 
 
@@ -40,6 +42,8 @@ def confirm_billing(*, request, data: Mapping[str, str], save_profile: bool) -> 
     state = load_state(request)
     state.billing = dict(data)
     store_state(request, state)
+    # contract: prices are shown for this buyer's kind from now on.
+    remember_buyer_kind(request, data.get("kind", ""), from_billing=True)
     if save_profile:
         save_billing_profile(user=request.user, data=data)
     return state
@@ -86,9 +90,16 @@ def ensure_checkout_token(request) -> uuid.UUID:
     return token
 
 
-def complete_purchase(*, request, token: uuid.UUID, seen_cart_version: str) -> PlacedOrder:
+def complete_purchase(
+    *,
+    request,
+    token: uuid.UUID,
+    seen_cart_version: str,
+    acceptance: TermsAcceptance | None = None,
+) -> PlacedOrder:
     """ "COMPLETA L'ACQUISTO": place the order from what this checkout buys (the cart or an
-    accepted quote), once per checkout token.
+    accepted quote), once per checkout token, with the terms `acceptance` given at the
+    Riepilogo (version, time, the consumer's early-start request) stored on the order.
 
     Nothing posted is trusted but the token and the fingerprint: the billing data and payment
     method come from this checkout's session state, the amounts from the source. Starting the
@@ -103,7 +114,7 @@ def complete_purchase(*, request, token: uuid.UUID, seen_cart_version: str) -> P
     if existing is not None:
         return PlacedOrder(order=existing, is_new=False)
     try:
-        placed = _place(request, token, seen_cart_version)
+        placed = _place(request, token, seen_cart_version, acceptance)
     except (CheckoutExpired, CartChanged, PurchaseNotPossible):
         # A request of a double submit that lost the race sees an emptied cart, an ordered
         # quote or a cleared checkout: the order placed with its token is its answer.
@@ -117,7 +128,9 @@ def complete_purchase(*, request, token: uuid.UUID, seen_cart_version: str) -> P
     return placed
 
 
-def _place(request, token: uuid.UUID, seen_version: str) -> PlacedOrder:
+def _place(
+    request, token: uuid.UUID, seen_version: str, acceptance: TermsAcceptance | None
+) -> PlacedOrder:
     state = load_state(request)
     if state.checkout_token != token:
         raise CheckoutExpired(str(token))
@@ -135,4 +148,5 @@ def _place(request, token: uuid.UUID, seen_version: str) -> PlacedOrder:
         billing=state.billing,
         payment_method=state.payment_method,
         checkout_token=token,
+        acceptance=acceptance,
     )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.html import format_html
 
 from sportello.accounts.forms import BillingForm
+from sportello.contracts.rules import TermsAcceptance
 
 
 class CheckoutBillingForm(BillingForm):
@@ -43,6 +45,47 @@ class PaymentMethodForm(forms.Form):
 class PlaceOrderForm(forms.Form):
     """ "COMPLETA L'ACQUISTO": only the checkout token; prices are never read from the request."""
 
+    # The server checks the terms box and answers next to it in Italian; the browser's own
+    # bubble would be in the browser's language.
+    use_required_attribute = False
+
     checkout_token = forms.UUIDField(widget=forms.HiddenInput)
     # Tells whether the cart changed since the review was shown; never used as a price.
     cart_version = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    # The sales contract (sportello.contracts). The version accepted is the one in force when
+    # the order is placed, shown in the page; the labels are the text the customer agrees to.
+    accept_terms = forms.BooleanField(
+        label="Ho letto e accetto le Condizioni generali di vendita",
+        error_messages={
+            "required": "Per completare l'acquisto devi accettare le Condizioni generali di "
+            "vendita: spunta la casella."
+        },
+    )
+    early_start = forms.BooleanField(
+        label=(
+            "Chiedo che l'esecuzione dei servizi inizi prima della fine del periodo di recesso "
+            "di 14 giorni. So che, se recedo dopo l'inizio, pagherò quanto già prestato e che "
+            "perderò il diritto di recesso quando i servizi saranno completamente prestati."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, is_consumer: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_consumer = is_consumer
+        if not is_consumer:
+            # A business buyer has no withdrawal period to waive.
+            del self.fields["early_start"]
+
+    @property
+    def has_only_contract_errors(self) -> bool:
+        """Only the terms checkbox is wrong: show the Riepilogo again with the error there."""
+        return bool(self.errors) and set(self.errors) <= {"accept_terms", "early_start"}
+
+    def acceptance(self, *, terms) -> TermsAcceptance:
+        return TermsAcceptance(
+            terms=terms,
+            accepted_at=timezone.now(),
+            early_start_requested=self.is_consumer and bool(self.cleaned_data.get("early_start")),
+        )

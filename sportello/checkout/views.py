@@ -14,6 +14,8 @@ from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, Pla
 from sportello.checkout.queries import purchase_source
 from sportello.checkout.session import load_state
 from sportello.checkout.steps import CheckoutFlow, LoginStep
+from sportello.contracts.queries import current_terms
+from sportello.orders.models import CustomerKind
 from sportello.orders.purchase import PurchaseNotPossible
 from sportello.payments.views import confirmation_url, pay_url, redirect_to_payment
 from sportello.quotes.purchase import QuotePurchase
@@ -129,7 +131,13 @@ def payment(request):
     return render(request, "checkout/payment.html", _context(flow, "payment", form=form))
 
 
-def review(request):
+def _is_consumer_checkout(request) -> bool:
+    """A "Privato" buyer (billing kind person): the withdrawal rules apply."""
+    return load_state(request).billing.get("kind") == CustomerKind.PERSON
+
+
+def review(request, form: PlaceOrderForm | None = None):
+    """The Riepilogo; `form` is the posted one when the terms were not accepted."""
     flow = CheckoutFlow(request)
     source, gate = _gate(request, flow, "review")
     if gate:
@@ -137,7 +145,12 @@ def review(request):
     token = actions.ensure_checkout_token(request)
     providers = {p.identifier: p for p in flow.payment_providers}
     lines = source.review_lines()
-    form = PlaceOrderForm(initial={"checkout_token": token, "cart_version": source.fingerprint()})
+    is_consumer = _is_consumer_checkout(request)
+    if form is None:
+        form = PlaceOrderForm(
+            initial={"checkout_token": token, "cart_version": source.fingerprint()},
+            is_consumer=is_consumer,
+        )
     return render(
         request,
         "checkout/review.html",
@@ -154,6 +167,8 @@ def review(request):
             billing_url=reverse("checkout:billing"),
             payment_url=reverse("checkout:payment"),
             form=form,
+            terms=current_terms(),
+            is_consumer=is_consumer,
         ),
     )
 
@@ -170,8 +185,11 @@ def place(request):
     """ "COMPLETA L'ACQUISTO": place the order once, then on to the payment."""
     if not request.user.is_authenticated:
         return redirect("checkout:start")
-    form = PlaceOrderForm(request.POST)
+    form = PlaceOrderForm(request.POST, is_consumer=_is_consumer_checkout(request))
     if not form.is_valid():
+        if form.has_only_contract_errors:
+            # contract: terms not accepted — the same Riepilogo, the error next to the checkbox.
+            return review(request, form=form)
         messages.error(request, "Il riepilogo non è più valido: controllalo e conferma di nuovo.")
         return redirect(_next_step_url(request))
     try:
@@ -179,6 +197,8 @@ def place(request):
             request=request,
             token=form.cleaned_data["checkout_token"],
             seen_cart_version=form.cleaned_data["cart_version"],
+            # contract: the terms version in force now and the consumer's early-start request.
+            acceptance=form.acceptance(terms=current_terms()),
         )
     except actions.CheckoutIncomplete as incomplete:
         return redirect(incomplete.url)

@@ -3,8 +3,9 @@
 - ``Permissions-Policy`` (settings.PERMISSIONS_POLICY) on every response.
 - ``Cache-Control: no-store`` on every page that may show personal data: any page seen by a
   signed-in user (the header shows their name), and the account, cart, checkout, payment,
-  order, quote, privacy and back-office pages for everyone. Browsers and shared proxies then
-  keep no copy (the "back" button after logging out on a shared computer shows nothing).
+  order, quote, privacy, withdrawal and back-office pages for everyone. Browsers and shared
+  proxies then keep no copy (the "back" button after logging out on a shared computer shows
+  nothing).
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ from django.utils.cache import patch_cache_control
 
 # URL namespaces whose pages show (or take) personal data even to an anonymous visitor.
 PRIVATE_NAMESPACES = frozenset(
-    {"admin", "accounts", "cart", "checkout", "orders", "payments", "privacy", "quotes"}
+    {
+        "admin",
+        "accounts",
+        "cart",
+        "checkout",
+        "orders",
+        "payments",
+        "privacy",
+        "quotes",
+        "withdrawals",
+    }
 )
 # allauth's and its MFA's pages have no namespace: their names start with these.
 PRIVATE_URL_NAME_PREFIXES = ("account_", "mfa_")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
 from typing import Any
@@ -29,6 +30,7 @@ from sportello.notifications.models import (
     EMAIL_TRANSITIONS,
     EmailStatus,
     OutgoingEmail,
+    OutgoingEmailAttachment,
     OutgoingEmailStatusChange,
 )
 from sportello.notifications.rendering import render_email
@@ -39,6 +41,13 @@ MAX_RETRY_DELAY = timedelta(hours=6)
 LAST_ERROR_MAX_CHARS = 2000
 
 
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    content_type: str = "application/pdf"
+
+
 def queue_email(
     *,
     to: str | Sequence[str],
@@ -46,8 +55,11 @@ def queue_email(
     context: dict[str, Any] | None = None,
     related: models.Model | None = None,
     key: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutgoingEmail:
     """Render `template` and write an outbox row in the current transaction.
+
+    `attachments` are stored with the row and sent with every attempt.
 
     Delivery is scheduled with transaction.on_commit: a rolled-back caller leaves no row and
     sends nothing. With `key`, a second call with the same key returns the first row instead
@@ -78,6 +90,15 @@ def queue_email(
     try:
         with transaction.atomic():
             email.save()
+            OutgoingEmailAttachment.objects.bulk_create(
+                OutgoingEmailAttachment(
+                    email=email,
+                    filename=attachment.filename,
+                    content_type=attachment.content_type,
+                    content=attachment.content,
+                )
+                for attachment in attachments
+            )
             OutgoingEmailStatusChange.objects.create(
                 email=email, from_status="", to_status=EmailStatus.QUEUED, note=template
             )
@@ -254,6 +275,8 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
+    for attachment in email.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     return message
 
 

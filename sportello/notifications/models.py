@@ -91,6 +91,24 @@ class OutgoingEmail(TimeStampedModel):
         return [address.strip() for address in self.to.split(",") if address.strip()]
 
 
+class OutgoingEmailAttachment(models.Model):
+    """A file sent with a message (e.g. the terms of sale PDF), stored with it in the outbox so
+    a retry hours later sends the very same document."""
+
+    email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField("nome del file", max_length=255)
+    content_type = models.CharField("tipo", max_length=100)
+    content = models.BinaryField("contenuto")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "allegato"
+        verbose_name_plural = "allegati"
+
+    def __str__(self) -> str:
+        return self.filename
+
+
 class OutgoingEmailStatusChange(StatusChangeBase):
     email = models.ForeignKey(
         OutgoingEmail, on_delete=models.CASCADE, related_name="status_changes"

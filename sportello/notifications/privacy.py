@@ -12,6 +12,9 @@ from sportello.notifications.models import EmailStatus, OutgoingEmail
 
 EXPORTED_MODELS: dict[str, str] = {"notifications.OutgoingEmail": "emails"}
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
+    "notifications.OutgoingEmailAttachment": (
+        "the shop's documents sent with an e-mail (the terms of sale PDF)"
+    ),
     "notifications.OutgoingEmailStatusChange": (
         "delivery attempts of an e-mail; its outcome (status, sent at) is exported with it"
     ),

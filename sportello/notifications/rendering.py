@@ -16,6 +16,8 @@ from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 
+from sportello.core.seller import seller
+
 
 @dataclass(frozen=True)
 class RenderedEmail:
@@ -47,6 +49,8 @@ def shop_context() -> dict[str, Any]:
         "home_url": absolute_url("pages:home"),
         "account_url": absolute_url("accounts:home"),
         "privacy_url": absolute_url("pages:privacy"),
+        "seller": seller(),
+        "terms_url": absolute_url("contracts:terms"),
         "company": {
             "name": settings.COMPANY_NAME,
             "address": settings.COMPANY_ADDRESS,

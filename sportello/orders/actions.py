@@ -30,13 +30,16 @@ from sportello.accounts.billing import BILLING_FIELDS
 from sportello.audit.actions import record, record_status_change
 from sportello.audit.models import EventType
 from sportello.catalogue.answers import snapshot_files
+from sportello.contracts.rules import TermsAcceptance
 from sportello.core.money import TaxedPrice
 from sportello.core.numbering import format_number, local_year, next_number
 from sportello.core.state import change_status
 from sportello.orders import emails
 from sportello.orders.models import (
     LINE_TRANSITIONS,
+    LINE_WORK_STATUSES,
     ORDER_TRANSITIONS,
+    CustomerKind,
     LineStatus,
     Order,
     OrderLine,
@@ -60,6 +63,18 @@ ALREADY_PAID_STATUSES = FULFILMENT_STATUSES
 
 class OrderNotInFulfilment(Exception):
     """Lines move and outcomes are attached only while the order is paid and not closed."""
+
+
+class WorkCannotStartYet(OrderNotInFulfilment):
+    """A consumer's order without the early-start request waits for the withdrawal period."""
+
+    def __init__(self, order: Order, start_date):
+        self.start_date = start_date
+        super().__init__(
+            f"Il cliente non ha chiesto l'esecuzione immediata: i servizi dell'ordine "
+            f"{order.number} possono iniziare dal {start_date:%d/%m/%Y}, alla fine del periodo "
+            f"di recesso."
+        )
 
 
 class OutcomeFileRejected(ValueError):
@@ -92,6 +107,7 @@ def create_order(
     total: TaxedPrice,
     lines: list[OrderLine],
     note: str,
+    acceptance: TermsAcceptance | None = None,
 ) -> Order:
     """Write an order awaiting payment with its (unsaved) line snapshots and first history row.
 
@@ -110,6 +126,7 @@ def create_order(
         total_vat=total.vat,
         total_gross=total.gross,
         placed_at=now,
+        **_acceptance_fields(acceptance, billing),
         **{f"billing_{name}": billing.get(name, "") or "" for name in BILLING_FIELDS},
     )
     for line in lines:
@@ -145,6 +162,18 @@ def link_answer_files(lines: list[OrderLine]) -> None:
         for line, key, upload_id in wanted
         if upload_id in existing
     )
+
+
+def _acceptance_fields(acceptance: TermsAcceptance | None, billing: Mapping[str, str]) -> dict:
+    if acceptance is None:
+        return {}
+    return {
+        "terms": acceptance.terms,
+        "terms_accepted_at": acceptance.accepted_at,
+        # Only a consumer has a withdrawal period to waive.
+        "early_start_requested": acceptance.early_start_requested
+        and billing.get("kind") == CustomerKind.PERSON,
+    }
 
 
 # --- Order status ----------------------------------------------------------------------------
@@ -200,7 +229,9 @@ def set_order_status(*, order: Order, to: str, actor=None, note: str = "") -> bo
     if to == OrderStatus.REFUNDED:
         return mark_refunded(order=order, actor=actor, note=note)
     with transaction.atomic():
-        _lock_order(order)
+        current = _lock_order(order).status
+        if to == OrderStatus.IN_PROGRESS and to in ORDER_TRANSITIONS.get(current, ()):
+            check_work_may_start(order)
         return _move_order(order, to, actor=actor, note=note)
 
 
@@ -246,7 +277,8 @@ def complete_order(*, order: Order, actor=None, note: str = "") -> bool:
         # Check the order's transition before touching any line, so a refusal changes nothing.
         if OrderStatus.COMPLETED not in ORDER_TRANSITIONS.get(current, ()):
             return _move_order(order, OrderStatus.COMPLETED, actor=actor, note=note)
-        for line in order.lines.exclude(status=LineStatus.COMPLETED):
+        check_work_may_start(order)
+        for line in order.lines.exclude(status__in=(LineStatus.COMPLETED, LineStatus.CANCELLED)):
             _move_line(line, LineStatus.COMPLETED, actor=actor, note=note)
         return _move_order(order, OrderStatus.COMPLETED, actor=actor, note=note)
 
@@ -302,9 +334,23 @@ def _check_fulfilment(order: Order) -> None:
         )
 
 
+def check_work_may_start(order: Order) -> None:
+    """Raise WorkCannotStartYet for a consumer's order still in its withdrawal period without
+    the express request to start early (Codice del Consumo art. 50, c. 3)."""
+    start_date = order.earliest_start_date
+    if start_date is not None and timezone.localdate() < start_date:
+        raise WorkCannotStartYet(order, start_date)
+
+
 def _follow_lines(order: Order, *, actor) -> None:
     """Keep the order's status in step with its lines after a line moved."""
-    statuses = list(order.lines.values_list("status", flat=True))
+    statuses = [
+        status
+        for status in order.lines.values_list("status", flat=True)
+        if status != LineStatus.CANCELLED
+    ]
+    if not statuses:
+        return  # every line withdrawn: the withdrawal decides what becomes of the order
     all_completed = all(status == LineStatus.COMPLETED for status in statuses)
     if all_completed:
         if order.status != OrderStatus.COMPLETED:
@@ -323,6 +369,9 @@ def set_line_status(*, line: OrderLine, to: str, actor=None, note: str = "") -> 
     with transaction.atomic():
         order = _lock_order(line.order)
         _check_fulfilment(order)
+        current = OrderLine.objects.only("status").get(pk=line.pk).status
+        if to in LINE_WORK_STATUSES and to in LINE_TRANSITIONS.get(current, ()):
+            check_work_may_start(order)
         moved = _move_line(line, to, actor=actor, note=note)
         if moved:
             _follow_lines(order, actor=actor)
@@ -375,6 +424,7 @@ def add_outcome(
         with transaction.atomic():
             order = _lock_order(line.order)
             _check_fulfilment(order)
+            check_work_may_start(order)
             outcome = Outcome.objects.create(line=line, note=note.strip(), created_by=actor)
             for upload in files:
                 name = Path(upload.name or "file").name
@@ -409,3 +459,39 @@ def add_outcome(
             OutcomeFile.file.field.storage.delete(name)
         raise
     return outcome
+
+
+# --- Withdrawal (the consumer's right, see sportello.withdrawals) ---------------------------
+
+
+def was_started(line: OrderLine) -> bool:
+    """Whether staff ever worked on the line (in progress or completed, even if reopened)."""
+    if line.status in LINE_WORK_STATUSES:
+        return True
+    return line.status_changes.filter(to_status__in=LINE_WORK_STATUSES).exists()
+
+
+def cancel_withdrawn_lines(*, order: Order, lines: Iterable[OrderLine], actor, note: str) -> int:
+    """Cancel the withdrawn lines not yet started. Returns how many lines were cancelled.
+
+    Started lines are left as they are (staff charge a proportional amount for them). When no
+    line is left the caller (withdrawals, above payments) cancels the order with its payment
+    attempts (`has_live_lines`). Runs inside the caller's transaction.
+    """
+    with transaction.atomic():
+        locked = _lock_order(order)
+        cancelled = 0
+        for line in lines:
+            if line.status == LineStatus.CANCELLED or was_started(line):
+                continue
+            _move_line(line, LineStatus.CANCELLED, actor=actor, note=note)
+            cancelled += 1
+        if cancelled and has_live_lines(locked):
+            _follow_lines(locked, actor=actor)
+        order.status = Order.objects.only("status").get(pk=order.pk).status
+    return cancelled
+
+
+def has_live_lines(order: Order) -> bool:
+    """Whether any line of the order is not cancelled by a withdrawal."""
+    return order.lines.exclude(status=LineStatus.CANCELLED).exists()

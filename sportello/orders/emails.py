@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
-from sportello.notifications.actions import queue_email
+from sportello.contracts.pdf import render_terms_pdf, terms_filename
+from sportello.notifications.actions import Attachment, queue_email
 from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
 from sportello.orders.models import Order, OrderLine, Outcome
@@ -33,13 +34,39 @@ def _order_context(order: Order, *, with_lines: bool = False) -> dict:
     return context
 
 
-def _send(order: Order, message: str, context: dict, *, key: str | None = None) -> OutgoingEmail:
+def _send(
+    order: Order,
+    message: str,
+    context: dict,
+    *,
+    key: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
+) -> OutgoingEmail:
     return queue_email(
         to=order.customer_email,
         template=f"{TEMPLATES}/{message}",
         context=context,
         related=order,
         key=key,
+        attachments=attachments,
+    )
+
+
+def _contract_context(order: Order) -> dict:
+    """The accepted terms (link to that exact version) and, for a consumer, the withdrawal
+    period and when work starts."""
+    return {
+        "terms_url": absolute_url(order.terms.get_absolute_url()) if order.terms else "",
+        "withdrawal_url": absolute_url("withdrawals:for_order", number=order.number),
+    }
+
+
+def _terms_attachment(order: Order) -> tuple[Attachment, ...]:
+    """The accepted terms as a PDF: the durable medium the Codice del Consumo asks for."""
+    if order.terms is None:
+        return ()
+    return (
+        Attachment(filename=terms_filename(order.terms), content=render_terms_pdf(order.terms)),
     )
 
 
@@ -51,9 +78,13 @@ def send_order_confirmation(order: Order) -> OutgoingEmail:
         confirmation_sent_at=now
     ):
         order.confirmation_sent_at = now
-    context = _order_context(order, with_lines=True)
+    context = {**_order_context(order, with_lines=True), **_contract_context(order)}
     context["is_paid"] = not order.is_awaiting_payment
-    return _send(order, "confirmation", context, key=confirmation_key(order))
+    key = confirmation_key(order)
+    existing = OutgoingEmail.objects.filter(key=key).first()
+    if existing is not None:
+        return existing  # sent once: skip rendering the PDF again
+    return _send(order, "confirmation", context, key=key, attachments=_terms_attachment(order))
 
 
 def send_payment_received(order: Order) -> OutgoingEmail:

@@ -83,8 +83,11 @@ class LineStatusForm(forms.Form):
         allowed = LINE_TRANSITIONS.get(line.status, frozenset())
         to_field = self.fields["to"]
         assert isinstance(to_field, forms.ChoiceField)
+        # "Annullato per recesso" comes only from processing a withdrawal (withdrawals app).
         to_field.choices = [
-            (value, label) for value, label in LineStatus.choices if value in allowed
+            (value, label)
+            for value, label in LineStatus.choices
+            if value in allowed and value != LineStatus.CANCELLED
         ]
 
 

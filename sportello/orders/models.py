@@ -1,9 +1,11 @@
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from sportello.contracts.rules import earliest_start_date, withdrawal_deadline
 from sportello.core.models import MoneyField, TimeStampedModel, VatRateField, amounts_add_up
 from sportello.core.state import StatusChangeBase, transition_label
 from sportello.core.storage import private_storage
@@ -43,16 +45,29 @@ class LineStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In lavorazione"
     AWAITING_CUSTOMER_DATA = "awaiting_customer_data", "In attesa di dati dal cliente"
     COMPLETED = "completed", "Completato"
+    # The consumer withdrew from the contract before the service was started.
+    CANCELLED = "cancelled", "Annullato per recesso"
 
 
 LINE_TRANSITIONS: dict[str, frozenset[str]] = {
     LineStatus.RECEIVED: frozenset(
-        {LineStatus.IN_PROGRESS, LineStatus.AWAITING_CUSTOMER_DATA, LineStatus.COMPLETED}
+        {
+            LineStatus.IN_PROGRESS,
+            LineStatus.AWAITING_CUSTOMER_DATA,
+            LineStatus.COMPLETED,
+            LineStatus.CANCELLED,
+        }
     ),
     LineStatus.IN_PROGRESS: frozenset({LineStatus.AWAITING_CUSTOMER_DATA, LineStatus.COMPLETED}),
-    LineStatus.AWAITING_CUSTOMER_DATA: frozenset({LineStatus.IN_PROGRESS, LineStatus.COMPLETED}),
+    LineStatus.AWAITING_CUSTOMER_DATA: frozenset(
+        {LineStatus.IN_PROGRESS, LineStatus.COMPLETED, LineStatus.CANCELLED}
+    ),
     LineStatus.COMPLETED: frozenset({LineStatus.IN_PROGRESS}),
+    LineStatus.CANCELLED: frozenset(),
 }
+# Moving a line into one of these starts (or performs) the service: a consumer's order waits
+# for the end of the withdrawal period unless they asked for an early start.
+LINE_WORK_STATUSES = frozenset({LineStatus.IN_PROGRESS, LineStatus.COMPLETED})
 
 
 class CustomerKind(models.TextChoices):
@@ -104,6 +119,23 @@ class Order(TimeStampedModel):
     billing_provincia = models.CharField("provincia", max_length=2)
     billing_country = models.CharField("nazione", max_length=2, default="IT")
 
+    # The sales contract (sportello.contracts): the exact terms version accepted at the
+    # Riepilogo and when, and whether a consumer asked work to start within the withdrawal period.
+    terms = models.ForeignKey(
+        "contracts.TermsOfSale",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name="condizioni di vendita accettate",
+    )
+    terms_accepted_at = models.DateTimeField("condizioni accettate il", null=True, blank=True)
+    early_start_requested = models.BooleanField(
+        "esecuzione immediata richiesta",
+        default=False,
+        help_text="Il consumatore ha chiesto di iniziare prima della fine del periodo di recesso.",
+    )
+
     class Meta:
         ordering = ["-placed_at", "-id"]
         verbose_name = "ordine"
@@ -131,6 +163,30 @@ class Order(TimeStampedModel):
     @property
     def is_awaiting_payment(self) -> bool:
         return self.status == OrderStatus.AWAITING_PAYMENT
+
+    @property
+    def is_consumer(self) -> bool:
+        """A "Privato" buyer: the Codice del Consumo's withdrawal rules apply."""
+        return self.billing_kind == CustomerKind.PERSON
+
+    @property
+    def withdrawal_deadline(self) -> date | None:
+        """The last day to withdraw (Europe/Rome); None for a business buyer."""
+        return withdrawal_deadline(self.placed_at) if self.is_consumer else None
+
+    @property
+    def earliest_start_date(self) -> date | None:
+        """The first day staff may start the services; None when they may start at once.
+
+        The desk's expected delivery date counts from here (see contracts.rules). Orders that
+        never went through the Riepilogo's choice (placed before it existed, no terms accepted)
+        are not held back: their customer was never offered the early-start request.
+        """
+        return earliest_start_date(
+            placed_at=self.placed_at,
+            is_consumer=self.is_consumer and self.terms_accepted_at is not None,
+            early_start_requested=self.early_start_requested,
+        )
 
 
 class OrderLine(models.Model):

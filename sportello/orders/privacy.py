@@ -62,6 +62,9 @@ ERASURE: dict[str, dict[str, str]] = {
             "billing_comune",
             "billing_provincia",
             "billing_country",
+            "terms",
+            "terms_accepted_at",
+            "early_start_requested",
         ),
     },
     "orders.OrderStatusChange": treat(
@@ -98,15 +101,19 @@ ERASURE: dict[str, dict[str, str]] = {
 
 
 def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
-    orders = Order.objects.filter(customer=user).prefetch_related(
-        "status_changes",
-        Prefetch(
-            "lines",
-            queryset=OrderLine.objects.prefetch_related(
-                "status_changes",
-                Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("files")),
+    orders = (
+        Order.objects.filter(customer=user)
+        .select_related("terms")
+        .prefetch_related(
+            "status_changes",
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.prefetch_related(
+                    "status_changes",
+                    Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("files")),
+                ),
             ),
-        ),
+        )
     )
     result = []
     for order in orders:
@@ -172,6 +179,9 @@ def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
                     "country": order.billing_country,
                 },
                 "lines": lines,
+                "terms_version": order.terms.version if order.terms else None,
+                "terms_accepted_at": iso(order.terms_accepted_at),
+                "early_start_requested": order.early_start_requested,
                 "status_history": history(order.status_changes.all()),
             }
         )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sportello.catalogue.answers import AnswerItem
 from sportello.catalogue.pricing import LinePrice
+from sportello.contracts.rules import TermsAcceptance
 from sportello.core.money import TaxedPrice
 from sportello.orders.models import Order
 
@@ -82,5 +83,6 @@ class PurchaseSource(ABC):
         billing: Mapping[str, str],
         payment_method: str,
         checkout_token: uuid.UUID,
+        acceptance: TermsAcceptance | None = None,
     ) -> PlacedOrder:
         """Place the order once per checkout token. Raises PurchaseNotPossible."""

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.db.models import (
     Case,
+    Count,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     TextField,
@@ -18,11 +20,13 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from sportello.contracts.rules import is_within_withdrawal_period
 from sportello.orders.models import (
     LineStatus,
     Order,
     OrderLine,
     OrderLineStatusChange,
+    OrderStatus,
     OrderStatusChange,
     Outcome,
     OutcomeFile,
@@ -35,12 +39,63 @@ def can_see_every_order(user) -> bool:
 
 
 def orders_for_customer(customer) -> QuerySet[Order]:
-    """The customer's orders, newest first: only the columns of I MIEI ORDINI."""
+    """The customer's orders, newest first: only the columns of I MIEI ORDINI (and what tells
+    whether "Recedi dal contratto qui" is offered, counted in the same query)."""
     return (
         Order.objects.filter(customer=customer)
-        .only("number", "placed_at", "total_gross", "status", "customer_id")
+        .only(
+            "number",
+            "placed_at",
+            "total_gross",
+            "status",
+            "customer_id",
+            "billing_kind",
+            "early_start_requested",
+        )
+        .annotate(
+            live_lines=Count("lines", filter=~Q(lines__status=LineStatus.CANCELLED)),
+            unfinished_lines=Count(
+                "lines",
+                filter=~Q(lines__status__in=(LineStatus.CANCELLED, LineStatus.COMPLETED)),
+            ),
+        )
         .order_by("-placed_at", "-id")
     )
+
+
+def _line_counts(order: Order) -> tuple[int, int]:
+    """(lines not withdrawn, lines neither withdrawn nor completed), from the list's
+    annotations or the detail page's prefetched lines."""
+    if hasattr(order, "live_lines"):
+        return order.live_lines, order.unfinished_lines  # type: ignore[attr-defined]
+    statuses = [line.status for line in order.lines.all()]
+    live = [status for status in statuses if status != LineStatus.CANCELLED]
+    return len(live), sum(1 for status in live if status != LineStatus.COMPLETED)
+
+
+def withdrawal_is_open(order: Order, *, now=None) -> bool:
+    """Whether the consumer may still withdraw ("Recedi dal contratto qui" is shown).
+
+    Only "Privato" orders, during the period (contracts.rules), not closed, with a service
+    left, and not once every service was fully performed at the consumer's express request.
+    """
+    if not order.is_consumer or order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+        return False
+    if not is_within_withdrawal_period(order.placed_at, now=now):
+        return False
+    live, unfinished = _line_counts(order)
+    if live == 0:
+        return False
+    return not (order.early_start_requested and unfinished == 0)
+
+
+def earliest_start_date(order: Order):
+    """The first day staff may start the order's services (None: at once).
+
+    For the desk's expected delivery date: a consumer's order without the early-start request
+    starts after the withdrawal period (see contracts.rules).
+    """
+    return order.earliest_start_date
 
 
 def _awaiting_data_note():
@@ -62,7 +117,7 @@ def _awaiting_data_note():
 
 def _order_detail_queryset() -> QuerySet[Order]:
     # The quote the order was bought from, if any, comes with the same query.
-    return Order.objects.select_related("quote").prefetch_related(
+    return Order.objects.select_related("quote", "terms").prefetch_related(
         Prefetch(
             "lines",
             queryset=OrderLine.objects.order_by("position", "id")

@@ -14,6 +14,7 @@ from sportello.orders.queries import (
     answer_file_for_user,
     orders_for_customer,
     outcome_file_for_user,
+    withdrawal_is_open,
 )
 
 ORDERS_PER_PAGE = 20
@@ -25,7 +26,16 @@ def order_list(request):
     page = Paginator(orders_for_customer(request.user), ORDERS_PER_PAGE).get_page(
         request.GET.get("pagina")
     )
-    return render(request, "orders/list.html", {"page": page, "orders": list(page.object_list)})
+    orders = list(page.object_list)
+    return render(
+        request,
+        "orders/list.html",
+        {
+            "page": page,
+            "orders": orders,
+            "withdrawable": {order.number for order in orders if withdrawal_is_open(order)},
+        },
+    )
 
 
 @require_GET

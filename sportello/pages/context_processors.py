@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from sportello.accounts.buyer_kind import PERSON, buyer_kind, is_known_from_billing
 from sportello.cart.queries import cart_counts
 from sportello.catalogue.queries import menu_categories
+from sportello.core.seller import seller
 
 
 def shop(request):
@@ -15,6 +17,11 @@ def shop(request):
             "vat_number": settings.COMPANY_VAT_NUMBER,
             "email": settings.COMPANY_EMAIL,
         },
+        "seller": seller(),
         "menu_categories": SimpleLazyObject(menu_categories),
+        # "person" or "company": consumers see prices with VAT as the main figure.
+        "buyer_kind": SimpleLazyObject(lambda: buyer_kind(request)),
+        "is_consumer_pricing": SimpleLazyObject(lambda: buyer_kind(request) == PERSON),
+        "buyer_kind_from_billing": SimpleLazyObject(lambda: is_known_from_billing(request)),
         "cart_counts": SimpleLazyObject(lambda: cart_counts(request)),
     }

@@ -8,4 +8,5 @@ urlpatterns = [
     path("privacy/", views.privacy_notice, name="privacy"),
     path("cookie/", views.cookie_policy, name="cookies"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
+    path("prezzi/", views.buyer_kind, name="buyer_kind"),
 ]

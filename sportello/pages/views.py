@@ -3,10 +3,12 @@ from datetime import UTC, timedelta
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
+from sportello.accounts.buyer_kind import remember_buyer_kind
 from sportello.catalogue.queries import featured_services, home_categories
 from sportello.pages.queries import attention_for_customer
 from sportello.privacy.queries import current_notice
@@ -54,3 +56,15 @@ def security_txt(request):
         f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_POST
+def buyer_kind(request):
+    """ "Privato / Azienda": show prices with VAT as the main figure, or net + VAT."""
+    remember_buyer_kind(request, request.POST.get("kind", ""))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    return redirect(next_url)

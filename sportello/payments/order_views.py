@@ -13,6 +13,7 @@ from sportello.orders.queries import (
     is_confirmation_emailed,
     order_for_customer,
     order_summary_for_customer,
+    withdrawal_is_open,
 )
 from sportello.payments.queries import order_payments, payment_method_label, payment_state
 
@@ -50,6 +51,8 @@ def order_detail(request, number):
             "history": history,
             "pay_url": _pay_url(order) if payment.can_pay else "",
             "payment_method": payment_method_label(order.payment_method),
+            # "Recedi dal contratto qui" (the withdrawals app's page) while the period is open.
+            "can_withdraw": withdrawal_is_open(order),
         },
     )
 

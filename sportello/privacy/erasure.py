@@ -50,6 +50,7 @@ from sportello.privacy import emails
 from sportello.privacy.models import AccountErasure
 from sportello.quotes import privacy as quotes_privacy
 from sportello.uploads import privacy as uploads_privacy
+from sportello.withdrawals import privacy as withdrawals_privacy
 
 __all__ = ["ERASERS", "REMOVED_TEXT", "ErasureRefused", "erase_customer", "erasure_preview"]
 
@@ -57,6 +58,7 @@ __all__ = ["ERASERS", "REMOVED_TEXT", "ErasureRefused", "erase_customer", "erasu
 # outbox last (they need the old address and the objects the others listed).
 ERASERS = (
     orders_privacy,
+    withdrawals_privacy,
     quotes_privacy,
     cart_privacy,
     uploads_privacy,

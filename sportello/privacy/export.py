@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sportello.accounts import privacy as accounts_privacy
 from sportello.cart import privacy as cart_privacy
+from sportello.contracts import privacy as contracts_privacy
 from sportello.core.export import ExportContext, iso
 from sportello.invoicing import privacy as invoicing_privacy
 from sportello.notifications import privacy as notifications_privacy
@@ -24,6 +25,7 @@ from sportello.orders import privacy as orders_privacy
 from sportello.payments import privacy as payments_privacy
 from sportello.quotes import privacy as quotes_privacy
 from sportello.uploads import privacy as uploads_privacy
+from sportello.withdrawals import privacy as withdrawals_privacy
 
 EXPORT_FORMAT_VERSION = 1
 DATA_FILE = "dati.json"
@@ -32,6 +34,8 @@ DATA_FILE = "dati.json"
 EXPORTERS = (
     accounts_privacy,
     orders_privacy,
+    contracts_privacy,
+    withdrawals_privacy,
     payments_privacy,
     invoicing_privacy,
     quotes_privacy,

@@ -23,6 +23,7 @@ from sportello.cart.actions import empty_cart
 from sportello.cart.models import Cart, CartKind
 from sportello.cart.queries import priced_cart
 from sportello.catalogue.answers import answers_snapshot, snapshot_files
+from sportello.contracts.rules import TermsAcceptance
 from sportello.core.money import TaxedPrice, format_euro, sum_prices, to_money
 from sportello.core.numbering import format_number, local_year, next_number
 from sportello.core.state import InvalidTransition, change_status
@@ -502,6 +503,7 @@ def place_order_for_quote(
     payment_method: str,
     checkout_token: uuid.UUID,
     today: dt.date | None = None,
+    acceptance: TermsAcceptance | None = None,
 ):
     """place_quote_order, returning the order only."""
     return place_quote_order(
@@ -511,6 +513,7 @@ def place_order_for_quote(
         payment_method=payment_method,
         checkout_token=checkout_token,
         today=today,
+        acceptance=acceptance,
     ).order
 
 
@@ -522,6 +525,7 @@ def place_quote_order(
     payment_method: str,
     checkout_token: uuid.UUID,
     today: dt.date | None = None,
+    acceptance: TermsAcceptance | None = None,
 ) -> PlacedOrder:
     """Create the order for an accepted quote, at the prices of the accepted version.
 
@@ -564,6 +568,7 @@ def place_quote_order(
                 billing=billing,
                 payment_method=payment_method,
                 checkout_token=checkout_token,
+                acceptance=acceptance,
                 total=TaxedPrice(net=price.total_net, vat=price.total_vat, gross=price.total_gross),
                 lines=[
                     OrderLine(

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from sportello.core.seller import seller
 from sportello.quotes.queries import quote_detail
 
 
@@ -27,6 +28,7 @@ def quote_pdf_html(quote) -> str:
                 "email": settings.COMPANY_EMAIL,
             },
             "site_name": settings.SITE_NAME,
+            "seller": seller(),
             "generated_at": timezone.localtime(),
         },
     )

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 
 from sportello.catalogue.answers import AnswerItem
 from sportello.catalogue.pricing import LinePrice
+from sportello.contracts.rules import TermsAcceptance
 from sportello.core.money import TaxedPrice
 from sportello.orders.purchase import PlacedOrder, PurchaseNotPossible, PurchaseSource, ReviewLine
 from sportello.quotes.actions import QuoteNotAcceptable, expire_quote, place_quote_order
@@ -119,6 +120,7 @@ class QuotePurchase(PurchaseSource):
         billing: Mapping[str, str],
         payment_method: str,
         checkout_token: uuid.UUID,
+        acceptance: TermsAcceptance | None = None,
     ) -> PlacedOrder:
         try:
             return place_quote_order(
@@ -127,6 +129,7 @@ class QuotePurchase(PurchaseSource):
                 billing=billing,
                 payment_method=payment_method,
                 checkout_token=checkout_token,
+                acceptance=acceptance,
             )
         except QuoteNotAcceptable as exc:
             raise QuoteNotPurchasable(NOT_PURCHASABLE) from exc

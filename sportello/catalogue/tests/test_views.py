@@ -80,7 +80,31 @@ def test_index_lists_active_categories_with_their_active_services(client, perizi
 # --- Category -------------------------------------------------------------------------------
 
 
+def choose_company_prices(client):
+    """ "Privato / Azienda" → Azienda: net + VAT, as businesses read prices."""
+    client.post(reverse("pages:buyer_kind"), {"kind": "company", "next": "/"})
+
+
+def test_consumers_see_the_price_with_vat_first_and_the_withdrawal_right(
+    client, perizia, contenzioso
+):
+    html = content(client.get(reverse("catalogue:category", kwargs={"slug": "perizie"})))
+    assert '122,00\u00a0€ <span class="price-note">IVA inclusa</span>' in html
+    assert '<p class="price-note price-minor">100,00\u00a0€ + IVA</p>' in html
+
+    page = content(client.get(perizia.get_absolute_url()))
+    assert '<p class="price price-main">122,00\u00a0€ <span class="price-note">IVA inclusa' in page
+    assert "Prezzo netto 100,00\u00a0€ + IVA 22% 22,00\u00a0€" in page
+    assert "puoi recedere entro 14 giorni" in page
+    assert "completamente prestato" in page
+
+    choose_company_prices(client)
+    page = content(client.get(perizia.get_absolute_url()))
+    assert "puoi recedere entro 14 giorni" not in page
+
+
 def test_category_lists_prices_net_and_vat_inclusive_or_on_quote(client, perizia, contenzioso):
+    choose_company_prices(client)
     response = client.get(reverse("catalogue:category", kwargs={"slug": "perizie"}))
 
     assert response.status_code == 200
@@ -120,6 +144,7 @@ def test_unknown_category_is_not_found(client):
 
 
 def test_fixed_price_service_page(client, perizia):
+    choose_company_prices(client)
     FormFieldFactory(service=perizia, label="Indirizzo dell'immobile", position=1)
     FormFieldFactory(service=perizia, label="Planimetria", is_required=False, position=2)
 
@@ -163,6 +188,7 @@ def test_service_breadcrumbs(client, perizia):
 
 
 def test_service_price_uses_the_services_vat_rate(client, perizia):
+    choose_company_prices(client)
     perizia.net_price = Decimal("10.25")
     perizia.vat_rate = Decimal("10.00")
     perizia.save()

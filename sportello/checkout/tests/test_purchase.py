@@ -50,6 +50,7 @@ def _review(client) -> dict:
     return {
         "checkout_token": str(form.initial["checkout_token"]),
         "cart_version": form.initial["cart_version"],
+        "accept_terms": "on",
     }
 
 
@@ -149,7 +150,8 @@ def test_review_queries_do_not_grow_with_lines(
     ready_client, customer_cart, appraisal, django_assert_num_queries
 ):
     ready_client.get(REVIEW)  # creates the token: later visits only read it
-    with django_assert_num_queries(8) as one_line:
+    # 9: the cart and its lines (7), the session, and the terms of sale in force (1).
+    with django_assert_num_queries(9) as one_line:
         ready_client.get(REVIEW)
     for _ in range(3):
         CartLineFactory(cart=customer_cart, service=appraisal, answers=dict(STANDARD))
@@ -343,7 +345,7 @@ def test_an_emptied_cart_sends_back_to_the_cart(ready_client, customer_cart):
 
 def test_an_unknown_token_places_nothing(ready_client):
     _review(ready_client)
-    posted = {"checkout_token": str(uuid.uuid4()), "cart_version": "x"}
+    posted = {"checkout_token": str(uuid.uuid4()), "cart_version": "x", "accept_terms": "on"}
 
     response = ready_client.post(PLACE, posted, follow=True)
 
@@ -379,7 +381,11 @@ def test_another_customers_token_neither_places_nor_shows_their_order(
 def test_placing_needs_every_step(customer_client, customer_cart):
     token = str(uuid.uuid4())
     set_checkout_state(customer_client, billing=dict(PERSON_BILLING), token=token)
-    posted = {"checkout_token": token, "cart_version": cart_version(priced_cart(customer_cart))}
+    posted = {
+        "checkout_token": token,
+        "cart_version": cart_version(priced_cart(customer_cart)),
+        "accept_terms": "on",
+    }
     response = customer_client.post(PLACE, posted)
 
     assert response["Location"] == PAYMENT

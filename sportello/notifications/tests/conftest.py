@@ -102,6 +102,19 @@ def _shop_settings(settings):
     settings.COMPANY_ADDRESS = "Via Esempio 1, 40121 Bologna (BO)"
     settings.COMPANY_VAT_NUMBER = "IT01234567890"
     settings.COMPANY_EMAIL = "info@negozio.example.it"
+    settings.INVOICE_SELLER = {
+        **settings.INVOICE_SELLER,
+        "name": "Sportello Servizi S.r.l.",
+        "partita_iva": "01234567890",
+        "address": "Via Esempio 1",
+        "cap": "40121",
+        "comune": "Bologna",
+        "provincia": "BO",
+        "rea_office": "BO",
+        "rea_number": "543210",
+        "share_capital": "50000.00",
+        "pec": "sportello@pec.negozio.example.it",
+    }
     settings.EMAIL_MAX_ATTEMPTS = 3
     settings.EMAIL_RETRY_BACKOFF_SECONDS = 60
     settings.EMAIL_SENDING_TIMEOUT_SECONDS = 600

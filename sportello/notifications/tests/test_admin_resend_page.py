@@ -23,6 +23,7 @@ def resend_url(email):
 
 @pytest.fixture
 def viewer_client(client):
+    # With the second factor the back-office requires, and only the view permission.
     viewer = StaffFactory(email="sola.lettura@sportello.example", is_superuser=False)
     viewer.user_permissions.add(Permission.objects.get(codename="view_outgoingemail"))
     client.force_login(viewer)

@@ -34,8 +34,11 @@ def test_render_email_uses_the_shop_layout_amounts_and_links():
     assert text.startswith("Sportello\n\nGentile Dell'Acqua & figli,\n")
     assert "totale: 1.234,56\u00a0€\n" in text
     assert "Dettaglio: https://negozio.example.it/il-mio-account/\n" in text
+    # The seller's legal data (Codice civile art. 2250) in every message.
     assert (
-        "Sportello Servizi S.r.l.\nVia Esempio 1, 40121 Bologna (BO) · P.IVA IT01234567890" in text
+        "Sportello Servizi S.r.l. · Sede legale: Via Esempio 1, 40121 Bologna (BO) · "
+        "P.IVA IT01234567890 · REA BO-543210 · Capitale sociale 50.000,00 euro i.v. · "
+        "PEC sportello@pec.negozio.example.it\ninfo@negozio.example.it\n" in text
     )
     assert "IL MIO ACCOUNT: https://negozio.example.it/il-mio-account/\n" in text
     assert "Informativa privacy: https://negozio.example.it/privacy/\n" in text
@@ -46,7 +49,8 @@ def test_render_email_uses_the_shop_layout_amounts_and_links():
     assert "<strong>1.234,56\u00a0€</strong>" in html
     assert '<a href="https://negozio.example.it/il-mio-account/">Dettaglio</a>' in html
     assert '<a href="https://negozio.example.it/privacy/"' in html
-    assert "P.IVA IT01234567890" in html
+    assert "P.IVA IT01234567890 · REA BO-543210 · Capitale sociale 50.000,00 euro i.v." in html
+    assert "PEC sportello@pec.negozio.example.it" in html
 
 
 @pytest.mark.usefixtures("test_email_templates")

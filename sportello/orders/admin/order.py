@@ -63,6 +63,17 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
         ),
         ("Registro attività", {"fields": ("audit_trail",)}),
         (
+            "Contratto",
+            {
+                "fields": (
+                    "terms",
+                    "terms_accepted_at",
+                    "early_start_requested",
+                    "work_start_display",
+                )
+            },
+        ),
+        (
             "Dati di fatturazione",
             {
                 "fields": (
@@ -83,6 +94,7 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
         *MONEY_FIELDS,
         "quote_link",
         "audit_trail",
+        "work_start_display",
     )
     inlines = (OrderLineInline, OrderStatusChangeInline)
     actions = ("start_processing_action", "complete_action")
@@ -91,6 +103,16 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
 
     # Orders are created by the checkout and changed only through actions
     # (ReadOnlyAdminMixin): the page is view-only, buttons lead to the action views.
+
+    @admin.display(description="inizio lavorazione")
+    def work_start_display(self, order):
+        start = order.earliest_start_date
+        if start is None:
+            return "Subito dopo il pagamento"
+        return (
+            f"Dal {start:%d/%m/%Y} (consumatore senza richiesta di esecuzione immediata: "
+            "si attende la fine del periodo di recesso)"
+        )
 
     @admin.display(description="metodo di pagamento", ordering="payment_method")
     def payment_method_display(self, order):
@@ -125,6 +147,8 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
                     self.log_staff_action(
                         request, order, f"Stato dell'ordine: {OrderStatus(to).label}"
                     )
+            except actions.WorkCannotStartYet as too_early:
+                refused.append(f"{order.number} (dal {too_early.start_date:%d/%m/%Y})")
             except (InvalidTransition, actions.OrderNotInFulfilment):
                 refused.append(order.number)
         if moved:

@@ -92,6 +92,10 @@ class OrderPageViews(ActionPagesAdmin):
                 to = STATUS_ACTIONS[action][1]
                 moved = self.set_status(request, order, to, note)
                 done = f"Stato dell'ordine: {OrderStatus(to).label}" if moved else ""
+            except actions.WorkCannotStartYet as too_early:
+                self.message_user(
+                    request, f"Operazione non consentita. {too_early}", messages.ERROR
+                )
             except (InvalidTransition, actions.OrderNotInFulfilment):
                 order.refresh_from_db()
                 self.message_user(
@@ -166,6 +170,8 @@ class OrderPageViews(ActionPagesAdmin):
             moved = actions.set_line_status(
                 line=line, to=data["to"], actor=request.user, note=data["note"]
             )
+        except actions.WorkCannotStartYet as too_early:
+            self.message_user(request, f"Stato non modificabile. {too_early}", messages.ERROR)
         except (InvalidTransition, actions.OrderNotInFulfilment):
             self.message_user(
                 request,
@@ -192,6 +198,8 @@ class OrderPageViews(ActionPagesAdmin):
                 actor=request.user,
                 complete_line=data["complete_line"],
             )
+        except actions.WorkCannotStartYet as too_early:
+            self.message_user(request, f"Esito non aggiunto. {too_early}", messages.ERROR)
         except actions.OrderNotInFulfilment:
             self.message_user(
                 request,

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from sportello.cart.actions import place_order
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
@@ -12,6 +13,8 @@ from sportello.catalogue.tests.factories import (
     FormFieldFactory,
     ServiceFactory,
 )
+from sportello.contracts.queries import current_terms
+from sportello.contracts.rules import TermsAcceptance
 from sportello.uploads.models import Upload
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
@@ -119,13 +122,19 @@ def full_cart(customer, appraisal, certificate):
 def place(customer):
     """place_order with the test billing data: place(cart, payment_method=…, token=…)."""
 
-    def _place(cart, *, payment_method="test_gateway", token=None, who=None):
+    def _place(cart, *, payment_method="test_gateway", token=None, who=None, early_start=True):
+        # By default the consumer asks to start at once, so staff may work on the order.
         return place_order(
             customer=who or customer,
             cart=cart,
             billing=BILLING,
             payment_method=payment_method,
             checkout_token=token or uuid.uuid4(),
+            acceptance=TermsAcceptance(
+                terms=current_terms(),
+                accepted_at=timezone.now(),
+                early_start_requested=early_start,
+            ),
         )
 
     return _place

@@ -39,7 +39,7 @@ def test_home_shows_categories_and_featured_services_first(client):
         "Servizio comune",
     ]
     assert "18,00\u00a0€" in html
-    assert "21,96\u00a0€ IVA inclusa" in html
+    assert '21,96\u00a0€ <span class="price-note">IVA inclusa</span>' in html  # consumers first
     assert "Su preventivo" in html
 
 

@@ -24,6 +24,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.admin import site as admin_site
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from sportello.accounts.models import PrivacyNotice
 from sportello.accounts.tests.factories import StaffFactory, UserFactory
@@ -31,6 +32,7 @@ from sportello.audit.context import Source
 from sportello.audit.models import AuditEvent, EventType
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+from sportello.contracts.models import TermsOfSale
 from sportello.invoicing.actions import issue_invoice
 from sportello.invoicing.tests.conftest import make_order, pay
 from sportello.notifications.tests.factories import OutgoingEmailFactory
@@ -41,6 +43,7 @@ from sportello.privacy.models import AccountErasure
 from sportello.privacy.tests.factories import ConsentEventFactory
 from sportello.quotes.models import QuoteStatus
 from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
+from sportello.withdrawals.models import WithdrawalRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +92,13 @@ ROWS: dict[str, Row] = {
     "pages:privacy": everyone(200),
     "pages:cookies": everyone(200),
     "pages:security_txt": everyone(200),
+    "pages:buyer_kind": everyone(405),  # "Privato / Azienda": POST only
+    # The sales contract: terms of sale (public), the withdrawal function.
+    "contracts:terms": everyone(200),
+    "contracts:terms_version": everyone(200, lambda w: {"version": w["terms"].version}),
+    "withdrawals:start": everyone(200),  # the footer's form: no login needed
+    "withdrawals:sent": everyone(200),
+    "withdrawals:for_order": owned(order),
     "catalogue:index": everyone(200),
     "catalogue:category": everyone(200, lambda w: {"slug": w["service"].category.slug}),
     "catalogue:service": everyone(200, lambda w: {"slug": w["service"].slug}),
@@ -264,6 +274,14 @@ ROWS: dict[str, Row] = {
     "admin:invoicing_fiscaldocument_correct": row(
         admin_invoice, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, REDIRECT
     ),
+    "admin:withdrawals_withdrawalrequest_process": row(
+        lambda w: {"object_id": w["withdrawal"].pk},
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        403,
+        200,
+    ),
     "admin:notifications_outgoingemail_html_preview": row(
         lambda w: {"email_id": w["email"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
     ),
@@ -283,6 +301,7 @@ READ_ONLY_MODELS = {
     "payments.refund",
     "notifications.outgoingemail",
     "quotes.quoterequest",
+    "withdrawals.withdrawalrequest",
 }
 # Published privacy notices are the reference of every consent: never deleted.
 NO_DELETE_MODELS = {"accounts.privacynotice"}
@@ -393,6 +412,15 @@ def world(customer, other_customer):
     email = OutgoingEmailFactory(html_body="<p>Gentile cliente</p>")
     consent = ConsentEventFactory(user=customer)
     document = issue_invoice(order=pay(make_order(customer, [{"base_net": "100.00"}])).order)
+    terms = TermsOfSale.objects.create(version="9.9", body="Condizioni di prova")
+    withdrawal = WithdrawalRequest.objects.create(
+        order=order_a,
+        customer_name="Mario Rossi",
+        email=customer.email,
+        order_number=order_a.number,
+        source="account",
+        received_at=timezone.now(),
+    )
     objects = {
         "auth.group": Group.objects.create(name="Segreteria"),
         "accounts.user": customer,
@@ -415,6 +443,8 @@ def world(customer, other_customer):
         ),
         "invoicing.fiscaldocument": document,
         "accounts.staffauthenticator": Authenticator.objects.filter(user=staff_with).first(),
+        "contracts.termsofsale": terms,
+        "withdrawals.withdrawalrequest": withdrawal,
     }
     objects["accounts.privacynotice"] = PrivacyNotice.objects.first()
     objects["privacy.accounterasure"] = AccountErasure.objects.create(
@@ -432,6 +462,8 @@ def world(customer, other_customer):
         "quote": quote_a,
         "email": email,
         "invoice": document,
+        "terms": terms,
+        "withdrawal": withdrawal,
         "admin_objects": objects,
     }
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -140,6 +141,21 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
     refund = Refund.objects.create(payment=payment, amount=Decimal("10.00"), note=f"Sconto {tag}")
     issue_invoice(order=order)
     issue_credit_note(refund=refund)
+    # By label: privacy and withdrawals are sibling top-layer apps and do not import each other.
+    WithdrawalRequest = apps.get_model("withdrawals", "WithdrawalRequest")
+    WithdrawalStatusChange = apps.get_model("withdrawals", "WithdrawalStatusChange")
+    withdrawal = WithdrawalRequest.objects.create(
+        order=order,
+        customer_name=f"{user.first_name} {user.last_name}",
+        email=user.email,
+        order_number=order.number,
+        source="account",
+        received_at=now,
+    )
+    withdrawal.lines.set([line])
+    WithdrawalStatusChange.objects.create(
+        withdrawal=withdrawal, from_status="", to_status="received"
+    )
 
     quote = QuoteRequestFactory(
         customer=user,

@@ -55,6 +55,7 @@ def _place_data(review_page) -> dict:
     return {
         "checkout_token": str(form.initial["checkout_token"]),
         "cart_version": form.initial["cart_version"],
+        "accept_terms": "on",
     }
 
 
@@ -181,3 +182,28 @@ def test_procedi_all_acquisto_leaves_the_quote_checkout(customer_client, custome
     assert page.redirect_chain[-1][0] == REVIEW
     assert "Visura camerale" in page.text
     assert "Perizia di stima" not in page.text
+
+
+def test_a_quote_bought_at_the_riepilogo_stores_the_terms_and_the_early_start_request(
+    customer_client, priced_quote
+):
+    """The terms box and the early-start request work for the accepted-quote purchase source
+    as for the cart: refused without the terms, stored with them."""
+    from sportello.contracts.queries import current_terms
+
+    review = _accept_and_reach_the_review(customer_client, priced_quote)
+    assert "Ho letto e accetto le" in review.text
+    refused = customer_client.post(
+        PLACE, {k: v for k, v in _place_data(review).items() if k != "accept_terms"}
+    )
+    assert refused.status_code == 200
+    assert "devi accettare le Condizioni generali di vendita" in refused.text
+    assert not Order.objects.exists()
+
+    customer_client.post(PLACE, {**_place_data(review), "early_start": "on"})
+
+    order = Order.objects.get()
+    assert order.quote == priced_quote
+    assert order.terms == current_terms()
+    assert order.terms_accepted_at is not None
+    assert order.early_start_requested is True

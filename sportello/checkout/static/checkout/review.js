@@ -9,6 +9,13 @@
       if (button) window.setTimeout(function () { button.disabled = true; }, 0);
     });
   });
+  // "Condizioni generali di vendita" in the checkbox's label opens the text in the page.
+  document.querySelectorAll("a[data-open-terms]").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var details = document.getElementById("condizioni-generali");
+      if (details) details.open = true;
+    });
+  });
   // Coming back with the browser's Back button must not leave the button disabled.
   window.addEventListener("pageshow", function () {
     forms.forEach(function (form) {

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ContractsConfig(AppConfig):
+    name = "sportello.contracts"
+    label = "contracts"
+    verbose_name = "Condizioni di vendita"

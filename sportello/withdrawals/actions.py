@@ -1,0 +1,208 @@
+"""The withdrawal function (Codice del Consumo art. 54-bis as amended by Directive (EU)
+2023/2673): receive a statement, acknowledge it at once, and let staff settle it.
+
+Every statement is stored as received, with its time. One from the public form that does not
+match a consumer order in its period (wrong number, different e-mail, business order, period
+over) is kept as "unmatched" and acknowledged exactly like a matched one, so the form never
+tells a stranger whether an order exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from sportello.audit.actions import record, record_status_change
+from sportello.audit.models import EventType
+from sportello.checkout.settlement import record_refund
+from sportello.core.money import ZERO, to_money
+from sportello.core.state import change_status
+from sportello.orders.actions import cancel_withdrawn_lines, has_live_lines, was_started
+from sportello.orders.models import ORDER_TRANSITIONS, Order, OrderLine, OrderStatus
+from sportello.payments.actions import cancel_order, refundable_amount
+from sportello.payments.models import Payment, PaymentStatus
+from sportello.withdrawals import emails
+from sportello.withdrawals.models import (
+    WITHDRAWAL_TRANSITIONS,
+    WithdrawalRequest,
+    WithdrawalSource,
+    WithdrawalStatus,
+    WithdrawalStatusChange,
+)
+from sportello.withdrawals.queries import can_withdraw, order_for_withdrawal, withdrawable_lines
+
+
+class NothingToWithdraw(Exception):
+    """The order has no service left the consumer may withdraw from."""
+
+
+def _record(*, status: str, note: str, **fields) -> WithdrawalRequest:
+    withdrawal = WithdrawalRequest.objects.create(status=status, **fields)
+    WithdrawalStatusChange.objects.create(
+        withdrawal=withdrawal, from_status="", to_status=status, note=note
+    )
+    order = withdrawal.order
+    record(
+        event_type=EventType.WITHDRAWAL_RECEIVED,
+        message=f"{note}: {WithdrawalStatus(status).label.lower()}"
+        + (f" (ordine indicato: {withdrawal.order_number})" if order is None else ""),
+        order_number=order.number if order is not None else "",
+        customer_id=order.customer_id if order is not None else None,
+        extra={"withdrawal": withdrawal.pk, "source": withdrawal.source},
+    )
+    return withdrawal
+
+
+def withdraw_from_account(
+    *, order: Order, line_ids: Iterable[int], customer, now=None
+) -> WithdrawalRequest:
+    """ "Conferma il recesso" in I MIEI ORDINI, for the chosen services of the customer's order.
+
+    Raises NothingToWithdraw when the period is over or the chosen services cannot be withdrawn.
+    """
+    now = now or timezone.now()
+    chosen = set(line_ids)
+    with transaction.atomic():
+        # Locked and read again: a double click must not send the same services twice.
+        Order.objects.select_for_update().filter(pk=order.pk).first()
+        order = order_for_withdrawal(customer=customer, number=order.number)
+        lines = [line for line in withdrawable_lines(order) if line.pk in chosen]
+        if not lines or not can_withdraw(order, now=now):
+            raise NothingToWithdraw(order.number)
+        withdrawal = _record(
+            status=WithdrawalStatus.RECEIVED,
+            note="Dichiarazione di recesso da I MIEI ORDINI",
+            order=order,
+            customer_name=order.billing_name or customer.get_full_name(),
+            email=order.customer_email,
+            order_number=order.number,
+            services_text="",
+            source=WithdrawalSource.ACCOUNT,
+            received_at=now,
+        )
+        withdrawal.lines.set(lines)
+        emails.send_acknowledgement(withdrawal)
+    return withdrawal
+
+
+def withdraw_from_form(
+    *, customer_name: str, email: str, order_number: str, services_text: str, now=None
+) -> WithdrawalRequest:
+    """The public form, without login. Matches the order only with its e-mail and number."""
+    from sportello.withdrawals.queries import matching_order
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        order = matching_order(email=email, number=order_number)
+        lines = _lines_named(order, services_text) if order and can_withdraw(order, now=now) else []
+        withdrawal = _record(
+            status=WithdrawalStatus.RECEIVED if lines else WithdrawalStatus.UNMATCHED,
+            note="Dichiarazione di recesso dal modulo pubblico",
+            order=order if lines else None,
+            customer_name=customer_name.strip(),
+            email=email.strip(),
+            order_number=order_number.strip(),
+            services_text=services_text.strip(),
+            source=WithdrawalSource.FORM,
+            received_at=now,
+        )
+        if lines:
+            withdrawal.lines.set(lines)
+        # The same message whether or not the order was found (see the module docstring).
+        emails.send_acknowledgement(withdrawal)
+    return withdrawal
+
+
+def _lines_named(order: Order, services_text: str) -> list[OrderLine]:
+    """The lines the text names (by service name); every withdrawable line when it names none.
+
+    Staff read the text too before processing: the statement is never narrowed silently.
+    """
+    lines = withdrawable_lines(order)
+    text = services_text.casefold()
+    named = [line for line in lines if line.service_name.casefold() in text]
+    return named or lines
+
+
+def process_withdrawal(
+    *,
+    withdrawal: WithdrawalRequest,
+    started_refunds: Mapping[int, Decimal],
+    actor,
+    note: str = "",
+) -> Decimal:
+    """Staff settle a received statement: cancel the services not started, refund them in
+    full and the started ones by the amount staff entered; the customer is e-mailed.
+
+    Returns the amount refunded. Raises InvalidTransition when already processed, and the
+    payments' RefundNotAllowed/RefundFailed (nothing changes then: one transaction).
+    """
+    order = withdrawal.order
+    if order is None:
+        raise NothingToWithdraw(withdrawal.order_number)
+    with transaction.atomic():
+        change_status(
+            withdrawal,
+            to=WithdrawalStatus.PROCESSED,
+            transitions=WITHDRAWAL_TRANSITIONS,
+            history=WithdrawalStatusChange,
+            history_fk="withdrawal",
+            actor=actor,
+            note=note,
+            extra={"processed_at": timezone.now(), "processed_by": actor, "staff_note": note},
+            on_change=lambda from_status, to_status: record_status_change(
+                event_type=EventType.WITHDRAWAL_STATUS,
+                subject=f"Recesso dall'ordine {order.number}",
+                choices=WithdrawalStatus,
+                from_status=from_status,
+                to_status=to_status,
+                note=note,
+                order_number=order.number,
+                customer_id=order.customer_id,
+                actor=actor,
+            ),
+        )
+        lines = list(withdrawal.lines.all())
+        started = [line for line in lines if was_started(line)]
+        not_started = [line for line in lines if line not in started]
+        amount = sum((line.gross for line in not_started), ZERO) + sum(
+            (to_money(started_refunds.get(line.pk, ZERO)) for line in started), ZERO
+        )
+        message = f"Recesso del {timezone.localtime(withdrawal.received_at):%d/%m/%Y}"
+        cancel_withdrawn_lines(order=order, lines=not_started, actor=actor, note=message)
+        if not has_live_lines(order) and OrderStatus.CANCELLED in ORDER_TRANSITIONS.get(
+            order.status, ()
+        ):
+            # Every service withdrawn: the order is cancelled, with its open payment attempts.
+            cancel_order(order=order, actor=actor, note=message)
+        refunded = refund_withdrawal(order=order, amount=amount, actor=actor, note=message)
+        WithdrawalRequest.objects.filter(pk=withdrawal.pk).update(refund_amount=refunded)
+        withdrawal.refund_amount = refunded
+        withdrawal.staff_note = note
+        emails.send_processed(withdrawal, cancelled=not_started, started=started, refunded=refunded)
+    return refunded
+
+
+def refund_withdrawal(*, order: Order, amount: Decimal, actor, note: str) -> Decimal:
+    """Give `amount` back through the order's original payment method(s).
+
+    The one place a withdrawal moves money, through checkout.settlement's `record_refund`, so
+    each refund also issues its credit note. Returns the amount refunded (less than asked only
+    when less was paid, e.g. an unpaid order).
+    """
+    left = to_money(amount)
+    refunded = ZERO
+    payments = Payment.objects.filter(order=order, status=PaymentStatus.CONFIRMED).order_by("id")
+    for payment in payments:
+        if left <= 0:
+            break
+        portion = min(left, refundable_amount(payment))
+        if portion <= 0:
+            continue
+        record_refund(payment=payment, amount=portion, actor=actor, note=note)
+        left -= portion
+        refunded += portion
+    return refunded

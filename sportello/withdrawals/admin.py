@@ -1,0 +1,135 @@
+"""Back-office: withdrawal statements, read-only, with the one action that settles them."""
+
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+
+from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from sportello.core.admin_actions import ActionPage, ActionPagesAdmin, Button
+from sportello.core.money import format_euro
+from sportello.core.state import InvalidTransition
+from sportello.orders.actions import was_started
+from sportello.payments.actions import RefundFailed, RefundNotAllowed
+from sportello.withdrawals import actions
+from sportello.withdrawals.forms import ProcessWithdrawalForm
+from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, WithdrawalStatusChange
+from sportello.withdrawals.queries import withdrawal_for_staff
+
+PROCESS_PERMISSION = "withdrawals.change_withdrawalrequest"
+
+
+class WithdrawalStatusChangeInline(ReadOnlyInline):
+    model = WithdrawalStatusChange
+    fields = ("created_at", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+    verbose_name_plural = "storico"
+
+
+@admin.register(WithdrawalRequest)
+class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
+    action_pages = (ActionPage("process", "gestisci/", "process_view"),)
+    manage_permission = PROCESS_PERMISSION
+    action_object_name = "withdrawal"
+
+    list_display = [
+        "received_at",
+        "order_number",
+        "customer_name",
+        "email",
+        "source",
+        "status",
+        "refund_amount",
+    ]
+    list_filter = ["status", "source"]
+    search_fields = ["order_number", "customer_name", "email"]
+    list_select_related = ["order"]
+    date_hierarchy = "received_at"
+    readonly_fields = (
+        "order_link",
+        "customer_name",
+        "email",
+        "order_number",
+        "services_text",
+        "withdrawn_services",
+        "source",
+        "received_at",
+        "status",
+        "refund_amount",
+        "processed_at",
+        "processed_by",
+        "staff_note",
+    )
+    fields = readonly_fields
+    inlines = [WithdrawalStatusChangeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("lines")
+
+    @admin.display(description="ordine")
+    def order_link(self, obj):
+        if obj.order is None:
+            return "Nessun ordine corrisponde ai dati indicati"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:orders_order_change", args=[obj.order_id]),
+            obj.order.number,
+        )
+
+    @admin.display(description="servizi del recesso")
+    def withdrawn_services(self, obj):
+        return ", ".join(line.service_name for line in obj.lines.all()) or "—"
+
+    def action_buttons(self, request, obj) -> list[Button]:
+        if not self.has_manage_permission(request) or not _is_to_process(obj):
+            return []
+        return [Button(label="Gestisci il recesso", url=self.action_url(obj, "process"))]
+
+    def process_view(self, request, obj):
+        withdrawal = withdrawal_for_staff(obj.pk)
+        change_url = self.change_url(withdrawal)
+        if not _is_to_process(withdrawal):
+            self.message_user(request, "Questo recesso non è da gestire.", messages.WARNING)
+            return HttpResponseRedirect(change_url)
+        lines = list(withdrawal.lines.all())
+        started = [line for line in lines if was_started(line)]
+        form = ProcessWithdrawalForm(request.POST or None, started_lines=started)
+        if request.method == "POST" and form.is_valid():
+            note = form.cleaned_data["note"]
+            try:
+                refunded = actions.process_withdrawal(
+                    withdrawal=withdrawal,
+                    started_refunds=form.started_refunds(),
+                    actor=request.user,
+                    note=note,
+                )
+            except InvalidTransition:
+                self.message_user(request, "Il recesso è già stato gestito.", messages.WARNING)
+            except (RefundNotAllowed, RefundFailed) as exc:
+                self.message_user(request, f"Rimborso non eseguito: {exc}", messages.ERROR)
+            else:
+                return self.action_done(
+                    request,
+                    withdrawal,
+                    message=(
+                        f"Recesso gestito: rimborsati {format_euro(refunded)}. "
+                        "Il cliente è stato avvisato."
+                    ),
+                    history=f"Recesso gestito, rimborso di {format_euro(refunded)}",
+                    note=note,
+                )
+            return HttpResponseRedirect(change_url)
+        return self.render_action_page(
+            request,
+            withdrawal,
+            "admin/withdrawals/process.html",
+            "Gestisci il recesso",
+            order=withdrawal.order,
+            not_started=[line for line in lines if line not in started],
+            started=started,
+            form=form,
+        )
+
+
+def _is_to_process(withdrawal: WithdrawalRequest) -> bool:
+    return withdrawal.status == WithdrawalStatus.RECEIVED and withdrawal.order_id is not None

@@ -1,0 +1,56 @@
+"""Withdrawal messages: the acknowledgement (durable medium, at once) and the settlement."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from sportello.notifications.actions import queue_email
+from sportello.notifications.models import OutgoingEmail
+from sportello.notifications.rendering import absolute_url
+from sportello.withdrawals.models import WithdrawalRequest
+
+TEMPLATES = "withdrawals/email"
+
+
+def _context(withdrawal: WithdrawalRequest) -> dict:
+    received_at = timezone.localtime(withdrawal.received_at)  # Europe/Rome
+    return {
+        "withdrawal": withdrawal,
+        "received_date": f"{received_at:%d/%m/%Y}",
+        "received_time": f"{received_at:%H:%M}",
+        # What the consumer stated: the services they ticked, or the text they wrote.
+        "services": [line.service_name for line in withdrawal.lines.all()]
+        if withdrawal.order_id and not withdrawal.services_text
+        else [],
+        "orders_url": absolute_url("orders:list"),
+    }
+
+
+def send_acknowledgement(withdrawal: WithdrawalRequest) -> OutgoingEmail:
+    """Sent at once, to the address in the statement, with its content and time of receipt.
+
+    Identical whether or not the statement matched an order (the public form reveals nothing).
+    """
+    return queue_email(
+        to=withdrawal.email,
+        template=f"{TEMPLATES}/acknowledgement",
+        context=_context(withdrawal),
+        related=withdrawal,
+        key=f"withdrawal-{withdrawal.pk}-acknowledgement",
+    )
+
+
+def send_processed(withdrawal: WithdrawalRequest, *, cancelled, started, refunded) -> OutgoingEmail:
+    return queue_email(
+        to=withdrawal.order.customer_email if withdrawal.order else withdrawal.email,
+        template=f"{TEMPLATES}/processed",
+        context={
+            **_context(withdrawal),
+            "cancelled": [line.service_name for line in cancelled],
+            "started": [line.service_name for line in started],
+            "refunded": refunded,
+            "note": withdrawal.staff_note,
+        },
+        related=withdrawal,
+        key=f"withdrawal-{withdrawal.pk}-processed",
+    )

@@ -1,0 +1,102 @@
+"""Reads for the withdrawal function, with the ownership check built in."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from sportello.orders.models import LineStatus, Order, OrderLine
+from sportello.orders.queries import withdrawal_is_open
+from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus
+
+# Days the seller has to refund a withdrawn contract, from the statement.
+REFUND_DAYS = 14
+
+
+def _orders_with_lines() -> QuerySet[Order]:
+    return Order.objects.prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
+        Prefetch(
+            "withdrawals",
+            queryset=WithdrawalRequest.objects.filter(
+                status=WithdrawalStatus.RECEIVED
+            ).prefetch_related("lines"),
+            to_attr="open_withdrawals",
+        ),
+    )
+
+
+def order_for_withdrawal(*, customer, number: str) -> Order:
+    """The customer's own order (404 for anyone else's, whatever its state)."""
+    try:
+        return _orders_with_lines().get(customer=customer, number=number)
+    except Order.DoesNotExist:
+        raise Http404("Order not found") from None
+
+
+def matching_order(*, email: str, number: str) -> Order | None:
+    """The order the public form names, only if the e-mail is the one it was placed with.
+
+    Callers must answer the same way whether or not this finds one.
+    """
+    number = number.strip()
+    email = email.strip()
+    if not number or not email:
+        return None
+    return _orders_with_lines().filter(number=number, customer_email__iexact=email).first()
+
+
+def withdrawable_lines(order: Order) -> list[OrderLine]:
+    """Lines the consumer may still withdraw from: not cancelled, not already in a pending
+    statement, and not completed at their express request (the right is then lost)."""
+    open_requests = order.open_withdrawals  # type: ignore[attr-defined]  # prefetched to_attr
+    pending = {line.pk for request in open_requests for line in request.lines.all()}
+    return [
+        line
+        for line in order.lines.all()
+        if line.status != LineStatus.CANCELLED
+        and line.pk not in pending
+        and not (order.early_start_requested and line.status == LineStatus.COMPLETED)
+    ]
+
+
+def can_withdraw(order: Order, *, now=None) -> bool:
+    return withdrawal_is_open(order, now=now) and bool(withdrawable_lines(order))
+
+
+def open_withdrawal_requests() -> QuerySet[WithdrawalRequest]:
+    """Statements staff still have to process, oldest first (for the desk's "Scrivania").
+
+    The refund is due within 14 days of the statement: the oldest is the most urgent.
+    """
+    return (
+        WithdrawalRequest.objects.filter(status=WithdrawalStatus.RECEIVED)
+        .select_related("order")
+        .prefetch_related("lines")
+        .order_by("received_at", "id")
+    )
+
+
+def pending_withdrawals() -> QuerySet[WithdrawalRequest]:
+    """The Scrivania's "Recessi" queue: statements received and not yet processed, oldest
+    first, with their order and services (constant queries). Each must be settled, refund
+    included, within `refund_due_date(withdrawal)`; the item links to
+    admin:withdrawals_withdrawalrequest_process."""
+    return open_withdrawal_requests()
+
+
+def refund_due_date(withdrawal: WithdrawalRequest) -> date:
+    """The last day (Europe/Rome) to refund: 14 days from the statement (Codice del Consumo
+    art. 56)."""
+    return timezone.localdate(withdrawal.received_at) + timedelta(days=REFUND_DAYS)
+
+
+def withdrawal_for_staff(pk: int) -> WithdrawalRequest:
+    return (
+        WithdrawalRequest.objects.select_related("order")
+        .prefetch_related("lines__status_changes", "order__payments")
+        .get(pk=pk)
+    )

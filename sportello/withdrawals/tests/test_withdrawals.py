@@ -1,0 +1,451 @@
+"""The withdrawal function: availability, the two steps, the acknowledgement, the public
+form's discretion and rate limit, ownership, and staff settling it with a refund."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sportello.notifications.models import OutgoingEmail
+from sportello.orders.models import CustomerKind, LineStatus, OrderStatus
+from sportello.orders.queries import withdrawal_is_open
+from sportello.payments.models import Refund
+from sportello.withdrawals.forms import AnonymousWithdrawalForm, ServicesForm
+from sportello.withdrawals.models import WithdrawalRequest, WithdrawalSource, WithdrawalStatus
+from sportello.withdrawals.queries import open_withdrawal_requests
+
+pytestmark = pytest.mark.django_db
+
+ROME = ZoneInfo("Europe/Rome")
+START = reverse("withdrawals:start")
+SENT = reverse("withdrawals:sent")
+ORDERS = reverse("orders:list")
+BUTTON = "Recedi dal contratto qui"
+
+
+def for_order(order) -> str:
+    return reverse("withdrawals:for_order", kwargs={"number": order.number})
+
+
+# --- Availability ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("day", "is_open"), [(0, True), (13, True), (14, True), (15, False)])
+def test_button_availability_by_day_with_a_fixed_clock(make_order, day, is_open):
+    placed = dt.datetime(2026, 3, 2, 9, 15, tzinfo=ROME)
+    order = make_order(placed_at=placed)
+    now = placed + dt.timedelta(days=day)
+
+    assert withdrawal_is_open(order, now=now) is is_open
+
+
+def test_the_button_is_in_i_miei_ordini_during_the_period_only(customer_client, make_order):
+    current = make_order()
+    expired = make_order(days_ago=15)
+
+    page = customer_client.get(ORDERS).text
+
+    assert f'href="{for_order(current)}"' in page
+    assert f'href="{for_order(expired)}"' not in page
+    assert page.count('href="/recesso/ordine/') == 1
+    detail = customer_client.get(reverse("orders:detail", kwargs={"number": current.number}))
+    assert BUTTON in detail.text
+
+
+def test_no_button_for_a_company_or_services_fully_performed_on_request(
+    customer_client, make_order
+):
+    company = make_order(kind=CustomerKind.COMPANY)
+    performed = make_order(early_start=True)
+    performed.lines.update(status=LineStatus.COMPLETED)
+
+    page = customer_client.get(ORDERS).text
+
+    assert 'href="/recesso/ordine/' not in page
+    # And the function itself refuses them (no form).
+    for order in (company, performed):
+        response = customer_client.get(for_order(order))
+        assert "Recesso non disponibile" in response.text
+        assert 'name="lines"' not in response.text
+
+
+def test_a_started_service_can_still_be_withdrawn_until_fully_performed(
+    customer_client, make_order
+):
+    order = make_order(early_start=True)
+    first, _second = order.lines.all()
+    first.status = LineStatus.COMPLETED
+    first.save()
+
+    page = customer_client.get(for_order(order)).text
+
+    assert "Visura catastale" in page
+    assert "Perizia immobiliare" not in page  # performed at their request: right lost
+
+
+def test_i_miei_ordini_query_count_does_not_grow(
+    customer_client, make_order, django_assert_num_queries
+):
+    make_order()
+    customer_client.get(ORDERS)
+    with django_assert_num_queries(6) as one:
+        customer_client.get(ORDERS)
+    make_order()
+    make_order(days_ago=20)
+    with django_assert_num_queries(len(one.captured_queries)):
+        customer_client.get(ORDERS)
+
+
+# --- From I MIEI ORDINI ----------------------------------------------------------------------
+
+
+def test_withdraw_from_i_miei_ordini_in_two_steps_with_the_acknowledgement(
+    customer_client, consumer_order
+):
+    perizia, visura = consumer_order.lines.all()
+    form = customer_client.get(for_order(consumer_order))
+    assert form.status_code == 200
+    assert "Perizia immobiliare" in form.text and "Visura catastale" in form.text
+
+    step_two = customer_client.post(for_order(consumer_order), {"lines": [visura.pk]})
+    assert "Conferma il recesso" in step_two.text
+    assert "Visura catastale" in step_two.text
+    assert not WithdrawalRequest.objects.exists()  # nothing sent before the confirmation
+
+    before = timezone.now()
+    done = customer_client.post(
+        for_order(consumer_order), {"lines": [visura.pk], "step": "conferma"}
+    )
+
+    assert done["Location"] == SENT
+    withdrawal = WithdrawalRequest.objects.get()
+    assert withdrawal.order == consumer_order
+    assert list(withdrawal.lines.all()) == [visura]
+    assert withdrawal.source == WithdrawalSource.ACCOUNT
+    assert withdrawal.status == WithdrawalStatus.RECEIVED
+    assert before <= withdrawal.received_at <= timezone.now()
+
+    ack = OutgoingEmail.objects.get(template="withdrawals/email/acknowledgement")
+    received = timezone.localtime(withdrawal.received_at, ROME)
+    assert ack.to == consumer_order.customer_email
+    assert f"il {received:%d/%m/%Y} alle {received:%H:%M} (ora italiana)" in ack.text_body
+    assert f"Numero dell'ordine: {consumer_order.number}" in ack.text_body
+    assert "Servizi: Visura catastale" in ack.text_body
+    assert "Con la presente notifico il recesso" in ack.text_body
+    assert perizia.status == LineStatus.RECEIVED
+
+
+def test_a_service_already_in_a_statement_is_not_offered_again(customer_client, consumer_order):
+    _perizia, visura = consumer_order.lines.all()
+    customer_client.post(for_order(consumer_order), {"lines": [visura.pk], "step": "conferma"})
+
+    again = customer_client.post(
+        for_order(consumer_order), {"lines": [visura.pk], "step": "conferma"}
+    )
+
+    assert "non è più disponibile" in again.text
+    assert WithdrawalRequest.objects.count() == 1
+
+
+def test_another_customer_gets_404_and_nothing_is_sent(client, other_customer, consumer_order):
+    client.force_login(other_customer)
+    line = consumer_order.lines.first()
+
+    assert client.get(for_order(consumer_order)).status_code == 404
+    response = client.post(for_order(consumer_order), {"lines": [line.pk], "step": "conferma"})
+
+    assert response.status_code == 404
+    assert not WithdrawalRequest.objects.exists()
+    assert not OutgoingEmail.objects.filter(template__startswith="withdrawals/").exists()
+
+
+def test_a_visitor_is_sent_to_log_in(client, consumer_order):
+    response = client.get(for_order(consumer_order))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_the_withdrawal_page_query_count_does_not_grow(
+    customer_client, make_order, django_assert_num_queries
+):
+    small = make_order()
+    customer_client.get(for_order(small))
+    with django_assert_num_queries(7) as one:
+        customer_client.get(for_order(small))
+    large = make_order()
+    for position in range(2, 6):
+        large.lines.create(
+            position=position,
+            service_name=f"Servizio {position}",
+            form_version=1,
+            base_net="10.00",
+            vat_rate="22.00",
+            net="10.00",
+            vat="2.20",
+            gross="12.20",
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        customer_client.get(for_order(large))
+
+
+# --- The public form (footer, no login) ------------------------------------------------------
+
+
+def test_only_the_data_needed_are_asked():
+    assert list(AnonymousWithdrawalForm().fields) == [
+        "customer_name",
+        "email",
+        "order_number",
+        "services_text",
+    ]
+    assert not AnonymousWithdrawalForm().fields["services_text"].required
+    assert list(ServicesForm(lines=[]).fields) == ["lines"]
+
+
+def _statement(order_number, email="mario.rossi@example.com"):
+    return {
+        "customer_name": "Mario Rossi",
+        "email": email,
+        "order_number": order_number,
+        "services_text": "",
+    }
+
+
+def test_the_public_form_withdraws_with_matching_e_mail_and_number(client, consumer_order):
+    data = _statement(consumer_order.number, email="MARIO.ROSSI@example.com")
+    step_two = client.post(START, data)
+    assert "Conferma il recesso" in step_two.text
+    assert not WithdrawalRequest.objects.exists()
+
+    response = client.post(START, {**data, "step": "conferma"})
+
+    assert response["Location"] == SENT
+    withdrawal = WithdrawalRequest.objects.get()
+    assert withdrawal.order == consumer_order
+    assert withdrawal.lines.count() == 2
+    assert withdrawal.source == WithdrawalSource.FORM
+    ack = OutgoingEmail.objects.get(template="withdrawals/email/acknowledgement")
+    assert ack.to == "MARIO.ROSSI@example.com"
+    received = timezone.localtime(withdrawal.received_at, ROME)
+    assert f"{received:%d/%m/%Y} alle {received:%H:%M}" in ack.text_body
+
+
+def test_the_public_form_gives_the_same_answer_whether_the_order_exists_or_not(
+    client, consumer_order
+):
+    def send(data):
+        client.post(START, data)
+        response = client.post(START, {**data, "step": "conferma"}, follow=True)
+        # The CSRF token is masked anew on every page: not part of the answer.
+        text = re.sub(r'"X-CSRFToken": "[^"]+"', "", response.text)
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+        return response.redirect_chain, text
+
+    existing = send(_statement(consumer_order.number))
+    missing = send(_statement("2026-999999"))
+    someone_elses = send(_statement(consumer_order.number, email="intruso@example.com"))
+
+    assert existing == missing == someone_elses
+    assert existing[0] == [(SENT, 302)]
+    bodies = [
+        e.text_body.replace(e.to, "X").split("Numero dell'ordine")[0]
+        for e in OutgoingEmail.objects.filter(template="withdrawals/email/acknowledgement")
+    ]
+    assert len(bodies) == 3
+    assert len({body.split("abbiamo ricevuto")[1][:40] for body in bodies}) == 1
+
+
+def test_someone_elses_order_cannot_be_withdrawn_without_the_matching_e_mail(
+    client, consumer_order
+):
+    data = _statement(consumer_order.number, email="intruso@example.com")
+    client.post(START, {**data, "step": "conferma"})
+
+    withdrawal = WithdrawalRequest.objects.get()
+    assert withdrawal.status == WithdrawalStatus.UNMATCHED
+    assert withdrawal.order is None
+    assert not withdrawal.lines.exists()
+    assert list(open_withdrawal_requests()) == []
+    # The real customer's order is untouched.
+    assert OutgoingEmail.objects.filter(to=consumer_order.customer_email).count() == 0
+
+
+def test_the_public_form_is_rate_limited_the_same_way_for_every_order(
+    client, consumer_order, settings
+):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "withdrawal": "2/h/ip"}
+    client.post(START, _statement("2026-999999"))
+    client.post(START, _statement("2026-999998"))
+
+    for number in (consumer_order.number, "2026-999997"):
+        response = client.post(START, {**_statement(number), "step": "conferma"})
+        assert response.status_code == 429
+        assert "Hai inviato molte richieste in poco tempo" in response.text
+        # What was typed is kept.
+        assert f'value="{number}"' in response.text
+    assert not WithdrawalRequest.objects.exists()
+
+
+def test_the_footer_links_the_function_and_the_terms(client):
+    page = client.get(reverse("pages:home")).text
+    assert f'<a href="{START}">{BUTTON}</a>' in page
+    assert f'<a href="{reverse("contracts:terms")}">Condizioni generali di vendita</a>' in page
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+
+def _withdraw_all(customer_client, order):
+    lines = [line.pk for line in order.lines.all()]
+    customer_client.post(for_order(order), {"lines": lines, "step": "conferma"})
+    return WithdrawalRequest.objects.get(order=order)
+
+
+def test_staff_see_received_statements_oldest_first(customer_client, make_order):
+    first = _withdraw_all(customer_client, make_order())
+    second = _withdraw_all(customer_client, make_order())
+    WithdrawalRequest.objects.filter(pk=second.pk).update(status=WithdrawalStatus.PROCESSED)
+    third = _withdraw_all(customer_client, make_order())
+
+    assert list(open_withdrawal_requests()) == [first, third]
+
+
+def test_staff_process_a_withdrawal_of_services_not_started(
+    client, customer, staff, consumer_order
+):
+    client.force_login(customer)
+    withdrawal = _withdraw_all(client, consumer_order)
+    client.force_login(staff)
+    change = client.get(reverse("admin:withdrawals_withdrawalrequest_changelist"))
+    assert consumer_order.number in change.text
+    url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
+    form = client.get(url)
+    assert "annullati e rimborsati per intero" in form.text
+
+    response = client.post(url, {"note": ""}, follow=True)
+
+    assert "Recesso gestito: rimborsati 244,00\u00a0€" in response.text
+    withdrawal.refresh_from_db()
+    consumer_order.refresh_from_db()
+    assert withdrawal.status == WithdrawalStatus.PROCESSED
+    assert withdrawal.refund_amount == Decimal("244.00")
+    assert withdrawal.processed_by == staff
+    assert set(consumer_order.lines.values_list("status", flat=True)) == {LineStatus.CANCELLED}
+    assert consumer_order.status == OrderStatus.REFUNDED
+    assert Refund.objects.get().amount == Decimal("244.00")
+    processed = OutgoingEmail.objects.get(template="withdrawals/email/processed")
+    assert "Importo rimborsato: 244,00\u00a0€" in processed.text_body
+    assert "Servizi annullati: Perizia immobiliare, Visura catastale." in processed.text_body
+
+
+def test_staff_refund_a_proportional_amount_for_a_service_started_on_request(
+    client, customer, staff, make_order
+):
+    from sportello.orders.actions import set_line_status
+
+    order = make_order(early_start=True)
+    perizia, _visura = order.lines.all()
+    set_line_status(line=perizia, to=LineStatus.IN_PROGRESS, actor=staff)
+    client.force_login(customer)
+    withdrawal = _withdraw_all(client, order)
+    client.force_login(staff)
+    url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
+
+    too_much = client.post(url, {f"refund_{perizia.pk}": "500.00"})
+    assert "non può superare quanto pagato" in too_much.text
+    client.post(url, {f"refund_{perizia.pk}": "61.00", "note": "Sopralluogo già fatto"})
+
+    order.refresh_from_db()
+    perizia.refresh_from_db()
+    withdrawal.refresh_from_db()
+    assert withdrawal.refund_amount == Decimal("183.00")  # 122,00 + 61,00
+    assert perizia.status == LineStatus.IN_PROGRESS
+    assert order.lines.get(position=1).status == LineStatus.CANCELLED
+    assert order.status == OrderStatus.IN_PROGRESS
+    assert Refund.objects.get().amount == Decimal("183.00")
+    assert OutgoingEmail.objects.filter(template="payments/email/refund_recorded").exists()
+
+
+def test_staff_without_permission_cannot_process(client, customer, consumer_order):
+    from sportello.accounts.tests.factories import StaffFactory
+
+    client.force_login(customer)
+    withdrawal = _withdraw_all(client, consumer_order)
+    # With the second factor (the back-office requires it), without the permission.
+    client.force_login(StaffFactory(email="senza-permessi@sportello.example", is_superuser=False))
+    url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
+
+    assert client.post(url, {"note": ""}).status_code == 403
+    withdrawal.refresh_from_db()
+    assert withdrawal.status == WithdrawalStatus.RECEIVED
+
+
+def test_the_back_office_list_query_count_does_not_grow(
+    client, customer, staff, make_order, django_assert_num_queries
+):
+    client.force_login(customer)
+    _withdraw_all(client, make_order())
+    client.force_login(staff)
+    url = reverse("admin:withdrawals_withdrawalrequest_changelist")
+    client.get(url)
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
+    client.force_login(customer)
+    for _ in range(3):
+        _withdraw_all(client, make_order())
+    client.force_login(staff)
+    client.get(url)
+    with django_assert_num_queries(8):
+        page = client.get(url)
+    assert page.text.count('class="field-order_number"') == 4
+
+
+def test_a_processed_withdrawal_refunds_through_settlement_and_issues_the_credit_note(
+    client, customer, staff, consumer_order
+):
+    from sportello.audit.models import AuditEvent, EventType
+    from sportello.invoicing.actions import issue_invoice
+    from sportello.invoicing.models import DocumentKind, FiscalDocument
+
+    invoice = issue_invoice(order=consumer_order)
+    assert invoice is not None
+    client.force_login(customer)
+    withdrawal = _withdraw_all(client, consumer_order)
+    client.force_login(staff)
+    url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
+
+    client.post(url, {"note": ""})
+
+    refund = Refund.objects.get()
+    note = FiscalDocument.objects.get(kind=DocumentKind.CREDIT_NOTE)
+    assert note.refund == refund
+    assert note.order == consumer_order
+    assert note.total_gross == Decimal("244.00")
+    events = set(
+        AuditEvent.objects.filter(order_number=consumer_order.number).values_list(
+            "event_type", flat=True
+        )
+    )
+    assert {EventType.WITHDRAWAL_RECEIVED, EventType.WITHDRAWAL_STATUS} <= events
+    assert EventType.PAYMENT_REFUND in events
+
+
+def test_pending_withdrawals_is_the_desk_queue(customer_client, make_order):
+    from sportello.withdrawals.queries import pending_withdrawals, refund_due_date
+
+    first = _withdraw_all(customer_client, make_order())
+    second = _withdraw_all(customer_client, make_order())
+    WithdrawalRequest.objects.filter(pk=first.pk).update(status=WithdrawalStatus.PROCESSED)
+
+    assert list(pending_withdrawals()) == [second]
+    assert refund_due_date(second) == timezone.localdate(second.received_at) + dt.timedelta(days=14)
+
+
+def test_the_public_form_is_never_cached(client):
+    """It takes a name, an e-mail and an order number: no copy in browsers or proxies."""
+    response = client.get(START)
+    assert "no-store" in response["Cache-Control"]

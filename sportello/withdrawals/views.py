@@ -1,0 +1,72 @@
+"""The withdrawal function: "Recedi dal contratto qui" (I MIEI ORDINI and the footer), then
+"Conferma il recesso". Both end on the same page, which says nothing about the order."""
+
+from allauth.core import ratelimit
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from sportello.withdrawals import actions
+from sportello.withdrawals.forms import AnonymousWithdrawalForm, ServicesForm
+from sportello.withdrawals.queries import can_withdraw, order_for_withdrawal, withdrawable_lines
+
+# The ACCOUNT_RATE_LIMITS entry counting the public form's submissions.
+FORM_RATE_LIMIT = "withdrawal"
+RATE_LIMITED = (
+    "Hai inviato molte richieste in poco tempo: attendi qualche minuto e riprova. "
+    "I dati che hai inserito sono stati conservati."
+)
+CONFIRM_STEP = "conferma"
+
+
+def start(request):
+    """The public form (footer link): no login, the data that identify the contract."""
+    if request.method != "POST":
+        initial = {}
+        if request.user.is_authenticated:
+            initial = {"customer_name": request.user.get_full_name(), "email": request.user.email}
+        return render(
+            request, "withdrawals/start.html", {"form": AnonymousWithdrawalForm(initial=initial)}
+        )
+    form = AnonymousWithdrawalForm(request.POST)
+    # Counted before anything is looked up: trying order numbers costs the same either way.
+    if not ratelimit.consume(request, action=FORM_RATE_LIMIT):
+        form.is_valid()
+        form.add_error(None, RATE_LIMITED)
+        return render(request, "withdrawals/start.html", {"form": form}, status=429)
+    if not form.is_valid() or request.POST.get("step") == "modifica":
+        return render(request, "withdrawals/start.html", {"form": form})
+    if request.POST.get("step") != CONFIRM_STEP:
+        return render(request, "withdrawals/confirm_form.html", {"form": form})
+    actions.withdraw_from_form(**form.cleaned_data)
+    return redirect("withdrawals:sent")
+
+
+@login_required
+def for_order(request, number):
+    """ "Recedi dal contratto qui" on one of the customer's orders (404 for anyone else's)."""
+    order = order_for_withdrawal(customer=request.user, number=number)
+    if not can_withdraw(order):
+        return render(request, "withdrawals/closed.html", {"order": order})
+    lines = withdrawable_lines(order)
+    if request.method != "POST":
+        form = ServicesForm(lines=lines, initial={"lines": [line.pk for line in lines]})
+        return render(request, "withdrawals/for_order.html", {"order": order, "form": form})
+    form = ServicesForm(request.POST, lines=lines)
+    if not form.is_valid() or request.POST.get("step") == "modifica":
+        return render(request, "withdrawals/for_order.html", {"order": order, "form": form})
+    chosen = form.cleaned_data["lines"]
+    if request.POST.get("step") != CONFIRM_STEP:
+        return render(
+            request,
+            "withdrawals/confirm_order.html",
+            {"order": order, "form": form, "chosen": [line for line in lines if line.pk in chosen]},
+        )
+    try:
+        actions.withdraw_from_account(order=order, line_ids=chosen, customer=request.user)
+    except actions.NothingToWithdraw:
+        return render(request, "withdrawals/closed.html", {"order": order})
+    return redirect("withdrawals:sent")
+
+
+def sent(request):
+    return render(request, "withdrawals/sent.html")
