@@ -319,3 +319,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Service desk ---------------------------------------------------------------------------
+# Reply-To of every customer e-mail: the mailbox staff actually read.
+SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "assistenza@sportello.localhost")
+# Days before an unanswered data request ("richiesta integrazione") is reminded to the customer.
+DATA_REQUEST_REMINDER_DAYS = env_int("DATA_REQUEST_REMINDER_DAYS", 3)
+# Messages (with or without attachment) a customer may send on their orders per hour.
+ORDER_MESSAGES_PER_HOUR = env_int("ORDER_MESSAGES_PER_HOUR", 20)
+# The company's patron-saint day as MM-DD (e.g. "06-24"), a holiday for due dates; empty: none.
+PATRON_SAINT_DAY = env_str("PATRON_SAINT_DAY", "")
+# Unpaid bank-transfer orders: reminder after, and cancellation after, this many days.
+TRANSFER_REMINDER_DAYS = env_int("TRANSFER_REMINDER_DAYS", 5)
+TRANSFER_CANCEL_DAYS = env_int("TRANSFER_CANCEL_DAYS", 15)
