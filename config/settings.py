@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sportello.quotes",
     "sportello.notifications",
     "sportello.pages",
+    "sportello.desk",
 ]
 
 MIDDLEWARE = [

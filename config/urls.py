@@ -10,6 +10,7 @@ admin.site.index_title = "Gestione"
 admin.site.login = rate_limited_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
+    path("admin/scrivania/", include("sportello.desk.urls")),
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
     path("il-mio-account/preventivi/", include("sportello.quotes.urls")),

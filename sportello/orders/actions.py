@@ -32,7 +32,7 @@ from sportello.accounts.billing import BILLING_FIELDS
 from sportello.catalogue.answers import answers_snapshot
 from sportello.core.money import TaxedPrice
 from sportello.core.state import change_status
-from sportello.orders import emails
+from sportello.orders import delivery, emails
 from sportello.orders.models import (
     BANK_TRANSFER_METHOD,
     LINE_TRANSITIONS,
@@ -216,6 +216,7 @@ def create_order(
     )
     for line in lines:
         line.order = order
+    delivery.snapshot_delivery(lines)
     OrderLine.objects.bulk_create(lines)
     OrderStatusChange.objects.create(
         order=order,
@@ -237,8 +238,17 @@ _STATUS_EMAILS: dict[str, Callable[..., object]] = {
 }
 
 
-def _move_order(order: Order, to: str, *, actor, note: str, allow_repeat: bool = False) -> bool:
-    """One order transition plus the customer e-mail announcing it."""
+def _move_order(
+    order: Order,
+    to: str,
+    *,
+    actor,
+    note: str,
+    allow_repeat: bool = False,
+    announce: bool = True,
+) -> bool:
+    """One order transition plus the customer e-mail announcing it (unless the caller sends
+    one e-mail for several things that happened together: announce=False)."""
     extra = {"paid_at": timezone.now()} if to == OrderStatus.PAID else None
     moved = change_status(
         order,
@@ -252,7 +262,7 @@ def _move_order(order: Order, to: str, *, actor, note: str, allow_repeat: bool =
         allow_repeat=allow_repeat,
     )
     send = _STATUS_EMAILS.get(to)
-    if moved and send is not None:
+    if moved and announce and send is not None:
         send(order, note=note)
     return moved
 
@@ -292,6 +302,8 @@ def mark_paid(*, order: Order, actor=None, note: str = "") -> bool:
             return False
         moved = _move_order(order, OrderStatus.PAID, actor=actor, note=note, allow_repeat=True)
         if moved:
+            # Before the confirmation e-mail, which tells the expected delivery dates.
+            delivery.start_clocks_at_payment(order)
             if emails.order_confirmation_queued(order):
                 emails.send_payment_received(order)
             else:
@@ -370,7 +382,7 @@ def _check_fulfilment(order: Order) -> None:
         )
 
 
-def _follow_lines(order: Order, *, actor) -> None:
+def _follow_lines(order: Order, *, actor, announce: bool = True) -> None:
     """Keep the order's status in step with its lines after a line moved."""
     statuses = list(order.lines.values_list("status", flat=True))
     all_completed = all(status == LineStatus.COMPLETED for status in statuses)
@@ -380,7 +392,7 @@ def _follow_lines(order: Order, *, actor) -> None:
                 order, OrderStatus.COMPLETED, actor=actor, note="Tutti i servizi completati"
             )
     elif order.status in (OrderStatus.PAID, OrderStatus.COMPLETED):
-        _move_order(order, OrderStatus.IN_PROGRESS, actor=actor, note="")
+        _move_order(order, OrderStatus.IN_PROGRESS, actor=actor, note="", announce=announce)
 
 
 def set_line_status(*, line: OrderLine, to: str, actor=None, note: str = "") -> bool:
@@ -393,7 +405,10 @@ def set_line_status(*, line: OrderLine, to: str, actor=None, note: str = "") -> 
         _check_fulfilment(order)
         moved = _move_line(line, to, actor=actor, note=note)
         if moved:
-            _follow_lines(order, actor=actor)
+            # A data request already tells the customer the work has started: one e-mail.
+            _follow_lines(
+                order, actor=actor, announce=to != LineStatus.AWAITING_CUSTOMER_DATA
+            )
             line.order.status = order.status
     return moved
 

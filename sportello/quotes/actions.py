@@ -505,3 +505,11 @@ def place_order_for_quote(
             raise
         return existing
     return order
+
+
+def assign_quote(*, quote: QuoteRequest, staff_member, actor=None) -> None:
+    """Give the quote to a staff member to price (None: to nobody)."""
+    if staff_member is not None and not staff_member.is_staff:
+        raise ValueError("Quotes are assigned to staff members only")
+    QuoteRequest.objects.filter(pk=quote.pk).update(assigned_to=staff_member)
+    quote.assigned_to = staff_member

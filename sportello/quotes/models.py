@@ -95,6 +95,14 @@ class QuoteRequest(TimeStampedModel):
         verbose_name="ordine",
     )
     requested_at = models.DateTimeField("richiesto il", default=timezone.now)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="assegnato a",
+    )
 
     class Meta:
         ordering = ["-requested_at", "-id"]

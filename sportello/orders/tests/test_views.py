@@ -317,7 +317,8 @@ def make_orders(customer, count, lines_each):
 
 
 LIST_QUERIES = 6
-DETAIL_QUERIES = 10
+# + the lines' history, their data requests and the conversation (timeline, "Da fare", messages).
+DETAIL_QUERIES = 13
 
 
 @pytest.mark.parametrize("count", [1, 5])
