@@ -333,3 +333,7 @@ PATRON_SAINT_DAY = env_str("PATRON_SAINT_DAY", "")
 # Unpaid bank-transfer orders: reminder after, and cancellation after, this many days.
 TRANSFER_REMINDER_DAYS = env_int("TRANSFER_REMINDER_DAYS", 5)
 TRANSFER_CANCEL_DAYS = env_int("TRANSFER_CANCEL_DAYS", 15)
+CELERY_BEAT_SCHEDULE["desk-reminders"] = {
+    "task": "sportello.desk.tasks.send_desk_reminders",
+    "schedule": env_int("DESK_REMINDERS_EVERY_SECONDS", 3600),
+}

@@ -245,7 +245,7 @@ QUEUES: list[Queue] = [
         item=lambda order, today: QueueItem(
             title=f"Ordine {order.number}",
             detail=f"{order.billing_name} · {format_euro(order.total_gross)}",
-            url=_desk_order_url(order.number),
+            url=reverse("desk:record_transfer", args=[order.number]),
             when=order.placed_at,
             when_label=f"in attesa da {_age(order.placed_at, today)}",
         ),

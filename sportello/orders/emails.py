@@ -242,3 +242,21 @@ def send_staff_payment_on_paid_order(order: Order, payment) -> OutgoingEmail:
         related=order,
         key=f"payment-{payment.pk}-on-paid-order",
     )
+
+
+def _transfer_reminder_key(order: Order) -> str:
+    return f"order-{order.pk}-transfer-reminder"
+
+
+def transfer_reminder_queued(order: Order) -> bool:
+    return OutgoingEmail.objects.filter(key=_transfer_reminder_key(order)).exists()
+
+
+def send_transfer_reminder(order: Order, *, deadline) -> OutgoingEmail:
+    """The bank transfer has not arrived yet: the details again and the deadline. Once."""
+    context = {
+        **_order_context(order),
+        "transfer": bank_transfer_details(order),
+        "deadline": deadline,
+    }
+    return _send(order, "transfer_reminder", context, key=_transfer_reminder_key(order))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
+
+from django.conf import settings
 
 from django.db import transaction
 from django.db.models import Sum
@@ -345,3 +349,147 @@ def _refund_order_when_fully_refunded(*, order, actor, note: str) -> bool:
     return order_actions.mark_refunded(
         order=order, actor=actor, note=note or "Importo pagato interamente rimborsato"
     )
+
+
+# --- Bank transfers received, reminders and cancellation --------------------------------------
+
+
+BANK_TRANSFER = "bank_transfer"
+
+
+class TransferAlreadyRecorded(Exception):
+    """A transfer with this CRO/TRN was already recorded."""
+
+
+class TransferNotExpected(Exception):
+    """The order is not awaiting payment (late money goes through the late-transfer page)."""
+
+
+@dataclass(frozen=True)
+class TransferRecorded:
+    payment: Payment
+    received_total: Decimal
+    remaining: Decimal
+    is_paid: bool
+
+
+def transfers_received(order) -> Decimal:
+    """What confirmed bank transfers for the order add up to (the received amounts)."""
+    total = ZERO
+    for payment in Payment.objects.filter(
+        order=order, provider=BANK_TRANSFER, status=PaymentStatus.CONFIRMED
+    ):
+        total += to_money(payment.data.get("received_amount", payment.amount))
+    return total
+
+
+def record_bank_transfer(
+    *,
+    order,
+    amount: Decimal | str,
+    value_date: dt.date,
+    reference: str,
+    actor=None,
+    note: str = "",
+) -> TransferRecorded:
+    """"Segna bonifico ricevuto": the amount credited, its value date and the CRO/TRN.
+
+    The whole amount still due confirms the pending transfer attempt (the order becomes paid);
+    a partial amount is recorded as a confirmed payment of that amount and the order keeps
+    awaiting the rest. A CRO/TRN already recorded is refused (no double counting).
+    """
+    from sportello.orders.models import Order, OrderStatus
+
+    amount = to_money(amount)
+    reference = reference.strip()
+    if amount <= 0:
+        raise ValueError("The amount received must be positive")
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.AWAITING_PAYMENT:
+            raise TransferNotExpected(f"Order {order.number} is {order.status}")
+        if reference and Payment.objects.filter(provider=BANK_TRANSFER, data__cro=reference).exists():
+            raise TransferAlreadyRecorded(reference)
+        received_before = transfers_received(order)
+        remaining_before = order.total_gross - received_before
+        receipt = {
+            "cro": reference,
+            "value_date": value_date.isoformat(),
+            "received_amount": str(amount),
+        }
+        pending = (
+            Payment.objects.filter(
+                order=order, provider=BANK_TRANSFER, status__in=list(OPEN_PAYMENT_STATUSES)
+            )
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        label = f"Bonifico ricevuto: {format_euro(amount)}, valuta {value_date:%d/%m/%Y}"
+        if reference:
+            label += f", CRO/TRN {reference}"
+        if note.strip():
+            label += f" ({note.strip()})"
+        if amount >= remaining_before and received_before == 0 and pending is not None:
+            payment = pending
+            payment.data = {**payment.data, **receipt}
+            payment.save(update_fields=["data", "updated_at"])
+            confirm_payment(payment=payment, actor=actor, note=label)
+        else:
+            payment = Payment.objects.create(
+                order=order,
+                provider=BANK_TRANSFER,
+                amount=amount,
+                provider_reference=reference or None,
+                data=receipt,
+            )
+            confirm_payment(payment=payment, actor=actor, note=label)
+            order.refresh_from_db()
+            if order.status != OrderStatus.AWAITING_PAYMENT and pending is not None:
+                cancel_payment(
+                    payment=pending, reason="Importo coperto dai bonifici registrati", actor=actor
+                )
+        order.refresh_from_db()
+        received = received_before + amount
+        return TransferRecorded(
+            payment=payment,
+            received_total=received,
+            remaining=max(order.total_gross - received, ZERO),
+            is_paid=order.status != OrderStatus.AWAITING_PAYMENT,
+        )
+
+
+def transfer_deadline(order) -> dt.date:
+    """The last day to pay an order by bank transfer before it is cancelled."""
+    return timezone.localdate(order.placed_at) + dt.timedelta(days=settings.TRANSFER_CANCEL_DAYS)
+
+
+def remind_and_cancel_unpaid_transfers(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Scheduled: unpaid bank-transfer orders get one reminder after TRANSFER_REMINDER_DAYS and
+    are cancelled (with an e-mail) after TRANSFER_CANCEL_DAYS. An order that received part of
+    the money is not cancelled automatically: staff decide. Returns (reminded, cancelled)."""
+    from sportello.orders import emails as order_emails
+    from sportello.orders.actions import cancel_order
+    from sportello.orders.models import Order, OrderStatus
+
+    now = now or timezone.now()
+    unpaid = Order.objects.filter(
+        status=OrderStatus.AWAITING_PAYMENT, payment_method=BANK_TRANSFER
+    ).order_by("placed_at", "id")
+    cancel_before = now - dt.timedelta(days=settings.TRANSFER_CANCEL_DAYS)
+    remind_before = now - dt.timedelta(days=settings.TRANSFER_REMINDER_DAYS)
+    reminded = cancelled = 0
+    for order in unpaid.filter(placed_at__lte=remind_before):
+        with transaction.atomic():
+            if order.placed_at <= cancel_before:
+                if transfers_received(order) > 0:
+                    continue
+                note = (
+                    f"Bonifico non ricevuto entro {settings.TRANSFER_CANCEL_DAYS} giorni "
+                    "dall'ordine"
+                )
+                if cancel_order(order=order, note=note):
+                    cancelled += 1
+            elif not order_emails.transfer_reminder_queued(order):
+                order_emails.send_transfer_reminder(order, deadline=transfer_deadline(order))
+                reminded += 1
+    return reminded, cancelled
