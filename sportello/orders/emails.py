@@ -13,6 +13,7 @@ from sportello.notifications.actions import queue_email
 from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
 from sportello.catalogue.models import FormField
+from sportello.orders.delivery import delivery_promise
 from sportello.orders.models import DataRequest, Order, OrderLine, OrderMessage, Outcome
 
 TEMPLATES = "orders/email"
@@ -40,7 +41,10 @@ def _order_context(order: Order, *, with_lines: bool = False) -> dict:
         "order_url": absolute_url("orders:detail", number=order.number),
     }
     if with_lines:
-        context["lines"] = list(order.lines.all())
+        lines = list(order.lines.all())
+        for line in lines:
+            line.delivery = delivery_promise(line)  # type: ignore[attr-defined]
+        context["lines"] = lines
     return context
 
 

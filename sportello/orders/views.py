@@ -187,12 +187,15 @@ def data_request(request, number, request_id):
 def order_confirmation(request, number):
     order = order_summary_for_customer(customer=request.user, number=number)
     payment = payment_state(order)
+    lines = list(order.lines.all())
+    for line in lines:
+        line.delivery = delivery_promise(line)  # type: ignore[attr-defined]
     return render(
         request,
         "orders/confirmation.html",
         {
             "order": order,
-            "lines": order.lines.all(),
+            "lines": lines,
             "payment": payment,
             "pay_url": _pay_url(order) if payment.can_pay else "",
             "is_confirmation_emailed": is_confirmation_emailed(order),
