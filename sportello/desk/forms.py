@@ -11,7 +11,9 @@ from sportello.catalogue.forms import ItalianDecimalField
 
 
 class QueueFilterForm(forms.Form):
-    servizio = forms.TypedChoiceField(label="Servizio", required=False, coerce=int, empty_value=None)
+    servizio = forms.TypedChoiceField(
+        label="Servizio", required=False, coerce=int, empty_value=None
+    )
     categoria = forms.TypedChoiceField(
         label="Categoria", required=False, coerce=int, empty_value=None
     )

@@ -75,7 +75,9 @@ def order_for_staff(number: str) -> Order:
 
 
 def line_for_staff(*, number: str, line_id: int) -> OrderLine:
-    line = OrderLine.objects.filter(pk=line_id, order__number=number).select_related("order").first()
+    line = (
+        OrderLine.objects.filter(pk=line_id, order__number=number).select_related("order").first()
+    )
     if line is None:
         raise Http404("Servizio non trovato")
     return line

@@ -138,7 +138,9 @@ def unanswered_messages(filters: Filters) -> QuerySet[OrderMessage]:
     if filters.service_id:
         messages = messages.filter(order__lines__service_id=filters.service_id).distinct()
     if filters.category_id:
-        messages = messages.filter(order__lines__service__category_id=filters.category_id).distinct()
+        messages = messages.filter(
+            order__lines__service__category_id=filters.category_id
+        ).distinct()
     if filters.assignee_id:
         messages = messages.filter(order__lines__assigned_to_id=filters.assignee_id).distinct()
     return messages.order_by("created_at", "id")
@@ -196,7 +198,10 @@ QUEUES: list[Queue] = [
         title="Servizi da iniziare",
         fetch=lines_to_start,
         item=lambda line, today: _line_item(
-            line, today, when=line.order.paid_at, when_label=f"pagato da {_age(line.order.paid_at, today)}"
+            line,
+            today,
+            when=line.order.paid_at,
+            when_label=f"pagato da {_age(line.order.paid_at, today)}",
         ),
     ),
     Queue(

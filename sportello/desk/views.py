@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.desk import queries
-from sportello.core.money import format_euro
 from sportello.desk.forms import AssignForm, BankTransferForm, QueueFilterForm
 from sportello.desk.queues import Filters, build_queues
 from sportello.orders import conversation
@@ -68,7 +68,9 @@ def home(request):
         )
     if mine:
         filters = Filters(
-            service_id=filters.service_id, category_id=filters.category_id, assignee_id=request.user.pk
+            service_id=filters.service_id,
+            category_id=filters.category_id,
+            assignee_id=request.user.pk,
         )
     return render(
         request,
@@ -96,7 +98,9 @@ def _line_rows(order, staff) -> list[dict]:
             {
                 "line": line,
                 "delivery": delivery_promise(line),
-                "is_late": bool(line.due_on and line.due_on < today and line.status != LineStatus.COMPLETED),
+                "is_late": bool(
+                    line.due_on and line.due_on < today and line.status != LineStatus.COMPLETED
+                ),
                 "timeline": line_timeline(line, placed_at=order.placed_at),
                 "requests": requests,
                 "open_request": open_request,
@@ -278,8 +282,9 @@ def record_transfer(request, number):
             else:
                 messages.warning(
                     request,
-                    f"Bonifico parziale registrato: ricevuti {format_euro(result.received_total)}, "
-                    f"mancano {format_euro(result.remaining)}. L'ordine resta in attesa di pagamento.",
+                    "Bonifico parziale registrato: ricevuti "
+                    f"{format_euro(result.received_total)}, mancano "
+                    f"{format_euro(result.remaining)}. L'ordine resta in attesa di pagamento.",
                 )
             return redirect(_order_url(number))
     return render(

@@ -406,9 +406,7 @@ def set_line_status(*, line: OrderLine, to: str, actor=None, note: str = "") -> 
         moved = _move_line(line, to, actor=actor, note=note)
         if moved:
             # A data request already tells the customer the work has started: one e-mail.
-            _follow_lines(
-                order, actor=actor, announce=to != LineStatus.AWAITING_CUSTOMER_DATA
-            )
+            _follow_lines(order, actor=actor, announce=to != LineStatus.AWAITING_CUSTOMER_DATA)
             line.order.status = order.status
     return moved
 

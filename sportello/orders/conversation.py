@@ -244,7 +244,11 @@ def answer_data_request(
         for label, upload in documents.items():
             stored = store_requested_document(customer=customer, upload=upload)
             display.append(
-                {"label": f"Documento: {label}", "value": stored.original_name, "file_id": stored.pk}
+                {
+                    "label": f"Documento: {label}",
+                    "value": stored.original_name,
+                    "file_id": stored.pk,
+                }
             )
         line.answers = new_answers
         line.answers_display = display
@@ -278,9 +282,9 @@ def remind_open_data_requests(*, now: dt.datetime | None = None) -> int:
         line__status=LineStatus.AWAITING_CUSTOMER_DATA,
     ).select_related("line__order"):
         with transaction.atomic():
-            claimed = DataRequest.objects.filter(pk=data_request.pk, reminded_at__isnull=True).update(
-                reminded_at=now
-            )
+            claimed = DataRequest.objects.filter(
+                pk=data_request.pk, reminded_at__isnull=True
+            ).update(reminded_at=now)
             if claimed:
                 emails.send_data_request_reminder(data_request)
                 reminded += 1

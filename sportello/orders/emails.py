@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from sportello.catalogue.models import FormField
 from sportello.notifications.actions import queue_email
 from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
-from sportello.catalogue.models import FormField
 from sportello.orders.delivery import delivery_promise
 from sportello.orders.models import DataRequest, Order, OrderLine, OrderMessage, Outcome
 

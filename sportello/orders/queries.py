@@ -27,10 +27,10 @@ from sportello.orders.models import (
     BANK_TRANSFER_METHOD,
     DataRequest,
     LineStatus,
-    OrderMessage,
     Order,
     OrderLine,
     OrderLineStatusChange,
+    OrderMessage,
     OrderStatus,
     OrderStatusChange,
     Outcome,
@@ -104,10 +104,14 @@ def order_for_customer(*, customer, number: str) -> Order:
                 "lines__status_changes",
                 queryset=OrderLineStatusChange.objects.order_by("created_at", "id"),
             ),
-            Prefetch("lines__data_requests", queryset=DataRequest.objects.order_by("created_at", "id")),
+            Prefetch(
+                "lines__data_requests", queryset=DataRequest.objects.order_by("created_at", "id")
+            ),
             Prefetch(
                 "messages",
-                queryset=OrderMessage.objects.filter(is_internal=False).order_by("created_at", "id"),
+                queryset=OrderMessage.objects.filter(is_internal=False).order_by(
+                    "created_at", "id"
+                ),
                 to_attr="customer_messages",
             ),
         )
@@ -293,7 +297,7 @@ def open_data_requests_for_customer(customer) -> list[DataRequest]:
     )
 
 
-TIMELINE_LABELS = {
+TIMELINE_LABELS: dict[str, str] = {
     LineStatus.IN_PROGRESS: "Lavorazione iniziata",
     LineStatus.AWAITING_CUSTOMER_DATA: "Dati richiesti al cliente",
     LineStatus.COMPLETED: "Completato",

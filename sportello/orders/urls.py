@@ -15,7 +15,5 @@ urlpatterns = [
         views.message_attachment,
         name="message_attachment",
     ),
-    path(
-        "<str:number>/richieste/<int:request_id>/", views.data_request, name="data_request"
-    ),
+    path("<str:number>/richieste/<int:request_id>/", views.data_request, name="data_request"),
 ]

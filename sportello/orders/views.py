@@ -17,9 +17,9 @@ from sportello.orders.models import OrderStatus, status_label
 from sportello.orders.queries import (
     answer_file_for_user,
     data_request_for_customer,
+    is_confirmation_emailed,
     line_timeline,
     message_attachment_for_user,
-    is_confirmation_emailed,
     order_for_customer,
     order_summary_for_customer,
     orders_for_customer,

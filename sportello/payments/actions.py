@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-
 from django.db import transaction
 from django.db.models import Sum
 from django.http import HttpRequest
@@ -392,7 +391,7 @@ def record_bank_transfer(
     actor=None,
     note: str = "",
 ) -> TransferRecorded:
-    """"Segna bonifico ricevuto": the amount credited, its value date and the CRO/TRN.
+    """ "Segna bonifico ricevuto": the amount credited, its value date and the CRO/TRN.
 
     The whole amount still due confirms the pending transfer attempt (the order becomes paid);
     a partial amount is recorded as a confirmed payment of that amount and the order keeps
@@ -408,7 +407,10 @@ def record_bank_transfer(
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status != OrderStatus.AWAITING_PAYMENT:
             raise TransferNotExpected(f"Order {order.number} is {order.status}")
-        if reference and Payment.objects.filter(provider=BANK_TRANSFER, data__cro=reference).exists():
+        if (
+            reference
+            and Payment.objects.filter(provider=BANK_TRANSFER, data__cro=reference).exists()
+        ):
             raise TransferAlreadyRecorded(reference)
         received_before = transfers_received(order)
         remaining_before = order.total_gross - received_before

@@ -40,7 +40,13 @@ from sportello.cart.models import Cart
 from sportello.catalogue.models import AnswerFile
 from sportello.notifications.models import EmailStatus, OutgoingEmail
 from sportello.orders.actions import cancel_order
-from sportello.orders.models import Order, OrderStatus
+from sportello.orders.models import (
+    DataRequest,
+    LineAnswersRevision,
+    Order,
+    OrderMessage,
+    OrderStatus,
+)
 from sportello.privacy import emails
 from sportello.privacy.actions import OPTIONAL_PURPOSES, update_optional_consents
 from sportello.privacy.export import emails_to
@@ -143,6 +149,21 @@ def erase_customer(*, user, actor) -> AccountErasure:
             for line in order.lines.all():
                 kept_file_ids |= _file_ids(line.answers)
         Order.objects.filter(customer=user).update(customer_email=placeholder, updated_at=now)
+        # The order conversation: the customer's own words and files go, staff's stay.
+        order_messages = OrderMessage.objects.filter(order__customer=user, is_from_staff=False)
+        files_to_delete += [m.attachment for m in order_messages if m.attachment]
+        order_messages.update(
+            body=REMOVED_TEXT,
+            attachment="",
+            attachment_name="",
+            attachment_content_type="",
+            attachment_size=0,
+        )
+        DataRequest.objects.filter(line__order__customer=user).exclude(customer_note="").update(
+            customer_note=REMOVED_TEXT
+        )
+        for revision in LineAnswersRevision.objects.filter(line__order__customer=user):
+            kept_file_ids |= _file_ids(revision.answers)
 
         # Quotes: those without an order go; the others keep lines and prices only.
         quotes = QuoteRequest.objects.filter(customer=user)

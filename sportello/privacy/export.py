@@ -22,7 +22,7 @@ from sportello.accounts.models import BillingProfile
 from sportello.cart.models import Cart
 from sportello.catalogue.models import AnswerFile
 from sportello.notifications.models import OutgoingEmail
-from sportello.orders.models import Order, OrderLine, Outcome
+from sportello.orders.models import Order, OrderLine, OrderMessage, Outcome
 from sportello.payments.models import Payment
 from sportello.privacy.models import ConsentEvent
 from sportello.privacy.queries import consent_overview
@@ -46,6 +46,9 @@ EXPORTED_MODELS: dict[str, str] = {
     "orders.OrderLineStatusChange": "orders[].lines[].status_history",
     "orders.Outcome": "orders[].lines[].outcomes",
     "orders.OutcomeFile": "orders[].lines[].outcomes[].files",
+    "orders.OrderMessage": "orders[].messages",  # internal staff notes excluded
+    "orders.DataRequest": "orders[].lines[].data_requests",
+    "orders.LineAnswersRevision": "orders[].lines[].previous_answers",
     "payments.Payment": "orders[].payments",
     "payments.PaymentStatusChange": "orders[].payments[].status_history",
     "payments.Refund": "orders[].payments[].refunds",
@@ -205,8 +208,14 @@ def _orders(user, files: _Files) -> tuple[list[dict[str, Any]], set[int]]:
             "lines",
             queryset=OrderLine.objects.prefetch_related(
                 "status_changes",
+                "data_requests",
+                "answer_revisions",
                 Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("files")),
             ),
+        ),
+        Prefetch(
+            "messages",
+            queryset=OrderMessage.objects.filter(is_internal=False).order_by("created_at", "id"),
         ),
         Prefetch(
             "payments",
@@ -235,6 +244,19 @@ def _orders(user, files: _Files) -> tuple[list[dict[str, Any]], set[int]]:
                     "gross": _money(line.gross),
                     "status": line.status,
                     "status_history": _history(line.status_changes.all()),
+                    "data_requests": [
+                        {
+                            "note": request.note,
+                            "requested_at": _iso(request.created_at),
+                            "answered_at": _iso(request.answered_at),
+                            "customer_note": request.customer_note,
+                        }
+                        for request in line.data_requests.all()
+                    ],
+                    "previous_answers": [
+                        {"replaced_at": _iso(rev.created_at), "answers": rev.answers_display}
+                        for rev in line.answer_revisions.all()
+                    ],
                     "outcomes": [
                         {
                             "note": outcome.note,
@@ -281,6 +303,19 @@ def _orders(user, files: _Files) -> tuple[list[dict[str, Any]], set[int]]:
                     "country": order.billing_country,
                 },
                 "lines": lines,
+                "messages": [
+                    {
+                        "from_staff": message.is_from_staff,
+                        "at": _iso(message.created_at),
+                        "body": message.body,
+                        "attachment": files.add(
+                            "messaggi", message.pk, message.attachment_name, message.attachment
+                        )
+                        if message.attachment
+                        else None,
+                    }
+                    for message in order.messages.all()
+                ],
                 "status_history": _history(order.status_changes.all()),
                 "payments": [
                     {

@@ -68,7 +68,10 @@ def test_in_progress_sorted_by_due_date_overdue_first(customer, staff):
         order=order, status=LineStatus.IN_PROGRESS, due_on=today - dt.timedelta(days=2)
     )
     (view,) = [v for v in build_queues(Filters()) if v.queue.slug == "in-lavorazione"]
-    assert [item.url.split("#")[1] for item in view.items] == [f"riga-{late.pk}", f"riga-{later.pk}"]
+    assert [item.url.split("#")[1] for item in view.items] == [
+        f"riga-{late.pk}",
+        f"riga-{later.pk}",
+    ]
     assert view.items[0].is_late and "in ritardo" in view.items[0].when_label
     assert not view.items[1].is_late
 

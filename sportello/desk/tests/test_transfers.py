@@ -95,9 +95,7 @@ def test_desk_form_records_a_partial_transfer(client, staff, transfer_order):
     assert transfer_order.status == OrderStatus.AWAITING_PAYMENT
     page = client.get(url).content.decode()
     assert "1.989,00" in page
-    response = client.post(
-        url, {"amount": "1989", "value_date": "2026-12-02", "reference": "TRN9"}
-    )
+    response = client.post(url, {"amount": "1989", "value_date": "2026-12-02", "reference": "TRN9"})
     assert response.status_code == 400
     assert "già stato registrato" in response.content.decode()
 

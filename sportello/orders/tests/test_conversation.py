@@ -186,7 +186,9 @@ def test_other_customer_gets_404_on_every_new_url(client, other_customer, line, 
     data_request = conversation.request_data(line=line, actor=staff, note="Serve la visura")
     client.force_login(other_customer)
     number = order.number
-    assert client.post(reverse("orders:post_message", args=[number]), {"body": "x"}).status_code == 404
+    assert (
+        client.post(reverse("orders:post_message", args=[number]), {"body": "x"}).status_code == 404
+    )
     attachment_url = reverse("orders:message_attachment", args=[number, message.pk])
     assert client.get(attachment_url).status_code == 404
     answer_url = reverse("orders:data_request", args=[number, data_request.pk])
@@ -266,7 +268,11 @@ def test_data_request_answered_in_place(customer_client, line, staff, settings):
 
 def test_answer_uses_service_form_validation(customer_client, line, staff):
     FormFieldFactory(
-        service=line.service, position=3, key="cf", label="Codice fiscale", field_type="codice_fiscale"
+        service=line.service,
+        position=3,
+        key="cf",
+        label="Codice fiscale",
+        field_type="codice_fiscale",
     )
     line.answers["cf"] = "RSSMRA80A01H501U"
     line.save()

@@ -16,9 +16,12 @@ from sportello.catalogue.models import AnswerFile
 from sportello.notifications.models import EmailStatus
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 from sportello.orders.models import (
+    DataRequest,
+    LineAnswersRevision,
     LineStatus,
     Order,
     OrderLineStatusChange,
+    OrderMessage,
     OrderStatus,
     Outcome,
     OutcomeFile,
@@ -139,6 +142,16 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
         payment=payment, from_status=PaymentStatus.CREATED, to_status=PaymentStatus.CONFIRMED
     )
     Refund.objects.create(payment=payment, amount=Decimal("10.00"), note=f"Sconto {tag}")
+    OrderMessage.objects.create(order=order, author=user, body=f"Domanda sull'ordine {tag}")
+    data_request = DataRequest.objects.create(
+        line=line, note=f"Serve la visura {tag}", answered_at=now, customer_note=f"Ecco {tag}"
+    )
+    LineAnswersRevision.objects.create(
+        line=line,
+        data_request=data_request,
+        answers={"indirizzo": f"Via vecchia {tag}"},
+        answers_display=[{"label": "Indirizzo", "value": f"Via vecchia {tag}", "file_id": None}],
+    )
 
     quote = QuoteRequestFactory(
         customer=user,
