@@ -6,8 +6,12 @@ order's files through the same functions.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
 
 from django.db.models import (
     Case,
@@ -220,8 +224,9 @@ def payment_state(order: Order) -> PaymentState:
     latest = payments[-1] if payments else None
     if latest is None:
         return PaymentState(state="unpaid", can_pay=True, amount=order.total_gross)
-    if latest.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
-        # A declined card after choosing a transfer: the transfer is still the way to pay.
+    if latest.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED, PaymentStatus.CONFIRMED):
+        # A declined card after choosing a transfer, or part of the transfer received: the
+        # transfer is still the way to pay (the rest of it).
         open_transfers = [
             p
             for p in payments
@@ -237,6 +242,17 @@ def payment_state(order: Order) -> PaymentState:
         transfer = bank_transfer_details(order)
         if latest.provider_reference:
             transfer["reference"] = latest.provider_reference
+        received = sum(
+            (
+                Decimal(str(p.data.get("received_amount", p.amount)))
+                for p in payments
+                if p.provider == BANK_TRANSFER_METHOD and p.status == PaymentStatus.CONFIRMED
+            ),
+            Decimal("0.00"),
+        )
+        transfer["received"] = received
+        transfer["amount"] = order.total_gross - received
+        transfer["deadline"] = transfer_payment_deadline(order)
         return PaymentState(
             state="bank_transfer", can_pay=True, transfer=transfer, amount=order.total_gross
         )
@@ -246,6 +262,11 @@ def payment_state(order: Order) -> PaymentState:
         return PaymentState(state="failed", can_pay=True, amount=order.total_gross)
     # Confirmed but not yet covering the total (should not happen with one payment per order).
     return PaymentState(state="processing", can_pay=True, amount=order.total_gross)
+
+
+def transfer_payment_deadline(order: Order) -> dt.date:
+    """The last day to pay an order by bank transfer: after it the order is cancelled."""
+    return timezone.localdate(order.placed_at) + dt.timedelta(days=settings.TRANSFER_CANCEL_DAYS)
 
 
 def payment_method_label(identifier: str) -> str:

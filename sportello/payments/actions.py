@@ -462,7 +462,9 @@ def record_bank_transfer(
 
 def transfer_deadline(order) -> dt.date:
     """The last day to pay an order by bank transfer before it is cancelled."""
-    return timezone.localdate(order.placed_at) + dt.timedelta(days=settings.TRANSFER_CANCEL_DAYS)
+    from sportello.orders.queries import transfer_payment_deadline
+
+    return transfer_payment_deadline(order)
 
 
 def remind_and_cancel_unpaid_transfers(*, now: dt.datetime | None = None) -> tuple[int, int]:

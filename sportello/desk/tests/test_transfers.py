@@ -143,3 +143,25 @@ def test_reminder_command_runs(transfer_order):
     from django.core.management import call_command
 
     call_command("desk_reminders")
+
+
+def test_customer_sees_deadline_grouped_iban_copy_button_and_remaining(
+    client, customer, transfer_order, settings
+):
+    settings.BANK_TRANSFER_IBAN = "IT60X0542811101000000123456"
+    settings.TRANSFER_CANCEL_DAYS = 15
+    placed = timezone.make_aware(dt.datetime(2026, 11, 2, 10, 0))
+    Order.objects.filter(pk=transfer_order.pk).update(placed_at=placed)
+    record_bank_transfer(
+        order=transfer_order, amount="1000.00", value_date=VALUE_DATE, reference="CRO8"
+    )
+    client.force_login(customer)
+    page = client.get(reverse("orders:detail", args=[transfer_order.number])).content.decode()
+    assert "IT60 X054 2811 1010 0000 0123 456" in page
+    assert 'data-copy="IT60X0542811101000000123456"' in page
+    assert "Da pagare entro il" in page and "17/11/2026" in page
+    assert "1.989,00" in page and "già ricevuti" in page
+    # The card payment is offered as an alternative, not as the way to pay the transfer.
+    assert "button-accent" not in page
+    assert "Paga invece con un altro metodo" in page
+    assert "<script>" not in page  # the copy button's behaviour lives in site.js (CSP)
