@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
-
 from django.db.models import (
     Case,
     OuterRef,
@@ -24,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
+from django.utils import timezone
 
 from sportello.catalogue.models import AnswerFile
 from sportello.orders.emails import bank_transfer_details, order_confirmation_queued
