@@ -95,6 +95,9 @@ def run_the_back_office(page, shop, password, pdf: Path):
     page.get_by_label("E-mail").fill("operatore@sportello.example")
     page.get_by_label("Password").fill(password)
     page.locator("#login-form").get_by_role("button").click()
+    # Staff land on their workstation; the orders list is one click away in the back-office.
+    expect(page.locator("h1")).to_contain_text("Scrivania")
+    page.goto("/admin/")
 
     # List, filter by status, open the order waiting for its transfer.
     page.locator("tr.model-order").get_by_role("link", name="Ordini").click()
