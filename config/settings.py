@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     # Before allauth, so that our templates for allauth's pages win the template lookup.
     "sportello.accounts",
     "allauth",
-    "allauth.account",
+    "sportello.accounts.allauth_app.ItalianAccountConfig",  # allauth.account, in Italian
     "django_htmx",
     "localflavor",
     "sportello.core",

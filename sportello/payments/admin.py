@@ -3,8 +3,16 @@
 
 from django.contrib import admin
 
-from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline, labelled_values_filter
 from sportello.payments.models import Payment, PaymentStatusChange, Refund, payment_status_label
+from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
+
+
+def payment_method_label(identifier: str) -> str:
+    try:
+        return get_provider(identifier).verbose_name or identifier
+    except UnknownPaymentMethod:
+        return identifier
 
 
 class PaymentStatusChangeInline(ReadOnlyInline):
@@ -42,7 +50,10 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
         "confirmed_at",
     )
-    list_filter = ("provider", "status")
+    list_filter = (
+        labelled_values_filter("provider", "metodo", payment_method_label),
+        "status",
+    )
     search_fields = ("order__number", "provider_reference", "reference")
     list_select_related = ("order",)
     date_hierarchy = "created_at"
@@ -76,7 +87,7 @@ class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("payment", "order_number", "amount", "provider_reference", "created_at")
     list_select_related = ("payment__order",)
     search_fields = ("payment__order__number", "provider_reference")
-    list_filter = ("payment__provider",)
+    list_filter = (labelled_values_filter("payment__provider", "metodo", payment_method_label),)
     fields = ("payment", "amount", "provider_reference", "note", "created_by", "created_at")
     readonly_fields = fields
 
