@@ -7,7 +7,6 @@ thread with an attachment both ways. The Scrivania shows each queue and clears i
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission

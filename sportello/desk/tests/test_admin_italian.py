@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 from sportello.orders import conversation
@@ -96,10 +96,7 @@ def admin_urls():
     for model, model_admin in admin.site._registry.items():
         opts = model._meta
         yield reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        try:
-            yield reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
-        except NoReverseMatch:
-            pass
+        yield reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
         instance = model._default_manager.order_by("pk").first()
         if instance is not None:
             yield reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
