@@ -246,9 +246,13 @@ def _move_order(
     note: str,
     allow_repeat: bool = False,
     announce: bool = True,
+    customer_note: str | None = None,
 ) -> bool:
     """One order transition plus the customer e-mail announcing it (unless the caller sends
-    one e-mail for several things that happened together: announce=False)."""
+    one e-mail for several things that happened together: announce=False).
+
+    `note` goes to the history; the e-mail carries `customer_note` when given (staff's internal
+    note then never reaches the customer), else `note`."""
     extra = {"paid_at": timezone.now()} if to == OrderStatus.PAID else None
     moved = change_status(
         order,
@@ -263,24 +267,27 @@ def _move_order(
     )
     send = _STATUS_EMAILS.get(to)
     if moved and announce and send is not None:
-        send(order, note=note)
+        send(order, note=note if customer_note is None else customer_note)
     return moved
 
 
-def set_order_status(*, order: Order, to: str, actor=None, note: str = "") -> bool:
+def set_order_status(
+    *, order: Order, to: str, actor=None, note: str = "", customer_note: str | None = None
+) -> bool:
     """Move the order to `to` (staff buttons). Raises InvalidTransition when not allowed.
 
     Completing an order completes its open lines too; paying goes through `mark_paid`.
+    With `customer_note`, `note` is internal (history only) and the e-mail says the former.
     """
     if to == OrderStatus.PAID:
         return mark_paid(order=order, actor=actor, note=note)
     if to == OrderStatus.COMPLETED:
-        return complete_order(order=order, actor=actor, note=note)
+        return complete_order(order=order, actor=actor, note=note, customer_note=customer_note)
     if to == OrderStatus.REFUNDED:
         return mark_refunded(order=order, actor=actor, note=note)
     with transaction.atomic():
         _lock_order(order)
-        return _move_order(order, to, actor=actor, note=note)
+        return _move_order(order, to, actor=actor, note=note, customer_note=customer_note)
 
 
 def mark_paid(*, order: Order, actor=None, note: str = "") -> bool:
@@ -316,7 +323,9 @@ def start_processing(*, order: Order, actor=None, note: str = "") -> bool:
     return set_order_status(order=order, to=OrderStatus.IN_PROGRESS, actor=actor, note=note)
 
 
-def complete_order(*, order: Order, actor=None, note: str = "") -> bool:
+def complete_order(
+    *, order: Order, actor=None, note: str = "", customer_note: str | None = None
+) -> bool:
     """Complete the order and every line not yet completed (one history row each)."""
     with transaction.atomic():
         current = _lock_order(order).status
@@ -328,10 +337,14 @@ def complete_order(*, order: Order, actor=None, note: str = "") -> bool:
             return _move_order(order, OrderStatus.COMPLETED, actor=actor, note=note)
         for line in order.lines.exclude(status=LineStatus.COMPLETED):
             _move_line(line, LineStatus.COMPLETED, actor=actor, note=note)
-        return _move_order(order, OrderStatus.COMPLETED, actor=actor, note=note)
+        return _move_order(
+            order, OrderStatus.COMPLETED, actor=actor, note=note, customer_note=customer_note
+        )
 
 
-def cancel_order(*, order: Order, actor=None, note: str = "") -> bool:
+def cancel_order(
+    *, order: Order, actor=None, note: str = "", customer_note: str | None = None
+) -> bool:
     """Cancel an order and its open payment attempts.
 
     A paid one still needs its refund recorded (it then becomes refunded). Money that arrives
@@ -341,7 +354,13 @@ def cancel_order(*, order: Order, actor=None, note: str = "") -> bool:
     from sportello.payments.models import Payment, PaymentStatus
 
     with transaction.atomic():
-        moved = set_order_status(order=order, to=OrderStatus.CANCELLED, actor=actor, note=note)
+        moved = set_order_status(
+            order=order,
+            to=OrderStatus.CANCELLED,
+            actor=actor,
+            note=note,
+            customer_note=customer_note,
+        )
         open_attempts = Payment.objects.filter(
             order=order, status__in=[PaymentStatus.CREATED, PaymentStatus.PENDING]
         )

@@ -160,7 +160,11 @@ class OrderPageViews(admin.ModelAdmin):
                 else:
                     to = STATUS_ACTIONS[action][1]
                     moved = actions.set_order_status(
-                        order=order, to=to, actor=request.user, note=note
+                        order=order,
+                        to=to,
+                        actor=request.user,
+                        note=note,
+                        customer_note=form.cleaned_data["customer_note"],
                     )
                     done = f"Stato dell'ordine: {OrderStatus(to).label}" if moved else ""
             except (InvalidTransition, actions.OrderNotInFulfilment):
