@@ -401,14 +401,20 @@ def _check_fulfilment(order: Order) -> None:
         )
 
 
-def _follow_lines(order: Order, *, actor, announce: bool = True) -> None:
+def _follow_lines(
+    order: Order, *, actor, announce: bool = True, customer_note: str | None = None
+) -> None:
     """Keep the order's status in step with its lines after a line moved."""
     statuses = list(order.lines.values_list("status", flat=True))
     all_completed = all(status == LineStatus.COMPLETED for status in statuses)
     if all_completed:
         if order.status != OrderStatus.COMPLETED:
             _move_order(
-                order, OrderStatus.COMPLETED, actor=actor, note="Tutti i servizi completati"
+                order,
+                OrderStatus.COMPLETED,
+                actor=actor,
+                note="Tutti i servizi completati",
+                customer_note=customer_note,
             )
     elif order.status in (OrderStatus.PAID, OrderStatus.COMPLETED):
         _move_order(order, OrderStatus.IN_PROGRESS, actor=actor, note="", announce=announce)
@@ -490,12 +496,23 @@ def add_outcome(
                 outcome_file.file.save(name, upload, save=False)
                 stored.append(outcome_file.file.name or "")
                 outcome_file.save()
-            # Queued before the completion it may cause, so the customer reads of the
-            # outcome first and then that the order is complete.
-            emails.send_outcome_available(outcome)
+            completes_order = (
+                complete_line
+                and not order.lines.exclude(pk=line.pk)
+                .exclude(status=LineStatus.COMPLETED)
+                .exists()
+            )
+            # An outcome that completes the order is told in one e-mail: "completato", which
+            # points to the outcomes and carries the outcome's note.
+            if not completes_order:
+                emails.send_outcome_available(outcome)
             if complete_line and line.status != LineStatus.COMPLETED:
                 _move_line(line, LineStatus.COMPLETED, actor=actor, note=note.strip())
-                _follow_lines(order, actor=actor)
+                # Not completing the order, the outcome e-mail is the one message (no extra
+                # "in lavorazione" for the order moving on).
+                _follow_lines(
+                    order, actor=actor, customer_note=note.strip(), announce=completes_order
+                )
                 line.order.status = order.status
     except BaseException:
         # The rows are gone with the rollback; do not leave their files behind.

@@ -8,6 +8,7 @@ Links point to the order in I MIEI ORDINI, never to a file.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 
 from sportello.catalogue.models import FormField
 from sportello.notifications.actions import queue_email
@@ -58,10 +59,19 @@ def _send(order: Order, message: str, context: dict, *, key: str | None = None) 
     )
 
 
+def _quote_number(order: Order) -> str:
+    """The number of the quote the order was bought from ("" for a cart purchase)."""
+    try:
+        return getattr(order, "quote").number  # the reverse one-to-one of QuoteRequest.order
+    except ObjectDoesNotExist:
+        return ""
+
+
 def send_order_confirmation(order: Order) -> OutgoingEmail:
     """The summary of the order: lines with answers, totals, link. Sent once per order."""
     context = _order_context(order, with_lines=True)
     context["is_paid"] = not order.is_awaiting_payment
+    context["quote_number"] = _quote_number(order)
     return _send(order, "confirmation", context, key=confirmation_key(order))
 
 
