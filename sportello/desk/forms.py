@@ -70,3 +70,11 @@ class BankTransferForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError("La data valuta non può essere nel futuro.")
         return value
+
+
+class InspectionDateForm(forms.Form):
+    inspection_on = forms.DateField(
+        label="Data del sopralluogo",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )

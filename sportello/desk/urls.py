@@ -17,6 +17,11 @@ urlpatterns = [
         "ordini/<str:number>/servizi/<int:line_id>/assegna/", views.assign_line, name="assign_line"
     ),
     path(
+        "ordini/<str:number>/servizi/<int:line_id>/sopralluogo/",
+        views.set_inspection,
+        name="set_inspection",
+    ),
+    path(
         "ordini/<str:number>/servizi/<int:line_id>/richiesta-integrazione/",
         views.request_data,
         name="request_data",

@@ -15,12 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.desk import queries
-from sportello.desk.forms import AssignForm, BankTransferForm, QueueFilterForm
+from sportello.desk.forms import (
+    AssignForm,
+    BankTransferForm,
+    InspectionDateForm,
+    QueueFilterForm,
+)
 from sportello.desk.queues import Filters, build_queues
 from sportello.orders import conversation
 from sportello.orders.actions import OrderNotInFulfilment, set_line_status
 from sportello.orders.conversation_forms import DataRequestForm, StaffOrderMessageForm
-from sportello.orders.delivery import delivery_promise
+from sportello.orders.delivery import FROM_INSPECTION, delivery_promise, set_inspection_date
 from sportello.orders.models import LineStatus, OrderMessage
 from sportello.orders.queries import line_timeline
 from sportello.payments.actions import (
@@ -114,6 +119,12 @@ def _line_rows(order, staff) -> list[dict]:
                     prefix=f"line{line.pk}",
                 ),
                 "can_start": line.status == LineStatus.RECEIVED,
+                "inspection_form": InspectionDateForm(
+                    initial={"inspection_on": line.clock_started_on}, prefix=f"line{line.pk}"
+                )
+                if line.delivery_starts_from == FROM_INSPECTION
+                and line.delivery_working_days is not None
+                else None,
                 "can_request_data": line.status in (LineStatus.RECEIVED, LineStatus.IN_PROGRESS),
             }
         )
@@ -204,6 +215,19 @@ def assign_line(request, number, line_id):
         member = next((u for u in staff if u.pk == form.cleaned_data["assigned_to"]), None)
         conversation.assign_line(line=line, staff_member=member, actor=request.user)
         messages.success(request, "Assegnazione aggiornata.")
+    return redirect(_order_url(number, f"riga-{line.pk}"))
+
+
+@require_POST
+@desk_view
+def set_inspection(request, number, line_id):
+    line = queries.line_for_staff(number=number, line_id=line_id)
+    form = InspectionDateForm(request.POST, prefix=f"line{line.pk}")
+    if form.is_valid() and line.delivery_starts_from == FROM_INSPECTION:
+        set_inspection_date(line, form.cleaned_data["inspection_on"])
+        messages.success(request, "Data del sopralluogo registrata: consegna prevista aggiornata.")
+    else:
+        messages.error(request, "Indica una data valida.")
     return redirect(_order_url(number, f"riga-{line.pk}"))
 
 

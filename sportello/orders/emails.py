@@ -62,7 +62,7 @@ def _send(order: Order, message: str, context: dict, *, key: str | None = None) 
 def _quote_number(order: Order) -> str:
     """The number of the quote the order was bought from ("" for a cart purchase)."""
     try:
-        return getattr(order, "quote").number  # the reverse one-to-one of QuoteRequest.order
+        return order.quote.number  # the reverse one-to-one of QuoteRequest.order
     except ObjectDoesNotExist:
         return ""
 

@@ -239,3 +239,26 @@ def test_staff_land_on_the_desk_after_login(client, staff, password):
         {"username": staff.email, "password": password, "next": wanted},
     )
     assert response["Location"] == wanted
+
+
+def test_staff_record_the_inspection_and_the_due_date_follows(client, customer, staff):
+    from sportello.catalogue.models import DeliveryStart
+
+    client.force_login(staff)
+    order = PaidOrderFactory(customer=customer)
+    line = OrderLineFactory(
+        order=order,
+        delivery_working_days=3,
+        delivery_starts_from=DeliveryStart.INSPECTION,
+        status=LineStatus.IN_PROGRESS,
+    )
+    page = client.get(reverse("desk:order", args=[order.number])).content.decode()
+    assert "Data del sopralluogo" in page
+    response = client.post(
+        reverse("desk:set_inspection", args=[order.number, line.pk]),
+        {f"line{line.pk}-inspection_on": "2026-12-04"},
+    )
+    assert response.status_code == 302
+    line.refresh_from_db()
+    # Friday 4 + 3 working days: Monday 7, (8 December), Wednesday 9, Thursday 10.
+    assert line.due_on == dt.date(2026, 12, 10)
