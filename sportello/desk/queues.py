@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,7 +154,8 @@ def quotes_to_price(filters: Filters) -> QuerySet[QuoteRequest]:
         quotes = quotes.filter(lines__service__category_id=filters.category_id).distinct()
     if filters.assignee_id:
         quotes = quotes.filter(assigned_to_id=filters.assignee_id)
-    return quotes.order_by("requested_at", "id")
+    # The customer's deadline first (nearest on top), then the oldest requests.
+    return quotes.order_by(F("needed_by").asc(nulls_last=True), "requested_at", "id")
 
 
 def transfers_awaiting(filters: Filters) -> QuerySet[Order]:
@@ -238,8 +239,10 @@ QUEUES: list[Queue] = [
             title=f"Preventivo {quote.number}",
             detail=quote.customer_message[:120],
             url=reverse("admin:quotes_quoterequest_change", args=[quote.pk]),
-            when=quote.requested_at,
-            when_label=f"richiesto da {_age(quote.requested_at, today)}",
+            when=quote.needed_by or quote.requested_at,
+            when_label=(f"serve entro il {quote.needed_by:%d/%m/%Y} · " if quote.needed_by else "")
+            + f"richiesto da {_age(quote.requested_at, today)}",
+            is_late=bool(quote.needed_by and quote.needed_by < today),
             assignee=_staff_name(quote.assigned_to),
         ),
     ),

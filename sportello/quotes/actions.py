@@ -87,7 +87,14 @@ def set_quote_status(
 # --- Request --------------------------------------------------------------------------------
 
 
-def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID) -> QuoteRequest:
+def request_quote(
+    *,
+    customer,
+    cart,
+    message: str = "",
+    submit_token: uuid.UUID,
+    needed_by: dt.date | None = None,
+) -> QuoteRequest:
     """Turn the customer's quote cart into a quote request and empty the cart.
 
     Re-posting the same form (same token) returns the request already made.
@@ -128,6 +135,7 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
                 submit_token=submit_token,
                 customer_message=message.strip(),
                 requested_at=now,
+                needed_by=needed_by,
             )
             QuoteLine.objects.bulk_create(
                 [

@@ -262,3 +262,21 @@ def test_staff_record_the_inspection_and_the_due_date_follows(client, customer, 
     line.refresh_from_db()
     # Friday 4 + 3 working days: Monday 7, (8 December), Wednesday 9, Thursday 10.
     assert line.due_on == dt.date(2026, 12, 10)
+
+
+def test_quotes_to_price_show_the_customers_deadline_nearest_first(customer, staff):
+    today = timezone.localdate()
+    QuoteRequestFactory(customer=customer, number="P-2026-000001")
+    QuoteRequestFactory(
+        customer=customer, number="P-2026-000002", needed_by=today + dt.timedelta(days=9)
+    )
+    QuoteRequestFactory(
+        customer=customer, number="P-2026-000003", needed_by=today + dt.timedelta(days=2)
+    )
+    (view,) = [v for v in build_queues(Filters()) if v.queue.slug == "preventivi"]
+    assert [item.title for item in view.items] == [
+        "Preventivo P-2026-000003",
+        "Preventivo P-2026-000002",
+        "Preventivo P-2026-000001",
+    ]
+    assert "serve entro il" in view.items[0].when_label
