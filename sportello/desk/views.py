@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sportello.core.money import format_euro
@@ -87,6 +88,16 @@ def home(request):
             "mine": mine,
         },
     )
+
+
+def _next_or(request, fallback: str) -> str:
+    """The page to go back to (a queue on the desk), if it is one of ours; else `fallback`."""
+    wanted = request.POST.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return fallback
 
 
 def _order_url(number: str, anchor: str = "") -> str:
@@ -189,7 +200,7 @@ def mark_answered(request, number, message_id):
     )
     conversation.mark_answered(message)
     messages.success(request, "Messaggio segnato come gestito.")
-    return redirect(request.POST.get("next") or _order_url(number, "messaggi"))
+    return redirect(_next_or(request, _order_url(number, "messaggi")))
 
 
 @require_POST
@@ -202,7 +213,7 @@ def start_line(request, number, line_id):
         messages.error(request, "Operazione non consentita nello stato attuale.")
     else:
         messages.success(request, f"«{line.service_name}»: lavorazione iniziata.")
-    return redirect(request.POST.get("next") or _order_url(number, f"riga-{line.pk}"))
+    return redirect(_next_or(request, _order_url(number, f"riga-{line.pk}")))
 
 
 @require_POST
@@ -241,9 +252,7 @@ def assign_quote_view(request, quote_id):
         member = next((u for u in staff if u.pk == form.cleaned_data["assigned_to"]), None)
         assign_quote(quote=quote, staff_member=member, actor=request.user)
         messages.success(request, f"Preventivo {quote.number}: assegnazione aggiornata.")
-    return redirect(
-        request.POST.get("next") or reverse("admin:quotes_quoterequest_change", args=[quote.pk])
-    )
+    return redirect(_next_or(request, reverse("admin:quotes_quoterequest_change", args=[quote.pk])))
 
 
 @require_http_methods(["GET", "POST"])

@@ -280,3 +280,14 @@ def test_quotes_to_price_show_the_customers_deadline_nearest_first(customer, sta
         "Preventivo P-2026-000001",
     ]
     assert "serve entro il" in view.items[0].when_label
+
+
+def test_next_never_leaves_the_site(client, customer, staff):
+    client.force_login(staff)
+    order = PaidOrderFactory(customer=customer)
+    line = OrderLineFactory(order=order)
+    response = client.post(
+        reverse("desk:start_line", args=[order.number, line.pk]),
+        {"next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("desk:order", args=[order.number]) + f"#riga-{line.pk}"
