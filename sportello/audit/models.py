@@ -15,6 +15,10 @@ class EventType(models.TextChoices):
     QUOTE_STATUS = "quote.status", "Stato del preventivo"
     QUOTE_PRICED = "quote.priced", "Preventivo inviato"
     QUOTE_MESSAGE = "quote.message", "Messaggio sul preventivo"
+    ORDER_MESSAGE = "order.message", "Messaggio sull'ordine"
+    ORDER_DATA_REQUEST = "order.data_request", "Richiesta di integrazione dati"
+    ORDER_ASSIGNED = "order.assigned", "Assegnazione"
+    PAYMENT_TRANSFER = "payment.transfer", "Bonifico registrato"
 
 
 class AuditEvent(models.Model):

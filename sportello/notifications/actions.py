@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
@@ -18,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
@@ -25,6 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from sportello.core.state import InvalidTransition, change_status
+from sportello.core.storage import private_storage
 from sportello.notifications.models import (
     EMAIL_TRANSITIONS,
     EmailStatus,
@@ -46,6 +49,7 @@ def queue_email(
     context: dict[str, Any] | None = None,
     related: models.Model | None = None,
     key: str | None = None,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> OutgoingEmail:
     """Render `template` and write an outbox row in the current transaction.
 
@@ -60,9 +64,12 @@ def queue_email(
             return existing
     rendered = render_email(template, context)
     now = timezone.now()
+    stored_attachments = [_store_attachment(*attachment) for attachment in attachments]
     email = OutgoingEmail(
         to=", ".join(recipients),
         from_email=settings.DEFAULT_FROM_EMAIL,
+        reply_to=reply_to_for(recipients),
+        attachments=stored_attachments,
         subject=rendered.subject,
         text_body=rendered.text_body,
         html_body=rendered.html_body,
@@ -92,6 +99,22 @@ def queue_email(
     pk = email.pk
     transaction.on_commit(lambda: _schedule_delivery(pk), robust=True)
     return email
+
+
+def _store_attachment(filename: str, content: bytes, content_type: str) -> dict[str, str]:
+    """Keep an attachment's bytes in private storage until the message is sent."""
+    path = private_storage().save(
+        f"emails/{uuid.uuid4().hex}/{filename}", ContentFile(content, name=filename)
+    )
+    return {"filename": filename, "content_type": content_type, "path": path}
+
+
+def reply_to_for(recipients: Sequence[str]) -> str:
+    """Customers' replies go to SUPPORT_EMAIL, a mailbox staff read; staff's own notifications
+    need none."""
+    if all(address == settings.STAFF_NOTIFICATION_EMAIL for address in recipients):
+        return ""
+    return settings.SUPPORT_EMAIL
 
 
 def deliver(pk: int, *, now: datetime | None = None) -> bool:
@@ -251,9 +274,13 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         from_email=email.from_email,
         to=email.recipient_list,
         headers={"Message-ID": email.message_id},
+        reply_to=[email.reply_to] if email.reply_to else None,
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
+    for attachment in email.attachments:
+        with private_storage().open(attachment["path"], "rb") as stored:
+            message.attach(attachment["filename"], stored.read(), attachment["content_type"])
     return message
 
 

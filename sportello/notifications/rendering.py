@@ -47,6 +47,7 @@ def shop_context() -> dict[str, Any]:
         "home_url": absolute_url("pages:home"),
         "account_url": absolute_url("accounts:home"),
         "privacy_url": absolute_url("pages:privacy"),
+        "support_email": settings.SUPPORT_EMAIL,
         "company": {
             "name": settings.COMPANY_NAME,
             "address": settings.COMPANY_ADDRESS,

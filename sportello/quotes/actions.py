@@ -115,7 +115,14 @@ def set_quote_status(
 # --- Request --------------------------------------------------------------------------------
 
 
-def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID) -> QuoteRequest:
+def request_quote(
+    *,
+    customer,
+    cart,
+    message: str = "",
+    submit_token: uuid.UUID,
+    needed_by: dt.date | None = None,
+) -> QuoteRequest:
     """Turn the customer's quote cart into a quote request and empty the cart.
 
     Re-posting the same form (same token) returns the request already made.
@@ -149,6 +156,7 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
                 submit_token=submit_token,
                 customer_message=message.strip(),
                 requested_at=now,
+                needed_by=needed_by,
             )
             quote_lines = QuoteLine.objects.bulk_create(
                 [
@@ -615,3 +623,11 @@ def _order_of_token(quote: QuoteRequest, customer, checkout_token: uuid.UUID) ->
     if quote.order_id != existing.pk:
         raise QuoteNotAcceptable(f"Checkout token already used by order {existing.number}")
     return existing
+
+
+def assign_quote(*, quote: QuoteRequest, staff_member, actor=None) -> None:
+    """Give the quote to a staff member to price (None: to nobody)."""
+    if staff_member is not None and not staff_member.is_staff:
+        raise ValueError("Quotes are assigned to staff members only")
+    QuoteRequest.objects.filter(pk=quote.pk).update(assigned_to=staff_member)
+    quote.assigned_to = staff_member

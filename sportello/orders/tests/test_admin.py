@@ -438,3 +438,19 @@ def test_bulk_action_moves_allowed_orders_and_reports_the_others(staff_client, c
     assert paid.status == OrderStatus.IN_PROGRESS
     assert unpaid.status == OrderStatus.AWAITING_PAYMENT
     assert unpaid.number in response.content.decode()
+
+
+def test_internal_note_never_reaches_the_customer_email(staff_client, customer):
+    from sportello.notifications.models import OutgoingEmail
+
+    order = PaidOrderFactory(customer=customer)
+    OrderLineFactory(order=order)
+    staff_client.post(
+        action_url(order, "in-lavorazione"),
+        {"note": "NOTA-INTERNA cliente insistente", "customer_note": "Iniziamo oggi."},
+    )
+    email = OutgoingEmail.objects.get(template="orders/email/in_progress")
+    assert "Iniziamo oggi." in email.text_body
+    assert "NOTA-INTERNA" not in email.text_body and "NOTA-INTERNA" not in email.html_body
+    change = OrderStatusChange.objects.filter(order=order).latest("id")
+    assert change.note == "NOTA-INTERNA cliente insistente"

@@ -16,9 +16,12 @@ from sportello.invoicing.actions import issue_credit_note, issue_invoice
 from sportello.notifications.models import EmailStatus
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 from sportello.orders.models import (
+    DataRequest,
+    LineAnswersRevision,
     LineStatus,
     Order,
     OrderLineStatusChange,
+    OrderMessage,
     OrderStatus,
     Outcome,
     OutcomeFile,
@@ -140,6 +143,16 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
     refund = Refund.objects.create(payment=payment, amount=Decimal("10.00"), note=f"Sconto {tag}")
     issue_invoice(order=order)
     issue_credit_note(refund=refund)
+    OrderMessage.objects.create(order=order, author=user, body=f"Domanda sull'ordine {tag}")
+    data_request = DataRequest.objects.create(
+        line=line, note=f"Serve la visura {tag}", answered_at=now, customer_note=f"Ecco {tag}"
+    )
+    LineAnswersRevision.objects.create(
+        line=line,
+        data_request=data_request,
+        answers={"indirizzo": f"Via vecchia {tag}"},
+        answers_display=[{"label": "Indirizzo", "value": f"Via vecchia {tag}", "file_id": None}],
+    )
 
     quote = QuoteRequestFactory(
         customer=user,
