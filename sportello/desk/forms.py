@@ -44,34 +44,6 @@ class AssignForm(forms.Form):
         ]
 
 
-class BankTransferForm(forms.Form):
-    amount = ItalianDecimalField(
-        label="Importo ricevuto (€)", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
-    )
-    value_date = forms.DateField(
-        label="Data valuta",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-    )
-    reference = forms.CharField(
-        label="CRO / TRN",
-        max_length=64,
-        help_text="Il codice che identifica il bonifico nell'estratto conto.",
-    )
-    note = forms.CharField(
-        label="Nota interna (facoltativa)",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def clean_value_date(self):
-        value = self.cleaned_data["value_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("La data valuta non può essere nel futuro.")
-        return value
-
-
 class InspectionDateForm(forms.Form):
     inspection_on = forms.DateField(
         label="Data del sopralluogo",

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sportello.core.money import format_euro
+from sportello.invoicing.models import FiscalDocument
+from sportello.invoicing.queries import rejected_invoices
 from sportello.notifications.models import EmailStatus, OutgoingEmail
 from sportello.orders.models import (
     BANK_TRANSFER_METHOD,
@@ -168,6 +170,15 @@ def failed_emails(filters: Filters) -> QuerySet[OutgoingEmail]:
     return OutgoingEmail.objects.filter(status=EmailStatus.FAILED).order_by("-updated_at", "-id")
 
 
+def _record_transfer_url(order: Order) -> str:
+    """The order's "Segna bonifico ricevuto" page in the back-office (checkout.admin)."""
+    return reverse("admin:orders_order_action", args=[order.pk, "bonifico-ricevuto"])
+
+
+def rejected_documents(filters: Filters) -> QuerySet[FiscalDocument]:
+    return rejected_invoices()
+
+
 def _age(since: dt.datetime | None, today: dt.date) -> str:
     if since is None:
         return ""
@@ -253,9 +264,23 @@ QUEUES: list[Queue] = [
         item=lambda order, today: QueueItem(
             title=f"Ordine {order.number}",
             detail=f"{order.billing_name} · {format_euro(order.total_gross)}",
-            url=reverse("desk:record_transfer", args=[order.number]),
+            url=_record_transfer_url(order),
             when=order.placed_at,
             when_label=f"in attesa da {_age(order.placed_at, today)}",
+        ),
+        filters_by_service=False,
+        filters_by_assignee=False,
+    ),
+    Queue(
+        slug="fatture-scartate",
+        title="Fatture scartate dal SdI",
+        fetch=rejected_documents,
+        item=lambda document, today: QueueItem(
+            title=f"{document.get_kind_display()} {document.number}",
+            detail=f"Ordine {document.order.number}",
+            url=reverse("admin:invoicing_fiscaldocument_change", args=[document.pk]),
+            when=document.issue_date,
+            when_label=f"emessa il {document.issue_date:%d/%m/%Y}",
         ),
         filters_by_service=False,
         filters_by_assignee=False,

@@ -26,6 +26,5 @@ urlpatterns = [
         views.request_data,
         name="request_data",
     ),
-    path("ordini/<str:number>/bonifico/", views.record_transfer, name="record_transfer"),
     path("preventivi/<int:quote_id>/assegna/", views.assign_quote_view, name="assign_quote"),
 ]

@@ -18,7 +18,6 @@ from sportello.core.state import InvalidTransition
 from sportello.desk import queries
 from sportello.desk.forms import (
     AssignForm,
-    BankTransferForm,
     InspectionDateForm,
     QueueFilterForm,
 )
@@ -29,13 +28,6 @@ from sportello.orders.conversation_forms import DataRequestForm, StaffOrderMessa
 from sportello.orders.delivery import FROM_INSPECTION, delivery_promise, set_inspection_date
 from sportello.orders.models import LineStatus, OrderMessage
 from sportello.orders.queries import line_timeline
-from sportello.payments.actions import (
-    TransferAlreadyRecorded,
-    TransferNotExpected,
-    record_bank_transfer,
-    transfer_deadline,
-    transfers_received,
-)
 from sportello.quotes.actions import assign_quote
 from sportello.quotes.models import QuoteRequest
 
@@ -54,8 +46,11 @@ def desk_view(view):
 
 
 @require_GET
-@desk_view
+@staff_member_required
 def home(request):
+    if not queries.can_work_on_orders(request.user):
+        # The landing page after login for every staff member: the others go to the index.
+        return redirect("admin:index")
     staff = list(queries.staff_members())
     choices = queries.filter_choices()
     form = QueueFilterForm(
@@ -283,73 +278,21 @@ def request_data(request, number, line_id):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@desk_view
-def record_transfer(request, number):
-    order = queries.order_for_staff(number)
-    received = transfers_received(order)
-    remaining = order.total_gross - received
-    form = BankTransferForm(request.POST or None, initial={"amount": remaining})
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = record_bank_transfer(
-                order=order,
-                amount=form.cleaned_data["amount"],
-                value_date=form.cleaned_data["value_date"],
-                reference=form.cleaned_data["reference"],
-                actor=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except TransferAlreadyRecorded:
-            form.add_error("reference", "Un bonifico con questo CRO/TRN è già stato registrato.")
-        except TransferNotExpected:
-            messages.error(
-                request,
-                "L'ordine non è in attesa di pagamento: registra il bonifico arrivato in ritardo "
-                "dalla scheda dell'ordine, per rimborsarlo.",
-            )
-            return redirect(_order_url(number))
-        else:
-            if result.is_paid:
-                messages.success(request, f"Ordine {number}: pagamento completato.")
-            else:
-                messages.warning(
-                    request,
-                    "Bonifico parziale registrato: ricevuti "
-                    f"{format_euro(result.received_total)}, mancano "
-                    f"{format_euro(result.remaining)}. L'ordine resta in attesa di pagamento.",
-                )
-            return redirect(_order_url(number))
-    return render(
-        request,
-        "desk/record_transfer.html",
-        {
-            "title": "Segna bonifico ricevuto",
-            "order": order,
-            "form": form,
-            "received": received,
-            "remaining": remaining,
-            "deadline": transfer_deadline(order),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
 def land_on_desk(login_view):
-    """Wrap the back-office login: staff who did not ask for a page start at the Scrivania."""
+    """Wrap the back-office login: staff who did not ask for a page start at the Scrivania.
+
+    The admin login sends staff to the shop's login (`secure_admin_login`: rate limits, e-mail
+    code, second factor) with `next`; when `next` is the back-office index (or missing), it
+    becomes the Scrivania, which sends staff who do not work on orders on to the index.
+    """
 
     @wraps(login_view)
     def view(request, *args, **kwargs):
-        response = login_view(request, *args, **kwargs)
-        asked_for = request.POST.get("next") or request.GET.get("next") or ""
-        if (
-            request.method == "POST"
-            and response.status_code == 302
-            and request.user.is_authenticated
-            and asked_for in ("", reverse("admin:index"))
-            and queries.can_work_on_orders(request.user)
-        ):
-            return redirect("desk:home")
-        return response
+        asked_for = request.GET.get("next", "")
+        if asked_for in ("", reverse("admin:index")):
+            query = request.GET.copy()
+            query["next"] = reverse("desk:home")
+            request.GET = query
+        return login_view(request, *args, **kwargs)
 
     return view

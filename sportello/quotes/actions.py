@@ -629,5 +629,15 @@ def assign_quote(*, quote: QuoteRequest, staff_member, actor=None) -> None:
     """Give the quote to a staff member to price (None: to nobody)."""
     if staff_member is not None and not staff_member.is_staff:
         raise ValueError("Quotes are assigned to staff members only")
-    QuoteRequest.objects.filter(pk=quote.pk).update(assigned_to=staff_member)
-    quote.assigned_to = staff_member
+    with transaction.atomic():
+        QuoteRequest.objects.filter(pk=quote.pk).update(assigned_to=staff_member)
+        quote.assigned_to = staff_member
+        record(
+            event_type=EventType.ORDER_ASSIGNED,
+            message=f"Preventivo {quote.number}: assegnato a "
+            + (staff_member.get_full_name() or staff_member.email if staff_member else "nessuno"),
+            quote_number=quote.number,
+            customer_id=quote.customer_id,
+            actor=actor,
+            extra={"assigned_to": staff_member.pk if staff_member else None},
+        )
