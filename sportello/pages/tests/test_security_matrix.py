@@ -28,7 +28,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from sportello.accounts.tests.factories import StaffFactory, UserFactory
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+from sportello.audit.models import AuditEvent, EventType, Source
+from sportello.invoicing.actions import issue_invoice
 from sportello.notifications.tests.factories import OutgoingEmailFactory
+from sportello.orders.models import DataRequest, OrderStatus
 from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
 from sportello.payments.models import Refund
 from sportello.payments.tests.factories import PaymentFactory
@@ -70,8 +73,15 @@ def owned(kwargs, outcome=200, anonymous=LOGIN) -> Row:
 
 order = lambda world: {"number": world["order"].number}  # noqa: E731
 quote = lambda world: {"number": world["quote"].number}  # noqa: E731
-admin_order = lambda world: {"order_id": world["order"].pk}  # noqa: E731
-admin_quote = lambda world: {"quote_id": world["quote"].pk}  # noqa: E731
+admin_order = lambda world: {"object_id": world["order"].pk}  # noqa: E731
+admin_quote = lambda world: {"object_id": world["quote"].pk}  # noqa: E731
+admin_document = lambda world: {"pk": world["document"].pk}  # noqa: E731
+
+
+def staff_page(kwargs=None, staff_with=200, staff_without=403) -> Row:
+    """A back-office page outside the model families: the back-office login for everyone
+    who is not staff, 403 without the permission."""
+    return row(kwargs, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, staff_without, staff_with)
 MISSING_FILE = 999_999
 
 # --- One row per URL name ---------------------------------------------------------------------
@@ -116,6 +126,16 @@ ROWS: dict[str, Row] = {
     "orders:confirmation": owned(order),
     "orders:outcome_file": owned(lambda w: {**order(w), "file_id": MISSING_FILE}, 404),
     "orders:answer_file": owned(lambda w: {**order(w), "file_id": MISSING_FILE}, 404),
+    # The order's conversation (desk): a GET of the form's target goes back to the order.
+    "orders:post_message": owned(order, outcome=REDIRECT),
+    "orders:message_attachment": owned(lambda w: {**order(w), "message_id": MISSING_FILE}, 404),
+    "orders:data_request": owned(lambda w: {**order(w), "request_id": w["data_request"].pk}),
+    # Invoices (FatturaPA copies): the customer's own documents.
+    "invoicing:pdf": owned(admin_document),
+    "invoicing:xml": owned(admin_document, 404),  # private persons have the PDF only
+    "invoicing:order_invoice_pdf": owned(lambda w: {"number": w["document"].order.number}),
+    # Load balancers' probe (no details in it).
+    "health": everyone(200),
     # I MIEI PREVENTIVI.
     "quotes:list": signed_in(200),
     "quotes:request": signed_in(REDIRECT),  # an empty quote cart is sent back
@@ -231,6 +251,27 @@ ROWS: dict[str, Row] = {
     "admin:notifications_outgoingemail_html_preview": row(
         lambda w: {"email_id": w["email"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
     ),
+    "admin:notifications_outgoingemail_resend": staff_page(lambda w: {"object_id": w["email"].pk}),
+    "admin:invoicing_fiscaldocument_export": staff_page(),
+    "admin:invoicing_fiscaldocument_receipts": staff_page(),
+    "admin:invoicing_fiscaldocument_register": staff_page(),
+    "admin:invoicing_fiscaldocument_pdf": staff_page(admin_document),
+    "admin:invoicing_fiscaldocument_xml": staff_page(admin_document),
+    # Only a rejected document is corrected: the others are sent back to their page.
+    "admin:invoicing_fiscaldocument_correct": staff_page(admin_document, staff_with=REDIRECT),
+    # The Scrivania (desk): staff who work on orders. The others land on the back-office
+    # index from its home; its other pages refuse them. Buttons are POST only.
+    "desk:home": staff_page(staff_without=REDIRECT),
+    "desk:order": staff_page(order),
+    "desk:request_data": staff_page(
+        lambda w: {**order(w), "line_id": w["order"].lines.get().pk}
+    ),
+    "desk:post_message": everyone(405, order),
+    "desk:mark_answered": everyone(405, lambda w: {**order(w), "message_id": MISSING_FILE}),
+    "desk:start_line": everyone(405, lambda w: {**order(w), "line_id": MISSING_FILE}),
+    "desk:assign_line": everyone(405, lambda w: {**order(w), "line_id": MISSING_FILE}),
+    "desk:set_inspection": everyone(405, lambda w: {**order(w), "line_id": MISSING_FILE}),
+    "desk:assign_quote": everyone(405, lambda w: {"quote_id": w["quote"].pk}),
 }
 
 # --- The back-office's model pages, by pattern family -------------------------------------------
@@ -238,6 +279,9 @@ ROWS: dict[str, Row] = {
 # opens the list, the object and its history; "add" and "delete" are refused (403) on the
 # read-only models (their rows change only through actions).
 READ_ONLY_MODELS = {
+    "accounts.consentevent",
+    "audit.auditevent",
+    "invoicing.fiscaldocument",
     "privacy.consentevent",
     "privacy.accounterasure",
     "orders.order",
@@ -247,7 +291,7 @@ READ_ONLY_MODELS = {
     "quotes.quoterequest",
 }
 # Published privacy notices are the reference of every consent: never deleted.
-NO_DELETE_MODELS = {"privacy.privacynotice"}
+NO_DELETE_MODELS = {"privacy.privacynotice", "accounts.privacynotice"}
 # Second factors are added by their owner only (a lost one is deleted here).
 NO_ADD_MODELS = {"accounts.staffauthenticator"}
 ADMIN_FAMILY = re.compile(
@@ -353,6 +397,10 @@ def world(customer, other_customer):
     quote_a = QuoteRequestFactory(customer=customer, status=QuoteStatus.IN_PROGRESS)
     QuoteLineFactory(quote=quote_a)
     email = OutgoingEmailFactory(html_body="<p>Gentile cliente</p>")
+    data_request = DataRequest.objects.create(line=order_a.lines.get(), note="Serve la visura")
+    paid = OrderFactory(customer=customer, status=OrderStatus.PAID)
+    OrderLineFactory(order=paid)
+    document = issue_invoice(order=paid)
     consent = ConsentEventFactory(user=customer)
     objects = {
         "auth.group": Group.objects.create(name="Segreteria"),
@@ -367,11 +415,17 @@ def world(customer, other_customer):
         "quotes.quoterequest": quote_a,
         "notifications.outgoingemail": email,
         "privacy.consentevent": consent,
+        "accounts.consentevent": consent,
+        "audit.auditevent": AuditEvent.objects.create(
+            source=Source.SYSTEM, event_type=EventType.ORDER_STATUS, message="Prova"
+        ),
+        "invoicing.fiscaldocument": document,
         "accounts.staffauthenticator": Authenticator.objects.filter(user=staff_with).first(),
     }
     from sportello.privacy.models import AccountErasure, PrivacyNotice
 
     objects["privacy.privacynotice"] = PrivacyNotice.objects.first()
+    objects["accounts.privacynotice"] = objects["privacy.privacynotice"]
     objects["privacy.accounterasure"] = AccountErasure.objects.create(
         user=UserFactory(email="cancellato@example.com")
     )
@@ -383,6 +437,8 @@ def world(customer, other_customer):
         "service": service,
         "cart_line": cart_line,
         "order": order_a,
+        "data_request": data_request,
+        "document": document,
         "payment": payment,
         "quote": quote_a,
         "email": email,
