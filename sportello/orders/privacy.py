@@ -299,8 +299,8 @@ def erase_data(context: ErasureContext) -> None:
     OrderMessage.objects.filter(order__customer=context.user, is_from_staff=False).update(
         body=REMOVED_TEXT, attachment=None
     )
-    DataRequest.objects.filter(line__order__customer=context.user).exclude(
-        customer_note=""
-    ).update(customer_note=REMOVED_TEXT)
+    DataRequest.objects.filter(line__order__customer=context.user).exclude(customer_note="").update(
+        customer_note=REMOVED_TEXT
+    )
     context.kept_orders = [order.number for order in kept]
     context.related[Order] = [order.pk for order in kept]

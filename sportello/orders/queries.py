@@ -190,9 +190,13 @@ def data_request_for_customer(*, customer, number: str, request_id: int) -> Data
 
 def message_attachment_for_user(*, user, number: str, message_id: int) -> OrderMessage:
     """A message attachment of the order, for its owner (never an internal note's) or staff."""
-    messages = OrderMessage.objects.filter(
-        pk=message_id, order__number=number, order__in=_visible_orders(user)
-    ).exclude(attachment__isnull=True).select_related("attachment")
+    messages = (
+        OrderMessage.objects.filter(
+            pk=message_id, order__number=number, order__in=_visible_orders(user)
+        )
+        .exclude(attachment__isnull=True)
+        .select_related("attachment")
+    )
     if not can_see_every_order(user):
         messages = messages.filter(is_internal=False)
     message = messages.first()

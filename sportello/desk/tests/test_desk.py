@@ -1,6 +1,7 @@
 """The Scrivania: queues, filters, assignment, the order's working page, permissions."""
 
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +11,8 @@ from django.utils import timezone
 from sportello.accounts.tests.factories import StaffFactory, UserFactory
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
 from sportello.desk.queues import QUEUES, Filters, build_queues
+from sportello.invoicing.actions import issue_invoice
+from sportello.invoicing.models import FiscalDocument, SdiStatus
 from sportello.notifications.models import EmailStatus
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 from sportello.orders import conversation
@@ -43,6 +46,8 @@ def fill_queues(customer, staff, size=1):
         QuoteRequestFactory(customer=customer)
         OrderFactory(customer=customer, payment_method="bank_transfer")
         OutgoingEmailFactory(status=EmailStatus.FAILED)
+        invoice = issue_invoice(order=order)
+        FiscalDocument.objects.filter(pk=invoice.pk).update(status=SdiStatus.REJECTED)
 
 
 def test_every_queue_counts_its_items(customer, staff):
@@ -54,6 +59,7 @@ def test_every_queue_counts_its_items(customer, staff):
         "messaggi": 2,
         "preventivi": 2,
         "bonifici": 2,
+        "fatture-scartate": 2,
         "email-fallite": 2,
     }
 
@@ -130,8 +136,9 @@ def test_home_shows_and_clears_each_queue(client, customer, staff):
 def test_home_query_count_is_constant(client, customer, staff, django_assert_num_queries, size):
     client.force_login(staff)
     fill_queues(customer, staff, size=size)
-    # Session + user, filter choices (services, categories, staff), two per queue.
-    with django_assert_num_queries(2 + 3 + 2 * len(QUEUES)):
+    # Session + user, the back-office's second-factor and idle-session checks, filter choices
+    # (services, categories, staff), two per queue.
+    with django_assert_num_queries(5 + 3 + 2 * len(QUEUES)):
         response = client.get(reverse("desk:home"))
     assert response.status_code == 200
 
@@ -150,7 +157,9 @@ def test_customers_and_staff_without_permission_are_kept_out(client, customer, s
         assert response.status_code == 302 and "/admin/login/" in response["Location"], url
     limited = UserFactory(is_staff=True)
     client.force_login(limited)
-    for url in urls:
+    # The Scrivania's home sends them on to the back-office index; its pages refuse them.
+    assert client.get(urls[0])["Location"] == reverse("admin:index")
+    for url in urls[1:]:
         assert client.get(url).status_code == 403, url
     assert client.post(reverse("desk:start_line", args=[order.number, line.pk])).status_code == 403
     line.refresh_from_db()
@@ -224,21 +233,21 @@ def test_order_page_query_count_is_constant(
     assert len(response.context["line_rows"]) == size
 
 
-def test_staff_land_on_the_desk_after_login(client, staff, password):
-    response = client.post(
-        reverse("admin:login"),
-        {"username": staff.email, "password": password, "next": reverse("admin:index")},
-    )
+def test_staff_land_on_the_desk_after_login(client, staff):
+    # The back-office login is the shop's (secure_admin_login, second factor): the index as
+    # the page asked for becomes the Scrivania.
+    response = client.get(reverse("admin:login") + "?next=" + reverse("admin:index"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("desk:home")
-    client.logout()
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "next=" + quote(reverse("desk:home"), safe="") in response["Location"]
     # An explicit page is honoured.
     wanted = reverse("admin:orders_order_changelist")
-    response = client.post(
-        reverse("admin:login") + f"?next={wanted}",
-        {"username": staff.email, "password": password, "next": wanted},
-    )
-    assert response["Location"] == wanted
+    response = client.get(reverse("admin:login") + f"?next={wanted}")
+    assert "next=" + quote(wanted, safe="") in response["Location"]
+    # Staff who do not work on orders land on the back-office index instead.
+    client.force_login(UserFactory(is_staff=True))
+    response = client.get(reverse("desk:home"))
+    assert (response.status_code, response["Location"]) == (302, reverse("admin:index"))
 
 
 def test_staff_record_the_inspection_and_the_due_date_follows(client, customer, staff):

@@ -113,9 +113,7 @@ def test_back_office_form_records_a_partial_transfer(staff_client, transfer_orde
 
 
 def _emails(order, template):
-    return OutgoingEmail.objects.filter(
-        related_object_id=str(order.pk), template=template
-    )
+    return OutgoingEmail.objects.filter(related_object_id=str(order.pk), template=template)
 
 
 def test_unpaid_transfer_is_reminded_then_cancelled(transfer_order, settings):

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from sportello.catalogue.models import AnswerFile
+from sportello.uploads.limits import MESSAGES_LIMITED
+from sportello.uploads.models import Upload
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
 from sportello.notifications.models import OutgoingEmail
 from sportello.orders import conversation
@@ -68,8 +69,10 @@ def test_customer_message_with_attachment_is_emailed_to_staff(customer_client, l
     assert response.status_code == 302
     message = OrderMessage.objects.get(order=order)
     assert message.is_from_staff is False
+    # An uploads.Upload row, owned by the customer (checked and stored by store_upload).
     assert message.attachment_name == "planimetria.pdf"
-    assert message.attachment_size == len(PDF)
+    assert message.attachment.size == len(PDF)
+    assert message.attachment.owner == order.customer
     staff_mail = [m for m in outbox() if m.to == settings.STAFF_NOTIFICATION_EMAIL]
     assert len(staff_mail) == 1
     assert "Allego la planimetria." in staff_mail[0].text_body
@@ -96,14 +99,27 @@ def test_fake_pdf_is_refused(customer_client, line):
 
 
 def test_customer_messages_are_rate_limited(customer_client, line, settings):
-    settings.ORDER_MESSAGES_PER_HOUR = 2
+    # The uploads app's per-customer message limit, as for quote messages.
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "message": "2/m/user"}
     url = reverse("orders:post_message", args=[line.order.number])
     assert customer_client.post(url, {"body": "uno"}).status_code == 302
     assert customer_client.post(url, {"body": "due"}).status_code == 302
     response = customer_client.post(url, {"body": "tre"})
     assert response.status_code == 429
-    assert "troppi messaggi" in response.content.decode()
+    assert response.context["message_form"].errors["body"] == [MESSAGES_LIMITED]
+    assert "tre</textarea>" in response.content.decode()
     assert OrderMessage.objects.count() == 2
+
+
+def test_customer_attachments_are_capped_per_conversation(customer_client, line, settings):
+    settings.UPLOAD_MAX_BYTES_PER_CONVERSATION = len(PDF) + 10
+    url = reverse("orders:post_message", args=[line.order.number])
+    assert customer_client.post(url, {"body": "uno", "attachment": pdf()}).status_code == 302
+    response = customer_client.post(url, {"body": "due", "attachment": pdf()})
+    assert response.status_code == 400
+    assert "limite" in response.content.decode()
+    assert OrderMessage.objects.count() == 1
+    assert Upload.objects.count() == 1
 
 
 def test_staff_reply_is_emailed_to_customer_and_marks_customer_message_answered(line, staff):
@@ -248,8 +264,10 @@ def test_data_request_answered_in_place(customer_client, line, staff, settings):
     assert line.answers == {"indirizzo": "Via Roma 1", "particella": "345"}
     labels = {item["label"]: item for item in line.answers_display}
     assert labels["Particella"]["value"] == "345"
-    document = AnswerFile.objects.get(pk=labels["Documento: Atto di provenienza"]["file_id"])
-    assert document.uploaded_by == order.customer
+    document = Upload.objects.get(pk=labels["Documento: Atto di provenienza"]["file_id"])
+    assert document.owner == order.customer
+    # The order keeps the document: a PROTECT link row like every file answer.
+    assert line.answer_files.filter(upload=document).exists()
     revision = LineAnswersRevision.objects.get(line=line)
     assert revision.answers["particella"] == "12"
     data_request.refresh_from_db()
