@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 
 from sportello.core.erasure import REMOVED_TEXT, ErasureContext, treat
 from sportello.core.export import ExportContext, iso
+from sportello.core.storage import private_storage
 from sportello.notifications.models import EmailStatus, OutgoingEmail
 
 EXPORTED_MODELS: dict[str, str] = {"notifications.OutgoingEmail": "emails"}
@@ -24,6 +26,7 @@ ERASURE: dict[str, dict[str, str]] = {
     "notifications.OutgoingEmail": {
         **treat(SENT + "the customer's address replaced by deleted-<id>@invalid", "to"),
         **treat(SENT + "replaced or blanked", "subject", "text_body", "html_body"),
+        **treat(SENT + "the attached files deleted (e.g. a quote's PDF)", "attachments"),
         **treat(
             "kept: delivery record (no content left once scrubbed); e-mails still waiting "
             "are delivered as written",
@@ -31,6 +34,7 @@ ERASURE: dict[str, dict[str, str]] = {
             "created_at",
             "updated_at",
             "from_email",
+            "reply_to",
             "template",
             "message_id",
             "key",
@@ -76,6 +80,19 @@ def export_data(context: ExportContext) -> None:
     context.data["emails"] = _emails(context.user)
 
 
+def _delete_attachments(emails) -> None:
+    """The files stored for these e-mails' attachments, deleted once the erasure commits."""
+    paths = [
+        attachment["path"]
+        for attachments in emails.exclude(attachments=[]).values_list("attachments", flat=True)
+        for attachment in attachments or []
+        if attachment.get("path")
+    ]
+    if paths:
+        storage = private_storage()
+        transaction.on_commit(lambda: [storage.delete(path) for path in paths])
+
+
 def erase_data(context: ErasureContext) -> None:
     """Copies of what was sent about the customer's objects (to staff too: answers, messages,
     name, address) and everything sent to their address are blanked; rows still waiting to be
@@ -83,11 +100,15 @@ def erase_data(context: ErasureContext) -> None:
     for model, pks in context.related.items():
         if not pks:
             continue
-        OutgoingEmail.objects.filter(
+        sent = OutgoingEmail.objects.filter(
             related_content_type=ContentType.objects.get_for_model(model),
             related_object_id__in=[str(pk) for pk in pks],
             status__in=(EmailStatus.SENT, EmailStatus.FAILED),
-        ).update(subject=REMOVED_TEXT, text_body="", html_body="", updated_at=context.now)
+        )
+        _delete_attachments(sent)
+        sent.update(
+            subject=REMOVED_TEXT, text_body="", html_body="", attachments=[], updated_at=context.now
+        )
     old_email = context.old_email
     for email in emails_to(old_email):
         if email.status in (EmailStatus.SENT, EmailStatus.FAILED):
@@ -95,10 +116,12 @@ def erase_data(context: ErasureContext) -> None:
                 context.placeholder if r.lower() == old_email.lower() else r
                 for r in email.recipient_list
             ]
+            _delete_attachments(OutgoingEmail.objects.filter(pk=email.pk))
             OutgoingEmail.objects.filter(pk=email.pk).update(
                 to=", ".join(recipients),
                 subject=REMOVED_TEXT,
                 text_body="",
                 html_body="",
+                attachments=[],
                 updated_at=context.now,
             )

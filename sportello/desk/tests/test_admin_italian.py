@@ -114,7 +114,7 @@ def test_every_admin_page_is_italian(client, staff, data):
     order = data["order"]
     urls += [
         reverse("desk:order", args=[order.number]),
-        reverse("desk:record_transfer", args=[order.number]),
+        reverse("admin:orders_order_action", args=[order.pk, "bonifico-ricevuto"]),
     ]
     problems = []
     for url in urls:

@@ -465,11 +465,14 @@ def test_erasure_removes_the_customers_order_messages_but_not_staffs(
         body="Il mio indirizzo è via Segreta 1",
         attachment=SimpleUploadedFile("p.pdf", b"%PDF-1.4 x"),
     )
-    stored = mine.attachment.name
+    upload = mine.attachment
+    stored = upload.file.name
     theirs = conversation.post_staff_message(order=order, actor=staff, body="Grazie")
     with django_capture_on_commit_callbacks(execute=True):
         erase_customer(user=customer, actor=customer)
     mine.refresh_from_db()
-    assert mine.body == REMOVED_TEXT and not mine.attachment and mine.attachment_name == ""
-    assert not mine.attachment.storage.exists(stored)
+    assert mine.body == REMOVED_TEXT and mine.attachment is None and mine.attachment_name == ""
+    # The Upload row the message used is gone, and its file after commit.
+    assert not Upload.objects.filter(pk=upload.pk).exists()
+    assert not upload.file.storage.exists(stored)
     assert OrderMessage.objects.get(pk=theirs.pk).body == "Grazie"
