@@ -32,7 +32,6 @@ EXPORTED_MODELS: dict[str, str] = {
     "orders.LineAnswersRevision": "orders[].lines[].previous_answers",
 }
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
-    "orders.OrderNumberSequence": "order number counters",
     "orders.OrderLineFile": "link between an order line and an upload (both exported)",
 }
 
