@@ -137,7 +137,10 @@ class OrderAdmin(BaseOrderAdmin):
             else:
                 order.refresh_from_db()
                 self.log_staff_action(
-                    request, order, "Registrato bonifico arrivato dopo la chiusura del pagamento", note
+                    request,
+                    order,
+                    "Registrato bonifico arrivato dopo la chiusura del pagamento",
+                    note,
                 )
                 self.message_user(
                     request,
@@ -156,7 +159,7 @@ class OrderAdmin(BaseOrderAdmin):
         return self._render(request, order, "admin/orders/order/action.html", title, form=form)
 
     def _transfer_received_view(self, request, order):
-        """"Segna bonifico ricevuto" with the amount, value date and CRO/TRN: a partial amount
+        """ "Segna bonifico ricevuto" with the amount, value date and CRO/TRN: a partial amount
         leaves the order awaiting the rest (the invoice is issued once it is fully paid)."""
         title = "Segna bonifico ricevuto"
         received = transfers_received(order)
@@ -174,7 +177,9 @@ class OrderAdmin(BaseOrderAdmin):
                     reference=data["reference"],
                 )
             except TransferAlreadyRecorded:
-                form.add_error("reference", "Un bonifico con questo CRO/TRN è già stato registrato.")
+                form.add_error(
+                    "reference", "Un bonifico con questo CRO/TRN è già stato registrato."
+                )
             except TransferNotExpected:
                 order.refresh_from_db()
                 self.message_user(

@@ -20,7 +20,7 @@ PER_PROCESS_CACHES = {
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_production_services(app_configs, **kwargs):
-    messages = []
+    messages: list[checks.CheckMessage] = []
     if settings.EMAIL_BACKEND in LOCAL_EMAIL_BACKENDS:
         messages.append(
             checks.Warning(

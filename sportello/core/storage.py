@@ -73,7 +73,7 @@ def _forget_backend(*, setting, **kwargs):
     # Tests only (override_settings / the `settings` fixture); Django's own storages handler
     # has already dropped its cached instances for this setting.
     if setting == "STORAGES":
-        _storage._wrapped = empty
+        _storage._wrapped = empty  # type: ignore[assignment]
 
 
 def is_object_storage() -> bool:

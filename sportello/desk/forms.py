@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
-from django.utils import timezone
-
-from sportello.catalogue.forms import ItalianDecimalField
 
 
 class QueueFilterForm(forms.Form):

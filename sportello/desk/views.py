@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.desk import queries
 from sportello.desk.forms import (

@@ -109,7 +109,7 @@ class DataRequestAnswerForm(ServiceAnswersForm):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for index in range(len(self.document_labels)):
             upload = cleaned.get(f"document_{index}")
             if upload:

@@ -320,7 +320,7 @@ class OrderMessage(models.Model):
 
     @property
     def attachment_name(self) -> str:
-        return self.attachment.original_name if self.attachment_id else ""
+        return self.attachment.original_name if self.attachment is not None else ""
 
 
 class DataRequest(models.Model):

@@ -17,7 +17,6 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
-from django.utils import timezone
 
 from sportello.orders.models import (
     DataRequest,

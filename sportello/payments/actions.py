@@ -301,9 +301,7 @@ def cancel_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
     return moved
 
 
-def cancel_order(
-    *, order, actor=None, note: str = "", customer_note: str | None = None
-) -> bool:
+def cancel_order(*, order, actor=None, note: str = "", customer_note: str | None = None) -> bool:
     """Cancel an order and its open payment attempts (the provider is told after commit).
 
     Money that arrives later for a cancelled attempt is still recorded, and staff are told to

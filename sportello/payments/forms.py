@@ -57,14 +57,14 @@ class RefundForm(forms.Form):
         payment_field = self.fields["payment"]
         assert isinstance(payment_field, forms.ModelChoiceField)
         payment_field.queryset = payments
-        payment_field.label_from_instance = lambda p: (
+        payment_field.label_from_instance = lambda p: (  # type: ignore[method-assign,assignment]
             f"{p.provider_label} · {format_euro(p.amount)} · "
             f"rimborsabili {format_euro(refundable_amount(p))}"
             f"{' · ' + p.provider_reference if p.provider_reference else ''}"
         )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         payment, amount = cleaned.get("payment"), cleaned.get("amount")
         if payment is not None and amount is not None:
             # What earlier (partial) refunds left, not the payment's whole amount.
@@ -79,7 +79,7 @@ class RefundForm(forms.Form):
 
 
 class BankTransferForm(forms.Form):
-    """"Segna bonifico ricevuto": what the statement says (amount, value date, CRO/TRN)."""
+    """ "Segna bonifico ricevuto": what the statement says (amount, value date, CRO/TRN)."""
 
     amount = ItalianDecimalField(
         label="Importo ricevuto (€)", max_digits=12, decimal_places=2, min_value=Decimal("0.01")

@@ -19,9 +19,9 @@ from sportello.orders.queries import (
     order_for_customer,
     order_summary_for_customer,
 )
+from sportello.payments.queries import order_payments, payment_method_label, payment_state
 from sportello.uploads.checks import UploadRejected
 from sportello.uploads.limits import MESSAGES_LIMITED, allow_message
-from sportello.payments.queries import order_payments, payment_method_label, payment_state
 
 
 def _pay_url(order) -> str:

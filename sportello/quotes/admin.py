@@ -370,6 +370,7 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
 
     def attachment_view(self, request, quote, message_id):
         message = message_for_staff(quote_pk=quote.pk, pk=message_id)
+        assert message.attachment is not None  # the query keeps messages with an attachment
         return stream_private_file(message.attachment.file, filename=message.attachment_name)
 
     def answer_file_view(self, request, quote, file_id):

@@ -67,7 +67,6 @@ def quote_ready(quote, price) -> None:
     """Prices, validity, the staff's notes and how to proceed, with a link to the quote; the
     quote's PDF is attached (rendered now: the version the e-mail announces)."""
     from sportello.quotes.pdf import render_quote_pdf
-    from sportello.quotes.queries import quote_detail
 
     detail = quote_detail(quote, with_messages=False)
     key = f"quote-{quote.pk}-ready-v{price.version}"

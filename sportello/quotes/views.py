@@ -221,6 +221,7 @@ def pdf(request, number):
 @login_required
 def message_attachment(request, number, pk):
     message = message_for_customer(customer=request.user, number=number, pk=pk)
+    assert message.attachment is not None  # the query keeps messages with an attachment
     return stream_private_file(message.attachment.file, filename=message.attachment_name)
 
 

@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from sportello.checkout.settlement import settle_bank_transfer
 from sportello.desk.reminders import run_reminders
+from sportello.invoicing.models import FiscalDocument
 from sportello.notifications.models import OutgoingEmail
 from sportello.orders.models import Order, OrderStatus
 from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
-from sportello.checkout.settlement import settle_bank_transfer
-from sportello.invoicing.models import FiscalDocument
 from sportello.payments.actions import (
     TransferAlreadyRecorded,
     create_payment,

@@ -8,8 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from sportello.uploads.limits import MESSAGES_LIMITED
-from sportello.uploads.models import Upload
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
 from sportello.notifications.models import OutgoingEmail
 from sportello.orders import conversation
@@ -21,6 +19,8 @@ from sportello.orders.models import (
     OrderStatus,
 )
 from sportello.orders.tests.factories import OrderLineFactory, PaidOrderFactory
+from sportello.uploads.limits import MESSAGES_LIMITED
+from sportello.uploads.models import Upload
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
 

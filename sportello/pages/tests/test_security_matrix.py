@@ -26,9 +26,9 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sportello.accounts.tests.factories import StaffFactory, UserFactory
+from sportello.audit.models import AuditEvent, EventType, Source
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
-from sportello.audit.models import AuditEvent, EventType, Source
 from sportello.invoicing.actions import issue_invoice
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 from sportello.orders.models import DataRequest, OrderStatus
@@ -82,6 +82,8 @@ def staff_page(kwargs=None, staff_with=200, staff_without=403) -> Row:
     """A back-office page outside the model families: the back-office login for everyone
     who is not staff, 403 without the permission."""
     return row(kwargs, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, staff_without, staff_with)
+
+
 MISSING_FILE = 999_999
 
 # --- One row per URL name ---------------------------------------------------------------------
@@ -263,9 +265,7 @@ ROWS: dict[str, Row] = {
     # index from its home; its other pages refuse them. Buttons are POST only.
     "desk:home": staff_page(staff_without=REDIRECT),
     "desk:order": staff_page(order),
-    "desk:request_data": staff_page(
-        lambda w: {**order(w), "line_id": w["order"].lines.get().pk}
-    ),
+    "desk:request_data": staff_page(lambda w: {**order(w), "line_id": w["order"].lines.get().pk}),
     "desk:post_message": everyone(405, order),
     "desk:mark_answered": everyone(405, lambda w: {**order(w), "message_id": MISSING_FILE}),
     "desk:start_line": everyone(405, lambda w: {**order(w), "line_id": MISSING_FILE}),

@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from sportello.core.money import ZERO
 from sportello.notifications.actions import queue_email
