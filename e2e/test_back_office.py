@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import RequestFactory
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from e2e.staff import sign_in_to_back_office
@@ -99,6 +100,9 @@ def run_the_back_office(page, shop, password, pdf: Path):
     by_transfer, by_card = shop["by_transfer"], shop["by_card"]
     # The shop's login, then the authenticator app's code (the back-office requires it).
     sign_in_to_back_office(page, shop["operator"], password)
+    # Staff land on their workstation; the orders list is one click away in the back-office.
+    expect(page.locator("h1")).to_contain_text("Scrivania")
+    page.goto("/admin/")
 
     # List, filter by status, open the order waiting for its transfer.
     page.locator("tr.model-order").get_by_role("link", name="Ordini").click()
@@ -112,9 +116,12 @@ def run_the_back_office(page, shop, password, pdf: Path):
 
     # Mark the bank transfer received.
     page.get_by_role("link", name="Segna bonifico ricevuto").click()
-    page.get_by_label("Nota interna").fill("CRO 0042")
+    # The whole amount is proposed; staff add the value date and the CRO/TRN.
+    page.get_by_label("Data valuta").fill(timezone.localdate().isoformat())
+    page.get_by_label("CRO / TRN").fill("0042")
+    page.get_by_label("Nota interna").fill("Estratto conto di oggi")
     page.get_by_role("button", name="Segna bonifico ricevuto").click()
-    expect(page.locator(".messagelist")).to_contain_text("Stato attuale: «Pagato»")
+    expect(page.locator(".messagelist")).to_contain_text("pagamento completato")
 
     # The line: ask the customer for data, then attach the PDF and complete it.
     page.get_by_role("link", name="Stato ed esiti del servizio").click()

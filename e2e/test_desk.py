@@ -12,7 +12,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
+from e2e.staff import sign_in_to_back_office
 from e2e.test_purchase import labelled, screenshot_on_failure
+from sportello.accounts.models import User
 from sportello.accounts.tests.factories import UserFactory
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
 from sportello.orders.models import LineStatus, OrderMessage
@@ -52,10 +54,10 @@ def desk(transactional_db):
 
 
 def staff_login(page, password):
-    page.goto("/admin/")
-    page.get_by_label("E-mail").fill("operatore@sportello.example")
-    page.get_by_label("Password").fill(password)
-    page.locator("#login-form").get_by_role("button").click()
+    """The shop's login and the authenticator app's code (the back-office requires it); staff
+    who open the back-office land on the Scrivania."""
+    operator = User.objects.get(email="operatore@sportello.example")
+    sign_in_to_back_office(page, operator, password)
     expect(page.locator("h1")).to_contain_text("Scrivania")
 
 
