@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
-from sportello.accounts.tests.factories import UserFactory
+from sportello.accounts.tests.factories import StaffFactory
 from sportello.notifications.models import EmailStatus
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 
@@ -23,7 +23,8 @@ def resend_url(email):
 
 @pytest.fixture
 def viewer_client(client):
-    viewer = UserFactory(email="sola.lettura@sportello.example", is_staff=True)
+    # With the second factor (StaffFactory), as the back-office requires.
+    viewer = StaffFactory(email="sola.lettura@sportello.example", is_superuser=False)
     viewer.user_permissions.add(Permission.objects.get(codename="view_outgoingemail"))
     client.force_login(viewer)
     return client
