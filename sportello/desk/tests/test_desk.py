@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from sportello.accounts.tests.factories import StaffFactory, UserFactory
+from sportello.accounts.tests.factories import StaffFactory
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
 from sportello.desk.queues import QUEUES, Filters, build_queues
 from sportello.invoicing.actions import issue_invoice
@@ -138,7 +138,7 @@ def test_home_query_count_is_constant(client, customer, staff, django_assert_num
     fill_queues(customer, staff, size=size)
     # Session + user, the back-office's second-factor and idle-session checks, filter choices
     # (services, categories, staff), two per queue.
-    with django_assert_num_queries(5 + 3 + 2 * len(QUEUES)):
+    with django_assert_num_queries(6 + 3 + 2 * len(QUEUES)):
         response = client.get(reverse("desk:home"))
     assert response.status_code == 200
 
@@ -155,7 +155,7 @@ def test_customers_and_staff_without_permission_are_kept_out(client, customer, s
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login/" in response["Location"], url
-    limited = UserFactory(is_staff=True)
+    limited = StaffFactory(is_superuser=False)  # with the second factor
     client.force_login(limited)
     # The Scrivania's home sends them on to the back-office index; its pages refuse them.
     assert client.get(urls[0])["Location"] == reverse("admin:index")
@@ -245,7 +245,7 @@ def test_staff_land_on_the_desk_after_login(client, staff):
     response = client.get(reverse("admin:login") + f"?next={wanted}")
     assert "next=" + quote(wanted, safe="") in response["Location"]
     # Staff who do not work on orders land on the back-office index instead.
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(StaffFactory(is_superuser=False))
     response = client.get(reverse("desk:home"))
     assert (response.status_code, response["Location"]) == (302, reverse("admin:index"))
 
