@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     # Before allauth, so that our templates for allauth's pages win the template lookup.
     "sportello.accounts",
     "allauth",
-    "allauth.account",
+    "sportello.accounts.allauth_app.ItalianAccountConfig",  # allauth.account, in Italian
     "django_htmx",
     "localflavor",
     "sportello.core",
@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sportello.invoicing",
     "sportello.pages",
     "sportello.audit",
+    "sportello.desk",
 ]
 
 MIDDLEWARE = [
@@ -493,3 +494,18 @@ INVOICE_CHANNEL = env_str("INVOICE_CHANNEL", "export")
 WITHDRAWAL_PERIOD_DAYS = env_int("WITHDRAWAL_PERIOD_DAYS", 14)
 INSTALLED_APPS += ["sportello.contracts", "sportello.withdrawals"]
 ACCOUNT_RATE_LIMITS["withdrawal"] = env_str("RATE_LIMIT_WITHDRAWAL", "10/h/ip")
+
+# --- Service desk ---------------------------------------------------------------------------
+# Reply-To of every customer e-mail: the mailbox staff actually read.
+SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "assistenza@sportello.localhost")
+# Days before an unanswered data request ("richiesta integrazione") is reminded to the customer.
+DATA_REQUEST_REMINDER_DAYS = env_int("DATA_REQUEST_REMINDER_DAYS", 3)
+# The company's patron-saint day as MM-DD (e.g. "06-24"), a holiday for due dates; empty: none.
+PATRON_SAINT_DAY = env_str("PATRON_SAINT_DAY", "")
+# Unpaid bank-transfer orders: reminder after, and cancellation after, this many days.
+TRANSFER_REMINDER_DAYS = env_int("TRANSFER_REMINDER_DAYS", 5)
+TRANSFER_CANCEL_DAYS = env_int("TRANSFER_CANCEL_DAYS", 15)
+CELERY_BEAT_SCHEDULE["desk-reminders"] = {
+    "task": "sportello.desk.tasks.send_desk_reminders",
+    "schedule": env_int("DESK_REMINDERS_EVERY_SECONDS", 3600),
+}

@@ -6,6 +6,7 @@ from health_check.views import HealthCheckView
 from sportello.accounts import urls as account_urls
 from sportello.accounts.signup import ConfirmEmailCodeView
 from sportello.core.health import CHECKS as HEALTH_CHECKS
+from sportello.desk.views import land_on_desk
 from sportello.pages.views import account_home
 
 admin.site.site_header = "Sportello — back-office"
@@ -14,8 +15,11 @@ admin.site.index_title = "Gestione"
 # Staff sign in through the shop's login: its rate limits, its e-mail code and the second
 # factor (sportello.accounts.backoffice). The admin's own password form is never shown.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+# After logging in, staff land on their workstation (the Scrivania).
+admin.site.login = land_on_desk(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
+    path("admin/scrivania/", include("sportello.desk.urls")),
     path("admin/", admin.site.urls),
     # Before allauth's URLs: its code page, with the same content for a taken address.
     path(

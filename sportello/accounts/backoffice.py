@@ -47,8 +47,12 @@ def has_second_factor(user) -> bool:
 
 
 def is_back_office(request: HttpRequest) -> bool:
+    """The admin site and every staff page mounted under it (the desk's Scrivania at
+    /admin/scrivania/ has its own URL namespace but is the back-office all the same)."""
     match = getattr(request, "resolver_match", None)
-    return match is not None and "admin" in match.namespaces
+    if match is None:
+        return False
+    return "admin" in match.namespaces or request.path_info.startswith(reverse("admin:index"))
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -17,6 +17,10 @@ class EventType(models.TextChoices):
     QUOTE_MESSAGE = "quote.message", "Messaggio sul preventivo"
     WITHDRAWAL_RECEIVED = "withdrawal.received", "Dichiarazione di recesso ricevuta"
     WITHDRAWAL_STATUS = "withdrawal.status", "Stato del recesso"
+    ORDER_MESSAGE = "order.message", "Messaggio sull'ordine"
+    ORDER_DATA_REQUEST = "order.data_request", "Richiesta di integrazione dati"
+    ORDER_ASSIGNED = "order.assigned", "Assegnazione"
+    PAYMENT_TRANSFER = "payment.transfer", "Bonifico registrato"
 
 
 class AuditEvent(models.Model):

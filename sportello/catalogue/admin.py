@@ -221,6 +221,10 @@ class ServiceAdmin(admin.ModelAdmin):
         (None, {"fields": ("category", "name", "slug", "summary", "description")}),
         ("Prezzo", {"fields": ("pricing_mode", "net_price", "vat_rate")}),
         (
+            "Consegna prevista (giorni lavorativi)",
+            {"fields": ("delivery_working_days", "delivery_starts_from")},
+        ),
+        (
             "Pubblicazione",
             {"fields": ("delivery_time", "is_active", "is_featured", "position", "form_version")},
         ),

@@ -14,6 +14,11 @@ def default_vat_rate() -> Decimal:
     return settings.DEFAULT_VAT_RATE
 
 
+class DeliveryStart(models.TextChoices):
+    PAYMENT = "payment", "dal pagamento"
+    INSPECTION = "inspection", "dal sopralluogo"
+
+
 class Category(TimeStampedModel):
     name = models.CharField("nome", max_length=120)
     slug = models.SlugField("slug", max_length=140, unique=True)
@@ -48,6 +53,19 @@ class Service(TimeStampedModel):
     description = models.TextField("descrizione", blank=True)
     delivery_time = models.CharField(
         "tempi di consegna", max_length=120, blank=True, help_text="Es. «5 giorni lavorativi»"
+    )
+    # Structured delivery time: N Italian working days from the payment (or the inspection).
+    delivery_working_days = models.PositiveSmallIntegerField(
+        "giorni lavorativi per la consegna",
+        null=True,
+        blank=True,
+        help_text="Vuoto: nessuna data di consegna prevista mostrata al cliente",
+    )
+    delivery_starts_from = models.CharField(
+        "i giorni decorrono",
+        max_length=12,
+        choices=DeliveryStart.choices,
+        default=DeliveryStart.PAYMENT,
     )
     is_active = models.BooleanField("attivo", default=True)
     is_featured = models.BooleanField(

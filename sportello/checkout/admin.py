@@ -8,12 +8,15 @@ the orders admin's own (`admin:orders_order_action` with the slugs below).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
 from sportello.checkout import settlement
+from sportello.core.admin import labelled_values_filter
 from sportello.core.money import format_euro
 from sportello.orders.admin import OrderAdmin as BaseOrderAdmin
 from sportello.orders.admin.inlines import OrderLineInline, OrderStatusChangeInline
@@ -22,13 +25,16 @@ from sportello.orders.models import Order, OrderStatus
 from sportello.payments.actions import (
     RefundFailed,
     RefundNotAllowed,
+    TransferAlreadyRecorded,
     TransferNotExpected,
     cancel_order,
     late_bank_transfer,
     refundable_amount,
+    transfer_deadline,
+    transfers_received,
 )
 from sportello.payments.admin import OrderPaymentInline
-from sportello.payments.forms import RefundForm
+from sportello.payments.forms import BankTransferForm, RefundForm
 from sportello.payments.models import PaymentStatus, Refund
 from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
 
@@ -44,6 +50,12 @@ def payment_method_label(identifier: str) -> str:
 
 
 class OrderAdmin(BaseOrderAdmin):
+    change_form_template = "admin/orders/order/change_form.html"
+    list_filter = (
+        "status",
+        labelled_values_filter("payment_method", "metodo di pagamento", payment_method_label),
+        ("placed_at", admin.DateFieldListFilter),
+    )
     inlines = (OrderLineInline, OrderPaymentInline, OrderStatusChangeInline)  # type: ignore[assignment]
 
     @admin.display(description="metodo di pagamento", ordering="payment_method")
@@ -74,11 +86,15 @@ class OrderAdmin(BaseOrderAdmin):
             "<ul>{}</ul>", format_html_join("", "<li>{} · {} · {} · {} · {} · {}</li>", rows)
         )
 
-    def set_status(self, request, order, to: str, note: str) -> bool:
+    def set_status(
+        self, request, order, to: str, note: str, customer_note: str | None = None
+    ) -> bool:
         if to == OrderStatus.CANCELLED:
             # With its open attempts: a card session left open could still take money.
-            return cancel_order(order=order, actor=request.user, note=note)
-        return super().set_status(request, order, to, note)
+            return cancel_order(
+                order=order, actor=request.user, note=note, customer_note=customer_note
+            )
+        return super().set_status(request, order, to, note, customer_note=customer_note)
 
     def _refundable_payments(self, order):
         return order.payments.filter(status=PaymentStatus.CONFIRMED).order_by("created_at", "id")
@@ -101,8 +117,9 @@ class OrderAdmin(BaseOrderAdmin):
         return None
 
     def _bank_transfer_view(self, request, order):
-        is_late_transfer = order.status != OrderStatus.AWAITING_PAYMENT
-        title = "Registra bonifico arrivato" if is_late_transfer else "Segna bonifico ricevuto"
+        if order.status == OrderStatus.AWAITING_PAYMENT:
+            return self._transfer_received_view(request, order)
+        title = "Registra bonifico arrivato"
         form = OrderActionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             note = form.cleaned_data["note"]
@@ -119,12 +136,12 @@ class OrderAdmin(BaseOrderAdmin):
                 )
             else:
                 order.refresh_from_db()
-                done = (
-                    "Registrato bonifico arrivato dopo la chiusura del pagamento"
-                    if confirmation.is_extra_charge
-                    else "Segnato bonifico ricevuto"
+                self.log_staff_action(
+                    request,
+                    order,
+                    "Registrato bonifico arrivato dopo la chiusura del pagamento",
+                    note,
                 )
-                self.log_staff_action(request, order, done, note)
                 self.message_user(
                     request,
                     f"Ordine {order.number}: {title.lower()} fatto. "
@@ -140,6 +157,69 @@ class OrderAdmin(BaseOrderAdmin):
                     )
             return HttpResponseRedirect(self.change_url(order))
         return self._render(request, order, "admin/orders/order/action.html", title, form=form)
+
+    def _transfer_received_view(self, request, order):
+        """ "Segna bonifico ricevuto" with the amount, value date and CRO/TRN: a partial amount
+        leaves the order awaiting the rest (the invoice is issued once it is fully paid)."""
+        title = "Segna bonifico ricevuto"
+        received = transfers_received(order)
+        remaining = max(order.total_gross - received, Decimal("0.00"))
+        form = BankTransferForm(request.POST or None, initial={"amount": remaining})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                confirmation = settlement.settle_bank_transfer(
+                    order=order,
+                    actor=request.user,
+                    note=data["note"],
+                    amount=data["amount"],
+                    value_date=data["value_date"],
+                    reference=data["reference"],
+                )
+            except TransferAlreadyRecorded:
+                form.add_error(
+                    "reference", "Un bonifico con questo CRO/TRN è già stato registrato."
+                )
+            except TransferNotExpected:
+                order.refresh_from_db()
+                self.message_user(
+                    request,
+                    f"Operazione non consentita: l'ordine è «{order.get_status_display()}».",
+                    messages.ERROR,
+                )
+                return HttpResponseRedirect(self.change_url(order))
+            else:
+                order.refresh_from_db()
+                done = (
+                    f"Segnato bonifico ricevuto: {format_euro(data['amount'])}, valuta "
+                    f"{data['value_date']:%d/%m/%Y}, CRO/TRN {data['reference']}"
+                )
+                self.log_staff_action(request, order, done, data["note"])
+                if confirmation.order_became_paid:
+                    self.message_user(
+                        request, f"Ordine {order.number}: pagamento completato.", messages.SUCCESS
+                    )
+                else:
+                    now_received = transfers_received(order)
+                    self.message_user(
+                        request,
+                        "Bonifico parziale registrato: ricevuti "
+                        f"{format_euro(now_received)}, mancano "
+                        f"{format_euro(max(order.total_gross - now_received, Decimal('0.00')))}. "
+                        "L'ordine resta in attesa di pagamento.",
+                        messages.WARNING,
+                    )
+                return HttpResponseRedirect(self.change_url(order))
+        return self._render(
+            request,
+            order,
+            "admin/orders/order/action.html",
+            title,
+            form=form,
+            received=received,
+            remaining=remaining,
+            deadline=transfer_deadline(order),
+        )
 
     def _refund_view(self, request, order):
         payments = self._refundable_payments(order)

@@ -15,6 +15,7 @@ code base needs to know when an order is paid or refunded.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from decimal import Decimal
 
@@ -108,11 +109,29 @@ def refresh_from_provider(*, payment: Payment) -> None:
     payment.refresh_from_db()
 
 
-def settle_bank_transfer(*, order: Order, actor, note: str = "") -> Confirmation:
+def settle_bank_transfer(
+    *,
+    order: Order,
+    actor,
+    note: str = "",
+    amount: Decimal | str | None = None,
+    value_date: dt.date | None = None,
+    reference: str = "",
+) -> Confirmation:
     """Staff saw the transfer on the statement ("Segna bonifico ricevuto" / "Registra bonifico
-    arrivato"). Raises payments.actions.TransferNotExpected when there is nothing to record."""
+    arrivato"), optionally with the amount credited, its value date and the CRO/TRN. A partial
+    amount leaves the order awaiting the rest; the invoice is issued when the order is fully
+    paid. Raises payments.actions.TransferNotExpected (or TransferAlreadyRecorded) when there
+    is nothing to record."""
     with transaction.atomic():
-        confirmation = payment_actions.record_bank_transfer(order=order, actor=actor, note=note)
+        confirmation = payment_actions.record_bank_transfer(
+            order=order,
+            actor=actor,
+            note=note,
+            amount=amount,
+            value_date=value_date,
+            reference=reference,
+        )
         if confirmation.order_became_paid:
             order_became_paid(confirmation.payment.order, payment=confirmation.payment, actor=actor)
     return confirmation

@@ -1,5 +1,7 @@
 """Back-office building blocks shared by the apps (this module registers no model)."""
 
+from collections.abc import Callable
+
 from django.contrib import admin
 from django.db import models
 
@@ -42,3 +44,27 @@ class StatusHistoryInline(ReadOnlyInline):
     @admin.display(description="a")
     def to_label(self, change):
         return status_label(self.status_choices, change.to_status)
+
+
+def labelled_values_filter(field: str, title: str, label: Callable[[str], str]):
+    """A list filter on `field` that shows each stored value by its Italian label (for codes
+    such as payment methods, which have no choices on the model)."""
+
+    class LabelledValuesFilter(admin.SimpleListFilter):
+        parameter_name = field.replace("__", "_")
+
+        def lookups(self, request, model_admin):
+            values = (
+                model_admin.get_queryset(request)
+                .order_by()
+                .values_list(field, flat=True)
+                .distinct()
+            )
+            return sorted(((value, label(value)) for value in values if value), key=lambda x: x[1])
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            return queryset.filter(**{field: value}) if value else queryset
+
+    LabelledValuesFilter.title = title
+    return LabelledValuesFilter

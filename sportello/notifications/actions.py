@@ -75,6 +75,7 @@ def queue_email(
     email = OutgoingEmail(
         to=", ".join(recipients),
         from_email=settings.DEFAULT_FROM_EMAIL,
+        reply_to=reply_to_for(recipients),
         subject=rendered.subject,
         text_body=rendered.text_body,
         html_body=rendered.html_body,
@@ -113,6 +114,14 @@ def queue_email(
     pk = email.pk
     transaction.on_commit(lambda: _schedule_delivery(pk), robust=True)
     return email
+
+
+def reply_to_for(recipients: Sequence[str]) -> str:
+    """Customers' replies go to SUPPORT_EMAIL, a mailbox staff read; staff's own notifications
+    need none."""
+    if all(address == settings.STAFF_NOTIFICATION_EMAIL for address in recipients):
+        return ""
+    return settings.SUPPORT_EMAIL
 
 
 def deliver(pk: int, *, now: datetime | None = None) -> bool:
@@ -272,6 +281,7 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         from_email=email.from_email,
         to=email.recipient_list,
         headers={"Message-ID": email.message_id},
+        reply_to=[email.reply_to] if email.reply_to else None,
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")

@@ -46,7 +46,8 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
         "next_attempt_at",
         "sent_at",
     ]
-    list_filter = ["status", "template"]
+    # Not by template: its code names ("orders/email/…") mean nothing to staff.
+    list_filter = ["status"]
     search_fields = ["to", "subject"]
     date_hierarchy = "created_at"
     actions = ["resend"]

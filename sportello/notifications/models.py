@@ -33,6 +33,8 @@ class OutgoingEmail(TimeStampedModel):
         "destinatari", max_length=1000, help_text="Indirizzi separati da virgola."
     )
     from_email = models.CharField("mittente", max_length=320)
+    # Where the customer's reply goes (SUPPORT_EMAIL); empty for staff's own notifications.
+    reply_to = models.CharField("rispondi a", max_length=320, blank=True)
     subject = models.CharField("oggetto", max_length=500)
     text_body = models.TextField("testo")
     html_body = models.TextField("HTML", blank=True)

@@ -8,12 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 
 from sportello.core.erasure import REMOVED_TEXT, ErasureContext, treat
 from sportello.core.export import ExportContext, iso
-from sportello.notifications.models import EmailStatus, OutgoingEmail
+from sportello.notifications.models import EmailStatus, OutgoingEmail, OutgoingEmailAttachment
 
 EXPORTED_MODELS: dict[str, str] = {"notifications.OutgoingEmail": "emails"}
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "notifications.OutgoingEmailAttachment": (
-        "the shop's documents sent with an e-mail (the terms of sale PDF)"
+        "documents sent with an e-mail (the terms of sale, a quote's PDF), whose content the "
+        "export already has; erasure deletes them with the text of the customer's sent e-mails"
     ),
     "notifications.OutgoingEmailStatusChange": (
         "delivery attempts of an e-mail; its outcome (status, sent at) is exported with it"
@@ -34,6 +35,7 @@ ERASURE: dict[str, dict[str, str]] = {
             "created_at",
             "updated_at",
             "from_email",
+            "reply_to",
             "template",
             "message_id",
             "key",
@@ -79,6 +81,11 @@ def export_data(context: ExportContext) -> None:
     context.data["emails"] = _emails(context.user)
 
 
+def _delete_attachments(emails) -> None:
+    """The documents sent with these e-mails (e.g. a quote's PDF) go with their text."""
+    OutgoingEmailAttachment.objects.filter(email__in=emails).delete()
+
+
 def erase_data(context: ErasureContext) -> None:
     """Copies of what was sent about the customer's objects (to staff too: answers, messages,
     name, address) and everything sent to their address are blanked; rows still waiting to be
@@ -86,11 +93,13 @@ def erase_data(context: ErasureContext) -> None:
     for model, pks in context.related.items():
         if not pks:
             continue
-        OutgoingEmail.objects.filter(
+        sent = OutgoingEmail.objects.filter(
             related_content_type=ContentType.objects.get_for_model(model),
             related_object_id__in=[str(pk) for pk in pks],
             status__in=(EmailStatus.SENT, EmailStatus.FAILED),
-        ).update(subject=REMOVED_TEXT, text_body="", html_body="", updated_at=context.now)
+        )
+        _delete_attachments(sent)
+        sent.update(subject=REMOVED_TEXT, text_body="", html_body="", updated_at=context.now)
     old_email = context.old_email
     for email in emails_to(old_email):
         if email.status in (EmailStatus.SENT, EmailStatus.FAILED):
@@ -98,6 +107,7 @@ def erase_data(context: ErasureContext) -> None:
                 context.placeholder if r.lower() == old_email.lower() else r
                 for r in email.recipient_list
             ]
+            _delete_attachments(OutgoingEmail.objects.filter(pk=email.pk))
             OutgoingEmail.objects.filter(pk=email.pk).update(
                 to=", ".join(recipients),
                 subject=REMOVED_TEXT,

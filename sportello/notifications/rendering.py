@@ -51,6 +51,7 @@ def shop_context() -> dict[str, Any]:
         "privacy_url": absolute_url("pages:privacy"),
         "seller": seller(),
         "terms_url": absolute_url("contracts:terms"),
+        "support_email": settings.SUPPORT_EMAIL,
         "company": {
             "name": settings.COMPANY_NAME,
             "address": settings.COMPANY_ADDRESS,

@@ -34,7 +34,7 @@ from sportello.contracts.rules import TermsAcceptance
 from sportello.core.money import TaxedPrice
 from sportello.core.numbering import format_number, local_year, next_number
 from sportello.core.state import change_status
-from sportello.orders import emails
+from sportello.orders import delivery, emails
 from sportello.orders.models import (
     LINE_TRANSITIONS,
     LINE_WORK_STATUSES,
@@ -131,6 +131,7 @@ def create_order(
     )
     for line in lines:
         line.order = order
+    delivery.snapshot_delivery(lines)
     OrderLine.objects.bulk_create(lines)
     link_answer_files(lines)
     OrderStatusChange.objects.create(
@@ -186,8 +187,21 @@ _STATUS_EMAILS: dict[str, Callable[..., object]] = {
 }
 
 
-def _move_order(order: Order, to: str, *, actor, note: str, allow_repeat: bool = False) -> bool:
-    """One order transition plus the customer e-mail announcing it."""
+def _move_order(
+    order: Order,
+    to: str,
+    *,
+    actor,
+    note: str,
+    allow_repeat: bool = False,
+    announce: bool = True,
+    customer_note: str | None = None,
+) -> bool:
+    """One order transition plus the customer e-mail announcing it (unless the caller sends
+    one e-mail for several things that happened together: announce=False).
+
+    `note` goes to the history; the e-mail carries `customer_note` when given (staff's internal
+    note then never reaches the customer), else `note`."""
     extra = {"paid_at": timezone.now()} if to == OrderStatus.PAID else None
     moved = change_status(
         order,
@@ -212,27 +226,30 @@ def _move_order(order: Order, to: str, *, actor, note: str, allow_repeat: bool =
         ),
     )
     send = _STATUS_EMAILS.get(to)
-    if moved and send is not None:
-        send(order, note=note)
+    if moved and announce and send is not None:
+        send(order, note=note if customer_note is None else customer_note)
     return moved
 
 
-def set_order_status(*, order: Order, to: str, actor=None, note: str = "") -> bool:
+def set_order_status(
+    *, order: Order, to: str, actor=None, note: str = "", customer_note: str | None = None
+) -> bool:
     """Move the order to `to` (staff buttons). Raises InvalidTransition when not allowed.
 
     Completing an order completes its open lines too; paying goes through `mark_paid`.
+    With `customer_note`, `note` is internal (history only) and the e-mail says the former.
     """
     if to == OrderStatus.PAID:
         return mark_paid(order=order, actor=actor, note=note)
     if to == OrderStatus.COMPLETED:
-        return complete_order(order=order, actor=actor, note=note)
+        return complete_order(order=order, actor=actor, note=note, customer_note=customer_note)
     if to == OrderStatus.REFUNDED:
         return mark_refunded(order=order, actor=actor, note=note)
     with transaction.atomic():
         current = _lock_order(order).status
         if to == OrderStatus.IN_PROGRESS and to in ORDER_TRANSITIONS.get(current, ()):
             check_work_may_start(order)
-        return _move_order(order, to, actor=actor, note=note)
+        return _move_order(order, to, actor=actor, note=note, customer_note=customer_note)
 
 
 def mark_paid(*, order: Order, actor=None, note: str = "") -> bool:
@@ -255,6 +272,8 @@ def mark_paid(*, order: Order, actor=None, note: str = "") -> bool:
             return False
         moved = _move_order(order, OrderStatus.PAID, actor=actor, note=note, allow_repeat=True)
         if moved:
+            # Before the confirmation e-mail, which tells the expected delivery dates.
+            delivery.start_clocks_at_payment(order)
             if locked.confirmation_sent_at is not None:
                 emails.send_payment_received(order)
             else:
@@ -267,7 +286,9 @@ def start_processing(*, order: Order, actor=None, note: str = "") -> bool:
     return set_order_status(order=order, to=OrderStatus.IN_PROGRESS, actor=actor, note=note)
 
 
-def complete_order(*, order: Order, actor=None, note: str = "") -> bool:
+def complete_order(
+    *, order: Order, actor=None, note: str = "", customer_note: str | None = None
+) -> bool:
     """Complete the order and every line not yet completed (one history row each)."""
     with transaction.atomic():
         current = _lock_order(order).status
@@ -280,14 +301,20 @@ def complete_order(*, order: Order, actor=None, note: str = "") -> bool:
         check_work_may_start(order)
         for line in order.lines.exclude(status__in=(LineStatus.COMPLETED, LineStatus.CANCELLED)):
             _move_line(line, LineStatus.COMPLETED, actor=actor, note=note)
-        return _move_order(order, OrderStatus.COMPLETED, actor=actor, note=note)
+        return _move_order(
+            order, OrderStatus.COMPLETED, actor=actor, note=note, customer_note=customer_note
+        )
 
 
-def cancel_order(*, order: Order, actor=None, note: str = "") -> bool:
+def cancel_order(
+    *, order: Order, actor=None, note: str = "", customer_note: str | None = None
+) -> bool:
     """Cancel the order (its status only). `payments.actions.cancel_order` also gives up its
     open payment attempts: that is the one callers use. A paid order still needs its refund
     recorded (it then becomes refunded)."""
-    return set_order_status(order=order, to=OrderStatus.CANCELLED, actor=actor, note=note)
+    return set_order_status(
+        order=order, to=OrderStatus.CANCELLED, actor=actor, note=note, customer_note=customer_note
+    )
 
 
 def mark_refunded(*, order: Order, actor=None, note: str = "") -> bool:
@@ -342,7 +369,9 @@ def check_work_may_start(order: Order) -> None:
         raise WorkCannotStartYet(order, start_date)
 
 
-def _follow_lines(order: Order, *, actor) -> None:
+def _follow_lines(
+    order: Order, *, actor, announce: bool = True, customer_note: str | None = None
+) -> None:
     """Keep the order's status in step with its lines after a line moved."""
     statuses = [
         status
@@ -355,10 +384,14 @@ def _follow_lines(order: Order, *, actor) -> None:
     if all_completed:
         if order.status != OrderStatus.COMPLETED:
             _move_order(
-                order, OrderStatus.COMPLETED, actor=actor, note="Tutti i servizi completati"
+                order,
+                OrderStatus.COMPLETED,
+                actor=actor,
+                note="Tutti i servizi completati",
+                customer_note=customer_note,
             )
     elif order.status in (OrderStatus.PAID, OrderStatus.COMPLETED):
-        _move_order(order, OrderStatus.IN_PROGRESS, actor=actor, note="")
+        _move_order(order, OrderStatus.IN_PROGRESS, actor=actor, note="", announce=announce)
 
 
 def set_line_status(*, line: OrderLine, to: str, actor=None, note: str = "") -> bool:
@@ -374,7 +407,8 @@ def set_line_status(*, line: OrderLine, to: str, actor=None, note: str = "") -> 
             check_work_may_start(order)
         moved = _move_line(line, to, actor=actor, note=note)
         if moved:
-            _follow_lines(order, actor=actor)
+            # A data request already tells the customer the work has started: one e-mail.
+            _follow_lines(order, actor=actor, announce=to != LineStatus.AWAITING_CUSTOMER_DATA)
             line.order.status = order.status
     return moved
 
@@ -437,9 +471,16 @@ def add_outcome(
                 outcome_file.file.save(name, upload, save=False)
                 stored.append(outcome_file.file.name or "")
                 outcome_file.save()
-            # Queued before the completion it may cause, so the customer reads of the
-            # outcome first and then that the order is complete.
-            emails.send_outcome_available(outcome)
+            completes_order = (
+                complete_line
+                and not order.lines.exclude(pk=line.pk)
+                .exclude(status=LineStatus.COMPLETED)
+                .exists()
+            )
+            # An outcome that completes the order is told in one e-mail: "completato", which
+            # points to the outcomes and carries the outcome's note.
+            if not completes_order:
+                emails.send_outcome_available(outcome)
             record(
                 event_type=EventType.ORDER_OUTCOME,
                 message=f"Ordine {order.number}, servizio «{line.service_name}»: esito allegato"
@@ -451,7 +492,11 @@ def add_outcome(
             )
             if complete_line and line.status != LineStatus.COMPLETED:
                 _move_line(line, LineStatus.COMPLETED, actor=actor, note=note.strip())
-                _follow_lines(order, actor=actor)
+                # Not completing the order, the outcome e-mail is the one message (no extra
+                # "in lavorazione" for the order moving on).
+                _follow_lines(
+                    order, actor=actor, customer_note=note.strip(), announce=completes_order
+                )
                 line.order.status = order.status
     except BaseException:
         # The rows are gone with the rollback; do not leave their files behind.

@@ -8,13 +8,16 @@ Links point to the order in I MIEI ORDINI, never to a file.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
+from sportello.catalogue.models import FormField
 from sportello.contracts.pdf import render_terms_pdf, terms_filename
 from sportello.notifications.actions import Attachment, queue_email
 from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
-from sportello.orders.models import Order, OrderLine, Outcome
+from sportello.orders.delivery import delivery_promise
+from sportello.orders.models import DataRequest, Order, OrderLine, OrderMessage, Outcome
 
 TEMPLATES = "orders/email"
 
@@ -30,7 +33,10 @@ def _order_context(order: Order, *, with_lines: bool = False) -> dict:
         "order_url": absolute_url("orders:detail", number=order.number),
     }
     if with_lines:
-        context["lines"] = list(order.lines.all())
+        lines = list(order.lines.all())
+        for line in lines:
+            line.delivery = delivery_promise(line)  # type: ignore[attr-defined]
+        context["lines"] = lines
     return context
 
 
@@ -70,6 +76,14 @@ def _terms_attachment(order: Order) -> tuple[Attachment, ...]:
     )
 
 
+def _quote_number(order: Order) -> str:
+    """The number of the quote the order was bought from ("" for a cart purchase)."""
+    try:
+        return order.quote.number  # the reverse one-to-one of QuoteRequest.order
+    except ObjectDoesNotExist:
+        return ""
+
+
 def send_order_confirmation(order: Order) -> OutgoingEmail:
     """The summary of the order: lines with answers, totals, link. Sent once per order
     (outbox key); the first time records `Order.confirmation_sent_at`."""
@@ -80,6 +94,7 @@ def send_order_confirmation(order: Order) -> OutgoingEmail:
         order.confirmation_sent_at = now
     context = {**_order_context(order, with_lines=True), **_contract_context(order)}
     context["is_paid"] = not order.is_awaiting_payment
+    context["quote_number"] = _quote_number(order)
     key = confirmation_key(order)
     existing = OutgoingEmail.objects.filter(key=key).first()
     if existing is not None:
@@ -108,10 +123,95 @@ def send_order_refunded(order: Order, *, note: str = "") -> OutgoingEmail:
 
 
 def send_line_awaiting_customer_data(line: OrderLine, *, note: str = "") -> OutgoingEmail:
-    """Staff need more data from the customer for one service; the note says what."""
+    """Staff need more data from the customer for one service: what, and where to send it.
+
+    One e-mail for the status change and the data request that caused it.
+    """
     order = line.order
+    data_request = line.data_requests.filter(answered_at__isnull=True).order_by("-id").first()
+    context = {**_order_context(order), "line": line, "note": note, "answer_url": ""}
+    if data_request is not None:
+        labels = {item.get("key"): item.get("label") for item in _field_labels(line)}
+        context["fields"] = [labels.get(key, key) for key in data_request.field_keys]
+        context["documents"] = list(data_request.documents)
+        context["answer_url"] = data_request_url(data_request)
+    context["answer_url"] = context["answer_url"] or context["order_url"]
+    return _send(order, "awaiting_customer_data", context)
+
+
+def _field_labels(line: OrderLine) -> list[dict]:
+    if line.service_id is None:
+        return []
+    return [
+        {"key": key, "label": label}
+        for key, label in FormField.objects.filter(service_id=line.service_id).values_list(
+            "key", "label"
+        )
+    ]
+
+
+def data_request_url(data_request: DataRequest) -> str:
+    return absolute_url(
+        "orders:data_request", number=data_request.line.order.number, request_id=data_request.pk
+    )
+
+
+def _desk_url(order: Order) -> str:
+    return absolute_url("desk:order", number=order.number)
+
+
+def send_customer_order_message(message: OrderMessage) -> OutgoingEmail:
+    """Staff wrote to the customer on the order (never called for an internal note)."""
+    if message.is_internal:
+        raise ValueError("Internal notes are never e-mailed to the customer")
+    order = message.order
     return _send(
-        order, "awaiting_customer_data", {**_order_context(order), "line": line, "note": note}
+        order,
+        "message_for_customer",
+        {**_order_context(order), "message": message},
+        key=f"order-message-{message.pk}",
+    )
+
+
+def send_staff_order_message(message: OrderMessage) -> OutgoingEmail:
+    order = message.order
+    return queue_email(
+        to=settings.STAFF_NOTIFICATION_EMAIL,
+        template=f"{TEMPLATES}/staff_order_message",
+        context={"order": order, "message": message, "desk_url": _desk_url(order)},
+        related=order,
+        key=f"order-message-{message.pk}",
+    )
+
+
+def send_staff_data_request_answered(data_request: DataRequest) -> OutgoingEmail:
+    line = data_request.line
+    order = line.order
+    return queue_email(
+        to=settings.STAFF_NOTIFICATION_EMAIL,
+        template=f"{TEMPLATES}/staff_data_request_answered",
+        context={
+            "order": order,
+            "line": line,
+            "data_request": data_request,
+            "desk_url": _desk_url(order),
+        },
+        related=order,
+        key=f"data-request-{data_request.pk}-answered",
+    )
+
+
+def send_data_request_reminder(data_request: DataRequest) -> OutgoingEmail:
+    line = data_request.line
+    order = line.order
+    context = {
+        **_order_context(order),
+        "line": line,
+        "data_request": data_request,
+        "answer_url": data_request_url(data_request),
+    }
+    return _send(
+        order, "data_request_reminder", context, key=f"data-request-{data_request.pk}-reminder"
     )
 
 

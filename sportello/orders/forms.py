@@ -92,9 +92,17 @@ class LineStatusForm(forms.Form):
 
 
 class OrderActionForm(forms.Form):
-    note = forms.CharField(
-        label="Nota",
+    """Two separate notes: what the customer reads, and what stays among staff."""
+
+    customer_note = forms.CharField(
+        label="Messaggio per il cliente",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Resta nello storico dell'ordine e, per i cambi di stato, è inviata al cliente.",
+        help_text="Per i cambi di stato è inviato al cliente nell'e-mail.",
+    )
+    note = forms.CharField(
+        label="Nota interna",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Resta nello storico dell'ordine: non è mai inviata al cliente.",
     )

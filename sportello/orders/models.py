@@ -212,6 +212,24 @@ class OrderLine(models.Model):
     status = models.CharField(
         "stato", max_length=30, choices=LineStatus.choices, default=LineStatus.RECEIVED
     )
+    # Delivery promise, snapshot of the service's at placing time (see orders/delivery.py).
+    delivery_working_days = models.PositiveSmallIntegerField(
+        "giorni lavorativi per la consegna", null=True, blank=True
+    )
+    delivery_starts_from = models.CharField("i giorni decorrono", max_length=12, blank=True)
+    # The day the clock started (payment or inspection) and working days it was paused for
+    # data requests; `due_on` is derived from them and stored for sorting the queues.
+    clock_started_on = models.DateField("inizio conteggio", null=True, blank=True)
+    paused_working_days = models.PositiveIntegerField("giorni di sospensione", default=0)
+    due_on = models.DateField("consegna prevista entro il", null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="assegnato a",
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -307,3 +325,113 @@ class OutcomeFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class OrderMessage(models.Model):
+    """One message of the order's conversation between the customer and staff.
+
+    An internal message is a staff note: never shown nor e-mailed to the customer.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="autore",
+    )
+    is_from_staff = models.BooleanField("dallo staff", default=False)
+    is_internal = models.BooleanField("nota interna", default=False)
+    body = models.TextField("messaggio")
+    # An uploads.Upload row (checked and stored by uploads.actions.store_upload); PROTECT: a
+    # file a message uses cannot be deleted while the message exists.
+    attachment = models.ForeignKey(
+        "uploads.Upload",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_message_uses",
+        verbose_name="allegato",
+    )
+    created_at = models.DateTimeField("inviato il", auto_now_add=True, db_index=True)
+    # Read by the other side (the customer for staff messages, staff for the customer's).
+    read_at = models.DateTimeField("letto il", null=True, blank=True)
+    # A customer message is answered once staff reply on the order (not with an internal note).
+    answered_at = models.DateTimeField("risposto il", null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "messaggio dell'ordine"
+        verbose_name_plural = "messaggi dell'ordine"
+        indexes = [models.Index(fields=["is_from_staff", "answered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} · messaggio {self.pk}"
+
+    @property
+    def has_attachment(self) -> bool:
+        return self.attachment_id is not None
+
+    @property
+    def attachment_name(self) -> str:
+        return self.attachment.original_name if self.attachment is not None else ""
+
+
+class DataRequest(models.Model):
+    """A "richiesta integrazione": staff need data from the customer to go on with a line.
+
+    `field_keys` are the keys of the service form's answers to correct; `documents` the labels
+    of the documents to upload. The customer answers in place, from the order page.
+    """
+
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="data_requests")
+    note = models.TextField("cosa serve")
+    field_keys = models.JSONField("dati da correggere", default=list, blank=True)
+    documents = models.JSONField("documenti da caricare", default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="richiesta da",
+    )
+    created_at = models.DateTimeField("richiesta il", auto_now_add=True, db_index=True)
+    answered_at = models.DateTimeField("risposta il", null=True, blank=True)
+    customer_note = models.TextField("nota del cliente", blank=True)
+    reminded_at = models.DateTimeField("sollecito inviato il", null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "richiesta integrazione"
+        verbose_name_plural = "richieste integrazione"
+        indexes = [models.Index(fields=["answered_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Richiesta integrazione {self.pk} · {self.line}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+
+class LineAnswersRevision(models.Model):
+    """The answers a line had before the customer changed them (kept for staff)."""
+
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="answer_revisions")
+    data_request = models.ForeignKey(
+        DataRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answers = models.JSONField("risposte precedenti (dati)", default=dict)
+    answers_display = models.JSONField("risposte precedenti", default=list)
+    created_at = models.DateTimeField("sostituite il", auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "versione precedente delle risposte"
+        verbose_name_plural = "versioni precedenti delle risposte"
+
+    def __str__(self) -> str:
+        return f"Risposte precedenti · {self.line}"

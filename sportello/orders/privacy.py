@@ -6,9 +6,16 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
-from sportello.core.erasure import ErasureContext, treat
+from sportello.core.erasure import REMOVED_TEXT, ErasureContext, treat
 from sportello.core.export import ExportContext, ExportFiles, history, iso, money
-from sportello.orders.models import Order, OrderLine, OrderStatus, Outcome
+from sportello.orders.models import (
+    DataRequest,
+    Order,
+    OrderLine,
+    OrderMessage,
+    OrderStatus,
+    Outcome,
+)
 
 # Orders whose service is still owed: the account cannot be deleted until they are done.
 BLOCKING_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.IN_PROGRESS)
@@ -20,6 +27,9 @@ EXPORTED_MODELS: dict[str, str] = {
     "orders.OrderLineStatusChange": "orders[].lines[].status_history",
     "orders.Outcome": "orders[].lines[].outcomes",
     "orders.OutcomeFile": "orders[].lines[].outcomes[].files",
+    "orders.OrderMessage": "orders[].messages",  # staff's internal notes excluded
+    "orders.DataRequest": "orders[].lines[].data_requests",
+    "orders.LineAnswersRevision": "orders[].lines[].previous_answers",
 }
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "orders.OrderLineFile": "link between an order line and an upload (both exported)",
@@ -87,6 +97,12 @@ ERASURE: dict[str, dict[str, str]] = {
         "vat",
         "gross",
         "status",
+        "delivery_working_days",
+        "delivery_starts_from",
+        "clock_started_on",
+        "paused_working_days",
+        "due_on",
+        "assigned_to",
     ),
     "orders.OrderLineStatusChange": treat(
         KEPT_FISCAL, "id", "from_status", "to_status", "actor", "note", "created_at", "line"
@@ -96,6 +112,45 @@ ERASURE: dict[str, dict[str, str]] = {
     ),
     "orders.OutcomeFile": treat(
         KEPT_FISCAL, "id", "outcome", "file", "original_name", "content_type", "size"
+    ),
+    "orders.OrderMessage": {
+        **treat("the customer's own messages: text removed", "body"),
+        **treat("the customer's attachments: removed, the upload deleted", "attachment"),
+        **treat(
+            "kept: staff's side of the conversation and its dates (who did what on a kept order)",
+            "id",
+            "order",
+            "author",
+            "is_from_staff",
+            "is_internal",
+            "created_at",
+            "read_at",
+            "answered_at",
+        ),
+    },
+    "orders.DataRequest": {
+        **treat("the customer's note: removed", "customer_note"),
+        **treat(
+            "kept: what staff asked on a kept order line, and when",
+            "id",
+            "line",
+            "note",
+            "field_keys",
+            "documents",
+            "requested_by",
+            "created_at",
+            "answered_at",
+            "reminded_at",
+        ),
+    },
+    "orders.LineAnswersRevision": treat(
+        KEPT_FISCAL + "; the line's previous answers, like its answers",
+        "id",
+        "line",
+        "data_request",
+        "answers",
+        "answers_display",
+        "created_at",
     ),
 }
 
@@ -110,8 +165,16 @@ def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
                 "lines",
                 queryset=OrderLine.objects.prefetch_related(
                     "status_changes",
+                    "data_requests",
+                    "answer_revisions",
                     Prefetch("outcomes", queryset=Outcome.objects.prefetch_related("files")),
                 ),
+            ),
+            Prefetch(
+                "messages",
+                queryset=OrderMessage.objects.filter(is_internal=False)
+                .select_related("attachment")
+                .order_by("created_at", "id"),
             ),
         )
     )
@@ -133,6 +196,19 @@ def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
                     "gross": money(line.gross),
                     "status": line.status,
                     "status_history": history(line.status_changes.all()),
+                    "data_requests": [
+                        {
+                            "note": request.note,
+                            "requested_at": iso(request.created_at),
+                            "answered_at": iso(request.answered_at),
+                            "customer_note": request.customer_note,
+                        }
+                        for request in line.data_requests.all()
+                    ],
+                    "previous_answers": [
+                        {"replaced_at": iso(rev.created_at), "answers": rev.answers_display}
+                        for rev in line.answer_revisions.all()
+                    ],
                     "outcomes": [
                         {
                             "note": outcome.note,
@@ -182,6 +258,22 @@ def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
                 "terms_version": order.terms.version if order.terms else None,
                 "terms_accepted_at": iso(order.terms_accepted_at),
                 "early_start_requested": order.early_start_requested,
+                "messages": [
+                    {
+                        "from_staff": message.is_from_staff,
+                        "at": iso(message.created_at),
+                        "body": message.body,
+                        "attachment": files.add(
+                            "messaggi",
+                            message.pk,
+                            message.attachment.original_name,
+                            message.attachment.file,
+                        )
+                        if message.attachment is not None
+                        else None,
+                    }
+                    for message in order.messages.all()
+                ],
                 "status_history": history(order.status_changes.all()),
             }
         )
@@ -191,6 +283,9 @@ def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
 def export_data(context: ExportContext) -> None:
     context.data["orders"] = _orders(context.user, context.files)
     context.used_uploads.append(Q(order_line_uses__line__order__customer=context.user))
+    context.used_uploads.append(
+        Q(order_message_uses__order__customer=context.user, order_message_uses__is_internal=False)
+    )
 
 
 def erasure_blockers(user) -> tuple[list[Order], list[Order]]:
@@ -207,6 +302,14 @@ def erase_data(context: ErasureContext) -> None:
     kept = list(Order.objects.filter(customer=context.user))
     Order.objects.filter(customer=context.user).update(
         customer_email=context.placeholder, updated_at=context.now
+    )
+    # The order conversation: the customer's own words and files go, staff's stay. The
+    # uploads the messages no longer use are deleted by the uploads app (after this one).
+    OrderMessage.objects.filter(order__customer=context.user, is_from_staff=False).update(
+        body=REMOVED_TEXT, attachment=None
+    )
+    DataRequest.objects.filter(line__order__customer=context.user).exclude(customer_note="").update(
+        customer_note=REMOVED_TEXT
     )
     context.kept_orders = [order.number for order in kept]
     context.related[Order] = [order.pk for order in kept]

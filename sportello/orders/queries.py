@@ -22,10 +22,12 @@ from django.http import Http404
 
 from sportello.contracts.rules import is_within_withdrawal_period
 from sportello.orders.models import (
+    DataRequest,
     LineStatus,
     Order,
     OrderLine,
     OrderLineStatusChange,
+    OrderMessage,
     OrderStatus,
     OrderStatusChange,
     Outcome,
@@ -138,9 +140,31 @@ def _order_detail_queryset() -> QuerySet[Order]:
 def order_for_customer(*, customer, number: str) -> Order:
     """One of the customer's orders with lines, outcomes and history; else 404.
 
-    Each line carries `awaiting_data_note`: staff's note asking for data, while it waits.
+    Each line carries `awaiting_data_note`: staff's note asking for data, while it waits, and
+    its history and data requests (for the timeline); the order its conversation without the
+    staff's internal notes (`customer_messages`).
     """
-    order = _order_detail_queryset().filter(customer=customer, number=number).first()
+    order = (
+        _order_detail_queryset()
+        .prefetch_related(
+            Prefetch(
+                "lines__status_changes",
+                queryset=OrderLineStatusChange.objects.order_by("created_at", "id"),
+            ),
+            Prefetch(
+                "lines__data_requests", queryset=DataRequest.objects.order_by("created_at", "id")
+            ),
+            Prefetch(
+                "messages",
+                queryset=OrderMessage.objects.filter(is_internal=False)
+                .select_related("attachment")
+                .order_by("created_at", "id"),
+                to_attr="customer_messages",
+            ),
+        )
+        .filter(customer=customer, number=number)
+        .first()
+    )
     if order is None:
         raise Http404("Ordine non trovato")
     return order
@@ -202,3 +226,77 @@ def answer_file_for_user(*, user, number: str, file_id: int) -> Upload:
     if upload is None:
         raise Http404("File non trovato")
     return upload
+
+
+def data_request_for_customer(*, customer, number: str, request_id: int) -> DataRequest:
+    """An open or answered data request on one of the customer's orders; else 404."""
+    data_request = (
+        DataRequest.objects.filter(
+            pk=request_id, line__order__number=number, line__order__customer=customer
+        )
+        .select_related("line__order", "line__service")
+        .first()
+    )
+    if data_request is None:
+        raise Http404("Richiesta non trovata")
+    return data_request
+
+
+def message_attachment_for_user(*, user, number: str, message_id: int) -> OrderMessage:
+    """A message attachment of the order, for its owner (never an internal note's) or staff."""
+    messages = (
+        OrderMessage.objects.filter(
+            pk=message_id, order__number=number, order__in=_visible_orders(user)
+        )
+        .exclude(attachment__isnull=True)
+        .select_related("attachment")
+    )
+    if not can_see_every_order(user):
+        messages = messages.filter(is_internal=False)
+    message = messages.first()
+    if message is None:
+        raise Http404("File non trovato")
+    return message
+
+
+def open_data_requests_for_customer(customer) -> list[DataRequest]:
+    """The customer's "Da fare": data requests still waiting for an answer, oldest first."""
+    return list(
+        DataRequest.objects.filter(
+            answered_at__isnull=True,
+            line__order__customer=customer,
+            line__status=LineStatus.AWAITING_CUSTOMER_DATA,
+        )
+        .select_related("line__order")
+        .order_by("created_at", "id")
+    )
+
+
+TIMELINE_LABELS: dict[str, str] = {
+    LineStatus.IN_PROGRESS: "Lavorazione iniziata",
+    LineStatus.AWAITING_CUSTOMER_DATA: "Dati richiesti al cliente",
+    LineStatus.COMPLETED: "Completato",
+}
+
+
+def line_timeline(line: OrderLine, *, placed_at) -> list[dict]:
+    """What happened to a line, with dates: received, started, data requested / received,
+    outcome ready, completed. Uses the line's prefetched history, requests and outcomes."""
+    events: list[dict] = [{"at": placed_at, "label": "Ricevuto"}]
+    for change in line.status_changes.all():
+        if change.to_status == LineStatus.IN_PROGRESS and change.from_status in (
+            LineStatus.AWAITING_CUSTOMER_DATA,
+        ):
+            label = "Dati ricevuti, lavorazione ripresa"
+        elif change.to_status == LineStatus.IN_PROGRESS and change.from_status == (
+            LineStatus.COMPLETED
+        ):
+            label = "Lavorazione riaperta"
+        else:
+            label = TIMELINE_LABELS.get(change.to_status, "")
+        if label:
+            events.append({"at": change.created_at, "label": label})
+    for outcome in line.outcomes.all():
+        events.append({"at": outcome.created_at, "label": "Esito pronto"})
+    events.sort(key=lambda event: event["at"])
+    return events

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from sportello.orders.models import (
+    DataRequest,
     LineStatus,
     Order,
     OrderLine,
@@ -26,6 +27,8 @@ class LineAwaitingData:
 
     line: OrderLine
     request_note: str
+    # The open "richiesta integrazione" answered in place, when staff made one.
+    data_request: DataRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def attention_for_customer(*, customer) -> Attention:
     """Orders to pay, quotes ready to accept or accepted and still to buy, order lines waiting
     for the customer's data.
 
-    Four queries, however many items there are.
+    Five queries, however many items there are.
     """
     orders = list(
         Order.objects.filter(customer=customer, status=OrderStatus.AWAITING_PAYMENT)
@@ -77,8 +80,15 @@ def attention_for_customer(*, customer) -> Attention:
                 queryset=OrderLineStatusChange.objects.filter(
                     to_status=LineStatus.AWAITING_CUSTOMER_DATA
                 ).order_by("-created_at", "-id"),
-                to_attr="data_requests",
-            )
+                to_attr="awaiting_changes",
+            ),
+            Prefetch(
+                "data_requests",
+                queryset=DataRequest.objects.filter(answered_at__isnull=True).order_by(
+                    "-created_at", "-id"
+                ),
+                to_attr="open_data_requests",
+            ),
         )
         .order_by("-order__placed_at", "position", "id")
     )
@@ -88,7 +98,9 @@ def attention_for_customer(*, customer) -> Attention:
         quotes_accepted=[quote for quote in quotes if quote.status == QuoteStatus.ACCEPTED],
         lines_awaiting_data=[
             LineAwaitingData(
-                line=line, request_note=line.data_requests[0].note if line.data_requests else ""
+                line=line,
+                request_note=line.awaiting_changes[0].note if line.awaiting_changes else "",
+                data_request=line.open_data_requests[0] if line.open_data_requests else None,
             )
             for line in lines
         ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -302,7 +303,7 @@ def cancel_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
     return moved
 
 
-def cancel_order(*, order, actor=None, note: str = "") -> bool:
+def cancel_order(*, order, actor=None, note: str = "", customer_note: str | None = None) -> bool:
     """Cancel an order and its open payment attempts (the provider is told after commit).
 
     Money that arrives later for a cancelled attempt is still recorded, and staff are told to
@@ -310,7 +311,9 @@ def cancel_order(*, order, actor=None, note: str = "") -> bool:
     """
     with transaction.atomic():
         _locked, payments = lock_order_payments(order.pk)
-        moved = order_actions.cancel_order(order=order, actor=actor, note=note)
+        moved = order_actions.cancel_order(
+            order=order, actor=actor, note=note, customer_note=customer_note
+        )
         for payment in payments.values():
             if payment.status in OPEN_PAYMENT_STATUSES:
                 cancel_payment(payment=payment, reason="Ordine annullato", actor=actor)
@@ -326,42 +329,6 @@ def _tell_provider_cancelled(payment: Payment) -> None:
         get_provider(payment.provider).cancel(payment)
     except (ProviderError, UnknownPaymentMethod) as exc:
         logger.warning("Could not cancel payment %s with %s: %s", payment.pk, payment.provider, exc)
-
-
-class TransferNotExpected(Exception):
-    """Staff recorded a transfer on an order that was told no transfer and is not awaiting one."""
-
-
-def record_bank_transfer(*, order, actor, note: str = "") -> Confirmation:
-    """Staff saw the order's bank transfer on the statement: record it as confirmed money.
-
-    On an order awaiting payment it confirms the open transfer attempt (or a new one, when the
-    customer chose another method but wired the money anyway), which pays the order. On an
-    order no longer awaiting payment (cancelled, or paid another way) after transfer
-    instructions were sent, the late money is recorded without reopening the order, and staff
-    are told to refund it. Raises TransferNotExpected when neither applies, or when the
-    transfer was already recorded. Called through `checkout.settlement.settle_bank_transfer`.
-    """
-    with transaction.atomic():
-        locked_order, payments = lock_order_payments(order.pk)
-        transfers = sorted(
-            (p for p in payments.values() if p.provider == BANK_TRANSFER),
-            key=lambda p: (p.created_at, p.pk),
-            reverse=True,
-        )
-        if locked_order.status == OrderStatus.AWAITING_PAYMENT:
-            payment = next((p for p in transfers if p.status in OPEN_PAYMENT_STATUSES), None)
-            if payment is None:
-                payment = create_payment(order=locked_order, provider=BANK_TRANSFER)
-        else:
-            late = OPEN_PAYMENT_STATUSES | {PaymentStatus.CANCELLED}
-            payment = next((p for p in transfers if p.status in late), None)
-            if payment is None:
-                raise TransferNotExpected(f"Order {locked_order.number} is {locked_order.status}")
-        confirmation = confirm_payment(payment=payment, actor=actor, note=note)
-        if not confirmation.is_recorded:
-            raise TransferNotExpected(f"Payment {payment.pk} is already {payment.status}")
-    return confirmation
 
 
 def late_bank_transfer(order) -> Payment | None:
@@ -458,3 +425,111 @@ def _refund_order_when_fully_refunded(*, order, actor, note: str) -> bool:
     return mark_refunded(
         order=order, actor=actor, note=note or "Importo pagato interamente rimborsato"
     )
+
+
+# --- Bank transfers received, reminders and cancellation --------------------------------------
+
+
+class TransferNotExpected(Exception):
+    """Staff recorded a transfer on an order that was told no transfer and is not awaiting one."""
+
+
+class TransferAlreadyRecorded(TransferNotExpected):
+    """A transfer with this CRO/TRN was already recorded."""
+
+
+def transfers_received(order) -> Decimal:
+    """What the confirmed bank transfers for the order add up to."""
+    total = Payment.objects.filter(
+        order=order, provider=BANK_TRANSFER, status=PaymentStatus.CONFIRMED
+    ).aggregate(total=Sum("amount"))["total"]
+    return to_money(total or ZERO)
+
+
+def record_bank_transfer(
+    *,
+    order,
+    actor,
+    note: str = "",
+    amount: Decimal | str | None = None,
+    value_date: dt.date | None = None,
+    reference: str = "",
+) -> Confirmation:
+    """Staff saw the order's bank transfer on the statement ("Segna bonifico ricevuto"): record
+    it as confirmed money, with the amount credited, its value date and the CRO/TRN.
+
+    On an order awaiting payment: without `amount`, or with the amount of the open transfer
+    attempt, that attempt is confirmed (or a new one, when the customer chose another method but
+    wired the money anyway); another amount is recorded as a confirmed transfer of that amount.
+    The order becomes paid once its confirmed money covers the total; a partial amount leaves
+    it awaiting the rest (`Confirmation.order_became_paid` is False). On an order no longer
+    awaiting payment (cancelled, or paid another way) after transfer instructions were sent,
+    the late money is recorded without reopening the order, and staff are told to refund it.
+    Raises TransferNotExpected when neither applies, or when the transfer was already recorded
+    (TransferAlreadyRecorded for a CRO/TRN seen before). Called through
+    `checkout.settlement.settle_bank_transfer` (which issues the invoice when the order is paid).
+    """
+    reference = reference.strip()
+    received = to_money(amount) if amount is not None else None
+    if received is not None and received <= 0:
+        raise ValueError("The amount received must be positive")
+    with transaction.atomic():
+        locked_order, payments = lock_order_payments(order.pk)
+        if (
+            reference
+            and Payment.objects.filter(provider=BANK_TRANSFER, data__cro=reference).exists()
+        ):
+            raise TransferAlreadyRecorded(reference)
+        receipt: dict = {}
+        if reference:
+            receipt["cro"] = reference
+        if value_date is not None:
+            receipt["value_date"] = value_date.isoformat()
+        label = note
+        if received is not None:
+            label = f"Bonifico ricevuto: {format_euro(received)}"
+            if value_date is not None:
+                label += f", valuta {value_date:%d/%m/%Y}"
+            if reference:
+                label += f", CRO/TRN {reference}"
+            if note.strip():
+                label += f" ({note.strip()})"
+        transfers = sorted(
+            (p for p in payments.values() if p.provider == BANK_TRANSFER),
+            key=lambda p: (p.created_at, p.pk),
+            reverse=True,
+        )
+        if locked_order.status == OrderStatus.AWAITING_PAYMENT:
+            payment = next((p for p in transfers if p.status in OPEN_PAYMENT_STATUSES), None)
+            if received is not None and (payment is None or payment.amount != received):
+                # A partial (or different) amount: its own confirmed payment; the open attempt
+                # stays open for the rest (confirm_payment cancels it once the order is paid).
+                payment = Payment.objects.create(
+                    order=locked_order,
+                    provider=BANK_TRANSFER,
+                    amount=received,
+                    provider_reference=reference or None,
+                )
+                PaymentStatusChange.objects.create(
+                    payment=payment, from_status="", to_status=PaymentStatus.CREATED
+                )
+                payments[payment.pk] = payment
+            elif payment is None:
+                payment = create_payment(order=locked_order, provider=BANK_TRANSFER)
+        else:
+            late = OPEN_PAYMENT_STATUSES | {PaymentStatus.CANCELLED}
+            payment = next((p for p in transfers if p.status in late), None)
+            if payment is None:
+                raise TransferNotExpected(f"Order {locked_order.number} is {locked_order.status}")
+        if receipt:
+            payment.data = {**payment.data, **receipt}
+            payment.save(update_fields=["data", "updated_at"])
+        confirmation = confirm_payment(payment=payment, actor=actor, note=label)
+        if not confirmation.is_recorded:
+            raise TransferNotExpected(f"Payment {payment.pk} is already {payment.status}")
+    return confirmation
+
+
+def transfer_deadline(order) -> dt.date:
+    """The last day to pay an order by bank transfer before it is cancelled."""
+    return timezone.localdate(order.placed_at) + timedelta(days=settings.TRANSFER_CANCEL_DAYS)

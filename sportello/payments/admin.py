@@ -3,8 +3,14 @@
 
 from django.contrib import admin
 
-from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline, StatusHistoryInline
+from sportello.core.admin import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    StatusHistoryInline,
+    labelled_values_filter,
+)
 from sportello.payments.models import Payment, PaymentStatus, PaymentStatusChange, Refund
+from sportello.payments.queries import payment_method_label
 
 
 class PaymentStatusChangeInline(StatusHistoryInline):
@@ -60,7 +66,10 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
         "confirmed_at",
     )
-    list_filter = ("provider", "status")
+    list_filter = (
+        labelled_values_filter("provider", "metodo", payment_method_label),
+        "status",
+    )
     search_fields = ("order__number", "provider_reference", "reference")
     list_select_related = ("order",)
     date_hierarchy = "created_at"
@@ -94,7 +103,7 @@ class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("payment", "order_number", "amount", "provider_reference", "created_at")
     list_select_related = ("payment__order",)
     search_fields = ("payment__order__number", "provider_reference")
-    list_filter = ("payment__provider",)
+    list_filter = (labelled_values_filter("payment__provider", "metodo", payment_method_label),)
     fields = ("payment", "amount", "provider_reference", "note", "created_by", "created_at")
     readonly_fields = fields
 

@@ -1,7 +1,9 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 
+from sportello.catalogue.forms import ItalianDecimalField
 from sportello.core.money import format_euro
 from sportello.payments.actions import refundable_amount
 from sportello.payments.models import Payment
@@ -79,3 +81,33 @@ class RefundForm(forms.Form):
                     f"({format_euro(available)}).",
                 )
         return cleaned
+
+
+class BankTransferForm(forms.Form):
+    """ "Segna bonifico ricevuto": what the statement says (amount, value date, CRO/TRN)."""
+
+    amount = ItalianDecimalField(
+        label="Importo ricevuto (€)", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    value_date = forms.DateField(
+        label="Data valuta",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    reference = forms.CharField(
+        label="CRO / TRN",
+        max_length=64,
+        help_text="Il codice che identifica il bonifico nell'estratto conto.",
+    )
+    note = forms.CharField(
+        label="Nota interna (facoltativa)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_value_date(self):
+        value = self.cleaned_data["value_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("La data valuta non può essere nel futuro.")
+        return value

@@ -2,30 +2,61 @@
 stands (each provider shows its own pending-payment text). URL names stay "orders:detail" and
 "orders:confirmation" (`payments.order_urls`)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from sportello.core.state import status_label
+from sportello.orders import conversation
+from sportello.orders.conversation_forms import OrderMessageForm
+from sportello.orders.delivery import delivery_promise
 from sportello.orders.models import OrderStatus
 from sportello.orders.queries import (
     is_confirmation_emailed,
+    line_timeline,
     order_for_customer,
     order_summary_for_customer,
     withdrawal_is_open,
 )
 from sportello.payments.queries import order_payments, payment_method_label, payment_state
+from sportello.uploads.checks import UploadRejected
+from sportello.uploads.limits import MESSAGES_LIMITED, allow_message
 
 
 def _pay_url(order) -> str:
     return reverse("payments:pay", kwargs={"number": order.number})
 
 
+def _line_rows(order) -> list[dict]:
+    """Each line with its delivery promise, timeline and open data request (the "Da fare")."""
+    rows = []
+    for line in order.lines.all():
+        open_requests = [r for r in line.data_requests.all() if r.answered_at is None]
+        rows.append(
+            {
+                "line": line,
+                "delivery": delivery_promise(line),
+                "timeline": line_timeline(line, placed_at=order.placed_at),
+                "open_request": open_requests[-1] if open_requests else None,
+            }
+        )
+    return rows
+
+
 @require_GET
 @login_required
 def order_detail(request, number):
+    return _render_order_detail(request, number, message_form=OrderMessageForm())
+
+
+def _render_order_detail(request, number, *, message_form, status=200):
     order = order_for_customer(customer=request.user, number=number)
+    thread = order.customer_messages  # type: ignore[attr-defined]
+    unread_ids = {m.pk for m in thread if m.is_from_staff and m.read_at is None}
+    if unread_ids:
+        conversation.mark_read_by_customer(order)
     payment = payment_state(order, payments=order_payments(order))
     history = [
         {"at": change.created_at, "status": status_label(OrderStatus, change.to_status)}
@@ -46,6 +77,7 @@ def order_detail(request, number):
         {
             "order": order,
             "lines": order.lines.all(),
+            "line_rows": _line_rows(order),
             "payment": payment,
             "payments": payments,
             "history": history,
@@ -53,8 +85,39 @@ def order_detail(request, number):
             "payment_method": payment_method_label(order.payment_method),
             # "Recedi dal contratto qui" (the withdrawals app's page) while the period is open.
             "can_withdraw": withdrawal_is_open(order),
+            "thread": thread,
+            "unread_ids": unread_ids,
+            "message_form": message_form,
         },
+        status=status,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def post_message(request, number):
+    """The customer writes on the order's conversation (the order page re-rendered on errors)."""
+    order = order_for_customer(customer=request.user, number=number)
+    if request.method == "GET":
+        return redirect(reverse("orders:detail", kwargs={"number": number}) + "#messaggi")
+    form = OrderMessageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_order_detail(request, number, message_form=form, status=400)
+    if not allow_message(request):
+        form.add_error("body", MESSAGES_LIMITED)
+        return _render_order_detail(request, number, message_form=form, status=429)
+    try:
+        conversation.post_customer_message(
+            order=order,
+            customer=request.user,
+            body=form.cleaned_data["body"],
+            attachment=form.cleaned_data.get("attachment"),
+        )
+    except UploadRejected as exc:
+        form.add_error("attachment", exc)
+        return _render_order_detail(request, number, message_form=form, status=400)
+    messages.success(request, "Messaggio inviato: ti risponderemo qui e per e-mail.")
+    return redirect(reverse("orders:detail", kwargs={"number": number}) + "#messaggi")
 
 
 @require_GET
@@ -62,12 +125,15 @@ def order_detail(request, number):
 def order_confirmation(request, number):
     order = order_summary_for_customer(customer=request.user, number=number)
     payment = payment_state(order, payments=order_payments(order))
+    lines = list(order.lines.all())
+    for line in lines:
+        line.delivery = delivery_promise(line)  # type: ignore[attr-defined]
     return render(
         request,
         "orders/confirmation.html",
         {
             "order": order,
-            "lines": order.lines.all(),
+            "lines": lines,
             "payment": payment,
             "pay_url": _pay_url(order) if payment.can_pay else "",
             "is_confirmation_emailed": is_confirmation_emailed(order),

@@ -75,8 +75,9 @@ def payment_state(order: Order, *, payments: list[Payment] | None = None) -> Pay
     latest = payments[-1] if payments else None
     if latest is None:
         return PaymentState(state="unpaid", can_pay=True, amount=order.total_gross)
-    if latest.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
-        # A declined card after choosing a transfer: the transfer is still the way to pay.
+    if latest.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED, PaymentStatus.CONFIRMED):
+        # A declined card after choosing a transfer, or part of the transfer received: the
+        # transfer is still the way to pay (the rest of it).
         open_transfers = [
             p for p in payments if p.provider == BANK_TRANSFER and p.status in OPEN_PAYMENT_STATUSES
         ]

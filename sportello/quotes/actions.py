@@ -116,7 +116,14 @@ def set_quote_status(
 # --- Request --------------------------------------------------------------------------------
 
 
-def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID) -> QuoteRequest:
+def request_quote(
+    *,
+    customer,
+    cart,
+    message: str = "",
+    submit_token: uuid.UUID,
+    needed_by: dt.date | None = None,
+) -> QuoteRequest:
     """Turn the customer's quote cart into a quote request and empty the cart.
 
     Re-posting the same form (same token) returns the request already made.
@@ -150,6 +157,7 @@ def request_quote(*, customer, cart, message: str = "", submit_token: uuid.UUID)
                 submit_token=submit_token,
                 customer_message=message.strip(),
                 requested_at=now,
+                needed_by=needed_by,
             )
             quote_lines = QuoteLine.objects.bulk_create(
                 [
@@ -620,3 +628,21 @@ def _order_of_token(quote: QuoteRequest, customer, checkout_token: uuid.UUID) ->
     if quote.order_id != existing.pk:
         raise QuoteNotAcceptable(f"Checkout token already used by order {existing.number}")
     return existing
+
+
+def assign_quote(*, quote: QuoteRequest, staff_member, actor=None) -> None:
+    """Give the quote to a staff member to price (None: to nobody)."""
+    if staff_member is not None and not staff_member.is_staff:
+        raise ValueError("Quotes are assigned to staff members only")
+    with transaction.atomic():
+        QuoteRequest.objects.filter(pk=quote.pk).update(assigned_to=staff_member)
+        quote.assigned_to = staff_member
+        record(
+            event_type=EventType.ORDER_ASSIGNED,
+            message=f"Preventivo {quote.number}: assegnato a "
+            + (staff_member.get_full_name() or staff_member.email if staff_member else "nessuno"),
+            quote_number=quote.number,
+            customer_id=quote.customer_id,
+            actor=actor,
+            extra={"assigned_to": staff_member.pk if staff_member else None},
+        )

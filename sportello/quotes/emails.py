@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from sportello.notifications.actions import queue_email
+from sportello.notifications.actions import Attachment, queue_email
+from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
 from sportello.quotes.queries import quote_detail
 
@@ -63,9 +64,16 @@ def staff_new_request(quote) -> None:
 
 
 def quote_ready(quote, price) -> None:
-    """Prices, validity, the staff's notes and how to proceed, with a link to the quote."""
+    """Prices, validity, the staff's notes and how to proceed, with a link to the quote; the
+    quote's PDF is attached (rendered now: the version the e-mail announces)."""
+    from sportello.quotes.pdf import render_quote_pdf
+
     detail = quote_detail(quote, with_messages=False)
+    key = f"quote-{quote.pk}-ready-v{price.version}"
+    if OutgoingEmail.objects.filter(key=key).exists():
+        return
     queue_email(
+        attachments=[Attachment(f"preventivo-{quote.number}.pdf", render_quote_pdf(quote))],
         to=quote.customer.email,
         template=f"{TEMPLATES}/quote_ready",
         context={
@@ -76,7 +84,7 @@ def quote_ready(quote, price) -> None:
             "quote_url": _customer_url(quote),
         },
         related=quote,
-        key=f"quote-{quote.pk}-ready-v{price.version}",
+        key=key,
     )
 
 

@@ -31,8 +31,20 @@ class QuoteRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Aggiungi altre informazioni utili per preparare il preventivo.",
     )
+    needed_by = forms.DateField(
+        label="Ti serve entro il (facoltativo)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
     # Issued with the page: posting the same page twice makes one request.
     submit_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def clean_needed_by(self):
+        value = self.cleaned_data.get("needed_by")
+        if value is not None and value < timezone.localdate():
+            raise ValidationError("La data non può essere nel passato.")
+        return value
 
 
 class MessageForm(forms.Form):

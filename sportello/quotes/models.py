@@ -94,6 +94,16 @@ class QuoteRequest(TimeStampedModel):
         verbose_name="ordine",
     )
     requested_at = models.DateTimeField("richiesto il", default=timezone.now)
+    # The customer's own deadline ("mi serve entro il"), optional: staff price the nearest first.
+    needed_by = models.DateField("serve al cliente entro il", null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="assegnato a",
+    )
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -49,6 +49,8 @@ ERASURE: dict[str, dict[str, str]] = {
             "accepted_version",
             "order",
             "requested_at",
+            "assigned_to",
+            "needed_by",
         ),
     },
     "quotes.QuoteStatusChange": {

@@ -63,6 +63,7 @@ def request_quote(request):
                     cart=cart,
                     message=form.cleaned_data["message"],
                     submit_token=form.cleaned_data["submit_token"],
+                    needed_by=form.cleaned_data.get("needed_by"),
                 )
             except actions.QuoteCartNotReady as exc:
                 messages.warning(request, str(exc))

@@ -28,6 +28,10 @@ def service_post_data(service, *, fields=(), **overrides):
         "net_price": "" if service.net_price is None else str(service.net_price),
         "vat_rate": str(service.vat_rate),
         "delivery_time": service.delivery_time,
+        "delivery_working_days": ""
+        if service.delivery_working_days is None
+        else str(service.delivery_working_days),
+        "delivery_starts_from": service.delivery_starts_from,
         "is_active": "on",
         "position": str(service.position),
         "form_fields-TOTAL_FORMS": str(len(fields)),

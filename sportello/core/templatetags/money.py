@@ -18,3 +18,10 @@ def vat_percent(value):
         return ""
     text = f"{value.normalize():f}".replace(".", ",")
     return f"{text}%"
+
+
+@register.filter
+def iban_groups(value):
+    """IT60X0542811101000000123456 -> IT60 X054 2811 1010 0000 0123 456 (easier to copy)."""
+    compact = "".join(str(value or "").split()).upper()
+    return " ".join(compact[index : index + 4] for index in range(0, len(compact), 4))

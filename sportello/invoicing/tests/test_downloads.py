@@ -134,5 +134,6 @@ def test_order_page_query_count_does_not_grow_with_documents(
     for _ in range(documents - 1):
         record_refund(payment=payment, amount="1.00", actor=staff, note="")
     assert private_invoice.order.fiscal_documents.count() == documents
-    with django_assert_num_queries(10):
+    # + the lines' history, their data requests and the conversation (desk).
+    with django_assert_num_queries(13):
         customer_client.get(private_invoice.order.get_absolute_url())

@@ -3,33 +3,42 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 
 from sportello.audit.admin import trail_html, trail_url
 from sportello.audit.queries import events
 from sportello.core.admin import ReadOnlyAdminMixin
+from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
 from sportello.orders import actions
 from sportello.orders.admin.inlines import OrderLineInline, OrderStatusChangeInline
 from sportello.orders.admin.views import OrderPageViews
-from sportello.orders.models import Order, OrderStatus
+from sportello.orders.models import Order, OrderLine, OrderStatus
 
 # Read-only fields about money a subclass that knows payments fills (`checkout.admin`).
 MONEY_FIELDS: tuple[str, ...] = ("refunds_list",)
 
 
 class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
+    # Fits a 1280 px screen: who, what was bought, how much, how and where it stands.
     list_display = (
         "number",
-        "placed_at",
-        "customer_email",
-        "billing_name",
-        "total_gross",
+        "placed_at_display",
+        "customer_display",
+        "services_bought",
+        "total_display",
         "payment_method_display",
         "status",
     )
-    list_filter = ("status", "payment_method", ("placed_at", admin.DateFieldListFilter))
+    list_filter = (
+        "status",
+        # Labelled by the provider's name in `checkout.admin` (orders know no providers).
+        "payment_method",
+        ("placed_at", admin.DateFieldListFilter),
+    )
     date_hierarchy = "placed_at"
     search_fields = (
         "number",
@@ -113,6 +122,32 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
             f"Dal {start:%d/%m/%Y} (consumatore senza richiesta di esecuzione immediata: "
             "si attende la fine del periodo di recesso)"
         )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            queryset = queryset.prefetch_related(
+                Prefetch("lines", queryset=OrderLine.objects.only("order_id", "service_name"))
+            )
+        return queryset
+
+    @admin.display(description="effettuato il", ordering="placed_at")
+    def placed_at_display(self, order):
+        return formats.date_format(timezone.localtime(order.placed_at), "d/m/Y H:i")
+
+    @admin.display(description="cliente", ordering="billing_last_name")
+    def customer_display(self, order):
+        return format_html("{}<br><small>{}</small>", order.billing_name, order.customer_email)
+
+    @admin.display(description="servizi acquistati")
+    def services_bought(self, order):
+        return format_html_join(
+            "", "<div>{}</div>", ((line.service_name,) for line in order.lines.all())
+        )
+
+    @admin.display(description="totale", ordering="total_gross")
+    def total_display(self, order):
+        return format_euro(order.total_gross)
 
     @admin.display(description="metodo di pagamento", ordering="payment_method")
     def payment_method_display(self, order):

@@ -51,9 +51,16 @@ class OrderPageViews(ActionPagesAdmin):
     def has_manage_permission(self, request) -> bool:
         return can_manage_orders(request.user)
 
-    def set_status(self, request, order, to: str, note: str) -> bool:
-        """The status buttons' action; a subclass that knows payments cancels them too."""
-        return actions.set_order_status(order=order, to=to, actor=request.user, note=note)
+    def set_status(
+        self, request, order, to: str, note: str, customer_note: str | None = None
+    ) -> bool:
+        """The status buttons' action; a subclass that knows payments cancels them too.
+
+        With `customer_note`, `note` is internal (history only) and the e-mail says the former.
+        """
+        return actions.set_order_status(
+            order=order, to=to, actor=request.user, note=note, customer_note=customer_note
+        )
 
     def extra_buttons(self, order) -> list[dict]:
         """Buttons a subclass adds after the status ones ({"slug", "label"})."""
@@ -90,7 +97,9 @@ class OrderPageViews(ActionPagesAdmin):
             note = form.cleaned_data["note"]
             try:
                 to = STATUS_ACTIONS[action][1]
-                moved = self.set_status(request, order, to, note)
+                moved = self.set_status(
+                    request, order, to, note, customer_note=form.cleaned_data["customer_note"]
+                )
                 done = f"Stato dell'ordine: {OrderStatus(to).label}" if moved else ""
             except actions.WorkCannotStartYet as too_early:
                 self.message_user(

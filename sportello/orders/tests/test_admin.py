@@ -73,6 +73,16 @@ def test_admin_post_cannot_change_the_status(staff_client, order):
     assert (order.status, order.total_gross) == (OrderStatus.AWAITING_PAYMENT, Decimal("122.00"))
 
 
+def transfer_form(order, *, reference="CRO1", note="") -> dict:
+    """The "Segna bonifico ricevuto" form for the whole amount (Italian decimals)."""
+    return {
+        "amount": formats.number_format(order.total_gross, 2),
+        "value_date": timezone.localdate().isoformat(),
+        "reference": reference,
+        "note": note,
+    }
+
+
 def test_mark_bank_transfer_received(staff_client, staff, order):
     payment = Payment.objects.create(
         order=order,
@@ -83,7 +93,9 @@ def test_mark_bank_transfer_received(staff_client, staff, order):
     )
     response = staff_client.get(action_url(order, "bonifico-ricevuto"))
     assert response.status_code == 200
-    response = staff_client.post(action_url(order, "bonifico-ricevuto"), {"note": "CRO 123"})
+    response = staff_client.post(
+        action_url(order, "bonifico-ricevuto"), transfer_form(order, reference="CRO123")
+    )
     assert response.status_code == 302
     order.refresh_from_db()
     payment.refresh_from_db()
@@ -98,7 +110,7 @@ def test_mark_bank_transfer_received(staff_client, staff, order):
 
 
 def test_bank_transfer_received_without_an_open_attempt_records_one(staff_client, order):
-    staff_client.post(action_url(order, "bonifico-ricevuto"), {"note": ""})
+    staff_client.post(action_url(order, "bonifico-ricevuto"), transfer_form(order))
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
     payment = Payment.objects.get(order=order)
@@ -438,3 +450,19 @@ def test_bulk_action_moves_allowed_orders_and_reports_the_others(staff_client, c
     assert paid.status == OrderStatus.IN_PROGRESS
     assert unpaid.status == OrderStatus.AWAITING_PAYMENT
     assert unpaid.number in response.content.decode()
+
+
+def test_internal_note_never_reaches_the_customer_email(staff_client, customer):
+    from sportello.notifications.models import OutgoingEmail
+
+    order = PaidOrderFactory(customer=customer)
+    OrderLineFactory(order=order)
+    staff_client.post(
+        action_url(order, "in-lavorazione"),
+        {"note": "NOTA-INTERNA cliente insistente", "customer_note": "Iniziamo oggi."},
+    )
+    email = OutgoingEmail.objects.get(template="orders/email/in_progress")
+    assert "Iniziamo oggi." in email.text_body
+    assert "NOTA-INTERNA" not in email.text_body and "NOTA-INTERNA" not in email.html_body
+    change = OrderStatusChange.objects.filter(order=order).latest("id")
+    assert change.note == "NOTA-INTERNA cliente insistente"

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import escape
 
 from sportello.core.money import format_euro
@@ -44,10 +45,25 @@ def test_bank_transfer_received_is_in_the_history(staff_client, staff, customer)
         order=order, provider="bank_transfer", amount=order.total_gross, status="pending"
     )
     assert history(staff_client, order) == []
-    staff_client.post(action_url(order, "bonifico-ricevuto"), {"note": "CRO 123"})
+    staff_client.post(
+        action_url(order, "bonifico-ricevuto"),
+        {
+            "amount": formats.number_format(order.total_gross, 2),
+            "value_date": "2026-01-02",
+            "reference": "CRO123",
+            "note": "Estratto conto",
+        },
+    )
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
-    assert history(staff_client, order) == [(staff, "Segnato bonifico ricevuto (nota: CRO 123)")]
+    amount = format_euro(order.total_gross)
+    assert history(staff_client, order) == [
+        (
+            staff,
+            f"Segnato bonifico ricevuto: {amount}, valuta 02/01/2026, CRO/TRN CRO123 "
+            "(nota: Estratto conto)",
+        )
+    ]
     entry = LogEntry.objects.get()
     assert (entry.action_flag, entry.object_id) == (CHANGE, str(order.pk))
     # A refused second click writes nothing.

@@ -49,15 +49,27 @@ def test_add_outcome_stores_files_privately_and_tells_the_customer(outcome, line
 
 
 def test_add_outcome_can_complete_the_line_and_the_order(line, staff):
-    actions.add_outcome(line=line, note="", files=[pdf()], actor=staff, complete_line=True)
+    actions.add_outcome(
+        line=line, note="Perizia firmata", files=[pdf()], actor=staff, complete_line=True
+    )
     line.refresh_from_db()
     line.order.refresh_from_db()
     assert line.status == LineStatus.COMPLETED
     assert line.order.status == OrderStatus.COMPLETED
-    # The customer hears of the outcome first, then that the order is complete.
-    assert list(OutgoingEmail.objects.order_by("id").values_list("template", flat=True)) == [
-        "orders/email/outcome_available",
-        "orders/email/completed",
+    # Events that happen together make one e-mail: the order is complete, with the outcome's
+    # note and the link to download it.
+    (email,) = OutgoingEmail.objects.all()
+    assert email.template == "orders/email/completed"
+    assert "Perizia firmata" in email.text_body
+
+
+def test_outcome_completing_one_line_of_several_is_announced(line, staff):
+    from sportello.orders.tests.factories import OrderLineFactory
+
+    OrderLineFactory(order=line.order)
+    actions.add_outcome(line=line, note="", files=[pdf()], actor=staff, complete_line=True)
+    assert list(OutgoingEmail.objects.values_list("template", flat=True)) == [
+        "orders/email/outcome_available"
     ]
 
 

@@ -13,8 +13,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sportello.cart.tests.factories import CartLineFactory
-from sportello.orders import actions
-from sportello.orders.models import Order, OrderStatus, Outcome, OutcomeFile
+from sportello.orders import actions, conversation
+from sportello.orders.models import (
+    DataRequest,
+    Order,
+    OrderMessage,
+    OrderStatus,
+    Outcome,
+    OutcomeFile,
+)
 from sportello.orders.tests.conftest import PDF_BYTES
 from sportello.payments.actions import attach_provider_reference, create_payment
 from sportello.payments.models import Payment, PaymentStatus
@@ -45,12 +52,23 @@ KWARGS = {
     "payments:return": lambda o: {"reference": o["payment"].reference},
     "payments:test_gateway": lambda o: {"reference": o["payment"].reference},
     "checkout:start_quote": lambda o: {"number": o["quote"].number},
+    "orders:post_message": lambda o: {"number": o["order"].number},
+    "orders:message_attachment": lambda o: {
+        "number": o["order"].number,
+        "message_id": o["message"].pk,
+    },
+    "orders:data_request": lambda o: {
+        "number": o["order"].number,
+        "request_id": o["data_request"].pk,
+    },
 }
 
 # What a POST to the URLs that act carries; the others are GET-only.
 POST_DATA = {
     "payments:pay": {"method": "bank_transfer"},
     "payments:test_gateway": {"decision": "authorize"},
+    "orders:post_message": {"body": "Messaggio di un estraneo"},
+    "orders:data_request": {"customer_note": "estraneo"},
 }
 
 
@@ -79,7 +97,18 @@ def owned(customer, staff, full_cart, placed_order, place, settings):
     unpaid = place(full_cart)
     payment = create_payment(order=unpaid, provider="test_gateway")
     attach_provider_reference(payment=payment, provider_reference="tg_owned")
+    message = conversation.post_staff_message(
+        order=placed_order,
+        actor=staff,
+        body="Bozza",
+        attachment=SimpleUploadedFile("bozza.pdf", PDF_BYTES),
+    )
+    data_request = conversation.request_data(
+        line=placed_order.lines.get(position=1), actor=staff, note="Serve la visura"
+    )
     return {
+        "message": message,
+        "data_request": data_request,
         "order": placed_order,
         "outcome_file": outcome.files.get().pk,
         "answer_file": answer_file,
@@ -95,6 +124,8 @@ def _snapshot():
         sorted(Payment.objects.values_list("reference", "status")),
         Outcome.objects.count(),
         OutcomeFile.objects.count(),
+        OrderMessage.objects.count(),
+        sorted(DataRequest.objects.values_list("pk", "answered_at")),
     )
 
 

@@ -317,7 +317,9 @@ def make_orders(customer, count, lines_each):
 
 
 LIST_QUERIES = 6
-DETAIL_QUERIES = 11  # + the order's invoice and credit notes (invoicing)
+# + the order's invoice and credit notes (invoicing); the lines' history, their data requests
+# and the conversation (timeline, "Da fare", messages).
+DETAIL_QUERIES = 14
 
 
 @pytest.mark.parametrize("count", [1, 5])

@@ -92,11 +92,12 @@ def test_the_latest_data_request_note_is_shown(customer):
     assert [item.request_note for item in attention.lines_awaiting_data] == ["Seconda richiesta"]
 
 
-def test_attention_takes_four_queries_however_many_items(customer, django_assert_num_queries):
+def test_attention_takes_five_queries_however_many_items(customer, django_assert_num_queries):
     for _ in range(3):
         _everything_for(customer)
 
-    with django_assert_num_queries(4):
+    # Orders, quotes, lines, their "awaiting data" history and their open data requests.
+    with django_assert_num_queries(5):
         attention = attention_for_customer(customer=customer)
         assert len(attention.orders_awaiting_payment) == 3
         assert len(attention.quotes_ready) == 3
@@ -168,3 +169,16 @@ def test_accepted_quotes_not_yet_bought_ask_to_complete_the_purchase(customer_cl
         f"Completa l'acquisto del preventivo {accepted.number}</a>"
     ) in html
     assert html.count("Completa l'acquisto del preventivo") == 1
+
+
+def test_open_data_request_links_to_its_form(customer_client, customer, staff):
+    from django.urls import reverse
+
+    from sportello.orders import conversation
+    from sportello.orders.tests.factories import OrderLineFactory, PaidOrderFactory
+
+    line = OrderLineFactory(order=PaidOrderFactory(customer=customer))
+    data_request = conversation.request_data(line=line, actor=staff, note="Serve la visura")
+    page = customer_client.get(reverse("accounts:home")).content.decode()
+    assert "Da fare" in page and "Serve la visura" in page
+    assert reverse("orders:data_request", args=[line.order.number, data_request.pk]) in page

@@ -36,6 +36,7 @@ from sportello.contracts.models import TermsOfSale
 from sportello.invoicing.actions import issue_invoice
 from sportello.invoicing.tests.conftest import make_order, pay
 from sportello.notifications.tests.factories import OutgoingEmailFactory
+from sportello.orders.models import DataRequest
 from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
 from sportello.payments.models import Refund
 from sportello.payments.tests.factories import PaymentFactory
@@ -81,8 +82,15 @@ order = lambda world: {"number": world["order"].number}  # noqa: E731
 quote = lambda world: {"number": world["quote"].number}  # noqa: E731
 admin_order = lambda world: {"object_id": world["order"].pk}  # noqa: E731
 admin_quote = lambda world: {"object_id": world["quote"].pk}  # noqa: E731
-invoice = lambda world: {"pk": world["invoice"].pk}  # noqa: E731
-admin_invoice = lambda world: {"pk": world["invoice"].pk}  # noqa: E731
+admin_document = lambda world: {"pk": world["document"].pk}  # noqa: E731
+
+
+def staff_page(kwargs=None, staff_with=200, staff_without=403) -> Row:
+    """A back-office page outside the model families: the back-office login for everyone
+    who is not staff, 403 without the permission."""
+    return row(kwargs, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, staff_without, staff_with)
+
+
 MISSING_FILE = 999_999
 
 # --- One row per URL name ---------------------------------------------------------------------
@@ -134,6 +142,16 @@ ROWS: dict[str, Row] = {
     "orders:confirmation": owned(order),
     "orders:outcome_file": owned(lambda w: {**order(w), "file_id": MISSING_FILE}, 404),
     "orders:answer_file": owned(lambda w: {**order(w), "file_id": MISSING_FILE}, 404),
+    # The order's conversation (desk): a GET of the form's target goes back to the order.
+    "orders:post_message": owned(order, outcome=REDIRECT),
+    "orders:message_attachment": owned(lambda w: {**order(w), "message_id": MISSING_FILE}, 404),
+    "orders:data_request": owned(lambda w: {**order(w), "request_id": w["data_request"].pk}),
+    # Invoices (FatturaPA copies): the customer's own documents.
+    "invoicing:pdf": owned(admin_document),
+    "invoicing:xml": owned(admin_document, 404),  # private persons have the PDF only
+    "invoicing:order_invoice_pdf": owned(lambda w: {"number": w["document"].order.number}),
+    # Load balancers' probe (no details in it).
+    "health": everyone(200),
     # I MIEI PREVENTIVI.
     "quotes:list": signed_in(200),
     "quotes:request": signed_in(REDIRECT),  # an empty quote cart is sent back
@@ -145,12 +163,6 @@ ROWS: dict[str, Row] = {
     "quotes:pdf": owned(quote, 404),  # no PDF before staff price the quote
     "quotes:message_attachment": owned(lambda w: {**quote(w), "pk": MISSING_FILE}, 404),
     "quotes:answer_file": owned(lambda w: {**quote(w), "file_id": MISSING_FILE}, 404),
-    # Invoices: the customer's own documents (a private person gets the PDF, not the XML).
-    "invoicing:pdf": owned(invoice),
-    "invoicing:xml": owned(invoice, 404),
-    "invoicing:order_invoice_pdf": owned(lambda w: {"number": w["invoice"].order.number}),
-    # The load balancer's probe: no secrets in it, open to anyone.
-    "health": everyone(200),
     # Payments: the customer's pay page, the return page and the provider callbacks.
     "payments:pay": owned(order),
     "payments:return": owned(lambda w: {"reference": w["payment"].reference}),
@@ -252,28 +264,6 @@ ROWS: dict[str, Row] = {
         403,
         404,
     ),
-    "admin:notifications_outgoingemail_resend": row(
-        lambda w: {"object_id": w["email"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
-    ),
-    "admin:invoicing_fiscaldocument_export": row(
-        None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
-    ),
-    "admin:invoicing_fiscaldocument_receipts": row(
-        None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
-    ),
-    "admin:invoicing_fiscaldocument_register": row(
-        None, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
-    ),
-    "admin:invoicing_fiscaldocument_pdf": row(
-        admin_invoice, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
-    ),
-    "admin:invoicing_fiscaldocument_xml": row(
-        admin_invoice, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
-    ),
-    # Only a document SdI rejected can be corrected: an issued one sends back to its page.
-    "admin:invoicing_fiscaldocument_correct": row(
-        admin_invoice, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, REDIRECT
-    ),
     "admin:withdrawals_withdrawalrequest_process": row(
         lambda w: {"object_id": w["withdrawal"].pk},
         ADMIN_LOGIN,
@@ -285,6 +275,25 @@ ROWS: dict[str, Row] = {
     "admin:notifications_outgoingemail_html_preview": row(
         lambda w: {"email_id": w["email"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
     ),
+    "admin:notifications_outgoingemail_resend": staff_page(lambda w: {"object_id": w["email"].pk}),
+    "admin:invoicing_fiscaldocument_export": staff_page(),
+    "admin:invoicing_fiscaldocument_receipts": staff_page(),
+    "admin:invoicing_fiscaldocument_register": staff_page(),
+    "admin:invoicing_fiscaldocument_pdf": staff_page(admin_document),
+    "admin:invoicing_fiscaldocument_xml": staff_page(admin_document),
+    # Only a rejected document is corrected: the others are sent back to their page.
+    "admin:invoicing_fiscaldocument_correct": staff_page(admin_document, staff_with=REDIRECT),
+    # The Scrivania (desk): staff who work on orders. The others land on the back-office
+    # index from its home; its other pages refuse them. Buttons are POST only.
+    "desk:home": staff_page(staff_without=REDIRECT),
+    "desk:order": staff_page(order),
+    "desk:request_data": staff_page(lambda w: {**order(w), "line_id": w["order"].lines.get().pk}),
+    "desk:post_message": everyone(405, order),
+    "desk:mark_answered": everyone(405, lambda w: {**order(w), "message_id": MISSING_FILE}),
+    "desk:start_line": everyone(405, lambda w: {**order(w), "line_id": MISSING_FILE}),
+    "desk:assign_line": everyone(405, lambda w: {**order(w), "line_id": MISSING_FILE}),
+    "desk:set_inspection": everyone(405, lambda w: {**order(w), "line_id": MISSING_FILE}),
+    "desk:assign_quote": everyone(405, lambda w: {"quote_id": w["quote"].pk}),
 }
 
 # --- The back-office's model pages, by pattern family -------------------------------------------
@@ -410,6 +419,7 @@ def world(customer, other_customer):
     quote_a = QuoteRequestFactory(customer=customer, status=QuoteStatus.IN_PROGRESS)
     QuoteLineFactory(quote=quote_a)
     email = OutgoingEmailFactory(html_body="<p>Gentile cliente</p>")
+    data_request = DataRequest.objects.create(line=order_a.lines.get(), note="Serve la visura")
     consent = ConsentEventFactory(user=customer)
     document = issue_invoice(order=pay(make_order(customer, [{"base_net": "100.00"}])).order)
     terms = TermsOfSale.objects.create(version="9.9", body="Condizioni di prova")
@@ -458,10 +468,11 @@ def world(customer, other_customer):
         "service": service,
         "cart_line": cart_line,
         "order": order_a,
+        "data_request": data_request,
+        "document": document,
         "payment": payment,
         "quote": quote_a,
         "email": email,
-        "invoice": document,
         "terms": terms,
         "withdrawal": withdrawal,
         "admin_objects": objects,

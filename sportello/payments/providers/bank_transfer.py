@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
+from sportello.core.money import ZERO
 from sportello.notifications.actions import queue_email
 from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
 from sportello.orders import emails as order_emails
+from sportello.orders.models import Order, OrderStatus
 from sportello.payments import actions
 from sportello.payments.models import Payment
 from sportello.payments.providers.base import PaymentProvider, StartResult
@@ -50,6 +56,59 @@ def send_bank_transfer_instructions(order, *, payment: Payment | None = None) ->
     )
 
 
+def _transfer_reminder_key(order) -> str:
+    return f"order-{order.pk}-transfer-reminder"
+
+
+def transfer_reminder_queued(order) -> bool:
+    return OutgoingEmail.objects.filter(key=_transfer_reminder_key(order)).exists()
+
+
+def send_transfer_reminder(order, *, deadline) -> OutgoingEmail:
+    """The bank transfer has not arrived yet: the details again and the deadline. Once."""
+    return queue_email(
+        to=order.customer_email,
+        template="payments/email/transfer_reminder",
+        context={
+            "order": order,
+            "name": order.billing_first_name or order.customer.first_name,
+            "order_url": absolute_url("orders:detail", number=order.number),
+            "transfer": bank_transfer_details(order),
+            "deadline": deadline,
+        },
+        related=order,
+        key=_transfer_reminder_key(order),
+    )
+
+
+def remind_and_cancel_unpaid_transfers(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Scheduled: unpaid bank-transfer orders get one reminder after TRANSFER_REMINDER_DAYS and
+    are cancelled (with an e-mail) after TRANSFER_CANCEL_DAYS. An order that received part of
+    the money is not cancelled automatically: staff decide. Returns (reminded, cancelled)."""
+    now = now or timezone.now()
+    unpaid = Order.objects.filter(
+        status=OrderStatus.AWAITING_PAYMENT, payment_method=actions.BANK_TRANSFER
+    ).order_by("placed_at", "id")
+    cancel_before = now - dt.timedelta(days=settings.TRANSFER_CANCEL_DAYS)
+    remind_before = now - dt.timedelta(days=settings.TRANSFER_REMINDER_DAYS)
+    reminded = cancelled = 0
+    for order in unpaid.filter(placed_at__lte=remind_before):
+        with transaction.atomic():
+            if order.placed_at <= cancel_before:
+                if actions.transfers_received(order) > 0:
+                    continue
+                note = (
+                    f"Bonifico non ricevuto entro {settings.TRANSFER_CANCEL_DAYS} giorni "
+                    "dall'ordine"
+                )
+                if actions.cancel_order(order=order, note=note):
+                    cancelled += 1
+            elif not transfer_reminder_queued(order):
+                send_transfer_reminder(order, deadline=actions.transfer_deadline(order))
+                reminded += 1
+    return reminded, cancelled
+
+
 def _unused_reference(payment: Payment) -> str:
     """The order number, made unique should an earlier transfer attempt already hold it."""
     number = payment.order.number
@@ -80,9 +139,14 @@ class BankTransferProvider(PaymentProvider):
         return bool(settings.BANK_TRANSFER_IBAN and settings.BANK_TRANSFER_BENEFICIARY)
 
     def pending_html(self, order, payment) -> str:
+        transfer = bank_transfer_details(order, payment)
+        # Part of the money may have arrived already (partial transfers): what is left.
+        received = actions.transfers_received(order)
+        transfer["received"] = received
+        transfer["amount"] = max(order.total_gross - received, ZERO)
+        transfer["deadline"] = actions.transfer_deadline(order)
         return render_to_string(
-            "payments/providers/bank_transfer_pending.html",
-            {"transfer": bank_transfer_details(order, payment)},
+            "payments/providers/bank_transfer_pending.html", {"transfer": transfer}
         )
 
     def start(self, payment, request) -> StartResult:

@@ -17,9 +17,12 @@ from sportello.invoicing.actions import issue_credit_note, issue_invoice
 from sportello.notifications.models import EmailStatus
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 from sportello.orders.models import (
+    DataRequest,
+    LineAnswersRevision,
     LineStatus,
     Order,
     OrderLineStatusChange,
+    OrderMessage,
     OrderStatus,
     Outcome,
     OutcomeFile,
@@ -155,6 +158,16 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
     withdrawal.lines.set([line])
     WithdrawalStatusChange.objects.create(
         withdrawal=withdrawal, from_status="", to_status="received"
+    )
+    OrderMessage.objects.create(order=order, author=user, body=f"Domanda sull'ordine {tag}")
+    data_request = DataRequest.objects.create(
+        line=line, note=f"Serve la visura {tag}", answered_at=now, customer_note=f"Ecco {tag}"
+    )
+    LineAnswersRevision.objects.create(
+        line=line,
+        data_request=data_request,
+        answers={"indirizzo": f"Via vecchia {tag}"},
+        answers_display=[{"label": "Indirizzo", "value": f"Via vecchia {tag}", "file_id": None}],
     )
 
     quote = QuoteRequestFactory(

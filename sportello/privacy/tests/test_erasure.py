@@ -446,3 +446,33 @@ def test_a_decline_reason_in_a_kept_quotes_history_is_removed(customer, staff):
     assert declined.note == REMOVED_TEXT
     assert reissued.note == "Versione 2 inviata al cliente"
     assert QuoteRequest.objects.filter(pk=quote.pk).exists()
+
+
+def test_erasure_removes_the_customers_order_messages_but_not_staffs(
+    customer, staff, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sportello.orders import conversation
+    from sportello.orders.models import OrderMessage, OrderStatus
+    from sportello.orders.tests.factories import OrderLineFactory
+
+    order = OrderFactory(customer=customer, status=OrderStatus.COMPLETED)
+    OrderLineFactory(order=order)
+    mine = conversation.post_customer_message(
+        order=order,
+        customer=customer,
+        body="Il mio indirizzo è via Segreta 1",
+        attachment=SimpleUploadedFile("p.pdf", b"%PDF-1.4 x"),
+    )
+    upload = mine.attachment
+    stored = upload.file.name
+    theirs = conversation.post_staff_message(order=order, actor=staff, body="Grazie")
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_customer(user=customer, actor=customer)
+    mine.refresh_from_db()
+    assert mine.body == REMOVED_TEXT and mine.attachment is None and mine.attachment_name == ""
+    # The Upload row the message used is gone, and its file after commit.
+    assert not Upload.objects.filter(pk=upload.pk).exists()
+    assert not upload.file.storage.exists(stored)
+    assert OrderMessage.objects.get(pk=theirs.pk).body == "Grazie"

@@ -256,5 +256,31 @@ def test_export_queries_do_not_grow_with_the_orders(customer_data, staff):
         data, _files = build_export(user=customer_data.user)
 
     assert len(data["orders"]) == 2
-    # + invoices, their lines and history; + withdrawal statements, their services and history
-    assert len(two.captured_queries) == len(one.captured_queries) == 30
+    # + invoices, their lines and history; + withdrawal statements, their services and history;
+    # + order messages, data requests, previous answers
+    assert len(two.captured_queries) == len(one.captured_queries) == 33
+
+
+def test_export_has_the_order_conversation_without_internal_notes(customer, staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sportello.orders import conversation
+    from sportello.orders.tests.factories import OrderLineFactory, PaidOrderFactory
+    from sportello.privacy.export import build_export
+
+    order = PaidOrderFactory(customer=customer)
+    line = OrderLineFactory(order=order)
+    conversation.post_customer_message(
+        order=order,
+        customer=customer,
+        body="Domanda del cliente",
+        attachment=SimpleUploadedFile("p.pdf", b"%PDF-1.4 x"),
+    )
+    conversation.post_staff_message(order=order, actor=staff, body="SEGRETO", is_internal=True)
+    conversation.request_data(line=line, actor=staff, note="Serve la visura")
+    data, _files = build_export(user=customer)
+    (exported,) = data["orders"]
+    assert [m["body"] for m in exported["messages"]] == ["Domanda del cliente"]
+    assert exported["messages"][0]["attachment"].endswith("p.pdf")
+    assert exported["lines"][0]["data_requests"][0]["note"] == "Serve la visura"
+    assert "SEGRETO" not in str(data)

@@ -340,3 +340,15 @@ def test_back_office_order_page_links_back_to_the_quote(staff_client, accepted_q
     quote_html = staff_client.get(quote_url).content.decode()
     order_url = reverse("admin:orders_order_change", args=[order.pk])
     assert f'<a href="{order_url}">{order.number}</a>' in quote_html
+
+
+def test_order_bought_from_a_quote_names_it_in_the_confirmation(accepted_quote, customer):
+    from sportello.notifications.models import OutgoingEmail
+    from sportello.orders.actions import mark_paid
+
+    order = _place(accepted_quote, customer)
+    mark_paid(order=order)
+    email = OutgoingEmail.objects.get(template="orders/email/confirmation")
+    assert f"preventivo n. {accepted_quote.number}" in email.subject
+    assert f"effettuato dal preventivo n. {accepted_quote.number}" in email.text_body
+    assert f"effettuato dal preventivo n. {accepted_quote.number}" in email.html_body

@@ -401,3 +401,19 @@ def test_admin_quote_page_with_a_malformed_id_is_not_a_server_error(staff_client
     response = staff_client.get("/admin/quotes/quoterequest/abc/change/")
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
+
+
+def test_quote_ready_email_attaches_the_quote_pdf(ready_quote):
+    from django.core import mail
+
+    from sportello.notifications.actions import deliver
+    from sportello.notifications.models import OutgoingEmail
+
+    email = OutgoingEmail.objects.get(template="quotes/email/quote_ready")
+    (attachment,) = email.attachments
+    assert attachment["filename"] == f"preventivo-{ready_quote.number}.pdf"
+    assert deliver(email.pk)
+    (message,) = mail.outbox
+    ((filename, content, content_type),) = message.attachments
+    assert filename == f"preventivo-{ready_quote.number}.pdf"
+    assert content.startswith(b"%PDF") and content_type == "application/pdf"

@@ -147,3 +147,18 @@ def test_line_needing_review_blocks_the_request(customer_client, quote_cart, quo
     assert response["Location"] == reverse("cart:quote_detail")
     assert not QuoteRequest.objects.exists()
     assert quote_cart.lines.count() == 2
+
+
+def test_customer_can_say_by_when_the_quote_is_needed(customer, quote_cart):
+    import datetime as dt
+    import uuid
+
+    from sportello.quotes import actions
+
+    quote = actions.request_quote(
+        customer=customer,
+        cart=quote_cart,
+        submit_token=uuid.uuid4(),
+        needed_by=dt.date(2030, 1, 15),
+    )
+    assert quote.needed_by == dt.date(2030, 1, 15)

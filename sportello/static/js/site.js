@@ -60,3 +60,17 @@
   window.addEventListener("resize", markScrollingTables);
   document.addEventListener("htmx:afterSettle", markScrollingTables);
 })();
+
+/* Copy buttons (e.g. the IBAN of a bank transfer): shown only when the browser can copy. */
+(function () {
+  "use strict";
+  if (!navigator.clipboard) return;
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+        button.textContent = button.getAttribute("data-copied-label") || "Copiato";
+      });
+    });
+  });
+})();

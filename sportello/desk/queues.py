@@ -1,0 +1,318 @@
+"""The Scrivania's queues: each one a small declaration in QUEUES.
+
+A queue says how to fetch its items (a queryset honouring the filters), how to sort them and how
+to show one item (title, detail, age or due date, the URL of the page where staff act). Later
+issues add a queue (withdrawal requests, rejected invoices) by appending one `Queue` to QUEUES.
+Each queue costs two queries (count and first items), whatever the data size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from sportello.core.money import format_euro
+from sportello.invoicing.models import FiscalDocument
+from sportello.invoicing.queries import rejected_invoices
+from sportello.notifications.models import EmailStatus, OutgoingEmail
+from sportello.orders.models import (
+    BANK_TRANSFER_METHOD,
+    DataRequest,
+    LineStatus,
+    Order,
+    OrderLine,
+    OrderMessage,
+    OrderStatus,
+)
+from sportello.quotes.models import AWAITING_PRICE, QuoteRequest
+
+ITEMS_PER_QUEUE = 10
+WORKING_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.IN_PROGRESS, OrderStatus.COMPLETED)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the staff member chose: a service or a category, an assignee ("I miei")."""
+
+    service_id: int | None = None
+    category_id: int | None = None
+    assignee_id: int | None = None
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    title: str
+    detail: str
+    url: str
+    when: dt.datetime | dt.date | None = None
+    when_label: str = ""
+    is_late: bool = False
+    assignee: str = ""
+
+
+@dataclass(frozen=True)
+class Queue:
+    slug: str
+    title: str
+    fetch: Callable[[Filters], QuerySet[Any]]
+    item: Callable[[Any, dt.date], QueueItem]
+    # Which filters apply: a quote has no service line, an e-mail no assignee.
+    filters_by_service: bool = True
+    filters_by_assignee: bool = True
+    help_text: str = ""
+
+
+@dataclass
+class QueueView:
+    queue: Queue
+    count: int
+    items: list[QueueItem] = field(default_factory=list)
+
+
+def _staff_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.email
+
+
+def _desk_order_url(number: str) -> str:
+    return reverse("desk:order", args=[number])
+
+
+def _lines(filters: Filters, *statuses: str) -> QuerySet[OrderLine]:
+    lines = OrderLine.objects.filter(
+        status__in=statuses, order__status__in=WORKING_ORDER_STATUSES
+    ).select_related("order", "assigned_to")
+    if filters.service_id:
+        lines = lines.filter(service_id=filters.service_id)
+    if filters.category_id:
+        lines = lines.filter(service__category_id=filters.category_id)
+    if filters.assignee_id:
+        lines = lines.filter(assigned_to_id=filters.assignee_id)
+    return lines
+
+
+def _line_item(line: OrderLine, today: dt.date, *, when=None, when_label="") -> QueueItem:
+    return QueueItem(
+        title=f"Ordine {line.order.number} · {line.service_name}",
+        detail=line.order.billing_name,
+        url=_desk_order_url(line.order.number) + f"#riga-{line.pk}",
+        when=when,
+        when_label=when_label,
+        assignee=_staff_name(line.assigned_to),
+    )
+
+
+def lines_to_start(filters: Filters) -> QuerySet[OrderLine]:
+    return _lines(filters, LineStatus.RECEIVED).order_by("order__paid_at", "order_id", "position")
+
+
+def lines_in_progress(filters: Filters) -> QuerySet[OrderLine]:
+    # Overdue first: the earliest due date on top; lines without a promise last.
+    return _lines(filters, LineStatus.IN_PROGRESS).order_by(
+        "due_on", "order__paid_at", "order_id", "position"
+    )
+
+
+def lines_waiting_for_customer(filters: Filters) -> QuerySet[OrderLine]:
+    asked_at = (
+        DataRequest.objects.filter(line=OuterRef("pk"), answered_at__isnull=True)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    return (
+        _lines(filters, LineStatus.AWAITING_CUSTOMER_DATA)
+        .annotate(asked_at=Subquery(asked_at))
+        .order_by("asked_at", "order_id")
+    )
+
+
+def unanswered_messages(filters: Filters) -> QuerySet[OrderMessage]:
+    messages = OrderMessage.objects.filter(
+        is_from_staff=False, answered_at__isnull=True
+    ).select_related("order")
+    if filters.service_id:
+        messages = messages.filter(order__lines__service_id=filters.service_id).distinct()
+    if filters.category_id:
+        messages = messages.filter(
+            order__lines__service__category_id=filters.category_id
+        ).distinct()
+    if filters.assignee_id:
+        messages = messages.filter(order__lines__assigned_to_id=filters.assignee_id).distinct()
+    return messages.order_by("created_at", "id")
+
+
+def quotes_to_price(filters: Filters) -> QuerySet[QuoteRequest]:
+    quotes = QuoteRequest.objects.filter(status__in=AWAITING_PRICE).select_related("assigned_to")
+    if filters.service_id:
+        quotes = quotes.filter(lines__service_id=filters.service_id).distinct()
+    if filters.category_id:
+        quotes = quotes.filter(lines__service__category_id=filters.category_id).distinct()
+    if filters.assignee_id:
+        quotes = quotes.filter(assigned_to_id=filters.assignee_id)
+    # The customer's deadline first (nearest on top), then the oldest requests.
+    return quotes.order_by(F("needed_by").asc(nulls_last=True), "requested_at", "id")
+
+
+def transfers_awaiting(filters: Filters) -> QuerySet[Order]:
+    return Order.objects.filter(
+        status=OrderStatus.AWAITING_PAYMENT, payment_method=BANK_TRANSFER_METHOD
+    ).order_by("placed_at", "id")
+
+
+def failed_emails(filters: Filters) -> QuerySet[OutgoingEmail]:
+    return OutgoingEmail.objects.filter(status=EmailStatus.FAILED).order_by("-updated_at", "-id")
+
+
+def _record_transfer_url(order: Order) -> str:
+    """The order's "Segna bonifico ricevuto" page in the back-office (checkout.admin)."""
+    return reverse("admin:orders_order_action", args=[order.pk, "bonifico-ricevuto"])
+
+
+def rejected_documents(filters: Filters) -> QuerySet[FiscalDocument]:
+    return rejected_invoices()
+
+
+def _age(since: dt.datetime | None, today: dt.date) -> str:
+    if since is None:
+        return ""
+    days = (today - timezone.localdate(since)).days
+    if days <= 0:
+        return "oggi"
+    return "1 giorno" if days == 1 else f"{days} giorni"
+
+
+def _due_item(line: OrderLine, today: dt.date) -> QueueItem:
+    item = _line_item(line, today)
+    if line.due_on is None:
+        return item
+    late = line.due_on < today
+    return QueueItem(
+        **{
+            **item.__dict__,
+            "when": line.due_on,
+            "when_label": ("in ritardo, scadeva il " if late else "entro il ")
+            + line.due_on.strftime("%d/%m/%Y"),
+            "is_late": late,
+        }
+    )
+
+
+QUEUES: list[Queue] = [
+    Queue(
+        slug="da-iniziare",
+        title="Servizi da iniziare",
+        fetch=lines_to_start,
+        item=lambda line, today: _line_item(
+            line,
+            today,
+            when=line.order.paid_at,
+            when_label=f"pagato da {_age(line.order.paid_at, today)}",
+        ),
+    ),
+    Queue(
+        slug="in-lavorazione",
+        title="In lavorazione, per scadenza",
+        fetch=lines_in_progress,
+        item=_due_item,
+    ),
+    Queue(
+        slug="attesa-cliente",
+        title="In attesa del cliente",
+        fetch=lines_waiting_for_customer,
+        item=lambda line, today: _line_item(
+            line, today, when=line.asked_at, when_label=f"in attesa da {_age(line.asked_at, today)}"
+        ),
+    ),
+    Queue(
+        slug="messaggi",
+        title="Messaggi dei clienti senza risposta",
+        fetch=unanswered_messages,
+        item=lambda message, today: QueueItem(
+            title=f"Ordine {message.order.number}",
+            detail=message.body[:120],
+            url=_desk_order_url(message.order.number) + "#messaggi",
+            when=message.created_at,
+            when_label=f"da {_age(message.created_at, today)}",
+        ),
+    ),
+    Queue(
+        slug="preventivi",
+        title="Preventivi da quotare",
+        fetch=quotes_to_price,
+        item=lambda quote, today: QueueItem(
+            title=f"Preventivo {quote.number}",
+            detail=quote.customer_message[:120],
+            url=reverse("admin:quotes_quoterequest_change", args=[quote.pk]),
+            when=quote.needed_by or quote.requested_at,
+            when_label=(f"serve entro il {quote.needed_by:%d/%m/%Y} · " if quote.needed_by else "")
+            + f"richiesto da {_age(quote.requested_at, today)}",
+            is_late=bool(quote.needed_by and quote.needed_by < today),
+            assignee=_staff_name(quote.assigned_to),
+        ),
+    ),
+    Queue(
+        slug="bonifici",
+        title="Bonifici in attesa",
+        fetch=transfers_awaiting,
+        item=lambda order, today: QueueItem(
+            title=f"Ordine {order.number}",
+            detail=f"{order.billing_name} · {format_euro(order.total_gross)}",
+            url=_record_transfer_url(order),
+            when=order.placed_at,
+            when_label=f"in attesa da {_age(order.placed_at, today)}",
+        ),
+        filters_by_service=False,
+        filters_by_assignee=False,
+    ),
+    Queue(
+        slug="fatture-scartate",
+        title="Fatture scartate dal SdI",
+        fetch=rejected_documents,
+        item=lambda document, today: QueueItem(
+            title=f"{document.get_kind_display()} {document.number}",
+            detail=f"Ordine {document.order.number}",
+            url=reverse("admin:invoicing_fiscaldocument_change", args=[document.pk]),
+            when=document.issue_date,
+            when_label=f"emessa il {document.issue_date:%d/%m/%Y}",
+        ),
+        filters_by_service=False,
+        filters_by_assignee=False,
+    ),
+    Queue(
+        slug="email-fallite",
+        title="E-mail non consegnate",
+        fetch=failed_emails,
+        item=lambda email, today: QueueItem(
+            title=email.subject,
+            detail=email.to,
+            url=reverse("admin:notifications_outgoingemail_change", args=[email.pk]),
+            when=email.updated_at,
+            when_label=f"da {_age(email.updated_at, today)}",
+        ),
+        filters_by_service=False,
+        filters_by_assignee=False,
+    ),
+]
+
+
+def build_queues(filters: Filters, *, today: dt.date | None = None) -> list[QueueView]:
+    """Every queue with its count and first items: two queries per queue."""
+    today = today or timezone.localdate()
+    views = []
+    for queue in QUEUES:
+        if (filters.service_id or filters.category_id) and not queue.filters_by_service:
+            continue
+        if filters.assignee_id and not queue.filters_by_assignee:
+            continue
+        queryset = queue.fetch(filters)
+        count = queryset.count()
+        items = [queue.item(obj, today) for obj in queryset[:ITEMS_PER_QUEUE]] if count else []
+        views.append(QueueView(queue=queue, count=count, items=items))
+    return views

@@ -1,0 +1,177 @@
+"""Bank transfers: amount, value date and CRO recorded; partial amounts; reminders and
+automatic cancellation on a fixed clock (time travel, no sleeps)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sportello.checkout.settlement import settle_bank_transfer
+from sportello.desk.reminders import run_reminders
+from sportello.invoicing.models import FiscalDocument
+from sportello.notifications.models import OutgoingEmail
+from sportello.orders.models import Order, OrderStatus
+from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
+from sportello.payments.actions import (
+    TransferAlreadyRecorded,
+    create_payment,
+    mark_pending,
+    transfers_received,
+)
+from sportello.payments.models import Payment, PaymentStatus
+
+VALUE_DATE = dt.date(2026, 12, 1)
+
+
+@pytest.fixture
+def transfer_order(customer):
+    order = OrderFactory(
+        customer=customer,
+        payment_method="bank_transfer",
+        total_net=Decimal("2450.00"),
+        total_vat=Decimal("539.00"),
+        total_gross=Decimal("2989.00"),
+    )
+    OrderLineFactory(order=order, base_net=Decimal("2450.00"))
+    payment = create_payment(order=order, provider="bank_transfer")
+    mark_pending(payment=payment, provider_reference=order.number)
+    return order
+
+
+def test_full_transfer_pays_the_order(transfer_order, staff):
+    result = settle_bank_transfer(
+        order=transfer_order,
+        amount="2989.00",
+        value_date=VALUE_DATE,
+        reference="CRO123",
+        actor=staff,
+    )
+    transfer_order.refresh_from_db()
+    assert transfer_order.status == OrderStatus.PAID
+    assert result.order_became_paid
+    # Through checkout.settlement: the invoice is issued with the payment.
+    assert FiscalDocument.objects.filter(order=transfer_order).count() == 1
+    payment = Payment.objects.get(order=transfer_order)
+    assert payment.status == PaymentStatus.CONFIRMED
+    assert payment.amount == Decimal("2989.00")
+    assert payment.data["cro"] == "CRO123"
+    assert payment.data["value_date"] == "2026-12-01"
+    change = payment.status_changes.order_by("-id").first()
+    assert "CRO/TRN CRO123" in change.note and "2.989,00" in change.note
+
+
+def test_partial_transfer_leaves_the_order_awaiting_the_rest(transfer_order, staff):
+    first = settle_bank_transfer(
+        order=transfer_order, amount="1000.00", value_date=VALUE_DATE, reference="CRO1", actor=staff
+    )
+    transfer_order.refresh_from_db()
+    assert transfer_order.status == OrderStatus.AWAITING_PAYMENT
+    assert not first.order_became_paid
+    assert transfers_received(transfer_order) == Decimal("1000.00")
+    # No invoice until the order is fully paid.
+    assert not FiscalDocument.objects.filter(order=transfer_order).exists()
+    with pytest.raises(TransferAlreadyRecorded):
+        settle_bank_transfer(
+            order=transfer_order,
+            amount="1989.00",
+            value_date=VALUE_DATE,
+            reference="CRO1",
+            actor=staff,
+        )
+    transfer_order.refresh_from_db()
+    assert transfer_order.status == OrderStatus.AWAITING_PAYMENT
+    second = settle_bank_transfer(
+        order=transfer_order, amount="1989.00", value_date=VALUE_DATE, reference="CRO2", actor=staff
+    )
+    transfer_order.refresh_from_db()
+    assert second.order_became_paid
+    assert FiscalDocument.objects.filter(order=transfer_order).count() == 1
+    assert transfer_order.status == OrderStatus.PAID
+    statuses = sorted(Payment.objects.filter(order=transfer_order).values_list("status", flat=True))
+    # The instructions' attempt is closed; the two receipts are the confirmed payments.
+    assert statuses == ["cancelled", "confirmed", "confirmed"]
+
+
+def test_back_office_form_records_a_partial_transfer(staff_client, transfer_order):
+    client = staff_client
+    url = reverse("admin:orders_order_action", args=[transfer_order.pk, "bonifico-ricevuto"])
+    page = client.get(url).content.decode()
+    assert "2.989,00" in page
+    response = client.post(
+        url, {"amount": "1.000,00", "value_date": "2026-12-01", "reference": "TRN9"}
+    )
+    assert response.status_code == 302
+    transfer_order.refresh_from_db()
+    assert transfer_order.status == OrderStatus.AWAITING_PAYMENT
+    page = client.get(url).content.decode()
+    assert "1.989,00" in page
+    response = client.post(url, {"amount": "1989", "value_date": "2026-12-02", "reference": "TRN9"})
+    assert response.status_code == 200  # the form again, with the error on the CRO/TRN
+    assert "già stato registrato" in response.content.decode()
+
+
+def _emails(order, template):
+    return OutgoingEmail.objects.filter(related_object_id=str(order.pk), template=template)
+
+
+def test_unpaid_transfer_is_reminded_then_cancelled(transfer_order, settings):
+    settings.TRANSFER_REMINDER_DAYS = 5
+    settings.TRANSFER_CANCEL_DAYS = 15
+    placed = timezone.make_aware(dt.datetime(2026, 11, 2, 10, 0))
+    Order.objects.filter(pk=transfer_order.pk).update(placed_at=placed)
+
+    assert run_reminders(now=placed + dt.timedelta(days=4))["transfers_reminded"] == 0
+    assert run_reminders(now=placed + dt.timedelta(days=5))["transfers_reminded"] == 1
+    assert run_reminders(now=placed + dt.timedelta(days=6))["transfers_reminded"] == 0
+    reminder = _emails(transfer_order, "payments/email/transfer_reminder").get()
+    assert "17/11/2026" in reminder.text_body
+    assert "IT60X0542811101000000123456" in reminder.text_body.replace(" ", "")
+
+    assert run_reminders(now=placed + dt.timedelta(days=14))["transfers_cancelled"] == 0
+    assert run_reminders(now=placed + dt.timedelta(days=15))["transfers_cancelled"] == 1
+    transfer_order.refresh_from_db()
+    assert transfer_order.status == OrderStatus.CANCELLED
+    assert _emails(transfer_order, "orders/email/cancelled").count() == 1
+    assert Payment.objects.get(order=transfer_order).status == PaymentStatus.CANCELLED
+
+
+def test_partially_paid_order_is_not_cancelled_automatically(transfer_order, settings):
+    placed = timezone.make_aware(dt.datetime(2026, 11, 2, 10, 0))
+    Order.objects.filter(pk=transfer_order.pk).update(placed_at=placed)
+    settle_bank_transfer(
+        order=transfer_order, amount="100.00", value_date=VALUE_DATE, reference="CRO7", actor=None
+    )
+    result = run_reminders(now=placed + dt.timedelta(days=settings.TRANSFER_CANCEL_DAYS + 1))
+    assert result["transfers_cancelled"] == 0
+    transfer_order.refresh_from_db()
+    assert transfer_order.status == OrderStatus.AWAITING_PAYMENT
+
+
+def test_reminder_command_runs(transfer_order):
+    from django.core.management import call_command
+
+    call_command("desk_reminders")
+
+
+def test_customer_sees_deadline_grouped_iban_copy_button_and_remaining(
+    client, customer, transfer_order, settings
+):
+    settings.BANK_TRANSFER_IBAN = "IT60X0542811101000000123456"
+    settings.TRANSFER_CANCEL_DAYS = 15
+    placed = timezone.make_aware(dt.datetime(2026, 11, 2, 10, 0))
+    Order.objects.filter(pk=transfer_order.pk).update(placed_at=placed)
+    settle_bank_transfer(
+        order=transfer_order, amount="1000.00", value_date=VALUE_DATE, reference="CRO8", actor=None
+    )
+    client.force_login(customer)
+    page = client.get(reverse("orders:detail", args=[transfer_order.number])).content.decode()
+    assert "IT60 X054 2811 1010 0000 0123 456" in page
+    assert 'data-copy="IT60X0542811101000000123456"' in page
+    assert "Da pagare entro il" in page and "17/11/2026" in page
+    assert "1.989,00" in page and "già ricevuti" in page
+    # The card payment is offered as an alternative, not as the way to pay the transfer.
+    assert "button-accent" not in page
+    assert "Paga invece con un altro metodo" in page
+    assert "<script>" not in page  # the copy button's behaviour lives in site.js (CSP)
