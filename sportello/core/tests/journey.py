@@ -227,7 +227,8 @@ class Customer:
             )
         if "riepilogo" not in page.url:
             raise JourneyError(f"expected the review page, got {page.url}: {_errors(page.text)}")
-        response = self.submit("place order", page, "COMPLETA L'ACQUISTO")
+        # The terms of sale are accepted at the Riepilogo, as a customer must.
+        response = self.submit("place order", page, "COMPLETA L'ACQUISTO", {"accept_terms": "on"})
         if "gateway-di-test" not in response.url:
             raise JourneyError(f"expected the test gateway, got {response.url}")
         return response
