@@ -31,6 +31,8 @@ from sportello.orders.models import (
     OrderStatus,
 )
 from sportello.quotes.models import AWAITING_PRICE, QuoteRequest
+from sportello.withdrawals.models import WithdrawalRequest
+from sportello.withdrawals.queries import pending_withdrawals, refund_due_date
 
 ITEMS_PER_QUEUE = 10
 WORKING_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.IN_PROGRESS, OrderStatus.COMPLETED)
@@ -179,6 +181,21 @@ def rejected_documents(filters: Filters) -> QuerySet[FiscalDocument]:
     return rejected_invoices()
 
 
+def withdrawals_to_process(filters: Filters) -> QuerySet[WithdrawalRequest]:
+    # The items need neither the services nor the order: no prefetch (two queries a queue).
+    return pending_withdrawals().prefetch_related(None).select_related(None)
+
+
+def _start_label(line: OrderLine, today: dt.date) -> str:
+    """When the line was paid, and, for a consumer who did not ask to start at once, from
+    which day staff may start it (the end of the withdrawal period)."""
+    label = f"pagato da {_age(line.order.paid_at, today)}"
+    start = line.order.earliest_start_date
+    if start is not None and start > today:
+        label += f" · si può iniziare dal {start:%d/%m/%Y}"
+    return label
+
+
 def _age(since: dt.datetime | None, today: dt.date) -> str:
     if since is None:
         return ""
@@ -213,7 +230,7 @@ QUEUES: list[Queue] = [
             line,
             today,
             when=line.order.paid_at,
-            when_label=f"pagato da {_age(line.order.paid_at, today)}",
+            when_label=_start_label(line, today),
         ),
     ),
     Queue(
@@ -281,6 +298,20 @@ QUEUES: list[Queue] = [
             url=reverse("admin:invoicing_fiscaldocument_change", args=[document.pk]),
             when=document.issue_date,
             when_label=f"emessa il {document.issue_date:%d/%m/%Y}",
+        ),
+        filters_by_service=False,
+        filters_by_assignee=False,
+    ),
+    Queue(
+        slug="recessi",
+        title="Recessi da gestire",
+        fetch=withdrawals_to_process,
+        item=lambda withdrawal, today: QueueItem(
+            title=f"Recesso dall'ordine {withdrawal.order_number}",
+            detail=withdrawal.customer_name,
+            url=reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk]),
+            when=withdrawal.received_at,
+            when_label=f"rimborso entro il {refund_due_date(withdrawal):%d/%m/%Y}",
         ),
         filters_by_service=False,
         filters_by_assignee=False,

@@ -16,13 +16,14 @@ from sportello.invoicing.models import FiscalDocument, SdiStatus
 from sportello.notifications.models import EmailStatus
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 from sportello.orders import conversation
-from sportello.orders.models import DataRequest, LineStatus, OrderMessage
+from sportello.orders.models import CustomerKind, DataRequest, LineStatus, Order, OrderMessage
 from sportello.orders.tests.factories import (
     OrderFactory,
     OrderLineFactory,
     PaidOrderFactory,
 )
 from sportello.quotes.tests.factories import QuoteRequestFactory
+from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
 
@@ -48,6 +49,14 @@ def fill_queues(customer, staff, size=1):
         OutgoingEmailFactory(status=EmailStatus.FAILED)
         invoice = issue_invoice(order=order)
         FiscalDocument.objects.filter(pk=invoice.pk).update(status=SdiStatus.REJECTED)
+        WithdrawalRequest.objects.create(
+            order=order,
+            customer_name="Mario Rossi",
+            email=customer.email,
+            order_number=order.number,
+            source="account",
+            received_at=timezone.now(),
+        )
 
 
 def test_every_queue_counts_its_items(customer, staff):
@@ -60,8 +69,44 @@ def test_every_queue_counts_its_items(customer, staff):
         "preventivi": 2,
         "bonifici": 2,
         "fatture-scartate": 2,
+        "recessi": 2,
         "email-fallite": 2,
     }
+
+
+def test_a_withdrawal_waits_with_its_refund_deadline(client, customer, staff):
+    order = PaidOrderFactory(customer=customer)
+    withdrawal = WithdrawalRequest.objects.create(
+        order=order,
+        customer_name="Mario Rossi",
+        email=customer.email,
+        order_number=order.number,
+        source="account",
+        received_at=timezone.now(),
+    )
+    client.force_login(staff)
+    page = client.get(reverse("desk:home")).content.decode()
+    deadline = timezone.localdate() + dt.timedelta(days=14)
+    assert f"Recesso dall&#x27;ordine {order.number}" in page
+    assert f"rimborso entro il {deadline:%d/%m/%Y}" in page
+    assert reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk]) in page
+    WithdrawalRequest.objects.filter(pk=withdrawal.pk).update(status=WithdrawalStatus.PROCESSED)
+    assert counts()["recessi"] == 0
+
+
+def test_a_consumers_line_says_from_when_it_can_start(client, customer, staff):
+    """A consumer who did not ask to start at once: the line waits for the withdrawal period."""
+    order = PaidOrderFactory(customer=customer)
+    Order.objects.filter(pk=order.pk).update(
+        billing_kind=CustomerKind.PERSON,
+        terms_accepted_at=timezone.now(),
+        early_start_requested=False,
+    )
+    OrderLineFactory(order=order, status=LineStatus.RECEIVED)
+    order.refresh_from_db()
+    client.force_login(staff)
+    page = client.get(reverse("desk:home")).content.decode()
+    assert f"si può iniziare dal {order.earliest_start_date:%d/%m/%Y}" in page
 
 
 def test_in_progress_sorted_by_due_date_overdue_first(customer, staff):
