@@ -410,8 +410,8 @@ def test_quote_ready_email_attaches_the_quote_pdf(ready_quote):
     from sportello.notifications.models import OutgoingEmail
 
     email = OutgoingEmail.objects.get(template="quotes/email/quote_ready")
-    (attachment,) = email.attachments
-    assert attachment["filename"] == f"preventivo-{ready_quote.number}.pdf"
+    (attachment,) = email.attachments.all()
+    assert attachment.filename == f"preventivo-{ready_quote.number}.pdf"
     assert deliver(email.pk)
     (message,) = mail.outbox
     ((filename, content, content_type),) = message.attachments
