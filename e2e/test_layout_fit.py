@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from e2e.staff import sign_in_to_back_office
 from e2e.test_accessibility import log_in
 from sportello.accounts.tests.factories import StaffFactory, UserFactory
 from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
@@ -88,4 +89,28 @@ def test_pay_page_summary_starts_at_the_left_of_its_box(page, customer, password
     amount = summary.locator("dd", has_text="122,00\u00a0€").bounding_box()
     assert label["x"] - box["x"] < 40  # no empty column on the left
     assert amount["x"] + amount["width"] <= box["x"] + box["width"]
+    assert overflow(page) == 0
+
+
+def test_back_office_order_list_fits_a_1280_screen(page, password):
+    """Staff read the order list without scrolling sideways: status, services bought and
+    amounts in Italian ("2.989,00 €") on a 1280 px screen."""
+    staff = StaffFactory(email="operatore.lista@sportello.example")
+    for index in range(5):
+        order = OrderFactory(
+            total_net="2450.00",
+            total_vat="539.00",
+            total_gross="2989.00",
+            billing_first_name="Maria Giovanna",
+            billing_last_name=f"Bianchi Cavalcanti {index}",
+        )
+        OrderLineFactory(
+            order=order, service_name="Perizia di stima immobiliare con sopralluogo e relazione"
+        )
+        OrderLineFactory(order=order, service_name="Visura catastale storica per immobile")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_to_back_office(page, staff, password, path="/admin/orders/order/")
+
+    expect(page.locator("#result_list")).to_contain_text("2.989,00\u00a0€")
+    expect(page.locator("#result_list")).to_contain_text("Visura catastale storica per immobile")
     assert overflow(page) == 0
