@@ -88,8 +88,15 @@ def data(customer, staff):
     conversation.request_data(line=line, actor=staff, note="Serve la visura")
     quote = QuoteRequestFactory(customer=customer)
     QuoteLineFactory(quote=quote)
-    OutgoingEmailFactory()
-    return {"order": order, "quote": quote, "net": Decimal("1")}
+    email = OutgoingEmailFactory()
+    return {
+        "order": order,
+        "paid": paid,
+        "line": line,
+        "quote": quote,
+        "email": email,
+        "net": Decimal("1"),
+    }
 
 
 def admin_urls():
@@ -115,6 +122,17 @@ def test_every_admin_page_is_italian(client, staff, data):
     urls += [
         reverse("desk:order", args=[order.number]),
         reverse("admin:orders_order_action", args=[order.pk, "bonifico-ricevuto"]),
+        # The pages behind the back-office buttons (GET shows the form).
+        reverse("admin:orders_order_action", args=[order.pk, "annulla"]),
+        reverse("admin:orders_order_line", args=[data["paid"].pk, data["line"].pk]),
+        reverse("desk:request_data", args=[data["paid"].number, data["line"].pk]),
+        reverse("admin:quotes_quoterequest_pricing", args=[data["quote"].pk]),
+        reverse("admin:quotes_quoterequest_message", args=[data["quote"].pk]),
+        reverse("admin:quotes_quoterequest_start", args=[data["quote"].pk]),
+        reverse("admin:quotes_quoterequest_cancel", args=[data["quote"].pk]),
+        reverse("admin:invoicing_fiscaldocument_export"),
+        reverse("admin:invoicing_fiscaldocument_receipts"),
+        reverse("admin:notifications_outgoingemail_resend", args=[data["email"].pk]),
     ]
     problems = []
     for url in urls:
