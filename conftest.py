@@ -1,6 +1,7 @@
 """Personas shared by every test: a customer, another customer, and staff."""
 
 import pytest
+from django.core.cache import cache
 
 from config.celery import app as celery_app
 from sportello.accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
@@ -14,6 +15,9 @@ def _fast_and_isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # The demo seller (valid data): tests run with DEBUG off, where nothing is filled in.
     settings.INVOICE_SELLER = dict(DEMO_SELLER)
+    # Rate-limit counters live in the cache, keyed by user id or address: a test must not
+    # inherit another's (ids repeat after a rollback), whatever order the tests run in.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

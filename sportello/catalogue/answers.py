@@ -18,6 +18,7 @@ from django.utils import formats
 
 from sportello.catalogue.models import FieldType, FormField
 from sportello.core.italian import province_label
+from sportello.uploads.models import Upload
 
 
 @dataclass(frozen=True)
@@ -151,3 +152,26 @@ def snapshot_files(answers, answers_display) -> dict[str, int]:
             files[f"display-{position}"] = file_id
             known.add(file_id)
     return files
+
+
+def link_snapshot_files(lines, link_model) -> None:
+    """One `link_model(line=, upload=, field_key=)` row per upload the lines' answer snapshots
+    name (order and quote lines keep those files: PROTECT keys). Ids of uploads that no longer
+    exist are skipped."""
+    wanted = [
+        (line, key, upload_id)
+        for line in lines
+        for key, upload_id in snapshot_files(line.answers, line.answers_display).items()
+    ]
+    if not wanted:
+        return
+    existing = set(
+        Upload.objects.filter(pk__in={upload_id for *_rest, upload_id in wanted}).values_list(
+            "pk", flat=True
+        )
+    )
+    link_model.objects.bulk_create(
+        link_model(line=line, upload_id=upload_id, field_key=key)
+        for line, key, upload_id in wanted
+        if upload_id in existing
+    )

@@ -29,7 +29,7 @@ from django.utils import timezone
 from sportello.accounts.billing import BILLING_FIELDS
 from sportello.audit.actions import record, record_status_change
 from sportello.audit.models import EventType
-from sportello.catalogue.answers import snapshot_files
+from sportello.catalogue.answers import link_snapshot_files
 from sportello.contracts.rules import TermsAcceptance
 from sportello.core.money import TaxedPrice
 from sportello.core.numbering import format_number, local_year, next_number
@@ -51,7 +51,6 @@ from sportello.orders.models import (
     OutcomeFile,
 )
 from sportello.uploads.checks import UploadRejected, check_upload
-from sportello.uploads.models import Upload
 
 logger = logging.getLogger(__name__)
 
@@ -146,23 +145,7 @@ def create_order(
 
 def link_answer_files(lines: list[OrderLine]) -> None:
     """One OrderLineFile per upload the lines' answers name: the order keeps those files."""
-    wanted = [
-        (line, key, upload_id)
-        for line in lines
-        for key, upload_id in snapshot_files(line.answers, line.answers_display).items()
-    ]
-    if not wanted:
-        return
-    existing = set(
-        Upload.objects.filter(pk__in={upload_id for *_rest, upload_id in wanted}).values_list(
-            "pk", flat=True
-        )
-    )
-    OrderLineFile.objects.bulk_create(
-        OrderLineFile(line=line, upload_id=upload_id, field_key=key)
-        for line, key, upload_id in wanted
-        if upload_id in existing
-    )
+    link_snapshot_files(lines, OrderLineFile)
 
 
 def _acceptance_fields(acceptance: TermsAcceptance | None, billing: Mapping[str, str]) -> dict:

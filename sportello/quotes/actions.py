@@ -22,7 +22,7 @@ from sportello.audit.models import EventType
 from sportello.cart.actions import empty_cart
 from sportello.cart.models import Cart, CartKind
 from sportello.cart.queries import priced_cart
-from sportello.catalogue.answers import answers_snapshot, snapshot_files
+from sportello.catalogue.answers import answers_snapshot, link_snapshot_files
 from sportello.contracts.rules import TermsAcceptance
 from sportello.core.money import TaxedPrice, format_euro, sum_prices, to_money
 from sportello.core.numbering import format_number, local_year, next_number
@@ -198,23 +198,7 @@ def request_quote(
 
 def link_answer_files(lines: list[QuoteLine]) -> None:
     """One QuoteLineFile per upload the lines' answers name: the quote keeps those files."""
-    wanted = [
-        (line, key, upload_id)
-        for line in lines
-        for key, upload_id in snapshot_files(line.answers, line.answers_display).items()
-    ]
-    if not wanted:
-        return
-    existing = set(
-        Upload.objects.filter(pk__in={upload_id for *_rest, upload_id in wanted}).values_list(
-            "pk", flat=True
-        )
-    )
-    QuoteLineFile.objects.bulk_create(
-        QuoteLineFile(line=line, upload_id=upload_id, field_key=key)
-        for line, key, upload_id in wanted
-        if upload_id in existing
-    )
+    link_snapshot_files(lines, QuoteLineFile)
 
 
 def start_work(*, quote: QuoteRequest, actor) -> bool:
