@@ -189,6 +189,18 @@ def test_two_instances_one_worker_nothing_lost_nothing_duplicated(stack):
             assert reads == [True, True], f"{path} not readable from both instances"
 
     with psycopg.connect(stack["database_url"]) as db:
+        # The gateway's notification is a task on the "payments" queue: the customer may reach
+        # the confirmation page ("being checked") before the worker has recorded the money.
+        numbers = [order["number"] for order in seen]
+        deadline = time.monotonic() + 60
+        while db.execute(
+            "SELECT count(*) FROM orders_order WHERE number = ANY(%s) AND status <> 'paid'",
+            (numbers,),
+        ).fetchone()[0]:
+            assert time.monotonic() < deadline, "orders still unpaid:\n" + stack["processes"].tail(
+                "worker"
+            )
+            time.sleep(0.5)
         rows = db.execute(
             """
             SELECT o.number, u.email, o.status,
