@@ -26,7 +26,7 @@ from sportello.orders.actions import mark_paid
 from sportello.orders.models import Order
 from sportello.payments import actions as payment_actions
 from sportello.payments.actions import Confirmation
-from sportello.payments.models import Payment, Refund
+from sportello.payments.models import Payment, PaymentStatus, Refund
 from sportello.payments.providers.base import NewsKind, PaymentNews, ProviderError
 from sportello.payments.providers.registry import get_provider
 
@@ -96,8 +96,12 @@ def apply_payment_news(news: PaymentNews, *, actor=None) -> str:
 
 def refresh_from_provider(*, payment: Payment) -> None:
     """Ask the provider how an open attempt stands (the customer is back before the webhook)
-    and record the answer. A provider that cannot be reached leaves the attempt as it is."""
-    if not payment.is_open:
+    and record the answer. A provider that cannot be reached leaves the attempt as it is.
+
+    An attempt we cancelled because another one paid the order is asked too: the customer may
+    have paid it in another tab at the same moment, and coming back from it they must find that
+    charge recorded (and staff told to refund it), not wait for its webhook."""
+    if not (payment.is_open or payment.status == PaymentStatus.CANCELLED):
         return
     try:
         news = get_provider(payment.provider).refresh(payment)

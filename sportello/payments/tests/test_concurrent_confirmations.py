@@ -199,3 +199,33 @@ def test_webhook_and_return_page_of_the_same_session_confirm_once(
     assert payment.status_changes.filter(to_status=PaymentStatus.CONFIRMED).count() == 1
     assert order.status_changes.filter(to_status=OrderStatus.PAID).count() == 1
     assert OutgoingEmail.objects.filter(template="orders/email/confirmation").count() == 1
+
+
+def test_back_from_a_paid_tab_after_the_other_tab_paid_the_order(
+    customer, order, rf_request, fake_stripe, settings
+):
+    """The race above in its worst order: the webhook of one session pays the order (and
+    cancels the other attempt), then the customer comes back from the other session, which was
+    paid too. The return page asks Stripe and records that second charge for staff to refund."""
+    settings.STAFF_NOTIFICATION_EMAIL = "ordini@sportello.example"
+    first, second = (
+        Payment.objects.get(
+            provider_reference=start_payment(
+                order=order, provider_id="stripe", request=rf_request
+            ).redirect_url.rsplit("/", 1)[1]
+        )
+        for _ in range(2)
+    )
+    fake_stripe.pay(first.provider_reference)
+    session = fake_stripe.pay(second.provider_reference)
+
+    assert webhook(session)().status_code == 200
+    first.refresh_from_db()
+    assert first.status == PaymentStatus.CANCELLED
+    assert return_page(customer, first)().status_code == 302
+
+    assert sorted(Payment.objects.filter(order=order).values_list("status", flat=True)) == [
+        PaymentStatus.CONFIRMED,
+        PaymentStatus.CONFIRMED,
+    ]
+    assert OutgoingEmail.objects.filter(template=EXTRA_CHARGE).count() == 1
