@@ -128,6 +128,8 @@ def terms_body() -> str:
 def publish_demo_terms(model=None):
     """Publish version 1.0 unless it exists; returns it. `model` is the migration's model."""
     if model is None:
+        # Here, not at the top: the data migration imports this module and passes its own
+        # historical model; the current one is needed only outside migrations.
         from sportello.contracts.models import TermsOfSale
 
         model = TermsOfSale

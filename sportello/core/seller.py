@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from sportello.core.money import format_euro
+
 
 @dataclass(frozen=True)
 class Seller:
@@ -47,8 +49,6 @@ def share_capital_label(value: str) -> str:
     """ "10000.00" (the FatturaPA amount) -> "10.000,00 euro i.v." for people (in words, so
     that no price-like "€" figure appears on pages that must show none)."""
     from decimal import Decimal, InvalidOperation
-
-    from sportello.core.money import format_euro
 
     if not value:
         return ""

@@ -8,6 +8,7 @@ from django.conf import settings
 from sportello.notifications.actions import Attachment, queue_email
 from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
+from sportello.quotes.pdf import render_quote_pdf
 from sportello.quotes.queries import quote_detail
 
 TEMPLATES = "quotes/email"
@@ -66,7 +67,6 @@ def staff_new_request(quote) -> None:
 def quote_ready(quote, price) -> None:
     """Prices, validity, the staff's notes and how to proceed, with a link to the quote; the
     quote's PDF is attached (rendered now: the version the e-mail announces)."""
-    from sportello.quotes.pdf import render_quote_pdf
 
     detail = quote_detail(quote, with_messages=False)
     key = f"quote-{quote.pk}-ready-v{price.version}"

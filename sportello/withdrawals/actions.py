@@ -32,7 +32,12 @@ from sportello.withdrawals.models import (
     WithdrawalStatus,
     WithdrawalStatusChange,
 )
-from sportello.withdrawals.queries import can_withdraw, order_for_withdrawal, withdrawable_lines
+from sportello.withdrawals.queries import (
+    can_withdraw,
+    matching_order,
+    order_for_withdrawal,
+    withdrawable_lines,
+)
 
 
 class NothingToWithdraw(Exception):
@@ -92,7 +97,6 @@ def withdraw_from_form(
     *, customer_name: str, email: str, order_number: str, services_text: str, now=None
 ) -> WithdrawalRequest:
     """The public form, without login. Matches the order only with its e-mail and number."""
-    from sportello.withdrawals.queries import matching_order
 
     now = now or timezone.now()
     with transaction.atomic():
