@@ -509,3 +509,21 @@ CELERY_BEAT_SCHEDULE["desk-reminders"] = {
     "task": "sportello.desk.tasks.send_desk_reminders",
     "schedule": env_int("DESK_REMINDERS_EVERY_SECONDS", 3600),
 }
+
+# --- API (django-ninja at /api/, docs at /api/docs) and webhooks ------------------------------
+# "ninja" serves Swagger UI's files from our static files (no CDN).
+INSTALLED_APPS += ["ninja", "sportello.api"]
+# Requests per personal token (allauth's rate-limit syntax, "key" = the token).
+ACCOUNT_RATE_LIMITS["api"] = env_str("RATE_LIMIT_API", "120/m/key")
+# Tokens one user may hold (revoked ones excluded).
+API_MAX_TOKENS_PER_USER = env_int("API_MAX_TOKENS_PER_USER", 10)
+# Webhooks: addresses on private/loopback networks are refused unless this is on (SSRF
+# protection); on by default only with DEBUG, for a receiver on the developer's machine.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_BACKOFF_SECONDS = env_int("WEBHOOK_RETRY_BACKOFF_SECONDS", 60)
+CELERY_BEAT_SCHEDULE["retry-due-webhooks"] = {
+    "task": "sportello.api.tasks.retry_due_webhooks",
+    "schedule": env_int("WEBHOOK_RETRY_EVERY_SECONDS", 60),
+}

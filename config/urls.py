@@ -5,6 +5,7 @@ from health_check.views import HealthCheckView
 
 from sportello.accounts import urls as account_urls
 from sportello.accounts.signup import ConfirmEmailCodeView
+from sportello.api.endpoints import api
 from sportello.core.health import CHECKS as HEALTH_CHECKS
 from sportello.desk.views import land_on_desk
 from sportello.pages.views import account_home
@@ -33,6 +34,7 @@ urlpatterns = [
     path("il-mio-account/ordini/", include("sportello.payments.order_urls")),
     path("il-mio-account/privacy/", include("sportello.privacy.urls")),
     path("il-mio-account/fatture/", include("sportello.invoicing.urls")),
+    path("il-mio-account/token-api/", include("sportello.api.urls")),
     # IL MIO ACCOUNT's home reads orders and quotes, so it lives in the pages app (top layer);
     # it keeps its name `accounts:home` next to the account's own pages.
     path(
@@ -50,6 +52,8 @@ urlpatterns = [
     path("pagamenti/", include("sportello.checkout.payment_urls")),
     path("condizioni-di-vendita/", include("sportello.contracts.urls")),
     path("recesso/", include("sportello.withdrawals.urls")),
+    # The JSON API (personal tokens), its OpenAPI schema and docs (/api/docs).
+    path("api/", api.urls),
     path("", include("sportello.pages.urls")),
 ]
 # Load balancers' probe: 200 when database, cache, broker and private storage answer.

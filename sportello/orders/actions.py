@@ -35,6 +35,7 @@ from sportello.core.money import TaxedPrice
 from sportello.core.numbering import format_number, local_year, next_number
 from sportello.core.state import change_status
 from sportello.orders import delivery, emails
+from sportello.orders.listeners import status_changed
 from sportello.orders.models import (
     LINE_TRANSITIONS,
     LINE_WORK_STATUSES,
@@ -140,6 +141,7 @@ def create_order(
         actor=customer,
         note=note,
     )
+    status_changed(order, from_status="", to_status=OrderStatus.AWAITING_PAYMENT)
     return order
 
 
@@ -196,22 +198,29 @@ def _move_order(
         note=note,
         extra=extra,
         allow_repeat=allow_repeat,
-        on_change=lambda from_status, to_status: record_status_change(
-            event_type=EventType.ORDER_STATUS,
-            subject=f"Ordine {order.number}",
-            choices=OrderStatus,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
-            order_number=order.number,
-            customer_id=order.customer_id,
-            actor=actor,
+        on_change=lambda from_status, to_status: _order_changed(
+            order, from_status, to_status, note=note, actor=actor
         ),
     )
     send = _STATUS_EMAILS.get(to)
     if moved and announce and send is not None:
         send(order, note=note if customer_note is None else customer_note)
     return moved
+
+
+def _order_changed(order: Order, from_status: str, to_status: str, *, note: str, actor) -> None:
+    record_status_change(
+        event_type=EventType.ORDER_STATUS,
+        subject=f"Ordine {order.number}",
+        choices=OrderStatus,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        order_number=order.number,
+        customer_id=order.customer_id,
+        actor=actor,
+    )
+    status_changed(order, from_status=from_status, to_status=to_status)
 
 
 def set_order_status(

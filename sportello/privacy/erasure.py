@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from sportello.accounts import privacy as accounts_privacy
 from sportello.accounts.models import User
+from sportello.api import privacy as api_privacy
 from sportello.cart import privacy as cart_privacy
 from sportello.core.erasure import REMOVED_TEXT, ErasureContext
 from sportello.notifications import privacy as notifications_privacy
@@ -61,6 +62,7 @@ ERASERS = (
     withdrawals_privacy,
     quotes_privacy,
     cart_privacy,
+    api_privacy,
     uploads_privacy,
     accounts_privacy,
     notifications_privacy,

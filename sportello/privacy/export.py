@@ -16,6 +16,7 @@ from typing import IO, Any
 from django.utils import timezone
 
 from sportello.accounts import privacy as accounts_privacy
+from sportello.api import privacy as api_privacy
 from sportello.cart import privacy as cart_privacy
 from sportello.contracts import privacy as contracts_privacy
 from sportello.core.export import ExportContext, iso
@@ -40,6 +41,7 @@ EXPORTERS = (
     invoicing_privacy,
     quotes_privacy,
     cart_privacy,
+    api_privacy,
     uploads_privacy,
     notifications_privacy,
 )
@@ -54,6 +56,8 @@ SECTIONS = (
     "uploaded_files",
     "emails",
     "invoices",
+    "api_tokens",
+    "webhooks",
 )
 
 # Models of Django and the libraries: no app of ours exports them.

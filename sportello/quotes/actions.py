@@ -150,19 +150,13 @@ def request_quote(
                 raise QuoteCartNotReady("Il carrello preventivi è vuoto.")
             if priced.needs_review:
                 raise QuoteCartNotReady("Alcuni servizi del carrello preventivi vanno verificati.")
-            now = timezone.now()
-            quote = QuoteRequest.objects.create(
-                number=new_quote_number(now),
+            quote = create_quote_request(
                 customer=customer,
                 submit_token=submit_token,
-                customer_message=message.strip(),
-                requested_at=now,
+                message=message,
                 needed_by=needed_by,
-            )
-            quote_lines = QuoteLine.objects.bulk_create(
-                [
+                lines=[
                     QuoteLine(
-                        quote=quote,
                         position=position,
                         service=line.service,
                         service_name=line.service.name,
@@ -171,25 +165,51 @@ def request_quote(
                         form_version=line.line.form_version,
                     )
                     for position, line in enumerate(priced.lines)
-                ]
-            )
-            link_answer_files(quote_lines)
-            QuoteStatusChange.objects.create(
-                quote=quote,
-                from_status="",
-                to_status=QuoteStatus.SENT,
-                actor=customer,
-                note="Richiesta inviata",
+                ],
             )
             empty_cart(cart=cart)
-            emails.request_received(quote)
-            emails.staff_new_request(quote)
     except IntegrityError:
         # A concurrent post of the same form won the race.
         existing = QuoteRequest.objects.filter(submit_token=submit_token, customer=customer).first()
         if existing is None:
             raise
         return existing
+    return quote
+
+
+def create_quote_request(
+    *,
+    customer,
+    submit_token: uuid.UUID,
+    lines: list[QuoteLine],
+    message: str = "",
+    needed_by: dt.date | None = None,
+) -> QuoteRequest:
+    """Write a request "sent" with its (unsaved) line snapshots, first history row and the
+    two e-mails. The one place requests are created (the quote cart, the API); must run inside
+    the caller's transaction, which checks the submit token first."""
+    now = timezone.now()
+    quote = QuoteRequest.objects.create(
+        number=new_quote_number(now),
+        customer=customer,
+        submit_token=submit_token,
+        customer_message=message.strip(),
+        requested_at=now,
+        needed_by=needed_by,
+    )
+    for line in lines:
+        line.quote = quote
+    quote_lines = QuoteLine.objects.bulk_create(lines)
+    link_answer_files(quote_lines)
+    QuoteStatusChange.objects.create(
+        quote=quote,
+        from_status="",
+        to_status=QuoteStatus.SENT,
+        actor=customer,
+        note="Richiesta inviata",
+    )
+    emails.request_received(quote)
+    emails.staff_new_request(quote)
     return quote
 
 
