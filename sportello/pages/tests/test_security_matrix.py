@@ -28,6 +28,8 @@ from django.utils import timezone
 
 from sportello.accounts.models import PrivacyNotice
 from sportello.accounts.tests.factories import StaffFactory, UserFactory
+from sportello.api.actions import create_token
+from sportello.api.models import WebhookDelivery, WebhookEndpoint
 from sportello.audit.context import Source
 from sportello.audit.models import AuditEvent, EventType
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
@@ -169,6 +171,28 @@ ROWS: dict[str, Row] = {
     "payments:test_gateway": owned(lambda w: {"reference": w["payment"].reference}),
     "payments:test_gateway_callback": everyone(405),
     "payments:stripe_webhook": everyone(405),
+    # IL MIO ACCOUNT → TOKEN API / WEBHOOK; revoking and deleting are POST only.
+    "api_account:tokens": signed_in(200),
+    "api_account:revoke": everyone(405, lambda w: {"pk": w["api_token"].pk}),
+    "api_account:webhooks": signed_in(200),
+    "api_account:delete_webhook": everyone(405, lambda w: {"pk": w["webhook"].pk}),
+    # The JSON API: only a bearer token authenticates (sportello/api/tests check the tokens,
+    # scopes and ownership), so a browser's session is refused like no session at all.
+    "api:openapi-json": everyone(200),
+    "api:openapi-view": everyone(200),
+    "api:api-root": everyone(404),
+    "api:list_services": everyone(401),
+    "api:get_service": everyone(401, lambda w: {"slug": w["service"].slug}),
+    "api:create_order": everyone(401),
+    "api:list_orders": everyone(401),
+    "api:get_order": everyone(401, order),
+    "api:outcome_file": everyone(401, lambda w: {**order(w), "file_id": MISSING_FILE}),
+    "api:order_invoice_pdf": everyone(401, order),
+    "api:document_pdf": everyone(401, admin_document),
+    "api:document_xml": everyone(401, admin_document),
+    "api:create_quote": everyone(401),
+    "api:list_quotes": everyone(401),
+    "api:get_quote": everyone(401, quote),
     # allauth: sign-in, sign-up, password, e-mail code, second factor.
     "account_login": row(None, 200, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "account_signup": row(None, 200, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
@@ -311,6 +335,9 @@ READ_ONLY_MODELS = {
     "notifications.outgoingemail",
     "quotes.quoterequest",
     "withdrawals.withdrawalrequest",
+    "api.apitoken",
+    "api.webhookendpoint",
+    "api.webhookdelivery",
 }
 # Published privacy notices are the reference of every consent: never deleted.
 NO_DELETE_MODELS = {"accounts.privacynotice"}
@@ -431,7 +458,14 @@ def world(customer, other_customer):
         source="account",
         received_at=timezone.now(),
     )
+    api_token = create_token(user=customer, name="Gestionale", scopes=["orders:read"]).token
+    webhook = WebhookEndpoint.objects.create(user=customer, url="https://example.com/", secret="s")
     objects = {
+        "api.apitoken": api_token,
+        "api.webhookendpoint": webhook,
+        "api.webhookdelivery": WebhookDelivery.objects.create(
+            endpoint=webhook, event_type="order.created", payload={}
+        ),
         "auth.group": Group.objects.create(name="Segreteria"),
         "accounts.user": customer,
         "account.emailaddress": customer.emailaddress_set.get(),
@@ -475,6 +509,8 @@ def world(customer, other_customer):
         "email": email,
         "terms": terms,
         "withdrawal": withdrawal,
+        "api_token": api_token,
+        "webhook": webhook,
         "admin_objects": objects,
     }
 
