@@ -1,0 +1,39 @@
+"""The API's docs page (Swagger UI from our static files) under the strict CSP, and the
+TOKEN API page of IL MIO ACCOUNT in a real browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.test_csp import sign_in, watched_page  # noqa: F401 (fixture)
+from sportello.accounts.tests.factories import UserFactory
+from sportello.api.models import ApiToken
+
+
+def test_swagger_ui_runs_under_the_csp(watched_page):
+    page = watched_page
+    response = page.goto("/api/docs")
+    assert response.status == 200
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    expect(page.get_by_role("heading", name=re.compile("Sportello API"))).to_be_visible()
+    expect(page.get_by_text("/api/orders/{number}", exact=True).first).to_be_visible()
+    assert page.reports == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_create_and_revoke_a_token(watched_page, browser):
+    page = watched_page
+    customer = UserFactory(email="paolo.conti@example.com")
+    sign_in(page.context, customer)
+    page.goto("/il-mio-account/token-api/")
+    page.get_by_label("Nome del token").fill("Gestionale")
+    page.get_by_label("Leggere ordini e stati").check()
+    page.get_by_role("button", name="Crea il token").click()
+    secret = page.get_by_role("textbox", name="Token", exact=True).input_value()
+    assert secret.startswith("spt_")
+    token = ApiToken.objects.get(user=customer)
+    assert token.scopes == ["orders:read"]
+    page.get_by_role("button", name="Revoca il token Gestionale").click()
+    expect(page.get_by_text(re.compile("Revocato il"))).to_be_visible()
+    assert page.reports == []
