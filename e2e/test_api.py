@@ -6,13 +6,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.test_csp import sign_in, watched_page  # noqa: F401 (fixture)
+from e2e import test_csp
+from e2e.test_csp import sign_in
 from sportello.accounts.tests.factories import UserFactory
 from sportello.api.models import ApiToken
 
+# The CSP test's page that collects every Content-Security-Policy report of the console.
+csp_page = test_csp.watched_page
 
-def test_swagger_ui_runs_under_the_csp(watched_page):
-    page = watched_page
+
+def test_swagger_ui_runs_under_the_csp(csp_page):
+    page = csp_page
     response = page.goto("/api/docs")
     assert response.status == 200
     assert "script-src 'self'" in response.headers["content-security-policy"]
@@ -22,8 +26,8 @@ def test_swagger_ui_runs_under_the_csp(watched_page):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_create_and_revoke_a_token(watched_page, browser):
-    page = watched_page
+def test_create_and_revoke_a_token(csp_page):
+    page = csp_page
     customer = UserFactory(email="paolo.conti@example.com")
     sign_in(page.context, customer)
     page.goto("/il-mio-account/token-api/")
