@@ -7,6 +7,7 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         # Inside ready(): the listener's module imports models, which need the app registry.
+        from sportello.api import checks  # noqa: F401  (registers the deployment check)
         from sportello.api.webhooks import order_status_changed
         from sportello.orders.listeners import listen_to_status_changes
 

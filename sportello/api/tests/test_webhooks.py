@@ -249,3 +249,13 @@ def test_a_redirect_is_not_followed(customer, local_hooks):
     delivery.refresh_from_db()
     assert delivery.last_response_status == 302
     assert len(receiver.requests) == 1
+
+
+def test_deploy_check_refuses_private_addresses_without_debug(settings):
+    from sportello.api.checks import check_webhook_addresses
+
+    settings.DEBUG = False
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    assert [message.id for message in check_webhook_addresses(None)] == ["api.E001"]
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    assert check_webhook_addresses(None) == []
