@@ -11,6 +11,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from sportello.accounts.models import BillingProfile
+from sportello.api.actions import create_token
+from sportello.api.models import WebhookDelivery, WebhookEndpoint
 from sportello.cart.models import CartKind
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.invoicing.actions import issue_credit_note, issue_invoice
@@ -222,6 +224,16 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
         status=EmailStatus.SENT,
         sent_at=now,
     )
+    api_token = create_token(user=user, name=f"Gestionale {tag}", scopes=["orders:read"]).token
+    endpoint = WebhookEndpoint.objects.create(
+        user=user, url=f"https://{tag.lower()}.example/hook", secret=f"whsec_{tag}"
+    )
+    WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event_type="order.status_changed",
+        payload={"type": "order.status_changed", "data": {"order": order.number}},
+    )
+    assert api_token.pk
     return CustomerData(
         user=user,
         order=order,
