@@ -162,7 +162,11 @@ def list_services(request):
 )
 def get_service(request, slug: str = Path(..., max_length=220, pattern=SLUG)):
     """A service with its form: the answers an order or a quote request must give."""
-    service = service_with_form(slug)
+    try:
+        service = service_with_form(slug)
+    except Http404 as exc:
+        # get_object_or_404's message is Django's English one.
+        raise Http404("Servizio non trovato") from exc
     fields = [
         {
             "key": field.key,

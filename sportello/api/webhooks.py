@@ -212,23 +212,27 @@ def deliver(pk: int, *, now: datetime | None = None) -> str:
     else:
         code, error = _post(delivery, now)
         give_up = delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS
+    fields: dict[str, object]
     if code is not None and 200 <= code < 300:
+        status = DeliveryStatus.DELIVERED
         fields = {
-            "status": DeliveryStatus.DELIVERED,
+            "status": status,
             "delivered_at": now,
             "next_attempt_at": None,
             "last_error": "",
         }
     elif give_up:
-        fields = {"status": DeliveryStatus.FAILED, "next_attempt_at": None, "last_error": error}
+        status = DeliveryStatus.FAILED
+        fields = {"status": status, "next_attempt_at": None, "last_error": error}
         logger.warning("Webhook %s given up after %s attempts", delivery.pk, delivery.attempts)
     else:
+        status = DeliveryStatus.PENDING
         fields = {
             "next_attempt_at": now + retry_delay(delivery.attempts),
             "last_error": error or f"HTTP {code}",
         }
     WebhookDelivery.objects.filter(pk=pk).update(last_response_status=code, **fields)
-    return fields.get("status", DeliveryStatus.PENDING)
+    return status
 
 
 def due_delivery_ids(*, now: datetime | None = None, limit: int = 200) -> list[int]:

@@ -133,3 +133,20 @@ def test_the_schema_and_the_docs_are_public(client):
     # Swagger UI from our own static files, no CDN.
     assert "/static/ninja/swagger-ui-bundle.js" in content
     assert "cdn" not in content.lower()
+
+
+def test_unknown_service_is_404_in_italian(client, auth):
+    response = client.get("/api/services/non-esiste", **auth)
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "not_found",
+        "message": "Servizio non trovato",
+        "errors": None,
+    }
+
+
+def test_invalid_path_values_are_422_not_500(client, auth, customer):
+    response = client.get(f"/api/orders/2026-000001/outcomes/{2**70}", **auth)
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_request"
+    assert "file_id" in str(response.json()["errors"])
