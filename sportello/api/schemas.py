@@ -77,7 +77,8 @@ class OrderIn(Schema):
 
 class QuoteIn(Schema):
     lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
-    message: str = Field("", max_length=4000)
+    # No NUL character: PostgreSQL text cannot hold it.
+    message: str = Field("", max_length=4000, pattern=r"^[^\x00]*$")
     needed_by: dt.date | None = None
 
 
