@@ -7,7 +7,9 @@ that `make test` (and CI) stays fast.
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -31,7 +33,13 @@ def api_schema(db, customer, settings):
     build_appraisal(slug="perizia-immobiliare")
     BillingProfile.objects.create(user=customer, **COMPANY_BILLING)
     OrderLineFactory(order=OrderFactory(customer=customer))
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    # The real WSGI handler closes the database connection after each request, which is this
+    # test's transaction: keep it open, as Django's test client does.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
