@@ -30,9 +30,9 @@ class RateLimited(Exception):
         super().__init__(retry_after)
 
 
-def retry_after_seconds() -> int:
-    """The shortest window of the API's rate (a client waiting that long may try again)."""
-    rates = ratelimit.parse_rates(settings.ACCOUNT_RATE_LIMITS.get(RATE_LIMIT_ACTION))
+def retry_after_seconds(action: str = RATE_LIMIT_ACTION) -> int:
+    """The shortest window of the rate (a client waiting that long may try again)."""
+    rates = ratelimit.parse_rates(settings.ACCOUNT_RATE_LIMITS.get(action))
     return max(1, int(min((rate.duration for rate in rates), default=60)))
 
 

@@ -11,17 +11,19 @@ from __future__ import annotations
 import contextlib
 import uuid
 
+from allauth.core import ratelimit as public_ratelimit
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Header, NinjaAPI, Path, Query, Swagger
+from ninja import File, Header, NinjaAPI, Path, Query, Swagger
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from sportello.accounts.billing import billing_data_from_profile, billing_profile_for
 from sportello.api.answers import AnswersInvalid, ValidatedLine, validate_answers
-from sportello.api.auth import MissingScope, RateLimited, TokenAuth
+from sportello.api.auth import MissingScope, RateLimited, TokenAuth, retry_after_seconds
 from sportello.api.models import Scope
 from sportello.api.purchase import AnswersPurchase, quote_problem, request_quote_for_lines
 from sportello.api.schemas import (
@@ -37,6 +39,7 @@ from sportello.api.schemas import (
     QuoteSummaryOut,
     ServiceDetailOut,
     ServiceOut,
+    UploadOut,
 )
 from sportello.catalogue.models import Service
 from sportello.catalogue.queries import active_services, form_fields_prefetch, service_with_form
@@ -59,6 +62,8 @@ from sportello.orders.queries import order_for_customer, orders_for_customer, ou
 from sportello.payments.actions import PaymentNotAllowed, PaymentStartFailed, start_payment
 from sportello.quotes.models import QuoteStatus
 from sportello.quotes.queries import quote_detail, quote_for_customer, quotes_for_customer
+from sportello.uploads.actions import store_upload
+from sportello.uploads.checks import UploadRejected, check_upload
 
 MAX_ID = 2**31 - 1
 ERRORS = {401: Error, 403: Error, 404: Error, 429: Error}
@@ -454,6 +459,26 @@ def document_xml(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     response["Content-Disposition"] = f'attachment; filename="{document.file_name}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@api.post(
+    "/uploads",
+    response={201: UploadOut, 422: Error, **ERRORS},
+    auth=TokenAuth(Scope.FILES_WRITE),
+    tags=["files"],
+)
+def upload_file(request, file: File[UploadedFile]):
+    """Upload a file for a file field of a service's form (same types and size as the site);
+    then give its id as that field's answer in an order or a quote request."""
+    # The site's upload limit too (ACCOUNT_RATE_LIMITS "upload"), on top of the token's.
+    if not public_ratelimit.consume(request, action="upload"):
+        raise RateLimited(retry_after_seconds("upload"))
+    try:
+        checked = check_upload(file)
+    except UploadRejected as exc:
+        return Status(422, _body("upload_rejected", exc.messages[0], {"file": exc.messages}))
+    upload = store_upload(checked, owner=request.user)
+    return Status(201, {"id": upload.pk, "name": upload.original_name, "size": upload.size})
 
 
 # --- Quotes ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ class Scope(models.TextChoices):
     QUOTES_READ = "quotes:read", "Leggere i preventivi"
     QUOTES_WRITE = "quotes:write", "Richiedere preventivi"
     FILES_READ = "files:read", "Scaricare esiti e fatture"
+    FILES_WRITE = "files:write", "Caricare file per le risposte"
 
 
 class ApiToken(TimeStampedModel):

@@ -152,3 +152,9 @@ class QuoteOut(QuoteSummaryOut):
     message: str
     total_gross: Decimal | None
     lines: list[QuoteLineOut]
+
+
+class UploadOut(Schema):
+    id: int = Field(description="Give it as the answer of a file field of the service's form.")
+    name: str
+    size: int

@@ -193,3 +193,56 @@ def test_prices_are_exact_decimals(client, auth, appraisal, company_profile):
         Decimal("158.60"),
         Decimal("122.00"),
     ]
+
+
+def test_a_file_answer_is_an_upload_of_ones_own(
+    client, auth, other_auth, company_profile, customer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sportello.catalogue.models import FieldType
+    from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+    from sportello.uploads.models import Upload
+
+    service = ServiceFactory(slug="visura", net_price=Decimal("20.00"))
+    FormFieldFactory(
+        service=service, key="planimetria", label="Planimetria", field_type=FieldType.FILE
+    )
+
+    refused = client.post("/api/uploads", {"file": SimpleUploadedFile("virus.exe", b"MZ")}, **auth)
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "upload_rejected"
+    assert refused.json()["message"].startswith("Tipo di file non ammesso.")
+
+    theirs = client.post(
+        "/api/uploads", {"file": SimpleUploadedFile("loro.pdf", PDF_BYTES)}, **other_auth
+    ).json()["id"]
+    uploaded = client.post(
+        "/api/uploads", {"file": SimpleUploadedFile("planimetria.pdf", PDF_BYTES)}, **auth
+    )
+    assert uploaded.status_code == 201
+    mine = uploaded.json()["id"]
+    assert Upload.objects.get(pk=mine).owner == customer
+
+    def order_with(file_id):
+        return post_order(
+            client,
+            auth,
+            {
+                "lines": [{"service": "visura", "answers": {"planimetria": file_id}}],
+                "accept_terms": True,
+            },
+        )
+
+    # Another customer's upload is not one's own: as if no file was given.
+    stolen = order_with(theirs)
+    assert stolen.status_code == 422
+    assert stolen.json()["errors"] == {"lines.0.answers.planimetria": ["Allega il file richiesto."]}
+
+    placed = order_with(mine)
+    assert placed.status_code == 201, placed.content
+    order = Order.objects.get(number=placed.json()["number"])
+    line = order.lines.get()
+    assert line.answers["planimetria"] == {"file_id": mine, "name": "planimetria.pdf"}
+    # The order keeps the file (PROTECT link), as for an order placed on the site.
+    assert list(line.answer_files.values_list("upload_id", flat=True)) == [mine]

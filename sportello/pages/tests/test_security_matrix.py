@@ -190,6 +190,7 @@ ROWS: dict[str, Row] = {
     "api:order_invoice_pdf": everyone(401, order),
     "api:document_pdf": everyone(401, admin_document),
     "api:document_xml": everyone(401, admin_document),
+    "api:upload_file": everyone(405),  # POST only
     "api:create_quote": everyone(401),
     "api:list_quotes": everyone(401),
     "api:get_quote": everyone(401, quote),
