@@ -162,6 +162,16 @@ def test_main_pages_have_no_serious_wcag_violations(page, customer_with_order, p
     # Its tables keep their columns on a phone and scroll sideways: they must take focus then.
     page.goto(reverse("accounts:privacy"))
     check("INFORMAZIONI PRIVACY")
+    page.goto(reverse("api_account:tokens"))
+    page.get_by_role("button", name="Crea il token").click()
+    expect(page.locator("#form-errors")).to_be_visible()
+    check("TOKEN API with errors")
+    page.get_by_label("Nome del token").fill("Gestionale")
+    page.get_by_label("Leggere ordini e stati").check()
+    page.get_by_role("button", name="Crea il token").click()
+    check("TOKEN API, new token shown")
+    page.goto(reverse("api_account:webhooks"))
+    check("WEBHOOK")
 
     assert found == {}
 
