@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -51,8 +52,14 @@ def _next_step_url(request) -> str:
     return reverse("checkout:start")
 
 
-def _context(flow: CheckoutFlow, identifier: str, **extra) -> dict:
-    return {"progress": flow.progress(identifier), **extra}
+def _context(flow: CheckoutFlow, identifier: str, *, source, **extra) -> dict:
+    """Every step shows where the customer is and what they are buying (the order summary)."""
+    return {
+        "progress": flow.progress(identifier),
+        "summary_lines": source.review_lines(),
+        "summary_total": source.total,
+        **extra,
+    }
 
 
 def start(request):
@@ -65,6 +72,10 @@ def start(request):
     if problem:
         messages.warning(request, problem)
         return redirect(source.back_url)
+    if request.user.is_authenticated:
+        # A returning customer: saved billing data and last payment method → the Riepilogo.
+        actions.prefill_returning_checkout(request)
+        flow = CheckoutFlow(request)
     step = flow.first_incomplete()
     if isinstance(step, LoginStep):
         messages.info(request, LOGIN_NOTICE)
@@ -87,7 +98,7 @@ def _billing_initial(request, flow: CheckoutFlow) -> tuple[dict, bool]:
 
 def billing(request):
     flow = CheckoutFlow(request)
-    _source, gate = _gate(request, flow, "billing")
+    source, gate = _gate(request, flow, "billing")
     if gate:
         return gate
     initial, has_profile = _billing_initial(request, flow)
@@ -107,13 +118,13 @@ def billing(request):
     return render(
         request,
         "checkout/billing.html",
-        _context(flow, "billing", form=form, has_profile=has_profile),
+        _context(flow, "billing", source=source, form=form, has_profile=has_profile),
     )
 
 
 def payment(request):
     flow = CheckoutFlow(request)
-    _source, gate = _gate(request, flow, "payment")
+    source, gate = _gate(request, flow, "payment")
     if gate:
         return gate
     providers = flow.payment_providers
@@ -128,7 +139,9 @@ def payment(request):
             return redirect(_next_step_url(request))
     else:
         form = PaymentMethodForm(providers=providers, initial=initial)
-    return render(request, "checkout/payment.html", _context(flow, "payment", form=form))
+    return render(
+        request, "checkout/payment.html", _context(flow, "payment", source=source, form=form)
+    )
 
 
 def _is_consumer_checkout(request) -> bool:
@@ -142,6 +155,11 @@ def review(request, form: PlaceOrderForm | None = None):
     source, gate = _gate(request, flow, "review")
     if gate:
         return gate
+    return render(request, "checkout/review.html", _review_context(request, flow, source, form))
+
+
+def _review_context(request, flow: CheckoutFlow, source, form=None, **editing) -> dict:
+    """The Riepilogo's context; `editing` holds the billing or payment form shown in place."""
     token = actions.ensure_checkout_token(request)
     providers = {p.identifier: p for p in flow.payment_providers}
     lines = source.review_lines()
@@ -151,25 +169,105 @@ def review(request, form: PlaceOrderForm | None = None):
             initial={"checkout_token": token, "cart_version": source.fingerprint()},
             is_consumer=is_consumer,
         )
-    return render(
+    return {
+        "progress": flow.progress("review"),
+        "source": source,
+        "lines": lines,
+        "total": source.total,
+        # Many services (and a quote's lines) have no supplements: no empty column then.
+        "has_supplements": any(line.price.supplements for line in lines),
+        "billing_rows": billing_summary(flow.state.billing),
+        "payment_provider": providers[flow.state.payment_method],
+        "billing_url": reverse("checkout:review_billing"),
+        "payment_url": reverse("checkout:review_payment"),
+        "form": form,
+        "terms": current_terms(),
+        "is_consumer": is_consumer,
+        "billing_form": None,
+        "payment_form": None,
+        **editing,
+    }
+
+
+def _review_section(request, *, template: str, **editing):
+    """A Riepilogo card being edited: alone for htmx, else in the whole page (no JavaScript)."""
+    flow = CheckoutFlow(request)
+    source, gate = _gate(request, flow, "review")
+    if gate:
+        return gate
+    context = _review_context(request, flow, source, **editing)
+    if request.htmx:
+        return render(request, template, context)
+    return render(request, "checkout/review.html", context)
+
+
+def _review_saved(request, notice: str):
+    """Saved from the Riepilogo: with htmx the whole Riepilogo is swapped in place (prices and
+    the withdrawal terms depend on the billing data), else back to it."""
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect("checkout:review")
+    flow = CheckoutFlow(request)
+    source, gate = _gate(request, flow, "review")
+    if gate:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = gate.url
+        return response
+    context = _review_context(request, flow, source, review_notice=notice)
+    response = render(request, "checkout/review.html", context)
+    response["HX-Retarget"] = "#review-page"
+    response["HX-Reselect"] = "#review-page"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def review_billing(request):
+    """ "Modifica" the billing data on the Riepilogo itself."""
+    if not request.user.is_authenticated:
+        return redirect("checkout:start")
+    initial, _has_profile = _billing_initial(request, CheckoutFlow(request))
+    initial["save_profile"] = False
+    if request.method == "POST":
+        billing_form = CheckoutBillingForm(request.POST, initial=initial)
+        if billing_form.is_valid():
+            actions.confirm_billing(
+                request=request,
+                data=billing_form.billing_data(),
+                save_profile=billing_form.cleaned_data["save_profile"],
+            )
+            notice = "Dati di fatturazione aggiornati."
+            if billing_form.cleaned_data["save_profile"]:
+                notice = "Dati di fatturazione aggiornati e salvati per i prossimi acquisti."
+            return _review_saved(request, notice)
+    else:
+        billing_form = CheckoutBillingForm(initial=initial)
+    return _review_section(
         request,
-        "checkout/review.html",
-        _context(
-            flow,
-            "review",
-            source=source,
-            lines=lines,
-            total=source.total,
-            # Many services (and a quote's lines) have no supplements: no empty column then.
-            has_supplements=any(line.price.supplements for line in lines),
-            billing_rows=billing_summary(flow.state.billing),
-            payment_provider=providers[flow.state.payment_method],
-            billing_url=reverse("checkout:billing"),
-            payment_url=reverse("checkout:payment"),
-            form=form,
-            terms=current_terms(),
-            is_consumer=is_consumer,
-        ),
+        template="checkout/_review_billing.html",
+        billing_form=billing_form,
+    )
+
+
+def review_payment(request):
+    """ "Modifica" the payment method on the Riepilogo itself."""
+    if not request.user.is_authenticated:
+        return redirect("checkout:start")
+    flow = CheckoutFlow(request)
+    providers = flow.payment_providers
+    initial = {"payment_method": flow.state.payment_method}
+    if request.method == "POST":
+        payment_form = PaymentMethodForm(request.POST, providers=providers, initial=initial)
+        if payment_form.is_valid():
+            actions.choose_payment_method(
+                request=request, provider_id=payment_form.cleaned_data["payment_method"]
+            )
+            return _review_saved(request, "Metodo di pagamento aggiornato.")
+    else:
+        payment_form = PaymentMethodForm(providers=providers, initial=initial)
+    return _review_section(
+        request,
+        template="checkout/_review_payment.html",
+        payment_form=payment_form,
     )
 
 

@@ -127,6 +127,9 @@ ROWS: dict[str, Row] = {
     "checkout:billing": row(None, REDIRECT, 200, REDIRECT, REDIRECT, REDIRECT),
     "checkout:payment": everyone(REDIRECT),
     "checkout:review": everyone(REDIRECT),
+    # The Riepilogo's billing data and payment method changed in place (issue 15).
+    "checkout:review_billing": everyone(REDIRECT),
+    "checkout:review_payment": everyone(REDIRECT),
     "checkout:place": row(None, 405, 405, 405, 405, 405),
     "checkout:start_quote": owned(quote, outcome=REDIRECT),
     # IL MIO ACCOUNT.
