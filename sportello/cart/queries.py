@@ -13,7 +13,8 @@ from django.http import Http404
 from sportello.cart.models import Cart, CartKind, CartLine
 from sportello.cart.session import session_cart_ids, session_upload_key
 from sportello.catalogue.answers import AnswerItem, Answers
-from sportello.catalogue.models import FormField, Service
+from sportello.catalogue.forms import ServiceAnswersForm
+from sportello.catalogue.models import FieldType, FormField, Service
 from sportello.catalogue.pricing import LinePrice, price_line
 from sportello.catalogue.queries import form_fields_prefetch
 from sportello.core.money import TaxedPrice, sum_prices
@@ -173,3 +174,39 @@ def priced_cart(cart: Cart | None) -> PricedCart:
         )
     total = sum_prices(p.price.price for p in priced_lines if p.price is not None)
     return PricedCart(cart=cart, lines=priced_lines, total=total)
+
+
+def pricing_field_keys(fields_definition: list[FormField]) -> list[str]:
+    """The keys of the questions whose answer can add a supplement (choices prefetched)."""
+    keys = []
+    for definition in fields_definition:
+        if definition.field_type == FieldType.BOOLEAN:
+            has_supplement = bool(definition.price_supplement)
+        elif definition.field_type in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE):
+            has_supplement = any(c.price_supplement for c in definition.choices.all())
+        else:
+            has_supplement = False
+        if has_supplement:
+            keys.append(definition.key)
+    return keys
+
+
+def live_price(service: Service, data=None, *, answers: dict | None = None) -> LinePrice | None:
+    """The service's price with the answers given so far: the service form's live price.
+
+    `data` is the form's (partial) submission: its valid answers are priced exactly like a cart
+    line (`catalogue.pricing.price_line`); invalid or missing ones add nothing. `answers` are
+    stored answers (a cart line being edited). None for a service sold on quote.
+    """
+    fields_definition = list(service.form_fields.all())
+    if answers is None:
+        answers = {}
+        if data is not None:
+            form = ServiceAnswersForm(data, fields_definition=fields_definition)
+            form.is_valid()
+            answers = {
+                key: value
+                for key, value in form.answers().items()
+                if key in pricing_field_keys(fields_definition)
+            }
+    return price_line(service, fields_definition, answers)

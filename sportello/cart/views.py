@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sportello.cart import actions
 from sportello.cart.models import CartKind
@@ -12,7 +12,9 @@ from sportello.cart.queries import (
     cart_for_request,
     is_editable,
     line_for_request,
+    live_price,
     priced_cart,
+    pricing_field_keys,
     review_note,
     visitor_files,
 )
@@ -74,6 +76,29 @@ def _validate_and_store(request, form: ServiceAnswersForm) -> bool:
     return is_valid
 
 
+def _live_price_context(service, price) -> dict:
+    """The service form's live price: where htmx asks for it, which answers it sends."""
+    keys = pricing_field_keys(list(service.form_fields.all()))
+    return {
+        "live_price": price,
+        "live_price_url": reverse("cart:live_price", kwargs={"slug": service.slug})
+        if keys and price is not None
+        else "",
+        "live_price_params": ",".join(keys),
+    }
+
+
+@require_GET
+def live_price_view(request, slug):
+    """The price with the supplements chosen so far (htmx, on every change of the form)."""
+    service = service_with_form(slug)
+    return render(
+        request,
+        "cart/_live_price.html",
+        {"live_price": live_price(service, request.GET), "service": service},
+    )
+
+
 def add(request, slug):
     """The service's form; submitting it adds a line to the purchase or the quote cart."""
     service = service_with_form(slug)
@@ -110,6 +135,9 @@ def add(request, slug):
             "cancel_url": service.get_absolute_url(),
             "next_url": "",
             "is_edit": False,
+            **_live_price_context(
+                service, live_price(service, request.POST if request.method == "POST" else None)
+            ),
         },
     )
 
@@ -139,6 +167,12 @@ def edit_line(request, pk):
             "cancel_url": back_url,
             "next_url": next_url,
             "is_edit": True,
+            **_live_price_context(
+                service,
+                live_price(service, request.POST)
+                if request.method == "POST"
+                else live_price(service, answers=line.answers),
+            ),
         },
     )
 

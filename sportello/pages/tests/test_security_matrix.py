@@ -114,6 +114,7 @@ ROWS: dict[str, Row] = {
     "cart:detail": everyone(200),
     "cart:quote_detail": everyone(200),
     "cart:add": everyone(200, lambda w: {"slug": w["service"].slug}),
+    "cart:live_price": everyone(200, lambda w: {"slug": w["service"].slug}),
     # Proceeding asks to sign in first; an empty cart is sent back (A's purchase cart is
     # not empty, but proceeding goes on to the checkout: a redirect too).
     "cart:proceed": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
