@@ -51,6 +51,9 @@ class CartLine(TimeStampedModel):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
     answers = models.JSONField("risposte", default=dict)
     form_version = models.PositiveIntegerField("versione modulo")
+    # Keys of the questions the customer must answer again: the line came from "Ordina di
+    # nuovo" and today's form refused (or no longer had) those answers. Emptied by "Modifica".
+    flagged_fields = models.JSONField("campi da completare", default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -28,6 +28,7 @@ ERASURE: dict[str, dict[str, str]] = {
         "service",
         "answers",
         "form_version",
+        "flagged_fields",
     ),
 }
 

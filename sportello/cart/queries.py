@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from sportello.cart.models import Cart, CartKind, CartLine
@@ -18,6 +18,7 @@ from sportello.catalogue.models import FieldType, FormField, Service
 from sportello.catalogue.pricing import LinePrice, price_line
 from sportello.catalogue.queries import form_fields_prefetch
 from sportello.core.money import TaxedPrice, sum_prices
+from sportello.orders.models import Order, OrderLine
 from sportello.uploads.models import Upload
 from sportello.uploads.queries import visitor_uploads
 
@@ -29,6 +30,9 @@ NOTE_NOW_FIXED_PRICE = (
     "Questo servizio ora ha un prezzo fisso: rimuovilo e aggiungilo al carrello per acquistarlo."
 )
 NOTE_FORM_CHANGED = "Il modulo di questo servizio è cambiato: verifica i dati con Modifica"
+NOTE_ANSWERS_TO_COMPLETE = (
+    "Il modulo di questo servizio è cambiato dal tuo ordine: completa i dati segnalati con Modifica"
+)
 
 
 def _visitor_filter(request, prefix: str = "") -> Q | None:
@@ -93,7 +97,7 @@ def is_available(service: Service) -> bool:
 
 def is_editable(line: CartLine) -> bool:
     """A line can be corrected while its service is on sale in the same way (price or quote)."""
-    return review_note(line) in ("", NOTE_FORM_CHANGED)
+    return review_note(line) in ("", NOTE_FORM_CHANGED, NOTE_ANSWERS_TO_COMPLETE)
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,8 @@ def review_note(line: CartLine) -> str:
         return NOTE_NOW_ON_QUOTE
     if cart.kind == CartKind.QUOTE and not service.is_on_quote:
         return NOTE_NOW_FIXED_PRICE
+    if line.flagged_fields:
+        return NOTE_ANSWERS_TO_COMPLETE
     if line.form_version != service.form_version:
         return NOTE_FORM_CHANGED
     return ""
@@ -210,3 +216,23 @@ def live_price(service: Service, data=None, *, answers: dict | None = None) -> L
                 if key in pricing_field_keys(fields_definition)
             }
     return price_line(service, fields_definition, answers)
+
+
+def order_to_reorder(*, customer, number: str) -> Order:
+    """One of the customer's orders with its lines' services and today's forms ("Ordina di
+    nuovo"); 404 for anybody else's."""
+    order = (
+        Order.objects.filter(customer=customer, number=number)
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.order_by("position", "id")
+                .select_related("service__category")
+                .prefetch_related(form_fields_prefetch("service__form_fields")),
+            )
+        )
+        .first()
+    )
+    if order is None:
+        raise Http404("Ordine non trovato")
+    return order

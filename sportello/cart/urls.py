@@ -12,4 +12,5 @@ urlpatterns = [
     path("aggiungi/<slug:slug>/prezzo/", views.live_price_view, name="live_price"),
     path("riga/<int:pk>/modifica/", views.edit_line, name="edit_line"),
     path("riga/<int:pk>/rimuovi/", views.remove_line, name="remove_line"),
+    path("ordina-di-nuovo/<str:number>/", views.reorder, name="reorder"),
 ]

@@ -13,12 +13,13 @@ from sportello.cart.queries import (
     is_editable,
     line_for_request,
     live_price,
+    order_to_reorder,
     priced_cart,
     pricing_field_keys,
     review_note,
     visitor_files,
 )
-from sportello.catalogue.forms import ServiceAnswersForm
+from sportello.catalogue.forms import ServiceAnswersForm, answers_to_data
 from sportello.catalogue.queries import service_with_form
 
 DETAIL_URL_NAMES = {CartKind.PURCHASE: "cart:detail", CartKind.QUOTE: "cart:quote_detail"}
@@ -152,6 +153,8 @@ def edit_line(request, pk):
         messages.error(request, f"«{service.name}» non può essere modificato: {review_note(line)}")
         return redirect(back_url)
     form = _answers_form(request, service=service, answers=line.answers)
+    if request.method != "POST" and line.flagged_fields:
+        form = _flagged_form(request, service=service, line=line)
     if request.method == "POST" and _validate_and_store(request, form):
         actions.update_line(line=line, answers=form.answers(), form_version=service.form_version)
         messages.success(request, f"I dati di «{service.name}» sono stati aggiornati.")
@@ -175,6 +178,59 @@ def edit_line(request, pk):
             ),
         },
     )
+
+
+FLAGGED_FIELD = "Il modulo è cambiato dal tuo ordine: compila di nuovo questo campo."
+FLAGGED_SUMMARY = (
+    "Il modulo di questo servizio è cambiato dal tuo ordine: abbiamo ripreso i dati ancora "
+    "validi, completa i campi segnalati."
+)
+
+
+def _flagged_form(request, *, service, line) -> ServiceAnswersForm:
+    """A line from "Ordina di nuovo" with answers today's form refused: the form as if its
+    answers had just been sent, each flagged question with its message next to it."""
+    form = ServiceAnswersForm(
+        answers_to_data(list(service.form_fields.all()), line.answers),
+        fields_definition=list(service.form_fields.all()),
+        owner_files=visitor_files(request),
+    )
+    form.is_valid()
+    for key in line.flagged_fields:
+        if key in form.fields and key not in form.errors:
+            form.add_error(key, FLAGGED_FIELD)
+    form.add_error(None, FLAGGED_SUMMARY)
+    return form
+
+
+@require_POST
+@login_required
+def reorder(request, number):
+    """ "Ordina di nuovo" (an order in I MIEI ORDINI): its lines back into the cart."""
+    order = order_to_reorder(customer=request.user, number=number)
+    result = actions.reorder(request=request, order=order)
+    if result.added:
+        messages.success(
+            request,
+            f"I servizi dell'ordine {order.number} sono stati aggiunti al carrello "
+            f"({len(result.added)}).",
+        )
+    if result.flagged:
+        names = ", ".join(f"«{line.service.name}»" for line in result.flagged)
+        messages.warning(
+            request,
+            f"Il modulo di {names} è cambiato: completa i dati segnalati con «Modifica».",
+        )
+    if result.unavailable:
+        names = ", ".join(f"«{name}»" for name in result.unavailable)
+        messages.warning(request, f"Non più acquistabili online, non aggiunti: {names}.")
+    if result.is_cart_full:
+        messages.error(
+            request,
+            f"Il carrello contiene già {actions.MAX_LINES_PER_CART} servizi: "
+            "alcuni servizi dell'ordine non sono stati aggiunti.",
+        )
+    return redirect(_detail_url(CartKind.PURCHASE))
 
 
 @require_POST

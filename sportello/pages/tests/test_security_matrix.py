@@ -121,6 +121,7 @@ ROWS: dict[str, Row] = {
     "cart:quote_proceed": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "cart:edit_line": owned(lambda w: {"pk": w["cart_line"].pk}, anonymous=404),
     "cart:remove_line": row(lambda w: {"pk": w["cart_line"].pk}, 405, 405, 405, 405, 405),
+    "cart:reorder": everyone(405, order),  # "Ordina di nuovo": POST only
     # Checkout: without a cart every step sends back to the cart (the anonymous visitor too,
     # who signs in at "procedi"); A's cart opens the billing step, whose data the later
     # steps need first.
