@@ -21,7 +21,9 @@
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
     if (!target || !target.classList || !target.classList.contains("review-card")) return;
-    var form = target.querySelector("form[data-review-edit]");
+    // An outerHTML swap replaced the element the event names: find its successor.
+    var card = document.getElementById(target.id);
+    var form = card && card.querySelector("form[data-review-edit]");
     if (!form || form.querySelector(".form-errors")) return;
     var first = form.querySelector("input:not([type=hidden]), select, textarea");
     if (first) first.focus();
