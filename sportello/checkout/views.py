@@ -334,5 +334,6 @@ def start_quote(request, number):
         messages.warning(request, problem)
         return redirect(quote.back_url)
     actions.start_quote_checkout(request=request, quote_number=quote.quote.number)
+    actions.prefill_returning_checkout(request)
     flow = CheckoutFlow(request)
     return redirect(flow.first_incomplete().url(flow))

@@ -4,14 +4,18 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from sportello.accounts.models import BillingProfile
+from sportello.cart.tests.factories import CartLineFactory
 from sportello.checkout.queries import last_used_payment_method
 from sportello.checkout.tests.conftest import (
     COMPANY_BILLING,
     PERSON_BILLING,
+    STANDARD,
     checkout_state,
     set_checkout_state,
 )
@@ -193,3 +197,18 @@ def test_unknown_payment_method_is_refused_next_to_the_field(at_review):
 def test_review_edits_need_a_login(client):
     assert client.get(REVIEW_BILLING)["Location"] == START
     assert client.post(REVIEW_PAYMENT, {"payment_method": "test_gateway"})["Location"] == START
+
+
+@pytest.mark.parametrize("url", [BILLING, PAYMENT, REVIEW_BILLING, REVIEW_PAYMENT])
+def test_step_queries_do_not_grow_with_lines(
+    customer_client, customer_cart, appraisal, url, django_assert_num_queries
+):
+    set_checkout_state(customer_client, billing=dict(PERSON_BILLING), payment_method="test_gateway")
+    customer_client.get(url)  # the review's token is created once
+    with CaptureQueriesContext(connection) as one_line:
+        customer_client.get(url)
+    for _ in range(3):
+        CartLineFactory(cart=customer_cart, service=appraisal, answers=dict(STANDARD))
+    with django_assert_num_queries(len(one_line.captured_queries)):
+        page = customer_client.get(url)
+    assert "524,60\u00a0€" in page.text
