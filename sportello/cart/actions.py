@@ -99,14 +99,27 @@ def _touch(cart: Cart) -> None:
     cart.save(update_fields=["updated_at"])
 
 
-def add_line(*, cart: Cart, service: Service, answers: dict, form_version: int) -> CartLine:
-    """A new line, even when the same service is already in the cart with other answers."""
+def add_line(
+    *,
+    cart: Cart,
+    service: Service,
+    answers: dict,
+    form_version: int,
+    flagged_fields: list[str] | None = None,
+) -> CartLine:
+    """A new line, even when the same service is already in the cart with other answers.
+
+    `flagged_fields`: questions the customer must answer again ("Ordina di nuovo")."""
     _check_kind(cart, service)
     with transaction.atomic():
         if cart.lines.count() >= MAX_LINES_PER_CART:
             raise CartFull(f"A cart holds at most {MAX_LINES_PER_CART} lines")
         line = CartLine.objects.create(
-            cart=cart, service=service, answers=answers, form_version=form_version
+            cart=cart,
+            service=service,
+            answers=answers,
+            form_version=form_version,
+            flagged_fields=list(flagged_fields or []),
         )
         link_answer_files(line)
         _touch(cart)
@@ -182,6 +195,9 @@ def merge_anonymous_carts(*, request, user) -> None:
     request.session.pop(SESSION_UPLOAD_KEY, None)
 
 
+EMPTY = (None, "", [])
+
+
 @dataclass(frozen=True)
 class ReorderResult:
     """What "Ordina di nuovo" did: lines added (some with questions to answer again), the
@@ -222,19 +238,26 @@ def reorder(*, request, order: Order) -> ReorderResult:
                 owner_files=kept_files,
             )
             form.is_valid()
+            answers = form.answers()
+            before = Answers.of(order_line.answers)
+            # Refused answers, and answers that vanished without an error (an optional file
+            # no longer kept): the customer is asked for each of them.
+            to_complete = [
+                key
+                for key in form.fields
+                if key in form.errors or (answers.get(key) is None and before.get(key) not in EMPTY)
+            ]
             try:
                 line = add_line(
                     cart=cart,
                     service=service,
-                    answers=form.answers(),
+                    answers=answers,
                     form_version=service.form_version,
+                    flagged_fields=to_complete,
                 )
             except CartFull:
                 return ReorderResult(added, flagged, unavailable, is_cart_full=True)
-            to_complete = [key for key in form.errors if key in form.fields]
             if to_complete:
-                line.flagged_fields = to_complete
-                line.save(update_fields=["flagged_fields", "updated_at"])
                 flagged.append(line)
             added.append(line)
     return ReorderResult(added, flagged, unavailable)

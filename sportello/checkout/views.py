@@ -189,12 +189,28 @@ def _review_context(request, flow: CheckoutFlow, source, form=None, **editing) -
     }
 
 
-def _review_section(request, *, template: str, **editing):
-    """A Riepilogo card being edited: alone for htmx, else in the whole page (no JavaScript)."""
+def _htmx_redirect(request, response):
+    """A redirect an htmx request must follow as a page load (not swapped into a card)."""
+    if not request.htmx:
+        return response
+    redirected = HttpResponse(status=204)
+    redirected["HX-Redirect"] = response.url
+    return redirected
+
+
+def _review_gate(request):
+    """(flow, source, None) when the Riepilogo may be shown, else (None, None, a redirect)."""
+    if not request.user.is_authenticated:
+        return None, None, _htmx_redirect(request, redirect("checkout:start"))
     flow = CheckoutFlow(request)
     source, gate = _gate(request, flow, "review")
     if gate:
-        return gate
+        return None, None, _htmx_redirect(request, gate)
+    return flow, source, None
+
+
+def _review_section(request, flow, source, *, template: str, **editing):
+    """A Riepilogo card being edited: alone for htmx, else in the whole page (no JavaScript)."""
     context = _review_context(request, flow, source, **editing)
     if request.htmx:
         return render(request, template, context)
@@ -207,12 +223,9 @@ def _review_saved(request, notice: str):
     if not request.htmx:
         messages.success(request, notice)
         return redirect("checkout:review")
-    flow = CheckoutFlow(request)
-    source, gate = _gate(request, flow, "review")
+    flow, source, gate = _review_gate(request)
     if gate:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = gate.url
-        return response
+        return gate
     context = _review_context(request, flow, source, review_notice=notice)
     response = render(request, "checkout/review.html", context)
     response["HX-Retarget"] = "#review-page"
@@ -223,9 +236,10 @@ def _review_saved(request, notice: str):
 
 def review_billing(request):
     """ "Modifica" the billing data on the Riepilogo itself."""
-    if not request.user.is_authenticated:
-        return redirect("checkout:start")
-    initial, _has_profile = _billing_initial(request, CheckoutFlow(request))
+    flow, source, gate = _review_gate(request)
+    if gate:
+        return gate
+    initial, _has_profile = _billing_initial(request, flow)
     initial["save_profile"] = False
     if request.method == "POST":
         billing_form = CheckoutBillingForm(request.POST, initial=initial)
@@ -242,17 +256,15 @@ def review_billing(request):
     else:
         billing_form = CheckoutBillingForm(initial=initial)
     return _review_section(
-        request,
-        template="checkout/_review_billing.html",
-        billing_form=billing_form,
+        request, flow, source, template="checkout/_review_billing.html", billing_form=billing_form
     )
 
 
 def review_payment(request):
     """ "Modifica" the payment method on the Riepilogo itself."""
-    if not request.user.is_authenticated:
-        return redirect("checkout:start")
-    flow = CheckoutFlow(request)
+    flow, source, gate = _review_gate(request)
+    if gate:
+        return gate
     providers = flow.payment_providers
     initial = {"payment_method": flow.state.payment_method}
     if request.method == "POST":
@@ -265,9 +277,7 @@ def review_payment(request):
     else:
         payment_form = PaymentMethodForm(providers=providers, initial=initial)
     return _review_section(
-        request,
-        template="checkout/_review_payment.html",
-        payment_form=payment_form,
+        request, flow, source, template="checkout/_review_payment.html", payment_form=payment_form
     )
 
 

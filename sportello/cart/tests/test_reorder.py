@@ -206,3 +206,25 @@ def _service_with_file():
         field_type=FieldType.FILE,
     )
     return service
+
+
+def test_optional_file_no_longer_kept_is_flagged_too(customer_client, customer):
+    service = ServiceFactory(name="Visura catastale", slug="visura-catastale")
+    FormFieldFactory(
+        service=service,
+        position=1,
+        key="allegato",
+        label="Allegato",
+        field_type=FieldType.FILE,
+        is_required=False,
+    )
+    order = OrderFactory(customer=customer)
+    OrderLineFactory(
+        order=order, service=service, answers={"allegato": {"file_id": 999_999, "name": "a.pdf"}}
+    )
+    customer_client.post(_url(order))
+    [line] = _cart_lines(customer)
+    assert line.answers == {"allegato": None}
+    assert line.flagged_fields == ["allegato"]
+    edit = customer_client.get(reverse("cart:edit_line", kwargs={"pk": line.pk}))
+    assert "compila di nuovo questo campo" in edit.content.decode()

@@ -212,3 +212,13 @@ def test_step_queries_do_not_grow_with_lines(
     with django_assert_num_queries(len(one_line.captured_queries)):
         page = customer_client.get(url)
     assert "524,60\u00a0€" in page.text
+
+
+def test_review_edits_wait_for_the_earlier_steps(customer_client, customer_cart):
+    # No billing data yet: the Riepilogo's forms are not a way around the billing step.
+    response = customer_client.post(REVIEW_PAYMENT, {"payment_method": "test_gateway"})
+    assert response["Location"] == BILLING
+    assert checkout_state(customer_client) is None
+    response = customer_client.get(REVIEW_BILLING, headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == BILLING
