@@ -195,7 +195,7 @@ def merge_anonymous_carts(*, request, user) -> None:
     request.session.pop(SESSION_UPLOAD_KEY, None)
 
 
-EMPTY = (None, "", [])
+EMPTY: tuple[object, ...] = (None, "", [])
 
 
 @dataclass(frozen=True)
