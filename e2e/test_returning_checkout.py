@@ -119,6 +119,8 @@ def test_billing_and_method_changed_in_place_on_the_riepilogo(page, returning_cu
     page.get_by_role("button", name="Salva il metodo di pagamento").click()
     expect(page.locator("#review-payment-card")).to_contain_text("Carta di credito")
     expect(page.locator("#review-live")).to_have_text("Metodo di pagamento aggiornato.")
+    # The keyboard is back on the card just changed.
+    expect(page.locator("#review-payment")).to_be_focused()
     expect(page).to_have_url(REVIEW_URL)
 
     # The billing data, in place: an error is shown next to the field, nothing typed is lost.

@@ -185,6 +185,7 @@ def _review_context(request, flow: CheckoutFlow, source, form=None, **editing) -
         "is_consumer": is_consumer,
         "billing_form": None,
         "payment_form": None,
+        "saved_card": "",
         **editing,
     }
 
@@ -217,7 +218,7 @@ def _review_section(request, flow, source, *, template: str, **editing):
     return render(request, "checkout/review.html", context)
 
 
-def _review_saved(request, notice: str):
+def _review_saved(request, notice: str, *, card: str):
     """Saved from the Riepilogo: with htmx the whole Riepilogo is swapped in place (prices and
     the withdrawal terms depend on the billing data), else back to it."""
     if not request.htmx:
@@ -226,7 +227,7 @@ def _review_saved(request, notice: str):
     flow, source, gate = _review_gate(request)
     if gate:
         return gate
-    context = _review_context(request, flow, source, review_notice=notice)
+    context = _review_context(request, flow, source, review_notice=notice, saved_card=card)
     response = render(request, "checkout/review.html", context)
     response["HX-Retarget"] = "#review-page"
     response["HX-Reselect"] = "#review-page"
@@ -252,7 +253,7 @@ def review_billing(request):
             notice = "Dati di fatturazione aggiornati."
             if billing_form.cleaned_data["save_profile"]:
                 notice = "Dati di fatturazione aggiornati e salvati per i prossimi acquisti."
-            return _review_saved(request, notice)
+            return _review_saved(request, notice, card="billing")
     else:
         billing_form = CheckoutBillingForm(initial=initial)
     return _review_section(
@@ -273,7 +274,7 @@ def review_payment(request):
             actions.choose_payment_method(
                 request=request, provider_id=payment_form.cleaned_data["payment_method"]
             )
-            return _review_saved(request, "Metodo di pagamento aggiornato.")
+            return _review_saved(request, "Metodo di pagamento aggiornato.", card="payment")
     else:
         payment_form = PaymentMethodForm(providers=providers, initial=initial)
     return _review_section(

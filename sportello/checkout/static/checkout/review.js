@@ -20,6 +20,12 @@
   // first field, unless the form came back with errors (their summary takes focus itself).
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
+    // Saved: the whole Riepilogo was swapped; the keyboard goes back to the card just changed.
+    if (target && target.id === "review-page") {
+      var saved = document.querySelector("#review-page [data-saved] h2");
+      if (saved) saved.focus();
+      return;
+    }
     if (!target || !target.classList || !target.classList.contains("review-card")) return;
     // An outerHTML swap replaced the element the event names: find its successor.
     var card = document.getElementById(target.id);
