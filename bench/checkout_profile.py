@@ -51,10 +51,19 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8109)
     parser.add_argument("--sql", action="append", default=[], help="print a step's queries")
     parser.add_argument("--only", default="", help="profile only requests like 'GET /checkout/'")
+    parser.add_argument(
+        "--eager",
+        action="store_true",
+        help="run the Celery tasks inside the request that queues them (their cost shows there)",
+    )
     parser.add_argument("--verbose", action="store_true", help="with --sql: the SQL itself")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
     args = parser.parse_args()
 
+    if args.eager:
+        from config.celery import app as celery_app
+
+        celery_app.conf.task_always_eager = True
     application = get_wsgi_application()
     only = args.only
     profile = cProfile.Profile()
