@@ -153,8 +153,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (Django's recommendation: memory-hard, at Django's cost parameters); the PBKDF2
+# hashers after it verify passwords stored before, and Django re-hashes them with Argon2id at
+# the customer's next login.
 PASSWORD_HASHERS = env_list(
     "PASSWORD_HASHERS",
+    "django.contrib.auth.hashers.Argon2PasswordHasher,"
     "django.contrib.auth.hashers.PBKDF2PasswordHasher,"
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 )

@@ -52,6 +52,14 @@ def _next_step_url(request) -> str:
     return reverse("checkout:start")
 
 
+def _after_step_url(request) -> str:
+    """After a step is saved: straight to the first step still to be done (the cart's or the
+    quote's checkout, as the session says). That step's page checks what is being bought
+    again, so the hop through `checkout:start` would only cost a request."""
+    flow = CheckoutFlow(request)
+    return flow.first_incomplete().url(flow)
+
+
 def _context(flow: CheckoutFlow, identifier: str, *, source, **extra) -> dict:
     """Every step shows where the customer is and what they are buying (the order summary)."""
     return {
@@ -112,7 +120,7 @@ def billing(request):
             )
             if form.cleaned_data["save_profile"]:
                 messages.success(request, "Dati di fatturazione salvati per i prossimi acquisti.")
-            return redirect(_next_step_url(request))
+            return redirect(_after_step_url(request))
     else:
         form = CheckoutBillingForm(initial=initial)
     return render(
@@ -136,7 +144,7 @@ def payment(request):
             actions.choose_payment_method(
                 request=request, provider_id=form.cleaned_data["payment_method"]
             )
-            return redirect(_next_step_url(request))
+            return redirect(_after_step_url(request))
     else:
         form = PaymentMethodForm(providers=providers, initial=initial)
     return render(

@@ -184,7 +184,7 @@ def test_modifica_billing_from_the_review_comes_back_to_the_review(ready_client)
     page = ready_client.get(BILLING)
     assert page.context["form"].initial["address"] == "Via Indipendenza 12"
     saved = ready_client.post(BILLING, {**PERSON_BILLING, "address": "Via Rizzoli 1"})
-    assert saved["Location"] == START
+    assert saved["Location"] == REVIEW
     assert ready_client.get(START)["Location"] == REVIEW
     assert "<dt>Indirizzo</dt><dd>Via Rizzoli 1</dd>" in ready_client.get(REVIEW).text
 
