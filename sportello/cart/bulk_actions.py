@@ -20,6 +20,7 @@ from django.utils import timezone
 from sportello.cart.actions import MAX_LINES_PER_CART, CartFull, add_line
 from sportello.cart.bulk_rows import (
     NoTemplateColumns,
+    RowChecker,
     check_row,
     is_blank,
     match_header,
@@ -136,9 +137,10 @@ def validate_bulk_import(pk: int) -> bool:
     )
     rows = []
     valid = 0
+    checker = RowChecker(definitions)
     for done, sheet_row in enumerate(data_rows, start=1):
         data = row_data(header, sheet_row)
-        result = check_row(definitions, data)
+        result = checker.check(data)
         rows.append({"number": sheet_row.number, "data": data, "errors": result.errors})
         valid += result.is_valid
         if done % PROGRESS_EVERY == 0:
@@ -216,7 +218,8 @@ def add_bulk_import_to_cart(*, bulk_import: BulkImport, cart: Cart, mode: str) -
             raise BulkImportNotReady("Il file non è ancora stato verificato.")
         if not service.is_active:
             raise BulkImportNotReady("Questo servizio non è più disponibile.")
-        results = [check_row(definitions, row["data"]) for row in locked.rows]
+        checker = RowChecker(definitions)
+        results = [checker.check(row["data"]) for row in locked.rows]
         answers = [result.answers for result in results if result.answers is not None]
         skipped = len(results) - len(answers)
         if chosen_mode == BulkImportMode.ALL_OR_NOTHING and skipped:
