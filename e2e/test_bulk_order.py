@@ -33,7 +33,8 @@ def test_three_rows_with_a_bad_one_corrected_end_in_the_cart(page, tmp_path):
     page.get_by_role("link", name="Ordine multiplo").click()
     log_in(page, customer.email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Ordine multiplo: Visura catastale")
-    expect(page.get_by_role("table", name="Colonne del modello")).to_contain_text("Attuale; Storica")
+    columns = page.get_by_role("table", name="Colonne del modello")
+    expect(columns).to_contain_text("Attuale; Storica")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Scarica il modello CSV").click()
