@@ -8,6 +8,7 @@ import re
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from e2e.test_accessibility import blocking_violations
 from sportello.accounts.tests.factories import PASSWORD, UserFactory
 from sportello.cart import bulk_actions
 from sportello.cart.models import BulkImport, BulkImportStatus
@@ -107,3 +108,32 @@ def test_progress_page_updates_itself_until_the_rows_are_checked(page, live_serv
 
     expect(page.get_by_role("heading", name="Risultato della verifica")).to_be_visible()
     expect(page.get_by_text("corrette: 1 · con errori: 0")).to_be_visible()
+
+
+def test_bulk_pages_have_no_serious_accessibility_violations(
+    browser, live_server, transactional_db
+):
+    service = build_visura()
+    customer = UserFactory(email="ufficio@example.com")
+    bulk_import = bulk_actions.create_bulk_import(
+        owner=customer,
+        service=service,
+        uploaded=csv_file([GOOD_ROW, ["Luigi Verdi", VALID_CF, "4012", "XX", "Mensile", "No"]]),
+        mode="valid_only",
+    )
+    # axe is injected by the test: the shop's CSP would refuse it (the other tests keep CSP on).
+    context = browser.new_context(base_url=live_server.url, locale="it-IT", bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto(reverse("cart:bulk_start", kwargs={"slug": service.slug}))
+        log_in(page, customer.email)
+        for url in (
+            reverse("cart:bulk_start", kwargs={"slug": service.slug}),
+            reverse("cart:bulk_detail", kwargs={"pk": bulk_import.pk}),
+            reverse("cart:bulk_edit_row", kwargs={"pk": bulk_import.pk, "number": 3}),
+        ):
+            page.goto(url)
+            assert blocking_violations(page) == [], url
+    finally:
+        context.close()

@@ -52,11 +52,11 @@ def match_header(definitions: list[FormField], cells: list) -> Header:
         name = _normalise(cell)
         if not name:
             continue
-        definition = by_name.get(name)
-        if definition is None or definition in columns.values():
+        matched = by_name.get(name)
+        if matched is None or matched in columns.values():
             warnings.append(f"La colonna «{str(cell).strip()}» non fa parte del modulo: ignorata.")
             continue
-        columns[index] = definition
+        columns[index] = matched
     if not columns:
         raise NoTemplateColumns(
             "La prima riga del file non contiene le intestazioni del modello: "
@@ -137,9 +137,9 @@ class RowChecker:
     def check(self, data: dict[str, str]) -> RowResult:
         form = self.form
         form.data = form_data(self.definitions, data)
-        # Django cleans again on the next access to `errors` when `_errors` is None.
-        form._errors = None  # type: ignore[assignment]
         with translation.override("it"):
+            # Starts from empty errors and cleaned data, as a new form would.
+            form.full_clean()
             if not form.is_valid():
                 errors = {
                     key: [str(message) for message in messages]
