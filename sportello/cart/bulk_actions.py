@@ -41,7 +41,7 @@ from sportello.cart.models import (
 )
 from sportello.cart.queries import bulk_service
 from sportello.catalogue.models import Service
-from sportello.core.state import change_status
+from sportello.core.state import InvalidTransition, change_status
 from sportello.uploads.actions import store_upload
 
 # The progress counter is written every this many rows (the page polls it).
@@ -84,12 +84,16 @@ def _claim(pk: int) -> BulkImport | None:
     bulk_import = BulkImport.objects.filter(pk=pk).first()
     if bulk_import is None or bulk_import.is_finished:
         return None
-    change_status(
-        bulk_import,
-        to=BulkImportStatus.VALIDATING,
-        transitions=BULK_IMPORT_TRANSITIONS,
-        extra={"processed_rows": 0},
-    )
+    try:
+        change_status(
+            bulk_import,
+            to=BulkImportStatus.VALIDATING,
+            transitions=BULK_IMPORT_TRANSITIONS,
+            extra={"processed_rows": 0},
+        )
+    except InvalidTransition:
+        # Another delivery claimed it between our read and our write: it does the work.
+        return None
     return bulk_import
 
 
