@@ -31,6 +31,9 @@ from sportello.uploads.models import Upload
 
 pytestmark = pytest.mark.django_db
 
+# Session, user, the import, the service with its fields and choices (3), the menu's
+# categories, the header's cart counts.
+PAGE_QUERIES = {"cart:bulk_detail": 8, "cart:bulk_edit_row": 8}
 BAD_ROW = ["Luigi Verdi", "RSSMRA80A01H501X", "4012", "BO", "Storica", "Sì"]
 
 
@@ -397,3 +400,20 @@ def test_owner_downloads_the_kept_file(customer_client, service, upload):
     content = b"".join(response.streaming_content)
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows == [HEADER, GOOD_ROW]
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_result_pages_run_the_same_queries_for_3_or_300_rows(customer_client, service, upload):
+    small = upload(customer_client, service, csv_file([GOOD_ROW, BAD_ROW, BAD_ROW]))
+    large = upload(customer_client, service, csv_file([GOOD_ROW, BAD_ROW] * 150))
+    for name, extra in (("cart:bulk_detail", {}), ("cart:bulk_edit_row", {"number": 3})):
+        counts = {
+            _queries(customer_client, reverse(name, kwargs={"pk": bulk.pk, **extra}))
+            for bulk in (small, large)
+        }
+        assert counts == {PAGE_QUERIES[name]}, name
