@@ -299,6 +299,8 @@ OUTCOME_MAX_BYTES = env_int("OUTCOME_MAX_BYTES", 25 * 1024 * 1024)
 # Anonymous carts untouched this long, and anonymous uploads this old that no cart, order or
 # quote line names, are deleted (data retention; the visitor never logged in to keep them).
 ANONYMOUS_CART_RETENTION_DAYS = env_int("ANONYMOUS_CART_RETENTION_DAYS", 30)
+# "Ordine multiplo": the most rows one CSV/XLSX file may hold (validated in the background).
+BULK_ORDER_MAX_ROWS = env_int("BULK_ORDER_MAX_ROWS", 1000)
 # Days a priced quote stays valid unless staff choose another date.
 QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
 

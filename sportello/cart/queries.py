@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from sportello.cart.models import Cart, CartKind, CartLine
+from sportello.cart.models import BulkImport, Cart, CartKind, CartLine
 from sportello.cart.session import session_cart_ids, session_upload_key
 from sportello.catalogue.answers import AnswerItem, Answers
 from sportello.catalogue.forms import ServiceAnswersForm
@@ -236,3 +237,18 @@ def order_to_reorder(*, customer, number: str) -> Order:
     if order is None:
         raise Http404("Ordine non trovato")
     return order
+
+
+# --- "Ordine multiplo" -----------------------------------------------------------------
+
+
+def bulk_service(pk: int) -> Service:
+    """The service of a bulk import with its form fields and choices (active or not)."""
+    return Service.objects.prefetch_related(form_fields_prefetch()).get(pk=pk)
+
+
+def bulk_import_for_customer(*, customer, pk: int) -> BulkImport:
+    """The customer's own bulk import, or 404 (someone else's id included)."""
+    return get_object_or_404(
+        BulkImport.objects.select_related("service", "upload"), pk=pk, owner=customer
+    )

@@ -51,6 +51,7 @@ SECTIONS = (
     "orders",
     "quotes",
     "carts",
+    "bulk_orders",
     "uploaded_files",
     "emails",
     "invoices",

@@ -19,6 +19,8 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "png": (b"\x89PNG\r\n\x1a\n",),
     "jpg": (b"\xff\xd8\xff",),
     "jpeg": (b"\xff\xd8\xff",),
+    # An XLSX workbook is a ZIP archive.
+    "xlsx": (b"PK\x03\x04",),
 }
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -27,6 +29,8 @@ CONTENT_TYPES = {
     "jpeg": "image/jpeg",
     "p7m": "application/pkcs7-mime",
     "zip": "application/zip",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FALLBACK_CONTENT_TYPE = "application/octet-stream"
 

@@ -23,6 +23,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.admin import site as admin_site
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from sportello.accounts.models import PrivacyNotice
 from sportello.accounts.tests.factories import StaffFactory, UserFactory
 from sportello.audit.context import Source
 from sportello.audit.models import AuditEvent, EventType
+from sportello.cart.bulk_actions import create_bulk_import, validate_bulk_import
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
 from sportello.contracts.models import TermsOfSale
@@ -122,6 +124,16 @@ ROWS: dict[str, Row] = {
     "cart:edit_line": owned(lambda w: {"pk": w["cart_line"].pk}, anonymous=404),
     "cart:remove_line": row(lambda w: {"pk": w["cart_line"].pk}, 405, 405, 405, 405, 405),
     "cart:reorder": everyone(405, order),  # "Ordina di nuovo": POST only
+    # "Ordine multiplo": signed-in customers only; an import is its owner's alone.
+    "cart:bulk_start": signed_in(200, lambda w: {"slug": w["service"].slug}),
+    "cart:bulk_template": signed_in(
+        200, lambda w: {"slug": w["service"].slug, "extension": "xlsx"}
+    ),
+    "cart:bulk_detail": owned(lambda w: {"pk": w["bulk_import"].pk}),
+    "cart:bulk_progress": owned(lambda w: {"pk": w["bulk_import"].pk}),
+    "cart:bulk_file": owned(lambda w: {"pk": w["bulk_import"].pk}),
+    "cart:bulk_edit_row": owned(lambda w: {"pk": w["bulk_import"].pk, "number": 2}),
+    "cart:bulk_add": row(lambda w: {"pk": w["bulk_import"].pk}, LOGIN, 405, 405, 405, 405),
     # Checkout: without a cart every step sends back to the cart (the anonymous visitor too,
     # who signs in at "procedi"); A's cart opens the billing step, whose data the later
     # steps need first.
@@ -417,6 +429,13 @@ def world(customer, other_customer):
     service = ServiceFactory()
     field = FormFieldFactory(service=service, key="indirizzo", label="Indirizzo")
     cart_line = CartLineFactory(cart=CartFactory(user=customer), service=service)
+    bulk_import = create_bulk_import(
+        owner=customer,
+        service=service,
+        uploaded=SimpleUploadedFile("ordine.csv", b"Indirizzo\r\nVia Roma 1\r\n"),
+        mode="valid_only",
+    )
+    validate_bulk_import(bulk_import.pk)
     order_a = OrderFactory(customer=customer)
     OrderLineFactory(order=order_a)
     payment = PaymentFactory(order=order_a, reference=uuid.uuid4())
@@ -472,6 +491,7 @@ def world(customer, other_customer):
         "staff_with": staff_with,
         "service": service,
         "cart_line": cart_line,
+        "bulk_import": bulk_import,
         "order": order_a,
         "data_request": data_request,
         "document": document,

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from sportello.accounts.models import BillingProfile
-from sportello.cart.models import CartKind
+from sportello.cart.models import BulkImport, BulkImportStatus, CartKind
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.invoicing.actions import issue_credit_note, issue_invoice
 from sportello.notifications.models import EmailStatus
@@ -93,12 +93,22 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
     cart_file = answer_file(user, f"visura-{tag}.pdf", f"%PDF visura {tag}".encode())
 
     cart = CartFactory(user=user, kind=CartKind.PURCHASE)
-    CartLineFactory(
+    cart_line = CartLineFactory(
         cart=cart,
         answers={
             "note": f"Carrello {tag}",
             "documento": {"file_id": cart_file.pk, "name": cart_file.original_name},
         },
+    )
+    bulk_file = answer_file(user, f"ordine-{tag}.csv", f"Note\r\nOrdine {tag}\r\n".encode())
+    BulkImport.objects.create(
+        owner=user,
+        service=cart_line.service,
+        upload=bulk_file,
+        status=BulkImportStatus.VALIDATED,
+        total_rows=1,
+        valid_rows=1,
+        rows=[{"number": 2, "data": {"note": f"Ordine {tag}"}, "errors": {}}],
     )
 
     now = timezone.now()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cart', '0002_uploads_cart_line_files'),
+        ('cart', '0003_bulk_import'),
     ]
 
     operations = [
