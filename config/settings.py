@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     # Before allauth, so that our templates for allauth's pages win the template lookup.
     "sportello.accounts",
     "allauth",
