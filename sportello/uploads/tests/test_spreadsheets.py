@@ -34,7 +34,7 @@ def _file(name: str, content: bytes) -> SimpleUploadedFile:
 @pytest.mark.parametrize(
     ("name", "content", "content_type"),
     [
-        ("immobili.csv", "comune;foglio;particella\nBologna;12;345\n".encode(), "text/csv"),
+        ("immobili.csv", b"comune;foglio;particella\nBologna;12;345\n", "text/csv"),
         ("immobili.csv", "\ufeffcittà;m²\r\nForlì;85,5\r\n".encode(), "text/csv"),
         # Excel on Windows exports CSV as Windows-1252.
         ("immobili.csv", "città;perché\nForlì;sì\n".encode("cp1252"), "text/csv"),
