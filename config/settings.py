@@ -105,7 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sportello.pages.context_processors.shop",
             ],
-            "builtins": ["sportello.core.templatetags.money"],
+            "builtins": ["sportello.core.templatetags.money", "sportello.core.templatetags.dates"],
         },
     }
 ]
