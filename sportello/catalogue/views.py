@@ -51,6 +51,8 @@ def search(request):
         "catalogue/search.html",
         {
             "query": query,
+            # The header's box keeps what was searched.
+            "search_query": query,
             "categories": categories,
             "selected_category": selected,
             "services": services,

@@ -169,7 +169,9 @@ def test_query_is_escaped_and_kept_in_the_box(client, catalogue):
 
 def test_header_has_a_labelled_search_box(client, catalogue):
     html = client.get(reverse("pages:home")).content.decode()
-    assert '<form method="get" action="/cerca/" class="header-search" role="search">' in html
+    assert (
+        'action="/cerca/" class="header-search" role="search" aria-label="Cerca nel sito">' in html
+    )
     assert '<label for="header-search-q" class="visually-hidden">Cerca un servizio</label>' in html
 
 
