@@ -2,8 +2,9 @@
 
 On PostgreSQL: full-text search with the Italian configuration (stemming: "certificati" finds
 "certificato"), weighted name > summary > description and ranked with `ts_rank`. Elsewhere
-(SQLite, the embedded default): every word must appear somewhere (case-insensitive substring),
-ranked by where it matched. Both return active services of active categories only, in one query.
+(SQLite, the embedded default): every word, less its last vowel, must appear somewhere
+(case-insensitive substring), ranked by where it matched. Both return active services of
+active categories only, in one query.
 """
 
 from dataclasses import dataclass
@@ -64,9 +65,20 @@ def _full_text(services: QuerySet[Service], query: str) -> QuerySet[Service]:
     )
 
 
+def _rough_stem(word: str) -> str:
+    """Italian singular and plural share the word without its last vowel: "visure" and
+    "visura" both contain "visur", "storiche" and "storica" both contain "storic"."""
+    word = word.lower()
+    if len(word) < 5:
+        return word
+    if word.endswith(("che", "chi", "ghe", "ghi")):
+        return word[:-2]
+    return word[:-1] if word[-1] in "aeiouàèéìòù" else word
+
+
 def _substring(services: QuerySet[Service], query: str) -> QuerySet[Service]:
     """Every word somewhere in name, summary or description; name hits weigh most."""
-    words = query.split()[:10]
+    words = [_rough_stem(word) for word in query.split()[:10]]
     score = Value(0, output_field=IntegerField())
     for word in words:
         services = services.filter(

@@ -97,6 +97,11 @@ def test_italian_stemming_on_postgresql(catalogue):
     assert "Perizia di stima" in names(search_services("perizie"))
 
 
+def test_plurals_find_singulars_on_every_database(catalogue):
+    assert names(search_services("certificati"))[0] == "Certificato catastale"
+    assert names(search_services("visure storiche")) == ["Visura catastale storica"]
+
+
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite fallback")
 def test_substring_fallback_finds_parts_of_words(catalogue):
     assert names(search_services("catast")) == [
