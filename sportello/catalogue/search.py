@@ -29,7 +29,9 @@ class SearchResults:
 
 
 def clean_query(raw: str) -> str:
-    return " ".join(raw.split())[:MAX_QUERY_LENGTH].strip()
+    """One line of printable text (PostgreSQL refuses NUL), at most MAX_QUERY_LENGTH long."""
+    printable = "".join(char if char.isprintable() else " " for char in raw)
+    return " ".join(printable.split())[:MAX_QUERY_LENGTH].strip()
 
 
 def search_services(raw_query: str, category: Category | None = None) -> list[Service]:

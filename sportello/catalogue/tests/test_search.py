@@ -85,6 +85,15 @@ def test_blank_and_punctuation_queries(catalogue):
     assert search_services('certificato & "(') is not None
 
 
+def test_control_characters_and_long_queries(client, catalogue):
+    response = client.get(reverse("search:results"), {"q": "certi\x00ficato\tcatastale"})
+    assert response.status_code == 200
+    assert "Risultati per «certi ficato catastale»" in response.content.decode()
+    response = client.get(reverse("search:results"), {"q": "visura " * 50})
+    assert response.status_code == 200
+    assert len(response.context["query"]) == 100
+
+
 def test_results_are_capped(catasto):
     ServiceFactory.create_batch(MAX_RESULTS + 2, category=catasto, name="Visura ipotecaria")
     assert len(search_services("visura")) == MAX_RESULTS
