@@ -10,7 +10,7 @@ active categories only, in one query.
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Expression, IntegerField, Q, QuerySet, Value, When
 
 from sportello.catalogue.models import Category, Service
 from sportello.catalogue.queries import active_services
@@ -81,7 +81,7 @@ def _rough_stem(word: str) -> str:
 def _substring(services: QuerySet[Service], query: str) -> QuerySet[Service]:
     """Every word somewhere in name, summary or description; name hits weigh most."""
     words = [_rough_stem(word) for word in query.split()[:10]]
-    score = Value(0, output_field=IntegerField())
+    score: Expression = Value(0, output_field=IntegerField())
     for word in words:
         services = services.filter(
             Q(name__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)

@@ -56,7 +56,7 @@ class PagesSitemap(_OnSiteUrl):
         return None
 
 
-SITEMAPS: dict[str, type[Sitemap]] = {
+SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {
     "pagine": PagesSitemap,
     "categorie": CategorySitemap,
     "servizi": ServiceSitemap,
