@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     # Before allauth, so that our templates for allauth's pages win the template lookup.
     "sportello.accounts",
     "allauth",
@@ -104,7 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sportello.pages.context_processors.shop",
             ],
-            "builtins": ["sportello.core.templatetags.money"],
+            "builtins": ["sportello.core.templatetags.money", "sportello.core.templatetags.dates"],
         },
     }
 ]

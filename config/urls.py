@@ -45,6 +45,7 @@ urlpatterns = [
         ),
     ),
     path("servizi/", include("sportello.catalogue.urls")),
+    path("cerca/", include("sportello.catalogue.search_urls")),
     path("carrello/", include("sportello.cart.urls")),
     path("checkout/", include("sportello.checkout.urls")),
     path("pagamenti/", include("sportello.checkout.payment_urls")),

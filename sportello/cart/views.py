@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from sportello.accounts.prefill import contact_answers
 from sportello.cart import actions
 from sportello.cart.models import CartKind
 from sportello.cart.queries import (
@@ -47,13 +48,21 @@ def _safe_next(request) -> str:
     return ""
 
 
-def _answers_form(request, *, service, answers=None) -> ServiceAnswersForm:
+def _answers_form(request, *, service, answers=None, prefill=False) -> ServiceAnswersForm:
     data = (request.POST, request.FILES) if request.method == "POST" else ()
+    fields_definition = list(service.form_fields.all())
+    extra = {}
+    if prefill and not data and answers is None:
+        # A quote request starts with the referente, e-mail and company from the account.
+        keys = {field.key for field in fields_definition}
+        known = contact_answers(request.user)
+        extra["initial"] = {key: value for key, value in known.items() if key in keys}
     return ServiceAnswersForm(
         *data,
-        fields_definition=list(service.form_fields.all()),
+        fields_definition=fields_definition,
         owner_files=visitor_files(request),
         answers=answers,
+        **extra,
     )
 
 
@@ -104,7 +113,7 @@ def add(request, slug):
     """The service's form; submitting it adds a line to the purchase or the quote cart."""
     service = service_with_form(slug)
     kind = actions.cart_kind_for(service)
-    form = _answers_form(request, service=service)
+    form = _answers_form(request, service=service, prefill=service.is_on_quote)
     if request.method == "POST" and _validate_and_store(request, form):
         cart = actions.get_or_create_cart(request, kind)
         try:

@@ -7,12 +7,12 @@ import uuid
 from collections.abc import Mapping
 from functools import cached_property
 
-from django.utils import formats
 from django.utils.html import format_html
 
 from sportello.catalogue.answers import AnswerItem
 from sportello.catalogue.pricing import LinePrice
 from sportello.contracts.rules import TermsAcceptance
+from sportello.core.dates import long_date
 from sportello.core.money import TaxedPrice
 from sportello.orders.purchase import PlacedOrder, PurchaseNotPossible, PurchaseSource, ReviewLine
 from sportello.quotes.actions import QuoteNotAcceptable, expire_quote, place_quote_order
@@ -36,7 +36,7 @@ def quote_problem(quote: QuoteRequest) -> str:
             f"il suo stato è «{quote.get_status_display()}»."
         )
     if quote.valid_until is not None and quote.is_past_validity():
-        valid_until = formats.date_format(quote.valid_until, "d/m/Y")
+        valid_until = long_date(quote.valid_until)
         return f"Il preventivo n. {quote.number} è scaduto il {valid_until}."
     return ""
 

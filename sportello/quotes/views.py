@@ -9,11 +9,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats
 from django.views.decorators.http import require_GET, require_POST
 
 from sportello.cart.models import CartKind
 from sportello.cart.queries import cart_for_request, priced_cart
+from sportello.core.dates import long_date
 from sportello.core.files import stream_private_file
 from sportello.quotes import actions
 from sportello.quotes.forms import AcceptForm, DeclineForm, MessageForm, QuoteRequestForm
@@ -165,7 +165,7 @@ def accept(request, number):
         )
     except actions.QuoteExpired:
         assert quote.valid_until is not None  # only a quote with a validity date expires
-        valid_until = formats.date_format(quote.valid_until, "d/m/Y")
+        valid_until = long_date(quote.valid_until)
         messages.error(
             request,
             f"Il preventivo è scaduto il {valid_until} e non può più essere accettato. "

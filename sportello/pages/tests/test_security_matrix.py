@@ -103,6 +103,10 @@ ROWS: dict[str, Row] = {
     "pages:cookies": everyone(200),
     "pages:security_txt": everyone(200),
     "pages:buyer_kind": everyone(405),  # "Privato / Azienda": POST only
+    "pages:robots_txt": everyone(200),
+    "pages:sitemap": everyone(200),
+    "pages:favicon": everyone(REDIRECT),  # to the static file
+    "search:results": everyone(200),
     # The sales contract: terms of sale (public), the withdrawal function.
     "contracts:terms": everyone(200),
     "contracts:terms_version": everyone(200, lambda w: {"version": w["terms"].version}),
