@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sportello.invoicing",
     "sportello.pages",
     "sportello.audit",
+    "sportello.companies",
     "sportello.desk",
 ]
 

@@ -50,6 +50,7 @@ ERASURE: dict[str, dict[str, str]] = {
             "updated_at",
             "number",
             "customer",
+            "company",
             "status",
             "checkout_token",
             "payment_method",

@@ -42,6 +42,7 @@ ERASURE: dict[str, dict[str, str]] = {
             "updated_at",
             "number",
             "customer",
+            "company",
             "status",
             "submit_token",
             "current_version",
