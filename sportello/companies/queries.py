@@ -20,11 +20,18 @@ being filtered (`"order__"` for payments, `"quote__"` for quote messages).
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from sportello.companies.models import Company, Invitation, Membership, Role
 
 BUYING_ROLES = (Role.ADMINISTRATOR, Role.BUYER)
+
+
+def hash_token(token: str) -> str:
+    """What an invitation stores of its link's token."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def active_memberships() -> QuerySet[Membership]:
@@ -179,3 +186,8 @@ def company_billing_data(company: Company) -> dict[str, str]:
         "provincia": company.provincia,
         "country": company.country or "IT",
     }
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a link's token opens (any state; the page says why it is not usable)."""
+    return Invitation.objects.select_related("company").filter(token_hash=hash_token(token)).first()
