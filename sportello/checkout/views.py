@@ -14,6 +14,7 @@ from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, Pla
 from sportello.checkout.queries import purchase_source
 from sportello.checkout.session import load_state
 from sportello.checkout.steps import CheckoutFlow, LoginStep
+from sportello.companies.queries import company_billing_data, membership_of
 from sportello.contracts.queries import current_terms
 from sportello.orders.models import CustomerKind
 from sportello.orders.purchase import PurchaseNotPossible
@@ -85,11 +86,36 @@ def _billing_initial(request, flow: CheckoutFlow) -> tuple[dict, bool]:
     return initial, profile is not None
 
 
+VIEWER_CANNOT_BUY = (
+    "Nell'account aziendale hai il ruolo di visualizzatore: puoi consultare gli ordini "
+    "dell'azienda ma non acquistare. Chiedi all'amministratore di renderti acquirente."
+)
+
+
+def _company_billing(request, flow: CheckoutFlow, membership):
+    """A company member buys for the company, billed with its data (shown, not editable)."""
+    if not membership.can_buy:
+        messages.error(request, VIEWER_CANNOT_BUY)
+        return redirect("cart:detail")
+    data = company_billing_data(membership.company)
+    if request.method == "POST":
+        actions.confirm_billing(request=request, data=data, save_profile=False)
+        return redirect(_next_step_url(request))
+    return render(
+        request,
+        "checkout/billing_company.html",
+        _context(flow, "billing", company=membership.company, summary=billing_summary(data)),
+    )
+
+
 def billing(request):
     flow = CheckoutFlow(request)
     _source, gate = _gate(request, flow, "billing")
     if gate:
         return gate
+    membership = membership_of(request.user)
+    if membership is not None:
+        return _company_billing(request, flow, membership)
     initial, has_profile = _billing_initial(request, flow)
     if request.method == "POST":
         form = CheckoutBillingForm(request.POST, initial=initial)

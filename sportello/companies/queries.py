@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 
 from sportello.companies.models import Company, Invitation, Membership, Role
 
@@ -86,6 +86,16 @@ def actionable_by(user, *, prefix: str = "") -> Q:
         Q(**{f"{p}customer": user, f"{p}company__isnull": True})
         | Q(**{f"{p}customer": user, f"{p}company__in": buying_companies})
         | Q(**{f"{p}company__in": administered})
+    )
+
+
+def may_act_expression(user, *, prefix: str = "") -> Case:
+    """`actionable_by` as a boolean column, to annotate a row already filtered with
+    `visible_to` (`.annotate(viewer_may_act=may_act_expression(user))`): no extra query."""
+    return Case(
+        When(actionable_by(user, prefix=prefix), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
     )
 
 
@@ -191,3 +201,13 @@ def company_billing_data(company: Company) -> dict[str, str]:
 def invitation_for_token(token: str) -> Invitation | None:
     """The invitation a link's token opens (any state; the page says why it is not usable)."""
     return Invitation.objects.select_related("company").filter(token_hash=hash_token(token)).first()
+
+
+def placed_by(order_or_quote, *, viewer) -> str:
+    """ "Ordinato da" for a company's order or quote: the name of who placed it ("te" for the
+    viewer), empty for a private one. Uses the row's `customer` (select it with the row)."""
+    if order_or_quote.company_id is None:
+        return ""
+    if order_or_quote.customer_id == viewer.pk:
+        return "te"
+    return order_or_quote.customer.display_name
