@@ -21,7 +21,7 @@ from sportello.core.export import ExportContext, iso
 
 EXPORTED_MODELS: dict[str, str] = {
     "companies.Membership": "companies.memberships",
-    "companies.Company": "companies.memberships.company",
+    "companies.Company": "companies.memberships[].company",
     "companies.Invitation": "companies.invitations",
 }
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {}
@@ -135,3 +135,23 @@ def erase_data(context: ErasureContext) -> None:
         removed_at=context.now
     )
     _invitations_of(context.user, context.old_email).delete()
+
+
+def erasure_blocker(user) -> str:
+    """Why the account cannot be deleted yet (empty: it can): a company's administrator with
+    colleagues hands the role over first, so the company is never left without one."""
+    membership = (
+        Membership.objects.filter(user=user, removed_at__isnull=True, role="administrator")
+        .select_related("company")
+        .first()
+    )
+    if membership is None:
+        return ""
+    others = Membership.objects.filter(company=membership.company, removed_at__isnull=True)
+    if not others.exclude(user=user).exists():
+        return ""
+    return (
+        f"Sei l'amministratore dell'account aziendale di {membership.company.name}: prima di "
+        "cancellare il tuo account trasferisci il ruolo a un collega (IL MIO ACCOUNT, "
+        "ACCOUNT AZIENDALE)."
+    )

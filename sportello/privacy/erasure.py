@@ -122,6 +122,9 @@ def erase_customer(*, user, actor) -> AccountErasure:
             )
         if is_erased(user):
             raise ErasureRefused("Questo account è già stato cancellato.")
+        company_blocker = companies_privacy.erasure_blocker(user)
+        if company_blocker:
+            raise ErasureRefused(company_blocker)
         preview = erasure_preview(user=user)
         if preview.blocking_orders:
             raise ErasureRefused(
