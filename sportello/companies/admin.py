@@ -6,6 +6,28 @@ from django.contrib import admin
 
 from sportello.companies.models import Company, Invitation, Membership
 
+MEMBERSHIP_FIELDS = (
+    "company",
+    "user",
+    "role",
+    "can_see_colleague_orders",
+    "created_at",
+    "removed_at",
+    "removed_by",
+)
+INVITATION_FIELDS = (
+    "company",
+    "email",
+    "role",
+    "can_see_colleague_orders",
+    "invited_by",
+    "created_at",
+    "expires_at",
+    "accepted_at",
+    "accepted_by",
+    "revoked_at",
+)
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
@@ -13,7 +35,7 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["user", "role", "can_see_colleague_orders", "created_at", "removed_at"]
-    readonly_fields = fields
+    readonly_fields = ["user", "role", "can_see_colleague_orders", "created_at", "removed_at"]
     verbose_name = "membro"
     verbose_name_plural = "membri"
 
@@ -48,16 +70,8 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "can_see_colleague_orders"]
     search_fields = ["user__email", "company__name", "company__partita_iva"]
     list_select_related = ["user", "company"]
-    fields = [
-        "company",
-        "user",
-        "role",
-        "can_see_colleague_orders",
-        "created_at",
-        "removed_at",
-        "removed_by",
-    ]
-    readonly_fields = fields
+    fields = MEMBERSHIP_FIELDS
+    readonly_fields = MEMBERSHIP_FIELDS
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -72,19 +86,8 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["email", "company__name"]
     list_select_related = ["company"]
-    fields = [
-        "company",
-        "email",
-        "role",
-        "can_see_colleague_orders",
-        "invited_by",
-        "created_at",
-        "expires_at",
-        "accepted_at",
-        "accepted_by",
-        "revoked_at",
-    ]
-    readonly_fields = fields
+    fields = INVITATION_FIELDS
+    readonly_fields = INVITATION_FIELDS
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -46,7 +46,8 @@ class CompanyForm(forms.Form):
     clean_pec = BillingForm.clean_pec
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.fixed_partita_iva:
             cleaned["partita_iva"] = self.fixed_partita_iva
         if not cleaned.get("codice_fiscale") and cleaned.get("partita_iva"):
@@ -103,7 +104,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [("", "— Scegli un collega —")] + [
+        self.fields["member"].choices = [("", "— Scegli un collega —")] + [  # type: ignore[attr-defined]
             (m.pk, f"{m.user.display_name} ({m.user.email})")
             for m in members
             if not m.is_administrator

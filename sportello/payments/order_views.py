@@ -143,7 +143,11 @@ def order_confirmation(request, number):
             "order": order,
             "lines": lines,
             "payment": payment,
-            "pay_url": _pay_url(order) if payment.can_pay and order.viewer_may_act else "",
+            "pay_url": (
+                _pay_url(order)
+                if payment.can_pay and order.viewer_may_act  # type: ignore[attr-defined]
+                else ""
+            ),
             "is_confirmation_emailed": is_confirmation_emailed(order),
         },
     )
