@@ -241,12 +241,18 @@ def accept_invitation(*, token: str, user, now: dt.datetime | None = None) -> Me
             raise AlreadyInCompany(
                 "Fai già parte di un account aziendale: per entrare in un altro devi prima uscirne."
             )
-        membership = Membership.objects.create(
-            company=company,
-            user=user,
-            role=invitation.role,
-            can_see_colleague_orders=invitation.can_see_colleague_orders,
-        )
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.create(
+                    company=company,
+                    user=user,
+                    role=invitation.role,
+                    can_see_colleague_orders=invitation.can_see_colleague_orders,
+                )
+        except IntegrityError as exc:  # another company's invitation accepted meanwhile
+            raise AlreadyInCompany(
+                "Fai già parte di un account aziendale: per entrare in un altro devi prima uscirne."
+            ) from exc
         invitation.accepted_at = now
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
