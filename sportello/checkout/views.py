@@ -242,6 +242,10 @@ def place(request):
         actions.leave_quote_checkout(request)
         messages.warning(request, str(problem))
         return redirect(back_url)
+    except PermissionError:
+        # Made a company's viewer while checking out (orders.actions.create_order refuses).
+        messages.error(request, VIEWER_CANNOT_BUY)
+        return redirect("cart:detail")
     order = placed.order
     if not placed.is_new:
         # A double click or a re-post: carry on with the order already placed.

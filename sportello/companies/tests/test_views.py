@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from sportello.accounts.tests.factories import UserFactory
+from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.companies import actions
 from sportello.companies.models import Company, Membership, Role
 from sportello.companies.queries import membership_of
@@ -220,3 +221,12 @@ def test_a_viewer_cannot_check_out(client, customer_company):
     client.force_login(viewer)
     response = client.get(reverse("quotes:request"))
     assert response.status_code == 302
+
+
+def test_a_viewer_is_sent_back_from_the_billing_step(client, colleague):
+    CartLineFactory(cart=CartFactory(user=colleague))
+    client.force_login(colleague)
+    Membership.objects.filter(user=colleague).update(role=Role.VIEWER)
+    response = client.get(reverse("checkout:billing"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cart:detail")
