@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "sportello.invoicing",
     "sportello.pages",
     "sportello.audit",
+    "sportello.companies",
     "sportello.desk",
 ]
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("il-mio-account/ordini/", include("sportello.payments.order_urls")),
     path("il-mio-account/privacy/", include("sportello.privacy.urls")),
     path("il-mio-account/fatture/", include("sportello.invoicing.urls")),
+    path("il-mio-account/azienda/", include("sportello.companies.urls")),
     # IL MIO ACCOUNT's home reads orders and quotes, so it lives in the pages app (top layer);
     # it keeps its name `accounts:home` next to the account's own pages.
     path(

@@ -18,6 +18,7 @@ from sportello.catalogue.forms import ServiceAnswersForm
 from sportello.catalogue.models import FieldType, FormField, Service
 from sportello.catalogue.pricing import LinePrice, price_line
 from sportello.catalogue.queries import form_fields_prefetch
+from sportello.companies.queries import visible_to
 from sportello.core.money import TaxedPrice, sum_prices
 from sportello.orders.models import Order, OrderLine
 from sportello.uploads.models import Upload
@@ -220,10 +221,10 @@ def live_price(service: Service, data=None, *, answers: dict | None = None) -> L
 
 
 def order_to_reorder(*, customer, number: str) -> Order:
-    """One of the customer's orders with its lines' services and today's forms ("Ordina di
-    nuovo"); 404 for anybody else's."""
+    """An order the customer may see (theirs, or their company's as the role allows) with its
+    lines' services and today's forms ("Ordina di nuovo"); 404 for anybody else's."""
     order = (
-        Order.objects.filter(customer=customer, number=number)
+        Order.objects.filter(visible_to(customer), number=number)
         .prefetch_related(
             Prefetch(
                 "lines",

@@ -26,6 +26,7 @@ from sportello.checkout.queries import (
 from sportello.checkout.session import CheckoutState, clear_state, load_state, store_state
 from sportello.checkout.settlement import settle_free_order
 from sportello.checkout.steps import CheckoutFlow, Step
+from sportello.companies.queries import company_billing_data, membership_of
 from sportello.contracts.rules import TermsAcceptance
 from sportello.orders.purchase import PlacedOrder, PurchaseNotPossible
 
@@ -74,14 +75,23 @@ def prefill_returning_checkout(request) -> CheckoutState:
     state = load_state(request)
     if state.billing and state.payment_method:
         return state
+    membership = membership_of(request.user)
+    if membership is not None and not membership.can_buy:
+        return state
     profile = billing_profile_for(request.user)
-    if profile is None:
+    if membership is None and profile is None:
         return state
     method = state.payment_method or last_used_payment_method(request.user)
     if method not in {provider.identifier for provider in enabled_payment_providers()}:
         return state
     if not state.billing:
-        form = BillingForm(data=billing_data_from_profile(profile))
+        # A company member buys with the company's data, a private customer with their own.
+        saved = (
+            company_billing_data(membership.company)
+            if membership is not None
+            else billing_data_from_profile(profile)
+        )
+        form = BillingForm(data=saved)
         # The rules may have changed since the data were saved: then the billing step asks.
         if not form.is_valid():
             return state

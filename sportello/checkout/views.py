@@ -15,6 +15,7 @@ from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, Pla
 from sportello.checkout.queries import purchase_source
 from sportello.checkout.session import load_state
 from sportello.checkout.steps import CheckoutFlow, LoginStep
+from sportello.companies.queries import company_billing_data, membership_of
 from sportello.contracts.queries import current_terms
 from sportello.orders.models import CustomerKind
 from sportello.orders.purchase import PurchaseNotPossible
@@ -104,11 +105,42 @@ def _billing_initial(request, flow: CheckoutFlow) -> tuple[dict, bool]:
     return initial, profile is not None
 
 
+VIEWER_CANNOT_BUY = (
+    "Nell'account aziendale hai il ruolo di visualizzatore: puoi consultare gli ordini "
+    "dell'azienda ma non acquistare. Chiedi all'amministratore di renderti acquirente."
+)
+
+
+def _company_billing(request, flow: CheckoutFlow, membership, source):
+    """A company member buys for the company, billed with its data (shown, not editable)."""
+    if not membership.can_buy:
+        messages.error(request, VIEWER_CANNOT_BUY)
+        return redirect("cart:detail")
+    data = company_billing_data(membership.company)
+    if request.method == "POST":
+        actions.confirm_billing(request=request, data=data, save_profile=False)
+        return redirect(_after_step_url(request))
+    return render(
+        request,
+        "checkout/billing_company.html",
+        _context(
+            flow,
+            "billing",
+            source=source,
+            company=membership.company,
+            summary=billing_summary(data),
+        ),
+    )
+
+
 def billing(request):
     flow = CheckoutFlow(request)
     source, gate = _gate(request, flow, "billing")
     if gate:
         return gate
+    membership = membership_of(request.user)
+    if membership is not None:
+        return _company_billing(request, flow, membership, source)
     initial, has_profile = _billing_initial(request, flow)
     if request.method == "POST":
         form = CheckoutBillingForm(request.POST, initial=initial)
@@ -248,6 +280,9 @@ def review_billing(request):
     flow, source, gate = _review_gate(request)
     if gate:
         return gate
+    if membership_of(request.user) is not None:
+        # A company buys with the company's data: shown on the billing step, not editable.
+        return redirect("checkout:billing")
     initial, _has_profile = _billing_initial(request, flow)
     initial["save_profile"] = False
     if request.method == "POST":
@@ -333,6 +368,10 @@ def place(request):
         actions.leave_quote_checkout(request)
         messages.warning(request, str(problem))
         return redirect(back_url)
+    except PermissionError:
+        # Made a company's viewer while checking out (orders.actions.create_order refuses).
+        messages.error(request, VIEWER_CANNOT_BUY)
+        return redirect("cart:detail")
     order = placed.order
     if not placed.is_new:
         # A double click or a re-post: carry on with the order already placed.

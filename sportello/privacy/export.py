@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sportello.accounts import privacy as accounts_privacy
 from sportello.cart import privacy as cart_privacy
+from sportello.companies import privacy as companies_privacy
 from sportello.contracts import privacy as contracts_privacy
 from sportello.core.export import ExportContext, iso
 from sportello.invoicing import privacy as invoicing_privacy
@@ -40,6 +41,7 @@ EXPORTERS = (
     invoicing_privacy,
     quotes_privacy,
     cart_privacy,
+    companies_privacy,
     uploads_privacy,
     notifications_privacy,
 )
@@ -52,6 +54,7 @@ SECTIONS = (
     "quotes",
     "carts",
     "bulk_orders",
+    "companies",
     "uploaded_files",
     "emails",
     "invoices",

@@ -17,7 +17,7 @@ from sportello.core.money import TaxedPrice
 from sportello.orders.purchase import PlacedOrder, PurchaseNotPossible, PurchaseSource, ReviewLine
 from sportello.quotes.actions import QuoteNotAcceptable, expire_quote, place_quote_order
 from sportello.quotes.models import QuotePrice, QuoteRequest, QuoteStatus
-from sportello.quotes.queries import quote_for_customer
+from sportello.quotes.queries import quote_to_act_on
 
 NOT_PURCHASABLE = "Il preventivo non può più essere acquistato: controlla il suo stato."
 
@@ -48,7 +48,7 @@ class QuotePurchase(PurchaseSource):
 
     def __init__(self, *, customer, number: str):
         # 404 for another customer's quote (ownership checked in quotes.queries).
-        self.quote = quote_for_customer(customer=customer, number=number)
+        self.quote = quote_to_act_on(customer=customer, number=number)
         self.back_url = self.quote.get_absolute_url()
         self.review_intro = format_html(
             'Stai acquistando il <a href="{}">preventivo n. {}</a> ai prezzi indicati: '

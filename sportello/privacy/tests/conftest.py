@@ -13,6 +13,9 @@ from django.utils import timezone
 from sportello.accounts.models import BillingProfile
 from sportello.cart.models import BulkImport, BulkImportStatus, CartKind
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
+from sportello.companies.models import Invitation, Membership, Role
+from sportello.companies.queries import hash_token
+from sportello.companies.tests.factories import CompanyFactory, MembershipFactory
 from sportello.invoicing.actions import issue_credit_note, issue_invoice
 from sportello.notifications.models import EmailStatus
 from sportello.notifications.tests.factories import OutgoingEmailFactory
@@ -223,6 +226,19 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
     )
     QuoteMessage.objects.create(
         quote=quote, author=staff, is_from_staff=True, body=f"Ricevuto {tag}"
+    )
+
+    # Company accounts: the customer administers a company and was invited into another.
+    if not Membership.objects.filter(user=user, removed_at__isnull=True).exists():
+        MembershipFactory(
+            company=CompanyFactory(name=f"Azienda {tag}"), user=user, role=Role.ADMINISTRATOR
+        )
+    Invitation.objects.create(
+        company=CompanyFactory(name=f"Invito {tag}"),
+        email=user.email,
+        role=Role.BUYER,
+        token_hash=hash_token(f"invito-{tag}-{user.pk}"),
+        expires_at=now,
     )
 
     OutgoingEmailFactory(

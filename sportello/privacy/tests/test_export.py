@@ -259,8 +259,9 @@ def test_export_queries_do_not_grow_with_the_orders(customer_data, staff):
 
     assert len(data["orders"]) == 2
     # + invoices, their lines and history; + withdrawal statements, their services and history;
-    # + order messages, data requests, previous answers; + bulk orders
-    assert len(two.captured_queries) == len(one.captured_queries) == 34
+    # + order messages, data requests, previous answers; + company memberships, invitations;
+    # + bulk orders
+    assert len(two.captured_queries) == len(one.captured_queries) == 36
 
 
 def test_export_has_the_order_conversation_without_internal_notes(customer, staff):
