@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 TEST_DATA_DIR := $(CURDIR)/var/test
 
 .PHONY: install run worker test test-postgres lint format typecheck chromium lock bench clean \
-	serve test-scaleout bench-checkout
+	serve test-scaleout bench-checkout bench-lighthouse
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -111,3 +111,9 @@ test-scaleout: install
 ## Checkout throughput over HTTP against a running `make serve` (see docs/benchmarks.md).
 bench-checkout: install
 	$(PY) bench/checkout_throughput.py $(BENCH_ARGS)
+
+## Lighthouse (npm `lighthouse`, pinned in bench/lighthouse/, installed under var/) with Debian's
+## Chromium on home, a category, a service and the cart of a running `make serve`
+## (BASE_URL, default this PORT). FORM_FACTOR=desktop for the desktop preset.
+bench-lighthouse: chromium
+	CHROME_PATH=$(CHROMIUM) bench/lighthouse/run.sh $${BASE_URL:-http://127.0.0.1:$(PORT)}

@@ -1,10 +1,13 @@
-"""Personas shared by every test: a customer, another customer, and staff."""
+"""Personas shared by every test: a customer, another customer, staff; for company accounts,
+customer A's company, a colleague (buyer) and a viewer in it, a user of another company."""
 
 import pytest
 from django.core.cache import cache
 
 from config.celery import app as celery_app
 from sportello.accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
+from sportello.companies.models import Role
+from sportello.companies.tests.factories import CompanyFactory, MembershipFactory
 from sportello.invoicing.seller import DEMO_SELLER
 
 
@@ -89,3 +92,44 @@ def s3_private_storage(settings, seaweedfs):
         "private": {"BACKEND": "sportello.core.storage.PrivateS3Storage", "OPTIONS": options},
     }
     return seaweedfs
+
+
+# --- Company accounts: customer A's company, a colleague in it, a user of another company ----
+
+
+@pytest.fixture
+def customer_company(customer):
+    """The company customer A administers (created by A)."""
+
+    company = CompanyFactory(name="Agenzia Alfa S.r.l.", created_by=customer)
+    MembershipFactory(company=company, user=customer, role=Role.ADMINISTRATOR)
+    return company
+
+
+@pytest.fixture
+def colleague(customer_company):
+    """A buyer of customer A's company who does not see the colleagues' orders."""
+
+    user = UserFactory(email="luca.neri@example.com", first_name="Luca", last_name="Neri")
+    MembershipFactory(company=customer_company, user=user, role=Role.BUYER)
+    return user
+
+
+@pytest.fixture
+def company_viewer(customer_company):
+    """A viewer of customer A's company: sees the company's orders, acts on none."""
+
+    user = UserFactory(email="sara.galli@example.com", first_name="Sara", last_name="Galli")
+    MembershipFactory(company=customer_company, user=user, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def other_company_user(db):
+    """The administrator of another company."""
+
+    user = UserFactory(email="elena.conti@example.com", first_name="Elena", last_name="Conti")
+    MembershipFactory(
+        company=CompanyFactory(name="Studio Beta"), user=user, role=Role.ADMINISTRATOR
+    )
+    return user

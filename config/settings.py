@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     # Before allauth, so that our templates for allauth's pages win the template lookup.
     "sportello.accounts",
     "allauth",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "sportello.invoicing",
     "sportello.pages",
     "sportello.audit",
+    "sportello.companies",
     "sportello.desk",
 ]
 
@@ -104,7 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sportello.pages.context_processors.shop",
             ],
-            "builtins": ["sportello.core.templatetags.money"],
+            "builtins": ["sportello.core.templatetags.money", "sportello.core.templatetags.dates"],
         },
     }
 ]
@@ -153,8 +155,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (Django's recommendation: memory-hard, at Django's cost parameters); the PBKDF2
+# hashers after it verify passwords stored before, and Django re-hashes them with Argon2id at
+# the customer's next login.
 PASSWORD_HASHERS = env_list(
     "PASSWORD_HASHERS",
+    "django.contrib.auth.hashers.Argon2PasswordHasher,"
     "django.contrib.auth.hashers.PBKDF2PasswordHasher,"
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 )
@@ -295,6 +301,8 @@ OUTCOME_MAX_BYTES = env_int("OUTCOME_MAX_BYTES", 25 * 1024 * 1024)
 # Anonymous carts untouched this long, and anonymous uploads this old that no cart, order or
 # quote line names, are deleted (data retention; the visitor never logged in to keep them).
 ANONYMOUS_CART_RETENTION_DAYS = env_int("ANONYMOUS_CART_RETENTION_DAYS", 30)
+# "Ordine multiplo": the most rows one CSV/XLSX file may hold (validated in the background).
+BULK_ORDER_MAX_ROWS = env_int("BULK_ORDER_MAX_ROWS", 1000)
 # Days a priced quote stays valid unless staff choose another date.
 QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
 

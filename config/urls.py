@@ -35,6 +35,7 @@ urlpatterns = [
     path("il-mio-account/privacy/", include("sportello.privacy.urls")),
     path("il-mio-account/fatture/", include("sportello.invoicing.urls")),
     path("il-mio-account/token-api/", include("sportello.api.urls")),
+    path("il-mio-account/azienda/", include("sportello.companies.urls")),
     # IL MIO ACCOUNT's home reads orders and quotes, so it lives in the pages app (top layer);
     # it keeps its name `accounts:home` next to the account's own pages.
     path(
@@ -47,6 +48,7 @@ urlpatterns = [
         ),
     ),
     path("servizi/", include("sportello.catalogue.urls")),
+    path("cerca/", include("sportello.catalogue.search_urls")),
     path("carrello/", include("sportello.cart.urls")),
     path("checkout/", include("sportello.checkout.urls")),
     path("pagamenti/", include("sportello.checkout.payment_urls")),

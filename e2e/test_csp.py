@@ -96,6 +96,8 @@ def test_customer_pages_report_no_policy_violation(watched_page, shop):
         "/privacy/",
         "/condizioni-di-vendita/",
         "/recesso/",
+        "/cerca/?q=perizia",
+        "/cerca/?q=elicottero",
     ):
         visit(page, path)
     category = Service.objects.filter(is_active=True).first().category

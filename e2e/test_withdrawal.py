@@ -27,6 +27,7 @@ from sportello.checkout.settlement import settle_confirmed_payment
 from sportello.contracts.demo import publish_demo_terms
 from sportello.contracts.queries import current_terms
 from sportello.contracts.rules import TermsAcceptance
+from sportello.core.dates import long_date
 from sportello.invoicing.models import DocumentKind, FiscalDocument
 from sportello.orders.models import LineStatus, Order, OrderStatus
 from sportello.payments.actions import start_payment
@@ -119,7 +120,7 @@ def _acknowledgement(to: str):
 
 def _received_at_text(withdrawal) -> str:
     received = timezone.localtime(withdrawal.received_at)  # Europe/Rome
-    return f"il {received:%d/%m/%Y} alle {received:%H:%M} (ora italiana)"
+    return f"il {long_date(received)} alle {received:%H:%M} (ora italiana)"
 
 
 def test_a_consumer_withdraws_from_i_miei_ordini_and_staff_refund_it(

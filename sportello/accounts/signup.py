@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.internal.flows import email_verification_by_code
 from allauth.account.internal.stagekit import stash_login, unstash_login
 from allauth.account.internal.userkit import did_user_login, user_id_to_str
@@ -142,3 +143,11 @@ class ConfirmEmailCodeView(ConfirmEmailVerificationCodeView):
             )
         # Skip allauth's dispatch, which would resume its own process class.
         return super(ConfirmEmailVerificationCodeView, self).dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # How long the code lasts, from allauth's own setting (seconds), in whole minutes.
+        context["code_minutes"] = max(
+            1, round(account_settings.EMAIL_VERIFICATION_BY_CODE_TIMEOUT / 60)
+        )
+        return context

@@ -44,6 +44,7 @@ from sportello.api.schemas import (
 from sportello.catalogue.models import Service
 from sportello.catalogue.queries import active_services, form_fields_prefetch, service_with_form
 from sportello.checkout.settlement import settle_free_order
+from sportello.companies.queries import company_billing_data, membership_of
 from sportello.contracts.queries import current_terms
 from sportello.contracts.rules import TermsAcceptance
 from sportello.core.files import stream_private_file
@@ -66,6 +67,10 @@ from sportello.uploads.actions import store_upload
 from sportello.uploads.checks import UploadRejected, check_upload
 
 MAX_ID = 2**31 - 1
+ROLE_MAY_NOT_BUY = (
+    "Il tuo ruolo nell'account aziendale permette solo di consultare: chiedi a un "
+    "amministratore dell'azienda."
+)
 ERRORS = {401: Error, 403: Error, 404: Error, 429: Error}
 
 api = NinjaAPI(
@@ -330,17 +335,22 @@ def create_order(
                 {"accept_terms": ["Obbligatorio."]},
             ),
         )
-    profile = billing_profile_for(user)
-    if profile is None:
-        return Status(
-            409,
-            _body(
-                "billing_profile_missing",
-                "Compila i DATI DI FATTURAZIONE in IL MIO ACCOUNT prima di ordinare.",
-            ),
-        )
+    membership = membership_of(user)
+    if membership is not None:
+        # A company member buys for the company, billed with its data (as at the checkout).
+        billing = company_billing_data(membership.company)
+    else:
+        profile = billing_profile_for(user)
+        if profile is None:
+            return Status(
+                409,
+                _body(
+                    "billing_profile_missing",
+                    "Compila i DATI DI FATTURAZIONE in IL MIO ACCOUNT prima di ordinare.",
+                ),
+            )
+        billing = billing_data_from_profile(profile)
     source = AnswersPurchase(_validated_lines(payload.lines, user))
-    billing = billing_data_from_profile(profile)
     is_consumer = billing.get("kind") == "person"
     try:
         placed = source.place_order(
@@ -356,6 +366,8 @@ def create_order(
         )
     except PurchaseNotPossible as exc:
         return Status(422, _body("not_purchasable", str(exc)))
+    except PermissionError:
+        return Status(403, _body("role_may_not_buy", ROLE_MAY_NOT_BUY))
     order = placed.order
     if placed.is_new and not settle_free_order(order=order, actor=user):
         # A failed start leaves the order awaiting payment; it can be paid from the site.
@@ -505,13 +517,16 @@ def create_quote(
     problem = quote_problem(lines)
     if problem:
         return Status(422, _body("not_on_quote", problem))
-    quote, is_new = request_quote_for_lines(
-        customer=request.user,
-        lines=lines,
-        submit_token=_idempotency_key(idempotency_key),
-        message=payload.message,
-        needed_by=payload.needed_by,
-    )
+    try:
+        quote, is_new = request_quote_for_lines(
+            customer=request.user,
+            lines=lines,
+            submit_token=_idempotency_key(idempotency_key),
+            message=payload.message,
+            needed_by=payload.needed_by,
+        )
+    except PermissionError:
+        return Status(403, _body("role_may_not_buy", ROLE_MAY_NOT_BUY))
     return Status(
         201 if is_new else 200,
         _quote_out(quote_for_customer(customer=request.user, number=quote.number)),

@@ -21,6 +21,10 @@ class EventType(models.TextChoices):
     ORDER_DATA_REQUEST = "order.data_request", "Richiesta di integrazione dati"
     ORDER_ASSIGNED = "order.assigned", "Assegnazione"
     PAYMENT_TRANSFER = "payment.transfer", "Bonifico registrato"
+    COMPANY_CREATED = "company.created", "Account aziendale creato"
+    COMPANY_UPDATED = "company.updated", "Dati aziendali modificati"
+    COMPANY_INVITATION = "company.invitation", "Invito in un account aziendale"
+    COMPANY_MEMBER = "company.member", "Membro di un account aziendale"
 
 
 class AuditEvent(models.Model):

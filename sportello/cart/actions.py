@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from sportello.cart.models import Cart, CartKind, CartLine, CartLineFile
-from sportello.cart.queries import priced_cart
+from sportello.cart.queries import is_available, priced_cart
 from sportello.cart.session import (
     SESSION_CART_IDS,
     SESSION_UPLOAD_KEY,
@@ -27,6 +27,7 @@ from sportello.cart.session import (
     session_upload_key,
 )
 from sportello.catalogue.answers import Answers, answers_snapshot
+from sportello.catalogue.forms import ServiceAnswersForm, answers_to_data
 from sportello.catalogue.models import Service
 from sportello.contracts.rules import TermsAcceptance
 from sportello.orders.actions import create_order
@@ -39,6 +40,7 @@ from sportello.payments.providers.bank_transfer import (
 )
 from sportello.uploads.actions import adopt_anonymous_uploads, purge_anonymous_uploads
 from sportello.uploads.models import Upload
+from sportello.uploads.queries import visitor_uploads
 
 logger = logging.getLogger(__name__)
 
@@ -97,14 +99,27 @@ def _touch(cart: Cart) -> None:
     cart.save(update_fields=["updated_at"])
 
 
-def add_line(*, cart: Cart, service: Service, answers: dict, form_version: int) -> CartLine:
-    """A new line, even when the same service is already in the cart with other answers."""
+def add_line(
+    *,
+    cart: Cart,
+    service: Service,
+    answers: dict,
+    form_version: int,
+    flagged_fields: list[str] | None = None,
+) -> CartLine:
+    """A new line, even when the same service is already in the cart with other answers.
+
+    `flagged_fields`: questions the customer must answer again ("Ordina di nuovo")."""
     _check_kind(cart, service)
     with transaction.atomic():
         if cart.lines.count() >= MAX_LINES_PER_CART:
             raise CartFull(f"A cart holds at most {MAX_LINES_PER_CART} lines")
         line = CartLine.objects.create(
-            cart=cart, service=service, answers=answers, form_version=form_version
+            cart=cart,
+            service=service,
+            answers=answers,
+            form_version=form_version,
+            flagged_fields=list(flagged_fields or []),
         )
         link_answer_files(line)
         _touch(cart)
@@ -127,8 +142,9 @@ def update_line(*, line: CartLine, answers: dict, form_version: int) -> CartLine
     """Replace the line's answers (the customer corrected them with "Modifica")."""
     line.answers = answers
     line.form_version = form_version
+    line.flagged_fields = []
     with transaction.atomic():
-        line.save(update_fields=["answers", "form_version", "updated_at"])
+        line.save(update_fields=["answers", "form_version", "flagged_fields", "updated_at"])
         link_answer_files(line)
         _touch(line.cart)
     return line
@@ -177,6 +193,74 @@ def merge_anonymous_carts(*, request, user) -> None:
         adopt_anonymous_uploads(session_key=upload_key, user=user)
     request.session.pop(SESSION_CART_IDS, None)
     request.session.pop(SESSION_UPLOAD_KEY, None)
+
+
+EMPTY: tuple[object, ...] = (None, "", [])
+
+
+@dataclass(frozen=True)
+class ReorderResult:
+    """What "Ordina di nuovo" did: lines added (some with questions to answer again), the
+    services no longer on sale, and whether the cart was too full for the rest."""
+
+    added: list[CartLine]
+    flagged: list[CartLine]
+    unavailable: list[str]
+    is_cart_full: bool = False
+
+
+def reorder(*, request, order: Order) -> ReorderResult:
+    """ "Ordina di nuovo": the order's lines go back into the customer's purchase cart with the
+    same answers, validated again against today's form.
+
+    `order` is the customer's own (`queries.order_to_reorder`). An answer today's form refuses,
+    or a question it added, is left empty and its key flagged on the line, so the cart asks
+    for it ("Modifica") before buying. A file answer is re-attached only while its upload
+    still exists and is the customer's. Services no longer on sale at a fixed price are left
+    out. Prices are those of today's catalogue, as for any cart line.
+    """
+    customer = request.user
+    kept_files = visitor_uploads(user=customer)
+    added: list[CartLine] = []
+    flagged: list[CartLine] = []
+    unavailable: list[str] = []
+    with transaction.atomic():
+        cart = get_or_create_cart(request, CartKind.PURCHASE)
+        for order_line in order.lines.all():
+            service = order_line.service
+            if service is None or not is_available(service) or service.is_on_quote:
+                unavailable.append(order_line.service_name)
+                continue
+            fields_definition = list(service.form_fields.all())
+            form = ServiceAnswersForm(
+                answers_to_data(fields_definition, order_line.answers),
+                fields_definition=fields_definition,
+                owner_files=kept_files,
+            )
+            form.is_valid()
+            answers = form.answers()
+            before = Answers.of(order_line.answers)
+            # Refused answers, and answers that vanished without an error (an optional file
+            # no longer kept): the customer is asked for each of them.
+            to_complete = [
+                key
+                for key in form.fields
+                if key in form.errors or (answers.get(key) is None and before.get(key) not in EMPTY)
+            ]
+            try:
+                line = add_line(
+                    cart=cart,
+                    service=service,
+                    answers=answers,
+                    form_version=service.form_version,
+                    flagged_fields=to_complete,
+                )
+            except CartFull:
+                return ReorderResult(added, flagged, unavailable, is_cart_full=True)
+            if to_complete:
+                flagged.append(line)
+            added.append(line)
+    return ReorderResult(added, flagged, unavailable)
 
 
 @dataclass(frozen=True)

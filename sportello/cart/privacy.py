@@ -6,11 +6,15 @@ from typing import Any
 
 from django.db.models import Q
 
-from sportello.cart.models import Cart
+from sportello.cart.models import BulkImport, Cart
 from sportello.core.erasure import ErasureContext, treat
 from sportello.core.export import ExportContext, iso
 
-EXPORTED_MODELS: dict[str, str] = {"cart.Cart": "carts", "cart.CartLine": "carts[].lines"}
+EXPORTED_MODELS: dict[str, str] = {
+    "cart.Cart": "carts",
+    "cart.CartLine": "carts[].lines",
+    "cart.BulkImport": "bulk_orders",
+}
 MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "cart.CartLineFile": "link between a cart line and an upload (both exported)",
 }
@@ -28,6 +32,25 @@ ERASURE: dict[str, dict[str, str]] = {
         "service",
         "answers",
         "form_version",
+        "flagged_fields",
+    ),
+    "cart.BulkImport": treat(
+        "deleted with the row (its file with the customer's other uploads)",
+        "id",
+        "created_at",
+        "updated_at",
+        "owner",
+        "service",
+        "upload",
+        "status",
+        "mode",
+        "form_version",
+        "total_rows",
+        "processed_rows",
+        "valid_rows",
+        "rows",
+        "file_errors",
+        "created_line_ids",
     ),
 }
 
@@ -55,10 +78,33 @@ def _carts(user) -> list[dict[str, Any]]:
     return result
 
 
+def _bulk_orders(user) -> list[dict[str, Any]]:
+    bulk_imports = BulkImport.objects.filter(owner=user).select_related("service", "upload")
+    return [
+        {
+            "service": bulk_import.service.name,
+            "file": bulk_import.upload.original_name,
+            "status": bulk_import.get_status_display(),
+            "rows": [
+                {"number": row["number"], "data": row["data"], "errors": row["errors"]}
+                for row in bulk_import.rows
+            ],
+            "uploaded_at": iso(bulk_import.created_at),
+        }
+        for bulk_import in bulk_imports.order_by("created_at", "id")
+    ]
+
+
 def export_data(context: ExportContext) -> None:
     context.data["carts"] = _carts(context.user)
+    context.data["bulk_orders"] = _bulk_orders(context.user)
     context.used_uploads.append(Q(cart_line_uses__line__cart__user=context.user))
+    context.used_uploads.append(Q(bulk_import_uses__owner=context.user))
 
 
 def erase_data(context: ErasureContext) -> None:
     Cart.objects.filter(user=context.user).delete()
+    # Their files stop being used: the uploads app deletes them with the customer's others.
+    bulk_imports = BulkImport.objects.filter(owner=context.user)
+    context.uploads_to_delete.update(bulk_imports.values_list("upload_id", flat=True))
+    bulk_imports.delete()

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from sportello.cart.models import Cart, CartKind, CartLine
+from sportello.cart.models import BulkImport, Cart, CartKind, CartLine
 from sportello.cart.session import session_cart_ids, session_upload_key
 from sportello.catalogue.answers import AnswerItem, Answers
-from sportello.catalogue.models import FormField, Service
+from sportello.catalogue.forms import ServiceAnswersForm
+from sportello.catalogue.models import FieldType, FormField, Service
 from sportello.catalogue.pricing import LinePrice, price_line
 from sportello.catalogue.queries import form_fields_prefetch
+from sportello.companies.queries import visible_to
 from sportello.core.money import TaxedPrice, sum_prices
+from sportello.orders.models import Order, OrderLine
 from sportello.uploads.models import Upload
 from sportello.uploads.queries import visitor_uploads
 
@@ -28,6 +32,9 @@ NOTE_NOW_FIXED_PRICE = (
     "Questo servizio ora ha un prezzo fisso: rimuovilo e aggiungilo al carrello per acquistarlo."
 )
 NOTE_FORM_CHANGED = "Il modulo di questo servizio è cambiato: verifica i dati con Modifica"
+NOTE_ANSWERS_TO_COMPLETE = (
+    "Il modulo di questo servizio è cambiato dal tuo ordine: completa i dati segnalati con Modifica"
+)
 
 
 def _visitor_filter(request, prefix: str = "") -> Q | None:
@@ -92,7 +99,7 @@ def is_available(service: Service) -> bool:
 
 def is_editable(line: CartLine) -> bool:
     """A line can be corrected while its service is on sale in the same way (price or quote)."""
-    return review_note(line) in ("", NOTE_FORM_CHANGED)
+    return review_note(line) in ("", NOTE_FORM_CHANGED, NOTE_ANSWERS_TO_COMPLETE)
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,8 @@ def review_note(line: CartLine) -> str:
         return NOTE_NOW_ON_QUOTE
     if cart.kind == CartKind.QUOTE and not service.is_on_quote:
         return NOTE_NOW_FIXED_PRICE
+    if line.flagged_fields:
+        return NOTE_ANSWERS_TO_COMPLETE
     if line.form_version != service.form_version:
         return NOTE_FORM_CHANGED
     return ""
@@ -173,3 +182,74 @@ def priced_cart(cart: Cart | None) -> PricedCart:
         )
     total = sum_prices(p.price.price for p in priced_lines if p.price is not None)
     return PricedCart(cart=cart, lines=priced_lines, total=total)
+
+
+def pricing_field_keys(fields_definition: list[FormField]) -> list[str]:
+    """The keys of the questions whose answer can add a supplement (choices prefetched)."""
+    keys = []
+    for definition in fields_definition:
+        if definition.field_type == FieldType.BOOLEAN:
+            has_supplement = bool(definition.price_supplement)
+        elif definition.field_type in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE):
+            has_supplement = any(c.price_supplement for c in definition.choices.all())
+        else:
+            has_supplement = False
+        if has_supplement:
+            keys.append(definition.key)
+    return keys
+
+
+def live_price(service: Service, data=None, *, answers: dict | None = None) -> LinePrice | None:
+    """The service's price with the answers given so far: the service form's live price.
+
+    `data` is the form's (partial) submission: its valid answers are priced exactly like a cart
+    line (`catalogue.pricing.price_line`); invalid or missing ones add nothing. `answers` are
+    stored answers (a cart line being edited). None for a service sold on quote.
+    """
+    fields_definition = list(service.form_fields.all())
+    if answers is None:
+        answers = {}
+        if data is not None:
+            form = ServiceAnswersForm(data, fields_definition=fields_definition)
+            form.is_valid()
+            answers = {
+                key: value
+                for key, value in form.answers().items()
+                if key in pricing_field_keys(fields_definition)
+            }
+    return price_line(service, fields_definition, answers)
+
+
+def order_to_reorder(*, customer, number: str) -> Order:
+    """An order the customer may see (theirs, or their company's as the role allows) with its
+    lines' services and today's forms ("Ordina di nuovo"); 404 for anybody else's."""
+    order = (
+        Order.objects.filter(visible_to(customer), number=number)
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.order_by("position", "id")
+                .select_related("service__category")
+                .prefetch_related(form_fields_prefetch("service__form_fields")),
+            )
+        )
+        .first()
+    )
+    if order is None:
+        raise Http404("Ordine non trovato")
+    return order
+
+
+# --- "Ordine multiplo" -----------------------------------------------------------------
+
+
+def bulk_service(pk: int) -> Service:
+    """The service of a bulk import with its form fields and choices (active or not)."""
+    return Service.objects.prefetch_related(form_fields_prefetch()).get(pk=pk)
+
+
+def bulk_import_for_customer(*, customer, pk: int) -> BulkImport:
+    """The customer's own bulk import, or 404 (someone else's id included)."""
+    return get_object_or_404(
+        BulkImport.objects.select_related("service", "upload"), pk=pk, owner=customer
+    )

@@ -4,19 +4,23 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from sportello.accounts.prefill import contact_answers
 from sportello.cart import actions
 from sportello.cart.models import CartKind
 from sportello.cart.queries import (
     cart_for_request,
     is_editable,
     line_for_request,
+    live_price,
+    order_to_reorder,
     priced_cart,
+    pricing_field_keys,
     review_note,
     visitor_files,
 )
-from sportello.catalogue.forms import ServiceAnswersForm
+from sportello.catalogue.forms import ServiceAnswersForm, answers_to_data
 from sportello.catalogue.queries import service_with_form
 
 DETAIL_URL_NAMES = {CartKind.PURCHASE: "cart:detail", CartKind.QUOTE: "cart:quote_detail"}
@@ -44,13 +48,21 @@ def _safe_next(request) -> str:
     return ""
 
 
-def _answers_form(request, *, service, answers=None) -> ServiceAnswersForm:
+def _answers_form(request, *, service, answers=None, prefill=False) -> ServiceAnswersForm:
     data = (request.POST, request.FILES) if request.method == "POST" else ()
+    fields_definition = list(service.form_fields.all())
+    extra = {}
+    if prefill and not data and answers is None:
+        # A quote request starts with the referente, e-mail and company from the account.
+        keys = {field.key for field in fields_definition}
+        known = contact_answers(request.user)
+        extra["initial"] = {key: value for key, value in known.items() if key in keys}
     return ServiceAnswersForm(
         *data,
-        fields_definition=list(service.form_fields.all()),
+        fields_definition=fields_definition,
         owner_files=visitor_files(request),
         answers=answers,
+        **extra,
     )
 
 
@@ -74,11 +86,34 @@ def _validate_and_store(request, form: ServiceAnswersForm) -> bool:
     return is_valid
 
 
+def _live_price_context(service, price) -> dict:
+    """The service form's live price: where htmx asks for it, which answers it sends."""
+    keys = pricing_field_keys(list(service.form_fields.all()))
+    return {
+        "live_price": price,
+        "live_price_url": reverse("cart:live_price", kwargs={"slug": service.slug})
+        if keys and price is not None
+        else "",
+        "live_price_params": ",".join(keys),
+    }
+
+
+@require_GET
+def live_price_view(request, slug):
+    """The price with the supplements chosen so far (htmx, on every change of the form)."""
+    service = service_with_form(slug)
+    return render(
+        request,
+        "cart/_live_price.html",
+        {"live_price": live_price(service, request.GET), "service": service},
+    )
+
+
 def add(request, slug):
     """The service's form; submitting it adds a line to the purchase or the quote cart."""
     service = service_with_form(slug)
     kind = actions.cart_kind_for(service)
-    form = _answers_form(request, service=service)
+    form = _answers_form(request, service=service, prefill=service.is_on_quote)
     if request.method == "POST" and _validate_and_store(request, form):
         cart = actions.get_or_create_cart(request, kind)
         try:
@@ -110,6 +145,9 @@ def add(request, slug):
             "cancel_url": service.get_absolute_url(),
             "next_url": "",
             "is_edit": False,
+            **_live_price_context(
+                service, live_price(service, request.POST if request.method == "POST" else None)
+            ),
         },
     )
 
@@ -124,6 +162,8 @@ def edit_line(request, pk):
         messages.error(request, f"«{service.name}» non può essere modificato: {review_note(line)}")
         return redirect(back_url)
     form = _answers_form(request, service=service, answers=line.answers)
+    if request.method != "POST" and line.flagged_fields:
+        form = _flagged_form(request, service=service, line=line)
     if request.method == "POST" and _validate_and_store(request, form):
         actions.update_line(line=line, answers=form.answers(), form_version=service.form_version)
         messages.success(request, f"I dati di «{service.name}» sono stati aggiornati.")
@@ -139,8 +179,67 @@ def edit_line(request, pk):
             "cancel_url": back_url,
             "next_url": next_url,
             "is_edit": True,
+            **_live_price_context(
+                service,
+                live_price(service, request.POST)
+                if request.method == "POST"
+                else live_price(service, answers=line.answers),
+            ),
         },
     )
+
+
+FLAGGED_FIELD = "Il modulo è cambiato dal tuo ordine: compila di nuovo questo campo."
+FLAGGED_SUMMARY = (
+    "Il modulo di questo servizio è cambiato dal tuo ordine: abbiamo ripreso i dati ancora "
+    "validi, completa i campi segnalati."
+)
+
+
+def _flagged_form(request, *, service, line) -> ServiceAnswersForm:
+    """A line from "Ordina di nuovo" with answers today's form refused: the form as if its
+    answers had just been sent, each flagged question with its message next to it."""
+    form = ServiceAnswersForm(
+        answers_to_data(list(service.form_fields.all()), line.answers),
+        fields_definition=list(service.form_fields.all()),
+        owner_files=visitor_files(request),
+    )
+    form.is_valid()
+    for key in line.flagged_fields:
+        if key in form.fields and key not in form.errors:
+            form.add_error(key, FLAGGED_FIELD)
+    form.add_error(None, FLAGGED_SUMMARY)
+    return form
+
+
+@require_POST
+@login_required
+def reorder(request, number):
+    """ "Ordina di nuovo" (an order in I MIEI ORDINI): its lines back into the cart."""
+    order = order_to_reorder(customer=request.user, number=number)
+    result = actions.reorder(request=request, order=order)
+    if result.added:
+        messages.success(
+            request,
+            f"I servizi dell'ordine {order.number} sono stati aggiunti al carrello "
+            f"({len(result.added)}).",
+        )
+    if result.flagged:
+        names = ", ".join(f"«{line.service.name}»" for line in result.flagged)
+        messages.warning(
+            request,
+            f"Il modulo di {names} è cambiato: completa i dati segnalati con «Modifica».",
+        )
+    if result.unavailable:
+        names = ", ".join(f"«{name}»" for name in result.unavailable)
+        messages.warning(request, f"Non più acquistabili online, non aggiunti: {names}.")
+    if result.is_cart_full:
+        messages.error(
+            request,
+            f"Il carrello contiene già {actions.MAX_LINES_PER_CART} servizi: "
+            "alcuni servizi dell'ordine non sono stati aggiunti.",
+        )
+    return redirect(_detail_url(CartKind.PURCHASE))
 
 
 @require_POST

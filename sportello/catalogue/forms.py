@@ -316,6 +316,33 @@ def answers_to_initial(fields_definition: list[FormField], answers: dict) -> dic
     return initial
 
 
+def answers_to_data(fields_definition: list[FormField], answers) -> dict:
+    """Stored answers as the form's submitted data, to validate them again against today's
+    form (a past order's lines going back into the cart). A file answer becomes the kept
+    file's id: the form accepts it only while the upload is one of `owner_files`."""
+    data: dict = {}
+    stored = Answers.of(answers)
+    for definition in fields_definition:
+        value = stored.get(definition.key)
+        if value is None or value == "" or value == []:
+            continue
+        kind = definition.field_type
+        if kind == FieldType.FILE:
+            file_id = stored.files().get(definition.key)
+            if file_id is not None:
+                data[f"{definition.key}__kept"] = str(file_id)
+        elif kind == FieldType.BOOLEAN:
+            data[definition.key] = "si" if value is True else "no"
+        elif kind == FieldType.MULTIPLE_CHOICE:
+            data[definition.key] = [str(v) for v in value] if isinstance(value, list) else []
+        elif kind == FieldType.DECIMAL:
+            # The decimal comma: "1.500" would read as one thousand five hundred.
+            data[definition.key] = str(value).replace(".", ",")
+        else:
+            data[definition.key] = str(value)
+    return data
+
+
 def _kept_files(fields_definition, answers: dict, owner_files) -> dict:
     file_keys = {d.key for d in fields_definition if d.field_type == FieldType.FILE}
     wanted = {

@@ -2,6 +2,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from sportello.catalogue import queries
+from sportello.catalogue import search as search_module
+from sportello.catalogue.structured_data import as_json_ld, service_data
 
 
 def index(request):
@@ -32,5 +34,29 @@ def service(request, slug):
             "form_fields": service.form_fields.all(),
             "order_url": reverse("cart:add", kwargs={"slug": service.slug}),
             "order_label": "RICHIEDI PREVENTIVO" if service.is_on_quote else "ACQUISTA",
+            "json_ld": as_json_ld(service_data(service)),
+        },
+    )
+
+
+def search(request):
+    """The header's search box: services by name, summary and description, best first."""
+    query = search_module.clean_query(request.GET.get("q", ""))
+    categories = queries.home_categories()
+    # The filter is resolved from the list the page shows anyway: no extra query.
+    selected = next((c for c in categories if c.slug == request.GET.get("categoria")), None)
+    services = search_module.search_services(query, category=selected) if query else []
+    return render(
+        request,
+        "catalogue/search.html",
+        {
+            "query": query,
+            # The header's box keeps what was searched.
+            "search_query": query,
+            "categories": categories,
+            "selected_category": selected,
+            "services": services,
+            "result_count": len(services),
+            "is_capped": len(services) >= search_module.MAX_RESULTS,
         },
     )

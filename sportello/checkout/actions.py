@@ -10,12 +10,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 
-from sportello.accounts.billing import save_billing_profile
+from sportello.accounts.billing import (
+    billing_data_from_profile,
+    billing_profile_for,
+    save_billing_profile,
+)
 from sportello.accounts.buyer_kind import remember_buyer_kind
-from sportello.checkout.queries import order_for_checkout_token, purchase_source
+from sportello.accounts.forms import BillingForm
+from sportello.checkout.queries import (
+    enabled_payment_providers,
+    last_used_payment_method,
+    order_for_checkout_token,
+    purchase_source,
+)
 from sportello.checkout.session import CheckoutState, clear_state, load_state, store_state
 from sportello.checkout.settlement import settle_free_order
 from sportello.checkout.steps import CheckoutFlow, Step
+from sportello.companies.queries import company_billing_data, membership_of
 from sportello.contracts.rules import TermsAcceptance
 from sportello.orders.purchase import PlacedOrder, PurchaseNotPossible
 
@@ -53,6 +64,40 @@ def choose_payment_method(*, request, provider_id: str) -> CheckoutState:
     state = load_state(request)
     state.payment_method = provider_id
     store_state(request, state)
+    return state
+
+
+def prefill_returning_checkout(request) -> CheckoutState:
+    """A returning customer's checkout: their saved billing data and the payment method they
+    last used, so "PROCEDI ALL'ACQUISTO" leads straight to the Riepilogo (where both can still
+    be changed). Only when both are known and still valid; what this checkout already holds
+    is never replaced."""
+    state = load_state(request)
+    if state.billing and state.payment_method:
+        return state
+    membership = membership_of(request.user)
+    if membership is not None and not membership.can_buy:
+        return state
+    profile = billing_profile_for(request.user)
+    if membership is None and profile is None:
+        return state
+    method = state.payment_method or last_used_payment_method(request.user)
+    if method not in {provider.identifier for provider in enabled_payment_providers()}:
+        return state
+    if not state.billing:
+        # A company member buys with the company's data, a private customer with their own.
+        saved = (
+            company_billing_data(membership.company)
+            if membership is not None
+            else billing_data_from_profile(profile)
+        )
+        form = BillingForm(data=saved)
+        # The rules may have changed since the data were saved: then the billing step asks.
+        if not form.is_valid():
+            return state
+        state = confirm_billing(request=request, data=form.billing_data(), save_profile=False)
+    if not state.payment_method:
+        state = choose_payment_method(request=request, provider_id=method)
     return state
 
 

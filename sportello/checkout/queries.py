@@ -10,6 +10,7 @@ from sportello.cart.purchase import CartPurchase
 from sportello.checkout.session import CheckoutState
 from sportello.orders.models import Order
 from sportello.orders.purchase import PurchaseSource
+from sportello.payments.models import Payment
 from sportello.payments.providers import PaymentProvider, enabled_providers
 from sportello.quotes.purchase import QuotePurchase
 
@@ -30,3 +31,22 @@ def enabled_payment_providers() -> list[PaymentProvider]:
 def order_for_checkout_token(*, customer, token: uuid.UUID) -> Order | None:
     """The customer's order placed with this checkout token, or None (never another's)."""
     return Order.objects.filter(customer=customer, checkout_token=token).first()
+
+
+def last_used_payment_method(customer) -> str:
+    """The provider of the customer's latest payment attempt, else of their latest order ("" for
+    a first purchase). A query, not a stored preference: what they last used is the record."""
+    attempt = (
+        Payment.objects.filter(order__customer=customer)
+        .order_by("-created_at", "-id")
+        .values_list("provider", flat=True)
+        .first()
+    )
+    if attempt:
+        return attempt
+    return (
+        Order.objects.filter(customer=customer)
+        .order_by("-placed_at", "-id")
+        .values_list("payment_method", flat=True)
+        .first()
+    ) or ""

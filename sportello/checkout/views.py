@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, Pla
 from sportello.checkout.queries import purchase_source
 from sportello.checkout.session import load_state
 from sportello.checkout.steps import CheckoutFlow, LoginStep
+from sportello.companies.queries import company_billing_data, membership_of
 from sportello.contracts.queries import current_terms
 from sportello.orders.models import CustomerKind
 from sportello.orders.purchase import PurchaseNotPossible
@@ -51,8 +53,22 @@ def _next_step_url(request) -> str:
     return reverse("checkout:start")
 
 
-def _context(flow: CheckoutFlow, identifier: str, **extra) -> dict:
-    return {"progress": flow.progress(identifier), **extra}
+def _after_step_url(request) -> str:
+    """After a step is saved: straight to the first step still to be done (the cart's or the
+    quote's checkout, as the session says). That step's page checks what is being bought
+    again, so the hop through `checkout:start` would only cost a request."""
+    flow = CheckoutFlow(request)
+    return flow.first_incomplete().url(flow)
+
+
+def _context(flow: CheckoutFlow, identifier: str, *, source, **extra) -> dict:
+    """Every step shows where the customer is and what they are buying (the order summary)."""
+    return {
+        "progress": flow.progress(identifier),
+        "summary_lines": source.review_lines(),
+        "summary_total": source.total,
+        **extra,
+    }
 
 
 def start(request):
@@ -65,6 +81,10 @@ def start(request):
     if problem:
         messages.warning(request, problem)
         return redirect(source.back_url)
+    if request.user.is_authenticated:
+        # A returning customer: saved billing data and last payment method → the Riepilogo.
+        actions.prefill_returning_checkout(request)
+        flow = CheckoutFlow(request)
     step = flow.first_incomplete()
     if isinstance(step, LoginStep):
         messages.info(request, LOGIN_NOTICE)
@@ -85,11 +105,42 @@ def _billing_initial(request, flow: CheckoutFlow) -> tuple[dict, bool]:
     return initial, profile is not None
 
 
+VIEWER_CANNOT_BUY = (
+    "Nell'account aziendale hai il ruolo di visualizzatore: puoi consultare gli ordini "
+    "dell'azienda ma non acquistare. Chiedi all'amministratore di renderti acquirente."
+)
+
+
+def _company_billing(request, flow: CheckoutFlow, membership, source):
+    """A company member buys for the company, billed with its data (shown, not editable)."""
+    if not membership.can_buy:
+        messages.error(request, VIEWER_CANNOT_BUY)
+        return redirect("cart:detail")
+    data = company_billing_data(membership.company)
+    if request.method == "POST":
+        actions.confirm_billing(request=request, data=data, save_profile=False)
+        return redirect(_after_step_url(request))
+    return render(
+        request,
+        "checkout/billing_company.html",
+        _context(
+            flow,
+            "billing",
+            source=source,
+            company=membership.company,
+            summary=billing_summary(data),
+        ),
+    )
+
+
 def billing(request):
     flow = CheckoutFlow(request)
-    _source, gate = _gate(request, flow, "billing")
+    source, gate = _gate(request, flow, "billing")
     if gate:
         return gate
+    membership = membership_of(request.user)
+    if membership is not None:
+        return _company_billing(request, flow, membership, source)
     initial, has_profile = _billing_initial(request, flow)
     if request.method == "POST":
         form = CheckoutBillingForm(request.POST, initial=initial)
@@ -101,19 +152,19 @@ def billing(request):
             )
             if form.cleaned_data["save_profile"]:
                 messages.success(request, "Dati di fatturazione salvati per i prossimi acquisti.")
-            return redirect(_next_step_url(request))
+            return redirect(_after_step_url(request))
     else:
         form = CheckoutBillingForm(initial=initial)
     return render(
         request,
         "checkout/billing.html",
-        _context(flow, "billing", form=form, has_profile=has_profile),
+        _context(flow, "billing", source=source, form=form, has_profile=has_profile),
     )
 
 
 def payment(request):
     flow = CheckoutFlow(request)
-    _source, gate = _gate(request, flow, "payment")
+    source, gate = _gate(request, flow, "payment")
     if gate:
         return gate
     providers = flow.payment_providers
@@ -125,10 +176,12 @@ def payment(request):
             actions.choose_payment_method(
                 request=request, provider_id=form.cleaned_data["payment_method"]
             )
-            return redirect(_next_step_url(request))
+            return redirect(_after_step_url(request))
     else:
         form = PaymentMethodForm(providers=providers, initial=initial)
-    return render(request, "checkout/payment.html", _context(flow, "payment", form=form))
+    return render(
+        request, "checkout/payment.html", _context(flow, "payment", source=source, form=form)
+    )
 
 
 def _is_consumer_checkout(request) -> bool:
@@ -142,6 +195,11 @@ def review(request, form: PlaceOrderForm | None = None):
     source, gate = _gate(request, flow, "review")
     if gate:
         return gate
+    return render(request, "checkout/review.html", _review_context(request, flow, source, form))
+
+
+def _review_context(request, flow: CheckoutFlow, source, form=None, **editing) -> dict:
+    """The Riepilogo's context; `editing` holds the billing or payment form shown in place."""
     token = actions.ensure_checkout_token(request)
     providers = {p.identifier: p for p in flow.payment_providers}
     lines = source.review_lines()
@@ -151,25 +209,119 @@ def review(request, form: PlaceOrderForm | None = None):
             initial={"checkout_token": token, "cart_version": source.fingerprint()},
             is_consumer=is_consumer,
         )
-    return render(
-        request,
-        "checkout/review.html",
-        _context(
-            flow,
-            "review",
-            source=source,
-            lines=lines,
-            total=source.total,
-            # Many services (and a quote's lines) have no supplements: no empty column then.
-            has_supplements=any(line.price.supplements for line in lines),
-            billing_rows=billing_summary(flow.state.billing),
-            payment_provider=providers[flow.state.payment_method],
-            billing_url=reverse("checkout:billing"),
-            payment_url=reverse("checkout:payment"),
-            form=form,
-            terms=current_terms(),
-            is_consumer=is_consumer,
-        ),
+    return {
+        "progress": flow.progress("review"),
+        "source": source,
+        "lines": lines,
+        "total": source.total,
+        # Many services (and a quote's lines) have no supplements: no empty column then.
+        "has_supplements": any(line.price.supplements for line in lines),
+        "billing_rows": billing_summary(flow.state.billing),
+        "payment_provider": providers[flow.state.payment_method],
+        "billing_url": reverse("checkout:review_billing"),
+        "payment_url": reverse("checkout:review_payment"),
+        "form": form,
+        "terms": current_terms(),
+        "is_consumer": is_consumer,
+        "billing_form": None,
+        "payment_form": None,
+        "saved_card": "",
+        **editing,
+    }
+
+
+def _htmx_redirect(request, response):
+    """A redirect an htmx request must follow as a page load (not swapped into a card)."""
+    if not request.htmx:
+        return response
+    redirected = HttpResponse(status=204)
+    redirected["HX-Redirect"] = response.url
+    return redirected
+
+
+def _review_gate(request):
+    """(flow, source, None) when the Riepilogo may be shown, else (None, None, a redirect)."""
+    if not request.user.is_authenticated:
+        return None, None, _htmx_redirect(request, redirect("checkout:start"))
+    flow = CheckoutFlow(request)
+    source, gate = _gate(request, flow, "review")
+    if gate:
+        return None, None, _htmx_redirect(request, gate)
+    return flow, source, None
+
+
+def _review_section(request, flow, source, *, template: str, **editing):
+    """A Riepilogo card being edited: alone for htmx, else in the whole page (no JavaScript)."""
+    context = _review_context(request, flow, source, **editing)
+    if request.htmx:
+        return render(request, template, context)
+    return render(request, "checkout/review.html", context)
+
+
+def _review_saved(request, notice: str, *, card: str):
+    """Saved from the Riepilogo: with htmx the whole Riepilogo is swapped in place (prices and
+    the withdrawal terms depend on the billing data), else back to it."""
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect("checkout:review")
+    flow, source, gate = _review_gate(request)
+    if gate:
+        return gate
+    context = _review_context(request, flow, source, review_notice=notice, saved_card=card)
+    response = render(request, "checkout/review.html", context)
+    response["HX-Retarget"] = "#review-page"
+    response["HX-Reselect"] = "#review-page"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def review_billing(request):
+    """ "Modifica" the billing data on the Riepilogo itself."""
+    flow, source, gate = _review_gate(request)
+    if gate:
+        return gate
+    if membership_of(request.user) is not None:
+        # A company buys with the company's data: shown on the billing step, not editable.
+        return redirect("checkout:billing")
+    initial, _has_profile = _billing_initial(request, flow)
+    initial["save_profile"] = False
+    if request.method == "POST":
+        billing_form = CheckoutBillingForm(request.POST, initial=initial)
+        if billing_form.is_valid():
+            actions.confirm_billing(
+                request=request,
+                data=billing_form.billing_data(),
+                save_profile=billing_form.cleaned_data["save_profile"],
+            )
+            notice = "Dati di fatturazione aggiornati."
+            if billing_form.cleaned_data["save_profile"]:
+                notice = "Dati di fatturazione aggiornati e salvati per i prossimi acquisti."
+            return _review_saved(request, notice, card="billing")
+    else:
+        billing_form = CheckoutBillingForm(initial=initial)
+    return _review_section(
+        request, flow, source, template="checkout/_review_billing.html", billing_form=billing_form
+    )
+
+
+def review_payment(request):
+    """ "Modifica" the payment method on the Riepilogo itself."""
+    flow, source, gate = _review_gate(request)
+    if gate:
+        return gate
+    providers = flow.payment_providers
+    initial = {"payment_method": flow.state.payment_method}
+    if request.method == "POST":
+        payment_form = PaymentMethodForm(request.POST, providers=providers, initial=initial)
+        if payment_form.is_valid():
+            actions.choose_payment_method(
+                request=request, provider_id=payment_form.cleaned_data["payment_method"]
+            )
+            return _review_saved(request, "Metodo di pagamento aggiornato.", card="payment")
+    else:
+        payment_form = PaymentMethodForm(providers=providers, initial=initial)
+    return _review_section(
+        request, flow, source, template="checkout/_review_payment.html", payment_form=payment_form
     )
 
 
@@ -216,6 +368,10 @@ def place(request):
         actions.leave_quote_checkout(request)
         messages.warning(request, str(problem))
         return redirect(back_url)
+    except PermissionError:
+        # Made a company's viewer while checking out (orders.actions.create_order refuses).
+        messages.error(request, VIEWER_CANNOT_BUY)
+        return redirect("cart:detail")
     order = placed.order
     if not placed.is_new:
         # A double click or a re-post: carry on with the order already placed.
@@ -236,5 +392,6 @@ def start_quote(request, number):
         messages.warning(request, problem)
         return redirect(quote.back_url)
     actions.start_quote_checkout(request=request, quote_number=quote.quote.number)
+    actions.prefill_returning_checkout(request)
     flow = CheckoutFlow(request)
     return redirect(flow.first_incomplete().url(flow))

@@ -17,6 +17,9 @@ SAFE_CONTENT_TYPES = {
     "jpeg": "image/jpeg",
     "p7m": "application/pkcs7-mime",
     "zip": "application/zip",
+    # Always sent as attachments with nosniff: a spreadsheet is never rendered in the page.
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FALLBACK_CONTENT_TYPE = "application/octet-stream"
 

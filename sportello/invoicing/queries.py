@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.http import Http404
 
+from sportello.companies.queries import visible_to
 from sportello.invoicing.models import DocumentKind, FiscalDocument, SdiStatus
 
 
@@ -19,8 +20,9 @@ def documents_for_order(order) -> list[FiscalDocument]:
 
 
 def document_for_customer(*, customer, pk: int) -> FiscalDocument:
-    """The customer's own document, else 404 (another customer's included)."""
-    document = _documents().filter(pk=pk, order__customer=customer).first()
+    """A document of an order the customer may see (their own, their company's as their role
+    allows), else 404 (another customer's included)."""
+    document = _documents().filter(visible_to(customer, prefix="order__"), pk=pk).first()
     if document is None:
         raise Http404("Documento non trovato")
     return document
@@ -29,7 +31,11 @@ def document_for_customer(*, customer, pk: int) -> FiscalDocument:
 def invoice_of_order_for_customer(*, customer, order_number: str) -> FiscalDocument:
     document = (
         _documents()
-        .filter(order__number=order_number, order__customer=customer, kind=DocumentKind.INVOICE)
+        .filter(
+            visible_to(customer, prefix="order__"),
+            order__number=order_number,
+            kind=DocumentKind.INVOICE,
+        )
         .first()
     )
     if document is None:

@@ -30,6 +30,7 @@ from sportello.accounts.billing import BILLING_FIELDS
 from sportello.audit.actions import record, record_status_change
 from sportello.audit.models import EventType
 from sportello.catalogue.answers import link_snapshot_files
+from sportello.companies.queries import company_billing_data, company_for_new_order
 from sportello.contracts.rules import TermsAcceptance
 from sportello.core.money import TaxedPrice
 from sportello.core.numbering import format_number, local_year, next_number
@@ -113,12 +114,19 @@ def create_order(
 
     The one place orders are created, by a purchase source (`orders.purchase`): the cart
     (`cart.actions.place_order`) or an accepted quote. Must run inside the caller's
-    transaction; the caller decides the prices.
+    transaction; the caller decides the prices. The order belongs to the customer's company,
+    if any (sportello.companies), and is billed to it.
     """
     now = timezone.now()
+    # A member of a company buys for it (a viewer may not buy: PermissionError), billed with
+    # the company's data whatever the form carried.
+    company = company_for_new_order(customer)
+    if company is not None:
+        billing = company_billing_data(company)
     order = Order.objects.create(
         number=new_order_number(now),
         customer=customer,
+        company=company,
         customer_email=customer.email,
         checkout_token=checkout_token,
         payment_method=payment_method,

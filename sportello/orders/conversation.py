@@ -22,6 +22,7 @@ from sportello.audit.actions import record
 from sportello.audit.models import EventType
 from sportello.catalogue.answers import Answers
 from sportello.catalogue.models import FormField
+from sportello.companies.queries import may_act
 from sportello.orders import delivery, emails
 from sportello.orders.actions import set_line_status
 from sportello.orders.models import (
@@ -64,7 +65,7 @@ def post_customer_message(
     *, order: Order, customer, body: str, attachment: UploadedFile | None = None
 ) -> OrderMessage:
     """The customer writes on their own order; staff are told by e-mail."""
-    if order.customer_id != customer.pk:
+    if not may_act(customer, customer_id=order.customer_id, company_id=order.company_id):
         raise PermissionError("Not the customer's order")
     body = body.strip()
     if not body:
@@ -224,7 +225,8 @@ def answer_data_request(
     readable items; `documents` maps each requested document label to its upload.
     """
     line = data_request.line
-    if line.order.customer_id != customer.pk:
+    order = line.order
+    if not may_act(customer, customer_id=order.customer_id, company_id=order.company_id):
         raise PermissionError("Not the customer's order")
     today = today or timezone.localdate()
     with transaction.atomic():

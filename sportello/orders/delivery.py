@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils import formats, timezone
+from django.utils import timezone
 
+from sportello.core.dates import long_date
 from sportello.core.workdays import add_working_days, working_days_between
 from sportello.orders.models import LineStatus, OrderLine
 
@@ -67,7 +68,7 @@ def add_pause(line: OrderLine, *, paused_from: dt.date, resumed_on: dt.date) -> 
 
 @dataclass(frozen=True)
 class DeliveryPromise:
-    text: str  # "Consegna prevista entro il 10/12/2026", or how it will be counted
+    text: str  # "Consegna prevista entro il giovedì 10 dicembre 2026", or how it will be counted
     due_on: dt.date | None = None
     is_paused: bool = False
 
@@ -82,7 +83,7 @@ def delivery_promise(line: OrderLine) -> DeliveryPromise | None:
         )
     if line.due_on is not None:
         return DeliveryPromise(
-            text=f"Consegna prevista entro il {formats.date_format(line.due_on, 'd/m/Y')}",
+            text=f"Consegna prevista entro il {long_date(line.due_on)}",
             due_on=line.due_on,
         )
     days = line.delivery_working_days

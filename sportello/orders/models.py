@@ -88,6 +88,16 @@ class Order(TimeStampedModel):
         related_name="orders",
         verbose_name="cliente",
     )
+    # The company the order belongs to (empty: a private purchase); `customer` stays who
+    # placed it. Who may see or act on it: sportello.companies.queries.
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name="azienda",
+    )
     status = models.CharField(
         "stato", max_length=30, choices=OrderStatus.choices, default=OrderStatus.AWAITING_PAYMENT
     )
@@ -140,7 +150,10 @@ class Order(TimeStampedModel):
         ordering = ["-placed_at", "-id"]
         verbose_name = "ordine"
         verbose_name_plural = "ordini"
-        indexes = [models.Index(fields=["customer", "-placed_at"])]
+        indexes = [
+            models.Index(fields=["customer", "-placed_at"]),
+            models.Index(fields=["company", "-placed_at"], name="order_company_recent"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=amounts_add_up("total_gross", "total_net", "total_vat"),

@@ -50,6 +50,7 @@ ERASURE: dict[str, dict[str, str]] = {
             "updated_at",
             "number",
             "customer",
+            "company",
             "status",
             "checkout_token",
             "payment_method",
@@ -289,8 +290,14 @@ def export_data(context: ExportContext) -> None:
 
 
 def erasure_blockers(user) -> tuple[list[Order], list[Order]]:
-    """(orders that block the erasure, orders awaiting payment it would cancel)."""
-    orders = list(Order.objects.filter(customer=user).order_by("placed_at", "id"))
+    """(orders that block the erasure, orders awaiting payment it would cancel).
+
+    Only the person's private orders: those placed for a company belong to it and carry on
+    (paid, in progress or awaiting payment) whoever placed them.
+    """
+    orders = list(
+        Order.objects.filter(customer=user, company__isnull=True).order_by("placed_at", "id")
+    )
     blocking = [o for o in orders if o.status in BLOCKING_ORDER_STATUSES]
     to_cancel = [o for o in orders if o.status == OrderStatus.AWAITING_PAYMENT]
     return blocking, to_cancel

@@ -1,7 +1,8 @@
 """Reads of orders with the ownership check built in: a view cannot forget it.
 
-A customer sees only their own orders; staff (with the orders view permission) see every
-order's files through the same functions.
+A customer sees their own orders and, in a company account, the company's orders their role
+allows (sportello.companies.queries: `visible_to`, `actionable_by`); staff (with the orders
+view permission) see every order's files through the same functions.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from sportello.companies.queries import actionable_by, may_act_expression, visible_to
 from sportello.contracts.rules import is_within_withdrawal_period
 from sportello.orders.models import (
     DataRequest,
@@ -41,19 +43,26 @@ def can_see_every_order(user) -> bool:
 
 
 def orders_for_customer(customer) -> QuerySet[Order]:
-    """The customer's orders, newest first: only the columns of I MIEI ORDINI (and what tells
-    whether "Recedi dal contratto qui" is offered, counted in the same query)."""
+    """The orders the customer may see (their own, and their company's as their role allows),
+    newest first: only the columns of I MIEI ORDINI, who placed each ("Ordinato da") and what
+    tells whether "Recedi dal contratto qui" is offered, counted in the same query."""
     return (
-        Order.objects.filter(customer=customer)
+        Order.objects.filter(visible_to(customer))
+        .select_related("customer")
         .only(
             "number",
             "placed_at",
             "total_gross",
             "status",
             "customer_id",
+            "company_id",
             "billing_kind",
             "early_start_requested",
+            "customer__email",
+            "customer__first_name",
+            "customer__last_name",
         )
+        .annotate(viewer_may_act=may_act_expression(customer))
         .annotate(
             live_lines=Count("lines", filter=~Q(lines__status=LineStatus.CANCELLED)),
             unfinished_lines=Count(
@@ -138,7 +147,10 @@ def _order_detail_queryset() -> QuerySet[Order]:
 
 
 def order_for_customer(*, customer, number: str) -> Order:
-    """One of the customer's orders with lines, outcomes and history; else 404.
+    """One of the orders the customer may see, with lines, outcomes and history; else 404.
+
+    `viewer_may_act` says whether the customer may also act on it (pay, write, answer, withdraw):
+    a colleague allowed to see it only reads.
 
     Each line carries `awaiting_data_note`: staff's note asking for data, while it waits, and
     its history and data requests (for the timeline); the order its conversation without the
@@ -157,12 +169,13 @@ def order_for_customer(*, customer, number: str) -> Order:
             Prefetch(
                 "messages",
                 queryset=OrderMessage.objects.filter(is_internal=False)
-                .select_related("attachment")
+                .select_related("attachment", "author")
                 .order_by("created_at", "id"),
                 to_attr="customer_messages",
             ),
         )
-        .filter(customer=customer, number=number)
+        .filter(visible_to(customer), number=number)
+        .annotate(viewer_may_act=may_act_expression(customer))
         .first()
     )
     if order is None:
@@ -173,7 +186,9 @@ def order_for_customer(*, customer, number: str) -> Order:
 def order_summary_for_customer(*, customer, number: str) -> Order:
     """One of the customer's orders with its lines (the confirmation page)."""
     order = (
-        Order.objects.filter(customer=customer, number=number)
+        Order.objects.filter(visible_to(customer), number=number)
+        .select_related("customer")
+        .annotate(viewer_may_act=may_act_expression(customer))
         .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")))
         .first()
     )
@@ -193,7 +208,7 @@ def _visible_orders(user) -> QuerySet[Order]:
         return Order.objects.none()
     if can_see_every_order(user):
         return Order.objects.all()
-    return Order.objects.filter(customer=user)
+    return Order.objects.filter(visible_to(user))
 
 
 def outcome_file_for_user(*, user, number: str, file_id: int) -> OutcomeFile:
@@ -229,10 +244,12 @@ def answer_file_for_user(*, user, number: str, file_id: int) -> Upload:
 
 
 def data_request_for_customer(*, customer, number: str, request_id: int) -> DataRequest:
-    """An open or answered data request on one of the customer's orders; else 404."""
+    """An open or answered data request on an order the customer may act on; else 404."""
     data_request = (
         DataRequest.objects.filter(
-            pk=request_id, line__order__number=number, line__order__customer=customer
+            actionable_by(customer, prefix="line__order__"),
+            pk=request_id,
+            line__order__number=number,
         )
         .select_related("line__order", "line__service")
         .first()
@@ -260,11 +277,12 @@ def message_attachment_for_user(*, user, number: str, message_id: int) -> OrderM
 
 
 def open_data_requests_for_customer(customer) -> list[DataRequest]:
-    """The customer's "Da fare": data requests still waiting for an answer, oldest first."""
+    """The customer's "Da fare": data requests still waiting for an answer on the orders they
+    may act on, oldest first."""
     return list(
         DataRequest.objects.filter(
+            actionable_by(customer, prefix="line__order__"),
             answered_at__isnull=True,
-            line__order__customer=customer,
             line__status=LineStatus.AWAITING_CUSTOMER_DATA,
         )
         .select_related("line__order")

@@ -41,7 +41,12 @@ def order_list(request):
         {
             "page": page,
             "orders": orders,
-            "withdrawable": {order.number for order in orders if withdrawal_is_open(order)},
+            "withdrawable": {
+                order.number
+                for order in orders
+                if order.viewer_may_act and withdrawal_is_open(order)  # type: ignore[attr-defined]
+            },
+            "show_placed_by": any(order.company_id for order in orders),
         },
     )
 

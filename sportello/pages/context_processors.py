@@ -11,6 +11,8 @@ def shop(request):
     """Values the site chrome needs on every page; evaluated only when a template uses them."""
     return {
         "site_name": settings.SITE_NAME,
+        # Canonical and Open Graph URLs are absolute, on the public address.
+        "site_url": settings.SITE_URL,
         "company": {
             "name": settings.COMPANY_NAME,
             "address": settings.COMPANY_ADDRESS,

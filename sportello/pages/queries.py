@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from sportello.companies.queries import actionable_by
 from sportello.orders.models import (
     DataRequest,
     LineStatus,
@@ -56,13 +57,16 @@ def attention_for_customer(*, customer) -> Attention:
     Five queries, however many items there are.
     """
     orders = list(
-        Order.objects.filter(customer=customer, status=OrderStatus.AWAITING_PAYMENT)
+        Order.objects.filter(
+            actionable_by(customer), customer=customer, status=OrderStatus.AWAITING_PAYMENT
+        )
         .only("number", "placed_at", "total_gross", "status", "customer_id")
         .order_by("-placed_at", "-id")
     )
     # A quote past its validity is about to expire: it can no longer be accepted nor bought.
     quotes = list(
         QuoteRequest.objects.filter(
+            actionable_by(customer),
             customer=customer,
             status__in=(QuoteStatus.READY, QuoteStatus.ACCEPTED),
             valid_until__gte=timezone.localdate(),
@@ -71,7 +75,11 @@ def attention_for_customer(*, customer) -> Attention:
         .order_by("valid_until", "id")
     )
     lines = list(
-        OrderLine.objects.filter(order__customer=customer, status=LineStatus.AWAITING_CUSTOMER_DATA)
+        OrderLine.objects.filter(
+            actionable_by(customer, prefix="order__"),
+            order__customer=customer,
+            status=LineStatus.AWAITING_CUSTOMER_DATA,
+        )
         .select_related("order")
         .only("service_name", "status", "position", "order__number", "order__customer_id")
         .prefetch_related(

@@ -2,14 +2,18 @@ from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from sportello.accounts.buyer_kind import remember_buyer_kind
 from sportello.catalogue.queries import featured_services, home_categories
+from sportello.catalogue.sitemaps import SITEMAPS
 from sportello.pages.queries import attention_for_customer
 from sportello.privacy.queries import current_notice
 
@@ -68,3 +72,37 @@ def buyer_kind(request):
     ):
         next_url = "/"
     return redirect(next_url)
+
+
+@require_GET
+def robots_txt(request):
+    """Pages that only make sense for one visitor, or for staff, stay out of search engines.
+
+    The cart pages themselves stay crawlable (public, and empty for a crawler); the steps that
+    change a cart or start a purchase do not.
+    """
+    disallowed = [
+        "/account/",  # allauth: login, sign-up, codes
+        reverse("accounts:home"),
+        reverse("cart:proceed"),
+        reverse("cart:quote_proceed"),
+        reverse("cart:add", kwargs={"slug": "x"}).removesuffix("x/"),
+        reverse("cart:edit_line", kwargs={"pk": 1}).removesuffix("1/modifica/"),
+        reverse("checkout:start"),
+        "/pagamenti/",
+        reverse("admin:index"),
+        reverse("search:results"),
+    ]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallowed)]
+    lines += ["", f"Sitemap: {settings.SITE_URL}{reverse('pages:sitemap')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def sitemap_xml(request):
+    return sitemap_view(request, sitemaps=SITEMAPS)
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico for clients that ask for it without reading the page's <link rel=icon>."""
+    return redirect(static("favicon.ico"), permanent=True)

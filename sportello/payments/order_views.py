@@ -4,10 +4,12 @@ stands (each provider shows its own pending-payment text). URL names stay "order
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sportello.companies.queries import placed_by
 from sportello.core.state import status_label
 from sportello.orders import conversation
 from sportello.orders.conversation_forms import OrderMessageForm
@@ -54,8 +56,10 @@ def order_detail(request, number):
 def _render_order_detail(request, number, *, message_form, status=200):
     order = order_for_customer(customer=request.user, number=number)
     thread = order.customer_messages  # type: ignore[attr-defined]
+    may_act = order.viewer_may_act  # type: ignore[attr-defined]
     unread_ids = {m.pk for m in thread if m.is_from_staff and m.read_at is None}
-    if unread_ids:
+    # A colleague who only reads does not mark staff's messages read for the one who acts.
+    if unread_ids and may_act:
         conversation.mark_read_by_customer(order)
     payment = payment_state(order, payments=order_payments(order))
     history = [
@@ -81,10 +85,12 @@ def _render_order_detail(request, number, *, message_form, status=200):
             "payment": payment,
             "payments": payments,
             "history": history,
-            "pay_url": _pay_url(order) if payment.can_pay else "",
+            "pay_url": _pay_url(order) if payment.can_pay and may_act else "",
             "payment_method": payment_method_label(order.payment_method),
             # "Recedi dal contratto qui" (the withdrawals app's page) while the period is open.
-            "can_withdraw": withdrawal_is_open(order),
+            "can_withdraw": may_act and withdrawal_is_open(order),
+            "may_act": may_act,
+            "placed_by": placed_by(order, viewer=request.user),
             "thread": thread,
             "unread_ids": unread_ids,
             "message_form": message_form,
@@ -98,6 +104,8 @@ def _render_order_detail(request, number, *, message_form, status=200):
 def post_message(request, number):
     """The customer writes on the order's conversation (the order page re-rendered on errors)."""
     order = order_for_customer(customer=request.user, number=number)
+    if not order.viewer_may_act:  # type: ignore[attr-defined]
+        raise Http404("Ordine non trovato")
     if request.method == "GET":
         return redirect(reverse("orders:detail", kwargs={"number": number}) + "#messaggi")
     form = OrderMessageForm(request.POST, request.FILES)
@@ -135,7 +143,11 @@ def order_confirmation(request, number):
             "order": order,
             "lines": lines,
             "payment": payment,
-            "pay_url": _pay_url(order) if payment.can_pay else "",
+            "pay_url": (
+                _pay_url(order)
+                if payment.can_pay and order.viewer_may_act  # type: ignore[attr-defined]
+                else ""
+            ),
             "is_confirmation_emailed": is_confirmation_emailed(order),
         },
     )

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 
+from sportello.companies.queries import actionable_by
 from sportello.orders.models import Order, OrderStatus
 from sportello.payments.models import OPEN_PAYMENT_STATUSES, Payment, PaymentStatus
 from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
@@ -15,13 +16,16 @@ BANK_TRANSFER = "bank_transfer"
 
 
 def order_for_customer(*, customer, number: str):
-    """The customer's order with this number, or 404 (also for everybody else's orders)."""
-    return get_object_or_404(Order, number=number, customer=customer)
+    """The order with this number if the customer may pay it (their own, or as the company's
+    administrator), or 404 (also for everybody else's orders)."""
+    return get_object_or_404(Order.objects.filter(actionable_by(customer)), number=number)
 
 
 def payment_for_customer(*, customer, reference, provider: str | None = None) -> Payment:
-    """One payment attempt of the customer's, with its order, or 404."""
-    payments = Payment.objects.select_related("order").filter(order__customer=customer)
+    """One payment attempt on an order the customer may pay, with its order, or 404."""
+    payments = Payment.objects.select_related("order").filter(
+        actionable_by(customer, prefix="order__")
+    )
     if provider is not None:
         payments = payments.filter(provider=provider)
     return get_object_or_404(payments, reference=reference)

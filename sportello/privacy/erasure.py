@@ -41,6 +41,7 @@ from sportello.accounts import privacy as accounts_privacy
 from sportello.accounts.models import User
 from sportello.api import privacy as api_privacy
 from sportello.cart import privacy as cart_privacy
+from sportello.companies import privacy as companies_privacy
 from sportello.core.erasure import REMOVED_TEXT, ErasureContext
 from sportello.notifications import privacy as notifications_privacy
 from sportello.orders import privacy as orders_privacy
@@ -63,6 +64,7 @@ ERASERS = (
     quotes_privacy,
     cart_privacy,
     api_privacy,
+    companies_privacy,
     uploads_privacy,
     accounts_privacy,
     notifications_privacy,
@@ -122,6 +124,9 @@ def erase_customer(*, user, actor) -> AccountErasure:
             )
         if is_erased(user):
             raise ErasureRefused("Questo account è già stato cancellato.")
+        company_blocker = companies_privacy.erasure_blocker(user)
+        if company_blocker:
+            raise ErasureRefused(company_blocker)
         preview = erasure_preview(user=user)
         if preview.blocking_orders:
             raise ErasureRefused(

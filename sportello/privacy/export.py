@@ -18,6 +18,7 @@ from django.utils import timezone
 from sportello.accounts import privacy as accounts_privacy
 from sportello.api import privacy as api_privacy
 from sportello.cart import privacy as cart_privacy
+from sportello.companies import privacy as companies_privacy
 from sportello.contracts import privacy as contracts_privacy
 from sportello.core.export import ExportContext, iso
 from sportello.invoicing import privacy as invoicing_privacy
@@ -42,6 +43,7 @@ EXPORTERS = (
     quotes_privacy,
     cart_privacy,
     api_privacy,
+    companies_privacy,
     uploads_privacy,
     notifications_privacy,
 )
@@ -53,6 +55,8 @@ SECTIONS = (
     "orders",
     "quotes",
     "carts",
+    "bulk_orders",
+    "companies",
     "uploaded_files",
     "emails",
     "invoices",

@@ -23,6 +23,7 @@ from sportello.cart.actions import empty_cart
 from sportello.cart.models import Cart, CartKind
 from sportello.cart.queries import priced_cart
 from sportello.catalogue.answers import answers_snapshot, link_snapshot_files
+from sportello.companies.queries import company_for_new_order, may_act
 from sportello.contracts.rules import TermsAcceptance
 from sportello.core.money import TaxedPrice, format_euro, sum_prices, to_money
 from sportello.core.numbering import format_number, local_year, next_number
@@ -192,6 +193,8 @@ def create_quote_request(
     quote = QuoteRequest.objects.create(
         number=new_quote_number(now),
         customer=customer,
+        # A member asks for the company (a viewer may not: PermissionError).
+        company=company_for_new_order(customer),
         submit_token=submit_token,
         customer_message=message.strip(),
         requested_at=now,
@@ -424,7 +427,7 @@ def expire_quote(quote: QuoteRequest, *, note: str) -> bool:
 
 
 def _check_owner(quote: QuoteRequest, customer) -> None:
-    if quote.customer_id != customer.pk:
+    if not may_act(customer, customer_id=quote.customer_id, company_id=quote.company_id):
         # Views find quotes through queries that check the owner; this is the last guard.
         raise QuoteRequest.DoesNotExist(f"Quote {quote.pk} is not {customer.pk}'s")
 

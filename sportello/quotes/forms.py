@@ -18,9 +18,19 @@ MESSAGE_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 2000
 
 
+# Lists of properties and figures for a quote often come as spreadsheets.
+SPREADSHEET_EXTENSIONS = ("csv", "xlsx")
+
+
+def attachment_extensions() -> list[str]:
+    """The site's upload types plus CSV and XLSX (content-checked like the others)."""
+    allowed = allowed_extensions()
+    return allowed + [ext for ext in SPREADSHEET_EXTENSIONS if ext not in allowed]
+
+
 def validate_attachment(upload: UploadedFile) -> UploadedFile:
     """Type (extension and content) and size limits from settings, with Italian messages."""
-    return check_upload(upload)
+    return check_upload(upload, extensions=attachment_extensions())
 
 
 class QuoteRequestForm(forms.Form):
@@ -62,7 +72,7 @@ class MessageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = allowed_extensions()
+        allowed = attachment_extensions()
         self.fields["attachment"].widget.attrs["accept"] = accept_attribute(allowed)
         self.fields["attachment"].help_text = (
             f"Formati {', '.join(e.upper() for e in allowed)}, "

@@ -73,6 +73,15 @@ class QuoteRequest(TimeStampedModel):
         related_name="quote_requests",
         verbose_name="cliente",
     )
+    # The company the request belongs to (empty: private); `customer` stays who sent it.
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quote_requests",
+        verbose_name="azienda",
+    )
     status = models.CharField(
         "stato", max_length=30, choices=QuoteStatus.choices, default=QuoteStatus.SENT
     )

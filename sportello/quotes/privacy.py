@@ -30,7 +30,10 @@ MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
 }
 
 
-KEPT_WITH_ORDER = "deleted when the quote never became an order; kept with an ordered quote"
+KEPT_WITH_ORDER = (
+    "deleted when the quote never became an order; kept with an ordered quote or a "
+    "company's quote (it belongs to the company)"
+)
 # Model label -> field -> what erasure does with it.
 ERASURE: dict[str, dict[str, str]] = {
     "quotes.QuoteRequest": {
@@ -42,6 +45,7 @@ ERASURE: dict[str, dict[str, str]] = {
             "updated_at",
             "number",
             "customer",
+            "company",
             "status",
             "submit_token",
             "current_version",
@@ -184,32 +188,37 @@ def export_data(context: ExportContext) -> None:
 
 
 def erase_data(context: ErasureContext) -> None:
-    """Quotes that never became an order go; on the others the customer's own words go."""
+    """Private quotes that never became an order go; on the others (ordered, or a company's)
+    the customer's own words go."""
     user = context.user
     quotes = QuoteRequest.objects.filter(customer=user)
     context.related[QuoteRequest] = list(quotes.values_list("pk", flat=True))
-    dropped_quotes = list(quotes.filter(order__isnull=True))
+    # A company's quote requests belong to the company: kept like ordered ones.
+    dropped_quotes = list(quotes.filter(order__isnull=True, company__isnull=True))
+    kept_quotes = quotes.exclude(pk__in=[q.pk for q in dropped_quotes])
     # Attachments of the dropped quotes' messages, and of the customer's messages on kept
     # quotes: the uploads app deletes them once nothing uses them.
     context.uploads_to_delete |= set(
         Upload.objects.filter(
             Q(quote_message_uses__quote__in=dropped_quotes)
             | Q(
-                quote_message_uses__quote__customer=user,
-                quote_message_uses__quote__order__isnull=False,
+                Q(quote_message_uses__quote__company__isnull=True)
+                | Q(quote_message_uses__author=user),
+                quote_message_uses__quote__in=kept_quotes,
                 quote_message_uses__is_from_staff=False,
             )
         ).values_list("pk", flat=True)
     )
+    # On a company's quote a colleague (the administrator) may have written too: theirs stay.
     QuoteMessage.objects.filter(
-        quote__customer=user, quote__order__isnull=False, is_from_staff=False
+        Q(quote__company__isnull=True) | Q(author=user), quote__in=kept_quotes, is_from_staff=False
     ).update(body=REMOVED_TEXT, attachment=None)
-    quotes.filter(order__isnull=False).update(
+    quotes.exclude(pk__in=[q.pk for q in dropped_quotes]).update(
         customer_message="", decline_reason="", updated_at=context.now
     )
     # A decline reason is also the note of its history row.
-    QuoteStatusChange.objects.filter(
-        quote__customer=user, quote__order__isnull=False, to_status=QuoteStatus.DECLINED
-    ).exclude(note="").update(note=REMOVED_TEXT)
+    QuoteStatusChange.objects.filter(quote__in=kept_quotes, to_status=QuoteStatus.DECLINED).exclude(
+        note=""
+    ).update(note=REMOVED_TEXT)
     context.deleted_quotes = len(dropped_quotes)
     QuoteRequest.objects.filter(pk__in=[q.pk for q in dropped_quotes]).delete()

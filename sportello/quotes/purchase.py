@@ -7,17 +7,17 @@ import uuid
 from collections.abc import Mapping
 from functools import cached_property
 
-from django.utils import formats
 from django.utils.html import format_html
 
 from sportello.catalogue.answers import AnswerItem
 from sportello.catalogue.pricing import LinePrice
 from sportello.contracts.rules import TermsAcceptance
+from sportello.core.dates import long_date
 from sportello.core.money import TaxedPrice
 from sportello.orders.purchase import PlacedOrder, PurchaseNotPossible, PurchaseSource, ReviewLine
 from sportello.quotes.actions import QuoteNotAcceptable, expire_quote, place_quote_order
 from sportello.quotes.models import QuotePrice, QuoteRequest, QuoteStatus
-from sportello.quotes.queries import quote_for_customer
+from sportello.quotes.queries import quote_to_act_on
 
 NOT_PURCHASABLE = "Il preventivo non può più essere acquistato: controlla il suo stato."
 
@@ -36,7 +36,7 @@ def quote_problem(quote: QuoteRequest) -> str:
             f"il suo stato è «{quote.get_status_display()}»."
         )
     if quote.valid_until is not None and quote.is_past_validity():
-        valid_until = formats.date_format(quote.valid_until, "d/m/Y")
+        valid_until = long_date(quote.valid_until)
         return f"Il preventivo n. {quote.number} è scaduto il {valid_until}."
     return ""
 
@@ -48,7 +48,7 @@ class QuotePurchase(PurchaseSource):
 
     def __init__(self, *, customer, number: str):
         # 404 for another customer's quote (ownership checked in quotes.queries).
-        self.quote = quote_for_customer(customer=customer, number=number)
+        self.quote = quote_to_act_on(customer=customer, number=number)
         self.back_url = self.quote.get_absolute_url()
         self.review_intro = format_html(
             'Stai acquistando il <a href="{}">preventivo n. {}</a> ai prezzi indicati: '

@@ -1,4 +1,5 @@
-"""Reads of quotes, with the owner check built in: a customer only ever finds their own."""
+"""Reads of quotes, with the owner check built in: a customer finds their own and, in a
+company account, the company's as their role allows (sportello.companies.queries)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
+from sportello.companies.queries import may_act_expression, visible_to
 from sportello.quotes.models import (
     AWAITING_PRICE,
     QuoteLine,
@@ -19,23 +21,56 @@ from sportello.uploads.models import Upload
 
 
 def quotes_for_customer(customer) -> QuerySet[QuoteRequest]:
-    """The customer's requests, newest first: one query, whatever their number."""
-    return QuoteRequest.objects.filter(customer=customer).only(
-        "pk", "number", "status", "requested_at", "valid_until", "current_version", "customer_id"
+    """The requests the customer may see, newest first, with who sent each: one query,
+    whatever their number."""
+    return (
+        QuoteRequest.objects.filter(visible_to(customer))
+        .select_related("customer")
+        .only(
+            "pk",
+            "number",
+            "status",
+            "requested_at",
+            "valid_until",
+            "current_version",
+            "customer_id",
+            "company_id",
+            "customer__email",
+            "customer__first_name",
+            "customer__last_name",
+        )
     )
 
 
 def quote_for_customer(*, customer, number: str) -> QuoteRequest:
-    """One of the customer's requests by number, or 404 (also for another customer's)."""
-    quote = QuoteRequest.objects.filter(customer=customer, number=number).first()
+    """A request the customer may see by number, or 404 (also for another customer's).
+
+    `viewer_may_act` says whether they may also accept, decline, buy it or write on it.
+    """
+    quote = (
+        QuoteRequest.objects.filter(visible_to(customer), number=number)
+        .select_related("customer")
+        .annotate(viewer_may_act=may_act_expression(customer))
+        .first()
+    )
     if quote is None:
+        raise Http404("Nessun preventivo")
+    return quote
+
+
+def quote_to_act_on(*, customer, number: str) -> QuoteRequest:
+    """A request the customer may act on (accept, decline, buy, write), or 404."""
+    quote = quote_for_customer(customer=customer, number=number)
+    if not quote.viewer_may_act:  # type: ignore[attr-defined]
         raise Http404("Nessun preventivo")
     return quote
 
 
 def message_for_customer(*, customer, number: str, pk: int) -> QuoteMessage:
     message = (
-        QuoteMessage.objects.filter(quote__customer=customer, quote__number=number, pk=pk)
+        QuoteMessage.objects.filter(
+            visible_to(customer, prefix="quote__"), quote__number=number, pk=pk
+        )
         .select_related("quote", "attachment")
         .first()
     )
@@ -56,7 +91,14 @@ def _used_answer_file(quote_filter: dict, file_id: int) -> Upload:
 
 
 def answer_file_for_customer(*, customer, number: str, file_id: int) -> Upload:
-    return _used_answer_file({"quote__customer": customer, "quote__number": number}, file_id)
+    upload = Upload.objects.filter(
+        visible_to(customer, prefix="quote_line_uses__line__quote__"),
+        pk=file_id,
+        quote_line_uses__line__quote__number=number,
+    ).first()
+    if upload is None:
+        raise Http404("File non trovato")
+    return upload
 
 
 def answer_file_for_staff(*, quote_pk: int, file_id: int) -> Upload:

@@ -9,11 +9,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats
 from django.views.decorators.http import require_GET, require_POST
 
 from sportello.cart.models import CartKind
 from sportello.cart.queries import cart_for_request, priced_cart
+from sportello.companies.queries import may_buy, placed_by
+from sportello.core.dates import long_date
 from sportello.core.files import stream_private_file
 from sportello.quotes import actions
 from sportello.quotes.forms import AcceptForm, DeclineForm, MessageForm, QuoteRequestForm
@@ -24,6 +25,7 @@ from sportello.quotes.queries import (
     message_for_customer,
     quote_detail,
     quote_for_customer,
+    quote_to_act_on,
     quotes_for_customer,
 )
 from sportello.uploads.checks import UploadRejected
@@ -47,12 +49,20 @@ def quote_list(request):
     page = Paginator(quotes_for_customer(request.user), QUOTES_PER_PAGE).get_page(
         request.GET.get("pagina")
     )
-    return render(request, "quotes/list.html", {"page": page})
+    show_placed_by = any(quote.company_id for quote in page.object_list)
+    return render(request, "quotes/list.html", {"page": page, "show_placed_by": show_placed_by})
 
 
 @login_required
 def request_quote(request):
     """The quote cart's lines, an optional message and the button "RICHIEDI PREVENTIVO"."""
+    if not may_buy(request.user):
+        messages.error(
+            request,
+            "Nell'account aziendale hai il ruolo di visualizzatore: non puoi richiedere "
+            "preventivi. Chiedi all'amministratore di renderti acquirente.",
+        )
+        return redirect("cart:quote_detail")
     cart = cart_for_request(request, CartKind.QUOTE)
     if request.method == "POST":
         form = QuoteRequestForm(request.POST)
@@ -98,16 +108,21 @@ def _detail_context(request, quote, **forms) -> dict:
     is_expired_now = (
         status in (QuoteStatus.READY, QuoteStatus.ACCEPTED) and quote.is_past_validity()
     )
+    may_act = quote.viewer_may_act  # type: ignore[attr-defined]
     return {
         "quote": quote,
         "detail": detail,
+        "may_act": may_act,
+        "placed_by": placed_by(quote, viewer=request.user),
         "show_prices": price is not None and status != QuoteStatus.CANCELLED,
         "is_under_revision": price is not None and status == QuoteStatus.IN_PROGRESS,
         "is_expired_now": is_expired_now,
-        "can_accept": status == QuoteStatus.READY and not is_expired_now,
-        "can_decline": status in (QuoteStatus.READY, QuoteStatus.ACCEPTED),
+        "can_accept": may_act and status == QuoteStatus.READY and not is_expired_now,
+        "can_decline": may_act and status in (QuoteStatus.READY, QuoteStatus.ACCEPTED),
         "checkout_url": (
-            _checkout_url(quote) if status == QuoteStatus.ACCEPTED and not is_expired_now else ""
+            _checkout_url(quote)
+            if may_act and status == QuoteStatus.ACCEPTED and not is_expired_now
+            else ""
         ),
         "accept_form": AcceptForm(initial={"version": quote.current_version}),
         "decline_form": forms.get("decline_form") or DeclineForm(),
@@ -126,7 +141,7 @@ def detail(request, number):
 @require_POST
 @login_required
 def post_message(request, number):
-    quote = quote_for_customer(customer=request.user, number=number)
+    quote = quote_to_act_on(customer=request.user, number=number)
     form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
         context = _detail_context(request, quote, message_form=form)
@@ -154,7 +169,7 @@ def post_message(request, number):
 @require_POST
 @login_required
 def accept(request, number):
-    quote = quote_for_customer(customer=request.user, number=number)
+    quote = quote_to_act_on(customer=request.user, number=number)
     form = AcceptForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Richiesta non valida: ricarica la pagina e riprova.")
@@ -165,7 +180,7 @@ def accept(request, number):
         )
     except actions.QuoteExpired:
         assert quote.valid_until is not None  # only a quote with a validity date expires
-        valid_until = formats.date_format(quote.valid_until, "d/m/Y")
+        valid_until = long_date(quote.valid_until)
         messages.error(
             request,
             f"Il preventivo è scaduto il {valid_until} e non può più essere accettato. "
@@ -192,7 +207,7 @@ def accept(request, number):
 @require_POST
 @login_required
 def decline(request, number):
-    quote = quote_for_customer(customer=request.user, number=number)
+    quote = quote_to_act_on(customer=request.user, number=number)
     form = DeclineForm(request.POST)
     if not form.is_valid():
         context = _detail_context(request, quote, decline_form=form)

@@ -6,6 +6,7 @@ the limits come from settings unless the caller passes its own (outcome files ha
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +20,8 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "png": (b"\x89PNG\r\n\x1a\n",),
     "jpg": (b"\xff\xd8\xff",),
     "jpeg": (b"\xff\xd8\xff",),
+    # An XLSX workbook is a ZIP archive.
+    "xlsx": (b"PK\x03\x04",),
 }
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -27,7 +30,16 @@ CONTENT_TYPES = {
     "jpeg": "image/jpeg",
     "p7m": "application/pkcs7-mime",
     "zip": "application/zip",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# An XLSX is a zip whose [Content_Types].xml declares a SpreadsheetML workbook.
+XLSX_WORKBOOK_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+# How much of a CSV is read to decide that it is text (and of [Content_Types].xml, bounded).
+TEXT_SNIFF_BYTES = 64 * 1024
+_BINARY_STARTS = (b"%PDF", b"PK\x03\x04", b"MZ", b"\x7fELF", b"\x89PNG", b"\xff\xd8\xff")
+# Text may hold tabs and line breaks (and a form feed), no other control characters.
+_TEXT_CONTROLS = frozenset(range(32)) - {9, 10, 12, 13}
 FALLBACK_CONTENT_TYPE = "application/octet-stream"
 
 
@@ -52,7 +64,46 @@ def _head(upload: UploadedFile) -> bytes:
     return head
 
 
+def _is_xlsx(upload: UploadedFile) -> bool:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            info = archive.getinfo("[Content_Types].xml")
+            if info.file_size > TEXT_SNIFF_BYTES * 4:
+                return False
+            return XLSX_WORKBOOK_TYPE in archive.read(info)
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+
+
+def _is_text(upload: UploadedFile) -> bool:
+    """Plain text (UTF-8, or Windows-1252 as spreadsheets often export): no binary bytes."""
+    upload.seek(0)
+    sample = upload.read(TEXT_SNIFF_BYTES)
+    upload.seek(0)
+    if not sample or sample.startswith(_BINARY_STARTS) or b"\x00" in sample:
+        return False
+    try:
+        text = sample.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        # A sample cut in the middle of a multi-byte character is still UTF-8.
+        if error.start >= len(sample) - 3 and error.reason == "unexpected end of data":
+            text = sample[: error.start].decode("utf-8-sig")
+        else:
+            try:
+                text = sample.decode("cp1252")
+            except UnicodeDecodeError:
+                return False
+    return not any(ord(char) in _TEXT_CONTROLS for char in text)
+
+
 def content_matches_extension(upload: UploadedFile, extension: str) -> bool:
+    if extension == "xlsx":
+        return _is_xlsx(upload)
+    if extension == "csv":
+        return _is_text(upload)
     signatures = SIGNATURES.get(extension)
     if not signatures:
         return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from sportello.core.dates import long_date
 from sportello.notifications.actions import queue_email
 from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
@@ -16,7 +17,7 @@ def _context(withdrawal: WithdrawalRequest) -> dict:
     received_at = timezone.localtime(withdrawal.received_at)  # Europe/Rome
     return {
         "withdrawal": withdrawal,
-        "received_date": f"{received_at:%d/%m/%Y}",
+        "received_date": long_date(received_at),
         "received_time": f"{received_at:%H:%M}",
         # What the consumer stated: the services they ticked, or the text they wrote.
         "services": [line.service_name for line in withdrawal.lines.all()]

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from sportello.companies.queries import actionable_by
 from sportello.orders.models import LineStatus, Order, OrderLine
 from sportello.orders.queries import withdrawal_is_open
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus
@@ -30,9 +31,9 @@ def _orders_with_lines() -> QuerySet[Order]:
 
 
 def order_for_withdrawal(*, customer, number: str) -> Order:
-    """The customer's own order (404 for anyone else's, whatever its state)."""
+    """An order the customer may act on (404 for anyone else's, whatever its state)."""
     try:
-        return _orders_with_lines().get(customer=customer, number=number)
+        return _orders_with_lines().filter(actionable_by(customer)).get(number=number)
     except Order.DoesNotExist:
         raise Http404("Order not found") from None
 

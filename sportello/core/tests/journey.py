@@ -207,16 +207,20 @@ class Customer:
         if "/account/login/" in response.url:
             raise JourneyError(f"login refused for {self.email}")
 
-    def add_to_cart(self, upload: bytes | None = None, filename: str = "delega.pdf") -> None:
+    def add_to_cart(self, upload: bytes | None = None, filename: str = "delega.pdf"):
+        """Sends the service form; returns the cart page the shop then shows."""
         page = self.request("service form", "GET", f"/carrello/aggiungi/{SERVICE_SLUG}/")
         files = {"delega": (filename, upload, "application/pdf")} if upload else None
         response = self.submit("add to cart", page, "Aggiungi al carrello", ANSWERS, files)
         if "/carrello/" not in response.url or "aggiungi" in response.url:
             raise JourneyError(f"the service form was refused: {_errors(response.text)}")
+        return response
 
-    def check_out(self) -> str:
-        """Cart -> billing -> payment method -> review -> place; returns the gateway page."""
-        cart = self.request("cart", "GET", "/carrello/")
+    def check_out(self, cart=None):
+        """Cart -> billing -> payment method -> review -> place; returns the gateway page.
+        `cart`: the cart page the customer is on (as after adding a service), else opened."""
+        if cart is None:
+            cart = self.request("cart", "GET", "/carrello/")
         proceed = _link(cart.text, "PROCEDI ALL'ACQUISTO")
         page = self.follow("billing form", self.request("billing form", "GET", proceed))
         if "dati-di-fatturazione" in page.url:

@@ -126,7 +126,7 @@ def test_unpaid_transfer_is_reminded_then_cancelled(transfer_order, settings):
     assert run_reminders(now=placed + dt.timedelta(days=5))["transfers_reminded"] == 1
     assert run_reminders(now=placed + dt.timedelta(days=6))["transfers_reminded"] == 0
     reminder = _emails(transfer_order, "payments/email/transfer_reminder").get()
-    assert "17/11/2026" in reminder.text_body
+    assert "martedì 17 novembre 2026" in reminder.text_body
     assert "IT60X0542811101000000123456" in reminder.text_body.replace(" ", "")
 
     assert run_reminders(now=placed + dt.timedelta(days=14))["transfers_cancelled"] == 0
@@ -169,7 +169,7 @@ def test_customer_sees_deadline_grouped_iban_copy_button_and_remaining(
     page = client.get(reverse("orders:detail", args=[transfer_order.number])).content.decode()
     assert "IT60 X054 2811 1010 0000 0123 456" in page
     assert 'data-copy="IT60X0542811101000000123456"' in page
-    assert "Da pagare entro il" in page and "17/11/2026" in page
+    assert "Da pagare entro il" in page and "martedì 17 novembre 2026" in page
     assert "1.989,00" in page and "già ricevuti" in page
     # The card payment is offered as an alternative, not as the way to pay the transfer.
     assert "button-accent" not in page

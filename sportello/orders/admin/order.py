@@ -60,6 +60,7 @@ class OrderAdmin(ReadOnlyAdminMixin, OrderPageViews):
                     "number",
                     "status",
                     "customer",
+                    "company",
                     "customer_email",
                     "placed_at",
                     "paid_at",

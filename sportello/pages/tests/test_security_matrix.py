@@ -2,9 +2,14 @@
 
 Personas: an anonymous visitor, customer A (who owns the orders, quotes, cart and payments
 below), customer B, a staff member without permissions and a superuser ("staff with the
-permission"), both with their second factor. Each row is one URL name: how to fill its
-arguments and what each persona gets on a GET. A URL pattern without a row (or an admin
-pattern family) fails ``test_every_url_pattern_has_an_entry``: add one row per new URL name.
+permission"), both with their second factor; and for company accounts (issue 16) — customer
+A administers a company and the order and quote below belong to it — a colleague (a buyer of
+the same company who does not see the colleagues' orders), a viewer of the same company (who
+sees the company's orders but acts on none) and the administrator of another company. A row
+written with five outcomes gives the three company personas customer B's outcome.
+Each row is one URL name: how to fill its arguments and what each persona gets on a GET. A
+URL pattern without a row (or an admin pattern family) fails
+``test_every_url_pattern_has_an_entry``: add one row per new URL name.
 
 Outcomes: a status code, or
 - ``LOGIN``: redirect to the shop's login (customer pages);
@@ -23,6 +28,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib.admin import site as admin_site
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -32,8 +38,12 @@ from sportello.api.actions import create_token
 from sportello.api.models import WebhookDelivery, WebhookEndpoint
 from sportello.audit.context import Source
 from sportello.audit.models import AuditEvent, EventType
+from sportello.cart.bulk_actions import create_bulk_import, validate_bulk_import
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+from sportello.companies.actions import invite
+from sportello.companies.models import Role
+from sportello.companies.queries import membership_of
 from sportello.contracts.models import TermsOfSale
 from sportello.invoicing.actions import issue_invoice
 from sportello.invoicing.tests.conftest import make_order, pay
@@ -51,7 +61,9 @@ from sportello.withdrawals.models import WithdrawalRequest
 pytestmark = pytest.mark.django_db
 
 LOGIN, ADMIN_LOGIN, REDIRECT = "login", "admin-login", "redirect"
-PERSONAS = ("anonymous", "customer_a", "customer_b", "staff_without", "staff_with")
+BASE_PERSONAS = ("anonymous", "customer_a", "customer_b", "staff_without", "staff_with")
+COMPANY_PERSONAS = ("colleague", "viewer", "other_company")
+PERSONAS = BASE_PERSONAS + COMPANY_PERSONAS
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,9 @@ class Row:
 
 
 def row(kwargs=None, *outcomes) -> Row:
+    if len(outcomes) == len(BASE_PERSONAS):
+        # The company personas are strangers to customer A's objects, like customer B.
+        outcomes = (*outcomes, *(outcomes[2],) * len(COMPANY_PERSONAS))
     assert len(outcomes) == len(PERSONAS), outcomes
     return Row(kwargs or (lambda world: {}), outcomes)
 
@@ -74,10 +89,12 @@ def signed_in(outcome, kwargs=None) -> Row:
     return row(kwargs, LOGIN, outcome, outcome, outcome, outcome)
 
 
-def owned(kwargs, outcome=200, anonymous=LOGIN) -> Row:
+def owned(kwargs, outcome=200, anonymous=LOGIN, viewer=404) -> Row:
     """A page of customer A's own object: everybody else gets 404, staff included (staff
-    see customers' objects in the back-office, never through the customer's pages)."""
-    return row(kwargs, anonymous, outcome, 404, 404, 404)
+    see customers' objects in the back-office, never through the customer's pages), and so
+    do a colleague who does not see the colleagues' orders and another company's user. The
+    company's viewer reads (`viewer=outcome`) but never acts (404)."""
+    return row(kwargs, anonymous, outcome, 404, 404, 404, 404, viewer, 404)
 
 
 order = lambda world: {"number": world["order"].number}  # noqa: E731
@@ -103,6 +120,10 @@ ROWS: dict[str, Row] = {
     "pages:cookies": everyone(200),
     "pages:security_txt": everyone(200),
     "pages:buyer_kind": everyone(405),  # "Privato / Azienda": POST only
+    "pages:robots_txt": everyone(200),
+    "pages:sitemap": everyone(200),
+    "pages:favicon": everyone(REDIRECT),  # to the static file
+    "search:results": everyone(200),
     # The sales contract: terms of sale (public), the withdrawal function.
     "contracts:terms": everyone(200),
     "contracts:terms_version": everyone(200, lambda w: {"version": w["terms"].version}),
@@ -116,12 +137,24 @@ ROWS: dict[str, Row] = {
     "cart:detail": everyone(200),
     "cart:quote_detail": everyone(200),
     "cart:add": everyone(200, lambda w: {"slug": w["service"].slug}),
+    "cart:live_price": everyone(200, lambda w: {"slug": w["service"].slug}),
     # Proceeding asks to sign in first; an empty cart is sent back (A's purchase cart is
     # not empty, but proceeding goes on to the checkout: a redirect too).
     "cart:proceed": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "cart:quote_proceed": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "cart:edit_line": owned(lambda w: {"pk": w["cart_line"].pk}, anonymous=404),
     "cart:remove_line": row(lambda w: {"pk": w["cart_line"].pk}, 405, 405, 405, 405, 405),
+    "cart:reorder": everyone(405, order),  # "Ordina di nuovo": POST only
+    # "Ordine multiplo": signed-in customers only; an import is its owner's alone.
+    "cart:bulk_start": signed_in(200, lambda w: {"slug": w["service"].slug}),
+    "cart:bulk_template": signed_in(
+        200, lambda w: {"slug": w["service"].slug, "extension": "xlsx"}
+    ),
+    "cart:bulk_detail": owned(lambda w: {"pk": w["bulk_import"].pk}),
+    "cart:bulk_progress": owned(lambda w: {"pk": w["bulk_import"].pk}),
+    "cart:bulk_file": owned(lambda w: {"pk": w["bulk_import"].pk}),
+    "cart:bulk_edit_row": owned(lambda w: {"pk": w["bulk_import"].pk, "number": 2}),
+    "cart:bulk_add": row(lambda w: {"pk": w["bulk_import"].pk}, LOGIN, 405, 405, 405, 405),
     # Checkout: without a cart every step sends back to the cart (the anonymous visitor too,
     # who signs in at "procedi"); A's cart opens the billing step, whose data the later
     # steps need first.
@@ -129,6 +162,9 @@ ROWS: dict[str, Row] = {
     "checkout:billing": row(None, REDIRECT, 200, REDIRECT, REDIRECT, REDIRECT),
     "checkout:payment": everyone(REDIRECT),
     "checkout:review": everyone(REDIRECT),
+    # The Riepilogo's billing data and payment method changed in place (issue 15).
+    "checkout:review_billing": everyone(REDIRECT),
+    "checkout:review_payment": everyone(REDIRECT),
     "checkout:place": row(None, 405, 405, 405, 405, 405),
     "checkout:start_quote": owned(quote, outcome=REDIRECT),
     # IL MIO ACCOUNT.
@@ -140,8 +176,8 @@ ROWS: dict[str, Row] = {
     "privacy:delete_account": signed_in(200),
     # I MIEI ORDINI.
     "orders:list": signed_in(200),
-    "orders:detail": owned(order),
-    "orders:confirmation": owned(order),
+    "orders:detail": owned(order, viewer=200),
+    "orders:confirmation": owned(order, viewer=200),
     "orders:outcome_file": owned(lambda w: {**order(w), "file_id": MISSING_FILE}, 404),
     "orders:answer_file": owned(lambda w: {**order(w), "file_id": MISSING_FILE}, 404),
     # The order's conversation (desk): a GET of the form's target goes back to the order.
@@ -152,13 +188,24 @@ ROWS: dict[str, Row] = {
     "invoicing:pdf": owned(admin_document),
     "invoicing:xml": owned(admin_document, 404),  # private persons have the PDF only
     "invoicing:order_invoice_pdf": owned(lambda w: {"number": w["document"].order.number}),
+    # ACCOUNT AZIENDALE (issue 16): A administers the company; the forms' targets are POST
+    # only; an invitation link opens its page for everyone (it says what to do next).
+    "companies:home": signed_in(200),  # the company's page, or the form to create one
+    "companies:edit": row(None, LOGIN, 200, 404, 404, 404, 404, 404, 200),
+    "companies:invite": everyone(405),
+    "companies:revoke_invitation": everyone(405, lambda w: {"pk": w["invitation"].pk}),
+    "companies:change_member": everyone(405, lambda w: {"pk": w["colleague_membership"].pk}),
+    "companies:remove_member": everyone(405, lambda w: {"pk": w["colleague_membership"].pk}),
+    "companies:transfer": everyone(405),
+    "companies:leave": everyone(405),
+    "companies:invitation": everyone(200, lambda w: {"token": w["invitation_token"]}),
     # Load balancers' probe (no details in it).
     "health": everyone(200),
     # I MIEI PREVENTIVI.
     "quotes:list": signed_in(200),
     "quotes:request": signed_in(REDIRECT),  # an empty quote cart is sent back
-    "quotes:detail": owned(quote),
-    "quotes:confirmation": owned(quote),
+    "quotes:detail": owned(quote, viewer=200),
+    "quotes:confirmation": owned(quote, viewer=200),
     "quotes:post_message": row(quote, 405, 405, 405, 405, 405),
     "quotes:accept": row(quote, 405, 405, 405, 405, 405),
     "quotes:decline": row(quote, 405, 405, 405, 405, 405),
@@ -327,6 +374,8 @@ ROWS: dict[str, Row] = {
 # read-only models (their rows change only through actions).
 READ_ONLY_MODELS = {
     "accounts.consentevent",
+    "companies.membership",
+    "companies.invitation",
     "audit.auditevent",
     "invoicing.fiscaldocument",
     "privacy.accounterasure",
@@ -434,17 +483,33 @@ def test_no_row_names_a_url_that_no_longer_exists():
 
 # --- The world every persona looks at ---------------------------------------------------------
 @pytest.fixture
-def world(customer, other_customer):
+def world(
+    customer, other_customer, customer_company, colleague, company_viewer, other_company_user
+):
     staff_without = StaffFactory(email="senza.permessi@sportello.example", is_superuser=False)
     staff_with = StaffFactory(email="direzione@sportello.example")
     service = ServiceFactory()
     field = FormFieldFactory(service=service, key="indirizzo", label="Indirizzo")
     cart_line = CartLineFactory(cart=CartFactory(user=customer), service=service)
-    order_a = OrderFactory(customer=customer)
+    bulk_import = create_bulk_import(
+        owner=customer,
+        service=service,
+        uploaded=SimpleUploadedFile("ordine.csv", b"Indirizzo\r\nVia Roma 1\r\n"),
+        mode="valid_only",
+    )
+    validate_bulk_import(bulk_import.pk)
+    # A's order and quote belong to A's company: the colleague (a buyer who does not see the
+    # colleagues' orders) does not see them, the viewer reads them.
+    order_a = OrderFactory(customer=customer, company=customer_company)
     OrderLineFactory(order=order_a)
     payment = PaymentFactory(order=order_a, reference=uuid.uuid4())
     refund = Refund.objects.create(payment=payment, amount="1.00", created_by=staff_with)
-    quote_a = QuoteRequestFactory(customer=customer, status=QuoteStatus.IN_PROGRESS)
+    quote_a = QuoteRequestFactory(
+        customer=customer, company=customer_company, status=QuoteStatus.IN_PROGRESS
+    )
+    invitation, invitation_token = invite(
+        company=customer_company, actor=customer, email="nuovo@example.com", role=Role.BUYER
+    )
     QuoteLineFactory(quote=quote_a)
     email = OutgoingEmailFactory(html_body="<p>Gentile cliente</p>")
     data_request = DataRequest.objects.create(line=order_a.lines.get(), note="Serve la visura")
@@ -490,6 +555,9 @@ def world(customer, other_customer):
         "accounts.staffauthenticator": Authenticator.objects.filter(user=staff_with).first(),
         "contracts.termsofsale": terms,
         "withdrawals.withdrawalrequest": withdrawal,
+        "companies.company": customer_company,
+        "companies.membership": membership_of(colleague),
+        "companies.invitation": invitation,
     }
     objects["accounts.privacynotice"] = PrivacyNotice.objects.first()
     objects["privacy.accounterasure"] = AccountErasure.objects.create(
@@ -498,10 +566,17 @@ def world(customer, other_customer):
     return {
         "customer_a": customer,
         "customer_b": other_customer,
+        "colleague": colleague,
+        "viewer": company_viewer,
+        "other_company": other_company_user,
+        "invitation": invitation,
+        "invitation_token": invitation_token,
+        "colleague_membership": membership_of(colleague),
         "staff_without": staff_without,
         "staff_with": staff_with,
         "service": service,
         "cart_line": cart_line,
+        "bulk_import": bulk_import,
         "order": order_a,
         "data_request": data_request,
         "document": document,
@@ -569,4 +644,7 @@ def test_nameless_back_office_patterns(client, world, route_kind):
         "customer_b": ADMIN_LOGIN,
         "staff_without": staff,
         "staff_with": staff,
+        "colleague": ADMIN_LOGIN,
+        "viewer": ADMIN_LOGIN,
+        "other_company": ADMIN_LOGIN,
     }

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils.timezone import localtime
 
+from sportello.core.dates import long_date
 from sportello.orders.models import OrderStatus
 from sportello.payments.actions import cancel_order, confirm_payment, start_payment
 from sportello.payments.models import Payment, PaymentStatus
@@ -37,7 +37,7 @@ def test_pay_page_summary_is_one_list_of_facts(customer_client, order):
 
     assert (
         '<div class="card pay-summary">\n  <dl class="facts">\n'
-        f"    <dt>Ordine</dt><dd>n. {order.number} del {localtime(order.placed_at):%d/%m/%Y}</dd>\n"
+        f"    <dt>Ordine</dt><dd>n. {order.number} del {long_date(order.placed_at)}</dd>\n"
         '    <dt>Stato</dt><dd><span class="status status-awaiting_payment">'
         "In attesa di pagamento</span></dd>\n"
         '    <dt>Totale da pagare</dt><dd class="price">122,00\u00a0€</dd>\n'

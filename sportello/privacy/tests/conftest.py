@@ -13,8 +13,11 @@ from django.utils import timezone
 from sportello.accounts.models import BillingProfile
 from sportello.api.actions import create_token
 from sportello.api.models import WebhookDelivery, WebhookEndpoint
-from sportello.cart.models import CartKind
+from sportello.cart.models import BulkImport, BulkImportStatus, CartKind
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
+from sportello.companies.models import Invitation, Membership, Role
+from sportello.companies.queries import hash_token
+from sportello.companies.tests.factories import CompanyFactory, MembershipFactory
 from sportello.invoicing.actions import issue_credit_note, issue_invoice
 from sportello.notifications.models import EmailStatus
 from sportello.notifications.tests.factories import OutgoingEmailFactory
@@ -95,12 +98,22 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
     cart_file = answer_file(user, f"visura-{tag}.pdf", f"%PDF visura {tag}".encode())
 
     cart = CartFactory(user=user, kind=CartKind.PURCHASE)
-    CartLineFactory(
+    cart_line = CartLineFactory(
         cart=cart,
         answers={
             "note": f"Carrello {tag}",
             "documento": {"file_id": cart_file.pk, "name": cart_file.original_name},
         },
+    )
+    bulk_file = answer_file(user, f"ordine-{tag}.csv", f"Note\r\nOrdine {tag}\r\n".encode())
+    BulkImport.objects.create(
+        owner=user,
+        service=cart_line.service,
+        upload=bulk_file,
+        status=BulkImportStatus.VALIDATED,
+        total_rows=1,
+        valid_rows=1,
+        rows=[{"number": 2, "data": {"note": f"Ordine {tag}"}, "errors": {}}],
     )
 
     now = timezone.now()
@@ -215,6 +228,19 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
     )
     QuoteMessage.objects.create(
         quote=quote, author=staff, is_from_staff=True, body=f"Ricevuto {tag}"
+    )
+
+    # Company accounts: the customer administers a company and was invited into another.
+    if not Membership.objects.filter(user=user, removed_at__isnull=True).exists():
+        MembershipFactory(
+            company=CompanyFactory(name=f"Azienda {tag}"), user=user, role=Role.ADMINISTRATOR
+        )
+    Invitation.objects.create(
+        company=CompanyFactory(name=f"Invito {tag}"),
+        email=user.email,
+        role=Role.BUYER,
+        token_hash=hash_token(f"invito-{tag}-{user.pk}"),
+        expires_at=now,
     )
 
     OutgoingEmailFactory(

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from sportello.accounts.models import BillingProfile
 from sportello.accounts.tests.factories import PASSWORD
-from sportello.cart.models import Cart
+from sportello.cart.models import BulkImport, Cart
 from sportello.notifications.models import EmailStatus, OutgoingEmail
 from sportello.orders.models import Order, OrderStatus
 from sportello.orders.tests.factories import OrderFactory, PaidOrderFactory
@@ -91,8 +91,10 @@ def test_erasure_anonymises_the_account(customer_data, django_capture_on_commit_
     assert erasure.kept_orders == [customer_data.order.number]
     assert erasure.cancelled_orders == []
     assert erasure.deleted_quotes == 1
-    # The cart's upload and the quote message's attachment go; the ordered file stays.
-    assert erasure.deleted_files == 2
+    assert not BulkImport.objects.filter(owner=user).exists()
+    # The cart's upload, the bulk order's file and the quote message's attachment go; the
+    # ordered file stays.
+    assert erasure.deleted_files == 3
 
 
 def test_erasure_keeps_the_fiscal_records_restricted(customer_data):

@@ -167,7 +167,9 @@ def test_uploaded_delivered_and_attached_files_are_in_the_zip(customer_data):
     data, archive = open_export(customer_data.user)
 
     uploaded = {f["name"]: f["path"] for f in data["uploaded_files"]}
-    assert set(uploaded) == {"planimetria-MARIO.pdf", "visura-MARIO.pdf"}
+    assert set(uploaded) == {"planimetria-MARIO.pdf", "visura-MARIO.pdf", "ordine-MARIO.csv"}
+    assert data["bulk_orders"][0]["file"] == "ordine-MARIO.csv"
+    assert archive.read(uploaded["ordine-MARIO.csv"]) == b"Note\r\nOrdine MARIO\r\n"
     assert archive.read(uploaded["planimetria-MARIO.pdf"]) == b"%PDF planimetria MARIO"
     assert archive.read(uploaded["visura-MARIO.pdf"]) == b"%PDF visura MARIO"
     (outcome_file,) = data["orders"][0]["lines"][0]["outcomes"][0]["files"]
@@ -257,8 +259,9 @@ def test_export_queries_do_not_grow_with_the_orders(customer_data, staff):
 
     assert len(data["orders"]) == 2
     # + invoices, their lines and history; + withdrawal statements, their services and history;
-    # + order messages, data requests, previous answers; + API tokens, webhooks, deliveries
-    assert len(two.captured_queries) == len(one.captured_queries) == 36
+    # + order messages, data requests, previous answers; + company memberships, invitations;
+    # + bulk orders; + API tokens, webhooks, deliveries
+    assert len(two.captured_queries) == len(one.captured_queries) == 39
 
 
 def test_export_has_the_order_conversation_without_internal_notes(customer, staff):

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from sportello.core.dates import long_date
 from sportello.core.state import InvalidTransition
 from sportello.notifications.models import OutgoingEmail
 from sportello.quotes import actions
@@ -32,7 +33,7 @@ def test_list_shows_number_date_status_and_validity(customer_client, customer, r
     assert response.status_code == 200
     assert ready_quote.number in html and other.number in html
     assert "Pronto" in html and "Inviata" in html
-    assert ready_quote.valid_until.strftime("%d/%m/%Y") in html
+    assert long_date(ready_quote.valid_until) in html
 
 
 def test_list_hides_other_customers_quotes(customer_client, other_customer):
@@ -74,7 +75,7 @@ def test_detail_once_priced(customer_client, ready_quote):
     assert 'id="quote-total-gross">162,66\u00a0€' in html
     assert "22%" in html
     assert "Sopralluogo incluso." in html
-    assert ready_quote.valid_until.strftime("%d/%m/%Y") in html
+    assert long_date(ready_quote.valid_until) in html
     assert "ACCETTA IL PREVENTIVO" in html
     assert "RIFIUTA IL PREVENTIVO" in html
     assert reverse("quotes:pdf", args=[ready_quote.number]) in html
@@ -118,6 +119,7 @@ def test_pdf_shows_the_quote_and_a_typical_one_fits_on_one_page(customer, staff)
     ):
         assert amount in html
     assert "Comprende il sopralluogo." in html
+    # The PDF keeps the compact date of printed documents.
     assert quote.valid_until.strftime("%d/%m/%Y") in html
     assert len(render_quote_document(quote).pages) == 1
 

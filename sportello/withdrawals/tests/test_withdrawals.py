@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from sportello.core.dates import long_date
 from sportello.notifications.models import OutgoingEmail
 from sportello.orders.models import CustomerKind, LineStatus, OrderStatus
 from sportello.orders.queries import withdrawal_is_open
@@ -132,7 +133,7 @@ def test_withdraw_from_i_miei_ordini_in_two_steps_with_the_acknowledgement(
     ack = OutgoingEmail.objects.get(template="withdrawals/email/acknowledgement")
     received = timezone.localtime(withdrawal.received_at, ROME)
     assert ack.to == consumer_order.customer_email
-    assert f"il {received:%d/%m/%Y} alle {received:%H:%M} (ora italiana)" in ack.text_body
+    assert f"il {long_date(received)} alle {received:%H:%M} (ora italiana)" in ack.text_body
     assert f"Numero dell'ordine: {consumer_order.number}" in ack.text_body
     assert "Servizi: Visura catastale" in ack.text_body
     assert "Con la presente notifico il recesso" in ack.text_body
@@ -231,7 +232,7 @@ def test_the_public_form_withdraws_with_matching_e_mail_and_number(client, consu
     ack = OutgoingEmail.objects.get(template="withdrawals/email/acknowledgement")
     assert ack.to == "MARIO.ROSSI@example.com"
     received = timezone.localtime(withdrawal.received_at, ROME)
-    assert f"{received:%d/%m/%Y} alle {received:%H:%M}" in ack.text_body
+    assert f"{long_date(received)} alle {received:%H:%M}" in ack.text_body
 
 
 def test_the_public_form_gives_the_same_answer_whether_the_order_exists_or_not(

@@ -15,5 +15,16 @@
     });
     update();
   }
-  document.querySelectorAll("form[data-billing-form]").forEach(setUp);
+  function setUpWithin(root) {
+    var forms = root.matches && root.matches("form[data-billing-form]") ? [root] : [];
+    root.querySelectorAll("form[data-billing-form]").forEach(function (f) { forms.push(f); });
+    forms.forEach(function (form) {
+      if (form.dataset.billingReady) return;
+      form.dataset.billingReady = "1";
+      setUp(form);
+    });
+  }
+  setUpWithin(document);
+  // Forms swapped in by htmx (the Riepilogo's "Modifica").
+  document.addEventListener("htmx:load", function (event) { setUpWithin(event.target); });
 })();

@@ -16,6 +16,24 @@
       if (details) details.open = true;
     });
   });
+  // "Modifica" on the Riepilogo swaps a card for its form (htmx): the keyboard follows it to the
+  // first field, unless the form came back with errors (their summary takes focus itself).
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.target;
+    // Saved: the whole Riepilogo was swapped; the keyboard goes back to the card just changed.
+    if (target && target.id === "review-page") {
+      var saved = document.querySelector("#review-page [data-saved] h2");
+      if (saved) saved.focus();
+      return;
+    }
+    if (!target || !target.classList || !target.classList.contains("review-card")) return;
+    // An outerHTML swap replaced the element the event names: find its successor.
+    var card = document.getElementById(target.id);
+    var form = card && card.querySelector("form[data-review-edit]");
+    if (!form || form.querySelector(".form-errors")) return;
+    var first = form.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+  });
   // Coming back with the browser's Back button must not leave the button disabled.
   window.addEventListener("pageshow", function () {
     forms.forEach(function (form) {

@@ -1,0 +1,27 @@
+"""One function per company e-mail; each queues an outbox row in the caller's transaction."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from sportello.notifications.actions import queue_email
+from sportello.notifications.rendering import absolute_url
+
+TEMPLATES = "companies/email"
+
+
+def invitation(invitation, *, token: str) -> None:
+    inviter = invitation.invited_by
+    queue_email(
+        to=invitation.email,
+        template=f"{TEMPLATES}/invitation",
+        context={
+            "company_name": invitation.company.name,
+            "inviter_name": inviter.display_name if inviter else "",
+            "role": invitation.get_role_display().lower(),
+            "expires_at": timezone.localtime(invitation.expires_at),
+            "accept_url": absolute_url("companies:invitation", token=token),
+        },
+        related=invitation,
+        key=f"company-invitation-{invitation.pk}",
+    )

@@ -1,0 +1,64 @@
+"""Erasing a member's account: the company's orders and quotes stay with the company."""
+
+import pytest
+from django.utils import timezone
+
+from sportello.companies.models import Invitation, Membership, Role
+from sportello.companies.queries import hash_token, membership_of
+from sportello.companies.tests.factories import MembershipFactory
+from sportello.orders.models import Order, OrderStatus
+from sportello.orders.tests.factories import OrderFactory
+from sportello.privacy.erasure import ErasureRefused, erase_customer
+from sportello.privacy.export import build_export
+from sportello.quotes.models import QuoteRequest
+from sportello.quotes.tests.factories import QuoteRequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_erasing_a_member_keeps_the_company_orders_and_quotes(customer_company, colleague):
+    order = OrderFactory(customer=colleague, company=customer_company)  # awaiting payment
+    company_quote = QuoteRequestFactory(customer=colleague, company=customer_company)
+    private_quote = QuoteRequestFactory(customer=colleague)
+    Invitation.objects.create(
+        company=customer_company,
+        email=colleague.email,
+        role=Role.BUYER,
+        token_hash=hash_token("x"),
+        expires_at=timezone.now(),
+    )
+
+    erase_customer(user=colleague, actor=colleague)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT  # not cancelled: it is the company's
+    assert order.company == customer_company
+    assert QuoteRequest.objects.filter(pk=company_quote.pk).exists()
+    assert not QuoteRequest.objects.filter(pk=private_quote.pk).exists()
+    assert membership_of(colleague) is None
+    assert Membership.objects.get(user=colleague).removed_at is not None
+    assert not Invitation.objects.exists()
+
+
+def test_an_administrator_with_colleagues_hands_the_role_over_first(customer, colleague):
+    with pytest.raises(ErasureRefused, match="trasferisci il ruolo"):
+        erase_customer(user=customer, actor=customer)
+    customer.refresh_from_db()
+    assert customer.is_active
+    assert membership_of(customer).role == Role.ADMINISTRATOR
+
+
+def test_a_sole_administrator_may_go_and_the_company_stays(customer, customer_company):
+    order = OrderFactory(customer=customer, company=customer_company)
+    erase_customer(user=customer, actor=customer)
+    assert Order.objects.get(pk=order.pk).company == customer_company
+    assert membership_of(customer) is None
+
+
+def test_the_export_shows_the_membership_and_the_company(customer, customer_company):
+    MembershipFactory(role=Role.BUYER)  # someone else's, not exported
+    data, _files = build_export(user=customer)
+    [membership] = data["companies"]["memberships"]
+    assert membership["role"] == Role.ADMINISTRATOR
+    assert membership["company"]["name"] == "Agenzia Alfa S.r.l."
+    assert membership["company"]["partita_iva"] == customer_company.partita_iva
