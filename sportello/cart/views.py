@@ -16,6 +16,7 @@ from sportello.cart.queries import (
     review_note,
     visitor_files,
 )
+from sportello.catalogue.cache import remember
 from sportello.catalogue.forms import ServiceAnswersForm
 from sportello.catalogue.queries import service_with_form
 
@@ -76,7 +77,7 @@ def _validate_and_store(request, form: ServiceAnswersForm) -> bool:
 
 def add(request, slug):
     """The service's form; submitting it adds a line to the purchase or the quote cart."""
-    service = service_with_form(slug)
+    service = remember(request, "service-form", slug, build=lambda: service_with_form(slug))
     kind = actions.cart_kind_for(service)
     form = _answers_form(request, service=service)
     if request.method == "POST" and _validate_and_store(request, form):

@@ -1,17 +1,23 @@
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from sportello.catalogue import queries
+from sportello.catalogue.cache import remember
 
 
 def index(request):
-    return render(
-        request, "catalogue/index.html", {"categories": queries.categories_with_services()}
+    # Lazy: when the page's fragment is in the catalogue cache, no query runs at all.
+    categories = SimpleLazyObject(
+        lambda: remember(request, "index", build=queries.categories_with_services)
     )
+    return render(request, "catalogue/index.html", {"categories": categories})
 
 
 def category(request, slug):
-    category = queries.category_with_services(slug)
+    category = remember(
+        request, "category", slug, build=lambda: queries.category_with_services(slug)
+    )
     return render(
         request,
         "catalogue/category.html",
@@ -21,7 +27,7 @@ def category(request, slug):
 
 
 def service(request, slug):
-    service = queries.service_for_page(slug)
+    service = remember(request, "service", slug, build=lambda: queries.service_for_page(slug))
     return render(
         request,
         "catalogue/service.html",

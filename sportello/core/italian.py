@@ -4,11 +4,13 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from localflavor.it.forms import ITProvinceSelect, ITZipCodeField
+from localflavor.it.forms import ITZipCodeField
 from localflavor.it.it_province import PROVINCE_CHOICES
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
+
+from sportello.core.widgets import StaticChoicesSelect
 
 PROVINCE_NAMES = dict(PROVINCE_CHOICES)
 
@@ -119,7 +121,7 @@ class ProvinciaField(forms.ChoiceField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("choices", [("", "— Seleziona la provincia —"), *PROVINCE_CHOICES])
-        kwargs.setdefault("widget", ITProvinceSelect)
+        kwargs.setdefault("widget", StaticChoicesSelect)
         super().__init__(**kwargs)
         self.widget.choices = self.choices
         self.widget.attrs.setdefault("autocomplete", "address-level1")
