@@ -16,7 +16,7 @@ from sportello.cart.queries import (
     review_note,
     visitor_files,
 )
-from sportello.catalogue.cache import remember
+from sportello.catalogue.cache import remember, whole_page_for_new_visitors
 from sportello.catalogue.forms import ServiceAnswersForm
 from sportello.catalogue.queries import service_with_form
 
@@ -75,6 +75,7 @@ def _validate_and_store(request, form: ServiceAnswersForm) -> bool:
     return is_valid
 
 
+@whole_page_for_new_visitors
 def add(request, slug):
     """The service's form; submitting it adds a line to the purchase or the quote cart."""
     service = remember(request, "service-form", slug, build=lambda: service_with_form(slug))

@@ -14,11 +14,15 @@ vary on the visitor's price display (consumer or company).
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 
 from sportello.catalogue.models import CatalogueVersion
 
@@ -53,3 +57,56 @@ def remember(request, name: str, *parts: object, build: Callable[[], T]) -> T:
         value = build()
         cache.set(cache_key, value, settings.CATALOGUE_CACHE_SECONDS)
     return value  # type: ignore[return-value]
+
+
+# --- Whole pages for first-time visitors -------------------------------------------------------
+
+# A visitor without a session cookie has no login, no cart, no price preference and no
+# messages: the page is the same for all of them but for the CSRF token, which is cut out of
+# the stored copy and put back, new, for each visitor.
+_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,64})"')
+CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+
+
+def _is_new_visitor(request) -> bool:
+    return (
+        request.method == "GET"
+        and not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def whole_page_for_new_visitors(view):
+    """Keep the whole page of a catalogue view for visitors without a session (cache on only)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_enabled() or not _is_new_visitor(request):
+            return view(request, *args, **kwargs)
+        cache_key = key(request, "page", request.path)
+        stored = cache.get(cache_key)
+        if stored is not None:
+            content, content_type = stored
+            return HttpResponse(
+                content.replace(CSRF_PLACEHOLDER, get_token(request)), content_type=content_type
+            )
+        response = view(request, *args, **kwargs)
+        session = getattr(request, "session", None)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not (session is not None and session.modified)
+        ):
+            content = response.content.decode(response.charset)
+            token = _CSRF_INPUT.search(content)
+            if token:
+                content = content.replace(token.group(1), CSRF_PLACEHOLDER)
+            if CSRF_PLACEHOLDER in content or "csrf" not in content.lower():
+                cache.set(
+                    cache_key,
+                    (content, response["Content-Type"]),
+                    settings.CATALOGUE_CACHE_SECONDS,
+                )
+        return response
+
+    return wrapper

@@ -3,9 +3,10 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from sportello.catalogue import queries
-from sportello.catalogue.cache import remember
+from sportello.catalogue.cache import remember, whole_page_for_new_visitors
 
 
+@whole_page_for_new_visitors
 def index(request):
     # Lazy: when the page's fragment is in the catalogue cache, no query runs at all.
     categories = SimpleLazyObject(
@@ -14,6 +15,7 @@ def index(request):
     return render(request, "catalogue/index.html", {"categories": categories})
 
 
+@whole_page_for_new_visitors
 def category(request, slug):
     category = remember(
         request, "category", slug, build=lambda: queries.category_with_services(slug)
@@ -26,6 +28,7 @@ def category(request, slug):
     )
 
 
+@whole_page_for_new_visitors
 def service(request, slug):
     service = remember(request, "service", slug, build=lambda: queries.service_for_page(slug))
     return render(

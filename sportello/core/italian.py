@@ -116,14 +116,18 @@ class CapField(ITZipCodeField):
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "postal-code"})
 
 
+PROVINCIA_FIELD_CHOICES = [("", "— Seleziona la provincia —"), *PROVINCE_CHOICES]
+
+
 class ProvinciaField(forms.ChoiceField):
     default_error_messages = {"invalid_choice": "Seleziona una provincia italiana dall'elenco."}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("choices", [("", "— Seleziona la provincia —"), *PROVINCE_CHOICES])
         kwargs.setdefault("widget", StaticChoicesSelect)
         super().__init__(**kwargs)
-        self.widget.choices = self.choices
+        if "choices" not in kwargs:
+            # The same list for every field: not normalised again for each form.
+            self._choices = self.widget.choices = PROVINCIA_FIELD_CHOICES
         self.widget.attrs.setdefault("autocomplete", "address-level1")
 
 

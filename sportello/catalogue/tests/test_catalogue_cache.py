@@ -1,10 +1,12 @@
 """The catalogue cache (CATALOGUE_CACHE_SECONDS): staff edits show at once, per-visitor parts of
 the page stay out of it, and the catalogue pages' queries do not grow with the catalogue."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from sportello.catalogue.models import Category, FieldType, Service
@@ -54,7 +56,7 @@ def test_a_staff_edit_of_a_service_shows_at_once_on_every_catalogue_page(
     cache_on, client, staff_client, service
 ):
     # An anonymous visitor fills the cache with every page that names the service.
-    visitor = client.__class__()
+    visitor = Client()
     for url in catalogue_pages(service):
         assert "Visura ipotecaria" in page(visitor, url)
 
@@ -87,7 +89,7 @@ def test_a_new_form_field_shows_at_once_on_the_service_form_and_page(
 
 def test_a_category_edit_and_a_bulk_delete_show_at_once(cache_on, client, staff_client, service):
     other = ServiceFactory(name="Planimetria", category=service.category)
-    visitor = client.__class__()
+    visitor = Client()
     assert "Visure" in page(visitor, reverse("catalogue:index"))
     assert "Planimetria" in page(visitor, service.category.get_absolute_url())
 
@@ -128,11 +130,11 @@ def test_a_deactivated_service_is_gone_at_once(cache_on, client, service):
 
 
 def test_cart_counters_login_and_csrf_are_not_cached(cache_on, client, customer, service):
-    anonymous = client.__class__()
+    anonymous = Client()
     first = page(anonymous, service.get_absolute_url())
     assert 'id="cart-count" aria-label="0 servizi nel carrello">0<' in first
 
-    customer_client = client.__class__()
+    customer_client = Client()
     customer_client.force_login(customer)
     form = reverse("cart:add", kwargs={"slug": service.slug})
     assert customer_client.post(form, {"provincia": "BO"}).status_code == 302
@@ -147,9 +149,9 @@ def test_cart_counters_login_and_csrf_are_not_cached(cache_on, client, customer,
 
 
 def test_prices_follow_each_visitors_price_display(cache_on, client, service):
-    company = client.__class__()
+    company = Client()
     company.post(reverse("pages:buyer_kind"), {"kind": "company", "next": "/"})
-    person = client.__class__()
+    person = Client()
     person.post(reverse("pages:buyer_kind"), {"kind": "person", "next": "/"})
     for url in catalogue_pages(service)[:4]:
         assert "36,60\u00a0€" in page(person, url)
@@ -201,3 +203,25 @@ def test_catalogue_page_queries_do_not_grow_with_the_catalogue(
         expected = 1 if cache_seconds else QUERIES_WITHOUT_CACHE[name]
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == 200, name
+
+
+# --- Whole pages for visitors without a session -------------------------------------------
+
+
+def test_each_new_visitor_gets_a_working_csrf_token_of_their_own(cache_on, client, service):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = []
+    for visitor in (first, second):
+        html = page(visitor, service.get_absolute_url())
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        assert match and "csrf-token" not in html
+        tokens.append(match.group(1))
+        assert f'"X-CSRFToken": "{match.group(1)}"' in html
+        response = visitor.post(
+            reverse("pages:buyer_kind"),
+            {"kind": "company", "next": "/", "csrfmiddlewaretoken": match.group(1)},
+        )
+        assert response.status_code == 302
+    assert tokens[0] != tokens[1]
+    # The second visitor now has a session (the price preference): their page is their own.
+    assert 'is-current" aria-pressed="true">Azienda' in page(second, service.get_absolute_url())
