@@ -45,6 +45,15 @@ def _safe_next(request) -> str:
     return ""
 
 
+def is_blank(form: ServiceAnswersForm) -> bool:
+    """Nothing in the form is this visitor's: not submitted, no answers, no kept files."""
+    return (
+        not form.is_bound
+        and not form.initial
+        and not any(getattr(field.widget, "kept", None) for field in form.fields.values())
+    )
+
+
 def _answers_form(request, *, service, answers=None) -> ServiceAnswersForm:
     data = (request.POST, request.FILES) if request.method == "POST" else ()
     return ServiceAnswersForm(
@@ -112,6 +121,8 @@ def add(request, slug):
             "cancel_url": service.get_absolute_url(),
             "next_url": "",
             "is_edit": False,
+            # An empty form is the same for every visitor: its fields' HTML can be cached.
+            "fields_fragment": f"form-{service.slug}" if is_blank(form) else None,
         },
     )
 

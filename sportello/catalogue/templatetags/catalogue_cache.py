@@ -3,7 +3,7 @@ catalogue page, kept by the catalogue cache (see sportello/catalogue/cache.py).
 
 Put only catalogue content inside: nothing that depends on the visitor (cart counters, login,
 CSRF token, messages) except what is passed as a vary value (e.g. `is_consumer_pricing`).
-With the cache off the tag renders its content and does nothing else.
+With the cache off, or when the name resolves to nothing, the tag only renders its content.
 """
 
 from django import template
@@ -23,10 +23,12 @@ class CatalogueFragmentNode(template.Node):
 
     def render(self, context):
         request = context.get("request")
-        if request is None or not catalogue_cache.is_enabled():
+        name = self.name.resolve(context)
+        # A name that resolves to nothing (None, "") means: this time, do not cache.
+        if request is None or not name or not catalogue_cache.is_enabled():
             return self.nodelist.render(context)
         parts = [value.resolve(context) for value in self.vary_on]
-        cache_key = catalogue_cache.key(request, "fragment", self.name.resolve(context), *parts)
+        cache_key = catalogue_cache.key(request, "fragment", name, *parts)
         fragment = cache.get(cache_key)
         if fragment is None:
             fragment = self.nodelist.render(context)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from sportello.accounts.tests.factories import UserFactory
 from sportello.catalogue.models import Category, FieldType, Service
 from sportello.catalogue.tests.factories import CategoryFactory, FormFieldFactory, ServiceFactory
 from sportello.catalogue.tests.test_admin import change_service, existing_rows, service_post_data
@@ -225,3 +226,30 @@ def test_each_new_visitor_gets_a_working_csrf_token_of_their_own(cache_on, clien
     assert tokens[0] != tokens[1]
     # The second visitor now has a session (the price preference): their page is their own.
     assert 'is-current" aria-pressed="true">Azienda' in page(second, service.get_absolute_url())
+
+
+def test_the_empty_form_is_shared_but_typed_and_saved_answers_are_not(cache_on, customer, service):
+    FormFieldFactory(service=service, key="note", label="Note", field_type="text")
+    form_url = reverse("cart:add", kwargs={"slug": service.slug})
+    first, second = Client(), Client()
+    first.force_login(customer)  # a session: the page is rendered, the fields come from the cache
+    assert 'name="note"' in page(first, form_url)
+
+    # An error re-shows what the visitor typed, not the cached empty fields.
+    response = first.post(form_url, {"provincia": "XX", "note": "Scala B"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="Scala B"' in html
+    assert 'aria-invalid="true"' in html
+
+    assert first.post(form_url, {"provincia": "MI", "note": "Scala B"}).status_code == 302
+    line = customer.carts.get().lines.get()
+    edit = page(first, reverse("cart:edit_line", kwargs={"pk": line.pk}))
+    assert '<option value="MI" selected>Milano</option>' in edit
+    assert 'value="Scala B"' in edit
+
+    # Another visitor with a session still gets the empty form.
+    second.force_login(UserFactory())
+    fresh = page(second, form_url)
+    assert "Scala B" not in fresh
+    assert " selected>Milano" not in fresh
