@@ -134,6 +134,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Catalogue pages (home, all services, a category, a service) and the service form's definition
+# are kept in the cache for this many seconds; 0 turns the cache off. Staff edits show at once
+# (the keys carry a version bumped by every catalogue save, see sportello/catalogue/cache.py).
+CATALOGUE_CACHE_SECONDS = env_int("CATALOGUE_CACHE_SECONDS", 0)
 # Sessions are rows in the shared database, so every web instance sees every session; with
 # Redis they are also cached there (read from Redis, written to both): one query less per
 # request, and a Redis flush logs nobody out.

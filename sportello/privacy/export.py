@@ -72,6 +72,7 @@ _FRAMEWORK_MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "catalogue.Service": "catalogue",
     "catalogue.FormField": "catalogue: the questions (answers are exported with each line)",
     "catalogue.FieldChoice": "catalogue",
+    "catalogue.CatalogueVersion": "a counter of catalogue edits (the catalogue cache)",
     "core.NumberSequence": "order and quote number counters",
     "audit.AuditEvent": (
         "staff work log: who did what to an order or quote, named by its number (exported with "
