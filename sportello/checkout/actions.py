@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 
 from sportello.accounts.billing import save_billing_profile
 from sportello.accounts.buyer_kind import remember_buyer_kind
@@ -59,18 +60,34 @@ def choose_payment_method(*, request, provider_id: str) -> CheckoutState:
 def start_quote_checkout(*, request, quote_number: str) -> CheckoutState:
     """Buy an accepted quote instead of the cart: its own token, the billing data kept."""
     state = load_state(request)
-    if state.quote != quote_number:
+    if state.quote != quote_number or state.top_up:
         state.quote = quote_number
+        state.top_up = ""
+        state.token = ""
+        store_state(request, state)
+    return state
+
+
+def start_top_up_checkout(*, request, amount: Decimal) -> CheckoutState:
+    """Buy prepaid credit ("Ricarica") instead of the cart: its own token, the billing data
+    kept. The amount was validated by the credit page's form; the purchase source checks it
+    again when the order is placed."""
+    state = load_state(request)
+    if state.top_up != str(amount) or state.quote:
+        state.top_up = str(amount)
+        state.quote = ""
         state.token = ""
         store_state(request, state)
     return state
 
 
 def leave_quote_checkout(request) -> None:
-    """Back to buying the cart ("PROCEDI ALL'ACQUISTO", or the quote can no longer be bought)."""
+    """Back to buying the cart ("PROCEDI ALL'ACQUISTO", or the quote or the top-up can no
+    longer be bought)."""
     state = load_state(request)
-    if state.quote:
+    if state.quote or state.top_up:
         state.quote = ""
+        state.top_up = ""
         state.token = ""
         store_state(request, state)
 

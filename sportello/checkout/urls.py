@@ -10,4 +10,5 @@ urlpatterns = [
     path("riepilogo/", views.review, name="review"),
     path("completa/", views.place, name="place"),
     path("preventivo/<str:number>/", views.start_quote, name="start_quote"),
+    path("ricarica/", views.top_up, name="top_up"),
 ]

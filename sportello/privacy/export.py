@@ -19,6 +19,7 @@ from sportello.accounts import privacy as accounts_privacy
 from sportello.cart import privacy as cart_privacy
 from sportello.companies import privacy as companies_privacy
 from sportello.contracts import privacy as contracts_privacy
+from sportello.credit import privacy as credit_privacy
 from sportello.core.export import ExportContext, iso
 from sportello.invoicing import privacy as invoicing_privacy
 from sportello.notifications import privacy as notifications_privacy
@@ -42,6 +43,8 @@ EXPORTERS = (
     quotes_privacy,
     cart_privacy,
     companies_privacy,
+    # after companies: adds the person's credit movements to that section
+    credit_privacy,
     uploads_privacy,
     notifications_privacy,
 )
