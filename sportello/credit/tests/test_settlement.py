@@ -141,9 +141,7 @@ def test_refunds_of_a_credit_paid_order_return_to_the_credit_with_a_credit_note(
     assert ledger_problems() == []
 
 
-def test_a_refunded_top_up_takes_its_credit_back_unless_it_was_spent(
-    administrator, company, staff
-):
+def test_a_refunded_top_up_takes_its_credit_back_unless_it_was_spent(administrator, company, staff):
     top_up_order = buy_top_up(administrator, "100.00")
     top_up_payment = Payment.objects.get(order=top_up_order)
     settlement.pay_from_credit(
