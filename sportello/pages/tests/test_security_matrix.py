@@ -32,7 +32,10 @@ from sportello.audit.context import Source
 from sportello.audit.models import AuditEvent, EventType
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+from sportello.companies.tests.factories import CompanyFactory
 from sportello.contracts.models import TermsOfSale
+from sportello.credit.actions import adjust
+from sportello.credit.models import CreditTopUp
 from sportello.invoicing.actions import issue_invoice
 from sportello.invoicing.tests.conftest import make_order, pay
 from sportello.notifications.tests.factories import OutgoingEmailFactory
@@ -129,6 +132,10 @@ ROWS: dict[str, Row] = {
     "checkout:review": everyone(REDIRECT),
     "checkout:place": row(None, 405, 405, 405, 405, 405),
     "checkout:start_quote": owned(quote, outcome=REDIRECT),
+    # Buying prepaid credit: without an amount (or a top-up under way) back to the credit page.
+    "checkout:top_up": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    # CREDITO PREPAGATO: one's own company's credit (or the explanation outside a company).
+    "credit:account": signed_in(200),
     # IL MIO ACCOUNT.
     "accounts:home": signed_in(200),
     "accounts:profile": signed_in(200),
@@ -168,6 +175,7 @@ ROWS: dict[str, Row] = {
     "payments:return": owned(lambda w: {"reference": w["payment"].reference}),
     "payments:test_gateway": owned(lambda w: {"reference": w["payment"].reference}),
     "payments:test_gateway_callback": everyone(405),
+    "payments:pay_with_credit": owned(order),
     "payments:stripe_webhook": everyone(405),
     # allauth: sign-in, sign-up, password, e-mail code, second factor.
     "account_login": row(None, 200, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
@@ -277,6 +285,9 @@ ROWS: dict[str, Row] = {
     ),
     "admin:notifications_outgoingemail_resend": staff_page(lambda w: {"object_id": w["email"].pk}),
     "admin:invoicing_fiscaldocument_export": staff_page(),
+    "admin:credit_creditaccount_adjust": staff_page(
+        lambda w: {"object_id": w["admin_objects"]["credit.creditaccount"].pk}
+    ),
     "admin:invoicing_fiscaldocument_receipts": staff_page(),
     "admin:invoicing_fiscaldocument_register": staff_page(),
     "admin:invoicing_fiscaldocument_pdf": staff_page(admin_document),
@@ -302,6 +313,9 @@ ROWS: dict[str, Row] = {
 # read-only models (their rows change only through actions).
 READ_ONLY_MODELS = {
     "accounts.consentevent",
+    "credit.creditaccount",
+    "credit.creditmovement",
+    "credit.credittopup",
     "audit.auditevent",
     "invoicing.fiscaldocument",
     "privacy.accounterasure",
@@ -431,6 +445,9 @@ def world(customer, other_customer):
         source="account",
         received_at=timezone.now(),
     )
+    credit_movement = adjust(
+        company=CompanyFactory(), amount="10.00", note="Prova", actor=staff_with
+    )
     objects = {
         "auth.group": Group.objects.create(name="Segreteria"),
         "accounts.user": customer,
@@ -455,6 +472,13 @@ def world(customer, other_customer):
         "accounts.staffauthenticator": Authenticator.objects.filter(user=staff_with).first(),
         "contracts.termsofsale": terms,
         "withdrawals.withdrawalrequest": withdrawal,
+        "credit.creditmovement": credit_movement,
+        "credit.creditaccount": credit_movement.account,
+        "credit.credittopup": CreditTopUp.objects.create(
+            order=OrderFactory(customer=customer),
+            company=credit_movement.account.company,
+            amount="100.00",
+        ),
     }
     objects["accounts.privacynotice"] = PrivacyNotice.objects.first()
     objects["privacy.accounterasure"] = AccountErasure.objects.create(
