@@ -13,6 +13,8 @@ from django.utils import timezone
 from sportello.accounts.models import BillingProfile
 from sportello.cart.models import CartKind
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
+from sportello.companies.tests.factories import CompanyFactory
+from sportello.credit.actions import adjust as credit_adjust
 from sportello.invoicing.actions import issue_credit_note, issue_invoice
 from sportello.notifications.models import EmailStatus
 from sportello.notifications.tests.factories import OutgoingEmailFactory
@@ -144,6 +146,8 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
     refund = Refund.objects.create(payment=payment, amount=Decimal("10.00"), note=f"Sconto {tag}")
     issue_invoice(order=order)
     issue_credit_note(refund=refund)
+    # A movement of a company's prepaid credit made by the person (its actor).
+    credit_adjust(company=CompanyFactory(), amount="5.00", note=f"Credito {tag}", actor=user)
     # By label: privacy and withdrawals are sibling top-layer apps and do not import each other.
     WithdrawalRequest = apps.get_model("withdrawals", "WithdrawalRequest")
     WithdrawalStatusChange = apps.get_model("withdrawals", "WithdrawalStatusChange")

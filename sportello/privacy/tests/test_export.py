@@ -257,8 +257,9 @@ def test_export_queries_do_not_grow_with_the_orders(customer_data, staff):
 
     assert len(data["orders"]) == 2
     # + invoices, their lines and history; + withdrawal statements, their services and history;
-    # + order messages, data requests, previous answers
-    assert len(two.captured_queries) == len(one.captured_queries) == 33
+    # + order messages, data requests, previous answers; + company memberships and invitations;
+    # + the person's prepaid-credit movements
+    assert len(two.captured_queries) == len(one.captured_queries) == 36
 
 
 def test_export_has_the_order_conversation_without_internal_notes(customer, staff):
