@@ -19,8 +19,8 @@ from sportello.accounts import privacy as accounts_privacy
 from sportello.cart import privacy as cart_privacy
 from sportello.companies import privacy as companies_privacy
 from sportello.contracts import privacy as contracts_privacy
-from sportello.credit import privacy as credit_privacy
 from sportello.core.export import ExportContext, iso
+from sportello.credit import privacy as credit_privacy
 from sportello.invoicing import privacy as invoicing_privacy
 from sportello.notifications import privacy as notifications_privacy
 from sportello.orders import privacy as orders_privacy
