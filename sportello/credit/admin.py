@@ -51,7 +51,7 @@ class CreditAccountAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             try:
                 movement = actions.adjust(
                     company=account.company,
-                    amount=form.cleaned_data["amount"],
+                    amount=form.signed_amount(),
                     note=form.cleaned_data["note"],
                     actor=request.user,
                 )

@@ -36,20 +36,20 @@ class TopUpForm(forms.Form):
 
 
 class AdjustmentForm(forms.Form):
-    """Staff's "Rettifica manuale": a signed amount and the reason."""
+    """Staff's "Rettifica manuale": add or take away an amount, with the reason."""
 
+    direction = forms.ChoiceField(
+        label="Rettifica",
+        choices=[("add", "Aggiungi credito"), ("remove", "Togli credito")],
+        widget=forms.RadioSelect,
+    )
     amount = ItalianDecimalField(
-        label="Importo (€)",
-        max_digits=12,
-        decimal_places=2,
-        help_text="Positivo per aggiungere credito, negativo per toglierlo (es. -25,00).",
+        label="Importo (€)", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
     )
     note = forms.CharField(
         label="Motivo", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def clean_amount(self) -> Decimal:
+    def signed_amount(self) -> Decimal:
         amount = self.cleaned_data["amount"]
-        if amount == 0:
-            raise forms.ValidationError("L'importo non può essere zero.")
-        return amount
+        return -amount if self.cleaned_data["direction"] == "remove" else amount

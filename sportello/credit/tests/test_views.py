@@ -226,3 +226,17 @@ def test_another_companys_member_gets_404_on_the_credit_payment_page(
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
     assert balance_of(company) == Decimal("200.00")
+
+
+def test_credit_is_never_offered_for_a_top_up_even_with_a_balance(administrator, buyer, viewer):
+    from sportello.credit.purchase import TopUpPurchase
+    from sportello.payments.providers.registry import get_provider
+
+    buy_top_up(administrator, "500.00")
+    provider = get_provider("prepaid_credit")
+
+    top_up = TopUpPurchase(customer=administrator, amount="100.00")
+    assert not provider.is_offered_at_checkout(customer=administrator, source=top_up)
+    for user, offered in ((administrator, True), (buyer, True), (viewer, False)):
+        source = type("Source", (), {"total": top_up.total})()  # any source but a top-up
+        assert provider.is_offered_at_checkout(customer=user, source=source) is offered
