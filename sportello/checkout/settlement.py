@@ -26,7 +26,7 @@ from sportello.credit import actions as credit_actions
 from sportello.credit.models import PREPAID_CREDIT_METHOD
 from sportello.credit.queries import is_top_up, may_pay_from_credit
 from sportello.invoicing.actions import issue_credit_note, issue_invoice
-from sportello.orders.actions import mark_paid
+from sportello.orders.actions import complete_order, mark_paid
 from sportello.orders.models import Order, OrderStatus
 from sportello.payments import actions as payment_actions
 from sportello.payments.actions import Confirmation, PaymentNotAllowed, RefundNotAllowed
@@ -45,7 +45,9 @@ def order_became_paid(order: Order, *, payment: Payment | None, actor=None) -> N
     transfer recorded, or nothing to pay): the invoice is issued in the same transaction, so
     the confirmation e-mail written with it links to a document that exists once committed.
     A paid top-up order ("ricarica") adds its amount to the company's prepaid credit."""
-    credit_actions.credit_top_up(order=order, actor=actor)
+    if credit_actions.credit_top_up(order=order, actor=actor) is not None:
+        # Nothing for staff to work on: the credit is the service, delivered now.
+        complete_order(order=order, actor=actor, note="Credito accreditato")
     issue_invoice(order=order)
 
 

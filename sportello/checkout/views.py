@@ -282,7 +282,7 @@ def top_up(request):
     if "importo" in request.GET:
         form = TopUpForm({"amount": request.GET["importo"]})
         if not form.is_valid():
-            messages.warning(request, " ".join(form.errors["amount"]))
+            messages.warning(request, " ".join(str(error) for error in form.errors["amount"]))
             return redirect("credit:account")
         actions.start_top_up_checkout(request=request, amount=form.cleaned_data["amount"])
     elif not state.top_up:

@@ -122,5 +122,7 @@ class TopUpPurchase(PurchaseSource):
                 note="Ricarica del credito prepagato",
                 acceptance=acceptance,
             )
+            if order.company is None:  # not a member any more (problem() checked before)
+                raise PurchaseNotPossible("Il credito prepagato è per gli account aziendali.")
             CreditTopUp.objects.create(order=order, company=order.company, amount=self.amount)
         return PlacedOrder(order=order, is_new=True)

@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from sportello.companies.models import Company, Membership
 from sportello.companies.queries import membership_of
-from sportello.core.money import ZERO
+from sportello.core.money import ZERO, to_money
 from sportello.credit.models import CreditAccount, CreditMovement, CreditTopUp
 
 MOVEMENTS_PER_PAGE = 20
@@ -85,7 +85,8 @@ def ledger_problems() -> list[str]:
         .values_list("account_id", "total")
     )
     for account in CreditAccount.objects.select_related("company").order_by("id"):
-        total = sums.get(account.pk) or ZERO
+        # SQLite sums decimals as floats: round the sum to cents before comparing.
+        total = to_money(sums.get(account.pk) or ZERO)
         if total != account.balance:
             problems.append(f"{account}: i movimenti sommano {total}, il saldo è {account.balance}")
         running = ZERO

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.django_db
 def test_a_paid_top_up_adds_its_amount_once_and_is_invoiced_without_vat(administrator, company):
     order = buy_top_up(administrator, "250.00")
 
-    assert order.status == OrderStatus.PAID
+    # Credited at once: nothing left for staff to work on.
+    assert order.status == OrderStatus.COMPLETED
     assert order.company == company
     assert (order.total_net, order.total_vat, order.total_gross) == (
         Decimal("250.00"),

@@ -141,7 +141,7 @@ def test_a_top_up_goes_through_the_checkout_and_is_credited_when_paid(
     assert gateway.status_code == 200
     customer_client.post(response["Location"], {"decision": "authorize"})
     order.refresh_from_db()
-    assert order.status == OrderStatus.PAID
+    assert order.status == OrderStatus.COMPLETED  # credited at once
     assert balance_of(company) == Decimal("1250.00")
 
 
