@@ -208,3 +208,21 @@ def test_check_credit_ledger_command(company, staff, capsys):
     CreditAccount.objects.filter(company=company).update(balance=Decimal("7.00"))
     with pytest.raises(CommandError):
         call_command("check_credit_ledger")
+
+
+def test_the_top_up_and_the_credit_paid_invoices_are_valid_fatturapa(administrator, company):
+    from sportello.invoicing.fatturapa import build_xml
+    from sportello.invoicing.tests.schema import assert_valid
+
+    top_up_order = buy_top_up(administrator, "100.00")
+    order = company_order(administrator, company, "50.00")
+    settlement.pay_from_credit(order=order, actor=administrator)
+
+    top_up_xml = build_xml(FiscalDocument.objects.get(order=top_up_order))
+    assert b"<Natura>N2.2</Natura>" in top_up_xml
+    assert b"<ImportoTotaleDocumento>100.00</ImportoTotaleDocumento>" in top_up_xml
+    assert_valid(top_up_xml)
+    paid_xml = build_xml(FiscalDocument.objects.get(order=order))
+    assert b"<ModalitaPagamento>MP22</ModalitaPagamento>" in paid_xml
+    assert b"<Imposta>11.00</Imposta>" in paid_xml
+    assert_valid(paid_xml)
