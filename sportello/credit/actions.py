@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 
 from sportello.core.money import ZERO, format_euro, to_money
 from sportello.credit.models import (
@@ -20,6 +21,7 @@ from sportello.credit.models import (
     CreditTopUp,
     MovementKind,
 )
+from sportello.payments.models import Payment, PaymentStatus, Refund
 
 
 class InsufficientCredit(Exception):
@@ -131,16 +133,47 @@ def return_refund(*, refund, actor=None) -> CreditMovement | None:
         )
 
 
+def _top_up_share(top_up: CreditTopUp, *, refunded_total: Decimal) -> Decimal:
+    """How much of the top-up's refunds, `refunded_total` so far, must leave the credit.
+
+    Money received beyond the top-up (an order charged twice) never became credit: refunds
+    give that back first, as invoicing does with credit notes. Minus what was reversed already.
+    """
+    received = (
+        Payment.objects.filter(
+            order_id=top_up.order_id, status__in=(PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    reversed_already = -(
+        CreditMovement.objects.filter(
+            order_id=top_up.order_id, kind=MovementKind.TOP_UP_REVERSAL
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    overpaid = max(ZERO, to_money(received) - top_up.amount)
+    return to_money(max(ZERO, to_money(refunded_total) - overpaid) - to_money(reversed_already))
+
+
+def _credited_top_up(order) -> CreditTopUp | None:
+    top_up = CreditTopUp.objects.filter(order=order).select_related("company").first()
+    if top_up is None:
+        return None
+    if not CreditMovement.objects.filter(order=order, kind=MovementKind.TOP_UP).exists():
+        return None  # never credited (refunded before it was paid in full)
+    return top_up
+
+
 def top_up_refund_problem(*, order, amount: Decimal) -> str:
     """Why `amount` of a top-up order cannot be refunded now ("" when it can): the credit it
     added must still be there, or the company would keep credit it was refunded for."""
-    top_up = CreditTopUp.objects.filter(order=order).select_related("company").first()
+    top_up = _credited_top_up(order)
     if top_up is None:
         return ""
-    if not CreditMovement.objects.filter(order=order, kind=MovementKind.TOP_UP).exists():
-        return ""
+    refunded = Refund.objects.filter(payment__order=order).aggregate(total=Sum("amount"))["total"]
+    share = _top_up_share(top_up, refunded_total=(refunded or ZERO) + to_money(amount))
     account = CreditAccount.objects.get(company=top_up.company)
-    if account.balance < to_money(amount):
+    if account.balance < share:
         return (
             f"Il credito residuo dell'azienda ({format_euro(account.balance)}) è inferiore "
             "all'importo da rimborsare: la ricarica è già stata in parte utilizzata."
@@ -149,24 +182,29 @@ def top_up_refund_problem(*, order, amount: Decimal) -> str:
 
 
 def reverse_top_up(*, refund, actor=None) -> CreditMovement | None:
-    """A refunded top-up takes its amount back from the credit (once per refund).
+    """A refunded top-up takes its amount back from the credit (once per refund; nothing for
+    money received beyond the top-up, e.g. a double charge).
 
     Raises InsufficientCredit when the credit was spent meanwhile: the refund rolls back."""
     payment = refund.payment
     order = payment.order
     with transaction.atomic():
-        top_up = CreditTopUp.objects.filter(order=order).first()
+        top_up = _credited_top_up(order)
         if top_up is None:
             return None
-        if not CreditMovement.objects.filter(order=order, kind=MovementKind.TOP_UP).exists():
-            return None  # never credited (refunded before it was paid in full)
         account = lock_account(top_up.company)
         if CreditMovement.objects.filter(refund=refund).exists():
+            return None
+        refunded = Refund.objects.filter(payment__order=order, pk__lte=refund.pk).aggregate(
+            total=Sum("amount")
+        )["total"]
+        share = min(to_money(refund.amount), _top_up_share(top_up, refunded_total=refunded or ZERO))
+        if share <= ZERO:
             return None
         return _append(
             account,
             kind=MovementKind.TOP_UP_REVERSAL,
-            amount=-refund.amount,
+            amount=-share,
             order=order,
             refund=refund,
             actor=_person(actor),

@@ -226,3 +226,23 @@ def test_the_top_up_and_the_credit_paid_invoices_are_valid_fatturapa(administrat
     assert b"<ModalitaPagamento>MP22</ModalitaPagamento>" in paid_xml
     assert b"<Imposta>11.00</Imposta>" in paid_xml
     assert_valid(paid_xml)
+
+
+def test_refunding_a_top_up_charged_twice_gives_back_the_extra_charge_first(
+    administrator, company, staff
+):
+    top_up_order = buy_top_up(administrator, "100.00")
+    extra = Payment.objects.create(
+        order=top_up_order, provider="test_gateway", amount=Decimal("100.00")
+    )
+    settlement.settle_confirmed_payment(payment=extra, provider_reference="doppio")
+    assert balance_of(company) == Decimal("100.00")  # the extra charge is not credit
+
+    settlement.record_refund(payment=extra, amount="100.00", actor=staff, note="Doppio addebito")
+
+    assert balance_of(company) == Decimal("100.00")
+    assert not CreditMovement.objects.filter(kind=MovementKind.TOP_UP_REVERSAL).exists()
+    first = Payment.objects.filter(order=top_up_order).exclude(pk=extra.pk).get()
+    settlement.record_refund(payment=first, amount="40.00", actor=staff)
+    assert balance_of(company) == Decimal("60.00")
+    assert ledger_problems() == []
