@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sportello.pages",
     "sportello.audit",
     "sportello.companies",
+    "sportello.credit",
     "sportello.desk",
 ]
 
@@ -311,9 +312,13 @@ BULK_ORDER_MAX_ROWS = env_int("BULK_ORDER_MAX_ROWS", 1000)
 QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
 
 # --- Payments -------------------------------------------------------------------------------
-# Methods offered at checkout, in this order: test_gateway, stripe, bank_transfer. Stripe is
+# Methods offered at checkout, in this order: test_gateway, stripe, bank_transfer,
+# prepaid_credit (offered only to a company's buyers whose credit covers the order). Stripe is
 # offered only when STRIPE_SECRET_KEY is set as well.
-PAYMENT_METHODS = env_list("PAYMENT_METHODS", "test_gateway,bank_transfer")
+PAYMENT_METHODS = env_list("PAYMENT_METHODS", "test_gateway,bank_transfer,prepaid_credit")
+# Prepaid credit ("ricarica"): the amounts a company may buy at once, in euro.
+CREDIT_TOP_UP_MIN = env_decimal("CREDIT_TOP_UP_MIN", "50.00")
+CREDIT_TOP_UP_MAX = env_decimal("CREDIT_TOP_UP_MAX", "10000.00")
 # Signs the test gateway's notifications; empty means derived from SECRET_KEY.
 TEST_GATEWAY_SECRET = env_str("TEST_GATEWAY_SECRET")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")

@@ -20,6 +20,7 @@ from sportello.cart import privacy as cart_privacy
 from sportello.companies import privacy as companies_privacy
 from sportello.contracts import privacy as contracts_privacy
 from sportello.core.export import ExportContext, iso
+from sportello.credit import privacy as credit_privacy
 from sportello.invoicing import privacy as invoicing_privacy
 from sportello.notifications import privacy as notifications_privacy
 from sportello.orders import privacy as orders_privacy
@@ -42,6 +43,8 @@ EXPORTERS = (
     quotes_privacy,
     cart_privacy,
     companies_privacy,
+    # after companies: adds the person's credit movements to that section
+    credit_privacy,
     uploads_privacy,
     notifications_privacy,
 )
