@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 TEST_DATA_DIR := $(CURDIR)/var/test
 
 .PHONY: install run worker test test-postgres lint format typecheck chromium lock bench clean \
-	serve test-scaleout bench-checkout bench-lighthouse
+	serve test-scaleout bench-checkout bench-lighthouse bench-ladder wrk
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -117,3 +117,20 @@ bench-checkout: install
 ## (BASE_URL, default this PORT). FORM_FACTOR=desktop for the desktop preset.
 bench-lighthouse: chromium
 	CHROME_PATH=$(CHROMIUM) bench/lighthouse/run.sh $${BASE_URL:-http://127.0.0.1:$(PORT)}
+
+## Debian's wrk, the load generator of the throughput ladder.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; \
+	  else \
+	    echo "wrk is missing: sudo apt-get install wrk" >&2; exit 1; \
+	  fi; \
+	fi
+
+## Throughput ladder (docs/benchmarks.md): the shop under gunicorn (2 sync workers, catalogue
+## cache off and on) against two reference endpoints, 3 interleaved rounds of wrk. SQLite under
+## var/ladder unless DATABASE_URL says otherwise; ports LADDER_PORT..LADDER_PORT+2.
+LADDER_PORT ?= 8110
+bench-ladder: install wrk
+	$(PY) bench/ladder.py --port $(LADDER_PORT) $(BENCH_ARGS)

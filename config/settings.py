@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sportello.pages",
     "sportello.audit",
     "sportello.companies",
+    "sportello.credit",
     "sportello.desk",
 ]
 
@@ -134,6 +135,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Catalogue pages (home, all services, a category, a service) and the service form's definition
+# are kept in the cache for this many seconds; 0 turns the cache off. Staff edits show at once
+# (the keys carry a version bumped by every catalogue save, see sportello/catalogue/cache.py).
+CATALOGUE_CACHE_SECONDS = env_int("CATALOGUE_CACHE_SECONDS", 0)
 # Sessions are rows in the shared database, so every web instance sees every session; with
 # Redis they are also cached there (read from Redis, written to both): one query less per
 # request, and a Redis flush logs nobody out.
@@ -307,9 +312,13 @@ BULK_ORDER_MAX_ROWS = env_int("BULK_ORDER_MAX_ROWS", 1000)
 QUOTE_VALIDITY_DAYS = env_int("QUOTE_VALIDITY_DAYS", 30)
 
 # --- Payments -------------------------------------------------------------------------------
-# Methods offered at checkout, in this order: test_gateway, stripe, bank_transfer. Stripe is
+# Methods offered at checkout, in this order: test_gateway, stripe, bank_transfer,
+# prepaid_credit (offered only to a company's buyers whose credit covers the order). Stripe is
 # offered only when STRIPE_SECRET_KEY is set as well.
-PAYMENT_METHODS = env_list("PAYMENT_METHODS", "test_gateway,bank_transfer")
+PAYMENT_METHODS = env_list("PAYMENT_METHODS", "test_gateway,bank_transfer,prepaid_credit")
+# Prepaid credit ("ricarica"): the amounts a company may buy at once, in euro.
+CREDIT_TOP_UP_MIN = env_decimal("CREDIT_TOP_UP_MIN", "50.00")
+CREDIT_TOP_UP_MAX = env_decimal("CREDIT_TOP_UP_MAX", "10000.00")
 # Signs the test gateway's notifications; empty means derived from SECRET_KEY.
 TEST_GATEWAY_SECRET = env_str("TEST_GATEWAY_SECRET")
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")

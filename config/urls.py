@@ -36,6 +36,7 @@ urlpatterns = [
     path("il-mio-account/fatture/", include("sportello.invoicing.urls")),
     path("il-mio-account/token-api/", include("sportello.api.urls")),
     path("il-mio-account/azienda/", include("sportello.companies.urls")),
+    path("il-mio-account/credito/", include("sportello.credit.urls")),
     # IL MIO ACCOUNT's home reads orders and quotes, so it lives in the pages app (top layer);
     # it keeps its name `accounts:home` next to the account's own pages.
     path(

@@ -20,6 +20,7 @@ from sportello.cart.queries import (
     review_note,
     visitor_files,
 )
+from sportello.catalogue.cache import remember, whole_page_for_new_visitors
 from sportello.catalogue.forms import ServiceAnswersForm, answers_to_data
 from sportello.catalogue.queries import service_with_form
 
@@ -46,6 +47,15 @@ def _safe_next(request) -> str:
     ):
         return candidate
     return ""
+
+
+def is_blank(form: ServiceAnswersForm) -> bool:
+    """Nothing in the form is this visitor's: not submitted, no answers, no kept files."""
+    return (
+        not form.is_bound
+        and not form.initial
+        and not any(getattr(field.widget, "kept", None) for field in form.fields.values())
+    )
 
 
 def _answers_form(request, *, service, answers=None, prefill=False) -> ServiceAnswersForm:
@@ -109,9 +119,10 @@ def live_price_view(request, slug):
     )
 
 
+@whole_page_for_new_visitors
 def add(request, slug):
     """The service's form; submitting it adds a line to the purchase or the quote cart."""
-    service = service_with_form(slug)
+    service = remember(request, "service-form", slug, build=lambda: service_with_form(slug))
     kind = actions.cart_kind_for(service)
     form = _answers_form(request, service=service, prefill=service.is_on_quote)
     if request.method == "POST" and _validate_and_store(request, form):
@@ -148,6 +159,8 @@ def add(request, slug):
             **_live_price_context(
                 service, live_price(service, request.POST if request.method == "POST" else None)
             ),
+            # An empty form is the same for every visitor: its fields' HTML can be cached.
+            "fields_fragment": f"form-{service.slug}" if is_blank(form) else None,
         },
     )
 

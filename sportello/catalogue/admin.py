@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.text import slugify
 
-from sportello.catalogue.actions import bump_form_version
+from sportello.catalogue.actions import bump_form_version, catalogue_rows_deleted
 from sportello.catalogue.forms import ItalianDecimalField
 from sportello.catalogue.models import (
     CHOICE_TYPES,
@@ -32,11 +32,20 @@ LOCALIZED_AMOUNTS: dict[type[models.Field], dict[str, Any]] = {
     models.DecimalField: {"localize": True}
 }
 
+
+class CatalogueModelAdmin(admin.ModelAdmin):
+    """Deleting from a list is a queryset delete, which the models' delete() never sees."""
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        catalogue_rows_deleted()
+
+
 # --- Categories -----------------------------------------------------------------------------
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(CatalogueModelAdmin):
     list_display = ("name", "position", "is_active", "service_count")
     list_editable = ("position", "is_active")
     list_filter = ("is_active",)
@@ -197,7 +206,7 @@ class ServiceAdminForm(forms.ModelForm):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(CatalogueModelAdmin):
     formfield_overrides = LOCALIZED_AMOUNTS
     form = ServiceAdminForm
     inlines = [FormFieldInline]
@@ -268,7 +277,7 @@ class FieldChoiceInline(admin.TabularInline):
 
 
 @admin.register(FormField)
-class FormFieldAdmin(admin.ModelAdmin):
+class FormFieldAdmin(CatalogueModelAdmin):
     formfield_overrides = LOCALIZED_AMOUNTS
     form = FormFieldAdminForm
     inlines = [FieldChoiceInline]

@@ -19,6 +19,7 @@ from sportello.catalogue.answers import Answers, file_answer
 from sportello.catalogue.models import FieldType, FormField
 from sportello.core import italian
 from sportello.core.money import format_euro
+from sportello.core.widgets import StaticChoicesSelect
 from sportello.uploads.actions import store_upload
 from sportello.uploads.checks import accept_attribute, allowed_extensions, check_upload
 from sportello.uploads.models import Upload
@@ -186,7 +187,7 @@ def _build_field(field: FormField, owner_files) -> forms.Field:
         if field.is_required:
             return forms.ChoiceField(choices=options, widget=forms.RadioSelect, **common)
         return forms.ChoiceField(
-            choices=[("", "— Nessuna scelta —"), *options], widget=forms.Select, **common
+            choices=[("", "— Nessuna scelta —"), *options], widget=StaticChoicesSelect, **common
         )
     if kind == FieldType.MULTIPLE_CHOICE:
         return forms.MultipleChoiceField(

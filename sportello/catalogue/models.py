@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 
@@ -14,12 +14,61 @@ def default_vat_rate() -> Decimal:
     return settings.DEFAULT_VAT_RATE
 
 
+class CatalogueVersion(models.Model):
+    """One row counting the catalogue's edits: the catalogue cache's keys carry this number.
+
+    Kept in the database, not in the cache, so every web process (locmem caches are one per
+    process) sees a staff edit at once. Bumped by the catalogue models' own save() and delete()
+    (they are saved from the admin, its inlines and list edits, the demo loader and tests) and
+    by the admin's bulk delete, which bypasses delete().
+    """
+
+    number = models.PositiveBigIntegerField("versione", default=0)
+
+    class Meta:
+        verbose_name = "versione del catalogo"
+        verbose_name_plural = "versioni del catalogo"
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+    @classmethod
+    def current(cls) -> int:
+        # Read on every catalogue page with the cache on: plain SQL, no queryset to compile.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT number FROM {cls._meta.db_table} WHERE id = 1")  # noqa: S608
+            row = cursor.fetchone()
+        return row[0] if row else 0
+
+    @classmethod
+    def bump(cls) -> None:
+        # An F() update: two staff members saving at once both count.
+        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+class BumpsCatalogueVersion(models.Model):
+    """Any saved or deleted row of the catalogue makes the cached catalogue pages stale."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        CatalogueVersion.bump()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        CatalogueVersion.bump()
+        return result
+
+
 class DeliveryStart(models.TextChoices):
     PAYMENT = "payment", "dal pagamento"
     INSPECTION = "inspection", "dal sopralluogo"
 
 
-class Category(TimeStampedModel):
+class Category(BumpsCatalogueVersion, TimeStampedModel):
     name = models.CharField("nome", max_length=120)
     slug = models.SlugField("slug", max_length=140, unique=True)
     description = models.TextField("descrizione", blank=True)
@@ -43,7 +92,7 @@ class PricingMode(models.TextChoices):
     QUOTE = "quote", "Su preventivo"
 
 
-class Service(TimeStampedModel):
+class Service(BumpsCatalogueVersion, TimeStampedModel):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="services", verbose_name="categoria"
     )
@@ -135,7 +184,7 @@ class FieldType(models.TextChoices):
 CHOICE_TYPES = {FieldType.CHOICE, FieldType.MULTIPLE_CHOICE}
 
 
-class FormField(TimeStampedModel):
+class FormField(BumpsCatalogueVersion, TimeStampedModel):
     """One question of a service's form, editable by staff."""
 
     service = models.ForeignKey(
@@ -197,7 +246,7 @@ def parse_extensions(text: str) -> list[str]:
     return result
 
 
-class FieldChoice(models.Model):
+class FieldChoice(BumpsCatalogueVersion, models.Model):
     field = models.ForeignKey(
         FormField, on_delete=models.CASCADE, related_name="choices", verbose_name="campo"
     )

@@ -1,19 +1,27 @@
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from sportello.catalogue import queries
 from sportello.catalogue import search as search_module
+from sportello.catalogue.cache import remember, whole_page_for_new_visitors
 from sportello.catalogue.structured_data import as_json_ld, service_data
 
 
+@whole_page_for_new_visitors
 def index(request):
-    return render(
-        request, "catalogue/index.html", {"categories": queries.categories_with_services()}
+    # Lazy: when the page's fragment is in the catalogue cache, no query runs at all.
+    categories = SimpleLazyObject(
+        lambda: remember(request, "index", build=queries.categories_with_services)
     )
+    return render(request, "catalogue/index.html", {"categories": categories})
 
 
+@whole_page_for_new_visitors
 def category(request, slug):
-    category = queries.category_with_services(slug)
+    category = remember(
+        request, "category", slug, build=lambda: queries.category_with_services(slug)
+    )
     return render(
         request,
         "catalogue/category.html",
@@ -22,8 +30,9 @@ def category(request, slug):
     )
 
 
+@whole_page_for_new_visitors
 def service(request, slug):
-    service = queries.service_for_page(slug)
+    service = remember(request, "service", slug, build=lambda: queries.service_for_page(slug))
     return render(
         request,
         "catalogue/service.html",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 
 from sportello.accounts.billing import (
     billing_data_from_profile,
@@ -18,7 +19,6 @@ from sportello.accounts.billing import (
 from sportello.accounts.buyer_kind import remember_buyer_kind
 from sportello.accounts.forms import BillingForm
 from sportello.checkout.queries import (
-    enabled_payment_providers,
     last_used_payment_method,
     order_for_checkout_token,
     purchase_source,
@@ -82,7 +82,8 @@ def prefill_returning_checkout(request) -> CheckoutState:
     if membership is None and profile is None:
         return state
     method = state.payment_method or last_used_payment_method(request.user)
-    if method not in {provider.identifier for provider in enabled_payment_providers()}:
+    # Only a method still offered for this purchase (the prepaid credit must still cover it).
+    if method not in {provider.identifier for provider in CheckoutFlow(request).payment_providers}:
         return state
     if not state.billing:
         # A company member buys with the company's data, a private customer with their own.
@@ -104,18 +105,34 @@ def prefill_returning_checkout(request) -> CheckoutState:
 def start_quote_checkout(*, request, quote_number: str) -> CheckoutState:
     """Buy an accepted quote instead of the cart: its own token, the billing data kept."""
     state = load_state(request)
-    if state.quote != quote_number:
+    if state.quote != quote_number or state.top_up:
         state.quote = quote_number
+        state.top_up = ""
+        state.token = ""
+        store_state(request, state)
+    return state
+
+
+def start_top_up_checkout(*, request, amount: Decimal) -> CheckoutState:
+    """Buy prepaid credit ("Ricarica") instead of the cart: its own token, the billing data
+    kept. The amount was validated by the credit page's form; the purchase source checks it
+    again when the order is placed."""
+    state = load_state(request)
+    if state.top_up != str(amount) or state.quote:
+        state.top_up = str(amount)
+        state.quote = ""
         state.token = ""
         store_state(request, state)
     return state
 
 
 def leave_quote_checkout(request) -> None:
-    """Back to buying the cart ("PROCEDI ALL'ACQUISTO", or the quote can no longer be bought)."""
+    """Back to buying the cart ("PROCEDI ALL'ACQUISTO", or the quote or the top-up can no
+    longer be bought)."""
     state = load_state(request)
-    if state.quote:
+    if state.quote or state.top_up:
         state.quote = ""
+        state.top_up = ""
         state.token = ""
         store_state(request, state)
 

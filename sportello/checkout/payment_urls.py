@@ -17,5 +17,6 @@ urlpatterns = [
         name="test_gateway_callback",
     ),
     path("gateway-di-test/<uuid:reference>/", views.test_gateway_page, name="test_gateway"),
+    path("credito/<str:number>/", payment_views.pay_with_credit, name="pay_with_credit"),
     path("stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
 ]

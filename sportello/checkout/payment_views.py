@@ -13,12 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sportello.audit.context import audit_source
 from sportello.audit.models import Source
 from sportello.checkout import settlement
+from sportello.credit.actions import InsufficientCredit
+from sportello.credit.queries import balance_of_company_id, may_pay_from_credit
 from sportello.payments import queries
+from sportello.payments.actions import PaymentNotAllowed
 from sportello.payments.models import PaymentStatus
 from sportello.payments.providers import stripe_checkout, test_gateway
 from sportello.payments.providers.base import InvalidSignature, MalformedNotification
@@ -86,3 +89,51 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
         logger.warning("Stripe webhook unreadable: %s", exc)
         return JsonResponse({"error": "invalid event"}, status=400)
     return JsonResponse({"result": settlement.apply_payment_news(news)})
+
+
+def settle_from_credit(request: HttpRequest, order) -> HttpResponse:
+    """Pay `order` from the company's credit and say how it went (checkout and pay page)."""
+    try:
+        settlement.pay_from_credit(order=order, actor=request.user)
+    except InsufficientCredit as exc:
+        messages.error(
+            request,
+            f"{exc} L'ordine {order.number} è salvato ed è in attesa di pagamento: "
+            "scegli un altro metodo.",
+        )
+        return redirect(pay_url(order))
+    except settlement.CreditPaymentNotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect(pay_url(order))
+    except PaymentNotAllowed:
+        order.refresh_from_db(fields=["status"])
+        if not order.is_awaiting_payment:
+            messages.info(request, f"L'ordine {order.number} non è più in attesa di pagamento.")
+            return redirect(order.get_absolute_url())
+        messages.error(request, "Questo ordine non si può pagare con il credito prepagato.")
+        return redirect(pay_url(order))
+    return redirect(confirmation_url(order))
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def pay_with_credit(request: HttpRequest, number: str) -> HttpResponse:
+    """ "Credito prepagato" chosen on the pay-again page: the amount, the balance, and the
+    button that pays (the debit and the confirmation happen together in settlement)."""
+    order = queries.order_for_customer(customer=request.user, number=number)
+    if request.method == "POST":
+        return settle_from_credit(request, order)
+    if not order.is_awaiting_payment:
+        return redirect(order.get_absolute_url())
+    balance = balance_of_company_id(order.company_id)
+    return render(
+        request,
+        "checkout/pay_with_credit.html",
+        {
+            "order": order,
+            "balance": balance,
+            "is_covered": order.company_id is not None and balance >= order.total_gross,
+            "may_pay": may_pay_from_credit(request.user, order),
+        },
+    )

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from sportello.cart.purchase import CartPurchase
 from sportello.checkout.session import CheckoutState
+from sportello.credit.purchase import TopUpPurchase
 from sportello.orders.models import Order
 from sportello.orders.purchase import PurchaseSource
 from sportello.payments.models import Payment
@@ -17,10 +18,13 @@ from sportello.quotes.purchase import QuotePurchase
 
 def purchase_source(request, state: CheckoutState) -> PurchaseSource:
     """What this checkout buys: the accepted quote whose number the state holds (404 if it is
-    not the customer's), else the visitor's purchase cart. The only place that tells them
+    not the customer's), or the prepaid-credit top-up it holds, else the visitor's purchase
+    cart. The only place that tells them
     apart; everything after goes through the PurchaseSource interface."""
     if state.quote and request.user.is_authenticated:
         return QuotePurchase(customer=request.user, number=state.quote)
+    if state.top_up and request.user.is_authenticated:
+        return TopUpPurchase(customer=request.user, amount=state.top_up)
     return CartPurchase(request, return_url=reverse("checkout:review"))
 
 

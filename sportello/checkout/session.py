@@ -5,6 +5,7 @@
         "payment_method": "test_gateway",   # a provider identifier
         "token": "0b1c…",                   # uuid4 as text, created when the review is shown
         "quote": "P-2026-000017",           # set when buying an accepted quote, not the cart
+        "top_up": "150.00",                 # set when buying prepaid credit, not the cart
     }
 
 The cart itself is not in here: it is the customer's cart row, read fresh on every step.
@@ -25,6 +26,8 @@ class CheckoutState:
     token: str = ""
     # The number of an accepted quote being bought instead of the cart ("" for the cart).
     quote: str = ""
+    # The amount of prepaid credit being bought instead of the cart ("" for the cart).
+    top_up: str = ""
 
     @property
     def checkout_token(self) -> uuid.UUID | None:
@@ -39,6 +42,7 @@ class CheckoutState:
             "payment_method": self.payment_method,
             "token": self.token,
             "quote": self.quote,
+            "top_up": self.top_up,
         }
 
 
@@ -52,6 +56,7 @@ def load_state(request) -> CheckoutState:
         payment_method=str(raw.get("payment_method") or ""),
         token=str(raw.get("token") or ""),
         quote=str(raw.get("quote") or ""),
+        top_up=str(raw.get("top_up") or ""),
     )
 
 

@@ -20,13 +20,17 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
+from sportello.credit import actions as credit_actions
+from sportello.credit.models import PREPAID_CREDIT_METHOD
+from sportello.credit.queries import is_top_up, may_pay_from_credit
 from sportello.invoicing.actions import issue_credit_note, issue_invoice
-from sportello.orders.actions import mark_paid
-from sportello.orders.models import Order
+from sportello.orders.actions import complete_order, mark_paid
+from sportello.orders.models import Order, OrderStatus
 from sportello.payments import actions as payment_actions
-from sportello.payments.actions import Confirmation
-from sportello.payments.models import Payment, PaymentStatus, Refund
+from sportello.payments.actions import Confirmation, PaymentNotAllowed, RefundNotAllowed
+from sportello.payments.models import OPEN_PAYMENT_STATUSES, Payment, PaymentStatus, Refund
 from sportello.payments.providers.base import NewsKind, PaymentNews, ProviderError
 from sportello.payments.providers.registry import get_provider
 
@@ -39,13 +43,22 @@ logger = logging.getLogger(__name__)
 def order_became_paid(order: Order, *, payment: Payment | None, actor=None) -> None:
     """Runs once per order, in the transaction that made it paid (payment confirmed, bank
     transfer recorded, or nothing to pay): the invoice is issued in the same transaction, so
-    the confirmation e-mail written with it links to a document that exists once committed."""
+    the confirmation e-mail written with it links to a document that exists once committed.
+    A paid top-up order ("ricarica") adds its amount to the company's prepaid credit."""
+    if credit_actions.credit_top_up(order=order, actor=actor) is not None:
+        # Nothing for staff to work on: the credit is the service, delivered now.
+        complete_order(order=order, actor=actor, note="Credito accreditato")
     issue_invoice(order=order)
 
 
 def refund_was_recorded(refund: Refund, *, actor=None) -> None:
     """Runs once per recorded refund, in its transaction: its credit note (none for money
-    received beyond the invoice, e.g. a double charge)."""
+    received beyond the invoice, e.g. a double charge). Money paid from the prepaid credit
+    goes back to the credit; a refunded top-up takes its amount back from the credit."""
+    if refund.payment.provider == PREPAID_CREDIT_METHOD:
+        credit_actions.return_refund(refund=refund, actor=actor)
+    else:
+        credit_actions.reverse_top_up(refund=refund, actor=actor)
     issue_credit_note(refund=refund)
 
 
@@ -157,10 +170,73 @@ def settle_free_order(*, order: Order, actor) -> bool:
 
 
 def record_refund(*, payment: Payment, amount: Decimal | str, actor, note: str = "") -> Refund:
-    """Give back part or all of a confirmed payment (staff "Registra rimborso")."""
+    """Give back part or all of a confirmed payment (staff "Registra rimborso").
+
+    A top-up whose credit was spent meanwhile cannot be refunded beyond what is left of the
+    credit (RefundNotAllowed, checked before the provider is asked)."""
+    problem = credit_actions.top_up_refund_problem(order=payment.order, amount=Decimal(amount))
+    if problem:
+        raise RefundNotAllowed(problem)
     with transaction.atomic():
         refund = payment_actions.refund_payment(
             payment=payment, amount=amount, actor=actor, note=note
         )
         refund_was_recorded(refund, actor=actor)
     return refund
+
+
+# --- Prepaid credit ------------------------------------------------------------------------------
+
+
+class CreditPaymentNotAllowed(PaymentNotAllowed):
+    """The user may not pay this order from credit; the message is for people."""
+
+
+def pay_from_credit(*, order: Order, actor) -> Confirmation:
+    """Pay `order` from its company's prepaid credit, at once: in one transaction the order's
+    rows are locked, the credit attempt opened (or the open one reused), the credit account
+    locked and debited, the attempt confirmed and the order paid (invoice included).
+
+    `actor` must be an administrator or buyer of the order's company (CreditPaymentNotAllowed).
+    Raises InsufficientCredit when the balance does not cover the total, PaymentNotAllowed when
+    the order is not awaiting payment, is a top-up or already received part of its money; in
+    every failure nothing is written. The entry point for the checkout, the pay-again page and
+    the API.
+    """
+    if not may_pay_from_credit(actor, order):
+        raise CreditPaymentNotAllowed(
+            "Solo l'amministratore e gli acquirenti dell'azienda possono pagare con il credito."
+        )
+    with transaction.atomic():
+        locked, payments = payment_actions.lock_order_payments(order.pk)
+        if locked.status != OrderStatus.AWAITING_PAYMENT:
+            raise PaymentNotAllowed(f"Order {locked.number} is {locked.status}")
+        if is_top_up(locked):
+            raise PaymentNotAllowed(f"Order {locked.number} is a top-up")
+        if any(p.status == PaymentStatus.CONFIRMED for p in payments.values()):
+            raise PaymentNotAllowed(f"Order {locked.number} already received part of its money")
+        payment = next(
+            (
+                p
+                for p in sorted(payments.values(), key=lambda p: p.pk)
+                if p.provider == PREPAID_CREDIT_METHOD and p.status in OPEN_PAYMENT_STATUSES
+            ),
+            None,
+        )
+        if payment is None:
+            payment = payment_actions.create_payment(order=locked, provider=PREPAID_CREDIT_METHOD)
+        if locked.payment_method != PREPAID_CREDIT_METHOD:
+            Order.objects.filter(pk=locked.pk).update(
+                payment_method=PREPAID_CREDIT_METHOD, updated_at=timezone.now()
+            )
+            locked.payment_method = PREPAID_CREDIT_METHOD
+        payment.order = locked
+        movement = credit_actions.debit_for_payment(payment=payment, actor=actor)
+        confirmation = settle_confirmed_payment(
+            payment=payment,
+            provider_reference=f"credito-{movement.pk}",
+            actor=actor,
+            note="Pagato con il credito prepagato",
+        )
+    order.refresh_from_db()
+    return confirmation

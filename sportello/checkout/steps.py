@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from sportello.accounts.forms import BillingForm
-from sportello.checkout.queries import enabled_payment_providers
+from sportello.checkout.queries import enabled_payment_providers, purchase_source
 from sportello.checkout.session import CheckoutState, load_state
 
 
@@ -65,7 +65,7 @@ class PaymentStep(Step):
     url_name = "checkout:payment"
 
     def is_completed(self, flow: CheckoutFlow) -> bool:
-        return flow.state.payment_method in {p.identifier for p in flow.payment_providers}
+        return flow.chosen_provider is not None
 
 
 class ReviewStep(Step):
@@ -97,8 +97,32 @@ class CheckoutFlow:
         self.steps = [step for step in STEPS if step.is_applicable(self)]
 
     @cached_property
+    def source(self):
+        """What this checkout buys (the cart, an accepted quote, a credit top-up)."""
+        return purchase_source(self.request, self.state)
+
+    @cached_property
     def payment_providers(self) -> list:
-        return enabled_payment_providers()
+        """The methods offered to this customer for what they buy (the prepaid credit only to
+        a company's buyers whose credit covers it, never for a top-up)."""
+        return [
+            provider
+            for provider in enabled_payment_providers()
+            if provider.is_offered_at_checkout(customer=self.request.user, source=self.source)
+        ]
+
+    @cached_property
+    def chosen_provider(self):
+        """The method chosen in this checkout if it is still offered, else None. Asks only the
+        chosen method (the review does not price the credit check of the others)."""
+        chosen = self.state.payment_method
+        for provider in enabled_payment_providers():
+            if provider.identifier == chosen:
+                offered = provider.is_offered_at_checkout(
+                    customer=self.request.user, source=self.source
+                )
+                return provider if offered else None
+        return None
 
     def first_incomplete(self) -> Step:
         for step in self.steps:

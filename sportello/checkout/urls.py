@@ -12,4 +12,5 @@ urlpatterns = [
     path("riepilogo/metodo-di-pagamento/", views.review_payment, name="review_payment"),
     path("completa/", views.place, name="place"),
     path("preventivo/<str:number>/", views.start_quote, name="start_quote"),
+    path("ricarica/", views.top_up, name="top_up"),
 ]

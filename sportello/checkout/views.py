@@ -12,11 +12,14 @@ from sportello.accounts.billing import (
 )
 from sportello.checkout import actions
 from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, PlaceOrderForm
+from sportello.checkout.payment_views import settle_from_credit
 from sportello.checkout.queries import purchase_source
 from sportello.checkout.session import load_state
 from sportello.checkout.steps import CheckoutFlow, LoginStep
 from sportello.companies.queries import company_billing_data, membership_of
 from sportello.contracts.queries import current_terms
+from sportello.credit.forms import TopUpForm
+from sportello.credit.models import PREPAID_CREDIT_METHOD
 from sportello.orders.models import CustomerKind
 from sportello.orders.purchase import PurchaseNotPossible
 from sportello.payments.views import confirmation_url, pay_url, redirect_to_payment
@@ -47,9 +50,11 @@ def _gate(request, flow: CheckoutFlow, identifier: str):
 
 def _next_step_url(request) -> str:
     """Where the checkout carries on after a step: the quote's checkout, or the cart's."""
-    quote_number = load_state(request).quote
-    if quote_number:
-        return reverse("checkout:start_quote", kwargs={"number": quote_number})
+    state = load_state(request)
+    if state.quote:
+        return reverse("checkout:start_quote", kwargs={"number": state.quote})
+    if state.top_up:
+        return reverse("checkout:top_up")
     return reverse("checkout:start")
 
 
@@ -201,7 +206,6 @@ def review(request, form: PlaceOrderForm | None = None):
 def _review_context(request, flow: CheckoutFlow, source, form=None, **editing) -> dict:
     """The Riepilogo's context; `editing` holds the billing or payment form shown in place."""
     token = actions.ensure_checkout_token(request)
-    providers = {p.identifier: p for p in flow.payment_providers}
     lines = source.review_lines()
     is_consumer = _is_consumer_checkout(request)
     if form is None:
@@ -217,7 +221,7 @@ def _review_context(request, flow: CheckoutFlow, source, form=None, **editing) -
         # Many services (and a quote's lines) have no supplements: no empty column then.
         "has_supplements": any(line.price.supplements for line in lines),
         "billing_rows": billing_summary(flow.state.billing),
-        "payment_provider": providers[flow.state.payment_method],
+        "payment_provider": flow.chosen_provider,
         "billing_url": reverse("checkout:review_billing"),
         "payment_url": reverse("checkout:review_payment"),
         "form": form,
@@ -380,6 +384,9 @@ def place(request):
     if not order.is_awaiting_payment:
         # Nothing to pay (0,00 €): already confirmed.
         return redirect(confirmation_url(order))
+    if order.payment_method == PREPAID_CREDIT_METHOD:
+        # Paid at once from the company's credit: no provider page to visit.
+        return settle_from_credit(request, order)
     return redirect_to_payment(request, order=order, provider_id=order.payment_method)
 
 
@@ -394,4 +401,27 @@ def start_quote(request, number):
     actions.start_quote_checkout(request=request, quote_number=quote.quote.number)
     actions.prefill_returning_checkout(request)
     flow = CheckoutFlow(request)
+    return redirect(flow.first_incomplete().url(flow))
+
+
+@login_required
+def top_up(request):
+    """ "Ricarica" on the credit page leads here (?importo=…): the checkout of a top-up, like a
+    cart's (billing, payment method, Riepilogo). Without an amount, the top-up checkout already
+    under way carries on."""
+    state = load_state(request)
+    if "importo" in request.GET:
+        form = TopUpForm({"amount": request.GET["importo"]})
+        if not form.is_valid():
+            messages.warning(request, " ".join(str(error) for error in form.errors["amount"]))
+            return redirect("credit:account")
+        actions.start_top_up_checkout(request=request, amount=form.cleaned_data["amount"])
+    elif not state.top_up:
+        return redirect("credit:account")
+    flow = CheckoutFlow(request)
+    problem = flow.source.problem()
+    if problem:
+        actions.leave_quote_checkout(request)
+        messages.warning(request, problem)
+        return redirect("credit:account")
     return redirect(flow.first_incomplete().url(flow))

@@ -4,11 +4,13 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from localflavor.it.forms import ITProvinceSelect, ITZipCodeField
+from localflavor.it.forms import ITZipCodeField
 from localflavor.it.it_province import PROVINCE_CHOICES
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
+
+from sportello.core.widgets import StaticChoicesSelect
 
 PROVINCE_NAMES = dict(PROVINCE_CHOICES)
 
@@ -114,14 +116,18 @@ class CapField(ITZipCodeField):
         self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "postal-code"})
 
 
+PROVINCIA_FIELD_CHOICES = [("", "— Seleziona la provincia —"), *PROVINCE_CHOICES]
+
+
 class ProvinciaField(forms.ChoiceField):
     default_error_messages = {"invalid_choice": "Seleziona una provincia italiana dall'elenco."}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("choices", [("", "— Seleziona la provincia —"), *PROVINCE_CHOICES])
-        kwargs.setdefault("widget", ITProvinceSelect)
+        kwargs.setdefault("widget", StaticChoicesSelect)
         super().__init__(**kwargs)
-        self.widget.choices = self.choices
+        if "choices" not in kwargs:
+            # The same list for every field: not normalised again for each form.
+            self._choices = self.widget.choices = PROVINCIA_FIELD_CHOICES
         self.widget.attrs.setdefault("autocomplete", "address-level1")
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from sportello.core.money import ZERO
 from sportello.core.state import change_status
+from sportello.credit.models import PREPAID_CREDIT_METHOD
 from sportello.invoicing.amounts import (
     LineDraft,
     RateSummary,
@@ -122,6 +123,8 @@ def _payment_method_code(payments: Iterable[Payment]) -> str:
     providers = [payment.provider for payment in payments]
     if providers and providers[-1] == BANK_TRANSFER_METHOD:
         return PaymentMethodCode.TRANSFER
+    if providers and providers[-1] == PREPAID_CREDIT_METHOD:
+        return PaymentMethodCode.WITHHELD
     return PaymentMethodCode.CARD
 
 

@@ -50,6 +50,8 @@ SDI_TRANSITIONS: dict[str, frozenset[str]] = {
 class PaymentMethodCode(models.TextChoices):
     CARD = "MP08", "Carta di pagamento"
     TRANSFER = "MP05", "Bonifico"
+    # An order paid from the company's prepaid credit: money collected before (the top-up).
+    WITHHELD = "MP22", "Trattenuta su somme già riscosse"
 
 
 class DocumentSequence(models.Model):

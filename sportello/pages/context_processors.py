@@ -3,6 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from sportello.accounts.buyer_kind import PERSON, buyer_kind, is_known_from_billing
 from sportello.cart.queries import cart_counts
+from sportello.catalogue.cache import remember
 from sportello.catalogue.queries import menu_categories
 from sportello.core.seller import seller
 
@@ -20,7 +21,9 @@ def shop(request):
             "email": settings.COMPANY_EMAIL,
         },
         "seller": seller(),
-        "menu_categories": SimpleLazyObject(menu_categories),
+        "menu_categories": SimpleLazyObject(
+            lambda: remember(request, "menu", build=menu_categories)
+        ),
         # "person" or "company": consumers see prices with VAT as the main figure.
         "buyer_kind": SimpleLazyObject(lambda: buyer_kind(request)),
         "is_consumer_pricing": SimpleLazyObject(lambda: buyer_kind(request) == PERSON),

@@ -8,22 +8,24 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from sportello.accounts.buyer_kind import remember_buyer_kind
+from sportello.catalogue.cache import remember, whole_page_for_new_visitors
 from sportello.catalogue.queries import featured_services, home_categories
 from sportello.catalogue.sitemaps import SITEMAPS
 from sportello.pages.queries import attention_for_customer
 from sportello.privacy.queries import current_notice
 
 
+@whole_page_for_new_visitors
 def home(request):
-    return render(
-        request,
-        "pages/home.html",
-        {"categories": home_categories(), "services": featured_services()},
-    )
+    # Lazy: when the page's fragment is in the catalogue cache, no query runs at all.
+    categories = SimpleLazyObject(lambda: remember(request, "home", build=home_categories))
+    services = SimpleLazyObject(lambda: remember(request, "featured", build=featured_services))
+    return render(request, "pages/home.html", {"categories": categories, "services": services})
 
 
 @login_required

@@ -21,6 +21,7 @@ from sportello.cart import privacy as cart_privacy
 from sportello.companies import privacy as companies_privacy
 from sportello.contracts import privacy as contracts_privacy
 from sportello.core.export import ExportContext, iso
+from sportello.credit import privacy as credit_privacy
 from sportello.invoicing import privacy as invoicing_privacy
 from sportello.notifications import privacy as notifications_privacy
 from sportello.orders import privacy as orders_privacy
@@ -44,6 +45,8 @@ EXPORTERS = (
     cart_privacy,
     api_privacy,
     companies_privacy,
+    # after companies: adds the person's credit movements to that section
+    credit_privacy,
     uploads_privacy,
     notifications_privacy,
 )
@@ -76,6 +79,7 @@ _FRAMEWORK_MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
     "catalogue.Service": "catalogue",
     "catalogue.FormField": "catalogue: the questions (answers are exported with each line)",
     "catalogue.FieldChoice": "catalogue",
+    "catalogue.CatalogueVersion": "a counter of catalogue edits (the catalogue cache)",
     "core.NumberSequence": "order and quote number counters",
     "audit.AuditEvent": (
         "staff work log: who did what to an order or quote, named by its number (exported with "

@@ -51,6 +51,7 @@ KWARGS = {
     "payments:pay": lambda o: {"number": o["unpaid_order"].number},
     "payments:return": lambda o: {"reference": o["payment"].reference},
     "payments:test_gateway": lambda o: {"reference": o["payment"].reference},
+    "payments:pay_with_credit": lambda o: {"number": o["unpaid_order"].number},
     "checkout:start_quote": lambda o: {"number": o["quote"].number},
     "orders:post_message": lambda o: {"number": o["order"].number},
     "orders:message_attachment": lambda o: {

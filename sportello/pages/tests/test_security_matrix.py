@@ -44,7 +44,10 @@ from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
 from sportello.companies.actions import invite
 from sportello.companies.models import Role
 from sportello.companies.queries import membership_of
+from sportello.companies.tests.factories import CompanyFactory
 from sportello.contracts.models import TermsOfSale
+from sportello.credit.actions import adjust
+from sportello.credit.models import CreditTopUp
 from sportello.invoicing.actions import issue_invoice
 from sportello.invoicing.tests.conftest import make_order, pay
 from sportello.notifications.tests.factories import OutgoingEmailFactory
@@ -167,6 +170,10 @@ ROWS: dict[str, Row] = {
     "checkout:review_payment": everyone(REDIRECT),
     "checkout:place": row(None, 405, 405, 405, 405, 405),
     "checkout:start_quote": owned(quote, outcome=REDIRECT),
+    # Buying prepaid credit: without an amount (or a top-up under way) back to the credit page.
+    "checkout:top_up": row(None, LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    # CREDITO PREPAGATO: one's own company's credit (or the explanation outside a company).
+    "credit:account": signed_in(200),
     # IL MIO ACCOUNT.
     "accounts:home": signed_in(200),
     "accounts:profile": signed_in(200),
@@ -217,6 +224,7 @@ ROWS: dict[str, Row] = {
     "payments:return": owned(lambda w: {"reference": w["payment"].reference}),
     "payments:test_gateway": owned(lambda w: {"reference": w["payment"].reference}),
     "payments:test_gateway_callback": everyone(405),
+    "payments:pay_with_credit": owned(order),
     "payments:stripe_webhook": everyone(405),
     # IL MIO ACCOUNT → TOKEN API / WEBHOOK; revoking and deleting are POST only.
     "api_account:tokens": signed_in(200),
@@ -349,6 +357,9 @@ ROWS: dict[str, Row] = {
     ),
     "admin:notifications_outgoingemail_resend": staff_page(lambda w: {"object_id": w["email"].pk}),
     "admin:invoicing_fiscaldocument_export": staff_page(),
+    "admin:credit_creditaccount_adjust": staff_page(
+        lambda w: {"object_id": w["admin_objects"]["credit.creditaccount"].pk}
+    ),
     "admin:invoicing_fiscaldocument_receipts": staff_page(),
     "admin:invoicing_fiscaldocument_register": staff_page(),
     "admin:invoicing_fiscaldocument_pdf": staff_page(admin_document),
@@ -376,6 +387,9 @@ READ_ONLY_MODELS = {
     "accounts.consentevent",
     "companies.membership",
     "companies.invitation",
+    "credit.creditaccount",
+    "credit.creditmovement",
+    "credit.credittopup",
     "audit.auditevent",
     "invoicing.fiscaldocument",
     "privacy.accounterasure",
@@ -526,6 +540,9 @@ def world(
     )
     api_token = create_token(user=customer, name="Gestionale", scopes=["orders:read"]).token
     webhook = WebhookEndpoint.objects.create(user=customer, url="https://example.com/", secret="s")
+    credit_movement = adjust(
+        company=CompanyFactory(), amount="10.00", note="Prova", actor=staff_with
+    )
     objects = {
         "api.apitoken": api_token,
         "api.webhookendpoint": webhook,
@@ -558,6 +575,13 @@ def world(
         "companies.company": customer_company,
         "companies.membership": membership_of(colleague),
         "companies.invitation": invitation,
+        "credit.creditmovement": credit_movement,
+        "credit.creditaccount": credit_movement.account,
+        "credit.credittopup": CreditTopUp.objects.create(
+            order=OrderFactory(customer=customer),
+            company=credit_movement.account.company,
+            amount="100.00",
+        ),
     }
     objects["accounts.privacynotice"] = PrivacyNotice.objects.first()
     objects["privacy.accounterasure"] = AccountErasure.objects.create(

@@ -89,6 +89,12 @@ class PaymentProvider(ABC):
         """Whether the customer may choose this method for this order."""
         return True
 
+    def is_offered_at_checkout(self, *, customer, source) -> bool:
+        """Whether the checkout offers this method to `customer` buying `source` (a
+        `orders.purchase.PurchaseSource`, before any order exists). Called for the payment
+        page's list and for the method chosen; keep it cheap for methods always offered."""
+        return True
+
     def pending_html(self, order, payment) -> str:
         """The provider's own text on the order pages while `payment` awaits money (bank
         transfer: IBAN and reference). "" for the generic "payment being confirmed"."""

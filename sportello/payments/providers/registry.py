@@ -20,6 +20,12 @@ class UnknownPaymentMethod(LookupError):
     pass
 
 
+def register_provider(provider: type[PaymentProvider]) -> None:
+    """Add a method that lives in an app above payments (the prepaid credit registers itself
+    from its AppConfig.ready): payments cannot import it."""
+    PROVIDER_CLASSES[provider.identifier] = provider
+
+
 def get_provider(identifier: str) -> PaymentProvider:
     """The provider behind a method, enabled or not: callbacks and refunds of attempts made
     before a method was switched off must still work."""

@@ -18,6 +18,7 @@ from sportello.cart.tests.factories import CartFactory, CartLineFactory
 from sportello.companies.models import Invitation, Membership, Role
 from sportello.companies.queries import hash_token
 from sportello.companies.tests.factories import CompanyFactory, MembershipFactory
+from sportello.credit.actions import adjust as credit_adjust
 from sportello.invoicing.actions import issue_credit_note, issue_invoice
 from sportello.notifications.models import EmailStatus
 from sportello.notifications.tests.factories import OutgoingEmailFactory
@@ -159,6 +160,8 @@ def populate(user, *, tag: str, staff=None) -> CustomerData:
     refund = Refund.objects.create(payment=payment, amount=Decimal("10.00"), note=f"Sconto {tag}")
     issue_invoice(order=order)
     issue_credit_note(refund=refund)
+    # A movement of a company's prepaid credit made by the person (its actor).
+    credit_adjust(company=CompanyFactory(), amount="5.00", note=f"Credito {tag}", actor=user)
     # By label: privacy and withdrawals are sibling top-layer apps and do not import each other.
     WithdrawalRequest = apps.get_model("withdrawals", "WithdrawalRequest")
     WithdrawalStatusChange = apps.get_model("withdrawals", "WithdrawalStatusChange")

@@ -260,8 +260,8 @@ def test_export_queries_do_not_grow_with_the_orders(customer_data, staff):
     assert len(data["orders"]) == 2
     # + invoices, their lines and history; + withdrawal statements, their services and history;
     # + order messages, data requests, previous answers; + company memberships, invitations;
-    # + bulk orders; + API tokens, webhooks, deliveries
-    assert len(two.captured_queries) == len(one.captured_queries) == 39
+    # + bulk orders; + the person's prepaid-credit movements; + API tokens, webhooks, deliveries
+    assert len(two.captured_queries) == len(one.captured_queries) == 40
 
 
 def test_export_has_the_order_conversation_without_internal_notes(customer, staff):

@@ -1,0 +1,101 @@
+"""Reads of the prepaid credit, with the companies' visibility rule baked in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Sum
+
+from sportello.companies.models import Company, Membership
+from sportello.companies.queries import membership_of
+from sportello.core.money import ZERO, to_money
+from sportello.credit.models import CreditAccount, CreditMovement, CreditTopUp
+
+MOVEMENTS_PER_PAGE = 20
+
+
+def balance_of_company_id(company_id: int | None) -> Decimal:
+    """The company's available credit (0,00 € without an account yet). One query."""
+    if company_id is None:
+        return ZERO
+    balance = (
+        CreditAccount.objects.filter(company_id=company_id)
+        .values_list("balance", flat=True)
+        .first()
+    )
+    return balance if balance is not None else ZERO
+
+
+def balance_of(company: Company | None) -> Decimal:
+    return balance_of_company_id(company.pk if company is not None else None)
+
+
+def is_top_up(order) -> bool:
+    return CreditTopUp.objects.filter(order=order).exists()
+
+
+def may_pay_from_credit(user, order) -> bool:
+    """A member who may buy for the order's company (administrator or buyer): the credit is
+    the company's money, viewers only see it."""
+    if order.company_id is None:
+        return False
+    membership = membership_of(user)
+    return (
+        membership is not None and membership.company_id == order.company_id and membership.can_buy
+    )
+
+
+@dataclass(frozen=True)
+class CreditPage:
+    membership: Membership
+    balance: Decimal
+    movements: Page
+    may_top_up: bool
+
+
+def credit_page_for(user, *, page_number) -> CreditPage | None:
+    """What "Credito prepagato" shows to `user`: their company's balance and movements (every
+    member sees them; administrators and buyers may top up). None outside a company."""
+    membership = membership_of(user)
+    if membership is None:
+        return None
+    movements = (
+        CreditMovement.objects.filter(account__company_id=membership.company_id)
+        .select_related("order", "actor")
+        .order_by("-id")
+    )
+    paginator = Paginator(movements, MOVEMENTS_PER_PAGE)
+    return CreditPage(
+        membership=membership,
+        balance=balance_of(membership.company),
+        movements=paginator.get_page(page_number),
+        may_top_up=membership.can_buy,
+    )
+
+
+def ledger_problems() -> list[str]:
+    """Every account whose movements do not add up to its balance, or whose chain of
+    balance_after is broken. Empty when the ledger is sound."""
+    problems = []
+    sums = dict(
+        CreditMovement.objects.values("account_id")
+        .annotate(total=Sum("amount"))
+        .values_list("account_id", "total")
+    )
+    for account in CreditAccount.objects.select_related("company").order_by("id"):
+        # SQLite sums decimals as floats: round the sum to cents before comparing.
+        total = to_money(sums.get(account.pk) or ZERO)
+        if total != account.balance:
+            problems.append(f"{account}: i movimenti sommano {total}, il saldo è {account.balance}")
+        running = ZERO
+        for movement in account.movements.order_by("id").only("id", "amount", "balance_after"):
+            running += movement.amount
+            if movement.balance_after != running:
+                problems.append(
+                    f"{account}: il movimento {movement.pk} dichiara un saldo di "
+                    f"{movement.balance_after}, la somma è {running}"
+                )
+                break
+    return problems
