@@ -43,12 +43,17 @@ from sportello.api.schemas import (
 )
 from sportello.catalogue.models import Service
 from sportello.catalogue.queries import active_services, form_fields_prefetch, service_with_form
-from sportello.checkout.settlement import settle_free_order
+from sportello.checkout.settlement import (
+    CreditPaymentNotAllowed,
+    pay_from_credit,
+    settle_free_order,
+)
 from sportello.companies.queries import company_billing_data, membership_of
 from sportello.contracts.queries import current_terms
 from sportello.contracts.rules import TermsAcceptance
 from sportello.core.files import stream_private_file
 from sportello.core.state import status_label
+from sportello.credit.actions import InsufficientCredit
 from sportello.invoicing.fatturapa import build_xml
 from sportello.invoicing.models import FiscalDocument
 from sportello.invoicing.pdf import document_pdf_response
@@ -377,6 +382,30 @@ def create_order(
         201 if placed.is_new else 200,
         _order_out(order_for_customer(customer=user, number=order.number)),
     )
+
+
+@api.post(
+    "/orders/{number}/pay-from-credit",
+    response={200: OrderOut, 409: Error, **ERRORS},
+    auth=TokenAuth(Scope.ORDERS_WRITE),
+    tags=["orders"],
+)
+def pay_order_from_credit(request, number: str = Path(..., max_length=20, pattern=NUMBER)):
+    """Pay an order awaiting payment from your company's prepaid credit, at once (the invoice
+    is issued). Administrators and buyers of the company only (403); 409 when the balance does
+    not cover the total or the order cannot be paid this way."""
+    order = order_for_customer(customer=request.user, number=number)
+    try:
+        pay_from_credit(order=order, actor=request.user)
+    except CreditPaymentNotAllowed as exc:
+        return Status(403, _body("credit_not_allowed", str(exc)))
+    except InsufficientCredit as exc:
+        return Status(409, _body("insufficient_credit", str(exc)))
+    except PaymentNotAllowed:
+        return Status(
+            409, _body("not_payable", "L'ordine non può essere pagato con il credito prepagato.")
+        )
+    return Status(200, _order_out(order_for_customer(customer=request.user, number=number)))
 
 
 @api.get(

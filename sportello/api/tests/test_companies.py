@@ -60,3 +60,48 @@ def test_a_viewer_may_not_order_or_request_a_quote(client, customer, appraisal):
     )
     assert quote.status_code == 403
     assert QuoteRequest.objects.count() == 0
+
+
+def test_pay_from_the_company_credit(client, customer, other_customer, staff, appraisal):
+    from decimal import Decimal
+
+    from sportello.credit.actions import adjust
+    from sportello.invoicing.models import FiscalDocument
+
+    company = CompanyFactory()
+    MembershipFactory(company=company, user=customer, role=Role.BUYER)
+    MembershipFactory(company=company, user=other_customer, role=Role.VIEWER)
+    auth = token_for(customer)
+    number = post_order(client, auth, BODY).json()["number"]
+    url = f"/api/orders/{number}/pay-from-credit"
+
+    adjust(company=company, amount="100.00", note="Credito di prova", actor=staff)
+    short = client.post(url, **auth)
+    assert short.status_code == 409
+    assert short.json()["code"] == "insufficient_credit"
+    assert Order.objects.get().status == "awaiting_payment"
+
+    adjust(company=company, amount="100.00", note="Altro credito", actor=staff)
+    viewer = client.post(url, **token_for(other_customer))
+    assert viewer.status_code == 403
+    assert viewer.json()["code"] == "credit_not_allowed"
+
+    paid = client.post(url, **auth)
+    assert paid.status_code == 200, paid.content
+    assert paid.json()["status"] == "paid"
+    assert [d["kind"] for d in paid.json()["documents"]] == ["invoice"]
+    assert FiscalDocument.objects.get().total_gross == Decimal("158.60")
+
+    again = client.post(url, **auth)
+    assert again.status_code == 409
+    assert again.json()["code"] == "not_payable"
+
+
+def test_pay_from_credit_of_another_customers_order_is_404(client, customer, other_customer):
+    from sportello.orders.tests.factories import OrderFactory
+
+    order = OrderFactory(customer=customer)
+    response = client.post(
+        f"/api/orders/{order.number}/pay-from-credit", **token_for(other_customer)
+    )
+    assert response.status_code == 404

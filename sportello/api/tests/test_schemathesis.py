@@ -72,4 +72,4 @@ def test_no_generated_request_is_a_server_error(api_schema, token_header):
 
         run()
         operations_run.append(operation.label)
-    assert len(operations_run) == 13, operations_run
+    assert len(operations_run) == 14, operations_run

@@ -246,6 +246,7 @@ ROWS: dict[str, Row] = {
     "api:document_pdf": everyone(401, admin_document),
     "api:document_xml": everyone(401, admin_document),
     "api:upload_file": everyone(405),  # POST only
+    "api:pay_order_from_credit": everyone(405, order),  # POST only
     "api:create_quote": everyone(401),
     "api:list_quotes": everyone(401),
     "api:get_quote": everyone(401, quote),
