@@ -12,6 +12,7 @@ import contextlib
 import uuid
 
 from allauth.core import ratelimit as public_ratelimit
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -54,6 +55,7 @@ from sportello.contracts.rules import TermsAcceptance
 from sportello.core.files import stream_private_file
 from sportello.core.state import status_label
 from sportello.credit.actions import InsufficientCredit
+from sportello.credit.models import PREPAID_CREDIT_METHOD
 from sportello.invoicing.fatturapa import build_xml
 from sportello.invoicing.models import FiscalDocument
 from sportello.invoicing.pdf import document_pdf_response
@@ -357,27 +359,38 @@ def create_order(
         billing = billing_data_from_profile(profile)
     source = AnswersPurchase(_validated_lines(payload.lines, user))
     is_consumer = billing.get("kind") == "person"
+    by_credit = payload.payment_method == PREPAID_CREDIT_METHOD
     try:
-        placed = source.place_order(
-            customer=user,
-            billing=billing,
-            payment_method=payload.payment_method,
-            checkout_token=_idempotency_key(idempotency_key),
-            acceptance=TermsAcceptance(
-                terms=current_terms(),
-                accepted_at=timezone.now(),
-                early_start_requested=is_consumer and payload.early_start,
-            ),
-        )
+        # Paid from credit: placed and paid in one transaction, or not placed at all.
+        with transaction.atomic():
+            placed = source.place_order(
+                customer=user,
+                billing=billing,
+                payment_method=payload.payment_method,
+                checkout_token=_idempotency_key(idempotency_key),
+                acceptance=TermsAcceptance(
+                    terms=current_terms(),
+                    accepted_at=timezone.now(),
+                    early_start_requested=is_consumer and payload.early_start,
+                ),
+            )
+            if by_credit and placed.is_new and placed.order.total_gross > 0:
+                pay_from_credit(order=placed.order, actor=user)
     except PurchaseNotPossible as exc:
         return Status(422, _body("not_purchasable", str(exc)))
+    except CreditPaymentNotAllowed as exc:
+        return Status(403, _body("credit_not_allowed", str(exc)))
     except PermissionError:
         return Status(403, _body("role_may_not_buy", ROLE_MAY_NOT_BUY))
+    except InsufficientCredit as exc:
+        return Status(409, _body("insufficient_credit", str(exc)))
     order = placed.order
-    if placed.is_new and not settle_free_order(order=order, actor=user):
+    if placed.is_new and not by_credit and not settle_free_order(order=order, actor=user):
         # A failed start leaves the order awaiting payment; it can be paid from the site.
         with contextlib.suppress(PaymentNotAllowed, PaymentStartFailed):
             start_payment(order=order, provider_id=order.payment_method, request=request)
+    if placed.is_new and by_credit:
+        settle_free_order(order=order, actor=user)
     return Status(
         201 if placed.is_new else 200,
         _order_out(order_for_customer(customer=user, number=order.number)),

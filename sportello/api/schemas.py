@@ -72,7 +72,12 @@ class OrderIn(Schema):
         False,
         description="A consumer asks that work starts before the 14-day withdrawal period ends.",
     )
-    payment_method: Literal["bank_transfer"] = "bank_transfer"
+    payment_method: Literal["bank_transfer", "prepaid_credit"] = Field(
+        "bank_transfer",
+        description='"bank_transfer": the order awaits the transfer (IBAN e-mailed); '
+        '"prepaid_credit": paid at once from your company\'s credit (409 if it does not cover '
+        "the total: nothing is placed).",
+    )
 
 
 class QuoteIn(Schema):

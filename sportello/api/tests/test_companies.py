@@ -105,3 +105,37 @@ def test_pay_from_credit_of_another_customers_order_is_404(client, customer, oth
         f"/api/orders/{order.number}/pay-from-credit", **token_for(other_customer)
     )
     assert response.status_code == 404
+
+
+def test_an_order_paid_from_credit_is_placed_and_paid_at_once_or_not_at_all(
+    client, customer, staff, appraisal, company_profile
+):
+    from sportello.credit.actions import adjust
+    from sportello.notifications.models import OutgoingEmail
+
+    company = CompanyFactory()
+    MembershipFactory(company=company, user=customer, role=Role.BUYER)
+    auth = token_for(customer)
+    body = {**BODY, "payment_method": "prepaid_credit"}
+
+    short = post_order(client, auth, body)
+    assert short.status_code == 409
+    assert short.json()["code"] == "insufficient_credit"
+    assert Order.objects.count() == 0
+
+    adjust(company=company, amount="200.00", note="Credito di prova", actor=staff)
+    paid = post_order(client, auth, body)
+    assert paid.status_code == 201, paid.content
+    assert paid.json()["status"] == "paid"
+    assert paid.json()["payment_method"] == "prepaid_credit"
+    order = Order.objects.get()
+    assert order.company == company
+    # No bank transfer instructions for an order paid from credit.
+    assert not OutgoingEmail.objects.filter(subject__icontains="bonifico").exists()
+
+
+def test_a_private_customer_has_no_credit(client, customer, appraisal, company_profile):
+    response = post_order(client, token_for(customer), {**BODY, "payment_method": "prepaid_credit"})
+    assert response.status_code == 403
+    assert response.json()["code"] == "credit_not_allowed"
+    assert Order.objects.count() == 0
