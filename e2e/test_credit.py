@@ -90,11 +90,14 @@ def test_top_up_then_pay_an_order_from_credit(page, administrator):
         page.get_by_label("Storica").check()
         page.get_by_role("button", name="Aggiungi al carrello").click()
         expect(page.locator("#cart-total-gross")).to_have_text("24,40\u00a0€")
+        # A returning buyer (the top-up was paid by card with the company's data): straight
+        # to the Riepilogo, where the payment method is changed in place.
         page.get_by_role("link", name="PROCEDI ALL'ACQUISTO").click()
-        expect(page.get_by_role("heading", name="Dati di Fatturazione")).to_be_visible()
-        page.get_by_role("button", name="Continua").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Riepilogo dell'ordine")
+        page.get_by_role("link", name="Modifica il metodo di pagamento").click()
         page.get_by_label("Credito prepagato").check()
-        page.get_by_role("button", name="Continua").click()
+        page.get_by_role("button", name="Salva il metodo di pagamento").click()
+        expect(page.locator("#review-live")).to_contain_text("Metodo di pagamento aggiornato")
         expect(page.locator("#review-total-gross")).to_have_text("24,40\u00a0€")
         page.locator("#id_accept_terms").check()
         page.get_by_role("button", name="COMPLETA L'ACQUISTO").click()

@@ -87,11 +87,12 @@ def prefill_returning_checkout(request) -> CheckoutState:
         return state
     if not state.billing:
         # A company member buys with the company's data, a private customer with their own.
-        saved = (
-            company_billing_data(membership.company)
-            if membership is not None
-            else billing_data_from_profile(profile)
-        )
+        if membership is not None:
+            saved = company_billing_data(membership.company)
+        elif profile is not None:
+            saved = billing_data_from_profile(profile)
+        else:
+            return state
         form = BillingForm(data=saved)
         # The rules may have changed since the data were saved: then the billing step asks.
         if not form.is_valid():
