@@ -147,6 +147,41 @@ def test_billing_and_method_changed_in_place_on_the_riepilogo(page, returning_cu
     assert BillingProfile.objects.get(user=returning_customer).address == "Via Indipendenza 12"
 
 
+def test_riepilogo_scripts_still_work_after_a_change_saved_in_place(
+    page, returning_customer, password
+):
+    """Saving in place swaps the whole Riepilogo: the terms link and the guard against a
+    second click on COMPLETA L'ACQUISTO must work on the new content too."""
+    log_in(page, returning_customer.email, password)
+    page.goto(reverse("cart:detail"))
+    page.get_by_role("link", name="PROCEDI ALL'ACQUISTO").click()
+    page.get_by_role("link", name="Modifica il metodo di pagamento").click()
+    page.get_by_label("Carta di credito (gateway di test)").check()
+    page.get_by_role("button", name="Salva il metodo di pagamento").click()
+    expect(page.locator("#review-live")).to_have_text("Metodo di pagamento aggiornato.")
+
+    terms = page.locator("#condizioni-generali")
+    expect(terms).not_to_have_attribute("open", "")
+    page.locator("a[data-open-terms]").click()
+    expect(terms).to_have_attribute("open", "")
+
+    page.locator("#id_accept_terms").check()
+    button = page.get_by_role("button", name="COMPLETA L'ACQUISTO")
+    # Held at the network: the button is seen disabled before the next page replaces it.
+    held = []
+    page.route(f"**{reverse('checkout:place')}", lambda route: held.append(route))
+    button.evaluate("button => button.click()")  # a click that does not wait for the page
+    disabled = "document.querySelector('form[data-place-order] button[type=submit]').disabled"
+    assert page.evaluate(f"() => new Promise(r => setTimeout(() => r({disabled}), 50))")
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.get_by_role("heading", name="Pagamento con carta")).to_be_visible()
+    assert (
+        Order.objects.filter(customer=returning_customer, payment_method="test_gateway").count()
+        == 1
+    )
+
+
 def test_live_price_follows_the_supplements(page, visura):
     page.goto(reverse("cart:add", kwargs={"slug": visura.slug}))
     live = page.locator("#live-price")

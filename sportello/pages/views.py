@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from sportello.accounts.buyer_kind import remember_buyer_kind
 from sportello.catalogue.cache import remember, whole_page_for_new_visitors
@@ -50,7 +50,7 @@ def cookie_policy(request):
     return render(request, "pages/cookies.html")
 
 
-@require_GET
+@require_safe
 def security_txt(request):
     """RFC 9116: where to report a vulnerability (docs/security.md)."""
     # Always less than a year ahead, as the RFC asks; it moves on with each deployment's clock.
@@ -76,7 +76,7 @@ def buyer_kind(request):
     return redirect(next_url)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """Pages that only make sense for one visitor, or for staff, stay out of search engines.
 
@@ -104,7 +104,7 @@ def sitemap_xml(request):
     return sitemap_view(request, sitemaps=SITEMAPS)
 
 
-@require_GET
+@require_safe
 def favicon(request):
     """/favicon.ico for clients that ask for it without reading the page's <link rel=icon>."""
     return redirect(static("favicon.ico"), permanent=True)

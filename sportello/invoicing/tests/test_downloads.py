@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from sportello.checkout.settlement import record_refund
+from sportello.core.dates import long_date
 from sportello.invoicing.models import FiscalDocument
 from sportello.invoicing.pdf import LEGAL_NOTICE, document_pdf_html
 from sportello.invoicing.tests.conftest import COMPANY, make_order, pay
@@ -32,7 +33,8 @@ def test_order_page_shows_the_invoice_with_its_downloads(customer_client, compan
 
     page = response.content.decode()
     assert '<h2 id="fattura">Fattura</h2>' in page
-    assert f"Fattura n. {company_invoice.number}" in page
+    issued = long_date(company_invoice.issue_date)  # "giovedì 3 dicembre 2026"
+    assert f"Fattura n. {company_invoice.number} del {issued}" in page
     assert reverse("invoicing:pdf", args=[company_invoice.pk]) in page
     assert reverse("invoicing:xml", args=[company_invoice.pk]) in page
     assert "cassetto fiscale" in page

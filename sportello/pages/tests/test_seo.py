@@ -149,6 +149,13 @@ def test_robots_txt(client):
     assert lines[-1] == "Sitemap: https://sportello.example/sitemap.xml"
 
 
+@pytest.mark.parametrize("path", ["/robots.txt", "/favicon.ico", "/.well-known/security.txt"])
+def test_crawler_files_answer_head_requests(client, path):
+    """Crawlers and uptime checks often ask with HEAD first: it answers as GET does."""
+    assert client.head(path).status_code == client.get(path).status_code
+    assert client.post(path).status_code == 405
+
+
 def test_sitemap_lists_active_categories_and_services(client, service, django_assert_num_queries):
     CategoryFactory(slug="nascosta", is_active=False)
     ServiceFactory(category=service.category, slug="ritirato", is_active=False)

@@ -2,19 +2,20 @@
 // submit place one order; this only spares the customer a second round trip.
 (function () {
   "use strict";
-  var forms = document.querySelectorAll("form[data-place-order]");
-  forms.forEach(function (form) {
-    form.addEventListener("submit", function () {
-      var button = form.querySelector("button[type=submit]");
-      if (button) window.setTimeout(function () { button.disabled = true; }, 0);
-    });
+  // Listened for on the document: a change saved in place swaps the whole Riepilogo (htmx),
+  // this form and its link included, and handlers bound to the first ones would be lost.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-place-order]")) return;
+    var button = form.querySelector("button[type=submit]");
+    if (button) window.setTimeout(function () { button.disabled = true; }, 0);
   });
   // "Condizioni generali di vendita" in the checkbox's label opens the text in the page.
-  document.querySelectorAll("a[data-open-terms]").forEach(function (link) {
-    link.addEventListener("click", function () {
-      var details = document.getElementById("condizioni-generali");
-      if (details) details.open = true;
-    });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-open-terms]") : null;
+    if (!link) return;
+    var details = document.getElementById("condizioni-generali");
+    if (details) details.open = true;
   });
   // "Modifica" on the Riepilogo swaps a card for its form (htmx): the keyboard follows it to the
   // first field, unless the form came back with errors (their summary takes focus itself).
@@ -36,8 +37,8 @@
   });
   // Coming back with the browser's Back button must not leave the button disabled.
   window.addEventListener("pageshow", function () {
-    forms.forEach(function (form) {
-      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+    document.querySelectorAll("form[data-place-order] button[type=submit]").forEach(function (b) {
+      b.disabled = false;
     });
   });
 })();
