@@ -125,7 +125,9 @@ def detail(request, pk):
         service = bulk_service(bulk_import.service_id)
         definitions = spreadsheet_fields(list(service.form_fields.all()))
         context["rows_with_errors"] = _rows_with_errors(bulk_import, definitions)
-        context["add_form"] = BulkAddForm(initial={"mode": bulk_import.mode})
+        # Its own ids: the upload form below has a "mode" field too, and a label must not
+        # check the other form's radio button.
+        context["add_form"] = BulkAddForm(initial={"mode": bulk_import.mode}, auto_id="id_add_%s")
     if bulk_import.status in (BulkImportStatus.VALIDATED, BulkImportStatus.FAILED):
         context["upload_form"] = BulkUploadForm(initial={"mode": bulk_import.mode})
     context["cart_url"] = reverse(DETAIL_URL_NAMES[actions.cart_kind_for(bulk_import.service)])

@@ -15,7 +15,7 @@ from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, Pla
 from sportello.checkout.payment_views import settle_from_credit
 from sportello.checkout.queries import purchase_source
 from sportello.checkout.session import load_state
-from sportello.checkout.steps import CheckoutFlow, LoginStep
+from sportello.checkout.steps import CheckoutFlow, LoginStep, PaymentStep
 from sportello.companies.queries import company_billing_data, membership_of
 from sportello.contracts.queries import current_terms
 from sportello.credit.forms import TopUpForm
@@ -28,6 +28,10 @@ from sportello.quotes.purchase import QuotePurchase
 LOGIN_NOTICE = (
     "Per completare l'acquisto accedi con il tuo account oppure registrati: "
     "i servizi restano nel carrello."
+)
+METHOD_WITHDRAWN = (
+    "Il metodo di pagamento scelto non è più disponibile per questo ordine (per esempio il "
+    "credito prepagato non copre più il totale): scegline un altro."
 )
 
 
@@ -44,8 +48,16 @@ def _gate(request, flow: CheckoutFlow, identifier: str):
     if blocking is not None:
         if isinstance(blocking, LoginStep):
             messages.info(request, LOGIN_NOTICE)
+        _tell_if_method_withdrawn(request, flow.state, blocking)
         return None, redirect(blocking.url(flow))
     return source, None
+
+
+def _tell_if_method_withdrawn(request, state, blocking) -> None:
+    """Back to "Pagamento" although a method was chosen: it is no longer offered (the
+    company's credit no longer covers the total, say). Say so rather than bounce silently."""
+    if isinstance(blocking, PaymentStep) and state.payment_method:
+        messages.warning(request, METHOD_WITHDRAWN)
 
 
 def _next_step_url(request) -> str:
@@ -357,6 +369,7 @@ def place(request):
             acceptance=form.acceptance(terms=current_terms()),
         )
     except actions.CheckoutIncomplete as incomplete:
+        _tell_if_method_withdrawn(request, load_state(request), incomplete.step)
         return redirect(incomplete.url)
     except actions.CheckoutExpired:
         messages.warning(request, "Il riepilogo non è più valido: controllalo e conferma di nuovo.")

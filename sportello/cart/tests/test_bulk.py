@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -116,6 +117,16 @@ def test_three_rows_one_bad_shows_errors_by_row_and_column(customer_client, serv
     assert "Il CAP deve essere composto da 5 cifre." in html
     assert "Correggi la riga 4" in html
     assert CartLine.objects.count() == 0
+
+
+def test_the_results_page_has_no_duplicate_ids(customer_client, service, upload):
+    bulk_import = upload(customer_client, service, csv_file([GOOD_ROW, BAD_ROW]))
+
+    page = customer_client.get(reverse("cart:bulk_detail", kwargs={"pk": bulk_import.pk}))
+    ids = re.findall(r'\sid="([^"]+)"', page.content.decode())
+    # Both forms ("Aggiungi al carrello" and "Carica un file corretto") have a mode choice.
+    assert "id_add_mode_0" in ids and "id_mode_0" in ids
+    assert [i for i in ids if ids.count(i) > 1] == []
 
 
 def test_correcting_the_bad_row_then_all_lines_go_to_the_cart(

@@ -186,6 +186,33 @@ def test_credit_is_not_offered_when_it_does_not_cover_the_cart(
     assert customer_client.get(REVIEW)["Location"] == PAYMENT
 
 
+def test_credit_spent_before_the_order_is_placed_sends_back_to_payment_saying_why(
+    administrator, company, cart, customer_client
+):
+    buy_top_up(administrator, "200.00")
+    customer_client.post(reverse("checkout:billing"))
+    customer_client.post(PAYMENT, {"payment_method": "prepaid_credit"})
+    page = customer_client.get(REVIEW)
+    form = page.context["form"]
+    # A colleague spends part of the credit while this Riepilogo is open.
+    actions.adjust(company=company, amount="-100.00", note="Prova", actor=administrator)
+
+    response = customer_client.post(
+        PLACE,
+        {
+            "checkout_token": str(form.initial["checkout_token"]),
+            "cart_version": form.initial["cart_version"],
+            "accept_terms": "on",
+        },
+    )
+
+    assert response["Location"] == PAYMENT
+    assert not Order.objects.exclude(credit_top_up__isnull=False).exists()
+    page = customer_client.get(PAYMENT)
+    assert "Il metodo di pagamento scelto non è più disponibile" in page.text
+    assert 'value="prepaid_credit"' not in page.text
+
+
 def test_credit_is_not_offered_outside_a_company(customer, customer_client, db):
     cart = Cart.objects.create(user=customer, kind=CartKind.PURCHASE)
     CartLineFactory(cart=cart, service=build_appraisal(slug="perizia"), answers={})

@@ -125,6 +125,14 @@ def test_home_shows_the_links_to_act(customer_client, customer):
     ) in html
 
 
+def test_home_links_every_section_of_the_side_menu(customer_client):
+    html = customer_client.get(reverse("accounts:home")).content.decode()
+
+    # The same sections as the menu of every IL MIO ACCOUNT page, TOKEN API included.
+    for name in ("companies:home", "credit:account", "api_account:tokens", "accounts:privacy"):
+        assert f'<a class="card" href="{reverse(name)}">' in html
+
+
 def test_home_without_anything_to_do_has_no_attention_box(customer_client, other_customer):
     _everything_for(other_customer)
 
