@@ -217,7 +217,7 @@ def leave(request):
     except actions.CompanyActionRefused as exc:
         messages.error(request, exc.message)
         return redirect(HOME)
-    messages.success(request, f"Sei uscito dall'account aziendale di {membership.company.name}.")
+    messages.success(request, f"Sei uscito dall'account aziendale «{membership.company.name}».")
     return redirect("accounts:home")
 
 
@@ -259,7 +259,7 @@ def invitation(request, token):
         except actions.CompanyActionRefused as exc:
             problem = exc.message
         else:
-            messages.success(request, f"Benvenuto nell'account aziendale di {found.company.name}.")
+            messages.success(request, f"Benvenuto nell'account aziendale «{found.company.name}».")
             return redirect(HOME)
     wrong_address = (
         request.user.is_authenticated and request.user.email.lower() != found.email.lower()
