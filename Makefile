@@ -56,7 +56,7 @@ test-postgres: install chromium
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
 
 format: install

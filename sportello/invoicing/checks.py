@@ -1,4 +1,5 @@
-"""`manage.py check`: invoices cannot be issued with missing or invalid seller data."""
+"""System checks: invoices cannot be issued with missing or invalid seller data (a warning for
+every command, an error for `check --deploy` with DEBUG off)."""
 
 import re
 
@@ -8,9 +9,8 @@ from django.core import checks
 from sportello.invoicing.seller import NATURE, seller_problems
 
 
-@checks.register()
-def check_invoice_settings(app_configs, **kwargs):
-    messages: list[checks.CheckMessage] = []
+def invoice_setting_problems() -> list[tuple[str, str]]:
+    """(variable, what is wrong) for every missing or invalid invoicing setting."""
     problems = seller_problems(settings.INVOICE_SELLER)
     for prefix_setting in ("INVOICE_NUMBER_PREFIX", "CREDIT_NOTE_NUMBER_PREFIX"):
         prefix = getattr(settings, prefix_setting)
@@ -21,14 +21,30 @@ def check_invoice_settings(app_configs, **kwargs):
         problems.append(("INVOICE_ZERO_RATE_NATURA", "must be a FatturaPA Natura code (e.g. N2.2)"))
     if settings.INVOICE_CHANNEL not in ("export",):
         problems.append(("INVOICE_CHANNEL", "unknown channel (available: export)"))
-    for env, message in problems:
-        text = f"{env} {message}."
-        if settings.DEBUG:
-            # On a laptop the shop still runs; invoices would not be valid.
-            messages.append(checks.Warning(text, id="invoicing.W001"))
-        else:
-            messages.append(checks.Error(text, hint="See .env.example.", id="invoicing.E001"))
-    return messages
+    return problems
+
+
+@checks.register()
+def check_invoice_settings(app_configs, **kwargs):
+    """Every command warns; the shop still runs (a laptop, `makemigrations`, `migrate`), but
+    invoices would not be valid."""
+    return [
+        checks.Warning(f"{env} {message}.", id="invoicing.W001")
+        for env, message in invoice_setting_problems()
+    ]
+
+
+@checks.register(deploy=True)
+def check_invoice_settings_for_deploy(app_configs, **kwargs):
+    """`check --deploy` (production, DEBUG off) refuses to go live without a valid seller, as
+    the other production settings (core.E002) are refused: a configuration error, not a model
+    error, so commands that only read the models are not blocked by it."""
+    if settings.DEBUG:
+        return []
+    return [
+        checks.Error(f"{env} {message}.", hint="See .env.example.", id="invoicing.E001")
+        for env, message in invoice_setting_problems()
+    ]
 
 
 @checks.register(deploy=True)

@@ -1,4 +1,4 @@
-"""`manage.py check`: the seller's data must be present and valid with DEBUG off."""
+"""`manage.py check --deploy`: the seller's data must be present and valid with DEBUG off."""
 
 import io
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from sportello.invoicing.checks import check_invoice_settings
+from sportello.invoicing.checks import check_invoice_settings, check_invoice_settings_for_deploy
 from sportello.invoicing.seller import DEMO_SELLER, seller_from_env, seller_problems
 
 
@@ -43,12 +43,15 @@ def test_missing_or_invalid_value_is_an_error_with_debug_off(settings, key, valu
     settings.DEBUG = False
     settings.INVOICE_SELLER = {**DEMO_SELLER, key: value}
 
-    messages = check_invoice_settings(None)
+    messages = check_invoice_settings_for_deploy(None)
 
     assert [m.id for m in messages] == ["invoicing.E001"]
     assert messages[0].msg.startswith(env)
-    with pytest.raises(SystemCheckError):
-        call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
+    with pytest.raises(SystemCheckError, match=f"invoicing.E001. {env}"):
+        call_command("check", "--deploy", stdout=io.StringIO(), stderr=io.StringIO())
+    # Every other command (makemigrations, migrate…) only warns: the models need no seller.
+    assert [m.id for m in check_invoice_settings(None)] == ["invoicing.W001"]
+    call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def test_with_debug_on_it_is_a_warning(settings):
@@ -64,7 +67,7 @@ def test_other_invoice_settings_are_checked(settings):
     settings.INVOICE_ZERO_RATE_NATURA = "N9"
     settings.INVOICE_CHANNEL = "pec"
 
-    ids = [m.msg.split()[0] for m in check_invoice_settings(None)]
+    ids = [m.msg.split()[0] for m in check_invoice_settings_for_deploy(None)]
     assert ids == ["INVOICE_NUMBER_PREFIX", "INVOICE_ZERO_RATE_NATURA", "INVOICE_CHANNEL"]
 
 
