@@ -56,7 +56,7 @@ from sportello.core.files import stream_private_file
 from sportello.core.state import status_label
 from sportello.credit.actions import InsufficientCredit
 from sportello.credit.models import PREPAID_CREDIT_METHOD
-from sportello.invoicing.fatturapa import build_xml
+from sportello.invoicing.fatturapa import document_xml_response
 from sportello.invoicing.models import FiscalDocument
 from sportello.invoicing.pdf import document_pdf_response
 from sportello.invoicing.queries import (
@@ -506,13 +506,7 @@ def document_pdf(request, pk: int = Path(..., ge=1, le=MAX_ID)):
 )
 def document_xml(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     """The FatturaPA XML of an invoice or credit note (companies and professionals)."""
-    document = document_for_customer(customer=request.user, pk=pk)
-    if not document.is_company:
-        raise Http404("Documento non trovato")
-    response = HttpResponse(build_xml(document), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{document.file_name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_xml_response(document_for_customer(customer=request.user, pk=pk))
 
 
 @api.post(

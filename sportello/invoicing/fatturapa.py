@@ -12,6 +12,7 @@ from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.http import Http404, HttpResponse
 
 from sportello.invoicing.amounts import vat_summary
 from sportello.invoicing.models import FiscalDocument
@@ -214,3 +215,14 @@ def build_xml(document: FiscalDocument) -> bytes:
     ET.register_namespace("p", NAMESPACE)
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+
+
+def document_xml_response(document: FiscalDocument) -> HttpResponse:
+    """The FatturaPA file as a download, for a company or professional to book; 404 for a
+    private person's document (they have the PDF; their original is in their cassetto fiscale)."""
+    if not document.is_company:
+        raise Http404("Documento non trovato")
+    response = HttpResponse(build_xml(document), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{document.file_name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
