@@ -26,7 +26,7 @@ from sportello.cart.bulk_sheets import (
 )
 from sportello.cart.models import BulkImportStatus, CartKind
 from sportello.cart.queries import bulk_import_for_customer, bulk_service
-from sportello.cart.views import UPLOAD_RATE_LIMIT, UPLOADS_LIMITED
+from sportello.cart.views import UPLOAD_RATE_LIMIT, UPLOADS_LIMITED, buyers_only
 from sportello.catalogue.forms import ServiceAnswersForm
 from sportello.catalogue.models import FieldType
 from sportello.catalogue.queries import service_with_form
@@ -52,6 +52,7 @@ def _start_context(service, form) -> dict:
 
 
 @login_required
+@buyers_only("catalogue:service")
 def start(request, slug):
     """ "Ordine multiplo": the template to download and the form to send it back filled."""
     service = service_with_form(slug)
@@ -191,6 +192,7 @@ def edit_row(request, pk, number):
 
 @login_required
 @require_POST
+@buyers_only("cart:bulk_detail")
 def add_to_cart(request, pk):
     """ "Aggiungi al carrello": the valid rows become cart lines (or none, all-or-nothing)."""
     bulk_import = bulk_import_for_customer(customer=request.user, pk=pk)

@@ -1,3 +1,5 @@
+import functools
+
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +25,7 @@ from sportello.cart.queries import (
 from sportello.catalogue.cache import remember, whole_page_for_new_visitors
 from sportello.catalogue.forms import ServiceAnswersForm, answers_to_data
 from sportello.catalogue.queries import service_with_form
+from sportello.companies.queries import VIEWER_CANNOT_BUY, may_buy
 
 DETAIL_URL_NAMES = {CartKind.PURCHASE: "cart:detail", CartKind.QUOTE: "cart:quote_detail"}
 ADDED_MESSAGES = {
@@ -34,6 +37,24 @@ ADDED_MESSAGES = {
 CHECKOUT_URL_NAME = "checkout:start"
 # The ACCOUNT_RATE_LIMITS entry counting form submissions that carry files.
 UPLOAD_RATE_LIMIT = "upload"
+
+
+def buyers_only(back_to: str):
+    """A company's viewer may not fill a cart: the views that start a purchase ("ACQUISTA",
+    "Ordina di nuovo", "Ordine multiplo") send them back to `back_to` (a URL name taking the
+    view's arguments) with the reason, before anything is stored. Everyone else goes on."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not may_buy(request.user):
+                messages.error(request, VIEWER_CANNOT_BUY)
+                return redirect(back_to, *args, **kwargs)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def _detail_url(kind: str) -> str:
@@ -119,6 +140,7 @@ def live_price_view(request, slug):
     )
 
 
+@buyers_only("catalogue:service")
 @whole_page_for_new_visitors
 def add(request, slug):
     """The service's form; submitting it adds a line to the purchase or the quote cart."""
@@ -227,6 +249,7 @@ def _flagged_form(request, *, service, line) -> ServiceAnswersForm:
 
 @require_POST
 @login_required
+@buyers_only("orders:detail")
 def reorder(request, number):
     """ "Ordina di nuovo" (an order in I MIEI ORDINI): its lines back into the cart."""
     order = order_to_reorder(customer=request.user, number=number)

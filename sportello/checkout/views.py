@@ -16,7 +16,11 @@ from sportello.checkout.payment_views import settle_from_credit
 from sportello.checkout.queries import purchase_source
 from sportello.checkout.session import load_state
 from sportello.checkout.steps import CheckoutFlow, LoginStep, PaymentStep
-from sportello.companies.queries import company_billing_data, membership_of
+from sportello.companies.queries import (
+    VIEWER_CANNOT_BUY,
+    company_billing_data,
+    membership_of,
+)
 from sportello.contracts.queries import current_terms
 from sportello.credit.forms import TopUpForm
 from sportello.credit.models import PREPAID_CREDIT_METHOD
@@ -120,12 +124,6 @@ def _billing_initial(request, flow: CheckoutFlow) -> tuple[dict, bool]:
         initial = {"first_name": request.user.first_name, "last_name": request.user.last_name}
     initial["save_profile"] = profile is None
     return initial, profile is not None
-
-
-VIEWER_CANNOT_BUY = (
-    "Nell'account aziendale hai il ruolo di visualizzatore: puoi consultare gli ordini "
-    "dell'azienda ma non acquistare. Chiedi all'amministratore di renderti acquirente."
-)
 
 
 def _company_billing(request, flow: CheckoutFlow, membership, source):

@@ -125,6 +125,13 @@ def may_act(user, *, customer_id: int, company_id: int | None) -> bool:
     return customer_id == user.pk and membership.can_buy
 
 
+# What a viewer is told wherever a purchase would start (cart, checkout).
+VIEWER_CANNOT_BUY = (
+    "Nell'account aziendale hai il ruolo di visualizzatore: puoi consultare gli ordini "
+    "dell'azienda ma non acquistare. Chiedi all'amministratore di renderti acquirente."
+)
+
+
 def may_buy(user) -> bool:
     """Whether the user may fill a cart and place orders or quote requests: everyone but a
     company's viewers."""

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sportello.companies.queries import placed_by
+from sportello.companies.queries import may_buy, placed_by
 from sportello.core.state import status_label
 from sportello.orders import conversation
 from sportello.orders.conversation_forms import OrderMessageForm
@@ -90,6 +90,8 @@ def _render_order_detail(request, number, *, message_form, status=200):
             # "Recedi dal contratto qui" (the withdrawals app's page) while the period is open.
             "can_withdraw": may_act and withdrawal_is_open(order),
             "may_act": may_act,
+            # "Ordina di nuovo" fills a cart: not for a company's viewer.
+            "may_buy": may_buy(request.user),
             "placed_by": placed_by(order, viewer=request.user),
             "thread": thread,
             "unread_ids": unread_ids,

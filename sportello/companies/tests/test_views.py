@@ -2,15 +2,18 @@
 orders (I MIEI ORDINI with "Ordinato da")."""
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from sportello.accounts.tests.factories import UserFactory
+from sportello.cart.models import CartLine
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
+from sportello.catalogue.models import Service
 from sportello.companies import actions
 from sportello.companies.models import Company, Membership, Role
 from sportello.companies.queries import membership_of
 from sportello.companies.tests.factories import MembershipFactory
-from sportello.orders.tests.factories import OrderFactory
+from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
 from sportello.quotes.tests.factories import QuoteRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +233,38 @@ def test_a_viewer_is_sent_back_from_the_billing_step(client, colleague):
     response = client.get(reverse("checkout:billing"))
     assert response.status_code == 302
     assert response["Location"] == reverse("cart:detail")
+
+
+def test_a_viewer_cannot_start_a_purchase_anywhere(client, customer, customer_company):
+    """ACQUISTA (the service form), "Ordina di nuovo" and "Ordine multiplo" stop a viewer with
+    the reason, before anything reaches a cart; the order page does not offer "Ordina di
+    nuovo" to them."""
+    call_command("load_demo_catalogue", verbosity=0)
+    visura = Service.objects.get(slug="visura-camerale")
+    order = OrderFactory(customer=customer, company=customer_company)
+    OrderLineFactory(order=order, service=visura, answers={"partita_iva": "00743110157"})
+    viewer = MembershipFactory(company=customer_company, role=Role.VIEWER).user
+    client.force_login(viewer)
+    service_url = reverse("catalogue:service", kwargs={"slug": visura.slug})
+
+    form_url = reverse("cart:add", kwargs={"slug": visura.slug})
+    response = client.get(form_url, follow=True)
+    assert response.redirect_chain == [(service_url, 302)]
+    assert "ruolo di visualizzatore" in response.content.decode()
+    response = client.post(form_url, {"partita_iva": "00743110157", "tipo_visura": "ordinaria"})
+    assert response["Location"] == service_url
+
+    detail_url = reverse("orders:detail", kwargs={"number": order.number})
+    page = client.get(detail_url).content.decode()
+    assert "Ordina di nuovo" not in page
+    response = client.post(reverse("cart:reorder", kwargs={"number": order.number}))
+    assert response["Location"] == detail_url
+
+    response = client.get(reverse("cart:bulk_start", kwargs={"slug": visura.slug}))
+    assert response["Location"] == service_url
+    assert not CartLine.objects.exists()
+
+    # A buyer of the same company is offered all of it.
+    client.force_login(customer)
+    assert "Ordina di nuovo" in client.get(detail_url).content.decode()
+    assert client.get(form_url).status_code == 200

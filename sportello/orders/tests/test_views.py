@@ -315,8 +315,9 @@ def make_orders(customer, count, lines_each):
 
 LIST_QUERIES = 6
 # + the order's invoice and credit notes (invoicing); the lines' history, their data requests
-# and the conversation (timeline, "Da fare", messages).
-DETAIL_QUERIES = 14
+# and the conversation (timeline, "Da fare", messages); whether the viewer may buy ("Ordina di
+# nuovo").
+DETAIL_QUERIES = 15
 
 
 @pytest.mark.parametrize("count", [1, 5])

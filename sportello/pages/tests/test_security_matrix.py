@@ -139,7 +139,10 @@ ROWS: dict[str, Row] = {
     # Carts: a visitor's own, anonymous included; a line of someone else's cart is 404.
     "cart:detail": everyone(200),
     "cart:quote_detail": everyone(200),
-    "cart:add": everyone(200, lambda w: {"slug": w["service"].slug}),
+    # A company's viewer may not fill a cart: sent back to the service with the reason.
+    "cart:add": row(
+        lambda w: {"slug": w["service"].slug}, 200, 200, 200, 200, 200, 200, REDIRECT, 200
+    ),
     "cart:live_price": everyone(200, lambda w: {"slug": w["service"].slug}),
     # Proceeding asks to sign in first; an empty cart is sent back (A's purchase cart is
     # not empty, but proceeding goes on to the checkout: a redirect too).
@@ -149,7 +152,9 @@ ROWS: dict[str, Row] = {
     "cart:remove_line": row(lambda w: {"pk": w["cart_line"].pk}, 405, 405, 405, 405, 405),
     "cart:reorder": everyone(405, order),  # "Ordina di nuovo": POST only
     # "Ordine multiplo": signed-in customers only; an import is its owner's alone.
-    "cart:bulk_start": signed_in(200, lambda w: {"slug": w["service"].slug}),
+    "cart:bulk_start": row(
+        lambda w: {"slug": w["service"].slug}, LOGIN, 200, 200, 200, 200, 200, REDIRECT, 200
+    ),
     "cart:bulk_template": signed_in(
         200, lambda w: {"slug": w["service"].slug, "extension": "xlsx"}
     ),
