@@ -147,6 +147,34 @@ def test_billing_and_method_changed_in_place_on_the_riepilogo(page, returning_cu
     assert BillingProfile.objects.get(user=returning_customer).address == "Via Indipendenza 12"
 
 
+def test_an_unsaved_change_on_the_riepilogo_stops_the_order(page, returning_customer, password):
+    """Billing data changed in place but not saved: COMPLETA L'ACQUISTO says so and goes back
+    to what was typed, instead of placing the order with the old data."""
+    log_in(page, returning_customer.email, password)
+    page.goto(reverse("cart:detail"))
+    page.get_by_role("link", name="PROCEDI ALL'ACQUISTO").click()
+    page.locator("#id_accept_terms").check()
+    page.get_by_role("link", name="Modifica i dati di fatturazione").click()
+    card = page.locator("#review-billing-card")
+    address = labelled(card, "Indirizzo")
+    address.fill("Via Rizzoli 7")
+
+    page.get_by_role("button", name="COMPLETA L'ACQUISTO").click()
+    expect(page.get_by_role("alert")).to_contain_text("Hai modifiche non salvate nel riepilogo")
+    expect(address).to_be_focused()
+    expect(address).to_have_value("Via Rizzoli 7")
+    expect(page).to_have_url(REVIEW_URL)
+    orders = Order.objects.filter(customer=returning_customer)
+    assert orders.count() == 1  # only the past order
+
+    card.get_by_role("button", name="Salva i dati di fatturazione").click()
+    expect(card).to_contain_text("Via Rizzoli 7")
+    page.get_by_role("button", name="COMPLETA L'ACQUISTO").click()
+    expect(page).not_to_have_url(REVIEW_URL)
+    assert orders.count() == 2
+    assert orders.latest("placed_at").billing_address == "Via Rizzoli 7"
+
+
 def test_riepilogo_scripts_still_work_after_a_change_saved_in_place(
     page, returning_customer, password
 ):

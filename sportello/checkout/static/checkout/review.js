@@ -7,9 +7,40 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-place-order]")) return;
+    // A card opened with "Modifica" and changed (or sent back with errors) but not saved:
+    // the order would silently keep the old data. Stop, say so, and go to what was typed.
+    var pending = unsavedEdit();
+    if (pending) {
+      event.preventDefault();
+      var notice = document.getElementById("unsaved-review-edit");
+      if (notice) notice.hidden = false;
+      pending.focus();
+      return;
+    }
     var button = form.querySelector("button[type=submit]");
     if (button) window.setTimeout(function () { button.disabled = true; }, 0);
   });
+  function isChanged(field) {
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT") {
+      return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return field.value !== field.defaultValue;
+  }
+  // The field to go back to in an open edit form that was not saved, or null.
+  function unsavedEdit() {
+    var forms = document.querySelectorAll("form[data-review-edit]");
+    for (var i = 0; i < forms.length; i++) {
+      var fields = Array.prototype.filter.call(forms[i].elements, function (field) {
+        return field.name && field.type !== "hidden" && field.type !== "submit" && !field.disabled;
+      });
+      var changed = fields.filter(isChanged)[0];
+      if (changed) return changed;
+      var invalid = forms[i].querySelector("[aria-invalid=true]");
+      if (forms[i].querySelector(".form-errors") || invalid) return invalid || fields[0] || forms[i];
+    }
+    return null;
+  }
   // "Condizioni generali di vendita" in the checkbox's label opens the text in the page.
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a[data-open-terms]") : null;
