@@ -13,7 +13,7 @@ from sportello.accounts.billing import (
 from sportello.checkout import actions
 from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, PlaceOrderForm
 from sportello.checkout.payment_views import settle_from_credit
-from sportello.checkout.queries import purchase_source
+from sportello.checkout.queries import enabled_payment_providers, purchase_source
 from sportello.checkout.session import load_state
 from sportello.checkout.steps import CheckoutFlow, LoginStep, PaymentStep
 from sportello.companies.queries import (
@@ -24,6 +24,8 @@ from sportello.companies.queries import (
 from sportello.contracts.queries import current_terms
 from sportello.credit.forms import TopUpForm
 from sportello.credit.models import PREPAID_CREDIT_METHOD
+from sportello.credit.purchase import TopUpPurchase
+from sportello.credit.queries import credit_shortfall
 from sportello.orders.models import CustomerKind
 from sportello.orders.purchase import PurchaseNotPossible
 from sportello.payments.views import confirmation_url, pay_url, redirect_to_payment
@@ -195,8 +197,24 @@ def payment(request):
     else:
         form = PaymentMethodForm(providers=providers, initial=initial)
     return render(
-        request, "checkout/payment.html", _context(flow, "payment", source=source, form=form)
+        request,
+        "checkout/payment.html",
+        _context(
+            flow, "payment", source=source, form=form, **_credit_note(request, source, providers)
+        ),
     )
+
+
+def _credit_note(request, source, providers) -> dict:
+    """Why "Credito prepagato" is missing when the company's credit does not cover the total
+    (a top-up is never paid from credit: no note there)."""
+    if isinstance(source, TopUpPurchase):
+        return {}
+    enabled = {provider.identifier for provider in enabled_payment_providers()}
+    offered = {provider.identifier for provider in providers}
+    if PREPAID_CREDIT_METHOD not in enabled or PREPAID_CREDIT_METHOD in offered:
+        return {}
+    return {"credit_shortfall": credit_shortfall(request.user, source.total.gross)}
 
 
 def _is_consumer_checkout(request) -> bool:
@@ -335,7 +353,12 @@ def review_payment(request):
     else:
         payment_form = PaymentMethodForm(providers=providers, initial=initial)
     return _review_section(
-        request, flow, source, template="checkout/_review_payment.html", payment_form=payment_form
+        request,
+        flow,
+        source,
+        template="checkout/_review_payment.html",
+        payment_form=payment_form,
+        **_credit_note(request, source, providers),
     )
 
 

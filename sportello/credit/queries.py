@@ -48,6 +48,29 @@ def may_pay_from_credit(user, order) -> bool:
 
 
 @dataclass(frozen=True)
+class CreditShortfall:
+    balance: Decimal
+    total: Decimal
+
+
+def credit_shortfall(user, total: Decimal) -> CreditShortfall | None:
+    """The company's credit when it does not cover `total`, for a member who may pay with it
+    and whose company has a credit account: the checkout says why "Credito prepagato" is not
+    offered instead of leaving it out silently. None otherwise. Two queries at most."""
+    membership = membership_of(user)
+    if membership is None or not membership.can_buy or total <= ZERO:
+        return None
+    balance = (
+        CreditAccount.objects.filter(company_id=membership.company_id)
+        .values_list("balance", flat=True)
+        .first()
+    )
+    if balance is None or balance >= total:
+        return None
+    return CreditShortfall(balance=balance, total=total)
+
+
+@dataclass(frozen=True)
 class CreditPage:
     membership: Membership
     balance: Decimal

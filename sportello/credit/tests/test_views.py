@@ -25,6 +25,7 @@ ACCOUNT = reverse("credit:account")
 PAYMENT = reverse("checkout:payment")
 REVIEW = reverse("checkout:review")
 PLACE = reverse("checkout:place")
+REVIEW_PAYMENT = reverse("checkout:review_payment")
 
 
 def _client(user, password) -> Client:
@@ -180,10 +181,20 @@ def test_credit_is_not_offered_when_it_does_not_cover_the_cart(
 ):
     buy_top_up(administrator, "150.00")
     customer_client.post(reverse("checkout:billing"))
-    assert 'value="prepaid_credit"' not in customer_client.get(PAYMENT).text
+    page = customer_client.get(PAYMENT).text
+    assert 'value="prepaid_credit"' not in page
+    # Said, not left out silently: what there is, what it takes, and where to top up.
+    assert (
+        "Il credito prepagato dell'azienda (150,00\xa0€) non basta per questo ordine "
+        "(158,60\xa0€)" in page
+    )
+    assert reverse("credit:account") in page
     page = customer_client.post(PAYMENT, {"payment_method": "prepaid_credit"})
     assert page.status_code == 200  # the form refuses a method it does not offer
     assert customer_client.get(REVIEW)["Location"] == PAYMENT
+    # The same note where the method is changed on the Riepilogo.
+    customer_client.post(PAYMENT, {"payment_method": "bank_transfer"})
+    assert "non basta per questo ordine" in customer_client.get(REVIEW_PAYMENT).text
 
 
 def test_credit_spent_before_the_order_is_placed_sends_back_to_payment_saying_why(
@@ -216,7 +227,14 @@ def test_credit_spent_before_the_order_is_placed_sends_back_to_payment_saying_wh
 def test_credit_is_not_offered_outside_a_company(customer, customer_client, db):
     cart = Cart.objects.create(user=customer, kind=CartKind.PURCHASE)
     CartLineFactory(cart=cart, service=build_appraisal(slug="perizia"), answers={})
-    assert 'value="prepaid_credit"' not in customer_client.get(PAYMENT).text
+    page = customer_client.get(PAYMENT).text
+    assert 'value="prepaid_credit"' not in page
+    assert "credito prepagato" not in page.lower()
+
+
+def test_no_credit_note_for_a_company_that_never_topped_up(administrator, cart, customer_client):
+    customer_client.post(reverse("checkout:billing"))
+    assert "non basta per questo ordine" not in customer_client.get(PAYMENT).text
 
 
 def test_the_pay_again_page_pays_from_credit_after_a_confirmation(
