@@ -160,12 +160,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Argon2id first (Django's recommendation: memory-hard, at Django's cost parameters); the PBKDF2
-# hashers after it verify passwords stored before, and Django re-hashes them with Argon2id at
-# the customer's next login.
+# Argon2id first (Django's recommendation: memory-hard) at OWASP's recommended cost (see
+# sportello/accounts/hashers.py); the hashers after it verify passwords stored before, and
+# Django re-hashes them with it at the customer's next login.
 PASSWORD_HASHERS = env_list(
     "PASSWORD_HASHERS",
-    "django.contrib.auth.hashers.Argon2PasswordHasher,"
+    "sportello.accounts.hashers.OwaspArgon2PasswordHasher,"
     "django.contrib.auth.hashers.PBKDF2PasswordHasher,"
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 )
