@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Header, NinjaAPI, Path, Query, Swagger
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -25,6 +25,7 @@ from ninja.responses import Status
 from sportello.accounts.billing import billing_data_from_profile, billing_profile_for
 from sportello.api.answers import AnswersInvalid, ValidatedLine, validate_answers
 from sportello.api.auth import MissingScope, RateLimited, TokenAuth, retry_after_seconds
+from sportello.api.errors import italian_message
 from sportello.api.models import Scope
 from sportello.api.purchase import AnswersPurchase, quote_problem, request_quote_for_lines
 from sportello.api.schemas import (
@@ -134,8 +135,18 @@ def _invalid(request, exc: NinjaValidationError):
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
         location = ".".join(str(part) for part in error.get("loc", ()))
-        errors.setdefault(location or "request", []).append(str(error.get("msg", "")))
+        errors.setdefault(location or "request", []).append(italian_message(error))
     return _error(request, 422, "invalid_request", "Richiesta non valida.", errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    """django-ninja's own refusals (a body that is not JSON), in our shape and in Italian."""
+    if exc.status_code == 400:
+        return _error(
+            request, 400, "invalid_json", "Il corpo della richiesta non è un JSON valido."
+        )
+    return _error(request, exc.status_code, "invalid_request", "Richiesta non valida.")
 
 
 # --- Catalogue -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from sportello.api.actions import create_token, revoke_token
+from sportello.api.errors import italian_message
 from sportello.api.models import ApiToken, Scope
 from sportello.api.tests.conftest import bearer
 from sportello.orders.models import Order
@@ -150,3 +151,46 @@ def test_invalid_path_values_are_422_not_500(client, auth, customer):
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_request"
     assert "file_id" in str(response.json()["errors"])
+
+
+def test_a_body_that_is_not_json_is_refused_in_italian(client, auth, customer):
+    response = client.post(
+        "/api/orders", data='{"lines": [', content_type="application/json", **auth
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid_json",
+        "message": "Il corpo della richiesta non è un JSON valido.",
+        "errors": None,
+    }
+
+
+def test_invalid_fields_are_explained_in_italian(client, auth, customer):
+    response = client.post(
+        "/api/orders",
+        data={"lines": "tre", "accept_terms": "forse", "payment_method": "contanti"},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert errors["body.payload.lines"] == ["Deve essere una lista."]
+    assert errors["body.payload.accept_terms"] == ["Deve essere true o false."]
+    assert errors["body.payload.payment_method"] == [
+        "Valore non ammesso: sono ammessi 'bank_transfer' o 'prepaid_credit'."
+    ]
+    assert client.post("/api/orders", data={}, content_type="application/json", **auth).json()[
+        "errors"
+    ]["body.payload.lines"] == ["Campo obbligatorio."]
+
+
+def test_an_unknown_error_type_is_generic_italian_not_english():
+    assert italian_message({"type": "some_new_pydantic_type", "msg": "Oops"}) == (
+        "Valore non valido."
+    )
+    assert italian_message({"type": "value_error", "msg": "Value error, CAP non valido."}) == (
+        "CAP non valido."
+    )
+    assert italian_message({"type": "less_than_equal", "ctx": {"le": 100}}) == (
+        "Deve essere al massimo 100."
+    )
