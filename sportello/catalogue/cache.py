@@ -22,7 +22,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 
 from sportello.catalogue.models import CatalogueVersion
 
@@ -66,47 +66,96 @@ def remember(request, name: str, *parts: object, build: Callable[[], T]) -> T:
 # the stored copy and put back, new, for each visitor.
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,64})"')
 CSRF_PLACEHOLDER = "\x00csrf-token\x00"
+# The response attribute by which a view says its page may be kept for new visitors.
+PAGE_KEY_ATTRIBUTE = "catalogue_page_key"
+# The paths whose page this process has kept: the only ones the middleware looks up. Bounded
+# by the catalogue (only catalogue views mark their pages); an entry whose page has expired or
+# was invalidated just falls back to rendering.
+_kept_paths: set[str] = set()
 
 
-def _is_new_visitor(request) -> bool:
+def is_new_visitor(request) -> bool:
     return (
         request.method == "GET"
         and not request.GET
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_HX_REQUEST" not in request.META
     )
 
 
+def page_key(request) -> str:
+    return key(request, "page", request.path)
+
+
 def whole_page_for_new_visitors(view):
-    """Keep the whole page of a catalogue view for visitors without a session (cache on only)."""
+    """Mark a catalogue view's page as the same for every visitor without a session (cache on
+    only): `CataloguePageMiddleware` keeps it and serves it to the next ones before the
+    session, authentication and the rest of the middleware run."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not is_enabled() or not _is_new_visitor(request):
-            return view(request, *args, **kwargs)
-        cache_key = key(request, "page", request.path)
-        stored = cache.get(cache_key)
-        if stored is not None:
-            content, content_type = stored
-            return HttpResponse(
-                content.replace(CSRF_PLACEHOLDER, get_token(request)), content_type=content_type
-            )
         response = view(request, *args, **kwargs)
+        if not is_enabled() or not is_new_visitor(request):
+            return response
         session = getattr(request, "session", None)
         if (
             response.status_code == 200
             and not response.streaming
             and not (session is not None and session.modified)
         ):
-            content = response.content.decode(response.charset)
-            token = _CSRF_INPUT.search(content)
-            if token:
-                content = content.replace(token.group(1), CSRF_PLACEHOLDER)
-            if CSRF_PLACEHOLDER in content or "csrf" not in content.lower():
-                cache.set(
-                    cache_key,
-                    (content, response["Content-Type"]),
-                    settings.CATALOGUE_CACHE_SECONDS,
-                )
+            setattr(response, PAGE_KEY_ATTRIBUTE, page_key(request))
         return response
 
     return wrapper
+
+
+class CataloguePageMiddleware:
+    """Whole catalogue pages for visitors without a session, from the catalogue cache.
+
+    Placed before the session middleware: a page kept by `whole_page_for_new_visitors` is
+    answered with one cache read and the catalogue version's query, with the headers the inner
+    middleware gave it the first time (CSP, frame and permission policies, Vary, language) and
+    a CSRF token and cookie of the visitor's own. Only paths this process has seen kept are
+    looked up, so other pages pay nothing. The outer middleware (request id, security headers)
+    runs as for any page.
+    """
+
+    # Headers that belong to the first visitor's request, not to the page.
+    _NOT_KEPT = frozenset({"content-length", "set-cookie", "x-request-id"})
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        if not (is_enabled() and request.path in _kept_paths and is_new_visitor(request)):
+            return self._render(request)
+        stored = cache.get(page_key(request))
+        if stored is None:
+            return self._render(request)
+        content, headers = stored
+        self.csrf.process_request(request)  # a csrftoken cookie the visitor already has
+        response = HttpResponse(content.replace(CSRF_PLACEHOLDER, get_token(request)))
+        for name, value in headers:
+            response[name] = value
+        return self.csrf.process_response(request, response)
+
+    def _render(self, request):
+        response = self.get_response(request)
+        cache_key = getattr(response, PAGE_KEY_ATTRIBUTE, None)
+        if cache_key is not None and self._keep(cache_key, response):
+            _kept_paths.add(request.path)
+        return response
+
+    def _keep(self, cache_key: str, response) -> bool:
+        content = response.content.decode(response.charset)
+        token = _CSRF_INPUT.search(content)
+        if token:
+            content = content.replace(token.group(1), CSRF_PLACEHOLDER)
+        if CSRF_PLACEHOLDER not in content and "csrf" in content.lower():
+            return False  # a token that could not be cut out is never shared
+        headers = [
+            (name, value) for name, value in response.items() if name.lower() not in self._NOT_KEPT
+        ]
+        cache.set(cache_key, (content, headers), settings.CATALOGUE_CACHE_SECONDS)
+        return True

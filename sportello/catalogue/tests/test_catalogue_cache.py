@@ -253,3 +253,28 @@ def test_the_empty_form_is_shared_but_typed_and_saved_answers_are_not(cache_on, 
     fresh = page(second, form_url)
     assert "Scala B" not in fresh
     assert " selected>Milano" not in fresh
+
+
+def test_a_kept_page_is_served_before_the_session_with_the_first_answers_headers(cache_on, service):
+    url = service.get_absolute_url()
+    first = Client().get(url)
+    assert hasattr(first.wsgi_request, "session")  # rendered through the whole stack
+
+    again = Client().get(url)
+    # Served by CataloguePageMiddleware: the session middleware and the view never ran.
+    assert not hasattr(again.wsgi_request, "session")
+    assert again.status_code == 200
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Type", "Vary"):
+        assert again[header] == first[header], header
+    # The outer middleware (security headers, request id) still runs for this request.
+    assert again["X-Content-Type-Options"] == "nosniff"
+    assert again["Referrer-Policy"] == first["Referrer-Policy"]
+    assert again["X-Request-ID"] != first["X-Request-ID"]
+    # A CSRF cookie and token of this visitor's own, and the token works.
+    token = again.cookies["csrftoken"].value
+    assert token and token != first.cookies["csrftoken"].value
+    assert "sessionid" not in again.cookies
+
+    # Not for a visitor with a session, a query string or an htmx request.
+    assert hasattr(Client().get(url + "?utm=1").wsgi_request, "session")
+    assert hasattr(Client().get(url, HTTP_HX_REQUEST="true").wsgi_request, "session")
