@@ -246,7 +246,15 @@ def test_live_price_follows_the_supplements(page, visura):
     expect(live).not_to_contain_text("Storica")
     assert page.url == url  # nothing was submitted
     # The form is the same form: adding prices the line exactly like the live price said.
+    # An answer that cannot change the price does not ask for it again.
+    asked = []
+    page.on(
+        "request", lambda request: asked.append(request.url) if "/prezzo/" in request.url else None
+    )
     page.get_by_label("Partita IVA o codice fiscale dell'impresa").fill("00743110157")
+    page.get_by_label("Partita IVA o codice fiscale dell'impresa").press("Tab")
+    expect(live).to_contain_text("14,64\u00a0€")
+    assert asked == []
     page.get_by_label("Storica").check()
     expect(live).to_contain_text("24,40\u00a0€")
     page.get_by_role("button", name="Aggiungi al carrello").click()

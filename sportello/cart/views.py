@@ -126,6 +126,8 @@ def _live_price_context(service, price) -> dict:
         if keys and price is not None
         else "",
         "live_price_params": ",".join(keys),
+        # Only a change of an answer that can add a supplement asks for the price again.
+        "live_price_trigger": ", ".join(f"change from:[name={key}]" for key in keys),
     }
 
 
