@@ -106,7 +106,10 @@ def test_endpoint_reads_only(client, appraisal_with_extras):
 def test_form_page_wires_the_live_price_and_works_without_it(client, appraisal_with_extras):
     page = client.get(reverse("cart:add", kwargs={"slug": appraisal_with_extras.slug}))
     text = page.content.decode()
-    assert f'hx-get="{_url(appraisal_with_extras)}" hx-trigger="change"' in text
+    trigger = (
+        "change from:[name=urgenza], change from:[name=sopralluogo], change from:[name=allegati]"
+    )
+    assert f'hx-get="{_url(appraisal_with_extras)}" hx-trigger="{trigger}"' in text
     assert 'hx-params="urgenza,sopralluogo,allegati"' in text
     assert 'id="live-price" role="status" aria-live="polite"' in text
     assert "122,00\u00a0€" in text
