@@ -146,6 +146,10 @@ def test_main_pages_have_no_serious_wcag_violations(page, customer_with_order, p
 
     page.goto(reverse("account_login"))
     check("login")
+    page.goto(reverse("cart:detail"))
+    page.get_by_role("link", name="PROCEDI ALL'ACQUISTO").click()
+    expect(page.get_by_role("complementary", name="Il tuo ordine")).to_be_visible()
+    check("checkout: Accesso with the order summary")
     page.goto(reverse("account_signup"))
     check("signup")
     page.get_by_role("button", name="Registrati").click()

@@ -36,7 +36,8 @@ class Step:
 
 
 class LoginStep(Step):
-    """Handled by allauth: log in or register (with the e-mail code), then back to checkout."""
+    """allauth's login in the checkout's own page (with the order summary), or registration
+    (with the e-mail code), then back to checkout."""
 
     identifier = "login"
     label = "Accesso"
@@ -46,7 +47,7 @@ class LoginStep(Step):
         return flow.request.user.is_authenticated
 
     def url(self, flow: CheckoutFlow) -> str:
-        return f"{reverse('account_login')}?{urlencode({'next': reverse('checkout:start')})}"
+        return f"{reverse('checkout:login')}?{urlencode({'next': reverse('checkout:start')})}"
 
 
 class BillingStep(Step):

@@ -5,6 +5,7 @@ from sportello.checkout import views
 app_name = "checkout"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("accesso/", views.CheckoutLoginView.as_view(), name="login"),
     path("dati-di-fatturazione/", views.billing, name="billing"),
     path("pagamento/", views.payment, name="payment"),
     path("riepilogo/", views.review, name="review"),

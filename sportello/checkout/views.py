@@ -1,3 +1,4 @@
+from allauth.account.views import LoginView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -92,6 +93,19 @@ def _context(flow: CheckoutFlow, identifier: str, *, source, **extra) -> dict:
         "summary_total": source.total,
         **extra,
     }
+
+
+class CheckoutLoginView(LoginView):
+    """The "Accesso" step: allauth's login view (its rules, rate limits, MFA and redirect to
+    `next`), shown with the checkout's progress and order summary."""
+
+    template_name = "checkout/login.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        flow = CheckoutFlow(self.request)
+        source = purchase_source(self.request, flow.state)
+        return {**context, **_context(flow, LoginStep.identifier, source=source)}
 
 
 def start(request):

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 START = reverse("checkout:start")
 BILLING = reverse("checkout:billing")
-LOGIN = f"{reverse('account_login')}?{urlencode({'next': START})}"
+LOGIN = f"{reverse('checkout:login')}?{urlencode({'next': START})}"
 
 
 @pytest.fixture(autouse=True)
@@ -100,3 +100,23 @@ def test_registration_with_the_e_mail_code_comes_back_to_checkout(
     # The new customer's name is already in the billing form.
     form = verified.context["form"]
     assert (form.initial["first_name"], form.initial["last_name"]) == ("Luca", "Neri")
+
+
+def test_the_accesso_step_shows_the_order_summary_even_after_a_wrong_password(
+    client, customer, appraisal
+):
+    _fill_cart_anonymously(client, appraisal)
+    login_page = _proceed(client)
+    html = login_page.text
+    assert 'aria-labelledby="order-summary-title"' in html
+    assert appraisal.name in html
+    assert 'aria-current="step">' in html and "Accesso" in html
+
+    wrong = client.post(LOGIN, {"login": customer.email, "password": "sbagliata", "next": START})
+    assert wrong.status_code == 200
+    assert 'aria-labelledby="order-summary-title"' in wrong.text
+    assert 'aria-invalid="true"' in wrong.text or "form-errors" in wrong.text
+    assert f'value="{customer.email}"' in wrong.text  # nothing typed is lost
+
+    right = client.post(LOGIN, {"login": customer.email, "password": PASSWORD, "next": START})
+    assert right["Location"] == START

@@ -22,7 +22,7 @@ BILLING = reverse("checkout:billing")
 PAYMENT = reverse("checkout:payment")
 REVIEW = reverse("checkout:review")
 CART = reverse("cart:detail")
-LOGIN = f"{reverse('account_login')}?{urlencode({'next': START})}"
+LOGIN = f"{reverse('checkout:login')}?{urlencode({'next': START})}"
 
 
 @pytest.fixture(autouse=True)

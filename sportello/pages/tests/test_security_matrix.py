@@ -167,6 +167,8 @@ ROWS: dict[str, Row] = {
     # who signs in at "procedi"); A's cart opens the billing step, whose data the later
     # steps need first.
     "checkout:start": everyone(REDIRECT),
+    # The "Accesso" step: allauth's login (a signed-in user is sent on).
+    "checkout:login": row(None, 200, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "checkout:billing": row(None, REDIRECT, 200, REDIRECT, REDIRECT, REDIRECT),
     "checkout:payment": everyone(REDIRECT),
     "checkout:review": everyone(REDIRECT),
