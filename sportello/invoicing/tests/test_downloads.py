@@ -136,6 +136,7 @@ def test_order_page_query_count_does_not_grow_with_documents(
     for _ in range(documents - 1):
         record_refund(payment=payment, amount="1.00", actor=staff, note="")
     assert private_invoice.order.fiscal_documents.count() == documents
-    # + the lines' history, their data requests and the conversation (desk).
-    with django_assert_num_queries(13):
+    # + the lines' history, their data requests and the conversation (desk); whether the
+    # viewer may buy ("Ordina di nuovo").
+    with django_assert_num_queries(14):
         customer_client.get(private_invoice.order.get_absolute_url())
