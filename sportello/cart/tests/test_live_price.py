@@ -113,6 +113,7 @@ def test_form_page_wires_the_live_price_and_works_without_it(client, appraisal_w
     assert 'hx-params="urgenza,sopralluogo,allegati"' in text
     assert 'id="live-price" role="status" aria-live="polite"' in text
     assert "122,00\u00a0€" in text
+    assert "il prezzo con le opzioni scelte è sotto il modulo" in text
     # Without JavaScript the form posts as before; a re-shown form prices what was chosen.
     response = client.post(
         reverse("cart:add", kwargs={"slug": appraisal_with_extras.slug}),
