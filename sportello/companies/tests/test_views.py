@@ -1,6 +1,9 @@
 """ACCOUNT AZIENDALE pages, the invitation link, and what colleagues see of each other's
 orders (I MIEI ORDINI with "Ordinato da")."""
 
+import html
+import re
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -135,6 +138,12 @@ def test_accept_an_invitation_through_its_link(client, customer, customer_compan
     anonymous = client.get(url)
     assert anonymous.status_code == 200
     assert "Accedi" in anonymous.content.decode()
+    # "Registrati" opens the sign-up with the invited address already filled in.
+    signup_link = re.search(
+        r'class="button button-secondary" href="([^"]*)">Registrati</a>', anonymous.content.decode()
+    )
+    signup = client.get(html.unescape(signup_link.group(1))).content.decode()
+    assert 'value="nuovo@example.com"' in signup
 
     client.force_login(UserFactory(email="altro@example.com"))
     wrong = client.get(url).content.decode()
