@@ -148,6 +148,13 @@ class CataloguePageMiddleware:
         return response
 
     def _keep(self, cache_key: str, response) -> bool:
+        policies = response.get("Content-Security-Policy", "") + response.get(
+            "Content-Security-Policy-Report-Only", ""
+        )
+        if "'nonce-" in policies:
+            return (
+                False  # a page with an inline script's nonce is never shared: nonces are single-use
+            )
         content = response.content.decode(response.charset)
         token = _CSRF_INPUT.search(content)
         if token:

@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from sportello.accounts.tests.factories import UserFactory
+from sportello.catalogue.cache import CataloguePageMiddleware
 from sportello.catalogue.models import Category, FieldType, Service
 from sportello.catalogue.tests.factories import CategoryFactory, FormFieldFactory, ServiceFactory
 from sportello.catalogue.tests.test_admin import change_service, existing_rows, service_post_data
@@ -278,3 +280,14 @@ def test_a_kept_page_is_served_before_the_session_with_the_first_answers_headers
     # Not for a visitor with a session, a query string or an htmx request.
     assert hasattr(Client().get(url + "?utm=1").wsgi_request, "session")
     assert hasattr(Client().get(url, HTTP_HX_REQUEST="true").wsgi_request, "session")
+
+
+def test_a_page_that_used_a_csp_nonce_is_never_kept(cache_on):
+    """A nonce is single-use: a page whose policy carries one is rendered for every visitor."""
+    middleware = CataloguePageMiddleware(lambda request: HttpResponse())
+    plain = HttpResponse("<p>Visure</p>")
+    plain["Content-Security-Policy"] = "script-src 'self'"
+    assert middleware._keep("catalogue:v1:page:/a/", plain) is True
+    with_nonce = HttpResponse('<script nonce="abc"></script>')
+    with_nonce["Content-Security-Policy"] = "script-src 'self' 'nonce-abc'"
+    assert middleware._keep("catalogue:v1:page:/b/", with_nonce) is False
