@@ -324,6 +324,8 @@ def remove_member(*, membership: Membership, actor, now: dt.datetime | None = No
         locked.removed_by = actor
         locked.save(update_fields=["removed_at", "removed_by"])
         verb = "è uscito da" if is_leaving else "rimosso da"
+        if not is_leaving:
+            emails.member_removed(locked, removed_by=actor)
         _audit(
             EventType.COMPANY_MEMBER,
             f"{locked.user.email} {verb} «{company.name}»",

@@ -25,3 +25,18 @@ def invitation(invitation, *, token: str) -> None:
         related=invitation,
         key=f"company-invitation-{invitation.pk}",
     )
+
+
+def member_removed(membership, *, removed_by) -> None:
+    """To the person an administrator removed from the company (not to one who left)."""
+    queue_email(
+        to=membership.user.email,
+        template=f"{TEMPLATES}/member_removed",
+        context={
+            "company_name": membership.company.name,
+            "removed_by_name": removed_by.display_name if removed_by else "",
+            "account_url": absolute_url("accounts:home"),
+        },
+        related=membership,
+        key=f"company-member-removed-{membership.pk}",
+    )

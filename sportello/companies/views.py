@@ -187,12 +187,15 @@ def change_member(request, pk):
     return redirect(HOME)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def remove_member(request, pk):
+    """ "Rimuovi": a page that says what removing means, then the removal (POST)."""
     mine, member = _member_of_my_company(request, pk)
-    if not mine.is_administrator:
+    if not mine.is_administrator or member.is_administrator:
         raise Http404("Membro non trovato")
+    if request.method == "GET":
+        return render(request, "companies/remove_member.html", {"member": member})
     try:
         actions.remove_member(membership=member, actor=request.user)
     except actions.CompanyActionRefused as exc:

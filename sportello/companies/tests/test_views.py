@@ -16,6 +16,7 @@ from sportello.companies import actions
 from sportello.companies.models import Company, Membership, Role
 from sportello.companies.queries import membership_of
 from sportello.companies.tests.factories import MembershipFactory
+from sportello.notifications.models import OutgoingEmail
 from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
 from sportello.quotes.tests.factories import QuoteRequestFactory
 
@@ -117,11 +118,30 @@ def test_another_company_cannot_remove_a_member(client, colleague, other_company
     assert membership_of(colleague) == membership
 
 
-def test_remove_and_transfer_through_the_page(customer_client, customer, colleague):
+def test_remove_and_transfer_through_the_page(
+    customer_client, customer, colleague, django_capture_on_commit_callbacks
+):
     viewer = MembershipFactory(company=membership_of(customer).company, role=Role.VIEWER)
-    response = customer_client.post(reverse("companies:remove_member", kwargs={"pk": viewer.pk}))
+    remove_url = reverse("companies:remove_member", kwargs={"pk": viewer.pk})
+    # "Rimuovi" in the members' list opens a page that says what removing means.
+    home = customer_client.get(reverse("companies:home")).content.decode()
+    assert f'href="{remove_url}"' in home
+    confirm = customer_client.get(remove_url).content.decode()
+    assert "non potrà più ordinare" in confirm and viewer.user.email in confirm
+    assert membership_of(viewer.user) is not None  # nothing removed by looking
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = customer_client.post(remove_url)
     assert response.status_code == 302
     assert membership_of(viewer.user) is None
+    # The person removed is told by e-mail.
+    sent = OutgoingEmail.objects.get(to=viewer.user.email)
+    assert "Non fai più parte dell'account aziendale" in sent.subject
+    # The administrator cannot be removed, not even by a crafted request.
+    admin = membership_of(customer)
+    assert (
+        customer_client.get(reverse("companies:remove_member", args=[admin.pk])).status_code == 404
+    )
     response = customer_client.post(
         reverse("companies:transfer"), {"member": membership_of(colleague).pk}
     )

@@ -209,7 +209,10 @@ ROWS: dict[str, Row] = {
     "companies:invite": everyone(405),
     "companies:revoke_invitation": everyone(405, lambda w: {"pk": w["invitation"].pk}),
     "companies:change_member": everyone(405, lambda w: {"pk": w["colleague_membership"].pk}),
-    "companies:remove_member": everyone(405, lambda w: {"pk": w["colleague_membership"].pk}),
+    # The confirmation page: only the company's administrator.
+    "companies:remove_member": row(
+        lambda w: {"pk": w["colleague_membership"].pk}, LOGIN, 200, 404, 404, 404, 404, 404, 404
+    ),
     "companies:transfer": everyone(405),
     "companies:leave": everyone(405),
     "companies:invitation": everyone(200, lambda w: {"token": w["invitation_token"]}),
