@@ -147,6 +147,26 @@ def test_billing_and_method_changed_in_place_on_the_riepilogo(page, returning_cu
     assert BillingProfile.objects.get(user=returning_customer).address == "Via Indipendenza 12"
 
 
+def test_annulla_puts_the_card_back_in_place(page, returning_customer, password):
+    log_in(page, returning_customer.email, password)
+    page.goto(reverse("cart:detail"))
+    page.get_by_role("link", name="PROCEDI ALL'ACQUISTO").click()
+    page.locator("#id_accept_terms").check()
+    page.evaluate("() => { window.samePage = true; }")
+
+    page.get_by_role("link", name="Modifica i dati di fatturazione").click()
+    card = page.locator("#review-billing-card")
+    labelled(card, "Indirizzo").fill("Via Rizzoli 7")
+    card.get_by_role("link", name="Annulla").click()
+
+    expect(card).to_contain_text("Via Indipendenza 12")
+    expect(card.get_by_role("link", name="Modifica i dati di fatturazione")).to_be_visible()
+    expect(page.locator("#review-billing")).to_be_focused()
+    # Swapped in place: no page load, the terms box still ticked.
+    assert page.evaluate("() => window.samePage === true")
+    expect(page.locator("#id_accept_terms")).to_be_checked()
+
+
 def test_an_unsaved_change_on_the_riepilogo_stops_the_order(page, returning_customer, password):
     """Billing data changed in place but not saved: COMPLETA L'ACQUISTO says so and goes back
     to what was typed, instead of placing the order with the old data."""

@@ -62,6 +62,12 @@
     // An outerHTML swap replaced the element the event names: find its successor.
     var card = document.getElementById(target.id);
     var form = card && card.querySelector("form[data-review-edit]");
+    // "Annulla": the card is back as it was; the keyboard goes to its heading.
+    if (card && !form) {
+      var heading = card.querySelector("h2[tabindex]");
+      if (heading) heading.focus();
+      return;
+    }
     if (!form || form.querySelector(".form-errors")) return;
     var first = form.querySelector("input:not([type=hidden]), select, textarea");
     if (first) first.focus();
