@@ -18,6 +18,10 @@ def enrol_totp(user, secret: str = TOTP_SECRET) -> Authenticator:
 
 
 def totp_code(secret: str = TOTP_SECRET) -> str:
-    """The six digits the authenticator app shows right now."""
-    counter = next(iter(yield_hotp_counters_from_time()))
-    return format_hotp_value(hotp_value(secret, counter))
+    """The six digits the authenticator app shows right now.
+
+    allauth yields the counters of the accepted windows oldest first (current ± tolerance): the
+    middle one is now. The oldest would be refused if the 30-second window turned between this
+    call and the server's check (a flaky "Codice errato" seen in CI)."""
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
