@@ -151,10 +151,9 @@ class CataloguePageMiddleware:
         policies = response.get("Content-Security-Policy", "") + response.get(
             "Content-Security-Policy-Report-Only", ""
         )
+        # A nonce is single-use: a page whose policy carries one is never shared.
         if "'nonce-" in policies:
-            return (
-                False  # a page with an inline script's nonce is never shared: nonces are single-use
-            )
+            return False
         content = response.content.decode(response.charset)
         token = _CSRF_INPUT.search(content)
         if token:
