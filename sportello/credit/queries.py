@@ -16,15 +16,20 @@ from sportello.credit.models import CreditAccount, CreditMovement, CreditTopUp
 MOVEMENTS_PER_PAGE = 20
 
 
-def balance_of_company_id(company_id: int | None) -> Decimal:
-    """The company's available credit (0,00 € without an account yet). One query."""
-    if company_id is None:
-        return ZERO
-    balance = (
+def _account_balance(company_id: int) -> Decimal | None:
+    """The balance of the company's credit account, None without one. One query."""
+    return (
         CreditAccount.objects.filter(company_id=company_id)
         .values_list("balance", flat=True)
         .first()
     )
+
+
+def balance_of_company_id(company_id: int | None) -> Decimal:
+    """The company's available credit (0,00 € without an account yet). One query."""
+    if company_id is None:
+        return ZERO
+    balance = _account_balance(company_id)
     return balance if balance is not None else ZERO
 
 
@@ -60,11 +65,7 @@ def credit_shortfall(user, total: Decimal) -> CreditShortfall | None:
     membership = membership_of(user)
     if membership is None or not membership.can_buy or total <= ZERO:
         return None
-    balance = (
-        CreditAccount.objects.filter(company_id=membership.company_id)
-        .values_list("balance", flat=True)
-        .first()
-    )
+    balance = _account_balance(membership.company_id)
     if balance is None or balance >= total:
         return None
     return CreditShortfall(balance=balance, total=total)
