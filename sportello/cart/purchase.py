@@ -69,7 +69,7 @@ class CartPurchase(PurchaseSource):
     @cached_property
     def priced(self) -> PricedCart:
         """The cart priced from the live catalogue (three queries)."""
-        return priced_cart(cart_for_request(self.request, CartKind.PURCHASE))
+        return priced_cart(cart_for_request(self.request, CartKind.PURCHASE), request=self.request)
 
     @property
     def total(self) -> TaxedPrice:

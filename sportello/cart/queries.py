@@ -14,12 +14,14 @@ from django.shortcuts import get_object_or_404
 from sportello.cart.models import BulkImport, Cart, CartKind, CartLine
 from sportello.cart.session import session_cart_ids, session_upload_key
 from sportello.catalogue.answers import AnswerItem, Answers
+from sportello.catalogue.cache import remember_each
 from sportello.catalogue.forms import ServiceAnswersForm
 from sportello.catalogue.models import FieldType, FormField, Service
 from sportello.catalogue.pricing import LinePrice, price_line
-from sportello.catalogue.queries import form_fields_prefetch
+from sportello.catalogue.queries import form_definitions, form_fields_prefetch
 from sportello.companies.queries import visible_to
 from sportello.core.money import TaxedPrice, sum_prices
+from sportello.core.prefetch import attach_prefetched
 from sportello.orders.models import Order, OrderLine
 from sportello.uploads.models import Upload
 from sportello.uploads.queries import visitor_uploads
@@ -152,19 +154,23 @@ def review_note(line: CartLine) -> str:
     return ""
 
 
-def priced_cart(cart: Cart | None) -> PricedCart:
-    """The cart's lines priced from the live catalogue, in three queries whatever the size."""
+def priced_cart(cart: Cart | None, *, request=None) -> PricedCart:
+    """The cart's lines priced from the live catalogue: its lines with their services, then
+    the services' form definitions (two queries, or from the catalogue cache when it is on and
+    the `request` is given; placing an order reads them from the database)."""
     if cart is None:
         return PricedCart(cart=None)
-    lines = (
-        cart.lines.select_related("service__category")
-        .prefetch_related(form_fields_prefetch("service__form_fields"))
-        .order_by("created_at", "id")
-    )
+    lines = list(cart.lines.select_related("service__category").order_by("created_at", "id"))
+    service_ids = [line.service_id for line in lines]
+    if request is None:
+        definitions = form_definitions(service_ids)
+    else:
+        definitions = remember_each(request, "form-definition", service_ids, build=form_definitions)
     priced_lines = []
     for line in lines:
         service = line.service
-        fields_definition = list(service.form_fields.all())
+        fields_definition = definitions[service.pk]
+        attach_prefetched(service, "form_fields", FormField, fields_definition)
         note = review_note(line)
         price = None
         # An unavailable service has no price to show, and the quote cart never shows prices.

@@ -304,7 +304,7 @@ def _checkout_url() -> str:
 
 
 def _cart_context(request, kind: str) -> dict:
-    priced = priced_cart(cart_for_request(request, kind))
+    priced = priced_cart(cart_for_request(request, kind), request=request)
     return {
         "kind": kind,
         "priced": priced,
@@ -326,7 +326,7 @@ def quote_detail(request):
 
 
 def _proceed(request, kind: str, *, next_step: str, pending_notice: str):
-    priced = priced_cart(cart_for_request(request, kind))
+    priced = priced_cart(cart_for_request(request, kind), request=request)
     if priced.is_empty:
         messages.info(request, "Il carrello è vuoto.")
         return redirect(_detail_url(kind))

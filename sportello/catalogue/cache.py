@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.conf import settings
@@ -57,6 +57,27 @@ def remember(request, name: str, *parts: object, build: Callable[[], T]) -> T:
         value = build()
         cache.set(cache_key, value, settings.CATALOGUE_CACHE_SECONDS)
     return value  # type: ignore[return-value]
+
+
+def remember_each(
+    request, name: str, ids: Iterable[int], *, build: Callable[[list[int]], dict[int, T]]
+) -> dict[int, T]:
+    """`build(ids)`'s result (a value per id), each id's value from the cache when it is on:
+    one read for all of them, `build` only for those missing."""
+    wanted = sorted(set(ids))
+    if not is_enabled() or not wanted:
+        return build(wanted)
+    keys = {key(request, name, pk): pk for pk in wanted}
+    found = {keys[cache_key]: value for cache_key, value in cache.get_many(list(keys)).items()}
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        built = build(missing)
+        cache.set_many(
+            {key(request, name, pk): built[pk] for pk in missing},
+            settings.CATALOGUE_CACHE_SECONDS,
+        )
+        found.update(built)
+    return found
 
 
 # --- Whole pages for first-time visitors -------------------------------------------------------

@@ -1,7 +1,11 @@
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from sportello.catalogue.models import Category, FieldChoice, FormField, Service
+from sportello.core.prefetch import attach_prefetched
 
 
 def menu_categories() -> list[Category]:
@@ -27,6 +31,25 @@ def form_fields_prefetch(lookup: str = "form_fields") -> Prefetch:
             Prefetch("choices", queryset=FieldChoice.objects.order_by("position", "id"))
         ),
     )
+
+
+def form_definitions(service_ids: Iterable[int]) -> dict[int, list[FormField]]:
+    """Each service's form fields in order, each field's choices in order behind
+    `field.choices.all()`: two queries whatever the number of services (one without fields)."""
+    by_service: dict[int, list[FormField]] = {pk: [] for pk in service_ids}
+    if not by_service:
+        return by_service
+    fields = list(FormField.objects.filter(service_id__in=by_service).order_by("position", "id"))
+    choices: dict[int, list[FieldChoice]] = defaultdict(list)
+    if fields:
+        by_pk = {definition.pk: definition for definition in fields}
+        for choice in FieldChoice.objects.filter(field_id__in=by_pk).order_by("position", "id"):
+            choice._state.fields_cache["field"] = by_pk[choice.field_id]
+            choices[choice.field_id].append(choice)
+    for definition in fields:
+        attach_prefetched(definition, "choices", FieldChoice, choices[definition.pk])
+        by_service[definition.service_id].append(definition)
+    return by_service
 
 
 def active_services() -> QuerySet[Service]:

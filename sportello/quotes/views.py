@@ -81,7 +81,7 @@ def request_quote(request):
             return redirect("quotes:confirmation", number=quote.number)
     else:
         form = QuoteRequestForm(initial={"submit_token": uuid.uuid4()})
-    priced = priced_cart(cart)
+    priced = priced_cart(cart, request=request)
     if priced.is_empty:
         messages.info(request, "Il carrello preventivi è vuoto.")
         return redirect("cart:quote_detail")

@@ -19,7 +19,7 @@ from sportello.cart.queries import (
 )
 from sportello.cart.tests.conftest import build_appraisal
 from sportello.cart.tests.factories import CartFactory, CartLineFactory
-from sportello.catalogue.models import FieldType, PricingMode
+from sportello.catalogue.models import FieldChoice, FieldType, PricingMode
 from sportello.catalogue.tests.factories import (
     FieldChoiceFactory,
     FormFieldFactory,
@@ -109,6 +109,45 @@ def test_priced_cart_from_the_live_catalogue(customer, appraisal):
     appraisal.net_price = Decimal("110.00")
     appraisal.save()
     assert priced_cart(cart).total.gross == Decimal("305.00")
+
+
+def test_priced_cart_queries_do_not_grow_with_its_lines(customer, django_assert_num_queries):
+    cart = CartFactory(user=customer)
+    CartLineFactory(cart=cart, service=build_appraisal(slug="perizia-1"), answers=URGENT)
+    with django_assert_num_queries(3):  # lines with services, form fields, their choices
+        priced = priced_cart(cart)
+        assert [a.value for a in priced.lines[0].answers_summary][1] == "Consegna urgente"
+    for number in range(2, 6):
+        CartLineFactory(
+            cart=cart, service=build_appraisal(slug=f"perizia-{number}"), answers=URGENT
+        )
+    with django_assert_num_queries(3):
+        priced = priced_cart(cart)
+        # What the templates and the pricing read is in memory: no query per line or field.
+        for item in priced.lines:
+            for definition in item.service.form_fields.all():
+                list(definition.choices.all())
+        assert priced.total.gross == Decimal("158.60") * 5
+
+
+def test_priced_cart_takes_form_definitions_from_the_catalogue_cache_and_sees_edits_at_once(
+    customer, settings, django_assert_num_queries
+):
+    settings.CATALOGUE_CACHE_SECONDS = 300
+    appraisal = build_appraisal()
+    cart = CartFactory(user=customer)
+    CartLineFactory(cart=cart, service=appraisal, answers=URGENT)
+    assert priced_cart(cart, request=_request(customer)).total.gross == Decimal("158.60")
+    with django_assert_num_queries(2):  # the catalogue version, the lines with their services
+        assert priced_cart(cart, request=_request(customer)).total.gross == Decimal("158.60")
+
+    # Staff raise the urgency supplement: the next request prices it (the version moved on).
+    urgent = FieldChoice.objects.get(value="urgente")
+    urgent.price_supplement = Decimal("50.00")
+    urgent.save()
+    assert priced_cart(cart, request=_request(customer)).total.gross == Decimal("183.00")
+    # Placing an order (no request) always reads the database.
+    assert priced_cart(cart).total.gross == Decimal("183.00")
 
 
 def test_empty_and_missing_carts(customer):
