@@ -110,7 +110,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sportello.pages.context_processors.shop",
             ],
-            "builtins": ["sportello.core.templatetags.money", "sportello.core.templatetags.dates"],
+            "builtins": [
+                "sportello.core.templatetags.money",
+                "sportello.core.templatetags.dates",
+                # {% url %} remembering what it resolved (overrides Django's, same syntax).
+                "sportello.core.templatetags.urls",
+            ],
         },
     }
 ]

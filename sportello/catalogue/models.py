@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import connection, models
 from django.db.models import Q
-from django.urls import reverse
 
+from sportello.core.addresses import remembered_reverse
 from sportello.core.models import MoneyField, TimeStampedModel, VatRateField
 from sportello.core.money import TaxedPrice
 
@@ -84,7 +84,7 @@ class Category(BumpsCatalogueVersion, TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalogue:category", kwargs={"slug": self.slug})
+        return remembered_reverse("catalogue:category", kwargs={"slug": self.slug})
 
 
 class PricingMode(models.TextChoices):
@@ -149,7 +149,7 @@ class Service(BumpsCatalogueVersion, TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("catalogue:service", kwargs={"slug": self.slug})
+        return remembered_reverse("catalogue:service", kwargs={"slug": self.slug})
 
     @property
     def is_on_quote(self) -> bool:
