@@ -138,6 +138,8 @@ def main() -> int:
         stats.print_stats(os.environ.get("BENCH_FILTER", ""), args.profile)
         if os.environ.get("BENCH_CALLEES"):
             stats.print_callees(os.environ["BENCH_CALLEES"])
+        if os.environ.get("BENCH_CALLERS"):
+            stats.print_callers(os.environ["BENCH_CALLERS"])
     return 0
 
 
