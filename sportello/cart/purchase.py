@@ -68,7 +68,7 @@ class CartPurchase(PurchaseSource):
 
     @cached_property
     def priced(self) -> PricedCart:
-        """The cart priced from the live catalogue (three queries)."""
+        """The cart priced from the live catalogue (`priced_cart`)."""
         return priced_cart(cart_for_request(self.request, CartKind.PURCHASE), request=self.request)
 
     @property

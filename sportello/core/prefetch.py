@@ -2,7 +2,7 @@
 
 `prefetch_related` builds a filtered queryset for every instance it fills (a clone and a
 filter per row: most of a priced cart's time); when the rows are already grouped in Python,
-`attach_prefetched` gives each instance a plain queryset holding them instead.
+`attach_prefetched` gives each instance a queryset holding them instead.
 """
 
 from __future__ import annotations
@@ -13,15 +13,23 @@ from django.db import models
 from django.db.models import QuerySet
 
 
+class LoadedRows(QuerySet):
+    """Rows already read: iterate, count, index, `first()`, `exists()`. It holds no relation
+    filter, so building another queryset from it (`filter`, `exclude`, `order_by`, …) would
+    read the whole table: refused instead."""
+
+    def _chain(self):
+        raise TypeError(
+            f"These {self.model.__name__} rows were loaded in memory (attach_prefetched): "
+            "query the model for more, do not chain on them."
+        )
+
+
 def attach_prefetched(
     instance: models.Model, name: str, model: type[models.Model], rows: Sequence[models.Model]
 ) -> None:
-    """`instance.<name>.all()` returns `rows` without a query, as after `prefetch_related(name)`.
-
-    Only for reading the rows: the queryset holds no relation filter, so chaining a new
-    filter on it would query the whole table. Ask the manager of a fresh instance for that.
-    """
-    queryset: QuerySet = QuerySet(model=model)
+    """`instance.<name>.all()` returns `rows` without a query, as after `prefetch_related(name)`."""
+    queryset = LoadedRows(model=model)
     queryset._result_cache = list(rows)
     queryset._prefetch_done = True
     cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
