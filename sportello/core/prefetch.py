@@ -18,6 +18,8 @@ class LoadedRows(QuerySet):
     filter, so building another queryset from it (`filter`, `exclude`, `order_by`, …) would
     read the whole table: refused instead."""
 
+    _prefetch_done: bool
+
     def _chain(self):
         raise TypeError(
             f"These {self.model.__name__} rows were loaded in memory (attach_prefetched): "
@@ -29,7 +31,7 @@ def attach_prefetched(
     instance: models.Model, name: str, model: type[models.Model], rows: Sequence[models.Model]
 ) -> None:
     """`instance.<name>.all()` returns `rows` without a query, as after `prefetch_related(name)`."""
-    queryset = LoadedRows(model=model)
+    queryset: LoadedRows = LoadedRows(model=model)
     queryset._result_cache = list(rows)
     queryset._prefetch_done = True
     cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})

@@ -8,10 +8,21 @@ CPU. A client is a thread-safe wrapper around its pool, so one per pool is enoug
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
 class _PooledClient(RedisCacheClient):
+    # Django's own attributes, which django-stubs does not declare.
+    _servers: list[str]
+    _pools: dict[int, Any]
+    _pool_class: Any
+    _pool_options: dict[str, Any]
+    _client: Any
+    _get_connection_pool_index: Callable[[bool], int]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients: dict[int, object] = {}
