@@ -5,7 +5,8 @@ With `CATALOGUE_CACHE_SECONDS` > 0, `remember()` keeps a query's result and the
 (Redis with REDIS_URL, otherwise one memory cache per process). Every key carries
 `CatalogueVersion.number`, read from the database once per request, so a staff edit (any save
 or delete of a category, service, form field or choice bumps it) shows at once on every web
-process; old entries simply expire.
+process; old entries simply expire. Keys also carry a fingerprint of the catalogue models'
+columns, so pickled rows kept by a release with other columns are never read by the next.
 
 Only catalogue content goes in: the header's cart counters, the login state, the CSRF token and
 messages are rendered around the cached parts on every request, and fragments that show prices
@@ -15,6 +16,7 @@ vary on the visitor's price display (consumer or company).
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -24,7 +26,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 
-from sportello.catalogue.models import CatalogueVersion
+from sportello.catalogue.models import CatalogueVersion, Category, FieldChoice, FormField, Service
 
 T = TypeVar("T")
 _MISSING = object()
@@ -43,8 +45,21 @@ def version(request) -> int:
     return number
 
 
+@functools.cache
+def _columns() -> str:
+    """A fingerprint of the catalogue models' columns. Entries are pickled model rows: after a
+    deployment that changes those columns, what the previous release kept is never read."""
+    described = [
+        f"{model._meta.label}:{','.join(f.attname for f in model._meta.concrete_fields)}"
+        for model in (Category, Service, FormField, FieldChoice)
+    ]
+    return hashlib.sha256("|".join(described).encode()).hexdigest()[:8]
+
+
 def key(request, name: str, *parts: object) -> str:
-    return ":".join(["catalogue", f"v{version(request)}", name, *(str(part) for part in parts)])
+    return ":".join(
+        ["catalogue", f"v{version(request)}", _columns(), name, *(str(part) for part in parts)]
+    )
 
 
 def remember(request, name: str, *parts: object, build: Callable[[], T]) -> T:

@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from sportello.accounts.tests.factories import UserFactory
+from sportello.catalogue import cache as catalogue_cache
 from sportello.catalogue.cache import CataloguePageMiddleware
 from sportello.catalogue.models import Category, FieldType, Service
 from sportello.catalogue.tests.factories import CategoryFactory, FormFieldFactory, ServiceFactory
@@ -291,3 +292,18 @@ def test_a_page_that_used_a_csp_nonce_is_never_kept(cache_on):
     with_nonce = HttpResponse('<script nonce="abc"></script>')
     with_nonce["Content-Security-Policy"] = "script-src 'self' 'nonce-abc'"
     assert middleware._keep("catalogue:v1:page:/b/", with_nonce) is False
+
+
+def test_entries_kept_by_a_release_with_other_columns_are_not_read(cache_on, monkeypatch):
+    builds = []
+
+    def build():
+        builds.append(1)
+        return len(builds)
+
+    monkeypatch.setattr(catalogue_cache, "_columns", lambda: "previous-release")
+    assert catalogue_cache.remember(RequestFactory().get("/"), "probe", build=build) == 1
+    assert catalogue_cache.remember(RequestFactory().get("/"), "probe", build=build) == 1
+    monkeypatch.undo()
+    # This release's columns: a new key, the old pickled entry is never unpickled.
+    assert catalogue_cache.remember(RequestFactory().get("/"), "probe", build=build) == 2
