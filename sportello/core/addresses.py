@@ -33,7 +33,7 @@ def _forget_on_urlconf_change(setting, **kwargs):
         _reverse.cache_clear()
 
 
-def is_rememberable(view_name, args, kwargs) -> bool:
+def _is_rememberable(view_name, args, kwargs) -> bool:
     return (
         isinstance(view_name, str)
         and all(type(arg) in _PLAIN for arg in args)
@@ -46,7 +46,7 @@ def remembered_reverse(
 ) -> str:
     """`reverse(view_name, args=…, kwargs=…)`, computed once per process for plain arguments."""
     kwargs = kwargs or {}
-    if not is_rememberable(view_name, args, kwargs):
+    if not _is_rememberable(view_name, args, kwargs):
         return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
     return _reverse(
         view_name,

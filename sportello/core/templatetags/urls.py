@@ -10,7 +10,7 @@ from django.template.defaulttags import URLNode, url
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 
-from sportello.core.addresses import is_rememberable, remembered_reverse
+from sportello.core.addresses import remembered_reverse
 
 register = template.Library()
 
@@ -20,8 +20,6 @@ class RememberedURLNode(URLNode):
         args = [arg.resolve(context) for arg in self.args]
         kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
-        if not is_rememberable(view_name, args, kwargs):
-            return super().render(context)
         try:
             current_app = context.request.current_app
         except AttributeError:
