@@ -16,29 +16,20 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 class _PooledClient(RedisCacheClient):
     # Django's own attributes, which django-stubs does not declare.
-    _servers: list[str]
-    _pools: dict[int, Any]
-    _pool_class: Any
-    _pool_options: dict[str, Any]
     _client: Any
-    _get_connection_pool_index: Callable[[bool], int]
+    _get_connection_pool: Callable[[bool], Any]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients: dict[int, object] = {}
 
     def get_client(self, key=None, *, write=False):
-        # The index is chosen once (reads pick a replica at random) and keys both the pool
-        # and its client.
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        # The pool is Django's choice (reads may pick a replica at random); its client is ours.
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
         if client is None:
-            if index not in self._pools:
-                self._pools[index] = self._pool_class.from_url(
-                    self._servers[index], **self._pool_options
-                )
-            client = self._client(connection_pool=self._pools[index])
-            self._clients[index] = client
+            client = self._client(connection_pool=pool)
+            self._clients[id(pool)] = client
         return client
 
 
