@@ -82,15 +82,13 @@ def remember_each(
     wanted = sorted(set(ids))
     if not is_enabled() or not wanted:
         return build(wanted)
-    keys = {key(request, name, pk): pk for pk in wanted}
-    found = {keys[cache_key]: value for cache_key, value in cache.get_many(list(keys)).items()}
+    keys = {pk: key(request, name, pk) for pk in wanted}
+    kept = cache.get_many(list(keys.values()))
+    found = {pk: kept[cache_key] for pk, cache_key in keys.items() if cache_key in kept}
     missing = [pk for pk in wanted if pk not in found]
     if missing:
         built = build(missing)
-        cache.set_many(
-            {key(request, name, pk): built[pk] for pk in missing},
-            settings.CATALOGUE_CACHE_SECONDS,
-        )
+        cache.set_many({keys[pk]: built[pk] for pk in missing}, settings.CATALOGUE_CACHE_SECONDS)
         found.update(built)
     return found
 
