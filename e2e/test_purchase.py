@@ -84,6 +84,10 @@ def walk_the_purchase_path(page):
     page.get_by_role("link", name="PROCEDI ALL'ACQUISTO").click()
     expect(page.get_by_text("Per completare l'acquisto accedi")).to_be_visible()
     page.get_by_role("link", name="Registrati").last.click()
+    # Signing up is part of the checkout: its progress and the order summary stay.
+    expect(page.get_by_role("complementary", name="Il tuo ordine")).to_contain_text(
+        "Visura camerale"
+    )
     labelled(page, "Nome").fill("Chiara")
     labelled(page, "Cognome").fill("Esposito")
     labelled(page, "E-mail").fill(EMAIL)

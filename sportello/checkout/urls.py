@@ -6,6 +6,7 @@ app_name = "checkout"
 urlpatterns = [
     path("", views.start, name="start"),
     path("accesso/", views.CheckoutLoginView.as_view(), name="login"),
+    path("accesso/registrazione/", views.CheckoutSignupView.as_view(), name="signup"),
     path("dati-di-fatturazione/", views.billing, name="billing"),
     path("pagamento/", views.payment, name="payment"),
     path("riepilogo/", views.review, name="review"),

@@ -1,7 +1,9 @@
-from allauth.account.views import LoginView
+from allauth.account.utils import passthrough_next_redirect_url
+from allauth.account.views import LoginView, SignupView
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -95,17 +97,40 @@ def _context(flow: CheckoutFlow, identifier: str, *, source, **extra) -> dict:
     }
 
 
-class CheckoutLoginView(LoginView):
+class _AccessStep:
+    """The "Accesso" step's pages (log in, sign up) with the checkout's progress and order
+    summary, linking to each other within the checkout (keeping `next`)."""
+
+    request: HttpRequest
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        flow = CheckoutFlow(self.request)
+        source = purchase_source(self.request, flow.state)
+        return {
+            **context,
+            **_context(flow, LoginStep.identifier, source=source),
+            "login_url": self._in_checkout("checkout:login"),
+            "signup_url": self._in_checkout("checkout:signup"),
+        }
+
+    def _in_checkout(self, name: str) -> str:
+        return passthrough_next_redirect_url(self.request, reverse(name), REDIRECT_FIELD_NAME)
+
+
+class CheckoutLoginView(_AccessStep, LoginView):
     """The "Accesso" step: allauth's login view (its rules, rate limits, MFA and redirect to
     `next`), shown with the checkout's progress and order summary."""
 
     template_name = "checkout/login.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        flow = CheckoutFlow(self.request)
-        source = purchase_source(self.request, flow.state)
-        return {**context, **_context(flow, LoginStep.identifier, source=source)}
+
+class CheckoutSignupView(_AccessStep, SignupView):
+    """The "Accesso" step for a new customer: allauth's sign-up view (its rules, rate limits,
+    e-mail code and redirect to `next`), shown with the checkout's progress and order
+    summary."""
+
+    template_name = "checkout/signup.html"
 
 
 def start(request):

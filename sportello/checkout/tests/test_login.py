@@ -81,13 +81,14 @@ def test_registration_with_the_e_mail_code_comes_back_to_checkout(
 ):
     line_ids = _fill_cart_anonymously(client, appraisal)
     login_page = _proceed(client)
-    signup_url = f"{reverse('account_signup')}?{urlencode({'next': START})}"
+    signup_url = f"{reverse('checkout:signup')}?{urlencode({'next': START})}"
     assert f'href="{signup_url}"' in login_page.text
 
     signup_page = client.get(signup_url)
     assert '<input type="hidden" name="next" value="/checkout/">' in signup_page.text
+    assert f'action="{reverse("checkout:signup")}"' in signup_page.text
     with django_capture_on_commit_callbacks(execute=True):
-        signed_up = client.post(reverse("account_signup"), signup_data(next=START))
+        signed_up = client.post(reverse("checkout:signup"), signup_data(next=START))
     code_url = reverse("account_email_verification_sent")
     assert signed_up["Location"] == code_url
 
@@ -120,3 +121,30 @@ def test_the_accesso_step_shows_the_order_summary_even_after_a_wrong_password(
 
     right = client.post(LOGIN, {"login": customer.email, "password": PASSWORD, "next": START})
     assert right["Location"] == START
+
+
+def test_signing_up_in_the_checkout_keeps_the_progress_and_the_order_summary(client, appraisal):
+    _fill_cart_anonymously(client, appraisal)
+    signup_url = f"{reverse('checkout:signup')}?{urlencode({'next': START})}"
+
+    page = client.get(signup_url)
+    assert 'aria-labelledby="order-summary-title"' in page.text
+    assert appraisal.name in page.text
+    assert 'aria-current="step">' in page.text and "Accesso" in page.text
+    # Back to the login, still inside the checkout.
+    assert f'href="{LOGIN}"' in page.text
+
+    data = signup_data(next=START)
+    data["password2"] = "non-coincide-affatto-1"
+    refused = client.post(reverse("checkout:signup"), data)
+    assert refused.status_code == 200
+    assert 'aria-labelledby="order-summary-title"' in refused.text
+    assert 'aria-invalid="true"' in refused.text
+    assert 'value="luca.neri@example.com"' in refused.text  # nothing typed is lost
+    assert not User.objects.filter(email="luca.neri@example.com").exists()
+
+
+def test_the_checkout_sign_up_sends_a_logged_in_customer_on(client, customer):
+    client.force_login(customer)
+    response = client.get(f"{reverse('checkout:signup')}?{urlencode({'next': START})}")
+    assert response.status_code == 302

@@ -169,6 +169,8 @@ ROWS: dict[str, Row] = {
     "checkout:start": everyone(REDIRECT),
     # The "Accesso" step: allauth's login (a signed-in user is sent on).
     "checkout:login": row(None, 200, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    # Its sign-up for new customers: allauth's sign-up (a signed-in user is sent on).
+    "checkout:signup": row(None, 200, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "checkout:billing": row(None, REDIRECT, 200, REDIRECT, REDIRECT, REDIRECT),
     "checkout:payment": everyone(REDIRECT),
     "checkout:review": everyone(REDIRECT),
