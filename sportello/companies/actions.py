@@ -353,6 +353,7 @@ def transfer_administrator(*, company: Company, actor, to: Membership) -> Member
         target.role = Role.ADMINISTRATOR
         target.can_see_colleague_orders = False
         target.save(update_fields=["role", "can_see_colleague_orders"])
+        emails.administrator_role_received(target, transferred_by=actor)
         _audit(
             EventType.COMPANY_MEMBER,
             f"Ruolo di amministratore di «{locked_company.name}» trasferito da "

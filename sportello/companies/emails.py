@@ -40,3 +40,17 @@ def member_removed(membership, *, removed_by) -> None:
         related=membership,
         key=f"company-member-removed-{membership.pk}",
     )
+
+
+def administrator_role_received(membership, *, transferred_by) -> None:
+    """To the member who has just become the company's administrator: what the role means."""
+    queue_email(
+        to=membership.user.email,
+        template=f"{TEMPLATES}/administrator_role_received",
+        context={
+            "company_name": membership.company.name,
+            "transferred_by_name": transferred_by.display_name if transferred_by else "",
+            "company_url": absolute_url("companies:home"),
+        },
+        related=membership,
+    )

@@ -142,12 +142,18 @@ def test_remove_and_transfer_through_the_page(
     assert (
         customer_client.get(reverse("companies:remove_member", args=[admin.pk])).status_code == 404
     )
-    response = customer_client.post(
-        reverse("companies:transfer"), {"member": membership_of(colleague).pk}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = customer_client.post(
+            reverse("companies:transfer"), {"member": membership_of(colleague).pk}
+        )
     assert response.status_code == 302
     assert membership_of(colleague).role == Role.ADMINISTRATOR
     assert membership_of(customer).role == Role.BUYER
+    # The new administrator is told by e-mail what the role means.
+    sent = OutgoingEmail.objects.get(to=colleague.email)
+    assert "Sei l'amministratore dell'account aziendale" in sent.subject
+    assert "invitare i colleghi" in sent.text_body
+    assert reverse("companies:home") in sent.text_body
 
 
 def test_accept_an_invitation_through_its_link(client, customer, customer_company):
