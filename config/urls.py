@@ -4,8 +4,8 @@ from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from sportello.accounts import urls as account_urls
-from sportello.accounts.signup import ConfirmEmailCodeView
 from sportello.api.endpoints import api
+from sportello.checkout.views import CheckoutConfirmEmailCodeView
 from sportello.core.health import CHECKS as HEALTH_CHECKS
 from sportello.desk.views import land_on_desk
 from sportello.pages.views import account_home
@@ -22,10 +22,11 @@ admin.site.login = land_on_desk(admin.site.login)  # type: ignore[method-assign]
 urlpatterns = [
     path("admin/scrivania/", include("sportello.desk.urls")),
     path("admin/", admin.site.urls),
-    # Before allauth's URLs: its code page, with the same content for a taken address.
+    # Before allauth's URLs: its code page, with the same content for a taken address (and,
+    # for a sign-up made during the checkout, the checkout's progress and order summary).
     path(
         "account/confirm-email/",
-        ConfirmEmailCodeView.as_view(),
+        CheckoutConfirmEmailCodeView.as_view(),
         name="account_email_verification_sent",
     ),
     path("account/", include("allauth.urls")),

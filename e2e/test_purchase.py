@@ -97,6 +97,7 @@ def walk_the_purchase_path(page):
     page.get_by_role("button", name="Registrati").click()
 
     expect(page.get_by_role("heading", name="Inserisci il codice di verifica")).to_be_visible()
+    expect(page.get_by_role("complementary", name="Il tuo ordine")).to_be_visible()
     labelled(page, "Codice").fill(wait_for_code(EMAIL))
     page.get_by_role("button", name="Conferma").click()
 

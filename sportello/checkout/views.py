@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from allauth.account.utils import passthrough_next_redirect_url
 from allauth.account.views import LoginView, SignupView
 from django.contrib import messages
@@ -13,6 +15,7 @@ from sportello.accounts.billing import (
     billing_profile_for,
     billing_summary,
 )
+from sportello.accounts.signup import ConfirmEmailCodeView
 from sportello.checkout import actions
 from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, PlaceOrderForm
 from sportello.checkout.payment_views import settle_from_credit
@@ -123,6 +126,31 @@ class CheckoutLoginView(_AccessStep, LoginView):
     `next`), shown with the checkout's progress and order summary."""
 
     template_name = "checkout/login.html"
+
+
+class CheckoutConfirmEmailCodeView(ConfirmEmailCodeView):
+    """The e-mail code page. When the login it completes goes back to the checkout (a sign-up
+    made during the "Accesso" step), it is shown with the checkout's progress and order
+    summary; anywhere else it is the account's page."""
+
+    def get_template_names(self):
+        if self._in_checkout():
+            return ["checkout/confirm_email_code.html"]
+        return super().get_template_names()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self._in_checkout():
+            return context
+        flow = CheckoutFlow(self.request)
+        source = purchase_source(self.request, flow.state)
+        return {**context, **_context(flow, LoginStep.identifier, source=source)}
+
+    def _in_checkout(self) -> bool:
+        redirect_url = self.stage.login.redirect_url if self.stage else self.get_next_url()
+        return bool(redirect_url) and urlsplit(redirect_url).path.startswith(
+            reverse("checkout:start")
+        )
 
 
 class CheckoutSignupView(_AccessStep, SignupView):

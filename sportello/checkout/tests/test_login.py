@@ -91,6 +91,17 @@ def test_registration_with_the_e_mail_code_comes_back_to_checkout(
         signed_up = client.post(reverse("checkout:signup"), signup_data(next=START))
     code_url = reverse("account_email_verification_sent")
     assert signed_up["Location"] == code_url
+    # The code page is still the checkout's "Accesso" step: progress and order summary, also
+    # when the code is wrong.
+    code_page = client.get(code_url)
+    assert "Inserisci il codice di verifica" in code_page.text
+    assert 'aria-labelledby="order-summary-title"' in code_page.text
+    assert appraisal.name in code_page.text
+    assert 'aria-current="step">' in code_page.text
+    wrong = client.post(code_url, {"code": "ZZZZZZ"})
+    assert wrong.status_code == 200
+    assert 'aria-invalid="true"' in wrong.text
+    assert 'aria-labelledby="order-summary-title"' in wrong.text
 
     verified = client.post(code_url, {"code": last_code("luca.neri@example.com")}, follow=True)
 
@@ -148,3 +159,15 @@ def test_the_checkout_sign_up_sends_a_logged_in_customer_on(client, customer):
     client.force_login(customer)
     response = client.get(f"{reverse('checkout:signup')}?{urlencode({'next': START})}")
     assert response.status_code == 302
+
+
+def test_the_code_page_of_a_sign_up_outside_the_checkout_is_the_account_s(
+    client, appraisal, django_capture_on_commit_callbacks
+):
+    _fill_cart_anonymously(client, appraisal)  # a cart, but the visitor is not checking out
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), signup_data())
+
+    code_page = client.get(reverse("account_email_verification_sent"))
+    assert "Inserisci il codice di verifica" in code_page.text
+    assert "order-summary-title" not in code_page.text
