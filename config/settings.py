@@ -539,8 +539,9 @@ CELERY_BEAT_SCHEDULE["desk-reminders"] = {
 }
 
 # --- API (django-ninja at /api/, docs at /api/docs) and webhooks ------------------------------
-# "ninja" serves Swagger UI's files from our static files (no CDN).
-INSTALLED_APPS += ["ninja", "sportello.api"]
+# The docs page is the shop's own, in Italian (sportello.api.docs): django-ninja's Swagger UI
+# files are not needed, so "ninja" is not an installed app.
+INSTALLED_APPS += ["sportello.api"]
 # Requests per personal token (allauth's rate-limit syntax, "key" = the token).
 ACCOUNT_RATE_LIMITS["api"] = env_str("RATE_LIMIT_API", "120/m/key")
 # Tokens one user may hold (revoked ones excluded).

@@ -144,6 +144,8 @@ def test_main_pages_have_no_serious_wcag_violations(page, customer_with_order, p
     page.goto(reverse("cart:quote_detail"))
     check("empty quote cart")
 
+    page.goto("/api/docs")
+    check("API docs")
     page.goto(reverse("account_login"))
     check("login")
     page.goto(reverse("cart:detail"))

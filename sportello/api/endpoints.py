@@ -1,4 +1,5 @@
-"""The JSON API (django-ninja): catalogue, orders, quotes, downloads. Docs at /api/docs.
+"""The JSON API (django-ninja): catalogue, orders, quotes, downloads. Docs at /api/docs
+(sportello.api.docs: the shop's own page, in Italian).
 
 Views are thin like the web's: ownership comes from the same queries as the pages
 (`order_for_customer`, `quote_for_customer`, `document_for_customer`,
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import File, Header, NinjaAPI, Path, Query, Swagger
+from ninja import File, Header, NinjaAPI, Path, Query
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
@@ -25,6 +26,7 @@ from ninja.responses import Status
 from sportello.accounts.billing import billing_data_from_profile, billing_profile_for
 from sportello.api.answers import AnswersInvalid, ValidatedLine, validate_answers
 from sportello.api.auth import MissingScope, RateLimited, TokenAuth, retry_after_seconds
+from sportello.api.docs import ItalianDocs
 from sportello.api.errors import italian_message
 from sportello.api.models import Scope
 from sportello.api.purchase import AnswersPurchase, quote_problem, request_quote_for_lines
@@ -85,13 +87,15 @@ api = NinjaAPI(
     title="Sportello API",
     version="1",
     description=(
-        "API of the Sportello shop. Authenticate with a personal token created in "
-        "IL MIO ACCOUNT → TOKEN API: `Authorization: Bearer spt_…`. Every token has scopes; "
-        "requests are rate-limited per token (429 with Retry-After). Webhooks for order "
-        "status changes are signed: `Sportello-Signature: t=<unix>,v1=<HMAC-SHA256 of "
-        '"<t>.<body>" with the webhook secret>`.'
+        "L'API di Sportello: consulta il catalogo, effettua ordini e richieste di preventivo, "
+        "segui gli stati e scarica esiti e fatture da un tuo programma. Ti autentichi con un "
+        "token personale creato in IL MIO ACCOUNT → TOKEN API, nell'intestazione "
+        "`Authorization: Bearer spt_…`; ogni token ha solo i permessi scelti alla creazione. "
+        "Le richieste sono limitate per token (429 con Retry-After). I webhook dei cambi di "
+        "stato degli ordini sono firmati: `Sportello-Signature: t=<unix>,v1=<HMAC-SHA256 di "
+        '"<t>.<corpo>" con il segreto del webhook>`.'
     ),
-    docs=Swagger(settings={"persistAuthorization": False}),
+    docs=ItalianDocs(),
     docs_url="/docs",
     openapi_url="/openapi.json",
     urls_namespace="api",
@@ -172,6 +176,11 @@ def _service_out(service: Service) -> dict:
     response={200: list[ServiceOut], **ERRORS},
     auth=TokenAuth(Scope.CATALOGUE_READ),
     tags=["catalogue"],
+    summary="Elenco dei servizi",
+    description=(
+        "I servizi in vendita, per categoria: prezzo (imponibile, aliquota IVA, totale) "
+        "per quelli a prezzo fisso; quelli su preventivo si richiedono con /quotes."
+    ),
 )
 def list_services(request):
     services = (
@@ -187,6 +196,12 @@ def list_services(request):
     response={200: ServiceDetailOut, **ERRORS},
     auth=TokenAuth(Scope.CATALOGUE_READ),
     tags=["catalogue"],
+    summary="Un servizio con il suo modulo",
+    description=(
+        "Il servizio con i campi del suo modulo: le risposte che un ordine o una "
+        "richiesta di preventivo devono dare (chiave, tipo, obbligatorio, scelte con i "
+        "supplementi di prezzo, estensioni ammesse per i file)."
+    ),
 )
 def get_service(request, slug: str = Path(..., max_length=220, pattern=SLUG)):
     """A service with its form: the answers an order or a quote request must give."""
@@ -333,6 +348,15 @@ def _order_out(order: Order) -> dict:
     response={200: OrderOut, 201: OrderOut, 409: Error, 422: Error, **ERRORS},
     auth=TokenAuth(Scope.ORDERS_WRITE),
     tags=["orders"],
+    summary="Crea un ordine",
+    description=(
+        "Ordina servizi a prezzo fisso, fatturati con i tuoi DATI DI FATTURAZIONE (o con "
+        "quelli dell'azienda, per un account aziendale). Ogni riga è controllata dal "
+        "modulo del servizio come sul sito; i prezzi sono sempre calcolati dal negozio. "
+        'L\'ordine resta "awaiting_payment" finché non è pagato (bonifico: le istruzioni '
+        "arrivano per e-mail). Ripetendo la richiesta con la stessa intestazione "
+        "Idempotency-Key si riceve lo stesso ordine (200) invece di un secondo ordine."
+    ),
 )
 def create_order(
     request,
@@ -413,6 +437,13 @@ def create_order(
     response={200: OrderOut, 409: Error, **ERRORS},
     auth=TokenAuth(Scope.ORDERS_WRITE),
     tags=["orders"],
+    summary="Paga un ordine con il credito prepagato",
+    description=(
+        "Paga subito, con il credito prepagato dell'azienda, un ordine in attesa di "
+        "pagamento (la fattura viene emessa). Solo amministratori e acquirenti "
+        "dell'azienda (403); 409 se il saldo non copre il totale o l'ordine non si può "
+        "pagare così."
+    ),
 )
 def pay_order_from_credit(request, number: str = Path(..., max_length=20, pattern=NUMBER)):
     """Pay an order awaiting payment from your company's prepaid credit, at once (the invoice
@@ -437,6 +468,11 @@ def pay_order_from_credit(request, number: str = Path(..., max_length=20, patter
     response={200: list[OrderSummaryOut], **ERRORS},
     auth=TokenAuth(Scope.ORDERS_READ),
     tags=["orders"],
+    summary="I tuoi ordini",
+    description=(
+        "I tuoi ordini (e quelli dell'azienda che puoi vedere), dal più recente; a pagine"
+        " con limit e offset."
+    ),
 )
 def list_orders(
     request,
@@ -463,6 +499,10 @@ def list_orders(
     response={200: OrderOut, **ERRORS},
     auth=TokenAuth(Scope.ORDERS_READ),
     tags=["orders"],
+    summary="Un ordine",
+    description=(
+        "Stato, righe con i loro esiti e file, fatture e note di credito di un tuo ordine."
+    ),
 )
 def get_order(request, number: str = Path(..., max_length=20, pattern=NUMBER)):
     """Status, lines with their outcomes (esiti) and files, invoices and credit notes."""
@@ -474,6 +514,8 @@ def get_order(request, number: str = Path(..., max_length=20, pattern=NUMBER)):
     response={200: None, **ERRORS},
     auth=TokenAuth(Scope.FILES_READ),
     tags=["files"],
+    summary="Scarica un file di esito",
+    description=("Il file di un esito (quanto consegnato) di un tuo ordine."),
 )
 def outcome_file(
     request,
@@ -490,6 +532,8 @@ def outcome_file(
     response={200: None, **ERRORS},
     auth=TokenAuth(Scope.FILES_READ),
     tags=["files"],
+    summary="La fattura di un ordine (PDF)",
+    description=("La copia PDF della fattura di un tuo ordine, emessa quando l'ordine è pagato."),
 )
 def order_invoice_pdf(request, number: str = Path(..., max_length=20, pattern=NUMBER)):
     """The invoice of one of your orders, as PDF (issued once the order is paid)."""
@@ -503,6 +547,8 @@ def order_invoice_pdf(request, number: str = Path(..., max_length=20, pattern=NU
     response={200: None, **ERRORS},
     auth=TokenAuth(Scope.FILES_READ),
     tags=["files"],
+    summary="Una fattura o nota di credito (PDF)",
+    description=("La copia PDF di una tua fattura o nota di credito."),
 )
 def document_pdf(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     """An invoice or credit note of yours, as PDF."""
@@ -514,6 +560,10 @@ def document_pdf(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     response={200: None, **ERRORS},
     auth=TokenAuth(Scope.FILES_READ),
     tags=["files"],
+    summary="Una fattura o nota di credito (XML FatturaPA)",
+    description=(
+        "Il file XML FatturaPA di una tua fattura o nota di credito (aziende e professionisti)."
+    ),
 )
 def document_xml(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     """The FatturaPA XML of an invoice or credit note (companies and professionals)."""
@@ -525,6 +575,12 @@ def document_xml(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     response={201: UploadOut, 422: Error, **ERRORS},
     auth=TokenAuth(Scope.FILES_WRITE),
     tags=["files"],
+    summary="Carica un file",
+    description=(
+        "Carica un file per un campo file del modulo di un servizio (stessi tipi e "
+        "dimensione massima del sito); poi dai il suo id come risposta a quel campo in un"
+        " ordine o in una richiesta di preventivo."
+    ),
 )
 def upload_file(request, file: File[UploadedFile]):
     """Upload a file for a file field of a service's form (same types and size as the site);
@@ -552,6 +608,12 @@ def _quote_url(number: str) -> str:
     response={200: QuoteOut, 201: QuoteOut, 422: Error, **ERRORS},
     auth=TokenAuth(Scope.QUOTES_WRITE),
     tags=["quotes"],
+    summary="Richiedi un preventivo",
+    description=(
+        "Richiedi un preventivo per servizi venduti su preventivo: lo staff lo prepara e "
+        "tu lo accetti sul sito. Ripetendo la richiesta con la stessa intestazione "
+        "Idempotency-Key si riceve la stessa richiesta (200)."
+    ),
 )
 def create_quote(
     request,
@@ -585,6 +647,11 @@ def create_quote(
     response={200: list[QuoteSummaryOut], **ERRORS},
     auth=TokenAuth(Scope.QUOTES_READ),
     tags=["quotes"],
+    summary="I tuoi preventivi",
+    description=(
+        "Le tue richieste di preventivo e i preventivi ricevuti, dal più recente; a "
+        "pagine con limit e offset."
+    ),
 )
 def list_quotes(
     request,
@@ -635,6 +702,8 @@ def _quote_out(quote) -> dict:
     response={200: QuoteOut, **ERRORS},
     auth=TokenAuth(Scope.QUOTES_READ),
     tags=["quotes"],
+    summary="Un preventivo",
+    description=("Stato, righe e totale di una tua richiesta di preventivo."),
 )
 def get_quote(request, number: str = Path(..., max_length=20, pattern=NUMBER)):
     return _quote_out(quote_for_customer(customer=request.user, number=number))

@@ -15,9 +15,11 @@ MAX_LINES = 50
 
 
 class Error(Schema):
-    code: str
-    message: str
-    errors: dict[str, list[str]] | None = None
+    code: str = Field(description="Il tipo di errore, stabile: da usare nei programmi.")
+    message: str = Field(description="La spiegazione in italiano, da mostrare alle persone.")
+    errors: dict[str, list[str]] | None = Field(
+        None, description="Solo per i dati non validi: i messaggi per campo."
+    )
 
 
 class ChoiceOut(Schema):
@@ -55,28 +57,32 @@ class ServiceDetailOut(ServiceOut):
 
 
 class LineIn(Schema):
-    service: str = Field(max_length=220, pattern=SLUG, description="The service's slug")
+    service: str = Field(
+        max_length=220, pattern=SLUG, description="Lo slug del servizio (come in /services)."
+    )
     answers: dict[str, Any] = Field(
         default_factory=dict,
-        description="Answers by field key: text, number, true/false (yes/no questions), a list "
-        "(multiple choice), an upload id of yours (file fields).",
+        description="Le risposte al modulo del servizio, per chiave del campo: testo, numero, "
+        "true/false (domande sì/no), un elenco (scelta multipla), l'id di un tuo file caricato "
+        "con /uploads (campi file).",
     )
 
 
 class OrderIn(Schema):
     lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
     accept_terms: bool = Field(
-        description="Must be true: you accept the current terms of sale (condizioni di vendita)."
+        description="Deve essere true: accetti le condizioni generali di vendita in vigore."
     )
     early_start: bool = Field(
         False,
-        description="A consumer asks that work starts before the 14-day withdrawal period ends.",
+        description="Un consumatore chiede che il lavoro inizi prima della fine dei 14 giorni "
+        "del diritto di recesso.",
     )
     payment_method: Literal["bank_transfer", "prepaid_credit"] = Field(
         "bank_transfer",
-        description='"bank_transfer": the order awaits the transfer (IBAN e-mailed); '
-        '"prepaid_credit": paid at once from your company\'s credit (409 if it does not cover '
-        "the total: nothing is placed).",
+        description='"bank_transfer": l\'ordine attende il bonifico (IBAN inviato per e-mail); '
+        '"prepaid_credit": pagato subito con il credito prepagato dell\'azienda (409 se non '
+        "copre il totale: l'ordine non viene registrato).",
     )
 
 
@@ -160,6 +166,6 @@ class QuoteOut(QuoteSummaryOut):
 
 
 class UploadOut(Schema):
-    id: int = Field(description="Give it as the answer of a file field of the service's form.")
+    id: int = Field(description="Da dare come risposta a un campo file del modulo del servizio.")
     name: str
     size: int
