@@ -2,7 +2,8 @@
 
 The administrator creates the company account in IL MIO ACCOUNT and invites a colleague by
 e-mail; the colleague opens the link, signs in, accepts and buys (billed to the company); the
-administrator sees the order in I MIEI ORDINI with "Ordinato da".
+administrator sees the order in I MIEI ORDINI with "Ordinato da". A viewer is stopped before
+any purchase starts; the administrator removes a member and hands the role to a colleague.
 """
 
 import re
@@ -18,6 +19,7 @@ from sportello.accounts.models import User
 from sportello.accounts.tests.factories import PASSWORD, UserFactory
 from sportello.companies.models import Role
 from sportello.companies.queries import membership_of
+from sportello.companies.tests.factories import CompanyFactory, MembershipFactory
 from sportello.orders.models import Order, OrderStatus
 
 ADMIN_EMAIL = "marco.bianchi@example.com"
@@ -143,3 +145,72 @@ def test_invite_a_colleague_who_orders_for_the_company(page, shop):
         row.get_by_role("link", name=f"Ordine n. {order.number}").click()
         expect(page.locator("dl.facts").first).to_contain_text("Ordinato da")
         expect(page.locator("dl.facts").first).to_contain_text("Luca Neri")
+
+
+def wait_for_email(to: str, subject_part: str, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in reversed(mail.outbox):
+            if to in message.to and subject_part in message.subject:
+                return message
+        time.sleep(0.1)
+    raise AssertionError(f"No e-mail «{subject_part}» to {to}")
+
+
+def test_a_viewer_is_stopped_then_removed_and_the_role_transferred(page, shop):
+    """A viewer cannot start a purchase (ACQUISTA, Ordine multiplo); the administrator removes
+    them after reading what removal means, then hands the administrator role to a buyer. Each
+    person concerned is told by e-mail."""
+    company = CompanyFactory(name="Studio Tecnico Bianchi S.r.l.")
+    admin = MembershipFactory(
+        company=company,
+        role=Role.ADMINISTRATOR,
+        user=UserFactory(email=ADMIN_EMAIL, first_name="Marco", last_name="Bianchi"),
+    )
+    buyer = MembershipFactory(
+        company=company,
+        role=Role.BUYER,
+        user=UserFactory(email=COLLEAGUE_EMAIL, first_name="Luca", last_name="Neri"),
+    )
+    viewer = MembershipFactory(
+        company=company,
+        role=Role.VIEWER,
+        user=UserFactory(email="anna.verdi@example.com", first_name="Anna", last_name="Verdi"),
+    )
+    with screenshot_on_failure(page, "test_company_members"):
+        # The viewer opens a service and presses ACQUISTA: stopped with the reason, no cart.
+        page.goto("/account/login/")
+        sign_in(page, viewer.user.email)
+        page.goto("/servizi/")
+        page.get_by_role("link", name="Visura camerale").first.click()
+        page.get_by_role("link", name="ACQUISTA").click()
+        expect(page.get_by_text("hai il ruolo di visualizzatore")).to_be_visible()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Visura camerale")
+        page.get_by_role("link", name="Ordine multiplo").click()
+        expect(page.get_by_text("hai il ruolo di visualizzatore")).to_be_visible()
+        expect(page.locator("#cart-count")).to_have_text("0")
+        sign_out(page)
+
+        # The administrator removes the viewer: a page says what it means before the POST.
+        page.goto("/account/login/")
+        sign_in(page, ADMIN_EMAIL)
+        page.goto("/il-mio-account/azienda/")
+        page.get_by_role("link", name="Rimuovi Anna Verdi dall'azienda").click()
+        expect(page.get_by_text("non potrà più ordinare")).to_be_visible()
+        assert membership_of(viewer.user) is not None  # nothing removed by looking
+        page.get_by_role("button", name="Rimuovi dall'azienda").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Studio Tecnico Bianchi S.r.l.")
+        expect(page.get_by_role("link", name="Rimuovi Anna Verdi dall'azienda")).to_have_count(0)
+        assert membership_of(viewer.user) is None
+        wait_for_email(viewer.user.email, "Non fai più parte dell'account aziendale")
+
+        # … then hands the administrator role to the buyer and becomes a buyer.
+        labelled(page, "Nuovo amministratore").select_option(str(buyer.pk))
+        page.get_by_role("button", name="Trasferisci il ruolo").click()
+        expect(
+            page.get_by_role("heading", name="Trasferisci il ruolo di amministratore")
+        ).to_have_count(0)
+        assert membership_of(buyer.user).role == Role.ADMINISTRATOR
+        assert membership_of(admin.user).role == Role.BUYER
+        message = wait_for_email(COLLEAGUE_EMAIL, "Sei l'amministratore dell'account aziendale")
+        assert "invitare i colleghi" in message.body
