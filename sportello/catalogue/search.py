@@ -1,12 +1,15 @@
 """Finding services by what the customer types in the header's search box.
 
 On PostgreSQL: full-text search with the Italian configuration (stemming: "certificati" finds
-"certificato"), weighted name > summary > description and ranked with `ts_rank`. Elsewhere
+"certificato"), each word also as the beginning of a written word ("catast" finds "catastale",
+"certificato" finds "certificatore"), weighted name > summary > description and ranked with
+`ts_rank`. Elsewhere
 (SQLite, the embedded default): every word, less its last vowel, must appear somewhere
 (case-insensitive substring), ranked by where it matched. Both return active services of
 active categories only, in one query.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.db import connection
@@ -19,6 +22,11 @@ from sportello.catalogue.queries import active_services
 MAX_QUERY_LENGTH = 100
 MAX_RESULTS = 50
 SEARCH_CONFIG = "italian"
+# Letters and digits only: safe to write into a raw tsquery.
+PLAIN_WORD = re.compile(r"[^\W_]+")
+# What "websearch" syntax means (a phrase, an excluded word, an alternative): such queries are
+# taken as written, without prefixes.
+WEBSEARCH_SYNTAX = re.compile(r'"|(?:^|\s)-\w|\s(?:or|OR)\s')
 
 
 @dataclass(frozen=True)
@@ -52,17 +60,34 @@ def search_services(raw_query: str, category: Category | None = None) -> list[Se
 def _full_text(services: QuerySet[Service], query: str) -> QuerySet[Service]:
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-    vector = (
-        SearchVector("name", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-    )
+    def vector(config: str):
+        return (
+            SearchVector("name", weight="A", config=config)
+            + SearchVector("summary", weight="B", config=config)
+            + SearchVector("description", weight="C", config=config)
+        )
+
     # "websearch" understands what people type (quotes, -word, "or") and never raises on
     # stray punctuation, unlike raw tsquery syntax.
-    search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    stemmed = vector(SEARCH_CONFIG)
+    words_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    matches = Q(search=words_query)
+    rank = SearchRank(stemmed, words_query)
+    words = PLAIN_WORD.findall(query)[:10]
+    if words and not WEBSEARCH_SYNTAX.search(query):
+        # Every word also as the beginning of the words as written ("simple": no stemming,
+        # since the stem of "certificato" is "certific" but that of "certificatore" is
+        # "certif"): a half-typed word still finds, a word finds the longer ones it begins.
+        written = vector("simple")
+        prefixes = SearchQuery(
+            " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
+        )
+        services = services.annotate(written=written)
+        matches |= Q(written=prefixes)
+        rank = rank + SearchRank(written, prefixes)
     return (
-        services.annotate(search=vector, rank=SearchRank(vector, search_query))
-        .filter(search=search_query)
+        services.annotate(search=stemmed, rank=rank)
+        .filter(matches)
         .order_by("-rank", "category__position", "position", "name")
     )
 

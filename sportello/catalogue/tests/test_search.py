@@ -106,6 +106,30 @@ def test_italian_stemming_on_postgresql(catalogue):
     assert "Perizia di stima" in names(search_services("perizie"))
 
 
+@on_postgresql
+def test_words_are_also_prefixes_on_postgresql(catalogue, perizie):
+    ServiceFactory(
+        category=perizie,
+        name="Attestato di prestazione energetica",
+        slug="ape",
+        summary="Redatto da un certificatore abilitato.",
+    )
+    # Half-typed words find, and a word finds the longer words it begins.
+    assert names(search_services("catast")) == [
+        "Certificato catastale",
+        "Visura catastale storica",
+    ]
+    assert names(search_services("visur stor")) == ["Visura catastale storica"]
+    assert "Attestato di prestazione energetica" in names(search_services("certificato"))
+    # Full words still rank the name first.
+    assert names(search_services("certificato"))[0] == "Certificato catastale"
+    # Websearch syntax is taken as written: an excluded word stays excluded.
+    assert "Visura catastale storica" not in names(search_services("catastale -storica"))
+    assert names(search_services('"visura catastale"')) == ["Visura catastale storica"]
+    # Characters that mean something in tsquery syntax are only separators.
+    assert names(search_services("visur:* & | ! stor")) == ["Visura catastale storica"]
+
+
 def test_plurals_find_singulars_on_every_database(catalogue):
     assert names(search_services("certificati"))[0] == "Certificato catastale"
     assert names(search_services("visure storiche")) == ["Visura catastale storica"]
