@@ -310,11 +310,14 @@ def erase_data(context: ErasureContext) -> None:
     Order.objects.filter(customer=context.user).update(
         customer_email=context.placeholder, updated_at=context.now
     )
-    # The order conversation: the customer's own words and files go, staff's stay. The
-    # uploads the messages no longer use are deleted by the uploads app (after this one).
-    OrderMessage.objects.filter(order__customer=context.user, is_from_staff=False).update(
-        body=REMOVED_TEXT, attachment=None
-    )
+    # The order conversation: the person's own words and files go, staff's stay. On a private
+    # order every customer message is theirs; on a company's order (theirs or a colleague's)
+    # only those they wrote: a colleague's messages belong to that colleague and the company.
+    # The uploads the messages no longer use are deleted by the uploads app (after this one).
+    OrderMessage.objects.filter(
+        Q(order__customer=context.user, order__company__isnull=True) | Q(author=context.user),
+        is_from_staff=False,
+    ).update(body=REMOVED_TEXT, attachment=None)
     DataRequest.objects.filter(line__order__customer=context.user).exclude(customer_note="").update(
         customer_note=REMOVED_TEXT
     )

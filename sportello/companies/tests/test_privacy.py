@@ -6,7 +6,8 @@ from django.utils import timezone
 from sportello.companies.models import Invitation, Membership, Role
 from sportello.companies.queries import hash_token, membership_of
 from sportello.companies.tests.factories import MembershipFactory
-from sportello.orders.models import Order, OrderStatus
+from sportello.core.erasure import REMOVED_TEXT
+from sportello.orders.models import Order, OrderMessage, OrderStatus
 from sportello.orders.tests.factories import OrderFactory
 from sportello.privacy.erasure import ErasureRefused, erase_customer
 from sportello.privacy.export import build_export
@@ -38,6 +39,36 @@ def test_erasing_a_member_keeps_the_company_orders_and_quotes(customer_company, 
     assert membership_of(colleague) is None
     assert Membership.objects.get(user=colleague).removed_at is not None
     assert not Invitation.objects.exists()
+
+
+def test_erasing_a_member_removes_their_words_only_on_company_orders(
+    customer, customer_company, colleague
+):
+    """The administrator's messages on the member's company order stay (they are the
+    administrator's and the company's); the member's own words go everywhere, also on a
+    colleague's order; staff's stay."""
+    theirs = OrderFactory(customer=colleague, company=customer_company)
+    colleagues = OrderFactory(customer=customer, company=customer_company)
+    private = OrderFactory(customer=colleague)
+    member_on_theirs = OrderMessage.objects.create(order=theirs, author=colleague, body="Mio")
+    admin_on_theirs = OrderMessage.objects.create(order=theirs, author=customer, body="Dell'admin")
+    staff_on_theirs = OrderMessage.objects.create(order=theirs, is_from_staff=True, body="Staff")
+    member_on_colleagues = OrderMessage.objects.create(
+        order=colleagues, author=colleague, body="Sull'ordine del collega"
+    )
+    member_on_private = OrderMessage.objects.create(order=private, author=colleague, body="Privato")
+
+    erase_customer(user=colleague, actor=colleague)
+
+    def body(message):
+        message.refresh_from_db()
+        return message.body
+
+    assert body(member_on_theirs) == REMOVED_TEXT
+    assert body(member_on_colleagues) == REMOVED_TEXT
+    assert body(member_on_private) == REMOVED_TEXT
+    assert body(admin_on_theirs) == "Dell'admin"
+    assert body(staff_on_theirs) == "Staff"
 
 
 def test_an_administrator_with_colleagues_hands_the_role_over_first(customer, colleague):
