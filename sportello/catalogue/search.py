@@ -72,7 +72,7 @@ def _full_text(services: QuerySet[Service], query: str) -> QuerySet[Service]:
     stemmed = vector(SEARCH_CONFIG)
     words_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     matches = Q(search=words_query)
-    rank = SearchRank(stemmed, words_query)
+    rank: Expression = SearchRank(stemmed, words_query)
     words = PLAIN_WORD.findall(query)[:10]
     if words and not WEBSEARCH_SYNTAX.search(query):
         # Every word also as the beginning of the words as written ("simple": no stemming,
