@@ -1,5 +1,8 @@
-from urllib.parse import urlsplit
+from urllib.parse import urlencode
 
+from allauth.account.internal.flows.email_verification_by_code import (
+    EMAIL_VERIFICATION_CODE_SESSION_KEY,
+)
 from allauth.account.utils import passthrough_next_redirect_url
 from allauth.account.views import LoginView, SignupView
 from django.contrib import messages
@@ -41,6 +44,8 @@ LOGIN_NOTICE = (
     "Per completare l'acquisto accedi con il tuo account oppure registrati: "
     "i servizi restano nel carrello."
 )
+# Set on allauth's e-mail code state by the checkout's sign-up.
+SIGNED_UP_IN_CHECKOUT = "sportello_signed_up_in_checkout"
 METHOD_WITHDRAWN = (
     "Il metodo di pagamento scelto non è più disponibile per questo ordine (per esempio il "
     "credito prepagato non copre più il totale): scegline un altro."
@@ -144,13 +149,18 @@ class CheckoutConfirmEmailCodeView(ConfirmEmailCodeView):
             return context
         flow = CheckoutFlow(self.request)
         source = purchase_source(self.request, flow.state)
-        return {**context, **_context(flow, LoginStep.identifier, source=source)}
+        return {
+            **context,
+            **_context(flow, LoginStep.identifier, source=source),
+            # "Annulla" goes back to the checkout's Accesso step, not to the account's login.
+            "cancel_login_url": f"{reverse('checkout:login')}?"
+            + urlencode({REDIRECT_FIELD_NAME: reverse("checkout:start")}),
+        }
 
     def _in_checkout(self) -> bool:
-        redirect_url = self.stage.login.redirect_url if self.stage else self.get_next_url()
-        return bool(redirect_url) and urlsplit(redirect_url).path.startswith(
-            reverse("checkout:start")
-        )
+        # Marked on the code process by the checkout's sign-up, whatever the address: a taken
+        # address has no pending login to read a `next` from, and the page must not differ.
+        return bool(self._process and self._process.state.get(SIGNED_UP_IN_CHECKOUT))
 
 
 class CheckoutSignupView(_AccessStep, SignupView):
@@ -159,6 +169,16 @@ class CheckoutSignupView(_AccessStep, SignupView):
     summary."""
 
     template_name = "checkout/signup.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The code page that follows, for a new or a taken address alike, is still the
+        # checkout's (allauth keeps its own keys of this state and ignores others).
+        state = self.request.session.get(EMAIL_VERIFICATION_CODE_SESSION_KEY)
+        if state is not None:
+            state[SIGNED_UP_IN_CHECKOUT] = True
+            self.request.session.modified = True
+        return response
 
 
 def start(request):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from sportello.accounts.models import User
 from sportello.accounts.tests.conftest import last_code, signup_data
 from sportello.accounts.tests.factories import PASSWORD
+from sportello.accounts.tests.test_signup_enumeration import normalised
 from sportello.cart.models import Cart, CartKind, CartLine
 from sportello.checkout.tests.conftest import STANDARD, URGENT
 
@@ -151,7 +152,8 @@ def test_signing_up_in_the_checkout_keeps_the_progress_and_the_order_summary(cli
     assert refused.status_code == 200
     assert 'aria-labelledby="order-summary-title"' in refused.text
     assert 'aria-invalid="true"' in refused.text
-    assert 'value="luca.neri@example.com"' in refused.text  # nothing typed is lost
+    assert 'value="luca.neri@example.com"' in refused.text  # nothing typed is lost…
+    assert "tranne le password, che per sicurezza vanno inserite di nuovo" in refused.text
     assert not User.objects.filter(email="luca.neri@example.com").exists()
 
 
@@ -171,3 +173,22 @@ def test_the_code_page_of_a_sign_up_outside_the_checkout_is_the_account_s(
     code_page = client.get(reverse("account_email_verification_sent"))
     assert "Inserisci il codice di verifica" in code_page.text
     assert "order-summary-title" not in code_page.text
+
+
+def test_the_checkout_code_page_is_the_same_for_a_taken_and_a_new_address(
+    client, customer, appraisal
+):
+    """The checkout's sign-up must not tell whether an address has an account (issue 13,
+    point 3): the code page that follows is the checkout's for both."""
+    pages = {}
+    for email in (customer.email, "nuovo@example.com"):
+        client.cookies.clear()
+        client.post(reverse("cart:add", kwargs={"slug": appraisal.slug}), STANDARD)
+        signed_up = client.post(reverse("checkout:signup"), signup_data(email=email, next=START))
+        assert signed_up.status_code == 302
+        page = client.get(signed_up["Location"])
+        assert 'aria-labelledby="order-summary-title"' in page.text
+        pages[email] = normalised(page.text, email)
+    assert pages[customer.email] == pages["nuovo@example.com"]
+    # "Annulla" leads back to the checkout's Accesso step.
+    assert f'name="next" value="{LOGIN}"' in pages["nuovo@example.com"]
