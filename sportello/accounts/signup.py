@@ -20,11 +20,15 @@ from typing import Any
 
 from allauth.account import app_settings as account_settings
 from allauth.account.internal.flows import email_verification_by_code
+from allauth.account.internal.flows.email_verification import (
+    consume_email_verification_rate_limit,
+)
 from allauth.account.internal.stagekit import stash_login, unstash_login
 from allauth.account.internal.userkit import did_user_login, user_id_to_str
 from allauth.account.models import EmailAddress
 from allauth.account.utils import setup_user_email
 from allauth.account.views import ConfirmEmailVerificationCodeView
+from django.contrib import messages
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -34,6 +38,10 @@ from sportello.accounts.consents import record_signup_consents
 from sportello.accounts.models import PrivacyNotice, User
 
 PENDING_SIGNUP_SESSION_KEY = "sportello_pending_signup"
+RESEND_TOO_SOON = (
+    "Ti abbiamo inviato un codice da poco: potrai chiederne uno nuovo fra qualche minuto. "
+    "Intanto il codice già inviato resta valido; controlla anche la posta indesiderata."
+)
 
 
 def keep_pending_signup(request, *, cleaned_data: dict, notice: PrivacyNotice | None) -> None:
@@ -143,6 +151,19 @@ class ConfirmEmailCodeView(ConfirmEmailVerificationCodeView):
             )
         # Skip allauth's dispatch, which would resume its own process class.
         return super(ConfirmEmailVerificationCodeView, self).dispatch(request, *args, **kwargs)
+
+    def _resend_form_valid(self, form):
+        """allauth answers a new code asked for too soon (ACCOUNT_RATE_LIMITS "confirm_email")
+        with a bare 429 page, the code form gone: say it on the code page instead, before
+        anything is generated (the code already sent stays the valid one)."""
+        assert self._process is not None  # dispatch() redirected otherwise
+        email = self._process.state["email"]
+        if not consume_email_verification_rate_limit(self.request, email, dry_run=True):
+            messages.error(self.request, RESEND_TOO_SOON)
+            return HttpResponseRedirect(
+                self.passthrough_next_url(reverse("account_email_verification_sent"))
+            )
+        return super()._resend_form_valid(form)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

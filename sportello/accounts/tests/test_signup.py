@@ -100,6 +100,28 @@ def test_wrong_code_is_refused_next_to_the_field(client, signup_url, code_url):
     assert is_logged_in(client)
 
 
+def test_a_new_code_asked_too_soon_is_explained_on_the_code_page(
+    client, signup_url, code_url, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(signup_url, signup_data())
+    first = last_code("luca.neri@example.com")
+
+    # One new code every few minutes (ACCOUNT_RATE_LIMITS "confirm_email"): asked at once,
+    # the code page says so instead of a bare "Troppe richieste" page.
+    response = client.post(code_url, {"action": "resend"}, follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "potrai chiederne uno nuovo fra qualche minuto" in html
+    assert 'id="id_code"' in html  # the code form is still there
+    assert last_code("luca.neri@example.com") == first
+
+    # … and the code already sent still logs in.
+    response = client.post(code_url, {"code": first})
+    assert response.status_code == 302
+    assert is_logged_in(client)
+
+
 def test_signup_records_both_consents_with_the_notice_version(client, signup_url):
     before = timezone.now()
     client.post(signup_url, signup_data())
