@@ -29,7 +29,7 @@ TAGS = {
     "files": "File, esiti e fatture",
 }
 STATUSES = {
-    "200": "Risposta",
+    "200": "Richiesta riuscita",
     "201": "Creato",
     "401": "Token mancante, non valido, scaduto o revocato",
     "403": "Il token non ha il permesso richiesto, o l'azione non ti è consentita",
@@ -38,7 +38,7 @@ STATUSES = {
     "422": "Dati non validi: i messaggi per campo sono in errors",
     "429": "Troppe richieste: riprova dopo i secondi indicati in Retry-After",
 }
-LOCATIONS = {"path": "percorso", "query": "query", "header": "intestazione"}
+LOCATIONS = {"path": "nel percorso", "query": "nell'indirizzo", "header": "intestazione"}
 TYPES = {
     "string": "testo",
     "integer": "intero",
@@ -244,9 +244,9 @@ def _type(spec: dict) -> str:
     kind = spec.get("type", "")
     if kind == "array":
         items = _type(spec.get("items", {}))
-        return {"oggetto": "elenco di oggetti", "qualsiasi": "elenco"}.get(
-            items, f"elenco di {items}"
-        )
+        if items.startswith("oggetto"):
+            return "elenco di oggetti" + items.removeprefix("oggetto")
+        return "elenco" if items == "qualsiasi" else f"elenco di {items}"
     if spec.get("format") in FORMATS:
         return FORMATS[spec["format"]]
     if kind == "object" and "additionalProperties" in spec:

@@ -26,7 +26,7 @@ from ninja.responses import Status
 from sportello.accounts.billing import billing_data_from_profile, billing_profile_for
 from sportello.api.answers import AnswersInvalid, ValidatedLine, validate_answers
 from sportello.api.auth import MissingScope, RateLimited, TokenAuth, retry_after_seconds
-from sportello.api.docs import ItalianDocs
+from sportello.api.docs import STATUSES, ItalianDocs
 from sportello.api.errors import italian_message
 from sportello.api.models import Scope
 from sportello.api.purchase import AnswersPurchase, quote_problem, request_quote_for_lines
@@ -83,13 +83,26 @@ ROLE_MAY_NOT_BUY = (
 )
 ERRORS = {401: Error, 403: Error, 404: Error, 429: Error}
 
-api = NinjaAPI(
+
+class SportelloAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """django-ninja's schema with the responses described in Italian (it writes HTTP's
+        English reason phrases: "OK", "Unauthorized"…)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                for status, answer in operation.get("responses", {}).items():
+                    answer["description"] = STATUSES.get(str(status), answer["description"])
+        return schema
+
+
+api = SportelloAPI(
     title="Sportello API",
     version="1",
     description=(
         "L'API di Sportello: consulta il catalogo, effettua ordini e richieste di preventivo, "
         "segui gli stati e scarica esiti e fatture da un tuo programma. Ti autentichi con un "
-        "token personale creato in IL MIO ACCOUNT → TOKEN API, nell'intestazione "
+        "token personale, nell'intestazione "
         "`Authorization: Bearer spt_…`; ogni token ha solo i permessi scelti alla creazione. "
         "Le richieste sono limitate per token (429 con Retry-After). I webhook dei cambi di "
         "stato degli ordini sono firmati: `Sportello-Signature: t=<unix>,v1=<HMAC-SHA256 di "
@@ -179,7 +192,7 @@ def _service_out(service: Service) -> dict:
     summary="Elenco dei servizi",
     description=(
         "I servizi in vendita, per categoria: prezzo (imponibile, aliquota IVA, totale) "
-        "per quelli a prezzo fisso; quelli su preventivo si richiedono con /quotes."
+        "per quelli a prezzo fisso; quelli su preventivo si richiedono con /api/quotes."
     ),
 )
 def list_services(request):

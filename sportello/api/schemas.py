@@ -9,9 +9,22 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from sportello.catalogue.models import FieldType
+from sportello.invoicing.models import DocumentKind
+from sportello.orders.models import LineStatus, OrderStatus
+from sportello.quotes.models import QuoteStatus
+
 SLUG = r"^[-a-zA-Z0-9_]+$"
 NUMBER = r"^[A-Z]{0,3}-?[0-9]{4}-[0-9]{1,9}$"
 MAX_LINES = 50
+
+
+def values(choices) -> str:
+    """ "value (label), …" of a TextChoices, for a field's description."""
+    return ", ".join(f"{value} ({label})" for value, label in choices.choices)
+
+
+AMOUNT = 'Importo in euro, testo decimale con due cifre (per esempio "24.40").'
 
 
 class Error(Schema):
@@ -23,32 +36,42 @@ class Error(Schema):
 
 
 class ChoiceOut(Schema):
-    value: str
-    label: str
-    price_supplement: Decimal | None
+    value: str = Field(description="Il valore da dare come risposta.")
+    label: str = Field(description="Il testo della scelta, come sul sito.")
+    price_supplement: Decimal | None = Field(
+        description="Supplemento di prezzo IVA inclusa, se la scelta ne ha uno. " + AMOUNT
+    )
 
 
 class FieldOut(Schema):
-    key: str
-    label: str
-    type: str
-    required: bool
-    help_text: str
-    price_supplement: Decimal | None
-    choices: list[ChoiceOut]
-    allowed_extensions: list[str]
+    key: str = Field(description="La chiave del campo nelle risposte (answers).")
+    label: str = Field(description="La domanda, come sul sito.")
+    type: str = Field(description="Il tipo di risposta: " + values(FieldType) + ".")
+    required: bool = Field(description="Se la risposta è obbligatoria.")
+    help_text: str = Field(description="Il suggerimento mostrato sotto il campo.")
+    price_supplement: Decimal | None = Field(
+        description="Supplemento IVA inclusa di una risposta sì (campi sì/no). " + AMOUNT
+    )
+    choices: list[ChoiceOut] = Field(description="Le scelte possibili (campi a scelta).")
+    allowed_extensions: list[str] = Field(description="Le estensioni ammesse (campi file).")
 
 
 class ServiceOut(Schema):
-    slug: str
-    name: str
-    category: str
-    summary: str
-    pricing: Literal["fixed", "quote"]
-    net_price: Decimal | None
-    vat_rate: Decimal
-    gross_price: Decimal | None
-    form_version: int
+    slug: str = Field(description="L'identificativo del servizio negli indirizzi e negli ordini.")
+    name: str = Field(description="Il nome del servizio.")
+    category: str = Field(description="Il nome della categoria.")
+    summary: str = Field(description="La descrizione breve.")
+    pricing: Literal["fixed", "quote"] = Field(
+        description="fixed: a prezzo fisso, si ordina; quote: su preventivo, si richiede."
+    )
+    net_price: Decimal | None = Field(
+        description="Prezzo base senza IVA (null per i servizi su preventivo). " + AMOUNT
+    )
+    vat_rate: Decimal = Field(description='Aliquota IVA in percentuale (per esempio "22.00").')
+    gross_price: Decimal | None = Field(
+        description="Prezzo base IVA inclusa (null per i servizi su preventivo). " + AMOUNT
+    )
+    form_version: int = Field(description="Cambia quando il modulo del servizio cambia.")
 
 
 class ServiceDetailOut(ServiceOut):
@@ -58,13 +81,15 @@ class ServiceDetailOut(ServiceOut):
 
 class LineIn(Schema):
     service: str = Field(
-        max_length=220, pattern=SLUG, description="Lo slug del servizio (come in /services)."
+        max_length=220,
+        pattern=SLUG,
+        description="L'identificativo del servizio (il campo slug di /api/services).",
     )
     answers: dict[str, Any] = Field(
         default_factory=dict,
         description="Le risposte al modulo del servizio, per chiave del campo: testo, numero, "
         "true/false (domande sì/no), un elenco (scelta multipla), l'id di un tuo file caricato "
-        "con /uploads (campi file).",
+        "con /api/uploads (campi file).",
     )
 
 
@@ -107,9 +132,9 @@ class OutcomeOut(Schema):
 
 
 class OrderLineOut(Schema):
-    service: str
-    status: str
-    status_label: str
+    service: str = Field(description="Lo slug del servizio.")
+    status: str = Field(description="Lo stato della riga: " + values(LineStatus) + ".")
+    status_label: str = Field(description="Lo stato della riga in italiano, come sul sito.")
     answers: list[dict[str, Any]]
     net: Decimal
     vat: Decimal
@@ -119,7 +144,7 @@ class OrderLineOut(Schema):
 
 class DocumentOut(Schema):
     id: int
-    kind: str
+    kind: str = Field(description=values(DocumentKind) + ".")
     number: str
     issue_date: dt.date
     total_gross: Decimal
@@ -128,12 +153,12 @@ class DocumentOut(Schema):
 
 
 class OrderSummaryOut(Schema):
-    number: str
-    status: str
-    status_label: str
+    number: str = Field(description="Il numero dell'ordine (per esempio 2026-000123).")
+    status: str = Field(description="Lo stato dell'ordine: " + values(OrderStatus) + ".")
+    status_label: str = Field(description="Lo stato in italiano, come sul sito.")
     placed_at: dt.datetime
-    total_gross: Decimal
-    url: str
+    total_gross: Decimal = Field(description="Totale IVA inclusa. " + AMOUNT)
+    url: str = Field(description="L'indirizzo dell'ordine in questa API.")
 
 
 class OrderOut(OrderSummaryOut):
@@ -146,8 +171,8 @@ class OrderOut(OrderSummaryOut):
 
 class QuoteSummaryOut(Schema):
     number: str
-    status: str
-    status_label: str
+    status: str = Field(description="Lo stato del preventivo: " + values(QuoteStatus) + ".")
+    status_label: str = Field(description="Lo stato in italiano, come sul sito.")
     requested_at: dt.datetime
     valid_until: dt.date | None
     url: str

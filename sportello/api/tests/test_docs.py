@@ -61,6 +61,9 @@ def test_the_page_shows_bodies_parameters_and_responses_in_italian(page):
     assert "Valori: bank_transfer, prepaid_credit; predefinito: bank_transfer." in create
     # The header parameter and its type.
     assert "Idempotency-Key (intestazione)" in create and "testo o null" in create
+    # Response tables say what is always there; each table is named after its operation.
+    assert 'aria-label="Risposta 200: Crea un ordine"' in create
+    assert "Sempre presente" in create
     # The 201 is not a second copy of the 200's table.
     assert "Creato, con gli stessi campi della risposta 200" in create
     assert create.count("<code>lines[].outcomes[].files[].download_url</code>") == 1
@@ -74,3 +77,20 @@ def test_no_english_from_the_schema_reaches_the_page(page):
     text = re.sub(r"<code>.*?</code>|<[^>]+>", " ", page, flags=re.S)
     for word in (" the ", " your ", " of ", "Created", "Successful", "Try it out", "Execute"):
         assert word not in text, word
+
+
+def test_the_schema_describes_responses_in_italian(client):
+    schema = client.get("/api/openapi.json").json()
+    descriptions = {
+        answer["description"]
+        for methods in schema["paths"].values()
+        for operation in methods.values()
+        for answer in operation["responses"].values()
+    }
+    assert descriptions <= set(STATUSES.values())
+
+
+def test_the_webhooks_are_documented(page):
+    webhooks = page[page.index('id="webhook"') :]
+    for word in ("order.created", "order.status_changed", "Sportello-Signature", "HMAC-SHA256"):
+        assert word in webhooks
