@@ -39,6 +39,8 @@ def validate_partita_iva(value: str) -> str:
 def validate_codice_fiscale(value: str, *, allow_numeric: bool = True) -> str:
     """A person's 16-character codice fiscale, or (for companies) an 11-digit one."""
     number = re.sub(r"\s", "", value or "").upper()
+    if allow_numeric and number.startswith("IT") and number[2:].isdigit():
+        number = number[2:]  # a company's number typed as its partita IVA, "IT…"
     if allow_numeric and number.isdigit():
         if len(number) != 11:
             raise ValidationError(

@@ -87,10 +87,16 @@ INFORMAZIONI = DemoCategory(
             delivery_time="Entro 1 ora lavorativa",
             net_price="12.00",
             fields=(
+                # The registry finds a company by its codice fiscale: 11 digits (for most, the
+                # same as the partita IVA), or the owner's 16 characters for a sole trader.
                 DemoField(
                     "partita_iva",
                     "Partita IVA o codice fiscale dell'impresa",
-                    FieldType.PARTITA_IVA,
+                    FieldType.CODICE_FISCALE,
+                    help_text=(
+                        "11 cifre per una società; per una ditta individuale anche il codice "
+                        "fiscale del titolare (16 caratteri)"
+                    ),
                 ),
                 DemoField(
                     "tipo_visura",

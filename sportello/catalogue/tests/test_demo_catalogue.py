@@ -255,3 +255,14 @@ def test_quote_services_include_the_examples():
         "perizia-contenzioso",
         "valutazione-portafoglio-immobiliare",
     } <= on_quote
+
+
+def test_company_register_extract_takes_a_partita_iva_or_a_sole_trader_s_codice_fiscale():
+    load()
+    service = Service.objects.get(slug="visura-camerale")
+    for answer in ("00743110157", "IT 00743110157", "RSSMRA85T10A562S"):
+        form = answers_form(service, {"partita_iva": answer, "tipo_visura": "ordinaria"})
+        assert form.is_valid(), (answer, form.errors)
+    wrong = answers_form(service, {"partita_iva": "RSSMRA85T10A562X", "tipo_visura": "ordinaria"})
+    assert not wrong.is_valid()
+    assert "codice fiscale" in wrong.errors["partita_iva"][0]
