@@ -120,7 +120,7 @@ def _acknowledgement(to: str):
 
 def _received_at_text(withdrawal) -> str:
     received = timezone.localtime(withdrawal.received_at)  # Europe/Rome
-    return f"il {long_date(received)} alle {received:%H:%M} (ora italiana)"
+    return f"{long_date(received)} alle {received:%H:%M} (ora italiana)"
 
 
 def test_a_consumer_withdraws_from_i_miei_ordini_and_staff_refund_it(

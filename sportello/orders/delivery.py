@@ -68,7 +68,7 @@ def add_pause(line: OrderLine, *, paused_from: dt.date, resumed_on: dt.date) -> 
 
 @dataclass(frozen=True)
 class DeliveryPromise:
-    text: str  # "Consegna prevista entro il giovedì 10 dicembre 2026", or how it will be counted
+    text: str  # "Consegna prevista entro giovedì 10 dicembre 2026", or how it will be counted
     due_on: dt.date | None = None
     is_paused: bool = False
 
@@ -83,7 +83,7 @@ def delivery_promise(line: OrderLine) -> DeliveryPromise | None:
         )
     if line.due_on is not None:
         return DeliveryPromise(
-            text=f"Consegna prevista entro il {long_date(line.due_on)}",
+            text=f"Consegna prevista entro {long_date(line.due_on)}",
             due_on=line.due_on,
         )
     days = line.delivery_working_days

@@ -37,7 +37,7 @@ def quote_problem(quote: QuoteRequest) -> str:
         )
     if quote.valid_until is not None and quote.is_past_validity():
         valid_until = long_date(quote.valid_until)
-        return f"Il preventivo n. {quote.number} è scaduto il {valid_until}."
+        return f"Il preventivo n. {quote.number} è scaduto {valid_until}."
     return ""
 
 

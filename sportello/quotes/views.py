@@ -183,7 +183,7 @@ def accept(request, number):
         valid_until = long_date(quote.valid_until)
         messages.error(
             request,
-            f"Il preventivo è scaduto il {valid_until} e non può più essere accettato. "
+            f"Il preventivo è scaduto {valid_until} e non può più essere accettato. "
             "Scrivici qui sotto se vuoi una nuova versione.",
         )
         return redirect(quote.get_absolute_url())

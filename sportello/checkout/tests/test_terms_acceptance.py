@@ -83,7 +83,7 @@ def test_accepted_version_and_time_are_stored_and_shown(ready_client):
     version_url = reverse("contracts:terms_version", kwargs={"version": order.terms.version})
     accepted = timezone.localtime(order.terms_accepted_at)
     assert f'<a href="{version_url}">Condizioni generali di vendita, versione 1.0</a>' in page
-    assert f"accettate il {long_date(accepted)} alle {accepted:%H:%M}" in page
+    assert f"accettate {long_date(accepted)} alle {accepted:%H:%M}" in page
     # The link leads to that exact text.
     assert ready_client.get(version_url).status_code == 200
 
@@ -119,7 +119,7 @@ def test_the_confirmation_e_mail_carries_the_accepted_terms_as_pdf(ready_client)
     assert attachment.content_type == "application/pdf"
     assert bytes(attachment.content).startswith(b"%PDF")
     assert "Condizioni generali di vendita accettate: versione 1.0" in email.text_body
-    assert f"inizieremo a lavorare dal {long_date(order.earliest_start_date)}" in email.text_body
+    assert f"inizieremo a lavorare da {long_date(order.earliest_start_date)}" in email.text_body
 
     mail.outbox.clear()
     OutgoingEmail.objects.filter(pk=email.pk).update(status="queued")

@@ -34,7 +34,7 @@ def test_order_page_shows_the_invoice_with_its_downloads(customer_client, compan
     page = response.content.decode()
     assert '<h2 id="fattura">Fattura</h2>' in page
     issued = long_date(company_invoice.issue_date)  # "giovedì 3 dicembre 2026"
-    assert f"Fattura n. {company_invoice.number} del {issued}" in page
+    assert f"Fattura n. {company_invoice.number} di {issued}" in page
     assert reverse("invoicing:pdf", args=[company_invoice.pk]) in page
     assert reverse("invoicing:xml", args=[company_invoice.pk]) in page
     assert "cassetto fiscale" in page

@@ -290,7 +290,7 @@ def test_confirmation_of_a_cancelled_unpaid_card_order_promises_no_email(
 
     assert "Ti abbiamo inviato il riepilogo" not in content
     assert "Ti invieremo il riepilogo" not in content
-    assert f"Abbiamo ricevuto il tuo ordine del {long_date(placed_order.placed_at)}.</p>" in content
+    assert f"Abbiamo ricevuto il tuo ordine di {long_date(placed_order.placed_at)}.</p>" in content
 
 
 def test_cancelled_order_cannot_be_paid(customer_client, placed_order):

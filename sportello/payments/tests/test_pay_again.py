@@ -37,7 +37,7 @@ def test_pay_page_summary_is_one_list_of_facts(customer_client, order):
 
     assert (
         '<div class="card pay-summary">\n  <dl class="facts">\n'
-        f"    <dt>Ordine</dt><dd>n. {order.number} del {long_date(order.placed_at)}</dd>\n"
+        f"    <dt>Ordine</dt><dd>n. {order.number} di {long_date(order.placed_at)}</dd>\n"
         '    <dt>Stato</dt><dd><span class="status status-awaiting_payment">'
         "In attesa di pagamento</span></dd>\n"
         '    <dt>Totale da pagare</dt><dd class="price">122,00\u00a0€</dd>\n'

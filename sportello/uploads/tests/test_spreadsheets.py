@@ -14,16 +14,22 @@ DOCUMENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.docum
 
 
 def _ooxml(main_type: str, *, with_types: bool = True) -> bytes:
+    """A minimal OOXML package; fixed timestamps, so the bytes (and the test ids made from
+    them) are the same in every process."""
+
+    def entry(name: str) -> zipfile.ZipInfo:
+        return zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         if with_types:
             archive.writestr(
-                "[Content_Types].xml",
+                entry("[Content_Types].xml"),
                 '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
                 'package/2006/content-types"><Override PartName="/xl/workbook.xml" '
                 f'ContentType="{main_type}"/></Types>',
             )
-        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr(entry("xl/workbook.xml"), "<workbook/>")
     return buffer.getvalue()
 
 
