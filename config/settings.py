@@ -196,6 +196,7 @@ ACCOUNT_FORMS = {
     "change_password": "sportello.accounts.forms.ChangePasswordForm",
     "set_password": "sportello.accounts.forms.SetPasswordForm",
     "add_email": "sportello.accounts.forms.ChangeEmailForm",
+    "change_email": "sportello.accounts.forms.CodeChangeEmailForm",
 }
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True

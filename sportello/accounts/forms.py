@@ -92,7 +92,8 @@ class SignupForm(allauth_forms.SignupForm):
             # Information, not a contract: the customer acknowledges it, nothing to "accept".
             "Ho preso visione dell'{}{}",
             format_html(
-                '<a href="{}" target="_blank" rel="noopener">informativa privacy</a>',
+                '<a href="{}" target="_blank" rel="noopener">informativa privacy'
+                '<span class="visually-hidden"> (si apre in una nuova scheda)</span></a>',
                 reverse("pages:privacy"),
             ),
             version,
@@ -383,3 +384,12 @@ class ConsentsForm(forms.Form):
 
     def choices(self) -> dict[str, bool]:
         return {purpose.value: self.cleaned_data[purpose.value] for purpose in OPTIONAL_PURPOSES}
+
+
+class CodeChangeEmailForm(allauth_forms.ChangeEmailForm):
+    """The code page's "Hai sbagliato indirizzo?": the corrected address, labelled in Italian
+    (allauth's own label reads "Email")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _relabel(self.fields["email"], "Indirizzo e-mail corretto", autocomplete="email")

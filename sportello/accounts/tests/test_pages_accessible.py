@@ -62,6 +62,7 @@ def test_code_page(client):
     assert "<h1>Inserisci il codice di verifica</h1>" in html
     assert "Invia un nuovo codice" in html
     assert "Usa un'altra e-mail" in html
+    assert '<label for="id_email">Indirizzo e-mail corretto' in html
     assert_site_layout(html)
     assert_every_input_labelled(html)
 
