@@ -118,11 +118,11 @@ class _AccessStep:
         return {
             **context,
             **_context(flow, LoginStep.identifier, source=source),
-            "login_url": self._in_checkout("checkout:login"),
-            "signup_url": self._in_checkout("checkout:signup"),
+            "login_url": self._keeping_next("checkout:login"),
+            "signup_url": self._keeping_next("checkout:signup"),
         }
 
-    def _in_checkout(self, name: str) -> str:
+    def _keeping_next(self, name: str) -> str:
         return passthrough_next_redirect_url(self.request, reverse(name), REDIRECT_FIELD_NAME)
 
 
@@ -134,9 +134,8 @@ class CheckoutLoginView(_AccessStep, LoginView):
 
 
 class CheckoutConfirmEmailCodeView(ConfirmEmailCodeView):
-    """The e-mail code page. When the login it completes goes back to the checkout (a sign-up
-    made during the "Accesso" step), it is shown with the checkout's progress and order
-    summary; anywhere else it is the account's page."""
+    """The e-mail code page. After a sign-up made in the checkout's "Accesso" step it is shown
+    with the checkout's progress and order summary; anywhere else it is the account's page."""
 
     def get_template_names(self):
         if self._in_checkout():
