@@ -28,13 +28,6 @@ def test_visitors_see_consumer_prices_until_they_choose_and_the_choice_is_kept(c
     assert client.get(HOME).cookies.get("buyer_kind") is None  # in the session, no new cookie
 
 
-def test_the_choice_comes_back_to_the_same_page_with_its_query(client):
-    """From the sign-up of a checkout (`?next=/checkout/`) or a search, the page the visitor
-    was on, query included."""
-    page = client.get(reverse("search:results"), {"q": "visura"}).content.decode()
-    assert '<input type="hidden" name="next" value="/cerca/?q=visura">' in page
-
-
 def test_the_choice_never_redirects_elsewhere(client):
     response = client.post(CHOOSE, {"kind": "company", "next": "https://evil.example/"})
     assert response["Location"] == "/"
