@@ -29,28 +29,31 @@ def invitation(invitation, *, token: str) -> None:
 
 def member_removed(membership, *, removed_by) -> None:
     """To the person an administrator removed from the company (not to one who left)."""
-    queue_email(
-        to=membership.user.email,
-        template=f"{TEMPLATES}/member_removed",
-        context={
-            "company_name": membership.company.name,
-            "removed_by_name": removed_by.display_name if removed_by else "",
-            "account_url": absolute_url("accounts:home"),
-        },
-        related=membership,
+    _to_member(
+        membership,
+        "member_removed",
         key=f"company-member-removed-{membership.pk}",
+        removed_by_name=removed_by.display_name if removed_by else "",
+        account_url=absolute_url("accounts:home"),
     )
 
 
 def administrator_role_received(membership, *, transferred_by) -> None:
     """To the member who has just become the company's administrator: what the role means."""
+    _to_member(
+        membership,
+        "administrator_role_received",
+        transferred_by_name=transferred_by.display_name if transferred_by else "",
+        company_url=absolute_url("companies:home"),
+    )
+
+
+def _to_member(membership, template: str, *, key: str | None = None, **context) -> None:
+    """An e-mail to a member about their company: its name is in every one."""
     queue_email(
         to=membership.user.email,
-        template=f"{TEMPLATES}/administrator_role_received",
-        context={
-            "company_name": membership.company.name,
-            "transferred_by_name": transferred_by.display_name if transferred_by else "",
-            "company_url": absolute_url("companies:home"),
-        },
+        template=f"{TEMPLATES}/{template}",
+        context={"company_name": membership.company.name, **context},
         related=membership,
+        key=key,
     )
