@@ -186,13 +186,14 @@ def _request_body(body: dict | None, components: dict) -> tuple[str, list[Row]]:
 
 
 def _response(code: int | str, answer: dict, components: dict) -> Response:
-    status = str(code)
+    # The schema's description is already Italian (SportelloAPI writes STATUSES into it).
+    status, meaning = str(code), answer.get("description", "")
     content = answer.get("content") or {}
     if not content:
-        return Response(status, STATUSES.get(status, ""))
+        return Response(status, meaning)
     content_type, spec = next(iter(content.items()))
     fields = [] if status >= "400" else _fields(spec.get("schema", {}), components)
-    return Response(status, STATUSES.get(status, ""), content_type, fields)
+    return Response(status, meaning, content_type, fields)
 
 
 def _resolve(spec: dict, components: dict) -> dict:
