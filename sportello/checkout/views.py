@@ -105,6 +105,12 @@ def _context(flow: CheckoutFlow, identifier: str, *, source, **extra) -> dict:
     }
 
 
+def _access_context(request) -> dict:
+    """The "Accesso" step's progress and order summary."""
+    flow = CheckoutFlow(request)
+    return _context(flow, LoginStep.identifier, source=purchase_source(request, flow.state))
+
+
 class _AccessStep:
     """The "Accesso" step's pages (log in, sign up) with the checkout's progress and order
     summary, linking to each other within the checkout (keeping `next`)."""
@@ -113,11 +119,9 @@ class _AccessStep:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
-        flow = CheckoutFlow(self.request)
-        source = purchase_source(self.request, flow.state)
         return {
             **context,
-            **_context(flow, LoginStep.identifier, source=source),
+            **_access_context(self.request),
             "login_url": self._keeping_next("checkout:login"),
             "signup_url": self._keeping_next("checkout:signup"),
         }
@@ -146,11 +150,9 @@ class CheckoutConfirmEmailCodeView(ConfirmEmailCodeView):
         context = super().get_context_data(**kwargs)
         if not self._in_checkout():
             return context
-        flow = CheckoutFlow(self.request)
-        source = purchase_source(self.request, flow.state)
         return {
             **context,
-            **_context(flow, LoginStep.identifier, source=source),
+            **_access_context(self.request),
             # "Annulla" goes back to the checkout's Accesso step, not to the account's login.
             "cancel_login_url": f"{reverse('checkout:login')}?"
             + urlencode({REDIRECT_FIELD_NAME: reverse("checkout:start")}),
