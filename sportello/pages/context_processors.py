@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from sportello.accounts.buyer_kind import PERSON, buyer_kind, is_known_from_billing
 from sportello.cart.queries import cart_counts
@@ -29,4 +31,23 @@ def shop(request):
         "is_consumer_pricing": SimpleLazyObject(lambda: buyer_kind(request) == PERSON),
         "buyer_kind_from_billing": SimpleLazyObject(lambda: is_known_from_billing(request)),
         "cart_counts": SimpleLazyObject(lambda: cart_counts(request)),
+        # Where the "Privato / Azienda" switch comes back to.
+        "this_page": SimpleLazyObject(lambda: this_page(request)),
     }
+
+
+def this_page(request) -> str:
+    """This page's address with its query (a search's words, the checkout's `next`), less any
+    `next` that does not lead into this site: the page never repeats an unsafe one."""
+    query = request.GET.copy()
+    if REDIRECT_FIELD_NAME in query:
+        safe = [
+            value
+            for value in query.getlist(REDIRECT_FIELD_NAME)
+            if url_has_allowed_host_and_scheme(
+                value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+        ]
+        query.setlist(REDIRECT_FIELD_NAME, safe)
+    encoded = query.urlencode()
+    return f"{request.path}?{encoded}" if encoded else request.path
