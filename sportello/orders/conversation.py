@@ -264,8 +264,9 @@ def answer_data_request(
         line.answers_display = display
         line.save(update_fields=["answers", "answers_display"])
         locked.answered_at = timezone.now()
+        locked.answered_by = customer
         locked.customer_note = customer_note.strip()
-        locked.save(update_fields=["answered_at", "customer_note"])
+        locked.save(update_fields=["answered_at", "answered_by", "customer_note"])
         delivery.add_pause(
             line, paused_from=timezone.localdate(locked.created_at), resumed_on=today
         )

@@ -413,6 +413,15 @@ class DataRequest(models.Model):
     )
     created_at = models.DateTimeField("richiesta il", auto_now_add=True, db_index=True)
     answered_at = models.DateTimeField("risposta il", null=True, blank=True)
+    # On a company's order any buying member may answer: the note is theirs (erasure).
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="risposta da",
+    )
     customer_note = models.TextField("nota del cliente", blank=True)
     reminded_at = models.DateTimeField("sollecito inviato il", null=True, blank=True)
 

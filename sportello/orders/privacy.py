@@ -318,8 +318,11 @@ def erase_data(context: ErasureContext) -> None:
         Q(order__customer=context.user, order__company__isnull=True) | Q(author=context.user),
         is_from_staff=False,
     ).update(body=REMOVED_TEXT, attachment=None)
-    DataRequest.objects.filter(line__order__customer=context.user).exclude(customer_note="").update(
-        customer_note=REMOVED_TEXT
-    )
+    # The notes they wrote answering data requests, on any order; answers recorded before
+    # `answered_by` existed count as the order's customer's.
+    DataRequest.objects.filter(
+        Q(answered_by=context.user)
+        | Q(answered_by__isnull=True, line__order__customer=context.user)
+    ).exclude(customer_note="").update(customer_note=REMOVED_TEXT)
     context.kept_orders = [order.number for order in kept]
     context.related[Order] = [order.pk for order in kept]

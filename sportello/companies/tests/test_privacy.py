@@ -7,8 +7,8 @@ from sportello.companies.models import Invitation, Membership, Role
 from sportello.companies.queries import hash_token, membership_of
 from sportello.companies.tests.factories import MembershipFactory
 from sportello.core.erasure import REMOVED_TEXT
-from sportello.orders.models import Order, OrderMessage, OrderStatus
-from sportello.orders.tests.factories import OrderFactory
+from sportello.orders.models import DataRequest, Order, OrderMessage, OrderStatus
+from sportello.orders.tests.factories import OrderFactory, OrderLineFactory
 from sportello.privacy.erasure import ErasureRefused, erase_customer
 from sportello.privacy.export import build_export
 from sportello.quotes.models import QuoteRequest
@@ -69,6 +69,43 @@ def test_erasing_a_member_removes_their_words_only_on_company_orders(
     assert body(member_on_private) == REMOVED_TEXT
     assert body(admin_on_theirs) == "Dell'admin"
     assert body(staff_on_theirs) == "Staff"
+
+
+def test_erasing_a_member_removes_the_data_request_notes_they_wrote_only(
+    customer, customer_company, colleague
+):
+    """On the member's company order the administrator answered a data request: that note is
+    the administrator's and stays; the member's answer on the administrator's order goes."""
+    theirs = OrderLineFactory(order=OrderFactory(customer=colleague, company=customer_company))
+    admins = OrderLineFactory(order=OrderFactory(customer=customer, company=customer_company))
+    now = timezone.now()
+    by_admin_on_theirs = DataRequest.objects.create(
+        line=theirs,
+        note="Serve la planimetria",
+        answered_at=now,
+        answered_by=customer,
+        customer_note="Inviata dall'amministratore",
+    )
+    by_member_on_admins = DataRequest.objects.create(
+        line=admins,
+        note="Serve la visura",
+        answered_at=now,
+        answered_by=colleague,
+        customer_note="Inviata dal collega",
+    )
+    recorded_before = DataRequest.objects.create(
+        line=theirs, note="Serve il codice fiscale", answered_at=now, customer_note="Eccolo"
+    )
+
+    erase_customer(user=colleague, actor=colleague)
+
+    def note(data_request):
+        data_request.refresh_from_db()
+        return data_request.customer_note
+
+    assert note(by_admin_on_theirs) == "Inviata dall'amministratore"
+    assert note(by_member_on_admins) == REMOVED_TEXT
+    assert note(recorded_before) == REMOVED_TEXT  # no author recorded: the order's customer's
 
 
 def test_an_administrator_with_colleagues_hands_the_role_over_first(customer, colleague):
