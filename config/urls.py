@@ -1,9 +1,11 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from health_check.views import HealthCheckView
 
 from sportello.accounts import urls as account_urls
+from sportello.accounts import views as account_views
 from sportello.api.endpoints import api
 from sportello.checkout.views import CheckoutConfirmEmailCodeView
 from sportello.core.health import CHECKS as HEALTH_CHECKS
@@ -28,6 +30,12 @@ urlpatterns = [
         "account/confirm-email/",
         CheckoutConfirmEmailCodeView.as_view(),
         name="account_email_verification_sent",
+    ),
+    # The login link of the "Hai già un account" e-mail.
+    path(
+        "account/login/from-email/",
+        account_views.login_from_email,
+        name="account_login_from_email",
     ),
     path("account/", include("allauth.urls")),
     path("il-mio-account/preventivi/", include("sportello.quotes.urls")),
@@ -57,6 +65,8 @@ urlpatterns = [
     path("condizioni-di-vendita/", include("sportello.contracts.urls")),
     path("recesso/", include("sportello.withdrawals.urls")),
     # The JSON API (personal tokens), its OpenAPI schema and docs (/api/docs).
+    # Its docs page typed with a trailing slash, as the shop's own pages are written.
+    path("api/docs/", RedirectView.as_view(pattern_name="api:openapi-view", permanent=True)),
     path("api/", api.urls),
     path("", include("sportello.pages.urls")),
 ]

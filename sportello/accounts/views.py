@@ -1,6 +1,14 @@
+from datetime import timedelta
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
 
 from sportello.accounts.actions import update_profile
 from sportello.accounts.billing import (
@@ -12,6 +20,40 @@ from sportello.accounts.buyer_kind import remember_buyer_kind
 from sportello.accounts.consents import consent_overview, current_notice, update_optional_consents
 from sportello.accounts.forms import BillingForm, ConsentsForm, ProfileForm
 from sportello.accounts.models import ConsentSource
+from sportello.accounts.signup import SignupVerificationProcess, forget_pending_signup
+from sportello.notifications.emails import LOGIN_FROM_EMAIL_SALT
+
+# How long the login link of "Hai già un account" sets a pending sign-up aside.
+LOGIN_FROM_EMAIL_MAX_AGE = timedelta(days=2)
+
+
+@require_safe
+def login_from_email(request):
+    """The login link of "Hai già un account" (someone signed up with a taken address).
+
+    Opened in the browser that made that sign-up, the login page would send to the sign-up's
+    code page first, and no code was sent: the pending sign-up of the address the link names
+    (signed, so only that e-mail's reader can) is set aside. Then the login, keeping `next`.
+    """
+    try:
+        email = signing.loads(
+            request.GET.get("t", ""),
+            salt=LOGIN_FROM_EMAIL_SALT,
+            max_age=LOGIN_FROM_EMAIL_MAX_AGE,
+        )
+    except signing.BadSignature:
+        email = None
+    process = SignupVerificationProcess.resume(request)
+    if email and process is not None and process.email.lower() == str(email).lower():
+        process.abort()
+        forget_pending_signup(request)
+    login_url = reverse("account_login")
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        login_url = f"{login_url}?{urlencode({REDIRECT_FIELD_NAME: next_url})}"
+    return redirect(login_url)
 
 
 @login_required

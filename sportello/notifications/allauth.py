@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from allauth.account.utils import get_next_redirect_url
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
@@ -48,7 +49,13 @@ def _unknown_account(to: str, context: dict[str, Any]) -> None:
 
 
 def _account_already_exists(to: str, context: dict[str, Any]) -> None:
-    emails.send_account_already_exists(to=to)
+    # A sign-up made on the way to a page (the checkout's "Accesso" step sends `next`): the
+    # e-mail's login link leads back there. Only a path of this site; the link is on SITE_URL.
+    request = allauth_context.request
+    next_path = get_next_redirect_url(request) if request is not None else None
+    if not next_path or not next_path.startswith("/") or next_path.startswith("//"):
+        next_path = None
+    emails.send_account_already_exists(to=to, next_path=next_path)
 
 
 ACCOUNT_MESSAGES: dict[str, Callable[[str, dict[str, Any]], None]] = {

@@ -7,14 +7,20 @@ with absolute_url, amounts left as Decimal for the |euro filter) and calls queue
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from allauth.account import app_settings as allauth_settings
 from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core import signing
 
 from sportello.notifications.actions import queue_email
 from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
 
 ACCOUNT_TEMPLATES = "notifications/email/account"
+# Signs the address in the login link of "Hai già un account" (read by accounts.views).
+LOGIN_FROM_EMAIL_SALT = "sportello.accounts.login-from-email"
 
 
 def _first_name(user) -> str:
@@ -67,14 +73,23 @@ def send_unknown_account(*, to: str) -> OutgoingEmail:
     )
 
 
-def send_account_already_exists(*, to: str) -> OutgoingEmail:
-    """Someone signed up with an address that already has an account (anti-enumeration)."""
+def send_account_already_exists(*, to: str, next_path: str | None = None) -> OutgoingEmail:
+    """Someone signed up with an address that already has an account (anti-enumeration).
+
+    The login link goes through `account_login_from_email`: in the browser that signed up, the
+    pending sign-up (its code page, which would come first) is set aside for the address the
+    link names. `next_path`: where the sign-up was going (e.g. the checkout); the login follows.
+    """
+    query = {"t": signing.dumps(to, salt=LOGIN_FROM_EMAIL_SALT, compress=True)}
+    if next_path:
+        query[REDIRECT_FIELD_NAME] = next_path
+    login_url = f"{absolute_url('account_login_from_email')}?{urlencode(query)}"
     return queue_email(
         to=to,
         template=f"{ACCOUNT_TEMPLATES}/account_already_exists",
         context=_account_context(
             to,
-            login_url=absolute_url("account_login"),
+            login_url=login_url,
             password_reset_url=absolute_url("account_reset_password"),
         ),
     )

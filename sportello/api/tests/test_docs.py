@@ -94,3 +94,9 @@ def test_the_webhooks_are_documented(page):
     webhooks = page[page.index('id="webhook"') :]
     for word in ("order.created", "order.status_changed", "Sportello-Signature", "HMAC-SHA256"):
         assert word in webhooks
+
+
+def test_the_page_typed_with_a_trailing_slash_redirects_to_it(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/docs"

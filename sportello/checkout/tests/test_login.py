@@ -1,8 +1,10 @@
 """Login in the middle of checkout: a visitor logs in or registers and finds the cart intact."""
 
+import re
 from urllib.parse import urlencode
 
 import pytest
+from django.core import signing
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -12,6 +14,8 @@ from sportello.accounts.tests.factories import PASSWORD
 from sportello.accounts.tests.test_signup_enumeration import normalised
 from sportello.cart.models import Cart, CartKind, CartLine
 from sportello.checkout.tests.conftest import STANDARD, URGENT
+from sportello.notifications.emails import LOGIN_FROM_EMAIL_SALT
+from sportello.notifications.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +59,7 @@ def test_login_in_the_middle_keeps_the_cart(client, customer, appraisal):
         follow=True,
     )
 
+    print("CHAIN", logged_in.redirect_chain, logged_in.text.split("<main")[1][:2500])
     assert logged_in.redirect_chain == [(START, 302), (BILLING, 302)]
     assert "Dati di Fatturazione" in logged_in.text
     cart = Cart.objects.get(user=customer, kind=CartKind.PURCHASE)
@@ -192,3 +197,42 @@ def test_the_checkout_code_page_is_the_same_for_a_taken_and_a_new_address(
     assert pages[customer.email] == pages["nuovo@example.com"]
     # "Annulla" leads back to the checkout's Accesso step.
     assert f'name="next" value="{LOGIN}"' in pages["nuovo@example.com"]
+
+
+def test_a_checkout_sign_up_with_a_taken_address_mails_a_login_link_back_to_the_checkout(
+    client, customer, appraisal, django_capture_on_commit_callbacks, settings
+):
+    """The owner of the address, warned by e-mail, opens its login link in the same browser:
+    the login page (not the sign-up's code page, no code was sent), then the checkout with the
+    cart."""
+    _fill_cart_anonymously(client, appraisal)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("checkout:signup"), signup_data(email=customer.email, next=START))
+
+    email = OutgoingEmail.objects.get(to=customer.email)
+    [link] = re.findall(r"https?://\S+/account/login/from-email/\S+", email.text_body)
+    assert link.startswith(settings.SITE_URL.rstrip("/"))
+    login_page = client.get(link.removeprefix(settings.SITE_URL.rstrip("/")), follow=True)
+    assert login_page.redirect_chain == [
+        (LOGIN.replace(reverse("checkout:login"), reverse("account_login")), 302)
+    ]
+    assert "Inserisci il codice" not in login_page.text
+    logged_in = client.post(
+        reverse("account_login"),
+        {"login": customer.email, "password": PASSWORD, "next": START},
+        follow=True,
+    )
+    assert logged_in.redirect_chain == [(START, 302), (BILLING, 302)]
+    assert Cart.objects.get(user=customer, kind=CartKind.PURCHASE).lines.count() == 2
+
+
+def test_the_e_mail_s_login_link_sets_aside_only_the_sign_up_of_the_address_it_names(
+    client, customer, django_capture_on_commit_callbacks
+):
+    """A link naming another address (or a forged one) leaves this browser's sign-up alone."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), signup_data(email=customer.email))
+    code_page = reverse("account_email_verification_sent")
+    for token in (signing.dumps("altro@example.com", salt=LOGIN_FROM_EMAIL_SALT), "falso"):
+        response = client.get(f"{reverse('account_login_from_email')}?t={token}", follow=True)
+        assert response.redirect_chain[-1][0] == code_page

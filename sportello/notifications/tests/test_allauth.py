@@ -174,8 +174,32 @@ def test_signup_with_a_taken_address_warns_the_owner(
     [received] = smtp_server.messages
     assert received.message["To"] == customer.email
     assert received.message["Subject"] == "[Sportello] Hai già un account"
-    assert "https://negozio.example.it/account/login/" in received.text
+    assert "https://negozio.example.it/account/login/from-email/?t=" in received.text
     assert "https://negozio.example.it/account/password/reset/" in received.text
+
+
+@pytest.mark.parametrize("next_url", ["//evil.example/", "https://evil.example/", ""])
+def test_the_taken_address_e_mail_leads_only_to_a_path_of_this_site(
+    client, customer, smtp_server, django_capture_on_commit_callbacks, next_url
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "first_name": "Mario",
+                "last_name": "Rossi",
+                "email": customer.email,
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "accept_privacy": "on",
+                "next": next_url,
+            },
+        )
+
+    [received] = smtp_server.messages
+    assert "https://negozio.example.it/account/login/from-email/?t=" in received.text
+    assert "next=" not in received.text
+    assert "evil" not in received.text
 
 
 def test_other_allauth_messages_are_queued_from_allauths_own_templates(
