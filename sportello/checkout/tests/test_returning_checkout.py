@@ -222,3 +222,14 @@ def test_review_edits_wait_for_the_earlier_steps(customer_client, customer_cart)
     response = customer_client.get(REVIEW_BILLING, headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response["HX-Redirect"] == BILLING
+
+
+def test_a_company_member_s_billing_step_shows_the_order_summary(
+    customer_client, customer_cart, customer_company
+):
+    """Buying for the company: the billing data are the company's (shown, not edited) and the
+    order summary is beside them, as on every step."""
+    text = customer_client.get(BILLING).content.decode()
+    assert "Acquisti per l'account aziendale di" in text
+    assert 'aria-labelledby="order-summary-title"' in text
+    assert "data-summary-total>158,60\u00a0€</dd>" in text
