@@ -66,7 +66,11 @@ urlpatterns = [
     path("recesso/", include("sportello.withdrawals.urls")),
     # The JSON API (personal tokens), its OpenAPI schema and docs (/api/docs).
     # Its docs page typed with a trailing slash, as the shop's own pages are written.
-    path("api/docs/", RedirectView.as_view(pattern_name="api:openapi-view", permanent=True)),
+    path(
+        "api/docs/",
+        RedirectView.as_view(pattern_name="api:openapi-view", permanent=True),
+        name="api_docs_with_slash",
+    ),
     path("api/", api.urls),
     path("", include("sportello.pages.urls")),
 ]

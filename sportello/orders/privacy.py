@@ -130,7 +130,11 @@ ERASURE: dict[str, dict[str, str]] = {
         ),
     },
     "orders.DataRequest": {
-        **treat("the customer's note: removed", "customer_note"),
+        **treat("the customer's note: removed when they wrote it", "customer_note"),
+        **treat(
+            "kept: who answered (a link to the account, like a message's author)",
+            "answered_by",
+        ),
         **treat(
             "kept: what staff asked on a kept order line, and when",
             "id",

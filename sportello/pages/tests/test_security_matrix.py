@@ -247,6 +247,7 @@ ROWS: dict[str, Row] = {
     # scopes and ownership), so a browser's session is refused like no session at all.
     "api:openapi-json": everyone(200),
     "api:openapi-view": everyone(200),
+    "api_docs_with_slash": everyone(REDIRECT),  # to api:openapi-view
     "api:api-root": everyone(404),
     "api:list_services": everyone(401),
     "api:get_service": everyone(401, lambda w: {"slug": w["service"].slug}),
@@ -265,6 +266,8 @@ ROWS: dict[str, Row] = {
     # allauth: sign-in, sign-up, password, e-mail code, second factor.
     "account_login": row(None, 200, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "account_signup": row(None, 200, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
+    # The login link of "Hai già un account": to the login (which sends signed-in users on).
+    "account_login_from_email": everyone(LOGIN),
     "account_logout": row(None, REDIRECT, 200, 200, 200, 200),
     "account_inactive": everyone(200),
     "account_reauthenticate": signed_in(200),
