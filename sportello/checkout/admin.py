@@ -20,7 +20,6 @@ from sportello.core.admin import labelled_values_filter
 from sportello.core.money import format_euro
 from sportello.orders.admin import OrderAdmin as BaseOrderAdmin
 from sportello.orders.admin.inlines import OrderLineInline, OrderStatusChangeInline
-from sportello.orders.forms import OrderActionForm
 from sportello.orders.models import Order, OrderStatus
 from sportello.payments.actions import (
     RefundFailed,
@@ -40,6 +39,15 @@ from sportello.payments.providers.registry import UnknownPaymentMethod, get_prov
 
 BANK_TRANSFER_ACTION = "bonifico-ricevuto"
 REFUND_ACTION = "rimborso"
+TRANSFER_ALREADY_RECORDED = "Un bonifico con questo CRO/TRN è già stato registrato."
+
+
+def _transfer_summary(data: dict) -> str:
+    """The statement's line, for the order's history."""
+    return (
+        f"{format_euro(data['amount'])}, valuta {data['value_date']:%d/%m/%Y}, "
+        f"CRO/TRN {data['reference']}"
+    )
 
 
 def payment_method_label(identifier: str) -> str:
@@ -119,28 +127,35 @@ class OrderAdmin(BaseOrderAdmin):
     def _bank_transfer_view(self, request, order):
         if order.status == OrderStatus.AWAITING_PAYMENT:
             return self._transfer_received_view(request, order)
+        late = late_bank_transfer(order)
+        if late is None:
+            return self._transfer_not_expected(request, order)
         title = "Registra bonifico arrivato"
-        form = OrderActionForm(request.POST or None)
+        # What the statement says, as for a transfer on time: the amount may differ.
+        form = BankTransferForm(request.POST or None, initial={"amount": late.amount})
         if request.method == "POST" and form.is_valid():
-            note = form.cleaned_data["note"]
+            data = form.cleaned_data
             try:
                 confirmation = settlement.settle_bank_transfer(
-                    order=order, actor=request.user, note=note
+                    order=order,
+                    actor=request.user,
+                    note=data["note"],
+                    amount=data["amount"],
+                    value_date=data["value_date"],
+                    reference=data["reference"],
                 )
+            except TransferAlreadyRecorded:
+                form.add_error("reference", TRANSFER_ALREADY_RECORDED)
             except TransferNotExpected:
-                order.refresh_from_db()
-                self.message_user(
-                    request,
-                    f"Operazione non consentita: l'ordine è «{order.get_status_display()}».",
-                    messages.ERROR,
-                )
+                return self._transfer_not_expected(request, order)
             else:
                 order.refresh_from_db()
                 self.log_staff_action(
                     request,
                     order,
-                    "Registrato bonifico arrivato dopo la chiusura del pagamento",
-                    note,
+                    "Registrato bonifico arrivato dopo la chiusura del pagamento: "
+                    + _transfer_summary(data),
+                    data["note"],
                 )
                 self.message_user(
                     request,
@@ -155,8 +170,17 @@ class OrderAdmin(BaseOrderAdmin):
                         "verifica e registra il rimborso.",
                         messages.WARNING,
                     )
-            return HttpResponseRedirect(self.change_url(order))
+                return HttpResponseRedirect(self.change_url(order))
         return self._render(request, order, "admin/orders/order/action.html", title, form=form)
+
+    def _transfer_not_expected(self, request, order):
+        order.refresh_from_db()
+        self.message_user(
+            request,
+            f"Operazione non consentita: l'ordine è «{order.get_status_display()}».",
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(self.change_url(order))
 
     def _transfer_received_view(self, request, order):
         """ "Segna bonifico ricevuto" with the amount, value date and CRO/TRN: a partial amount
@@ -177,23 +201,12 @@ class OrderAdmin(BaseOrderAdmin):
                     reference=data["reference"],
                 )
             except TransferAlreadyRecorded:
-                form.add_error(
-                    "reference", "Un bonifico con questo CRO/TRN è già stato registrato."
-                )
+                form.add_error("reference", TRANSFER_ALREADY_RECORDED)
             except TransferNotExpected:
-                order.refresh_from_db()
-                self.message_user(
-                    request,
-                    f"Operazione non consentita: l'ordine è «{order.get_status_display()}».",
-                    messages.ERROR,
-                )
-                return HttpResponseRedirect(self.change_url(order))
+                return self._transfer_not_expected(request, order)
             else:
                 order.refresh_from_db()
-                done = (
-                    f"Segnato bonifico ricevuto: {format_euro(data['amount'])}, valuta "
-                    f"{data['value_date']:%d/%m/%Y}, CRO/TRN {data['reference']}"
-                )
+                done = "Segnato bonifico ricevuto: " + _transfer_summary(data)
                 self.log_staff_action(request, order, done, data["note"])
                 if confirmation.order_became_paid:
                     self.message_user(

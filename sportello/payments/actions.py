@@ -331,14 +331,19 @@ def _tell_provider_cancelled(payment: Payment) -> None:
         logger.warning("Could not cancel payment %s with %s: %s", payment.pk, payment.provider, exc)
 
 
+# Transfer money the order has received (and kept or given back).
+TRANSFER_MONEY_RECORDED = (PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
+
+
 def late_bank_transfer(order) -> Payment | None:
-    """The transfer the customer was told to make, if money could still arrive for it."""
+    """The transfer the customer was told to make, if money could still arrive for it: none
+    once transfer money for the order has been recorded (transfers in parts that paid the
+    order leave the instructions' attempt cancelled, with nothing more to come)."""
+    transfers = Payment.objects.filter(order=order, provider=BANK_TRANSFER)
+    if transfers.filter(status__in=TRANSFER_MONEY_RECORDED).exists():
+        return None
     return (
-        Payment.objects.filter(
-            order=order,
-            provider=BANK_TRANSFER,
-            status__in=(*OPEN_PAYMENT_STATUSES, PaymentStatus.CANCELLED),
-        )
+        transfers.filter(status__in=(*OPEN_PAYMENT_STATUSES, PaymentStatus.CANCELLED))
         .order_by("-created_at", "-id")
         .first()
     )
@@ -504,23 +509,18 @@ def record_bank_transfer(
             if received is not None and (payment is None or payment.amount != received):
                 # A partial (or different) amount: its own confirmed payment; the open attempt
                 # stays open for the rest (confirm_payment cancels it once the order is paid).
-                payment = Payment.objects.create(
-                    order=locked_order,
-                    provider=BANK_TRANSFER,
-                    amount=received,
-                    provider_reference=reference or None,
-                )
-                PaymentStatusChange.objects.create(
-                    payment=payment, from_status="", to_status=PaymentStatus.CREATED
-                )
+                payment = _transfer_of(locked_order, received, reference)
                 payments[payment.pk] = payment
             elif payment is None:
                 payment = create_payment(order=locked_order, provider=BANK_TRANSFER)
         else:
+            # Late money: only while none of the order's transfer money has been recorded.
             late = OPEN_PAYMENT_STATUSES | {PaymentStatus.CANCELLED}
             payment = next((p for p in transfers if p.status in late), None)
-            if payment is None:
+            if payment is None or any(p.status in TRANSFER_MONEY_RECORDED for p in transfers):
                 raise TransferNotExpected(f"Order {locked_order.number} is {locked_order.status}")
+            if received is not None and received != payment.amount:
+                payment = _transfer_of(locked_order, received, reference)
         if receipt:
             payment.data = {**payment.data, **receipt}
             payment.save(update_fields=["data", "updated_at"])
@@ -528,6 +528,17 @@ def record_bank_transfer(
         if not confirmation.is_recorded:
             raise TransferNotExpected(f"Payment {payment.pk} is already {payment.status}")
     return confirmation
+
+
+def _transfer_of(order, amount: Decimal, reference: str) -> Payment:
+    """A bank transfer of the amount the statement shows, about to be confirmed."""
+    payment = Payment.objects.create(
+        order=order, provider=BANK_TRANSFER, amount=amount, provider_reference=reference or None
+    )
+    PaymentStatusChange.objects.create(
+        payment=payment, from_status="", to_status=PaymentStatus.CREATED
+    )
+    return payment
 
 
 def transfer_deadline(order) -> dt.date:

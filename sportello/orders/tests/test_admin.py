@@ -139,13 +139,22 @@ def test_a_transfer_arriving_after_the_order_was_cancelled_is_recorded_then_refu
     assert action_url(order, "bonifico-ricevuto") in page.content.decode()
     assert action_url(order, "rimborso") not in page.content.decode()
 
+    # The form asks what the statement says, as for a transfer on time.
+    incomplete = staff_client.post(action_url(order, "bonifico-ricevuto"), {"note": "CRO 456"})
+    assert incomplete.status_code == 200
+    assert "CRO / TRN" in incomplete.content.decode()
+    transfer.refresh_from_db()
+    assert transfer.status == PaymentStatus.CANCELLED
     response = staff_client.post(
-        action_url(order, "bonifico-ricevuto"), {"note": "CRO 456"}, follow=True
+        action_url(order, "bonifico-ricevuto"),
+        transfer_form(order, reference="CRO456"),
+        follow=True,
     )
 
     transfer.refresh_from_db()
     order.refresh_from_db()
     assert transfer.status == PaymentStatus.CONFIRMED
+    assert transfer.data["cro"] == "CRO456"
     assert order.status == OrderStatus.CANCELLED
     assert "registra il rimborso" in response.content.decode()
     assert OutgoingEmail.objects.filter(
@@ -158,6 +167,35 @@ def test_a_transfer_arriving_after_the_order_was_cancelled_is_recorded_then_refu
     )
     order.refresh_from_db()
     assert order.status == OrderStatus.REFUNDED
+
+
+def test_no_late_transfer_on_an_order_paid_by_transfers_in_parts(staff_client, order):
+    """Two parts paid the order and cancelled the instructions' attempt: nothing more is
+    expected, so no "Registra bonifico arrivato" (one click recorded the whole amount again)."""
+    Payment.objects.create(
+        order=order,
+        provider="bank_transfer",
+        amount=order.total_gross,
+        status=PaymentStatus.PENDING,
+        provider_reference=order.number,
+    )
+    half = order.total_gross / 2
+    for reference in ("CRO1", "CRO2"):
+        staff_client.post(
+            action_url(order, "bonifico-ricevuto"),
+            {**transfer_form(order, reference=reference), "amount": formats.number_format(half, 2)},
+        )
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+
+    page = staff_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert action_url(order, "bonifico-ricevuto") not in page.content.decode()
+    response = staff_client.post(
+        action_url(order, "bonifico-ricevuto"), transfer_form(order, reference="CRO3"), follow=True
+    )
+    assert "Operazione non consentita" in response.content.decode()
+    confirmed = Payment.objects.filter(order=order, status=PaymentStatus.CONFIRMED)
+    assert sum(p.amount for p in confirmed) == order.total_gross
 
 
 def test_no_transfer_button_on_a_paid_order_without_transfer_instructions(staff_client, customer):
