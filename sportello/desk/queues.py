@@ -112,7 +112,12 @@ def _line_item(line: OrderLine, today: dt.date, *, when=None, when_label="") -> 
 
 
 def lines_to_start(filters: Filters) -> QuerySet[OrderLine]:
-    return _lines(filters, LineStatus.RECEIVED).order_by("order__paid_at", "order_id", "position")
+    # A service the consumer withdrew from waits in "Recessi da gestire", not here.
+    return (
+        _lines(filters, LineStatus.RECEIVED)
+        .filter(withdrawal_received_at__isnull=True)
+        .order_by("order__paid_at", "order_id", "position")
+    )
 
 
 def lines_in_progress(filters: Filters) -> QuerySet[OrderLine]:

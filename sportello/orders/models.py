@@ -243,6 +243,9 @@ class OrderLine(models.Model):
         related_name="+",
         verbose_name="assegnato a",
     )
+    # The consumer's statement of withdrawal naming this service arrived (set by the
+    # withdrawals app): it is not to be started, and cannot be withdrawn from again.
+    withdrawal_received_at = models.DateTimeField("recesso ricevuto il", null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

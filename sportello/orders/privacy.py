@@ -104,6 +104,7 @@ ERASURE: dict[str, dict[str, str]] = {
         "paused_working_days",
         "due_on",
         "assigned_to",
+        "withdrawal_received_at",
     ),
     "orders.OrderLineStatusChange": treat(
         KEPT_FISCAL, "id", "from_status", "to_status", "actor", "note", "created_at", "line"
@@ -200,6 +201,7 @@ def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
                     "vat": money(line.vat),
                     "gross": money(line.gross),
                     "status": line.status,
+                    "withdrawal_received_at": iso(line.withdrawal_received_at),
                     "status_history": history(line.status_changes.all()),
                     "data_requests": [
                         {

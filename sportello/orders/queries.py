@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import (
     Case,
     Count,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -64,24 +65,43 @@ def orders_for_customer(customer) -> QuerySet[Order]:
         )
         .annotate(viewer_may_act=may_act_expression(customer))
         .annotate(
-            live_lines=Count("lines", filter=~Q(lines__status=LineStatus.CANCELLED)),
+            live_lines=Count(
+                "lines",
+                filter=~Q(lines__status=LineStatus.CANCELLED)
+                & Q(lines__withdrawal_received_at__isnull=True),
+            ),
             unfinished_lines=Count(
                 "lines",
-                filter=~Q(lines__status__in=(LineStatus.CANCELLED, LineStatus.COMPLETED)),
+                filter=~Q(lines__status__in=(LineStatus.CANCELLED, LineStatus.COMPLETED))
+                & Q(lines__withdrawal_received_at__isnull=True),
             ),
+            last_withdrawal_at=Max("lines__withdrawal_received_at"),
         )
         .order_by("-placed_at", "-id")
     )
 
 
 def _line_counts(order: Order) -> tuple[int, int]:
-    """(lines not withdrawn, lines neither withdrawn nor completed), from the list's
-    annotations or the detail page's prefetched lines."""
+    """(lines the consumer has not withdrawn from, those of them not completed), from the
+    list's annotations or the detail page's prefetched lines. A line named in a statement of
+    withdrawal counts as withdrawn from as soon as the statement arrives."""
     if hasattr(order, "live_lines"):
         return order.live_lines, order.unfinished_lines  # type: ignore[attr-defined]
-    statuses = [line.status for line in order.lines.all()]
-    live = [status for status in statuses if status != LineStatus.CANCELLED]
+    live = [
+        line.status
+        for line in order.lines.all()
+        if line.status != LineStatus.CANCELLED and line.withdrawal_received_at is None
+    ]
     return len(live), sum(1 for status in live if status != LineStatus.COMPLETED)
+
+
+def last_withdrawal_at(order: Order):
+    """When the latest statement of withdrawal naming one of the order's services arrived
+    (None if none did), from the list's annotation or the detail page's prefetched lines."""
+    if hasattr(order, "last_withdrawal_at"):
+        return order.last_withdrawal_at  # type: ignore[attr-defined]
+    received = [line.withdrawal_received_at for line in order.lines.all()]
+    return max((at for at in received if at is not None), default=None)
 
 
 def withdrawal_is_open(order: Order, *, now=None) -> bool:

@@ -17,6 +17,7 @@ from sportello.orders.delivery import delivery_promise
 from sportello.orders.models import OrderStatus
 from sportello.orders.queries import (
     is_confirmation_emailed,
+    last_withdrawal_at,
     line_timeline,
     order_for_customer,
     order_summary_for_customer,
@@ -89,6 +90,8 @@ def _render_order_detail(request, number, *, message_form, status=200):
             "payment_method": payment_method_label(order.payment_method),
             # "Recedi dal contratto qui" (the withdrawals app's page) while the period is open.
             "can_withdraw": may_act and withdrawal_is_open(order),
+            # A statement of withdrawal received for some or all of its services.
+            "withdrawal_received_at": last_withdrawal_at(order),
             "may_act": may_act,
             # "Ordina di nuovo" fills a cart: not for a company's viewer.
             "may_buy": may_buy(request.user),

@@ -61,6 +61,15 @@ def _record(*, status: str, note: str, **fields) -> WithdrawalRequest:
     return withdrawal
 
 
+def _name_lines(withdrawal: WithdrawalRequest, lines: list[OrderLine]) -> None:
+    """The statement names these services: they are not to be started (the desk's queue),
+    and the order page says the statement arrived."""
+    withdrawal.lines.set(lines)
+    OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(
+        withdrawal_received_at=withdrawal.received_at
+    )
+
+
 def withdraw_from_account(
     *, order: Order, line_ids: Iterable[int], customer, now=None
 ) -> WithdrawalRequest:
@@ -88,7 +97,7 @@ def withdraw_from_account(
             source=WithdrawalSource.ACCOUNT,
             received_at=now,
         )
-        withdrawal.lines.set(lines)
+        _name_lines(withdrawal, lines)
         emails.send_acknowledgement(withdrawal)
     return withdrawal
 
@@ -114,7 +123,7 @@ def withdraw_from_form(
             received_at=now,
         )
         if lines:
-            withdrawal.lines.set(lines)
+            _name_lines(withdrawal, lines)
         # The same message whether or not the order was found (see the module docstring).
         emails.send_acknowledgement(withdrawal)
     return withdrawal

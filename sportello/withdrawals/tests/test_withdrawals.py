@@ -152,6 +152,42 @@ def test_a_service_already_in_a_statement_is_not_offered_again(customer_client, 
     assert WithdrawalRequest.objects.count() == 1
 
 
+def test_the_order_pages_say_the_statement_arrived_and_stop_offering_it(
+    customer_client, consumer_order, staff
+):
+    """After "Conferma il recesso" for every service: the order page and I MIEI ORDINI say the
+    statement arrived, no longer offer the button, nor a start date; staff's queue of services
+    to start leaves them out (they wait in "Recessi da gestire")."""
+    from sportello.desk.queues import Filters, lines_to_start
+
+    detail_url = reverse("orders:detail", kwargs={"number": consumer_order.number})
+    assert set(lines_to_start(Filters())) == set(consumer_order.lines.all())
+    withdrawal = _withdraw_all(customer_client, consumer_order)
+    received = long_date(timezone.localtime(withdrawal.received_at, ROME))
+
+    detail = customer_client.get(detail_url).text
+    assert f"esercitato: dichiarazione di recesso ricevuta {received}" in detail
+    assert f'href="{for_order(consumer_order)}"' not in detail
+    assert "lavorazione da" not in detail
+    assert detail.count("Recesso ricevuto") == 2  # beside each service
+    listing = customer_client.get(ORDERS).text
+    assert f'href="{for_order(consumer_order)}"' not in listing
+    assert "Recesso ricevuto" in listing
+    assert list(lines_to_start(Filters())) == []
+
+
+def test_withdrawing_from_one_service_leaves_the_other_offered(customer_client, consumer_order):
+    _perizia, visura = consumer_order.lines.all()
+    customer_client.post(for_order(consumer_order), {"lines": [visura.pk], "step": "conferma"})
+
+    detail = customer_client.get(
+        reverse("orders:detail", kwargs={"number": consumer_order.number})
+    ).text
+    assert f'href="{for_order(consumer_order)}"' in detail
+    assert "per gli altri servizi · dichiarazione di recesso ricevuta" in detail
+    assert detail.count("Recesso ricevuto") == 1
+
+
 def test_another_customer_gets_404_and_nothing_is_sent(client, other_customer, consumer_order):
     client.force_login(other_customer)
     line = consumer_order.lines.first()
