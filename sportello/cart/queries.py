@@ -16,7 +16,7 @@ from sportello.cart.session import session_cart_ids, session_upload_key
 from sportello.catalogue.answers import AnswerItem, Answers
 from sportello.catalogue.cache import remember_each
 from sportello.catalogue.forms import ServiceAnswersForm
-from sportello.catalogue.models import FieldType, FormField, Service
+from sportello.catalogue.models import FormField, Service
 from sportello.catalogue.pricing import LinePrice, price_line
 from sportello.catalogue.queries import form_definitions, form_fields_prefetch
 from sportello.companies.queries import visible_to
@@ -192,17 +192,7 @@ def priced_cart(cart: Cart | None, *, request=None) -> PricedCart:
 
 def pricing_field_keys(fields_definition: list[FormField]) -> list[str]:
     """The keys of the questions whose answer can add a supplement (choices prefetched)."""
-    keys = []
-    for definition in fields_definition:
-        if definition.field_type == FieldType.BOOLEAN:
-            has_supplement = bool(definition.price_supplement)
-        elif definition.field_type in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE):
-            has_supplement = any(c.price_supplement for c in definition.choices.all())
-        else:
-            has_supplement = False
-        if has_supplement:
-            keys.append(definition.key)
-    return keys
+    return [definition.key for definition in fields_definition if definition.can_add_to_price]
 
 
 def live_price(service: Service, data=None, *, answers: dict | None = None) -> LinePrice | None:

@@ -227,6 +227,15 @@ class FormField(BumpsCatalogueVersion, TimeStampedModel):
     def is_choice(self) -> bool:
         return self.field_type in CHOICE_TYPES
 
+    @property
+    def can_add_to_price(self) -> bool:
+        """Whether an answer to this question can add a supplement (choices prefetched)."""
+        if self.field_type == FieldType.BOOLEAN:
+            return bool(self.price_supplement)
+        if self.is_choice:
+            return any(choice.price_supplement for choice in self.choices.all())
+        return False
+
     def upload_extensions(self) -> list[str]:
         """The file extensions this field accepts: its own list within the site's list."""
         site_allowed = [ext.lower() for ext in settings.UPLOAD_ALLOWED_EXTENSIONS]

@@ -158,6 +158,12 @@ def mark_answered(message: OrderMessage) -> bool:
 # --- Data requests ---------------------------------------------------------------------------
 
 
+def correctable_fields(fields_definition: list[FormField]) -> list[FormField]:
+    """The questions a data request may ask to correct: not those whose answer can add a
+    supplement (the line's price was paid as ordered, and an answer never re-prices it)."""
+    return [definition for definition in fields_definition if not definition.can_add_to_price]
+
+
 def form_fields_of_line(line: OrderLine) -> list[FormField]:
     """The service form's fields (with choices) the line's answers were given to."""
     if line.service_id is None:
@@ -182,7 +188,7 @@ def request_data(
     One e-mail tells the customer what is needed and links to the form on the order page.
     Raises InvalidTransition or OrderNotInFulfilment like any line move.
     """
-    valid_keys = {field.key for field in form_fields_of_line(line)}
+    valid_keys = {field.key for field in correctable_fields(form_fields_of_line(line))}
     keys = [key for key in field_keys if key in valid_keys]
     labels = [label.strip()[:200] for label in documents if label.strip()]
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 
 from sportello.catalogue.forms import ServiceAnswersForm
 from sportello.catalogue.models import FormField
+from sportello.orders.conversation import correctable_fields
 from sportello.uploads.checks import accept_attribute, allowed_extensions, check_upload
 
 MESSAGE_MAX_LENGTH = 5000
@@ -65,6 +66,8 @@ class DataRequestForm(forms.Form):
     )
     field_keys = forms.MultipleChoiceField(
         label="Dati del modulo da correggere",
+        help_text="Le domande che cambiano il prezzo non sono tra queste: il servizio è stato "
+        "pagato con le risposte date nell'ordine.",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -77,7 +80,9 @@ class DataRequestForm(forms.Form):
 
     def __init__(self, *args, fields_definition: list[FormField], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["field_keys"].choices = [(f.key, f.label) for f in fields_definition]  # type: ignore[attr-defined]
+        self.fields["field_keys"].choices = [  # type: ignore[attr-defined]
+            (f.key, f.label) for f in correctable_fields(fields_definition)
+        ]
 
     def clean_documents(self) -> list[str]:
         text = self.cleaned_data.get("documents") or ""
@@ -90,7 +95,7 @@ class DataRequestAnswerForm(ServiceAnswersForm):
 
     def __init__(self, *args, data_request, fields_definition: list[FormField], answers, **kw):
         wanted = set(data_request.field_keys)
-        requested = [f for f in fields_definition if f.key in wanted]
+        requested = [f for f in correctable_fields(fields_definition) if f.key in wanted]
         super().__init__(*args, fields_definition=requested, answers=answers, **kw)
         self.document_labels = list(data_request.documents)
         for index, label in enumerate(self.document_labels):

@@ -304,6 +304,37 @@ def test_answer_uses_service_form_validation(customer_client, line, staff):
     assert line.status == LineStatus.AWAITING_CUSTOMER_DATA
 
 
+def test_a_question_that_adds_to_the_price_cannot_be_asked_again(line, staff):
+    """The line was paid with its answers: "Aggiungi la visura storica (+12,00 €)" asked
+    again would let the customer add a paid option for free. Neither the staff's form offers
+    it nor the action records it."""
+    from sportello.catalogue.tests.factories import FieldChoiceFactory
+    from sportello.orders.conversation_forms import DataRequestForm
+
+    FormFieldFactory(
+        service=line.service,
+        position=3,
+        key="storica",
+        label="Aggiungi la visura storica",
+        field_type="boolean",
+        is_required=False,
+        price_supplement=Decimal("12.00"),
+    )
+    urgency = FormFieldFactory(
+        service=line.service, position=4, key="urgenza", label="Urgenza", field_type="choice"
+    )
+    FieldChoiceFactory(field=urgency, value="normale", label="Normale")
+    FieldChoiceFactory(field=urgency, value="urgente", label="Urgente", price_supplement=30)
+    fields = conversation.form_fields_of_line(line)
+
+    offered = dict(DataRequestForm(fields_definition=fields).fields["field_keys"].choices)
+    assert set(offered) == {"indirizzo", "particella"}
+    data_request = conversation.request_data(
+        line=line, actor=staff, note="Controlla", field_keys=["storica", "urgenza", "particella"]
+    )
+    assert data_request.field_keys == ["particella"]
+
+
 def test_data_request_pauses_delivery_clock(line, staff, customer):
     # Requested Friday 4 December 2026, answered Wednesday 9 December: Monday 7 and
     # Wednesday 9 are working days (Tuesday 8 is a holiday), so the due date moves by two.
