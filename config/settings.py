@@ -113,6 +113,7 @@ TEMPLATES = [
             "builtins": [
                 "sportello.core.templatetags.money",
                 "sportello.core.templatetags.dates",
+                "sportello.core.templatetags.sizes",
                 # {% url %} remembering what it resolved (overrides Django's, same syntax).
                 "sportello.core.templatetags.urls",
             ],

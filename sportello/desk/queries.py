@@ -64,7 +64,9 @@ def order_for_staff(number: str) -> Order:
             ),
             Prefetch(
                 "messages",
-                queryset=OrderMessage.objects.select_related("author").order_by("created_at", "id"),
+                queryset=OrderMessage.objects.select_related("author", "attachment").order_by(
+                    "created_at", "id"
+                ),
             ),
         )
         .first()

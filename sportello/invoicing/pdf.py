@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from sportello.core.seller import share_capital_label
 from sportello.invoicing.amounts import vat_summary
 from sportello.invoicing.fatturapa import recipient_code
 from sportello.invoicing.models import FiscalDocument, PaymentMethodCode
@@ -28,6 +29,8 @@ def document_pdf_html(document: FiscalDocument) -> str:
         {
             "document": document,
             "seller": document.seller,
+            # The stored FatturaPA amount ("10000.00") as people read it.
+            "share_capital": share_capital_label(document.seller.get("share_capital", "")),
             "lines": lines,
             "summary": vat_summary(lines),
             "recipient_code": code,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 
 from sportello.catalogue.forms import ServiceAnswersForm
 from sportello.catalogue.models import FormField
+from sportello.core.sizes import file_size
 from sportello.orders.conversation import correctable_fields
 from sportello.uploads.checks import accept_attribute, allowed_extensions, check_upload
 
@@ -17,7 +17,7 @@ MESSAGE_MAX_LENGTH = 5000
 
 def _upload_help() -> str:
     allowed = [ext.upper() for ext in allowed_extensions()]
-    return f"Formati {', '.join(allowed)}, al massimo {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
+    return f"Formati {', '.join(allowed)}, al massimo {file_size(settings.UPLOAD_MAX_BYTES)}."
 
 
 def _accept() -> str:

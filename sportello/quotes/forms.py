@@ -7,10 +7,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from sportello.catalogue.forms import ItalianDecimalField
+from sportello.core.sizes import file_size
 from sportello.quotes.actions import MAX_VAT_RATE
 from sportello.uploads.checks import accept_attribute, allowed_extensions, check_upload
 
@@ -76,7 +76,7 @@ class MessageForm(forms.Form):
         self.fields["attachment"].widget.attrs["accept"] = accept_attribute(allowed)
         self.fields["attachment"].help_text = (
             f"Formati {', '.join(e.upper() for e in allowed)}, "
-            f"al massimo {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
+            f"al massimo {file_size(settings.UPLOAD_MAX_BYTES)}."
         )
 
     def clean_attachment(self):

@@ -21,12 +21,6 @@ def quote_pdf_html(quote) -> str:
             "quote": quote,
             "detail": quote_detail(quote, with_messages=False),
             "customer": quote.customer,
-            "company": {
-                "name": settings.COMPANY_NAME,
-                "address": settings.COMPANY_ADDRESS,
-                "vat_number": settings.COMPANY_VAT_NUMBER,
-                "email": settings.COMPANY_EMAIL,
-            },
             "site_name": settings.SITE_NAME,
             "seller": seller(),
             "generated_at": timezone.localtime(),

@@ -12,7 +12,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
+
+from sportello.core.sizes import file_size
 
 # The first bytes each format starts with: a renamed executable is not a PDF.
 SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -150,7 +151,7 @@ def check_upload(
     if upload.size > limit:
         subject = f"Il file {name}" if name_in_message else "Il file"
         raise UploadRejected(
-            f"{subject} è troppo grande: la dimensione massima è {filesizeformat(limit)}.",
+            f"{subject} è troppo grande: la dimensione massima è {file_size(limit)}.",
             code="file_size",
         )
     if sniff_content and not content_matches_extension(upload, extension):

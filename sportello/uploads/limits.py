@@ -15,8 +15,8 @@ from allauth.core import ratelimit
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.template.defaultfilters import filesizeformat
 
+from sportello.core.sizes import file_size
 from sportello.uploads.checks import UploadRejected
 from sportello.uploads.models import Upload
 from sportello.uploads.queries import total_bytes
@@ -51,7 +51,7 @@ def check_stored_bytes(
     if already + (incoming.size or 0) > cap:
         raise UploadRejected(
             f"Gli allegati di questa conversazione hanno raggiunto il limite di "
-            f"{filesizeformat(cap)}: invia il messaggio senza allegato o scrivici per "
+            f"{file_size(cap)}: invia il messaggio senza allegato o scrivici per "
             "concordare un altro modo di inviare il file.",
             code="conversation_bytes",
         )

@@ -256,6 +256,7 @@ def test_staff_thread_with_internal_note_and_attachment(client, customer, staff)
     assert OrderMessage.objects.get(is_from_staff=False).answered_at == reply.created_at
     page = client.get(reverse("desk:order", args=[order.number])).content.decode()
     assert "nota interna" in page
+    assert f"r.pdf</a> ({len(PDF)}\u00a0byte)" in page  # the real size, in Italian
 
 
 @pytest.mark.parametrize("size", [1, 4])

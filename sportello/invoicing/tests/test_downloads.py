@@ -70,6 +70,18 @@ def test_pdf_carries_both_parties_lines_vat_and_the_legal_notice(private_invoice
     assert "cassetto fiscale" in LEGAL_NOTICE and "SdI" in LEGAL_NOTICE
 
 
+def test_pdf_writes_the_share_capital_as_people_read_it(private_invoice):
+    private_invoice.seller = {
+        **private_invoice.seller,
+        "rea_office": "MI",
+        "rea_number": "1234567",
+        "share_capital": "10000.00",  # as the FatturaPA stores it
+    }
+    html = document_pdf_html(private_invoice)
+    assert "Capitale sociale 10.000,00 euro i.v." in html
+    assert "10000.00" not in html
+
+
 def test_xml_download_for_a_company(customer_client, company_invoice):
     response = customer_client.get(reverse("invoicing:xml", args=[company_invoice.pk]))
 

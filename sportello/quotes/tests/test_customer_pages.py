@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sportello.core.dates import long_date
+from sportello.core.seller import seller
 from sportello.core.state import InvalidTransition
 from sportello.notifications.models import OutgoingEmail
 from sportello.quotes import actions
@@ -119,6 +120,9 @@ def test_pdf_shows_the_quote_and_a_typical_one_fits_on_one_page(customer, staff)
     ):
         assert amount in html
     assert "Comprende il sopralluogo." in html
+    # The seller's legal data are the invoices' (INVOICE_SELLER_*), as in the footer.
+    assert f"P.IVA {seller().vat_number}" in html
+    assert seller().name in html
     # The PDF keeps the compact date of printed documents.
     assert quote.valid_until.strftime("%d/%m/%Y") in html
     assert len(render_quote_document(quote).pages) == 1
