@@ -131,12 +131,19 @@ class ConsentEvent(models.Model):
     """Append-only ledger: one row each time a consent is granted or withdrawn."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consent_events"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consent_events",
+        verbose_name="cliente",
     )
     purpose = models.CharField("finalità", max_length=30, choices=ConsentPurpose.choices)
     is_granted = models.BooleanField("concesso")
     notice = models.ForeignKey(
-        PrivacyNotice, on_delete=models.PROTECT, related_name="consent_events", null=True
+        PrivacyNotice,
+        on_delete=models.PROTECT,
+        related_name="consent_events",
+        null=True,
+        verbose_name="informativa",
     )
     source = models.CharField("modalità", max_length=50, choices=ConsentSource.choices)
     created_at = models.DateTimeField("data", auto_now_add=True)

@@ -22,7 +22,7 @@ from sportello.desk.forms import (
 )
 from sportello.desk.queues import Filters, build_queues
 from sportello.orders import conversation
-from sportello.orders.actions import OrderNotInFulfilment, set_line_status
+from sportello.orders.actions import OrderNotInFulfilment, WorkCannotStartYet, set_line_status
 from sportello.orders.conversation_forms import DataRequestForm, StaffOrderMessageForm
 from sportello.orders.delivery import FROM_INSPECTION, delivery_promise, set_inspection_date
 from sportello.orders.models import LineStatus, OrderMessage
@@ -203,6 +203,9 @@ def start_line(request, number, line_id):
     line = queries.line_for_staff(number=number, line_id=line_id)
     try:
         set_line_status(line=line, to=LineStatus.IN_PROGRESS, actor=request.user)
+    except WorkCannotStartYet as exc:
+        # Why, and from when: the consumer's withdrawal period is still running.
+        messages.error(request, str(exc))
     except (InvalidTransition, OrderNotInFulfilment):
         messages.error(request, "Operazione non consentita nello stato attuale.")
     else:

@@ -74,6 +74,9 @@ class ReceiptInline(ReadOnlyInline):
 
 @admin.register(FiscalDocument)
 class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # The document's address is the customer's download (their own documents only): staff
+    # have the PDF and XML buttons of this page.
+    view_on_site = False
     list_display = ("number", "kind", "issue_date", "buyer", "total", "status", "order_link")
     list_filter = ("kind", "status", "issue_date")
     search_fields = (

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from sportello.core.models import MoneyField, TimeStampedModel, VatRateField
 from sportello.core.state import StatusChangeBase
+from sportello.orders.models import CustomerKind
 
 
 class DocumentKind(models.TextChoices):
@@ -117,7 +118,7 @@ class FiscalDocument(TimeStampedModel):
     total_gross = MoneyField("totale")
     # The seller's data when issued (settings may change later; the document never does).
     seller = models.JSONField("cedente prestatore", default=dict)
-    buyer_kind = models.CharField("tipo cliente", max_length=10)
+    buyer_kind = models.CharField("tipo cliente", max_length=10, choices=CustomerKind.choices)
     buyer_first_name = models.CharField("nome", max_length=150, blank=True)
     buyer_last_name = models.CharField("cognome", max_length=150, blank=True)
     buyer_company_name = models.CharField("ragione sociale", max_length=200, blank=True)

@@ -46,7 +46,9 @@ class Payment(TimeStampedModel):
 
     # Public, unguessable id used in URLs (gateway page, return page); the pk stays internal.
     reference = models.UUIDField("codice", default=uuid.uuid4, unique=True, editable=False)
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments")
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="payments", verbose_name="ordine"
+    )
     provider = models.CharField("metodo", max_length=30)
     amount = MoneyField("importo")
     status = models.CharField(
@@ -111,12 +113,18 @@ class PaymentStatusChange(StatusChangeBase):
 class Refund(TimeStampedModel):
     """A refund recorded by staff (and sent to the provider where it supports refunds)."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name="pagamento"
+    )
     amount = MoneyField("importo")
     note = models.TextField("nota", blank=True)
     provider_reference = models.CharField("riferimento", max_length=255, blank=True)
     created_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="registrato da",
     )
 
     class Meta:
@@ -125,4 +133,4 @@ class Refund(TimeStampedModel):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_positive")]
 
     def __str__(self) -> str:
-        return f"Rimborso {self.amount} · {self.payment}"
+        return f"Rimborso {format_euro(self.amount)} · {self.payment}"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sportello.core.models import MoneyField, TimeStampedModel, VatRateField, amounts_add_up
-from sportello.core.state import StatusChangeBase
+from sportello.core.state import StatusChangeBase, transition_label
 
 
 class QuoteStatus(models.TextChoices):
@@ -309,3 +309,6 @@ class QuoteStatusChange(StatusChangeBase):
     class Meta(StatusChangeBase.Meta):
         verbose_name = "cambio di stato del preventivo"
         verbose_name_plural = "storico del preventivo"
+
+    def __str__(self) -> str:
+        return transition_label(QuoteStatus, self.from_status, self.to_status)

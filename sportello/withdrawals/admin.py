@@ -5,7 +5,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from sportello.core.admin import ReadOnlyAdminMixin, StatusHistoryInline
 from sportello.core.admin_actions import ActionPage, ActionPagesAdmin, Button
 from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
@@ -19,10 +19,9 @@ from sportello.withdrawals.queries import withdrawal_for_staff
 PROCESS_PERMISSION = "withdrawals.change_withdrawalrequest"
 
 
-class WithdrawalStatusChangeInline(ReadOnlyInline):
+class WithdrawalStatusChangeInline(StatusHistoryInline):
     model = WithdrawalStatusChange
-    fields = ("created_at", "from_status", "to_status", "actor", "note")
-    readonly_fields = fields
+    status_choices = WithdrawalStatus
     verbose_name_plural = "storico"
 
 

@@ -9,12 +9,20 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from sportello.invoicing.actions import issue_invoice
+from sportello.invoicing.tests.conftest import make_order, pay
 from sportello.notifications.tests.factories import OutgoingEmailFactory
 from sportello.orders import conversation
 from sportello.orders.tests.factories import OrderFactory, OrderLineFactory, PaidOrderFactory
 from sportello.payments.actions import create_payment, mark_pending
+from sportello.payments.models import PaymentStatus, Refund
+from sportello.payments.tests.factories import PaymentFactory
+from sportello.privacy.tests.factories import ConsentEventFactory
+from sportello.quotes.models import QuoteStatusChange
 from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
+from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, WithdrawalStatusChange
 
 # Whole words (case-sensitive where the word is also Italian in lower case).
 ENGLISH = [
@@ -58,6 +66,19 @@ ENGLISH = [
     "Yes",
     "Unknown",
     "None",
+    # Model fields without an Italian name, raw codes, Django's untranslated headings.
+    "Payment",
+    "PAYMENT",
+    "Order",
+    "User",
+    "Notice",
+    "Created by",
+    "person",
+    "received",
+    "processed",
+    "Model name",
+    "Add link",
+    "bytes",
 ]
 FORBIDDEN = re.compile(
     r"(?<![\w-])(" + "|".join(re.escape(word) for word in ENGLISH) + r")(?![\w-])"
@@ -88,7 +109,27 @@ def data(customer, staff):
     conversation.request_data(line=line, actor=staff, note="Serve la visura")
     quote = QuoteRequestFactory(customer=customer)
     QuoteLineFactory(quote=quote)
+    QuoteStatusChange.objects.create(quote=quote, from_status="", to_status=quote.status)
     email = OutgoingEmailFactory()
+    # Rows whose pages showed English: a refund, a consent, an invoice, a withdrawal.
+    Refund.objects.create(
+        payment=PaymentFactory(order=paid, status=PaymentStatus.CONFIRMED),
+        amount=Decimal("42.70"),
+        created_by=staff,
+    )
+    ConsentEventFactory(user=customer)
+    issue_invoice(order=pay(make_order(customer, [{"base_net": "100.00"}])).order)
+    withdrawal = WithdrawalRequest.objects.create(
+        order=paid,
+        customer_name="Mario Rossi",
+        email=customer.email,
+        order_number=paid.number,
+        source="account",
+        received_at=timezone.now(),
+    )
+    WithdrawalStatusChange.objects.create(
+        withdrawal=withdrawal, from_status="", to_status=WithdrawalStatus.RECEIVED
+    )
     return {
         "order": order,
         "paid": paid,

@@ -102,11 +102,17 @@ def test_a_consumers_line_says_from_when_it_can_start(client, customer, staff):
         terms_accepted_at=timezone.now(),
         early_start_requested=False,
     )
-    OrderLineFactory(order=order, status=LineStatus.RECEIVED)
+    line = OrderLineFactory(order=order, status=LineStatus.RECEIVED)
     order.refresh_from_db()
     client.force_login(staff)
     page = client.get(reverse("desk:home")).content.decode()
     assert f"si può iniziare dal {order.earliest_start_date:%d/%m/%Y}" in page
+    # "Inizia lavorazione" says why not, and from when.
+    started = client.post(
+        reverse("desk:start_line", args=[order.number, line.pk]), follow=True
+    ).content.decode()
+    assert "non ha chiesto l&#x27;esecuzione immediata" in started
+    assert f"possono iniziare dal {order.earliest_start_date:%d/%m/%Y}" in started
 
 
 def test_in_progress_sorted_by_due_date_overdue_first(customer, staff):
