@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +29,11 @@ from sportello.orders.models import LineStatus, OrderMessage
 from sportello.orders.queries import line_timeline
 from sportello.quotes.actions import assign_quote
 from sportello.quotes.models import QuoteRequest
+
+
+def _render(request, template: str, context: dict, status: int = 200):
+    """A desk page in the back-office's frame: its header, user links (log out) and menu."""
+    return render(request, template, {**admin.site.each_context(request), **context}, status=status)
 
 
 def desk_view(view):
@@ -72,7 +77,7 @@ def home(request):
             category_id=filters.category_id,
             assignee_id=request.user.pk,
         )
-    return render(
+    return _render(
         request,
         "desk/home.html",
         {
@@ -143,7 +148,7 @@ def _render_order(request, number, *, message_form=None, status=200):
     unread_ids = {m.pk for m in thread if not m.is_from_staff and m.read_at is None}
     if unread_ids:
         conversation.mark_read_by_staff(order)
-    return render(
+    return _render(
         request,
         "desk/order.html",
         {
@@ -272,7 +277,7 @@ def request_data(request, number, line_id):
         else:
             messages.success(request, "Richiesta integrazione inviata al cliente.")
         return redirect(_order_url(number, f"riga-{line.pk}"))
-    return render(
+    return _render(
         request,
         "desk/request_data.html",
         {"title": "Richiesta integrazione", "order": line.order, "line": line, "form": form},

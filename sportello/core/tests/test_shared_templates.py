@@ -114,3 +114,16 @@ def test_page_stylesheets_go_in_the_head(client):
     assert "cart/cart.css" in head
     assert "cart/cart.css" not in body
     assert "js/site.js" in head
+
+
+@pytest.mark.django_db
+def test_a_customer_opening_the_back_office_gets_the_shop_s_403_page(client, customer):
+    """A logged-in customer (not staff) on a back-office page: the shop's page in Italian, not
+    Django's bare "403 Forbidden"."""
+    client.force_login(customer)
+    response = client.get(reverse("admin:index"), follow=True)
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<h1>Accesso non consentito</h1>" in html
+    assert "Forbidden" not in html

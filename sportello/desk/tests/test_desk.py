@@ -352,3 +352,15 @@ def test_next_never_leaves_the_site(client, customer, staff):
         {"next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("desk:order", args=[order.number]) + f"#riga-{line.pk}"
+
+
+def test_the_desk_is_framed_like_the_back_office_and_linked_from_it(client, staff):
+    """The back-office header, the user links (to log out) on the desk; a link to the desk
+    from every back-office page."""
+    client.force_login(staff)
+    desk = client.get(reverse("desk:home")).content.decode()
+    assert "Sportello — back-office" in desk
+    assert "Amministrazione Django" not in desk
+    assert f'action="{reverse("admin:logout")}"' in desk
+    index = client.get(reverse("admin:index")).content.decode()
+    assert f'href="{reverse("desk:home")}">Scrivania</a>' in index
