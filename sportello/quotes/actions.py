@@ -379,6 +379,13 @@ def customer_attachments(quote: QuoteRequest):
     )
 
 
+def can_ask_for_details(quote: QuoteRequest) -> bool:
+    """Whether staff may still ask the customer for details (the quote back «In lavorazione»)."""
+    return quote.status == QuoteStatus.IN_PROGRESS or (
+        QuoteStatus.IN_PROGRESS in QUOTE_TRANSITIONS[quote.status]
+    )
+
+
 def ask_for_details(
     *, quote: QuoteRequest, actor, body: str, attachment: UploadedFile | None = None
 ) -> QuoteMessage:

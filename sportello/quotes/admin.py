@@ -281,12 +281,13 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
 
     def message_view(self, request, quote):
         form = StaffMessageForm(
-            *((request.POST, request.FILES) if request.method == "POST" else ())
+            *((request.POST, request.FILES) if request.method == "POST" else ()),
+            can_ask_for_details=actions.can_ask_for_details(quote),
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                if data["ask_for_details"]:
+                if data.get("ask_for_details"):
                     actions.ask_for_details(
                         quote=quote,
                         actor=request.user,
@@ -302,15 +303,22 @@ class QuoteRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
                         is_from_staff=True,
                     )
             except InvalidTransition:
-                return self._refused(request, quote, "Richiesta di dettagli")
-            return self.action_done(
-                request,
-                quote,
-                history="Chiesti dettagli al cliente"
-                if data["ask_for_details"]
-                else "Messaggio inviato al cliente",
-                message="Messaggio inviato al cliente.",
-            )
+                # The quote moved meanwhile: the message stays in the form, nothing is sent.
+                quote.refresh_from_db()
+                form.add_error(
+                    "ask_for_details" if "ask_for_details" in form.fields else None,
+                    "Non si possono più chiedere dettagli: il preventivo è "
+                    f"«{quote.get_status_display()}». Togli la spunta per inviare il messaggio.",
+                )
+            else:
+                return self.action_done(
+                    request,
+                    quote,
+                    history="Chiesti dettagli al cliente"
+                    if data.get("ask_for_details")
+                    else "Messaggio inviato al cliente",
+                    message="Messaggio inviato al cliente.",
+                )
         detail = quote_detail(quote)
         return self._render(
             request,

@@ -162,9 +162,12 @@ class StaffMessageForm(MessageForm):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, can_ask_for_details: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].label = "Messaggio al cliente"
+        if not can_ask_for_details:
+            # The quote cannot go back to «In lavorazione» (accepted, ordered, closed).
+            del self.fields["ask_for_details"]
 
 
 class CancelForm(forms.Form):

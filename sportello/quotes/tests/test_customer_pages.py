@@ -231,6 +231,36 @@ def test_asking_details_on_a_closed_quote_stores_nothing(settings, staff, quote,
     assert stored == []
 
 
+def test_on_a_closed_quote_staff_are_not_offered_to_ask_for_details(staff_client, quote):
+    QuoteRequest.objects.filter(pk=quote.pk).update(status=QuoteStatus.DECLINED)
+    url = reverse("admin:quotes_quoterequest_message", args=[quote.pk])
+    assert 'name="ask_for_details"' not in staff_client.get(url).content.decode()
+    # A form sent with it anyway (an old tab) sends the message: asking is just not possible.
+    staff_client.post(url, {"body": "Il lavoro è partito.", "ask_for_details": "on"})
+    assert QuoteMessage.objects.get().body == "Il lavoro è partito."
+
+
+def test_a_quote_closed_meanwhile_keeps_the_staff_s_message_in_the_form(
+    staff_client, ready_quote, monkeypatch
+):
+    """The form offered "Chiedi dettagli", the quote moved before it was sent: the message is
+    shown again with the reason, nothing is sent or lost."""
+
+    def closed_meanwhile(**kwargs):
+        raise InvalidTransition(ready_quote, QuoteStatus.ORDERED, QuoteStatus.IN_PROGRESS)
+
+    monkeypatch.setattr(actions, "ask_for_details", closed_meanwhile)
+    response = staff_client.post(
+        reverse("admin:quotes_quoterequest_message", args=[ready_quote.pk]),
+        {"body": "Qual è la superficie esatta?", "ask_for_details": "on"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Qual è la superficie esatta?" in html
+    assert "Non si possono più chiedere dettagli" in html
+    assert not QuoteMessage.objects.exists()
+
+
 def test_thread_both_ways(customer_client, staff, quote, customer):
     customer_client.post(reverse("quotes:post_message", args=[quote.number]), {"body": "Domanda"})
     actions.post_message(quote=quote, author=staff, body="Risposta", is_from_staff=True)
