@@ -339,14 +339,13 @@ def late_bank_transfer(order) -> Payment | None:
     """The transfer the customer was told to make, if money could still arrive for it: none
     once transfer money for the order has been recorded (transfers in parts that paid the
     order leave the instructions' attempt cancelled, with nothing more to come)."""
-    transfers = Payment.objects.filter(order=order, provider=BANK_TRANSFER)
-    if transfers.filter(status__in=TRANSFER_MONEY_RECORDED).exists():
-        return None
-    return (
-        transfers.filter(status__in=(*OPEN_PAYMENT_STATUSES, PaymentStatus.CANCELLED))
-        .order_by("-created_at", "-id")
-        .first()
+    transfers = list(
+        Payment.objects.filter(order=order, provider=BANK_TRANSFER).order_by("-created_at", "-id")
     )
+    if any(transfer.status in TRANSFER_MONEY_RECORDED for transfer in transfers):
+        return None
+    late = {*OPEN_PAYMENT_STATUSES, PaymentStatus.CANCELLED}
+    return next((transfer for transfer in transfers if transfer.status in late), None)
 
 
 def refundable_amount(payment: Payment) -> Decimal:
