@@ -38,6 +38,12 @@ def order_for_withdrawal(*, customer, number: str) -> Order:
         raise Http404("Order not found") from None
 
 
+def is_own_order_number(*, customer, number: str) -> bool:
+    """Whether the logged-in customer has an order of that number they may act on (they are
+    told at once when they mistype it: only their own orders are looked at)."""
+    return Order.objects.filter(actionable_by(customer), number=number.strip()).exists()
+
+
 def matching_order(*, email: str, number: str) -> Order | None:
     """The order the public form names, only if the e-mail is the one it was placed with.
 

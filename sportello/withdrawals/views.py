@@ -7,7 +7,12 @@ from django.shortcuts import redirect, render
 
 from sportello.withdrawals import actions
 from sportello.withdrawals.forms import AnonymousWithdrawalForm, ServicesForm
-from sportello.withdrawals.queries import can_withdraw, order_for_withdrawal, withdrawable_lines
+from sportello.withdrawals.queries import (
+    can_withdraw,
+    is_own_order_number,
+    order_for_withdrawal,
+    withdrawable_lines,
+)
 
 # The ACCOUNT_RATE_LIMITS entry counting the public form's submissions.
 FORM_RATE_LIMIT = "withdrawal"
@@ -16,6 +21,20 @@ RATE_LIMITED = (
     "I dati che hai inserito sono stati conservati."
 )
 CONFIRM_STEP = "conferma"
+NOT_ONE_OF_YOUR_ORDERS = (
+    "Non troviamo un tuo ordine con questo numero: controllalo in I MIEI ORDINI, dove trovi "
+    "anche «Recedi dal contratto qui» accanto a ogni ordine."
+)
+
+
+def _names_none_of_own_orders(request, data) -> bool:
+    """A logged-in customer writing their own account's address: the number must be one of
+    their orders (a typo would otherwise be a statement that matches nothing). Visitors, and
+    anyone giving another address, get the same answer whether the order exists or not."""
+    user = request.user
+    if not user.is_authenticated or data["email"].strip().lower() != user.email.lower():
+        return False
+    return not is_own_order_number(customer=user, number=data["order_number"])
 
 
 def start(request):
@@ -33,6 +52,8 @@ def start(request):
         form.is_valid()
         form.add_error(None, RATE_LIMITED)
         return render(request, "withdrawals/start.html", {"form": form}, status=429)
+    if form.is_valid() and _names_none_of_own_orders(request, form.cleaned_data):
+        form.add_error("order_number", NOT_ONE_OF_YOUR_ORDERS)
     if not form.is_valid() or request.POST.get("step") == "modifica":
         return render(request, "withdrawals/start.html", {"form": form})
     if request.POST.get("step") != CONFIRM_STEP:

@@ -40,7 +40,7 @@ INFORMAZIONI = DemoCategory(
                     "partita_iva",
                     "Partita IVA dell'impresa",
                     FieldType.PARTITA_IVA,
-                    help_text="11 cifre, con o senza il prefisso IT",
+                    help_text="Le 11 cifre della partita IVA",
                 ),
                 DemoField(
                     "ragione_sociale",

@@ -14,6 +14,7 @@ from sportello.core.dates import long_date
 from sportello.notifications.models import OutgoingEmail
 from sportello.orders.models import CustomerKind, LineStatus, OrderStatus
 from sportello.orders.queries import withdrawal_is_open
+from sportello.orders.tests.factories import OrderFactory
 from sportello.payments.models import Refund
 from sportello.withdrawals.forms import AnonymousWithdrawalForm, ServicesForm
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalSource, WithdrawalStatus
@@ -294,6 +295,22 @@ def test_the_public_form_gives_the_same_answer_whether_the_order_exists_or_not(
     ]
     assert len(bodies) == 3
     assert len({body.split("abbiamo ricevuto")[1][:40] for body in bodies}) == 1
+
+
+def test_a_logged_in_customer_is_told_at_once_when_the_number_is_not_one_of_theirs(
+    customer_client, customer, consumer_order, other_customer
+):
+    """A typo would otherwise be confirmed as sent and match nothing; only their own orders
+    are looked at, so nothing is told about anyone else's."""
+    others = OrderFactory(customer=other_customer)
+    for number in ("2026-999999", others.number):
+        page = customer_client.post(START, _statement(number, email=customer.email))
+        assert "Non troviamo un tuo ordine con questo numero" in page.text
+        assert "Conferma il recesso" not in page.text
+        assert number in page.text  # what was typed is kept
+    step_two = customer_client.post(START, _statement(consumer_order.number, email=customer.email))
+    assert "Conferma il recesso" in step_two.text
+    assert not WithdrawalRequest.objects.exists()
 
 
 def test_someone_elses_order_cannot_be_withdrawn_without_the_matching_e_mail(
