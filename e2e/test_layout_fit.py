@@ -114,3 +114,35 @@ def test_back_office_order_list_fits_a_1280_screen(page, password):
     expect(page.locator("#result_list")).to_contain_text("2.989,00\u00a0€")
     expect(page.locator("#result_list")).to_contain_text("Visura catastale storica per immobile")
     assert overflow(page) == 0
+
+
+def test_the_riepilogo_s_billing_data_stay_inside_their_card_on_a_phone(
+    page, customer, password, settings
+):
+    """A business's billing data on the Riepilogo at 390 px: each value under its label, none
+    past the card's edge (the values ran to the border, a codice fiscale beyond it)."""
+    from sportello.accounts.models import BillingProfile
+    from sportello.cart.models import Cart, CartKind
+    from sportello.cart.tests.factories import CartLineFactory
+    from sportello.checkout.tests.conftest import COMPANY_BILLING, STANDARD, build_appraisal
+
+    settings.PAYMENT_METHODS = ["test_gateway", "bank_transfer"]
+    BillingProfile.objects.create(
+        user=customer, **{**COMPANY_BILLING, "codice_fiscale": "RSSMRA80A01H501U"}
+    )
+    cart = Cart.objects.create(user=customer, kind=CartKind.PURCHASE)
+    CartLineFactory(
+        cart=cart, service=build_appraisal(slug="perizia-immobiliare"), answers=STANDARD
+    )
+    OrderFactory(customer=customer, payment_method="bank_transfer")
+    page.set_viewport_size({"width": 390, "height": 900})
+    log_in(page, customer.email, password)
+
+    page.goto(reverse("checkout:start"))
+    expect(page).to_have_url(reverse("checkout:review"))
+    card = page.locator("#review-billing-card")
+    box = card.bounding_box()
+    for value in card.locator("dd").all():
+        right = value.evaluate("dd => dd.getBoundingClientRect().right")
+        assert right <= box["x"] + box["width"] - 8, value.inner_text()
+    assert overflow(page) == 0

@@ -237,7 +237,7 @@ def test_staff_requests_data_from_the_order_page(client, customer, staff):
     line.refresh_from_db()
     assert line.status == LineStatus.AWAITING_CUSTOMER_DATA
     page = client.get(reverse("desk:order", args=[order.number])).content.decode()
-    assert "In attesa del cliente da 0 giorni" in page
+    assert "In attesa del cliente da oggi." in page
 
 
 def test_staff_thread_with_internal_note_and_attachment(client, customer, staff):
