@@ -139,6 +139,29 @@ def test_completed_order_does_not_promise_to_start_work(customer_client, placed_
     assert promise not in content
 
 
+def test_a_consumer_who_did_not_ask_to_start_at_once_is_told_from_when(customer_client, customer):
+    """The payment message says the same as the contract: work starts at the end of the
+    withdrawal period (it said "Inizieremo a lavorare" with no date)."""
+    from django.utils import timezone
+
+    from sportello.core.dates import long_date
+    from sportello.orders.models import CustomerKind, Order
+
+    order = PaidOrderFactory(customer=customer)
+    Order.objects.filter(pk=order.pk).update(
+        billing_kind=CustomerKind.PERSON,
+        terms_accepted_at=timezone.now(),
+        early_start_requested=False,
+    )
+    order.refresh_from_db()
+    content = customer_client.get(order.get_absolute_url()).content.decode()
+    start = long_date(order.earliest_start_date)
+    assert (
+        f"Inizieremo a lavorare ai servizi acquistati da {start}, alla fine del periodo di recesso"
+        in content
+    )
+
+
 def test_detail_lists_outcomes_with_download_links(customer_client, customer, staff):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
