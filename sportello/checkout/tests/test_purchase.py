@@ -445,6 +445,7 @@ def test_card_declined_then_paid_on_retry(ready_client):
     order = Order.objects.get()
     assert declined.redirect_chain[-1] == (_pay_url(order), 302)
     assert "non è andato a buon fine" in declined.text
+    assert declined.text.count("non è andato a buon fine") == 1  # said once, not twice
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PAYMENT
 
