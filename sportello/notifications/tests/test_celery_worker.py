@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
-from django.db import transaction
+from django.db import OperationalError, transaction
 from kombu import pools as kombu_pools
 
 from config.celery import app as celery_app
@@ -28,8 +28,13 @@ REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 def wait_for(condition, timeout=20.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():
-            return True
+        try:
+            if condition():
+                return True
+        except OperationalError:
+            # SQLite's shared in-memory test database: while the worker thread writes, a read
+            # from this thread fails at once with "table is locked" (no busy wait). Ask again.
+            pass
         time.sleep(0.05)
     return False
 
