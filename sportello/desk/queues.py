@@ -32,7 +32,11 @@ from sportello.orders.models import (
 )
 from sportello.quotes.models import AWAITING_PRICE, QuoteRequest
 from sportello.withdrawals.models import WithdrawalRequest
-from sportello.withdrawals.queries import pending_withdrawals, refund_due_date
+from sportello.withdrawals.queries import (
+    pending_withdrawals,
+    refund_due_date,
+    unmatched_withdrawals,
+)
 
 ITEMS_PER_QUEUE = 10
 WORKING_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.IN_PROGRESS, OrderStatus.COMPLETED)
@@ -191,6 +195,10 @@ def withdrawals_to_process(filters: Filters) -> QuerySet[WithdrawalRequest]:
     return pending_withdrawals().prefetch_related(None).select_related(None)
 
 
+def withdrawals_to_verify(filters: Filters) -> QuerySet[WithdrawalRequest]:
+    return unmatched_withdrawals()
+
+
 def _start_label(line: OrderLine, today: dt.date) -> str:
     """When the line was paid, and, for a consumer who did not ask to start at once, from
     which day staff may start it (the end of the withdrawal period)."""
@@ -320,6 +328,24 @@ QUEUES: list[Queue] = [
         ),
         filters_by_service=False,
         filters_by_assignee=False,
+    ),
+    Queue(
+        slug="recessi-da-verificare",
+        title="Recessi da verificare",
+        fetch=withdrawals_to_verify,
+        item=lambda withdrawal, today: QueueItem(
+            title=f"Recesso senza ordine corrispondente (indicato «{withdrawal.order_number}»)",
+            detail=f"{withdrawal.customer_name} · {withdrawal.email}",
+            url=reverse(
+                "admin:withdrawals_withdrawalrequest_close_unmatched", args=[withdrawal.pk]
+            ),
+            when=withdrawal.received_at,
+            when_label=f"ricevuto da {_age(withdrawal.received_at, today)}",
+        ),
+        filters_by_service=False,
+        filters_by_assignee=False,
+        help_text="Dichiarazioni dal modulo pubblico che non corrispondono a un ordine: "
+        "contatta la persona e segna cosa è stato fatto.",
     ),
     Queue(
         slug="email-fallite",

@@ -56,6 +56,8 @@ SECTIONS = (
     "billing_profile",
     "consents",
     "orders",
+    # Statements of withdrawal from the customer's address that matched no order.
+    "withdrawals_without_order",
     "quotes",
     "carts",
     "bulk_orders",

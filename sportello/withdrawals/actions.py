@@ -199,6 +199,33 @@ def process_withdrawal(
     return refunded
 
 
+def close_unmatched(*, withdrawal: WithdrawalRequest, actor, note: str) -> None:
+    """Staff looked into a statement that matched no order (a mistyped number or address):
+    what they did goes in the note; nothing is cancelled or refunded here (a statement made
+    again from I MIEI ORDINI, or the right order's, is processed as usual). Raises
+    InvalidTransition when it is not an unmatched statement."""
+    with transaction.atomic():
+        change_status(
+            withdrawal,
+            to=WithdrawalStatus.PROCESSED,
+            transitions=WITHDRAWAL_TRANSITIONS,
+            history=WithdrawalStatusChange,
+            history_fk="withdrawal",
+            actor=actor,
+            note=note,
+            extra={"processed_at": timezone.now(), "processed_by": actor, "staff_note": note},
+            on_change=lambda from_status, to_status: record_status_change(
+                event_type=EventType.WITHDRAWAL_STATUS,
+                subject=f"Recesso senza ordine corrispondente ({withdrawal.order_number})",
+                choices=WithdrawalStatus,
+                from_status=from_status,
+                to_status=to_status,
+                note=note,
+                actor=actor,
+            ),
+        )
+
+
 def refund_withdrawal(*, order: Order, amount: Decimal, actor, note: str) -> Decimal:
     """Give `amount` back through the order's original payment method(s).
 

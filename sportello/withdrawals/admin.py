@@ -12,7 +12,7 @@ from sportello.core.state import InvalidTransition
 from sportello.orders.actions import was_started
 from sportello.payments.actions import RefundFailed, RefundNotAllowed
 from sportello.withdrawals import actions
-from sportello.withdrawals.forms import ProcessWithdrawalForm
+from sportello.withdrawals.forms import CloseUnmatchedForm, ProcessWithdrawalForm
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, WithdrawalStatusChange
 from sportello.withdrawals.queries import withdrawal_for_staff
 
@@ -27,7 +27,10 @@ class WithdrawalStatusChangeInline(StatusHistoryInline):
 
 @admin.register(WithdrawalRequest)
 class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
-    action_pages = (ActionPage("process", "gestisci/", "process_view"),)
+    action_pages = (
+        ActionPage("process", "gestisci/", "process_view"),
+        ActionPage("close_unmatched", "verificato/", "close_unmatched_view"),
+    )
     manage_permission = PROCESS_PERMISSION
     action_object_name = "withdrawal"
 
@@ -80,9 +83,43 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
         return ", ".join(line.service_name for line in obj.lines.all()) or "—"
 
     def action_buttons(self, request, obj) -> list[Button]:
-        if not self.has_manage_permission(request) or not _is_to_process(obj):
+        if not self.has_manage_permission(request):
+            return []
+        if obj.status == WithdrawalStatus.UNMATCHED:
+            return [
+                Button(label="Segna come verificato", url=self.action_url(obj, "close_unmatched"))
+            ]
+        if not _is_to_process(obj):
             return []
         return [Button(label="Gestisci il recesso", url=self.action_url(obj, "process"))]
+
+    def close_unmatched_view(self, request, obj):
+        withdrawal = withdrawal_for_staff(obj.pk)
+        if withdrawal.status != WithdrawalStatus.UNMATCHED:
+            self.message_user(request, "Questo recesso non è da verificare.", messages.WARNING)
+            return HttpResponseRedirect(self.change_url(withdrawal))
+        form = CloseUnmatchedForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            note = form.cleaned_data["note"]
+            try:
+                actions.close_unmatched(withdrawal=withdrawal, actor=request.user, note=note)
+            except InvalidTransition:
+                self.message_user(request, "Il recesso è già stato gestito.", messages.WARNING)
+                return HttpResponseRedirect(self.change_url(withdrawal))
+            return self.action_done(
+                request,
+                withdrawal,
+                message="Recesso segnato come verificato.",
+                history="Recesso senza ordine corrispondente verificato",
+                note=note,
+            )
+        return self.render_action_page(
+            request,
+            withdrawal,
+            "admin/withdrawals/close_unmatched.html",
+            "Segna come verificato",
+            form=form,
+        )
 
     def process_view(self, request, obj):
         withdrawal = withdrawal_for_staff(obj.pk)

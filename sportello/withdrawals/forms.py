@@ -56,6 +56,19 @@ class AnonymousWithdrawalForm(forms.Form):
     )
 
 
+class CloseUnmatchedForm(forms.Form):
+    """Staff close a statement that matched no order, saying what they did."""
+
+    note = forms.CharField(
+        label="Cosa è stato fatto",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ad esempio: cliente ricontattato, ha rifatto il recesso da I MIEI ORDINI. "
+        "Resta nello storico; il cliente non riceve e-mail.",
+        error_messages={"required": "Scrivi cosa è stato fatto."},
+    )
+
+
 class ProcessWithdrawalForm(forms.Form):
     """Staff settle a withdrawal: the started services get the refund staff enter."""
 

@@ -16,7 +16,8 @@ class WithdrawalStatus(models.TextChoices):
 WITHDRAWAL_TRANSITIONS: dict[str, frozenset[str]] = {
     WithdrawalStatus.RECEIVED: frozenset({WithdrawalStatus.PROCESSED}),
     WithdrawalStatus.PROCESSED: frozenset(),
-    WithdrawalStatus.UNMATCHED: frozenset(),
+    # Staff looked into it (contacted the consumer, found the order): closed with a note.
+    WithdrawalStatus.UNMATCHED: frozenset({WithdrawalStatus.PROCESSED}),
 }
 
 

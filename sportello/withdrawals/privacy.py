@@ -11,6 +11,7 @@ from sportello.core.export import ExportContext, history, iso, money
 from sportello.withdrawals.models import WithdrawalRequest
 
 EXPORTED_MODELS: dict[str, str] = {
+    # Also "withdrawals_without_order": the statements from their address matching no order.
     "withdrawals.WithdrawalRequest": "orders[].withdrawals",
     "withdrawals.WithdrawalStatusChange": "orders[].withdrawals[].status_history",
 }
@@ -85,6 +86,16 @@ def export_data(context: ExportContext) -> None:
         by_order[withdrawal.order.number].append(withdrawal)  # type: ignore[union-attr]
     for order in context.data.get("orders", []):
         order["withdrawals"] = [_withdrawal(w) for w in by_order.get(order["number"], [])]
+    # Statements sent from the public form with the customer's address that matched no order
+    # (erased with the account, below): theirs too.
+    context.data["withdrawals_without_order"] = [
+        _withdrawal(w)
+        for w in WithdrawalRequest.objects.filter(
+            order__isnull=True, email__iexact=context.user.email
+        )
+        .order_by("received_at", "id")
+        .prefetch_related("status_changes", "lines")
+    ]
 
 
 def erase_data(context: ErasureContext) -> None:

@@ -95,6 +95,15 @@ def pending_withdrawals() -> QuerySet[WithdrawalRequest]:
     return open_withdrawal_requests()
 
 
+def unmatched_withdrawals() -> QuerySet[WithdrawalRequest]:
+    """The Scrivania's "Recessi da verificare": statements from the public form that matched
+    no order, still to be looked into (a person withdrew; only the data did not match), oldest
+    first."""
+    return WithdrawalRequest.objects.filter(status=WithdrawalStatus.UNMATCHED).order_by(
+        "received_at", "id"
+    )
+
+
 def refund_due_date(withdrawal: WithdrawalRequest) -> date:
     """The last day (Europe/Rome) to refund: 14 days from the statement (Codice del Consumo
     art. 56)."""

@@ -57,6 +57,14 @@ def fill_queues(customer, staff, size=1):
             source="account",
             received_at=timezone.now(),
         )
+        WithdrawalRequest.objects.create(
+            customer_name="Mario Rossi",
+            email=customer.email,
+            order_number="2026-999999",
+            source="form",
+            status=WithdrawalStatus.UNMATCHED,
+            received_at=timezone.now(),
+        )
 
 
 def test_every_queue_counts_its_items(customer, staff):
@@ -70,6 +78,7 @@ def test_every_queue_counts_its_items(customer, staff):
         "bonifici": 2,
         "fatture-scartate": 2,
         "recessi": 2,
+        "recessi-da-verificare": 2,
         "email-fallite": 2,
     }
 

@@ -368,6 +368,15 @@ ROWS: dict[str, Row] = {
         403,
         200,
     ),
+    # The matrix's statement matched its order: nothing to verify, back to its page.
+    "admin:withdrawals_withdrawalrequest_close_unmatched": row(
+        lambda w: {"object_id": w["withdrawal"].pk},
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        403,
+        REDIRECT,
+    ),
     "admin:notifications_outgoingemail_html_preview": row(
         lambda w: {"email_id": w["email"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
     ),

@@ -499,6 +499,49 @@ def test_pending_withdrawals_is_the_desk_queue(customer_client, make_order):
     assert refund_due_date(second) == timezone.localdate(second.received_at) + dt.timedelta(days=14)
 
 
+def test_an_unmatched_statement_waits_on_the_desk_until_staff_say_what_they_did(
+    client, staff, consumer_order
+):
+    """A statement from the public form that matched no order is still a person withdrawing:
+    the desk lists it ("Recessi da verificare") until staff close it with a note."""
+    from sportello.desk.queues import Filters, build_queues
+
+    client.post(START, {**_statement("2026-999999"), "step": "conferma"})
+    withdrawal = WithdrawalRequest.objects.get()
+    assert withdrawal.status == WithdrawalStatus.UNMATCHED
+
+    def queue():
+        (view,) = [v for v in build_queues(Filters()) if v.queue.slug == "recessi-da-verificare"]
+        return view.items
+
+    [item] = queue()
+    assert "«2026-999999»" in item.title
+    client.force_login(staff)
+    url = reverse("admin:withdrawals_withdrawalrequest_close_unmatched", args=[withdrawal.pk])
+    assert "Segna come verificato" in client.get(url).text
+    missing_note = client.post(url, {"note": ""})
+    assert "Scrivi cosa è stato fatto." in missing_note.text
+
+    client.post(url, {"note": "Cliente ricontattato: ha rifatto il recesso da I MIEI ORDINI."})
+
+    withdrawal.refresh_from_db()
+    assert withdrawal.status == WithdrawalStatus.PROCESSED
+    assert withdrawal.processed_by == staff
+    assert withdrawal.staff_note.startswith("Cliente ricontattato")
+    assert queue() == []
+    assert not OutgoingEmail.objects.filter(template="withdrawals/email/processed").exists()
+
+
+def test_the_privacy_export_has_the_statements_from_the_address_matching_no_order(client, customer):
+    from sportello.privacy.export import build_export
+
+    client.post(START, {**_statement("2026-999999", email=customer.email), "step": "conferma"})
+
+    data, _files = build_export(user=customer)
+    [statement] = data["withdrawals_without_order"]
+    assert (statement["status"], statement["email"]) == ("unmatched", customer.email)
+
+
 def test_the_public_form_is_never_cached(client):
     """It takes a name, an e-mail and an order number: no copy in browsers or proxies."""
     response = client.get(START)
