@@ -82,6 +82,10 @@ def test_pdf_writes_the_share_capital_as_people_read_it(private_invoice):
     assert "10000.00" not in html
 
 
+def test_pdf_writes_the_buyer_s_partita_iva_like_the_seller_s(company_invoice):
+    assert "P.IVA IT07654320014" in document_pdf_html(company_invoice)
+
+
 def test_xml_download_for_a_company(customer_client, company_invoice):
     response = customer_client.get(reverse("invoicing:xml", args=[company_invoice.pk]))
 
