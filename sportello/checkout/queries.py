@@ -37,6 +37,11 @@ def order_for_checkout_token(*, customer, token: uuid.UUID) -> Order | None:
     return Order.objects.filter(customer=customer, checkout_token=token).first()
 
 
+def order_placed_by(*, customer, number: str) -> Order | None:
+    """The customer's own order of that number, or None."""
+    return Order.objects.filter(customer=customer, number=number).first()
+
+
 def last_used_payment_method(customer) -> str:
     """The provider of the customer's latest payment attempt, else of their latest order ("" for
     a first purchase). A query, not a stored preference: what they last used is the record."""

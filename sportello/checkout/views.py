@@ -1,3 +1,4 @@
+import datetime as dt
 from urllib.parse import urlencode
 
 from allauth.account.internal.flows.email_verification_by_code import (
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sportello.accounts.billing import (
@@ -19,10 +21,15 @@ from sportello.accounts.billing import (
     billing_summary,
 )
 from sportello.accounts.signup import ConfirmEmailCodeView
+from sportello.cart.purchase import CART_EMPTY
 from sportello.checkout import actions
 from sportello.checkout.forms import CheckoutBillingForm, PaymentMethodForm, PlaceOrderForm
 from sportello.checkout.payment_views import settle_from_credit
-from sportello.checkout.queries import enabled_payment_providers, purchase_source
+from sportello.checkout.queries import (
+    enabled_payment_providers,
+    order_placed_by,
+    purchase_source,
+)
 from sportello.checkout.session import load_state
 from sportello.checkout.steps import CheckoutFlow, LoginStep, PaymentStep
 from sportello.companies.queries import (
@@ -56,6 +63,12 @@ def _gate(request, flow: CheckoutFlow, identifier: str):
     """(what is being bought, None) when the step may be shown, else (None, a redirect)."""
     source = purchase_source(request, flow.state)
     problem = source.problem()
+    just_placed = _just_placed_order(request) if problem == CART_EMPTY else None
+    if just_placed is not None:
+        # "Back" from the payment or the confirmation to a checkout step: the order is placed
+        # (the cart is empty now): to that order, not to an empty cart.
+        messages.info(request, f"L'ordine {just_placed.number} è già stato registrato.")
+        return None, redirect(_existing_order_url(just_placed))
     if problem:
         # The quote can no longer be bought: back to buying the cart (no-op for the cart).
         actions.leave_quote_checkout(request)
@@ -450,6 +463,26 @@ def review_payment(request):
     )
 
 
+# The order this session's checkout has just placed: "back" to a step leads to it.
+JUST_PLACED_SESSION_KEY = "sportello_checkout_just_placed"
+JUST_PLACED_FOR = dt.timedelta(minutes=30)
+
+
+def _just_placed_order(request):
+    """The order the customer placed from this session in the last half hour, if any."""
+    remembered = request.session.get(JUST_PLACED_SESSION_KEY)
+    if not remembered or not request.user.is_authenticated:
+        return None
+    try:
+        placed_at = dt.datetime.fromisoformat(remembered["at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if timezone.now() - placed_at > JUST_PLACED_FOR:
+        request.session.pop(JUST_PLACED_SESSION_KEY, None)
+        return None
+    return order_placed_by(customer=request.user, number=remembered.get("number", ""))
+
+
 def _existing_order_url(order) -> str:
     """Pay an order already placed, or show its confirmation once paid."""
     if order.is_awaiting_payment:
@@ -499,6 +532,10 @@ def place(request):
         messages.error(request, VIEWER_CANNOT_BUY)
         return redirect("cart:detail")
     order = placed.order
+    request.session[JUST_PLACED_SESSION_KEY] = {
+        "number": order.number,
+        "at": timezone.now().isoformat(),
+    }
     if not placed.is_new:
         # A double click or a re-post: carry on with the order already placed.
         messages.info(request, f"L'ordine {order.number} è già stato registrato.")

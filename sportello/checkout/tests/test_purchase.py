@@ -483,3 +483,18 @@ def test_bank_transfer_shows_the_instructions_and_waits_for_staff(
     confirm_payment(payment=payment, actor=staff, note="Bonifico ricevuto")
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
+
+
+def test_back_to_the_riepilogo_after_placing_leads_to_the_order_not_to_the_empty_cart(
+    ready_client,
+):
+    """The browser's "back" from the payment page: the order is placed and the cart empty;
+    the customer lands on that order's payment, told it is registered."""
+    ready_client.post(PLACE, _review(ready_client))
+    order = Order.objects.get()
+
+    back = ready_client.get(REVIEW, follow=True)
+
+    assert back.redirect_chain[-1][0] == _pay_url(order)
+    assert f"L&#x27;ordine {order.number} è già stato registrato." in back.text
+    assert "Il carrello è vuoto" not in back.text
