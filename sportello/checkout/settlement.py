@@ -169,8 +169,11 @@ def settle_free_order(*, order: Order, actor) -> bool:
 # --- Refunds -------------------------------------------------------------------------------------
 
 
-def record_refund(*, payment: Payment, amount: Decimal | str, actor, note: str = "") -> Refund:
-    """Give back part or all of a confirmed payment (staff "Registra rimborso").
+def record_refund(
+    *, payment: Payment, amount: Decimal | str, actor, note: str = "", announce: bool = True
+) -> Refund:
+    """Give back part or all of a confirmed payment (staff "Registra rimborso"); the customer
+    is e-mailed unless `announce=False` (a withdrawal's own e-mail says it).
 
     A top-up whose credit was spent meanwhile cannot be refunded beyond what is left of the
     credit (RefundNotAllowed, checked before the provider is asked)."""
@@ -179,7 +182,7 @@ def record_refund(*, payment: Payment, amount: Decimal | str, actor, note: str =
         raise RefundNotAllowed(problem)
     with transaction.atomic():
         refund = payment_actions.refund_payment(
-            payment=payment, amount=amount, actor=actor, note=note
+            payment=payment, amount=amount, actor=actor, note=note, announce=announce
         )
         refund_was_recorded(refund, actor=actor)
     return refund

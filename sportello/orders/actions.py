@@ -232,7 +232,13 @@ def _order_changed(order: Order, from_status: str, to_status: str, *, note: str,
 
 
 def set_order_status(
-    *, order: Order, to: str, actor=None, note: str = "", customer_note: str | None = None
+    *,
+    order: Order,
+    to: str,
+    actor=None,
+    note: str = "",
+    customer_note: str | None = None,
+    announce: bool = True,
 ) -> bool:
     """Move the order to `to` (staff buttons). Raises InvalidTransition when not allowed.
 
@@ -244,12 +250,14 @@ def set_order_status(
     if to == OrderStatus.COMPLETED:
         return complete_order(order=order, actor=actor, note=note, customer_note=customer_note)
     if to == OrderStatus.REFUNDED:
-        return mark_refunded(order=order, actor=actor, note=note)
+        return mark_refunded(order=order, actor=actor, note=note, announce=announce)
     with transaction.atomic():
         current = _lock_order(order).status
         if to == OrderStatus.IN_PROGRESS and to in ORDER_TRANSITIONS.get(current, ()):
             check_work_may_start(order)
-        return _move_order(order, to, actor=actor, note=note, customer_note=customer_note)
+        return _move_order(
+            order, to, actor=actor, note=note, customer_note=customer_note, announce=announce
+        )
 
 
 def mark_paid(*, order: Order, actor=None, note: str = "") -> bool:
@@ -307,21 +315,39 @@ def complete_order(
 
 
 def cancel_order(
-    *, order: Order, actor=None, note: str = "", customer_note: str | None = None
+    *,
+    order: Order,
+    actor=None,
+    note: str = "",
+    customer_note: str | None = None,
+    announce: bool = True,
 ) -> bool:
     """Cancel the order (its status only). `payments.actions.cancel_order` also gives up its
     open payment attempts: that is the one callers use. A paid order still needs its refund
-    recorded (it then becomes refunded)."""
+    recorded (it then becomes refunded). `announce=False`: the caller e-mails the customer
+    about it in its own message (a withdrawal)."""
     return set_order_status(
-        order=order, to=OrderStatus.CANCELLED, actor=actor, note=note, customer_note=customer_note
+        order=order,
+        to=OrderStatus.CANCELLED,
+        actor=actor,
+        note=note,
+        customer_note=customer_note,
+        announce=announce,
     )
 
 
-def mark_refunded(*, order: Order, actor=None, note: str = "") -> bool:
+def mark_refunded(*, order: Order, actor=None, note: str = "", announce: bool = True) -> bool:
     """Called by payments once the order's money has been given back. A repeat is a no-op."""
     with transaction.atomic():
         _lock_order(order)
-        return _move_order(order, OrderStatus.REFUNDED, actor=actor, note=note, allow_repeat=True)
+        return _move_order(
+            order,
+            OrderStatus.REFUNDED,
+            actor=actor,
+            note=note,
+            allow_repeat=True,
+            announce=announce,
+        )
 
 
 # --- Lines -----------------------------------------------------------------------------------

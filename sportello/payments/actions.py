@@ -303,7 +303,14 @@ def cancel_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
     return moved
 
 
-def cancel_order(*, order, actor=None, note: str = "", customer_note: str | None = None) -> bool:
+def cancel_order(
+    *,
+    order,
+    actor=None,
+    note: str = "",
+    customer_note: str | None = None,
+    announce: bool = True,
+) -> bool:
     """Cancel an order and its open payment attempts (the provider is told after commit).
 
     Money that arrives later for a cancelled attempt is still recorded, and staff are told to
@@ -312,7 +319,7 @@ def cancel_order(*, order, actor=None, note: str = "", customer_note: str | None
     with transaction.atomic():
         _locked, payments = lock_order_payments(order.pk)
         moved = order_actions.cancel_order(
-            order=order, actor=actor, note=note, customer_note=customer_note
+            order=order, actor=actor, note=note, customer_note=customer_note, announce=announce
         )
         for payment in payments.values():
             if payment.status in OPEN_PAYMENT_STATUSES:
@@ -353,12 +360,15 @@ def refundable_amount(payment: Payment) -> Decimal:
     return payment.amount - refunded
 
 
-def refund_payment(*, payment: Payment, amount: Decimal | str, actor, note: str = "") -> Refund:
+def refund_payment(
+    *, payment: Payment, amount: Decimal | str, actor, note: str = "", announce: bool = True
+) -> Refund:
     """Refund part or all of a confirmed payment, through the provider where it can.
 
     The payment becomes refunded once fully refunded, and the order once everything paid for
     it has been refunded. The provider is called inside the transaction, with the payment row
-    locked, so two staff members cannot refund the same money twice.
+    locked, so two staff members cannot refund the same money twice. The customer is e-mailed
+    unless `announce=False` (the caller's own message says it: a withdrawal).
     """
     # Inside the payments app: the providers import this module (actions, models), so the
     # registry of providers is read when called, once every module is loaded.
@@ -404,14 +414,19 @@ def refund_payment(*, payment: Payment, amount: Decimal | str, actor, note: str 
             actor=actor,
             extra={"payment": locked.pk, "refund": refund.pk, "amount": str(amount)},
         )
-        if not _refund_order_when_fully_refunded(order=order, actor=actor, note=note):
+        if (
+            not _refund_order_when_fully_refunded(
+                order=order, actor=actor, note=note, announce=announce
+            )
+            and announce
+        ):
             # The order stays as it is, so no "rimborsato" e-mail: tell the customer here.
             payment_emails.send_refund_recorded(order, refund)
     payment.status = locked.status
     return refund
 
 
-def _refund_order_when_fully_refunded(*, order, actor, note: str) -> bool:
+def _refund_order_when_fully_refunded(*, order, actor, note: str, announce: bool = True) -> bool:
     """Mark the order refunded once everything paid for it went back; True if it moved."""
     if OrderStatus.REFUNDED not in ORDER_TRANSITIONS.get(order.status, ()):
         return False
@@ -427,7 +442,10 @@ def _refund_order_when_fully_refunded(*, order, actor, note: str) -> bool:
     if received == ZERO or refunded < received:
         return False
     return mark_refunded(
-        order=order, actor=actor, note=note or "Importo pagato interamente rimborsato"
+        order=order,
+        actor=actor,
+        note=note or "Importo pagato interamente rimborsato",
+        announce=announce,
     )
 
 

@@ -190,7 +190,7 @@ def process_withdrawal(
             order.status, ()
         ):
             # Every service withdrawn: the order is cancelled, with its open payment attempts.
-            cancel_order(order=order, actor=actor, note=message)
+            cancel_order(order=order, actor=actor, note=message, announce=False)
         refunded = refund_withdrawal(order=order, amount=amount, actor=actor, note=message)
         WithdrawalRequest.objects.filter(pk=withdrawal.pk).update(refund_amount=refunded)
         withdrawal.refund_amount = refunded
@@ -242,7 +242,8 @@ def refund_withdrawal(*, order: Order, amount: Decimal, actor, note: str) -> Dec
         portion = min(left, refundable_amount(payment))
         if portion <= 0:
             continue
-        record_refund(payment=payment, amount=portion, actor=actor, note=note)
+        # The withdrawal's own e-mail ("Recesso gestito") says what was refunded.
+        record_refund(payment=payment, amount=portion, actor=actor, note=note, announce=False)
         left -= portion
         refunded += portion
     return refunded

@@ -394,6 +394,12 @@ def test_staff_process_a_withdrawal_of_services_not_started(
     processed = OutgoingEmail.objects.get(template="withdrawals/email/processed")
     assert "Importo rimborsato: 244,00\u00a0€" in processed.text_body
     assert "Servizi annullati: Perizia immobiliare, Visura catastale." in processed.text_body
+    # One e-mail says it all: no separate "ordine annullato" or "rimborso" message.
+    to_customer = OutgoingEmail.objects.filter(to=consumer_order.customer_email)
+    assert sorted(to_customer.values_list("template", flat=True)) == [
+        "withdrawals/email/acknowledgement",
+        "withdrawals/email/processed",
+    ]
 
 
 def test_staff_refund_a_proportional_amount_for_a_service_started_on_request(
@@ -421,7 +427,10 @@ def test_staff_refund_a_proportional_amount_for_a_service_started_on_request(
     assert order.lines.get(position=1).status == LineStatus.CANCELLED
     assert order.status == OrderStatus.IN_PROGRESS
     assert Refund.objects.get().amount == Decimal("183.00")
-    assert OutgoingEmail.objects.filter(template="payments/email/refund_recorded").exists()
+    # The refund is in the withdrawal's own e-mail, not in a separate "rimborso" message.
+    assert not OutgoingEmail.objects.filter(template="payments/email/refund_recorded").exists()
+    processed = OutgoingEmail.objects.get(template="withdrawals/email/processed")
+    assert "Importo rimborsato: 183,00\u00a0€" in processed.text_body
 
 
 def test_staff_without_permission_cannot_process(client, customer, consumer_order):
