@@ -75,3 +75,11 @@ def format_euro(value: Decimal | None) -> str:
         integer = integer[:-3]
     groups.insert(0, integer)
     return f"{sign}{'.'.join(groups)},{cents}\u00a0€"
+
+
+def format_vat_rate(value: Decimal | None) -> str:
+    """A VAT rate as Italians write it: 22.00 -> "22%", 4.50 -> "4,5%"."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value).normalize():f}".replace(".", ",")
+    return f"{text}%"

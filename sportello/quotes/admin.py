@@ -20,7 +20,7 @@ from sportello.audit.queries import events
 from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline, StatusHistoryInline
 from sportello.core.admin_actions import VIEW, ActionPage, ActionPagesAdmin, Button
 from sportello.core.files import stream_private_file
-from sportello.core.money import format_euro
+from sportello.core.money import format_euro, format_vat_rate
 from sportello.core.state import InvalidTransition
 from sportello.quotes import actions
 from sportello.quotes.forms import CancelForm, PricingForm, StaffMessageForm
@@ -95,9 +95,14 @@ class QuotePriceInline(ReadOnlyInline):
     def line_prices(self, price):
         return format_html_join(
             "",
-            "<div>{}: {} + IVA {}% = {}</div>",
+            "<div>{}: {} + IVA {} = {}</div>",
             (
-                (row.line.service_name, format_euro(row.net), row.vat_rate, format_euro(row.gross))
+                (
+                    row.line.service_name,
+                    format_euro(row.net),
+                    format_vat_rate(row.vat_rate),
+                    format_euro(row.gross),
+                )
                 for row in price.lines.all()
             ),
         )

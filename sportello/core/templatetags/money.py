@@ -1,6 +1,6 @@
 from django import template
 
-from sportello.core.money import format_euro
+from sportello.core.money import format_euro, format_vat_rate
 
 register = template.Library()
 
@@ -14,10 +14,7 @@ def euro(value):
 @register.filter
 def vat_percent(value):
     """22.00 -> 22%, 4.50 -> 4,5%."""
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}".replace(".", ",")
-    return f"{text}%"
+    return format_vat_rate(value)
 
 
 @register.filter

@@ -21,6 +21,7 @@ from sportello.payments.models import PaymentStatus, Refund
 from sportello.payments.tests.factories import PaymentFactory
 from sportello.privacy.tests.factories import ConsentEventFactory
 from sportello.quotes.models import QuoteStatusChange
+from sportello.quotes.tests.conftest import price_quote
 from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, WithdrawalStatusChange
 
@@ -109,6 +110,9 @@ def data(customer, staff):
     conversation.request_data(line=line, actor=staff, note="Serve la visura")
     quote = QuoteRequestFactory(customer=customer)
     QuoteLineFactory(quote=quote)
+    priced = QuoteRequestFactory(customer=customer)
+    QuoteLineFactory(quote=priced)
+    price_quote(priced, staff)  # its prices' page once showed "IVA 22.00%"
     QuoteStatusChange.objects.create(quote=quote, from_status="", to_status=quote.status)
     email = OutgoingEmailFactory()
     # Rows whose pages showed English: a refund, a consent, an invoice, a withdrawal.
@@ -135,6 +139,7 @@ def data(customer, staff):
         "paid": paid,
         "line": line,
         "quote": quote,
+        "priced_quote": priced,
         "email": email,
         "net": Decimal("1"),
     }
@@ -168,6 +173,7 @@ def test_every_admin_page_is_italian(client, staff, data):
         reverse("admin:orders_order_line", args=[data["paid"].pk, data["line"].pk]),
         reverse("desk:request_data", args=[data["paid"].number, data["line"].pk]),
         reverse("admin:quotes_quoterequest_pricing", args=[data["quote"].pk]),
+        reverse("admin:quotes_quoterequest_change", args=[data["priced_quote"].pk]),
         reverse("admin:quotes_quoterequest_message", args=[data["quote"].pk]),
         reverse("admin:quotes_quoterequest_start", args=[data["quote"].pk]),
         reverse("admin:quotes_quoterequest_cancel", args=[data["quote"].pk]),
