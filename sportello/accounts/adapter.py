@@ -28,6 +28,14 @@ class AccountAdapter(OutboxMailMixin, DefaultAccountAdapter):
         "duplicate_email": "Questo è già l'indirizzo e-mail del tuo account.",
         # Shown only once the code sent to that address was typed: no enumeration.
         "email_taken": "Questo indirizzo e-mail è già usato da un altro account.",
+        # Right password, e-mail not verified yet, a code sent minutes ago (confirm_email
+        # limit): allauth says "too_many_login_attempts", which would wrongly say access is
+        # suspended. Only the account's owner, with its password, gets here.
+        "verification_code_recently_sent": (
+            "Il tuo indirizzo e-mail non è ancora verificato e ti abbiamo inviato un codice da "
+            "pochi minuti: inseriscilo nella pagina da cui l'hai richiesto, oppure attendi "
+            "qualche minuto e accedi di nuovo per riceverne uno nuovo."
+        ),
     }
 
     @property
@@ -41,6 +49,18 @@ class AccountAdapter(OutboxMailMixin, DefaultAccountAdapter):
                 "too_many_login_attempts": CHANGE_CODE_ATTEMPTS_EXHAUSTED,
             }
         return self.base_error_messages
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        self._password_was_right = user is not None
+        return user
+
+    def validation_error(self, code, *args):
+        # allauth checks the verification e-mail's rate limit after a right password and
+        # reports it as "too many login attempts" (see base_error_messages).
+        if code == "too_many_login_attempts" and getattr(self, "_password_was_right", False):
+            code = "verification_code_recently_sent"
+        return super().validation_error(code, *args)
 
     def get_email_verification_redirect_url(self, email_address) -> str:
         # A logged-in customer verifies a code only when changing the address, from PROFILO.

@@ -192,3 +192,27 @@ def test_unverified_customer_gets_a_code_at_login(client, login_url, code_url):
     response = client.post(code_url, {"code": last_code("nuovo@example.com")})
     assert response.url == "/carrello/"
     assert is_logged_in(client)
+
+
+def test_logging_in_in_another_browser_right_after_signing_up_says_why_not_yet(
+    client, signup_url, django_capture_on_commit_callbacks
+):
+    """Signed up (code sent), then a login elsewhere within the code's resend limit: the right
+    password gets "not verified yet, a code was sent minutes ago", not the lockout message
+    of too many failed logins."""
+    data = signup_data(email="nuovo@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(signup_url, data)
+    client.cookies.clear()  # another browser
+
+    page = client.post(
+        reverse("account_login"), {"login": "nuovo@example.com", "password": data["password1"]}
+    ).content.decode()
+
+    assert "non è ancora verificato e ti abbiamo inviato un codice da pochi minuti" in page
+    assert "Troppi tentativi di accesso" not in page
+    # A wrong password still gets the usual answer.
+    wrong = client.post(
+        reverse("account_login"), {"login": "nuovo@example.com", "password": "sbagliata-123"}
+    ).content.decode()
+    assert "non sono corretti" in wrong
