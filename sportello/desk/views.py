@@ -128,7 +128,9 @@ def _line_rows(order, staff) -> list[dict]:
                     initial={"assigned_to": line.assigned_to_id},
                     prefix=f"line{line.pk}",
                 ),
-                "can_start": line.status == LineStatus.RECEIVED,
+                # A service named in a statement of withdrawal waits for "Gestisci il recesso".
+                "can_start": line.status == LineStatus.RECEIVED
+                and line.withdrawal_received_at is None,
                 "inspection_form": InspectionDateForm(
                     initial={"inspection_on": line.clock_started_on}, prefix=f"line{line.pk}"
                 )

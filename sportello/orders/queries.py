@@ -95,6 +95,13 @@ def _line_counts(order: Order) -> tuple[int, int]:
     return len(live), sum(1 for status in live if status != LineStatus.COMPLETED)
 
 
+def is_fully_withdrawn(order: Order) -> bool:
+    """Every service still on the order is named in a statement of withdrawal (prefetched
+    lines): nothing is to be started or paid for while staff settle it."""
+    live = [line for line in order.lines.all() if line.status != LineStatus.CANCELLED]
+    return bool(live) and all(line.withdrawal_received_at is not None for line in live)
+
+
 def last_withdrawal_at(order: Order):
     """When the latest statement of withdrawal naming one of the order's services arrived
     (None if none did), from the list's annotation or the detail page's prefetched lines."""

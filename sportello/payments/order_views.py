@@ -17,6 +17,7 @@ from sportello.orders.delivery import delivery_promise
 from sportello.orders.models import OrderStatus
 from sportello.orders.queries import (
     is_confirmation_emailed,
+    is_fully_withdrawn,
     last_withdrawal_at,
     line_timeline,
     order_for_customer,
@@ -63,6 +64,7 @@ def _render_order_detail(request, number, *, message_form, status=200):
     if unread_ids and may_act:
         conversation.mark_read_by_customer(order)
     payment = payment_state(order, payments=order_payments(order))
+    fully_withdrawn = is_fully_withdrawn(order)
     history = [
         {"at": change.created_at, "status": status_label(OrderStatus, change.to_status)}
         for change in order.status_changes.all()
@@ -86,7 +88,10 @@ def _render_order_detail(request, number, *, message_form, status=200):
             "payment": payment,
             "payments": payments,
             "history": history,
-            "pay_url": _pay_url(order) if payment.can_pay and may_act else "",
+            "pay_url": _pay_url(order)
+            if payment.can_pay and may_act and not fully_withdrawn
+            else "",
+            "fully_withdrawn": fully_withdrawn,
             "payment_method": payment_method_label(order.payment_method),
             # "Recedi dal contratto qui" (the withdrawals app's page) while the period is open.
             "can_withdraw": may_act and withdrawal_is_open(order),

@@ -171,10 +171,17 @@ def test_the_order_pages_say_the_statement_arrived_and_stop_offering_it(
     assert f'href="{for_order(consumer_order)}"' not in detail
     assert "lavorazione da" not in detail
     assert detail.count("Recesso ricevuto") == 2  # beside each service
+    assert "Hai receduto da tutti i servizi dell'ordine." in detail
+    assert "Inizieremo a lavorare" not in detail
     listing = customer_client.get(ORDERS).text
     assert f'href="{for_order(consumer_order)}"' not in listing
     assert "Recesso ricevuto" in listing
     assert list(lines_to_start(Filters())) == []
+    # The desk's order page says it and offers no "Inizia lavorazione".
+    customer_client.force_login(staff)
+    desk = customer_client.get(reverse("desk:order", args=[consumer_order.number])).text
+    assert desk.count("Recesso ricevuto il") == 2
+    assert "Inizia lavorazione" not in desk
 
 
 def test_withdrawing_from_one_service_leaves_the_other_offered(customer_client, consumer_order):
