@@ -41,7 +41,7 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
         "email",
         "source",
         "status",
-        "refund_amount",
+        "refund_display",
     ]
     list_filter = ["status", "source"]
     search_fields = ["order_number", "customer_name", "email"]
@@ -57,7 +57,7 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
         "source",
         "received_at",
         "status",
-        "refund_amount",
+        "refund_display",
         "processed_at",
         "processed_by",
         "staff_note",
@@ -77,6 +77,10 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             reverse("admin:orders_order_change", args=[obj.order_id]),
             obj.order.number,
         )
+
+    @admin.display(description="importo rimborsato", ordering="refund_amount")
+    def refund_display(self, obj):
+        return "—" if obj.refund_amount is None else format_euro(obj.refund_amount)
 
     @admin.display(description="servizi del recesso")
     def withdrawn_services(self, obj):
