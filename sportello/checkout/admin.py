@@ -42,6 +42,18 @@ REFUND_ACTION = "rimborso"
 TRANSFER_ALREADY_RECORDED = "Un bonifico con questo CRO/TRN è già stato registrato."
 
 
+def _settle_transfer(order, actor, data: dict):
+    """Record the transfer a `BankTransferForm` describes (amount, value date, CRO/TRN)."""
+    return settlement.settle_bank_transfer(
+        order=order,
+        actor=actor,
+        note=data["note"],
+        amount=data["amount"],
+        value_date=data["value_date"],
+        reference=data["reference"],
+    )
+
+
 def _transfer_summary(data: dict) -> str:
     """The statement's line, for the order's history."""
     return (
@@ -136,14 +148,7 @@ class OrderAdmin(BaseOrderAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                confirmation = settlement.settle_bank_transfer(
-                    order=order,
-                    actor=request.user,
-                    note=data["note"],
-                    amount=data["amount"],
-                    value_date=data["value_date"],
-                    reference=data["reference"],
-                )
+                confirmation = _settle_transfer(order, request.user, data)
             except TransferAlreadyRecorded:
                 form.add_error("reference", TRANSFER_ALREADY_RECORDED)
             except TransferNotExpected:
@@ -192,14 +197,7 @@ class OrderAdmin(BaseOrderAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                confirmation = settlement.settle_bank_transfer(
-                    order=order,
-                    actor=request.user,
-                    note=data["note"],
-                    amount=data["amount"],
-                    value_date=data["value_date"],
-                    reference=data["reference"],
-                )
+                confirmation = _settle_transfer(order, request.user, data)
             except TransferAlreadyRecorded:
                 form.add_error("reference", TRANSFER_ALREADY_RECORDED)
             except TransferNotExpected:

@@ -157,26 +157,13 @@ def process_withdrawal(
     if order is None:
         raise NothingToWithdraw(withdrawal.order_number)
     with transaction.atomic():
-        change_status(
+        _mark_processed(
             withdrawal,
-            to=WithdrawalStatus.PROCESSED,
-            transitions=WITHDRAWAL_TRANSITIONS,
-            history=WithdrawalStatusChange,
-            history_fk="withdrawal",
             actor=actor,
             note=note,
-            extra={"processed_at": timezone.now(), "processed_by": actor, "staff_note": note},
-            on_change=lambda from_status, to_status: record_status_change(
-                event_type=EventType.WITHDRAWAL_STATUS,
-                subject=f"Recesso dall'ordine {order.number}",
-                choices=WithdrawalStatus,
-                from_status=from_status,
-                to_status=to_status,
-                note=note,
-                order_number=order.number,
-                customer_id=order.customer_id,
-                actor=actor,
-            ),
+            subject=f"Recesso dall'ordine {order.number}",
+            order_number=order.number,
+            customer_id=order.customer_id,
         )
         lines = list(withdrawal.lines.all())
         started = [line for line in lines if was_started(line)]
@@ -205,25 +192,37 @@ def close_unmatched(*, withdrawal: WithdrawalRequest, actor, note: str) -> None:
     again from I MIEI ORDINI, or the right order's, is processed as usual). Raises
     InvalidTransition when it is not an unmatched statement."""
     with transaction.atomic():
-        change_status(
+        _mark_processed(
             withdrawal,
-            to=WithdrawalStatus.PROCESSED,
-            transitions=WITHDRAWAL_TRANSITIONS,
-            history=WithdrawalStatusChange,
-            history_fk="withdrawal",
             actor=actor,
             note=note,
-            extra={"processed_at": timezone.now(), "processed_by": actor, "staff_note": note},
-            on_change=lambda from_status, to_status: record_status_change(
-                event_type=EventType.WITHDRAWAL_STATUS,
-                subject=f"Recesso senza ordine corrispondente ({withdrawal.order_number})",
-                choices=WithdrawalStatus,
-                from_status=from_status,
-                to_status=to_status,
-                note=note,
-                actor=actor,
-            ),
+            subject=f"Recesso senza ordine corrispondente ({withdrawal.order_number})",
         )
+
+
+def _mark_processed(withdrawal: WithdrawalRequest, *, actor, note: str, subject: str, **audit):
+    """The statement settled by staff (history row, audit event); inside the caller's
+    transaction. `audit`: the order's number and customer, when there is an order."""
+    change_status(
+        withdrawal,
+        to=WithdrawalStatus.PROCESSED,
+        transitions=WITHDRAWAL_TRANSITIONS,
+        history=WithdrawalStatusChange,
+        history_fk="withdrawal",
+        actor=actor,
+        note=note,
+        extra={"processed_at": timezone.now(), "processed_by": actor, "staff_note": note},
+        on_change=lambda from_status, to_status: record_status_change(
+            event_type=EventType.WITHDRAWAL_STATUS,
+            subject=subject,
+            choices=WithdrawalStatus,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            actor=actor,
+            **audit,
+        ),
+    )
 
 
 def refund_withdrawal(*, order: Order, amount: Decimal, actor, note: str) -> Decimal:
