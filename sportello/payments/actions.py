@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -346,9 +347,15 @@ def late_bank_transfer(order) -> Payment | None:
     """The transfer the customer was told to make, if money could still arrive for it: none
     once transfer money for the order has been recorded (transfers in parts that paid the
     order leave the instructions' attempt cancelled, with nothing more to come)."""
-    transfers = list(
+    return _late_transfer_among(
         Payment.objects.filter(order=order, provider=BANK_TRANSFER).order_by("-created_at", "-id")
     )
+
+
+def _late_transfer_among(transfers: Iterable[Payment]) -> Payment | None:
+    """Of an order's bank transfers, newest first: the one late money would confirm, or None
+    once any transfer money was recorded (the rule of `late_bank_transfer`)."""
+    transfers = list(transfers)
     if any(transfer.status in TRANSFER_MONEY_RECORDED for transfer in transfers):
         return None
     late = {*OPEN_PAYMENT_STATUSES, PaymentStatus.CANCELLED}
@@ -531,10 +538,8 @@ def record_bank_transfer(
             elif payment is None:
                 payment = create_payment(order=locked_order, provider=BANK_TRANSFER)
         else:
-            # Late money: only while none of the order's transfer money has been recorded.
-            late = OPEN_PAYMENT_STATUSES | {PaymentStatus.CANCELLED}
-            payment = next((p for p in transfers if p.status in late), None)
-            if payment is None or any(p.status in TRANSFER_MONEY_RECORDED for p in transfers):
+            payment = _late_transfer_among(transfers)
+            if payment is None:
                 raise TransferNotExpected(f"Order {locked_order.number} is {locked_order.status}")
             if received is not None and received != payment.amount:
                 payment = _transfer_of(locked_order, received, reference)
