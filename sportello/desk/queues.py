@@ -30,6 +30,7 @@ from sportello.orders.models import (
     OrderMessage,
     OrderStatus,
 )
+from sportello.orders.queries import fully_withdrawn
 from sportello.quotes.models import AWAITING_PRICE, QuoteRequest
 from sportello.withdrawals.models import WithdrawalRequest
 from sportello.withdrawals.queries import (
@@ -172,9 +173,14 @@ def quotes_to_price(filters: Filters) -> QuerySet[QuoteRequest]:
 
 
 def transfers_awaiting(filters: Filters) -> QuerySet[Order]:
-    return Order.objects.filter(
-        status=OrderStatus.AWAITING_PAYMENT, payment_method=BANK_TRANSFER_METHOD
-    ).order_by("placed_at", "id")
+    # An order withdrawn from entirely waits in "Recessi da gestire", not here.
+    return (
+        Order.objects.filter(
+            status=OrderStatus.AWAITING_PAYMENT, payment_method=BANK_TRANSFER_METHOD
+        )
+        .exclude(fully_withdrawn())
+        .order_by("placed_at", "id")
+    )
 
 
 def failed_emails(filters: Filters) -> QuerySet[OutgoingEmail]:
@@ -191,8 +197,8 @@ def rejected_documents(filters: Filters) -> QuerySet[FiscalDocument]:
 
 
 def withdrawals_to_process(filters: Filters) -> QuerySet[WithdrawalRequest]:
-    # The items need neither the services nor the order: no prefetch (two queries a queue).
-    return pending_withdrawals().prefetch_related(None).select_related(None)
+    # The items need the order's status, not the services: no prefetch (two queries a queue).
+    return pending_withdrawals().prefetch_related(None).select_related(None).select_related("order")
 
 
 def withdrawals_to_verify(filters: Filters) -> QuerySet[WithdrawalRequest]:
@@ -324,7 +330,13 @@ QUEUES: list[Queue] = [
             detail=withdrawal.customer_name,
             url=reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk]),
             when=withdrawal.received_at,
-            when_label=f"rimborso entro il {refund_due_date(withdrawal):%d/%m/%Y}",
+            # An order never paid has nothing to refund: only the deadline to settle it.
+            when_label=(
+                "ordine non pagato · da gestire entro il"
+                if withdrawal.order.is_awaiting_payment
+                else "rimborso entro il"
+            )
+            + f" {refund_due_date(withdrawal):%d/%m/%Y}",
         ),
         filters_by_service=False,
         filters_by_assignee=False,

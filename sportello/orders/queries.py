@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import (
     Case,
     Count,
+    Exists,
     Max,
     OuterRef,
     Prefetch,
@@ -100,6 +101,16 @@ def is_fully_withdrawn(order: Order) -> bool:
     lines): nothing is to be started or paid for while staff settle it."""
     live = [line for line in order.lines.all() if line.status != LineStatus.CANCELLED]
     return bool(live) and all(line.withdrawal_received_at is not None for line in live)
+
+
+def fully_withdrawn() -> Q:
+    """`is_fully_withdrawn` as a filter: orders whose every service still on them (not
+    cancelled) is named in a statement of withdrawal. Such an order is not chased for its
+    payment: staff settle the withdrawal, which cancels it."""
+    live = OrderLine.objects.filter(order=OuterRef("pk")).exclude(status=LineStatus.CANCELLED)
+    return Q(Exists(live.filter(withdrawal_received_at__isnull=False))) & ~Q(
+        Exists(live.filter(withdrawal_received_at__isnull=True))
+    )
 
 
 def last_withdrawal_at(order: Order):

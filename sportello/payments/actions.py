@@ -22,6 +22,7 @@ from sportello.core.state import change_status
 from sportello.orders import actions as order_actions
 from sportello.orders.actions import mark_paid, mark_refunded
 from sportello.orders.models import ORDER_TRANSITIONS, Order, OrderStatus
+from sportello.orders.queries import is_fully_withdrawn
 from sportello.payments import emails as payment_emails
 from sportello.payments.models import (
     OPEN_PAYMENT_STATUSES,
@@ -56,6 +57,11 @@ class PaymentStartFailed(Exception):
     def __init__(self, message: str, *, payment: Payment):
         super().__init__(message)
         self.payment = payment
+
+
+class OrderWithdrawn(PaymentNotAllowed):
+    """The consumer withdrew from every service of the order: there is nothing to pay while
+    staff settle the withdrawal (which cancels the order)."""
 
 
 class TooManyPaymentAttempts(PaymentNotAllowed):
@@ -93,7 +99,8 @@ def start_payment(*, order, provider_id: str, request: HttpRequest) -> StartResu
 
     Used right after placing the order and by the pay-again page. The amount is always the
     order's total, read from the database. Raises PaymentNotAllowed when the order is not
-    awaiting payment or the method is not offered for it, PaymentStartFailed when the provider
+    awaiting payment or the method is not offered for it (OrderWithdrawn when the consumer
+    withdrew from every service), PaymentStartFailed when the provider
     cannot start (the attempt is then recorded as failed and the order stays payable).
     """
     # Inside the payments app: the providers import this module (actions, models), so the
@@ -108,6 +115,8 @@ def start_payment(*, order, provider_id: str, request: HttpRequest) -> StartResu
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.status != OrderStatus.AWAITING_PAYMENT:
             raise PaymentNotAllowed(f"Order {locked.number} is {locked.status}")
+        if is_fully_withdrawn(locked):
+            raise OrderWithdrawn(f"Order {locked.number} is withdrawn from")
         payment = None
         if provider.reuses_open_attempt:
             payment = (

@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from sportello.orders.queries import is_fully_withdrawn
 from sportello.payments import queries
 from sportello.payments.actions import (
+    OrderWithdrawn,
     PaymentNotAllowed,
     PaymentStartFailed,
     TooManyPaymentAttempts,
@@ -23,6 +25,11 @@ from sportello.payments.providers import test_gateway
 from sportello.payments.providers.registry import enabled_providers, is_enabled
 
 logger = logging.getLogger(__name__)
+
+WITHDRAWN_MESSAGE = (
+    "Hai esercitato il recesso da tutti i servizi dell'ordine {number}: non c'è nulla da "
+    "pagare. Ti scriveremo quando avremo gestito il recesso."
+)
 
 DECLINED_MESSAGE = (
     "Il pagamento dell'ordine {number} non è andato a buon fine e non ti è stato addebitato "
@@ -57,6 +64,9 @@ def redirect_to_payment(request: HttpRequest, *, order, provider_id: str) -> Htt
     except TooManyPaymentAttempts as exc:
         messages.error(request, str(exc))
         return redirect(pay_url(order))
+    except OrderWithdrawn:
+        messages.info(request, WITHDRAWN_MESSAGE.format(number=order.number))
+        return redirect(order.get_absolute_url())
     except PaymentNotAllowed:
         order.refresh_from_db(fields=["status"])
         if not order.is_awaiting_payment:
@@ -80,6 +90,9 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
             f"L'ordine {order.number} è {order.get_status_display().lower()}: "
             "non c'è nulla da pagare.",
         )
+        return redirect(order.get_absolute_url())
+    if is_fully_withdrawn(order):
+        messages.info(request, WITHDRAWN_MESSAGE.format(number=order.number))
         return redirect(order.get_absolute_url())
     providers = enabled_providers(order)
     form = PaymentMethodForm(

@@ -23,7 +23,6 @@ from sportello.core.state import change_status
 from sportello.orders.actions import cancel_withdrawn_lines, has_live_lines, was_started
 from sportello.orders.models import ORDER_TRANSITIONS, Order, OrderLine, OrderStatus
 from sportello.payments.actions import cancel_order, refundable_amount
-from sportello.payments.models import Payment, PaymentStatus
 from sportello.withdrawals import emails
 from sportello.withdrawals.models import (
     WITHDRAWAL_TRANSITIONS,
@@ -34,8 +33,10 @@ from sportello.withdrawals.models import (
 )
 from sportello.withdrawals.queries import (
     can_withdraw,
+    confirmed_payments,
     matching_order,
     order_for_withdrawal,
+    was_ever_paid,
     withdrawable_lines,
 )
 
@@ -172,6 +173,7 @@ def process_withdrawal(
             (to_money(started_refunds.get(line.pk, ZERO)) for line in started), ZERO
         )
         message = f"Recesso del {timezone.localtime(withdrawal.received_at):%d/%m/%Y}"
+        was_paid = was_ever_paid(order)
         cancel_withdrawn_lines(order=order, lines=not_started, actor=actor, note=message)
         if not has_live_lines(order) and OrderStatus.CANCELLED in ORDER_TRANSITIONS.get(
             order.status, ()
@@ -182,7 +184,13 @@ def process_withdrawal(
         WithdrawalRequest.objects.filter(pk=withdrawal.pk).update(refund_amount=refunded)
         withdrawal.refund_amount = refunded
         withdrawal.staff_note = note
-        emails.send_processed(withdrawal, cancelled=not_started, started=started, refunded=refunded)
+        emails.send_processed(
+            withdrawal,
+            cancelled=not_started,
+            started=started,
+            refunded=refunded,
+            was_paid=was_paid,
+        )
     return refunded
 
 
@@ -234,8 +242,7 @@ def refund_withdrawal(*, order: Order, amount: Decimal, actor, note: str) -> Dec
     """
     left = to_money(amount)
     refunded = ZERO
-    payments = Payment.objects.filter(order=order, status=PaymentStatus.CONFIRMED).order_by("id")
-    for payment in payments:
+    for payment in confirmed_payments(order):
         if left <= 0:
             break
         portion = min(left, refundable_amount(payment))

@@ -14,7 +14,7 @@ from sportello.payments.actions import RefundFailed, RefundNotAllowed
 from sportello.withdrawals import actions
 from sportello.withdrawals.forms import CloseUnmatchedForm, ProcessWithdrawalForm
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, WithdrawalStatusChange
-from sportello.withdrawals.queries import withdrawal_for_staff
+from sportello.withdrawals.queries import refundable_total, withdrawal_for_staff
 
 PROCESS_PERMISSION = "withdrawals.change_withdrawalrequest"
 
@@ -134,6 +134,9 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
         lines = list(withdrawal.lines.all())
         started = [line for line in lines if was_started(line)]
         form = ProcessWithdrawalForm(request.POST or None, started_lines=started)
+        order = withdrawal.order
+        assert order is not None  # _is_to_process
+        refundable = refundable_total(order)
         if request.method == "POST" and form.is_valid():
             note = form.cleaned_data["note"]
             try:
@@ -148,14 +151,16 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             except (RefundNotAllowed, RefundFailed) as exc:
                 self.message_user(request, f"Rimborso non eseguito: {exc}", messages.ERROR)
             else:
+                outcome = (
+                    f"rimborsati {format_euro(refunded)}"
+                    if refundable
+                    else "nulla da rimborsare (nessun pagamento rimborsabile)"
+                )
                 return self.action_done(
                     request,
                     withdrawal,
-                    message=(
-                        f"Recesso gestito: rimborsati {format_euro(refunded)}. "
-                        "Il cliente è stato avvisato."
-                    ),
-                    history=f"Recesso gestito, rimborso di {format_euro(refunded)}",
+                    message=f"Recesso gestito: {outcome}. Il cliente è stato avvisato.",
+                    history=f"Recesso gestito, {outcome}",
                     note=note,
                 )
             return HttpResponseRedirect(change_url)
@@ -164,9 +169,10 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             withdrawal,
             "admin/withdrawals/process.html",
             "Gestisci il recesso",
-            order=withdrawal.order,
+            order=order,
             not_started=[line for line in lines if line not in started],
             started=started,
+            refundable=refundable,
             form=form,
         )
 

@@ -41,7 +41,11 @@ def send_acknowledgement(withdrawal: WithdrawalRequest) -> OutgoingEmail:
     )
 
 
-def send_processed(withdrawal: WithdrawalRequest, *, cancelled, started, refunded) -> OutgoingEmail:
+def send_processed(
+    withdrawal: WithdrawalRequest, *, cancelled, started, refunded, was_paid: bool = True
+) -> OutgoingEmail:
+    """The settlement: what was cancelled, what was refunded (an order never paid has nothing
+    to refund, and the message says so instead of "0,00 €")."""
     return queue_email(
         to=withdrawal.order.customer_email if withdrawal.order else withdrawal.email,
         template=f"{TEMPLATES}/processed",
@@ -50,6 +54,7 @@ def send_processed(withdrawal: WithdrawalRequest, *, cancelled, started, refunde
             "cancelled": [line.service_name for line in cancelled],
             "started": [line.service_name for line in started],
             "refunded": refunded,
+            "was_paid": was_paid,
             "note": withdrawal.staff_note,
         },
         related=withdrawal,

@@ -3,18 +3,39 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from sportello.companies.queries import actionable_by
+from sportello.core.money import ZERO
 from sportello.orders.models import LineStatus, Order, OrderLine
 from sportello.orders.queries import withdrawal_is_open
+from sportello.payments.actions import refundable_amount
+from sportello.payments.models import Payment, PaymentStatus
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus
 
 # Days the seller has to refund a withdrawn contract, from the statement.
 REFUND_DAYS = 14
+
+
+def confirmed_payments(order: Order) -> QuerySet[Payment]:
+    """The order's money received, oldest first: what a withdrawal refunds from."""
+    return Payment.objects.filter(order=order, status=PaymentStatus.CONFIRMED).order_by("id")
+
+
+def was_ever_paid(order: Order) -> bool:
+    """Money was received for the order (some of it may have been refunded since)."""
+    return Payment.objects.filter(
+        order=order, status__in=(PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
+    ).exists()
+
+
+def refundable_total(order: Order) -> Decimal:
+    """What the order's payments can still give back (0 for an order never paid)."""
+    return sum((refundable_amount(payment) for payment in confirmed_payments(order)), ZERO)
 
 
 def _orders_with_lines() -> QuerySet[Order]:

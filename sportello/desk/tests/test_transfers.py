@@ -176,3 +176,53 @@ def test_customer_sees_deadline_grouped_iban_copy_button_and_remaining(
     assert "button-accent" not in page
     assert "Paga invece con un altro metodo" in page
     assert "<script>" not in page  # the copy button's behaviour lives in site.js (CSP)
+
+
+def test_an_order_withdrawn_from_entirely_is_not_chased_for_its_transfer(transfer_order, settings):
+    """The consumer's statement of withdrawal names every service: no "Bonifici in attesa"
+    item, no reminder to pay, no cancellation "bonifico non ricevuto" (staff settle the
+    withdrawal, in "Recessi da gestire")."""
+    from sportello.desk.queues import Filters, transfers_awaiting
+
+    placed = timezone.make_aware(dt.datetime(2026, 11, 2, 10, 0))
+    Order.objects.filter(pk=transfer_order.pk).update(placed_at=placed)
+    assert list(transfers_awaiting(Filters())) == [transfer_order]
+
+    transfer_order.lines.update(withdrawal_received_at=placed + dt.timedelta(days=1))
+
+    assert list(transfers_awaiting(Filters())) == []
+    for day in (settings.TRANSFER_REMINDER_DAYS, settings.TRANSFER_CANCEL_DAYS + 1):
+        result = run_reminders(now=placed + dt.timedelta(days=day))
+        assert (result["transfers_reminded"], result["transfers_cancelled"]) == (0, 0)
+    assert not _emails(transfer_order, "payments/email/transfer_reminder").exists()
+    transfer_order.refresh_from_db()
+    assert transfer_order.status == OrderStatus.AWAITING_PAYMENT
+
+
+def test_the_withdrawal_of_an_unpaid_order_waits_without_a_refund_deadline(
+    client, customer, staff, transfer_order
+):
+    from sportello.withdrawals.actions import withdraw_from_account
+
+    transfer_order.terms_accepted_at = transfer_order.placed_at
+    transfer_order.save()
+    withdraw_from_account(
+        order=transfer_order,
+        line_ids=transfer_order.lines.values_list("pk", flat=True),
+        customer=customer,
+    )
+    client.force_login(staff)
+
+    desk = client.get(reverse("desk:home")).content.decode()
+
+    assert "ordine non pagato · da gestire entro il" in desk
+    assert "rimborso entro" not in desk
+
+
+def test_a_partly_withdrawn_order_is_still_awaited(transfer_order):
+    from sportello.desk.queues import Filters, transfers_awaiting
+
+    OrderLineFactory(order=transfer_order, position=1)
+    transfer_order.lines.filter(position=0).update(withdrawal_received_at=timezone.now())
+
+    assert list(transfers_awaiting(Filters())) == [transfer_order]

@@ -16,6 +16,7 @@ from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
 from sportello.orders import emails as order_emails
 from sportello.orders.models import Order, OrderStatus
+from sportello.orders.queries import fully_withdrawn
 from sportello.payments import actions
 from sportello.payments.models import Payment
 from sportello.payments.providers.base import PaymentProvider, StartResult
@@ -84,11 +85,16 @@ def send_transfer_reminder(order, *, deadline) -> OutgoingEmail:
 def remind_and_cancel_unpaid_transfers(*, now: dt.datetime | None = None) -> tuple[int, int]:
     """Scheduled: unpaid bank-transfer orders get one reminder after TRANSFER_REMINDER_DAYS and
     are cancelled (with an e-mail) after TRANSFER_CANCEL_DAYS. An order that received part of
-    the money is not cancelled automatically: staff decide. Returns (reminded, cancelled)."""
+    the money is not cancelled automatically: staff decide; nor one the consumer withdrew from
+    entirely (staff's settling of the withdrawal cancels it). Returns (reminded, cancelled)."""
     now = now or timezone.now()
-    unpaid = Order.objects.filter(
-        status=OrderStatus.AWAITING_PAYMENT, payment_method=actions.BANK_TRANSFER
-    ).order_by("placed_at", "id")
+    unpaid = (
+        Order.objects.filter(
+            status=OrderStatus.AWAITING_PAYMENT, payment_method=actions.BANK_TRANSFER
+        )
+        .exclude(fully_withdrawn())
+        .order_by("placed_at", "id")
+    )
     cancel_before = now - dt.timedelta(days=settings.TRANSFER_CANCEL_DAYS)
     remind_before = now - dt.timedelta(days=settings.TRANSFER_REMINDER_DAYS)
     reminded = cancelled = 0

@@ -83,6 +83,31 @@ def test_cancelled_order_cannot_be_paid(customer_client, order, staff):
     assert not Payment.objects.filter(order=order).exists()
 
 
+def test_an_order_withdrawn_from_entirely_cannot_be_paid(customer_client, order, rf_request):
+    """Every service named in a statement of withdrawal: the pay page sends the customer back
+    to the order with a message, whether opened by its address or posted, and no attempt is
+    opened (start_payment refuses it too)."""
+    from django.utils import timezone
+
+    from sportello.orders.tests.factories import OrderLineFactory
+    from sportello.payments.actions import OrderWithdrawn
+
+    OrderLineFactory(order=order, withdrawal_received_at=timezone.now())
+    order_url = reverse("orders:detail", kwargs={"number": order.number})
+
+    for response in (
+        customer_client.get(pay_url(order)),
+        customer_client.post(pay_url(order), {"method": "test_gateway"}),
+    ):
+        assert response.status_code == 302
+        assert response.url == order_url
+    page = customer_client.get(order_url).content.decode()
+    assert "Hai esercitato il recesso da tutti i servizi dell&#x27;ordine" in page
+    assert not Payment.objects.filter(order=order).exists()
+    with pytest.raises(OrderWithdrawn):
+        start_payment(order=order, provider_id="test_gateway", request=rf_request)
+
+
 def test_anonymous_visitor_is_sent_to_log_in(client, order):
     response = client.get(pay_url(order))
 

@@ -18,15 +18,20 @@ def _fresh_rate_limits():
 
 @pytest.fixture
 def make_order(customer):
-    """A paid consumer order of two services (122,00 € each), paid by card."""
+    """A paid consumer order of two services (122,00 € each), paid by card; `paid=False`: the
+    same order awaiting its bank transfer."""
 
-    def _make(*, who=None, days_ago=0, early_start=False, kind=CustomerKind.PERSON, **fields):
+    def _make(
+        *, who=None, days_ago=0, early_start=False, kind=CustomerKind.PERSON, paid=True, **fields
+    ):
         fields.setdefault("placed_at", timezone.now() - timedelta(days=days_ago))
         fields.setdefault("terms_accepted_at", fields["placed_at"])
+        if not paid:
+            fields.update(status=OrderStatus.AWAITING_PAYMENT, payment_method="bank_transfer")
         order = OrderFactory(
             customer=who or customer,
-            status=OrderStatus.PAID,
-            paid_at=timezone.now(),
+            status=fields.pop("status", OrderStatus.PAID),
+            paid_at=timezone.now() if paid else None,
             early_start_requested=early_start,
             billing_kind=kind,
             total_net=Decimal("200.00"),
@@ -36,6 +41,8 @@ def make_order(customer):
         )
         OrderLineFactory(order=order, position=0, service__name="Perizia immobiliare")
         OrderLineFactory(order=order, position=1, service__name="Visura catastale")
+        if not paid:
+            return order
         Payment.objects.create(
             order=order,
             provider="test_gateway",

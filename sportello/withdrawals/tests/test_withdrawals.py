@@ -409,6 +409,33 @@ def test_staff_process_a_withdrawal_of_services_not_started(
     ]
 
 
+def test_staff_process_a_withdrawal_of_an_order_never_paid(client, customer, staff, make_order):
+    """A bank-transfer order not paid yet: the page, the message and the e-mail say there is
+    nothing to refund (no "rimborso di 0,00 €"); the order is cancelled."""
+    order = make_order(paid=False)
+    client.force_login(customer)
+    withdrawal = _withdraw_all(client, order)
+    client.force_login(staff)
+    url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
+
+    form = client.get(url).text
+    assert "annullati e rimborsati" not in form
+    assert (
+        "Nulla da rimborsare: l'ordine non ha pagamenti rimborsabili (non è stato pagato)" in form
+    )
+    done = client.post(url, {"note": ""}, follow=True).text
+
+    assert "Recesso gestito: nulla da rimborsare (nessun pagamento rimborsabile)" in done
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert not Refund.objects.exists()
+    processed = OutgoingEmail.objects.get(template="withdrawals/email/processed")
+    assert "non c'è nulla da rimborsare e non devi pagare nulla" in processed.text_body
+    for body in (processed.text_body, processed.html_body):
+        assert "rimborsato" not in body
+        assert " 0,00" not in body
+
+
 def test_staff_refund_a_proportional_amount_for_a_service_started_on_request(
     client, customer, staff, make_order
 ):
