@@ -44,11 +44,18 @@ LOGGED_IN_TARGET = 0.25
 
 
 @dataclass
+class ExternalServer:
+    """A gunicorn this script did not start (`--external`): only its master's pid is known."""
+
+    pid: int
+
+
+@dataclass
 class Endpoint:
     name: str
     cache: str  # "off", "on" or "" for the references
     url: str
-    server: subprocess.Popen
+    server: subprocess.Popen | ExternalServer
     cookie: str = ""
 
 
@@ -61,7 +68,7 @@ class Sample:
     cpu_ms_per_request: float
 
 
-def server_cpu_seconds(server: subprocess.Popen) -> float:
+def server_cpu_seconds(server: subprocess.Popen | ExternalServer) -> float:
     """CPU time (user + system) of a gunicorn master and its workers, from /proc: on a machine
     shared with other work it is steadier than wall time."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -82,7 +89,7 @@ def _ms(text: str) -> float:
 
 
 def run_wrk(
-    endpoint: Endpoint, seconds: float, connections: int, server: subprocess.Popen
+    endpoint: Endpoint, seconds: float, connections: int, server: subprocess.Popen | ExternalServer
 ) -> Sample:
     cpu_before = server_cpu_seconds(server)
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", endpoint.url]
@@ -137,6 +144,15 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8110, help="first of three ports")
     parser.add_argument("--cache-seconds", type=int, default=300, help="cache-on setting")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--external",
+        nargs=3,
+        action="append",
+        default=[],
+        metavar=("NAME", "URL", "PIDFILE"),
+        help="also load a page served by another gunicorn (e.g. another Django shop, to "
+        "compare set-ups); its CPU is read from the master whose pid is in PIDFILE",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         parser.error(
@@ -196,6 +212,10 @@ def main() -> int:
                 servers[2],
             ),
         ]
+        for name, url, pidfile in args.external:
+            wait_until_up(url)
+            master = ExternalServer(int(Path(pidfile).read_text().strip()))
+            endpoints.append(Endpoint(name, "", url, master))
         for cache, port, server in (("off", shop_off, servers[0]), ("on", shop_on, servers[1])):
             for name, path in setup["pages"].items():
                 endpoints.append(Endpoint(name, cache, f"http://127.0.0.1:{port}{path}", server))
