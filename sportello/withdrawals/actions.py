@@ -35,6 +35,7 @@ from sportello.withdrawals.queries import (
     can_withdraw,
     confirmed_payments,
     matching_order,
+    order_for_staff,
     order_for_withdrawal,
     was_ever_paid,
     withdrawable_lines,
@@ -43,6 +44,10 @@ from sportello.withdrawals.queries import (
 
 class NothingToWithdraw(Exception):
     """The order has no service left the consumer may withdraw from."""
+
+
+class CannotAttach(Exception):
+    """The order staff named cannot take the statement; the message is for staff."""
 
 
 def _record(*, status: str, note: str, **fields) -> WithdrawalRequest:
@@ -192,6 +197,53 @@ def process_withdrawal(
             was_paid=was_paid,
         )
     return refunded
+
+
+def attach_to_order(*, withdrawal: WithdrawalRequest, order_number: str, actor, note: str) -> None:
+    """Staff found the order a statement matching none was meant for (a mistyped number or
+    address, checked with the consumer): the statement becomes that order's, received when it
+    arrived — the withdrawal period is judged at that time, not now — and waits in "Recessi da
+    gestire" like any other. Raises CannotAttach (nothing changes) and InvalidTransition when
+    the statement is no longer unmatched."""
+    number = order_number.strip()
+    with transaction.atomic():
+        # The order locked: a statement from I MIEI ORDINI at the same moment waits for this.
+        locked = Order.objects.select_for_update().filter(number=number).first()
+        if locked is None:
+            raise CannotAttach("Nessun ordine con questo numero.")
+        order = order_for_staff(number)
+        if not order.is_consumer:
+            raise CannotAttach(
+                "È un ordine con fatturazione ad azienda: il recesso non si applica."
+            )
+        if not can_withdraw(order, now=withdrawal.received_at):
+            raise CannotAttach(
+                "Quando la dichiarazione è arrivata l'ordine non era più recedibile (periodo "
+                "scaduto, servizi annullati, completati su richiesta o già in un altro recesso)."
+            )
+        stated = withdrawal.order_number
+        change_status(
+            withdrawal,
+            to=WithdrawalStatus.RECEIVED,
+            transitions=WITHDRAWAL_TRANSITIONS,
+            history=WithdrawalStatusChange,
+            history_fk="withdrawal",
+            actor=actor,
+            note=f"Collegata all'ordine {order.number} (numero indicato: «{stated}»). {note}",
+            extra={"order": order, "order_number": order.number},
+            on_change=lambda from_status, to_status: record_status_change(
+                event_type=EventType.WITHDRAWAL_STATUS,
+                subject=f"Recesso collegato all'ordine {order.number} (indicato «{stated}»)",
+                choices=WithdrawalStatus,
+                from_status=from_status,
+                to_status=to_status,
+                note=note,
+                actor=actor,
+                order_number=order.number,
+                customer_id=order.customer_id,
+            ),
+        )
+        _name_lines(withdrawal, _lines_named(order, withdrawal.services_text))
 
 
 def close_unmatched(*, withdrawal: WithdrawalRequest, actor, note: str) -> None:

@@ -12,7 +12,11 @@ from sportello.core.state import InvalidTransition
 from sportello.orders.actions import was_started
 from sportello.payments.actions import RefundFailed, RefundNotAllowed
 from sportello.withdrawals import actions
-from sportello.withdrawals.forms import CloseUnmatchedForm, ProcessWithdrawalForm
+from sportello.withdrawals.forms import (
+    AttachToOrderForm,
+    CloseUnmatchedForm,
+    ProcessWithdrawalForm,
+)
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, WithdrawalStatusChange
 from sportello.withdrawals.queries import refundable_total, withdrawal_for_staff
 
@@ -30,6 +34,7 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
     action_pages = (
         ActionPage("process", "gestisci/", "process_view"),
         ActionPage("close_unmatched", "verificato/", "close_unmatched_view"),
+        ActionPage("attach", "collega/", "attach_view"),
     )
     manage_permission = PROCESS_PERMISSION
     action_object_name = "withdrawal"
@@ -91,11 +96,50 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             return []
         if obj.status == WithdrawalStatus.UNMATCHED:
             return [
-                Button(label="Segna come verificato", url=self.action_url(obj, "close_unmatched"))
+                Button(label="Collega all'ordine", url=self.action_url(obj, "attach")),
+                Button(label="Segna come verificato", url=self.action_url(obj, "close_unmatched")),
             ]
         if not _is_to_process(obj):
             return []
         return [Button(label="Gestisci il recesso", url=self.action_url(obj, "process"))]
+
+    def attach_view(self, request, obj):
+        withdrawal = withdrawal_for_staff(obj.pk)
+        if withdrawal.status != WithdrawalStatus.UNMATCHED:
+            self.message_user(request, "Questo recesso non è da verificare.", messages.WARNING)
+            return HttpResponseRedirect(self.change_url(withdrawal))
+        form = AttachToOrderForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                actions.attach_to_order(
+                    withdrawal=withdrawal,
+                    order_number=form.cleaned_data["order_number"],
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except actions.CannotAttach as exc:
+                form.add_error("order_number", str(exc))
+            except InvalidTransition:
+                self.message_user(request, "Il recesso è già stato gestito.", messages.WARNING)
+                return HttpResponseRedirect(self.change_url(withdrawal))
+            else:
+                return self.action_done(
+                    request,
+                    withdrawal,
+                    message=(
+                        f"Recesso collegato all'ordine {withdrawal.order_number}: ora è tra i "
+                        "recessi da gestire."
+                    ),
+                    history=f"Recesso collegato all'ordine {withdrawal.order_number}",
+                    note=form.cleaned_data["note"],
+                )
+        return self.render_action_page(
+            request,
+            withdrawal,
+            "admin/withdrawals/attach.html",
+            "Collega all'ordine",
+            form=form,
+        )
 
     def close_unmatched_view(self, request, obj):
         withdrawal = withdrawal_for_staff(obj.pk)

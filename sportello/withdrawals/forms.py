@@ -69,6 +69,24 @@ class CloseUnmatchedForm(forms.Form):
     )
 
 
+class AttachToOrderForm(forms.Form):
+    """Staff attach a statement that matched no order to the order it was meant for."""
+
+    order_number = forms.CharField(
+        label="Numero d'ordine corretto",
+        max_length=32,
+        error_messages={"required": "Scrivi il numero dell'ordine."},
+    )
+    note = forms.CharField(
+        label="Come è stato verificato",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Ad esempio: cliente ricontattato per telefono, ha confermato l'ordine. "
+        "Resta nello storico; il cliente non riceve e-mail ora, ma quando il recesso è gestito.",
+        error_messages={"required": "Scrivi come è stato verificato."},
+    )
+
+
 class ProcessWithdrawalForm(forms.Form):
     """Staff settle a withdrawal: the started services get the refund staff enter."""
 

@@ -16,8 +16,9 @@ class WithdrawalStatus(models.TextChoices):
 WITHDRAWAL_TRANSITIONS: dict[str, frozenset[str]] = {
     WithdrawalStatus.RECEIVED: frozenset({WithdrawalStatus.PROCESSED}),
     WithdrawalStatus.PROCESSED: frozenset(),
-    # Staff looked into it (contacted the consumer, found the order): closed with a note.
-    WithdrawalStatus.UNMATCHED: frozenset({WithdrawalStatus.PROCESSED}),
+    # Staff looked into it (contacted the consumer): attached to the right order (received,
+    # as of the time it arrived), or closed with a note.
+    WithdrawalStatus.UNMATCHED: frozenset({WithdrawalStatus.RECEIVED, WithdrawalStatus.PROCESSED}),
 }
 
 

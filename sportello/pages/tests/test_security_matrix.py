@@ -377,6 +377,14 @@ ROWS: dict[str, Row] = {
         403,
         REDIRECT,
     ),
+    "admin:withdrawals_withdrawalrequest_attach": row(
+        lambda w: {"object_id": w["withdrawal"].pk},
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        403,
+        REDIRECT,
+    ),
     "admin:notifications_outgoingemail_html_preview": row(
         lambda w: {"email_id": w["email"].pk}, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 403, 200
     ),

@@ -16,6 +16,7 @@ from sportello.orders.models import CustomerKind, LineStatus, OrderStatus
 from sportello.orders.queries import withdrawal_is_open
 from sportello.orders.tests.factories import OrderFactory
 from sportello.payments.models import Refund
+from sportello.withdrawals.actions import withdraw_from_form
 from sportello.withdrawals.forms import AnonymousWithdrawalForm, ServicesForm
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalSource, WithdrawalStatus
 from sportello.withdrawals.queries import open_withdrawal_requests
@@ -573,6 +574,86 @@ def test_an_unmatched_statement_waits_on_the_desk_until_staff_say_what_they_did(
     assert withdrawal.staff_note.startswith("Cliente ricontattato")
     assert queue() == []
     assert not OutgoingEmail.objects.filter(template="withdrawals/email/processed").exists()
+
+
+def _attach(client, withdrawal, number, note="Cliente ricontattato per telefono."):
+    url = reverse("admin:withdrawals_withdrawalrequest_attach", args=[withdrawal.pk])
+    return client.post(url, {"order_number": number, "note": note}, follow=True)
+
+
+def test_staff_attach_a_mistyped_statement_to_its_order_as_of_when_it_arrived(
+    client, staff, make_order
+):
+    """The consumer typed a wrong number on day 13; staff reach them on day 16, after the
+    period: the statement still counts from when it arrived, names the order's services and
+    waits in "Recessi da gestire"; the typed number stays in the history."""
+    from sportello.audit.models import AuditEvent, EventType
+    from sportello.desk.queues import Filters, build_queues
+
+    placed = timezone.now() - dt.timedelta(days=16)
+    order = make_order(placed_at=placed)
+    arrived = placed + dt.timedelta(days=13)
+    # The public form on day 13 (the action takes the clock), with a mistyped number.
+    withdrawal = withdraw_from_form(**_statement("2026-999999"), now=arrived)
+    assert withdrawal.status == WithdrawalStatus.UNMATCHED
+    client.force_login(staff)
+    change = client.get(
+        reverse("admin:withdrawals_withdrawalrequest_change", args=[withdrawal.pk])
+    ).text
+    assert "Collega all&#x27;ordine" in change or "Collega all'ordine" in change
+
+    done = _attach(client, withdrawal, f" {order.number} ")
+
+    assert f"Recesso collegato all&#x27;ordine {order.number}" in done.text
+    withdrawal.refresh_from_db()
+    assert (withdrawal.status, withdrawal.order, withdrawal.order_number) == (
+        WithdrawalStatus.RECEIVED,
+        order,
+        order.number,
+    )
+    assert withdrawal.received_at == arrived
+    assert set(withdrawal.lines.all()) == set(order.lines.all())
+    assert set(order.lines.values_list("withdrawal_received_at", flat=True)) == {arrived}
+    history = withdrawal.status_changes.order_by("id").last()
+    assert "numero indicato: «2026-999999»" in history.note
+    assert history.actor == staff
+    assert AuditEvent.objects.filter(
+        event_type=EventType.WITHDRAWAL_STATUS, order_number=order.number
+    ).exists()
+    slugs = {v.queue.slug: v.items for v in build_queues(Filters())}
+    assert len(slugs["recessi"]) == 1
+    assert slugs["recessi-da-verificare"] == []
+    # And it is processed like any other.
+    url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
+    client.post(url, {"note": ""})
+    withdrawal.refresh_from_db()
+    assert withdrawal.refund_amount == Decimal("244.00")
+
+
+@pytest.mark.parametrize("case", ["unknown", "company", "late", "empty"])
+def test_a_statement_is_not_attached_to_an_order_it_cannot_be_for(client, staff, make_order, case):
+    order = make_order(
+        kind=CustomerKind.COMPANY if case == "company" else CustomerKind.PERSON,
+        days_ago=15 if case == "late" else 0,
+    )
+    client.post(START, {**_statement("2026-999999"), "step": "conferma"})
+    withdrawal = WithdrawalRequest.objects.get()
+    client.force_login(staff)
+    number = {"unknown": "2026-000000", "empty": ""}.get(case, order.number)
+
+    page = _attach(client, withdrawal, number).text
+
+    expected = {
+        "unknown": "Nessun ordine con questo numero.",
+        "company": "fatturazione ad azienda",
+        "late": "non era più recedibile",
+        "empty": "Scrivi il numero dell&#x27;ordine.",
+    }[case]
+    assert expected in page
+    assert 'aria-invalid="true"' in page
+    withdrawal.refresh_from_db()
+    assert (withdrawal.status, withdrawal.order) == (WithdrawalStatus.UNMATCHED, None)
+    assert not order.lines.filter(withdrawal_received_at__isnull=False).exists()
 
 
 def test_the_privacy_export_has_the_statements_from_the_address_matching_no_order(client, customer):
