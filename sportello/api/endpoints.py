@@ -236,6 +236,9 @@ def get_service(request, slug: str = Path(..., max_length=220, pattern=SLUG)):
                 for c in field.choices.all()
             ],
             "allowed_extensions": field.upload_extensions() if field.field_type == "file" else [],
+            "min_value": field.min_value,
+            "max_value": field.max_value,
+            "date_limit": field.date_limit,
         }
         for field in service.form_fields.all()
     ]

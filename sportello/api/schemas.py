@@ -54,6 +54,18 @@ class FieldOut(Schema):
     )
     choices: list[ChoiceOut] = Field(description="Le scelte possibili (campi a scelta).")
     allowed_extensions: list[str] = Field(description="Le estensioni ammesse (campi file).")
+    min_value: Decimal | None = Field(
+        description="Il valore minimo ammesso (campi numerici; null: 0), come testo decimale "
+        '(per esempio "1.00").'
+    )
+    max_value: Decimal | None = Field(
+        description="Il valore massimo ammesso (campi numerici; null: nessun limite), come "
+        "testo decimale."
+    )
+    date_limit: Literal["", "past", "future"] = Field(
+        description='Le date ammesse (campi data): "past" oggi o prima, "future" oggi o dopo, '
+        '"" qualsiasi; il giorno è quello italiano.'
+    )
 
 
 class ServiceOut(Schema):

@@ -89,6 +89,8 @@ def column_help(definitions: list[FormField]) -> list[ColumnHelp]:
             text = "Una o più voci ammesse, separate da virgola"
         else:
             text = FORMAT_HELP.get(FieldType(kind), "Testo")
+        if limits := definition.limits_text():
+            text = f"{text} ({limits})"
         result.append(
             ColumnHelp(
                 label=definition.label,

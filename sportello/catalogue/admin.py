@@ -18,6 +18,7 @@ from sportello.catalogue.actions import bump_form_version, catalogue_rows_delete
 from sportello.catalogue.forms import ItalianDecimalField
 from sportello.catalogue.models import (
     CHOICE_TYPES,
+    NUMBER_TYPES,
     Category,
     FieldChoice,
     FieldType,
@@ -90,7 +91,22 @@ class FormFieldAdminForm(forms.ModelForm):
             )
         elif extensions:
             cleaned["allowed_extensions"] = ", ".join(extensions)
+        self._clean_limits(field_type)
         return cleaned
+
+    def _clean_limits(self, field_type) -> None:
+        cleaned = self.cleaned_data
+        low, high = cleaned.get("min_value"), cleaned.get("max_value")
+        if field_type not in NUMBER_TYPES:
+            for name in ("min_value", "max_value"):
+                if cleaned.get(name) is not None:
+                    self.add_error(name, "I valori minimo e massimo valgono solo per i numeri.")
+        elif low is not None and low < 0:
+            self.add_error("min_value", "Il valore minimo non può essere negativo.")
+        elif low is not None and high is not None and low > high:
+            self.add_error("max_value", "Il valore massimo deve essere almeno il minimo.")
+        if cleaned.get("date_limit") and field_type != FieldType.DATE:
+            self.add_error("date_limit", "Le date ammesse valgono solo per i campi Data.")
 
 
 # --- Services, with their form fields as an ordered inline ----------------------------------
@@ -189,7 +205,9 @@ class FormFieldInline(admin.TabularInline):
     prepopulated_fields = {"key": ("label",)}
     show_change_link = True
     verbose_name = "campo del modulo"
-    verbose_name_plural = "modulo del servizio (campi in ordine; «Modifica» per le opzioni)"
+    verbose_name_plural = (
+        "modulo del servizio (campi in ordine; «Modifica» per le opzioni e i limiti delle risposte)"
+    )
 
 
 class ServiceAdminForm(forms.ModelForm):

@@ -90,6 +90,10 @@ def _service_values(definition: DemoService, category: Category, position: int) 
     }
 
 
+def _decimal_or_none(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
 def _sync_form(service: Service, fields: tuple[DemoField, ...]) -> bool:
     """Make the service's form match the definition. Returns whether anything changed."""
     changed = False
@@ -110,6 +114,9 @@ def _sync_form(service: Service, fields: tuple[DemoField, ...]) -> bool:
                 "help_text": definition.help_text,
                 "price_supplement": Decimal(definition.supplement),
                 "allowed_extensions": definition.extensions,
+                "min_value": _decimal_or_none(definition.min_value),
+                "max_value": _decimal_or_none(definition.max_value),
+                "date_limit": definition.date_limit,
             },
         )
         changed |= state is not SyncState.UNCHANGED

@@ -14,9 +14,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 
 from sportello.catalogue.answers import Answers, file_answer
-from sportello.catalogue.models import FieldType, FormField
+from sportello.catalogue.models import DateLimit, FieldType, FormField, format_limit
 from sportello.core import italian
 from sportello.core.money import format_euro
 from sportello.core.widgets import StaticChoicesSelect
@@ -153,6 +155,35 @@ class ItalianIntegerField(forms.IntegerField):
         return int(text)
 
 
+def _limit_validators(field: FormField) -> list:
+    """Staff's limits on a number question, with the numbers written the Italian way."""
+    validators: list = []
+    if field.min_value is not None:
+        validators.append(
+            MinValueValidator(
+                field.min_value, message=f"Il valore minimo è {format_limit(field.min_value)}."
+            )
+        )
+    if field.max_value is not None:
+        validators.append(
+            MaxValueValidator(
+                field.max_value, message=f"Il valore massimo è {format_limit(field.max_value)}."
+            )
+        )
+    return validators
+
+
+def _check_date_limit(limit: str):
+    def check(value: dt.date) -> None:
+        today = timezone.localdate()  # Europe/Rome
+        if limit == DateLimit.PAST and value > today:
+            raise ValidationError("La data non può essere nel futuro.", code="future_date")
+        if limit == DateLimit.FUTURE and value < today:
+            raise ValidationError("La data non può essere nel passato.", code="past_date")
+
+    return check
+
+
 def _build_field(field: FormField, owner_files) -> forms.Field:
     common: dict[str, Any] = {
         "label": field.label,
@@ -167,15 +198,26 @@ def _build_field(field: FormField, owner_files) -> forms.Field:
             max_length=MAX_TEXTAREA_LENGTH, widget=forms.Textarea(attrs={"rows": 4}), **common
         )
     if kind == FieldType.INTEGER:
-        return ItalianIntegerField(min_value=0, max_value=10**9, **common)
+        # Staff's limits replace the defaults (never below 0: the back-office checks it).
+        return ItalianIntegerField(
+            min_value=0 if field.min_value is None else None,
+            max_value=10**9 if field.max_value is None else None,
+            validators=_limit_validators(field),
+            **common,
+        )
     if kind == FieldType.DECIMAL:
         return ItalianDecimalField(
-            max_digits=12, decimal_places=2, min_value=Decimal("0"), **common
+            max_digits=12,
+            decimal_places=2,
+            min_value=Decimal("0") if field.min_value is None else None,
+            validators=_limit_validators(field),
+            **common,
         )
     if kind == FieldType.DATE:
         return forms.DateField(
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+            validators=[_check_date_limit(field.date_limit)] if field.date_limit else [],
             **common,
         )
     if kind == FieldType.EMAIL:

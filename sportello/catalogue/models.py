@@ -182,6 +182,21 @@ class FieldType(models.TextChoices):
 
 
 CHOICE_TYPES = {FieldType.CHOICE, FieldType.MULTIPLE_CHOICE}
+NUMBER_TYPES = {FieldType.INTEGER, FieldType.DECIMAL}
+
+
+class DateLimit(models.TextChoices):
+    """Which dates a date question accepts, judged on the day of the answer (Europe/Rome)."""
+
+    ANY = "", "Qualsiasi data"
+    PAST = "past", "Solo oggi o una data passata"
+    FUTURE = "future", "Solo oggi o una data futura"
+
+
+def format_limit(value: Decimal) -> str:
+    """12.50 → "12,5", 3.00 → "3" (the Italian way staff typed it)."""
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
 
 
 class FormField(BumpsCatalogueVersion, TimeStampedModel):
@@ -211,6 +226,32 @@ class FormField(BumpsCatalogueVersion, TimeStampedModel):
         default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+    # Plausible answers (numbers and dates): a surface of 0 m² or a birth date next year is
+    # refused next to the field, on the site, in bulk files and through the API alike.
+    min_value = models.DecimalField(
+        "valore minimo",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Solo per i numeri. Vuoto: 0.",
+    )
+    max_value = models.DecimalField(
+        "valore massimo",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Solo per i numeri. Vuoto: nessun limite.",
+    )
+    date_limit = models.CharField(
+        "date ammesse",
+        max_length=10,
+        choices=DateLimit.choices,
+        default=DateLimit.ANY,
+        blank=True,
+        help_text="Solo per le date: ad esempio una data di nascita è oggi o nel passato.",
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -226,6 +267,21 @@ class FormField(BumpsCatalogueVersion, TimeStampedModel):
     @property
     def is_choice(self) -> bool:
         return self.field_type in CHOICE_TYPES
+
+    def limits_text(self) -> str:
+        """The limits in words, for the bulk files' instructions ("" when none)."""
+        if self.field_type == FieldType.DATE and self.date_limit:
+            return DateLimit(self.date_limit).label.lower().replace("solo ", "")
+        if self.field_type not in NUMBER_TYPES:
+            return ""
+        low, high = self.min_value, self.max_value
+        if low is not None and high is not None:
+            return f"da {format_limit(low)} a {format_limit(high)}"
+        if high is not None:
+            return f"al massimo {format_limit(high)}"
+        if low is not None:
+            return f"almeno {format_limit(low)}"
+        return ""
 
     @property
     def can_add_to_price(self) -> bool:

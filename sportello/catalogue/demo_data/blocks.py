@@ -24,6 +24,9 @@ class DemoField:
     supplement: str = "0.00"  # yes/no questions: added when the answer is "Sì"
     extensions: str = ""  # file questions: accepted extensions, empty = the site's list
     choices: tuple[DemoChoice, ...] = ()
+    min_value: str | None = None  # number questions: plausible answers
+    max_value: str | None = None
+    date_limit: str = ""  # date questions: "past" or "future" (catalogue.models.DateLimit)
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,11 @@ def tipologia_immobile() -> DemoField:
 
 def superficie(label: str = "Superficie commerciale (m²)") -> DemoField:
     return DemoField(
-        "superficie", label, FieldType.DECIMAL, help_text="Anche approssimativa, es. 85,5"
+        "superficie",
+        label,
+        FieldType.DECIMAL,
+        help_text="Anche approssimativa, es. 85,5",
+        min_value="1",
     )
 
 

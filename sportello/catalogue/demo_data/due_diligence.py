@@ -54,7 +54,9 @@ DUE_DILIGENCE = DemoCategory(
                         DemoChoice("cessione", "Cessione"),
                     ),
                 ),
-                DemoField("numero_immobili", "Numero di immobili", FieldType.INTEGER),
+                DemoField(
+                    "numero_immobili", "Numero di immobili", FieldType.INTEGER, min_value="1"
+                ),
                 DemoField(
                     "localizzazione",
                     "Comuni e province degli immobili",
@@ -77,6 +79,7 @@ DUE_DILIGENCE = DemoCategory(
                     "Data entro cui serve il report",
                     FieldType.DATE,
                     required=False,
+                    date_limit="future",
                 ),
                 DemoField(
                     "documenti",

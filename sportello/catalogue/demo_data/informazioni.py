@@ -125,7 +125,7 @@ INFORMAZIONI = DemoCategory(
             fields=(
                 DemoField("codice_fiscale", "Codice fiscale", FieldType.CODICE_FISCALE),
                 DemoField("cognome_nome", "Cognome e nome", FieldType.TEXT),
-                DemoField("data_nascita", "Data di nascita", FieldType.DATE),
+                DemoField("data_nascita", "Data di nascita", FieldType.DATE, date_limit="past"),
                 DemoField(
                     "legittimo_interesse",
                     "Motivo della richiesta (legittimo interesse)",
@@ -151,7 +151,12 @@ INFORMAZIONI = DemoCategory(
             fields=(
                 DemoField("ragione_sociale", "La tua ragione sociale", FieldType.TEXT),
                 DemoField("partita_iva", "La tua partita IVA", FieldType.PARTITA_IVA),
-                DemoField("numero_posizioni", "Numero di imprese da monitorare", FieldType.INTEGER),
+                DemoField(
+                    "numero_posizioni",
+                    "Numero di imprese da monitorare",
+                    FieldType.INTEGER,
+                    min_value="1",
+                ),
                 DemoField(
                     "elenco",
                     "Elenco delle imprese (PDF)",

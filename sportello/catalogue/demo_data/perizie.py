@@ -91,6 +91,7 @@ PERIZIE = DemoCategory(
                     "Anno di costruzione",
                     FieldType.INTEGER,
                     required=False,
+                    min_value="1000",
                 ),
                 DemoField(
                     "stato",
@@ -135,7 +136,9 @@ PERIZIE = DemoCategory(
                     ),
                 ),
                 DemoField("tribunale", "Tribunale", FieldType.TEXT, required=False),
-                DemoField("numero_immobili", "Numero di immobili", FieldType.INTEGER),
+                DemoField(
+                    "numero_immobili", "Numero di immobili", FieldType.INTEGER, min_value="1"
+                ),
                 comune("Comune dell'immobile principale"),
                 provincia(),
                 DemoField(
@@ -149,6 +152,7 @@ PERIZIE = DemoCategory(
                     "Prossima scadenza o udienza",
                     FieldType.DATE,
                     required=False,
+                    date_limit="future",
                 ),
                 DemoField(
                     "documenti",
@@ -181,7 +185,9 @@ PERIZIE = DemoCategory(
             fields=(
                 DemoField("ragione_sociale", "Ragione sociale", FieldType.TEXT),
                 DemoField("partita_iva", "Partita IVA", FieldType.PARTITA_IVA),
-                DemoField("numero_immobili", "Numero di immobili", FieldType.INTEGER),
+                DemoField(
+                    "numero_immobili", "Numero di immobili", FieldType.INTEGER, min_value="1"
+                ),
                 DemoField(
                     "destinazioni",
                     "Destinazioni d'uso presenti",

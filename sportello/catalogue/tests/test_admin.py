@@ -403,6 +403,56 @@ def change_field(client, field, data):
     return client.post(reverse("admin:catalogue_formfield_change", args=[field.pk]), data)
 
 
+def test_staff_set_the_limits_of_a_number_and_a_date(staff_client):
+    number = FormFieldFactory(key="superficie", label="Superficie", field_type=FieldType.DECIMAL)
+    date = FormFieldFactory(key="nascita", label="Data di nascita", field_type=FieldType.DATE)
+    page = staff_client.get(reverse("admin:catalogue_formfield_change", args=[number.pk])).text
+    assert "Valore minimo" in page
+    assert "Solo oggi o una data passata" in page
+
+    saved = change_field(
+        staff_client, number, field_post_data(number, [], min_value="0,5", max_value="10000")
+    )
+    change_field(staff_client, date, field_post_data(date, [], date_limit="past"))
+
+    assert saved.status_code == 302
+    number.refresh_from_db()
+    date.refresh_from_db()
+    assert (number.min_value, number.max_value) == (Decimal("0.50"), Decimal("10000.00"))
+    assert date.date_limit == "past"
+    assert reloaded_version(number.service) == 2
+
+
+@pytest.mark.parametrize(
+    ("field_type", "overrides", "message"),
+    [
+        (
+            FieldType.TEXT,
+            {"min_value": "1"},
+            "I valori minimo e massimo valgono solo per i numeri.",
+        ),
+        (FieldType.INTEGER, {"min_value": "-1"}, "Il valore minimo non può essere negativo."),
+        (
+            FieldType.INTEGER,
+            {"min_value": "10", "max_value": "5"},
+            "Il valore massimo deve essere almeno il minimo.",
+        ),
+        (FieldType.TEXT, {"date_limit": "past"}, "Le date ammesse valgono solo per i campi Data."),
+    ],
+)
+def test_limits_that_do_not_fit_the_question_are_refused(
+    staff_client, field_type, overrides, message
+):
+    field = FormFieldFactory(key="campo", label="Campo", field_type=field_type)
+
+    response = change_field(staff_client, field, field_post_data(field, [], **overrides))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    field.refresh_from_db()
+    assert (field.min_value, field.max_value, field.date_limit) == (None, None, "")
+
+
 def test_changing_a_choice_supplement_bumps_the_version(staff_client, choice_field):
     rows = choice_rows(choice_field)
     rows[1]["price_supplement"] = "45,00"

@@ -1,5 +1,6 @@
 """`manage.py load_demo_catalogue`: a realistic catalogue, loaded idempotently."""
 
+import datetime as dt
 from decimal import Decimal
 from io import StringIO
 
@@ -266,3 +267,37 @@ def test_company_register_extract_takes_a_partita_iva_or_a_sole_trader_s_codice_
     wrong = answers_form(service, {"partita_iva": "RSSMRA85T10A562X", "tipo_visura": "ordinaria"})
     assert not wrong.is_valid()
     assert "codice fiscale" in wrong.errors["partita_iva"][0]
+
+
+def test_implausible_answers_are_refused_next_to_their_field(client):
+    """A birth date in the future, a surface of 0 m², no property to appraise: refused on the
+    service form with the message beside the field, and what was typed is kept."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    load()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    url = reverse("cart:add", kwargs={"slug": "verifica-protesti-persona"})
+
+    response = client.post(
+        url,
+        {
+            "codice_fiscale": "RSSMRA80A01H501U",
+            "cognome_nome": "Mario Rossi",
+            "data_nascita": tomorrow.isoformat(),
+            "legittimo_interesse": "Valutazione di un garante",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "La data non può essere nel futuro." in page
+    assert 'aria-invalid="true"' in page
+    assert "Valutazione di un garante" in page
+    assert form_of("verifica-protesti-persona")["data_nascita"].date_limit == "past"
+    surfaces = FormField.objects.filter(key="superficie")
+    assert surfaces.exists()
+    assert set(surfaces.values_list("min_value", flat=True)) == {Decimal("1.00")}
+    assert set(
+        FormField.objects.filter(key="numero_immobili").values_list("min_value", flat=True)
+    ) == {Decimal("1.00")}

@@ -422,3 +422,92 @@ def test_saved_answers_prefill_every_kind_of_field(service):
     resubmitted = answers_form(service, {"testo": "Via Roma 1", "urgente": "si", "tipi": ["villa"]})
     assert resubmitted.is_valid()
     assert resubmitted.answers() == answers
+
+
+# --- Limits staff set on numbers and dates ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field_type", "value", "message"),
+    [
+        (FieldType.INTEGER, "0", "Il valore minimo è 1."),
+        (FieldType.INTEGER, "-1", "Il valore minimo è 1."),
+        (FieldType.INTEGER, "1.001", "Il valore massimo è 999,5."),
+        (FieldType.DECIMAL, "0,5", "Il valore minimo è 1."),
+        (FieldType.DECIMAL, "999,51", "Il valore massimo è 999,5."),
+    ],
+)
+def test_numbers_outside_the_limits_staff_set_are_refused_with_one_message(
+    service, field_type, value, message
+):
+    form = single_field_form(
+        service, field_type, value, min_value=Decimal("1.00"), max_value=Decimal("999.50")
+    )
+    assert errors(form) == [message]
+
+
+@pytest.mark.parametrize("field_type", [FieldType.INTEGER, FieldType.DECIMAL])
+def test_numbers_within_the_limits_are_accepted(service, field_type):
+    form = single_field_form(
+        service, field_type, "1", min_value=Decimal("1"), max_value=Decimal("999.50")
+    )
+    assert str(cleaned(form)) == "1"
+
+
+@pytest.fixture
+def rome_just_after_midnight(monkeypatch):
+    """23:30 UTC on 3 December is already 4 December in Rome: "today" is Rome's."""
+    from django.utils import timezone
+
+    fixed = dt.datetime(2026, 12, 3, 23, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: fixed)
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "message"),
+    [
+        ("past", "2026-12-05", "La data non può essere nel futuro."),
+        ("past", "2026-12-04", None),
+        ("past", "1980-01-31", None),
+        ("future", "2026-12-03", "La data non può essere nel passato."),
+        ("future", "2026-12-04", None),
+        ("", "2030-01-01", None),
+        ("", "1900-01-01", None),
+    ],
+)
+def test_dates_follow_the_limit_on_rome_s_calendar(
+    service, rome_just_after_midnight, limit, value, message
+):
+    form = single_field_form(service, FieldType.DATE, value, date_limit=limit)
+    if message is None:
+        assert cleaned(form) == value
+    else:
+        assert errors(form) == [message]
+
+
+def test_limits_in_words_for_the_bulk_files(service):
+    from sportello.cart.bulk_sheets import column_help
+
+    fields = [
+        FormFieldFactory(
+            service=service, key="a", field_type=FieldType.INTEGER, min_value=Decimal("1")
+        ),
+        FormFieldFactory(
+            service=service,
+            key="b",
+            field_type=FieldType.DECIMAL,
+            min_value=Decimal("0.5"),
+            max_value=Decimal("1000"),
+        ),
+        FormFieldFactory(service=service, key="c", field_type=FieldType.DATE, date_limit="past"),
+        FormFieldFactory(service=service, key="d", field_type=FieldType.TEXT),
+    ]
+
+    formats = [item.format for item in column_help(fields)]
+
+    assert formats == [
+        "Numero intero, es. 12 (almeno 1)",
+        "Numero, es. 12,50 (da 0,5 a 1000)",
+        "Data, es. 31/12/2026 (oggi o una data passata)",
+        "Testo",
+    ]
