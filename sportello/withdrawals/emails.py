@@ -9,6 +9,7 @@ from sportello.notifications.actions import queue_email
 from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
 from sportello.withdrawals.models import WithdrawalRequest
+from sportello.withdrawals.queries import service_labels
 
 TEMPLATES = "withdrawals/email"
 
@@ -20,7 +21,7 @@ def _context(withdrawal: WithdrawalRequest) -> dict:
         "received_date": long_date(received_at),
         "received_time": f"{received_at:%H:%M}",
         # What the consumer stated: the services they ticked, or the text they wrote.
-        "services": [line.service_name for line in withdrawal.lines.all()]
+        "services": list(service_labels(withdrawal.lines.all()).values())
         if withdrawal.order_id and not withdrawal.services_text
         else [],
         "orders_url": absolute_url("orders:list"),

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from sportello.core.money import to_money
+from sportello.withdrawals.queries import service_labels
 
 
 class ServicesForm(forms.Form):
@@ -20,7 +21,8 @@ class ServicesForm(forms.Form):
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(line.pk, line.service_name) for line in lines]
+        labels = service_labels(lines)
+        choices = [(line.pk, labels[line.pk]) for line in lines]
         self.fields["lines"].choices = choices  # type: ignore[attr-defined]
 
 

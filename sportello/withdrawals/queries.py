@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -80,6 +82,31 @@ def matching_order(*, email: str, number: str) -> Order | None:
     if not number or not email:
         return None
     return _orders_with_lines().filter(number=number, customer_email__iexact=email).first()
+
+
+def service_labels(lines: Iterable[OrderLine]) -> dict[int, str]:
+    """Each line's service name; where the same service is on several lines, with its first
+    answers (or its place in the order) so that the consumer can tell which one they mean."""
+    lines = list(lines)
+    repeated = Counter(line.service_name for line in lines)
+    labels = {}
+    for line in lines:
+        label = line.service_name
+        if repeated[line.service_name] > 1:
+            details = [
+                f"{answer['label']}: {_shortened(str(answer['value']))}"
+                for answer in line.answers_display
+                if answer.get("value") and not answer.get("file_id")
+            ][:2]
+            label += (
+                f" ({'; '.join(details)})" if details else f" (servizio n. {line.position + 1})"
+            )
+        labels[line.pk] = label
+    return labels
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def withdrawable_lines(order: Order) -> list[OrderLine]:

@@ -11,6 +11,7 @@ from sportello.withdrawals.queries import (
     can_withdraw,
     is_own_order_number,
     order_for_withdrawal,
+    service_labels,
     withdrawable_lines,
 )
 
@@ -80,7 +81,11 @@ def for_order(request, number):
         return render(
             request,
             "withdrawals/confirm_order.html",
-            {"order": order, "form": form, "chosen": [line for line in lines if line.pk in chosen]},
+            {
+                "order": order,
+                "form": form,
+                "chosen": [label for pk, label in service_labels(lines).items() if pk in chosen],
+            },
         )
     try:
         actions.withdraw_from_account(order=order, line_ids=chosen, customer=request.user)

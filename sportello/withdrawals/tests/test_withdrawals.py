@@ -197,6 +197,33 @@ def test_withdrawing_from_one_service_leaves_the_other_offered(customer_client, 
     assert detail.count("Recesso ricevuto") == 1
 
 
+def test_two_lines_of_the_same_service_are_told_apart(customer_client, make_order):
+    """Two "Visura catastale" for two properties: the form, the confirmation and the e-mail
+    say which is which (by their first answers)."""
+    order = make_order()
+    perizia, visura = order.lines.all()
+    perizia.service_name = "Visura catastale"
+    perizia.answers_display = [
+        {"label": "Comune", "value": "Bologna"},
+        {"label": "Documento", "value": "atto.pdf", "file_id": 7},
+        {"label": "Foglio", "value": "12"},
+    ]
+    perizia.save()
+    visura.answers_display = [{"label": "Comune", "value": "Modena"}]
+    visura.save()
+
+    page = customer_client.get(for_order(order)).text
+    assert "Visura catastale (Comune: Bologna; Foglio: 12)" in page
+    assert "Visura catastale (Comune: Modena)" in page
+    confirm = customer_client.post(for_order(order), {"lines": [visura.pk]}).text
+    assert "<li>Visura catastale (Comune: Modena)</li>" in confirm
+    assert f'name="lines" value="{visura.pk}"' in confirm
+    customer_client.post(for_order(order), {"lines": [perizia.pk, visura.pk], "step": "conferma"})
+    ack = OutgoingEmail.objects.get(template="withdrawals/email/acknowledgement")
+    assert "Visura catastale (Comune: Bologna; Foglio: 12)" in ack.text_body
+    assert "Visura catastale (Comune: Modena)" in ack.text_body
+
+
 def test_another_customer_gets_404_and_nothing_is_sent(client, other_customer, consumer_order):
     client.force_login(other_customer)
     line = consumer_order.lines.first()
