@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from sportello.orders.models import (
     OrderStatus,
 )
 from sportello.orders.queries import fully_withdrawn
+from sportello.payments.models import PaymentStatus
 from sportello.quotes.models import AWAITING_PRICE, QuoteRequest
 from sportello.withdrawals.models import WithdrawalRequest
 from sportello.withdrawals.queries import (
@@ -179,12 +180,33 @@ def transfers_awaiting(filters: Filters) -> QuerySet[Order]:
             status=OrderStatus.AWAITING_PAYMENT, payment_method=BANK_TRANSFER_METHOD
         )
         .exclude(fully_withdrawn())
+        # The transfer money already recorded (partial transfers), in the same query.
+        .annotate(
+            transfers_received=Sum(
+                "payments__amount",
+                filter=Q(
+                    payments__provider=BANK_TRANSFER_METHOD,
+                    payments__status=PaymentStatus.CONFIRMED,
+                ),
+            )
+        )
         .order_by("placed_at", "id")
     )
 
 
 def failed_emails(filters: Filters) -> QuerySet[OutgoingEmail]:
     return OutgoingEmail.objects.filter(status=EmailStatus.FAILED).order_by("-updated_at", "-id")
+
+
+def _transfer_amounts(order: Order) -> str:
+    received = order.transfers_received  # type: ignore[attr-defined]  # transfers_awaiting
+    if not received:
+        return format_euro(order.total_gross)
+    left = max(order.total_gross - received, 0)
+    return (
+        f"ricevuti {format_euro(received)} di {format_euro(order.total_gross)}, "
+        f"restano {format_euro(left)}"
+    )
 
 
 def _record_transfer_url(order: Order) -> str:
@@ -299,7 +321,7 @@ QUEUES: list[Queue] = [
         fetch=transfers_awaiting,
         item=lambda order, today: QueueItem(
             title=f"Ordine {order.number}",
-            detail=f"{order.billing_name} · {format_euro(order.total_gross)}",
+            detail=f"{order.billing_name} · {_transfer_amounts(order)}",
             url=_record_transfer_url(order),
             when=order.placed_at,
             when_label=f"in attesa da {_age(order.placed_at, today)}",

@@ -2,6 +2,7 @@
 (confirming a bank transfer and recording refunds are buttons on the order)."""
 
 from django.contrib import admin
+from django.db.models import OuterRef, Subquery, Sum
 
 from sportello.core.admin import (
     ReadOnlyAdminMixin,
@@ -9,7 +10,15 @@ from sportello.core.admin import (
     StatusHistoryInline,
     labelled_values_filter,
 )
-from sportello.payments.models import Payment, PaymentStatus, PaymentStatusChange, Refund
+from sportello.core.money import format_euro
+from sportello.orders.models import BANK_TRANSFER_METHOD
+from sportello.payments.models import (
+    OPEN_PAYMENT_STATUSES,
+    Payment,
+    PaymentStatus,
+    PaymentStatusChange,
+    Refund,
+)
 from sportello.payments.queries import payment_method_label
 
 
@@ -26,7 +35,7 @@ class OrderPaymentInline(ReadOnlyInline):
     fields = (
         "provider_label",
         "amount",
-        "status",
+        "status_display",
         "provider_reference",
         "created_at",
         "confirmed_at",
@@ -43,6 +52,36 @@ class OrderPaymentInline(ReadOnlyInline):
     @admin.display(description="metodo")
     def provider_label(self, payment):
         return payment.provider_label
+
+    def get_queryset(self, request):
+        # Transfer money already recorded on the order, in the same query: the open
+        # instructions' attempt then says what is still awaited.
+        received = (
+            Payment.objects.filter(
+                order=OuterRef("order"),
+                provider=BANK_TRANSFER_METHOD,
+                status=PaymentStatus.CONFIRMED,
+            )
+            .values("order")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(transfers_received=Subquery(received))
+
+    @admin.display(description="stato")
+    def status_display(self, payment):
+        label = payment.get_status_display()
+        received = getattr(payment, "transfers_received", None)
+        if (
+            received
+            and payment.provider == BANK_TRANSFER_METHOD
+            and payment.status in OPEN_PAYMENT_STATUSES
+        ):
+            left = max(payment.amount - received, 0)
+            return (
+                f"{label} del resto: ricevuti {format_euro(received)}, restano {format_euro(left)}"
+            )
+        return label
 
 
 class RefundInline(ReadOnlyInline):

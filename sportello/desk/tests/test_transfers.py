@@ -107,6 +107,12 @@ def test_back_office_form_records_a_partial_transfer(staff_client, transfer_orde
     assert transfer_order.status == OrderStatus.AWAITING_PAYMENT
     page = client.get(url).content.decode()
     assert "1.989,00" in page
+    # The order's page: the instructions' attempt awaits the rest, not the whole amount.
+    change = client.get(reverse("admin:orders_order_change", args=[transfer_order.pk])).text
+    assert "In attesa del resto: ricevuti 1.000,00\u00a0€, restano 1.989,00\u00a0€" in change
+    # The desk's "Bonifici in attesa" says so too.
+    desk = client.get(reverse("desk:home")).text
+    assert "ricevuti 1.000,00\u00a0€ di 2.989,00\u00a0€, restano 1.989,00\u00a0€" in desk
     response = client.post(url, {"amount": "1989", "value_date": "2026-12-02", "reference": "TRN9"})
     assert response.status_code == 200  # the form again, with the error on the CRO/TRN
     assert "già stato registrato" in response.content.decode()
