@@ -259,8 +259,8 @@ class BillingForm(forms.Form):
     codice_fiscale = CodiceFiscaleField(
         label="Codice fiscale",
         help_text=(
-            "Privati: 16 caratteri. Aziende e professionisti: 11 cifre o 16 caratteri "
-            "(può coincidere con la partita IVA)."
+            "Privati: 16 caratteri. Aziende e professionisti: 11 cifre o 16 caratteri; "
+            "se coincide con la partita IVA puoi lasciarlo vuoto."
         ),
     )
     sdi_code = forms.CharField(
@@ -302,6 +302,8 @@ class BillingForm(forms.Form):
         for group_kind, names in REQUIRED_BY_KIND.items():
             for name in names:
                 self.fields[name].required = not self.is_bound or kind == group_kind
+        # A company's codice fiscale, left empty, is its partita IVA (see clean()).
+        self.fields["codice_fiscale"].required = not self.is_bound or kind != Kind.COMPANY
 
     def clean_sdi_code(self) -> str:
         code = re.sub(r"\s", "", self.cleaned_data["sdi_code"]).upper()
@@ -322,6 +324,22 @@ class BillingForm(forms.Form):
         if kind not in REQUIRED_BY_KIND:
             return cleaned
         codice_fiscale = cleaned.get("codice_fiscale") or ""
+        if (
+            kind == Kind.COMPANY
+            and not codice_fiscale
+            and "codice_fiscale" not in self.errors
+            and cleaned.get("partita_iva")
+        ):
+            # Most companies' codice fiscale is their partita IVA: not typed twice.
+            cleaned["codice_fiscale"] = codice_fiscale = cleaned["partita_iva"]
+        elif kind == Kind.COMPANY and not codice_fiscale and "codice_fiscale" not in self.errors:
+            self.add_error(
+                "codice_fiscale",
+                forms.ValidationError(
+                    "Indica il codice fiscale, oppure la partita IVA se coincidono.",
+                    code="required",
+                ),
+            )
         if kind == Kind.PERSON and codice_fiscale.isdigit():
             self.add_error(
                 "codice_fiscale",

@@ -115,6 +115,22 @@ def test_company_keeps_its_data_normalised_and_drops_person_fields():
     }
 
 
+def test_a_company_s_empty_codice_fiscale_is_its_partita_iva():
+    form = _company(codice_fiscale="", partita_iva=f"IT {PIVA_OTHER}")
+    assert form.is_valid(), form.errors
+    assert form.billing_data()["codice_fiscale"] == form.billing_data()["partita_iva"]
+    assert form.billing_data()["codice_fiscale"].isdigit()
+
+
+def test_a_company_without_either_is_told_what_to_type():
+    form = _company(codice_fiscale="", partita_iva="")
+    assert not form.is_valid()
+    assert form.errors["partita_iva"] == ["Questo campo è obbligatorio."]
+    assert form.errors["codice_fiscale"] == [
+        "Indica il codice fiscale, oppure la partita IVA se coincidono."
+    ]
+
+
 def test_company_needs_sdi_code_or_pec():
     form = _company(sdi_code="", pec="")
     assert not form.is_valid()
