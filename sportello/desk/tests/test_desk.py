@@ -373,3 +373,8 @@ def test_the_desk_is_framed_like_the_back_office_and_linked_from_it(client, staf
     assert f'action="{reverse("admin:logout")}"' in desk
     index = client.get(reverse("admin:index")).content.decode()
     assert f'href="{reverse("desk:home")}">Scrivania</a>' in index
+    # Django's password pages spell out their own user links: the desk is there too.
+    for name in ("admin:password_change", "admin:password_change_done"):
+        page = client.get(reverse(name)).content.decode()
+        assert f'href="{reverse("desk:home")}">Scrivania</a>' in page, name
+        assert page.count('id="logout-form"') == 1, name
