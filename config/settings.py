@@ -233,6 +233,8 @@ LANGUAGES = [("it", "Italiano")]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
+# Dates shown without a format of their own (the back-office): numeric, see the module.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -193,6 +193,10 @@ def test_every_admin_page_is_italian(client, staff, data):
             found.append("object (")
         # Decimals written the English way, e.g. "IVA 22.00%".
         found += re.findall(r"\b\d+\.\d{2}\s?%", text)
+        # Django's Italian default for dates, "Sabato 05 Dicembre 2026 14:30": capitalised.
+        found += re.findall(
+            r"\b(?:Lunedì|Martedì|Mercoledì|Giovedì|Venerdì|Sabato|Domenica) \d{2} [A-Z]\w+", text
+        )
         if found:
             problems.append(f"{url}: {found}")
     assert not problems, "\n".join(problems)
