@@ -222,26 +222,18 @@ def attach_to_order(*, withdrawal: WithdrawalRequest, order_number: str, actor, 
                 "scaduto, servizi annullati, completati su richiesta o già in un altro recesso)."
             )
         stated = withdrawal.order_number
-        change_status(
+        _move(
             withdrawal,
             to=WithdrawalStatus.RECEIVED,
-            transitions=WITHDRAWAL_TRANSITIONS,
-            history=WithdrawalStatusChange,
-            history_fk="withdrawal",
             actor=actor,
-            note=f"Collegata all'ordine {order.number} (numero indicato: «{stated}»). {note}",
-            extra={"order": order, "order_number": order.number},
-            on_change=lambda from_status, to_status: record_status_change(
-                event_type=EventType.WITHDRAWAL_STATUS,
-                subject=f"Recesso collegato all'ordine {order.number} (indicato «{stated}»)",
-                choices=WithdrawalStatus,
-                from_status=from_status,
-                to_status=to_status,
-                note=note,
-                actor=actor,
-                order_number=order.number,
-                customer_id=order.customer_id,
+            note=note,
+            history_note=(
+                f"Collegata all'ordine {order.number} (numero indicato: «{stated}»). {note}"
             ),
+            subject=f"Recesso collegato all'ordine {order.number} (indicato «{stated}»)",
+            extra={"order": order, "order_number": order.number},
+            order_number=order.number,
+            customer_id=order.customer_id,
         )
         _name_lines(withdrawal, _lines_named(order, withdrawal.services_text))
 
@@ -261,17 +253,41 @@ def close_unmatched(*, withdrawal: WithdrawalRequest, actor, note: str) -> None:
 
 
 def _mark_processed(withdrawal: WithdrawalRequest, *, actor, note: str, subject: str, **audit):
-    """The statement settled by staff (history row, audit event); inside the caller's
-    transaction. `audit`: the order's number and customer, when there is an order."""
-    change_status(
+    """The statement settled by staff; inside the caller's transaction. `audit`: the order's
+    number and customer, when there is an order."""
+    _move(
         withdrawal,
         to=WithdrawalStatus.PROCESSED,
+        actor=actor,
+        note=note,
+        subject=subject,
+        extra={"processed_at": timezone.now(), "processed_by": actor, "staff_note": note},
+        **audit,
+    )
+
+
+def _move(
+    withdrawal: WithdrawalRequest,
+    *,
+    to: str,
+    actor,
+    note: str,
+    subject: str,
+    extra: dict,
+    history_note: str | None = None,
+    **audit,
+) -> None:
+    """A status change of the statement by staff: its history row (`history_note`, else the
+    note) and its audit event (`subject`, the note, `audit`: order number and customer)."""
+    change_status(
+        withdrawal,
+        to=to,
         transitions=WITHDRAWAL_TRANSITIONS,
         history=WithdrawalStatusChange,
         history_fk="withdrawal",
         actor=actor,
-        note=note,
-        extra={"processed_at": timezone.now(), "processed_by": actor, "staff_note": note},
+        note=note if history_note is None else history_note,
+        extra=extra,
         on_change=lambda from_status, to_status: record_status_change(
             event_type=EventType.WITHDRAWAL_STATUS,
             subject=subject,
