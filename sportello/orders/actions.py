@@ -416,7 +416,12 @@ def _follow_lines(
                 note="Tutti i servizi completati",
                 customer_note=customer_note,
             )
-    elif order.status in (OrderStatus.PAID, OrderStatus.COMPLETED):
+    elif order.status == OrderStatus.COMPLETED or (
+        # Paid and a service started; not when the lines left are all still to start (a
+        # withdrawn line was cancelled): "in lavorazione" would announce work that has not
+        # begun, possibly inside the withdrawal period.
+        order.status == OrderStatus.PAID and any(s != LineStatus.RECEIVED for s in statuses)
+    ):
         _move_order(order, OrderStatus.IN_PROGRESS, actor=actor, note="", announce=announce)
 
 

@@ -464,6 +464,30 @@ def test_staff_process_a_withdrawal_of_an_order_never_paid(client, customer, sta
         assert " 0,00" not in body
 
 
+def test_a_partial_withdrawal_leaves_the_rest_of_the_order_to_start(
+    client, customer, staff, consumer_order
+):
+    """One service withdrawn and cancelled: the other is still to start, so the order stays
+    "Pagato" (no "in lavorazione" e-mail announcing work inside the withdrawal period)."""
+    _perizia, visura = consumer_order.lines.all()
+    client.force_login(customer)
+    client.post(for_order(consumer_order), {"lines": [visura.pk], "step": "conferma"})
+    withdrawal = WithdrawalRequest.objects.get()
+    client.force_login(staff)
+
+    client.post(
+        reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk]), {"note": ""}
+    )
+
+    consumer_order.refresh_from_db()
+    assert consumer_order.status == OrderStatus.PAID
+    assert consumer_order.lines.get(pk=visura.pk).status == LineStatus.CANCELLED
+    assert not OutgoingEmail.objects.filter(
+        template__startswith="orders/email/in_progress"
+    ).exists()
+    assert not OutgoingEmail.objects.filter(subject__contains="in lavorazione").exists()
+
+
 def test_staff_refund_a_proportional_amount_for_a_service_started_on_request(
     client, customer, staff, make_order
 ):
