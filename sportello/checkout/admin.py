@@ -168,6 +168,14 @@ class OrderAdmin(BaseOrderAdmin):
                     f"Stato attuale: «{order.get_status_display()}».",
                     messages.SUCCESS,
                 )
+                if confirmation.is_for_withdrawn_order:
+                    self.message_user(
+                        request,
+                        "Il cliente ha receduto da tutti i servizi dell'ordine: il bonifico è "
+                        "registrato, l'ordine non è pagato e l'importo si rimborsa gestendo il "
+                        "recesso.",
+                        messages.WARNING,
+                    )
                 if confirmation.is_extra_charge:
                     self.message_user(
                         request,

@@ -20,13 +20,19 @@ from sportello.audit.models import Source
 from sportello.checkout import settlement
 from sportello.credit.actions import InsufficientCredit
 from sportello.credit.queries import balance_of_company_id, may_pay_from_credit
+from sportello.orders.queries import is_fully_withdrawn
 from sportello.payments import queries
 from sportello.payments.actions import PaymentNotAllowed
 from sportello.payments.models import PaymentStatus
 from sportello.payments.providers import stripe_checkout, test_gateway
 from sportello.payments.providers.base import InvalidSignature, MalformedNotification
 from sportello.payments.providers.registry import is_enabled
-from sportello.payments.views import DECLINED_MESSAGE, confirmation_url, pay_url
+from sportello.payments.views import (
+    DECLINED_MESSAGE,
+    WITHDRAWN_MESSAGE,
+    confirmation_url,
+    pay_url,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +128,9 @@ def pay_with_credit(request: HttpRequest, number: str) -> HttpResponse:
     """ "Credito prepagato" chosen on the pay-again page: the amount, the balance, and the
     button that pays (the debit and the confirmation happen together in settlement)."""
     order = queries.order_for_customer(customer=request.user, number=number)
+    if order.is_awaiting_payment and is_fully_withdrawn(order):
+        messages.info(request, WITHDRAWN_MESSAGE.format(number=order.number))
+        return redirect(order.get_absolute_url())
     if request.method == "POST":
         return settle_from_credit(request, order)
     if not order.is_awaiting_payment:

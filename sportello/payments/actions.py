@@ -209,6 +209,9 @@ class Confirmation:
     # Money on an order that was no longer awaiting payment (paid by another attempt,
     # cancelled, refunded): recorded, and staff were alerted once, to refund it.
     is_extra_charge: bool = False
+    # Money for an order the consumer withdrew from entirely (an attempt opened before the
+    # statement): recorded, the order not marked paid; settling the withdrawal refunds it.
+    is_for_withdrawn_order: bool = False
 
 
 def lock_order_payments(order_id: int):
@@ -256,6 +259,14 @@ def confirm_payment(
             )
             payment_emails.send_staff_extra_charge(order, payment)
             return Confirmation(payment=payment, is_recorded=True, is_extra_charge=True)
+        if is_fully_withdrawn(order):
+            logger.warning(
+                "Payment %s confirmed for order %s, withdrawn from entirely: not marked paid",
+                payment.pk,
+                order.number,
+            )
+            payment_emails.send_staff_payment_on_withdrawn_order(order, payment)
+            return Confirmation(payment=payment, is_recorded=True, is_for_withdrawn_order=True)
         covered = sum(
             (
                 p.amount

@@ -20,6 +20,23 @@ def _admin_url(order: Order) -> str:
     return absolute_url("admin:orders_order_change", object_id=order.pk)
 
 
+def send_staff_payment_on_withdrawn_order(order: Order, payment) -> OutgoingEmail:
+    """Money arrived (an attempt opened before the statement) for an order the consumer
+    withdrew from entirely: settling the withdrawal refunds it."""
+    return queue_email(
+        to=settings.STAFF_NOTIFICATION_EMAIL,
+        template=f"{TEMPLATES}/staff_payment_on_withdrawn_order",
+        context={
+            "order": order,
+            "payment": payment,
+            "method": payment.provider_label,
+            "admin_url": _admin_url(order),
+        },
+        related=order,
+        key=f"payment-{payment.pk}-on-withdrawn-order",
+    )
+
+
 def send_staff_extra_charge(order: Order, payment) -> OutgoingEmail:
     """Money confirmed for an order no longer awaiting payment: staff must refund it.
 

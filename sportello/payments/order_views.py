@@ -24,6 +24,7 @@ from sportello.orders.queries import (
     order_summary_for_customer,
     withdrawal_is_open,
 )
+from sportello.payments.models import PaymentStatus
 from sportello.payments.queries import order_payments, payment_method_label, payment_state
 from sportello.uploads.checks import UploadRejected
 from sportello.uploads.limits import MESSAGES_LIMITED, allow_message
@@ -31,6 +32,11 @@ from sportello.uploads.limits import MESSAGES_LIMITED, allow_message
 
 def _pay_url(order) -> str:
     return reverse("payments:pay", kwargs={"number": order.number})
+
+
+def _money_received(order) -> bool:
+    """Money was confirmed for the order (from its attempts, read once)."""
+    return any(p.status == PaymentStatus.CONFIRMED for p in order_payments(order))
 
 
 def _line_rows(order) -> list[dict]:
@@ -92,6 +98,7 @@ def _render_order_detail(request, number, *, message_form, status=200):
             if payment.can_pay and may_act and not fully_withdrawn
             else "",
             "fully_withdrawn": fully_withdrawn,
+            "withdrawn_money_received": fully_withdrawn and _money_received(order),
             "payment_method": payment_method_label(order.payment_method),
             # "Recedi dal contratto qui" (the withdrawals app's page) while the period is open.
             "can_withdraw": may_act and withdrawal_is_open(order),
@@ -146,6 +153,7 @@ def order_confirmation(request, number):
     lines = list(order.lines.all())
     for line in lines:
         line.delivery = delivery_promise(line)  # type: ignore[attr-defined]
+    fully_withdrawn = is_fully_withdrawn(order)
     return render(
         request,
         "orders/confirmation.html",
@@ -155,9 +163,13 @@ def order_confirmation(request, number):
             "payment": payment,
             "pay_url": (
                 _pay_url(order)
-                if payment.can_pay and order.viewer_may_act  # type: ignore[attr-defined]
+                if payment.can_pay
+                and order.viewer_may_act  # type: ignore[attr-defined]
+                and not fully_withdrawn
                 else ""
             ),
+            "fully_withdrawn": fully_withdrawn,
+            "withdrawn_money_received": fully_withdrawn and _money_received(order),
             "is_confirmation_emailed": is_confirmation_emailed(order),
         },
     )

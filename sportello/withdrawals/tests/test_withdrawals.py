@@ -488,6 +488,56 @@ def test_a_partial_withdrawal_leaves_the_rest_of_the_order_to_start(
     assert not OutgoingEmail.objects.filter(subject__contains="in lavorazione").exists()
 
 
+def test_money_for_an_attempt_opened_before_a_full_withdrawal_is_refunded_not_kept(
+    client, customer, staff, make_order
+):
+    """The card page was opened, then the consumer withdrew from everything, then paid on
+    the open page: the money is recorded but the order is not "Pagato" (no invoice, no "we
+    will start"), staff are told, and settling the withdrawal refunds it in full."""
+    from django.test import RequestFactory
+
+    from sportello.checkout.settlement import settle_confirmed_payment
+    from sportello.invoicing.models import FiscalDocument
+    from sportello.payments.actions import start_payment
+    from sportello.payments.models import Payment, PaymentStatus
+
+    order = make_order(paid=False)
+    request = RequestFactory().get("/")
+    request.user = customer
+    start_payment(order=order, provider_id="test_gateway", request=request)
+    attempt = Payment.objects.get(order=order)
+    client.force_login(customer)
+    withdrawal = _withdraw_all(client, order)
+
+    confirmation = settle_confirmed_payment(payment=attempt, provider_reference="tg-late")
+
+    assert confirmation.is_for_withdrawn_order
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    assert not FiscalDocument.objects.filter(order=order).exists()
+    staff_mail = OutgoingEmail.objects.get(
+        template="payments/email/staff_payment_on_withdrawn_order"
+    )
+    assert "gestisci il recesso" in staff_mail.text_body
+    assert not OutgoingEmail.objects.filter(template__startswith="orders/email/paid").exists()
+    page = client.get(reverse("orders:confirmation", kwargs={"number": order.number})).text
+    assert "con il rimborso di quanto hai pagato" in page
+    assert "Inizieremo a lavorare" not in page
+    assert "Paga ora" not in page and "Paga invece" not in page
+
+    client.force_login(staff)
+    url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
+    assert "rimborsati per intero" in client.get(url).text
+    done = client.post(url, {"note": ""}, follow=True).text
+
+    assert "Recesso gestito: rimborsati 244,00\u00a0€" in done
+    attempt.refresh_from_db()
+    order.refresh_from_db()
+    assert attempt.status == PaymentStatus.REFUNDED
+    assert Refund.objects.get().amount == Decimal("244.00")
+    assert order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
+
+
 def test_staff_refund_a_proportional_amount_for_a_service_started_on_request(
     client, customer, staff, make_order
 ):
