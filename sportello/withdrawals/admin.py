@@ -18,7 +18,11 @@ from sportello.withdrawals.forms import (
     ProcessWithdrawalForm,
 )
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, WithdrawalStatusChange
-from sportello.withdrawals.queries import refundable_total, withdrawal_for_staff
+from sportello.withdrawals.queries import (
+    refundable_total,
+    service_labels,
+    withdrawal_for_staff,
+)
 
 PROCESS_PERMISSION = "withdrawals.change_withdrawalrequest"
 
@@ -89,7 +93,9 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
 
     @admin.display(description="servizi del recesso")
     def withdrawn_services(self, obj):
-        return ", ".join(line.service_name for line in obj.lines.all()) or "—"
+        labels = service_labels(obj.order.lines.all()) if obj.order else {}
+        names = [labels.get(line.pk, line.service_name) for line in obj.lines.all()]
+        return ", ".join(names) or "—"
 
     def action_buttons(self, request, obj) -> list[Button]:
         if not self.has_manage_permission(request):
@@ -177,9 +183,10 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             return HttpResponseRedirect(change_url)
         lines = list(withdrawal.lines.all())
         started = [line for line in lines if was_started(line)]
-        form = ProcessWithdrawalForm(request.POST or None, started_lines=started)
         order = withdrawal.order
         assert order is not None  # _is_to_process
+        labels = service_labels(order.lines.all())
+        form = ProcessWithdrawalForm(request.POST or None, started_lines=started, labels=labels)
         refundable = refundable_total(order)
         if request.method == "POST" and form.is_valid():
             note = form.cleaned_data["note"]
@@ -214,7 +221,11 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             "admin/withdrawals/process.html",
             "Gestisci il recesso",
             order=order,
-            not_started=[line for line in lines if line not in started],
+            not_started=[
+                {"label": labels[line.pk], "gross": line.gross}
+                for line in lines
+                if line not in started
+            ],
             started=started,
             refundable=refundable,
             form=form,

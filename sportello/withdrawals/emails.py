@@ -21,11 +21,17 @@ def _context(withdrawal: WithdrawalRequest) -> dict:
         "received_date": long_date(received_at),
         "received_time": f"{received_at:%H:%M}",
         # What the consumer stated: the services they ticked, or the text they wrote.
-        "services": list(service_labels(withdrawal.lines.all()).values())
+        "services": _labels(withdrawal, withdrawal.lines.all())
         if withdrawal.order_id and not withdrawal.services_text
         else [],
         "orders_url": absolute_url("orders:list"),
     }
+
+
+def _labels(withdrawal: WithdrawalRequest, lines) -> list[str]:
+    """The services' names, two of the same told apart among all the order's services."""
+    labels = service_labels(withdrawal.order.lines.all()) if withdrawal.order else {}
+    return [labels.get(line.pk, line.service_name) for line in lines]
 
 
 def send_acknowledgement(withdrawal: WithdrawalRequest) -> OutgoingEmail:
@@ -52,8 +58,8 @@ def send_processed(
         template=f"{TEMPLATES}/processed",
         context={
             **_context(withdrawal),
-            "cancelled": [line.service_name for line in cancelled],
-            "started": [line.service_name for line in started],
+            "cancelled": _labels(withdrawal, cancelled),
+            "started": _labels(withdrawal, started),
             "refunded": refunded,
             "was_paid": was_paid,
             "note": withdrawal.staff_note,

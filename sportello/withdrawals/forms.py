@@ -19,9 +19,10 @@ class ServicesForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, lines, **kwargs):
+    def __init__(self, *args, lines, all_lines=None, **kwargs):
         super().__init__(*args, **kwargs)
-        labels = service_labels(lines)
+        # Labelled among all the order's services: two of the same are told apart.
+        labels = service_labels(lines if all_lines is None else all_lines)
         choices = [(line.pk, labels[line.pk]) for line in lines]
         self.fields["lines"].choices = choices  # type: ignore[attr-defined]
 
@@ -99,12 +100,13 @@ class ProcessWithdrawalForm(forms.Form):
         help_text="Inviata al cliente nell'e-mail che conferma la gestione del recesso.",
     )
 
-    def __init__(self, *args, started_lines, **kwargs):
+    def __init__(self, *args, started_lines, labels=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.started_lines = list(started_lines)
+        labels = labels or {}
         for line in self.started_lines:
             self.fields[f"refund_{line.pk}"] = forms.DecimalField(
-                label=f"Rimborso per «{line.service_name}» (già iniziato)",
+                label=f"Rimborso per «{labels.get(line.pk, line.service_name)}» (già iniziato)",
                 min_value=0,
                 max_value=line.gross,
                 decimal_places=2,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -85,24 +84,40 @@ def matching_order(*, email: str, number: str) -> Order | None:
 
 
 def service_labels(lines: Iterable[OrderLine]) -> dict[int, str]:
-    """Each line's service name; where the same service is on several lines, with its first
-    answers (or its place in the order) so that the consumer can tell which one they mean."""
+    """Each line's service name; where the same service is on several lines, with the answers
+    that tell them apart (up to three, files left out) or, when the answers are the same, its
+    place in the order: the consumer and staff must know which one is meant."""
     lines = list(lines)
-    repeated = Counter(line.service_name for line in lines)
-    labels = {}
+    by_service: dict[str, list[OrderLine]] = {}
     for line in lines:
-        label = line.service_name
-        if repeated[line.service_name] > 1:
-            details = [
-                f"{answer['label']}: {_shortened(str(answer['value']))}"
-                for answer in line.answers_display
-                if answer.get("value") and not answer.get("file_id")
-            ][:2]
-            label += (
-                f" ({'; '.join(details)})" if details else f" (servizio n. {line.position + 1})"
+        by_service.setdefault(line.service_name, []).append(line)
+    labels = {}
+    for name, same in by_service.items():
+        if len(same) == 1:
+            labels[same[0].pk] = name
+            continue
+        answers = [_shown_answers(line) for line in same]
+        differing = [
+            label
+            for label in dict.fromkeys(label for shown in answers for label in shown)
+            if len({shown.get(label) for shown in answers}) > 1
+        ][:3]
+        for line, shown in zip(same, answers, strict=True):
+            details = [f"{label}: {shown[label]}" for label in differing if shown.get(label)]
+            labels[line.pk] = (
+                f"{name} ({'; '.join(details)})"
+                if details
+                else f"{name} (servizio n. {line.position + 1})"
             )
-        labels[line.pk] = label
-    return labels
+    return {line.pk: labels[line.pk] for line in lines}
+
+
+def _shown_answers(line: OrderLine) -> dict[str, str]:
+    return {
+        answer["label"]: _shortened(str(answer["value"]))
+        for answer in line.answers_display
+        if answer.get("value") and not answer.get("file_id")
+    }
 
 
 def _shortened(text: str, limit: int = 40) -> str:

@@ -71,9 +71,13 @@ def for_order(request, number):
         return render(request, "withdrawals/closed.html", {"order": order})
     lines = withdrawable_lines(order)
     if request.method != "POST":
-        form = ServicesForm(lines=lines, initial={"lines": [line.pk for line in lines]})
+        form = ServicesForm(
+            lines=lines,
+            all_lines=order.lines.all(),
+            initial={"lines": [line.pk for line in lines]},
+        )
         return render(request, "withdrawals/for_order.html", {"order": order, "form": form})
-    form = ServicesForm(request.POST, lines=lines)
+    form = ServicesForm(request.POST, lines=lines, all_lines=order.lines.all())
     if not form.is_valid() or request.POST.get("step") == "modifica":
         return render(request, "withdrawals/for_order.html", {"order": order, "form": form})
     chosen = form.cleaned_data["lines"]

@@ -224,6 +224,40 @@ def test_two_lines_of_the_same_service_are_told_apart(customer_client, make_orde
     assert "Visura catastale (Comune: Modena)" in ack.text_body
 
 
+def test_lines_are_told_apart_by_the_answers_that_differ(customer_client, staff, make_order):
+    """Same comune and catasto, different particella: the particella tells them apart, on
+    the consumer's form and on staff's page and e-mail; identical answers: their place."""
+    from sportello.withdrawals.queries import service_labels
+
+    order = make_order()
+    first, second = order.lines.all()
+    common = [{"label": "Catasto", "value": "Fabbricati"}, {"label": "Comune", "value": "Bologna"}]
+    for line, particella in ((first, "345"), (second, "346")):
+        line.service_name = "Visura catastale"
+        line.answers_display = [*common, {"label": "Particella", "value": particella}]
+        line.save()
+
+    page = customer_client.get(for_order(order)).text
+    assert "Visura catastale (Particella: 345)" in page
+    assert "Visura catastale (Particella: 346)" in page
+    customer_client.post(for_order(order), {"lines": [second.pk], "step": "conferma"})
+    withdrawal = WithdrawalRequest.objects.get()
+    customer_client.force_login(staff)
+    url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
+    assert "Visura catastale (Particella: 346) — 122,00" in customer_client.get(url).text
+    customer_client.post(url, {"note": ""})
+    processed = OutgoingEmail.objects.get(template="withdrawals/email/processed")
+    assert "Servizi annullati: Visura catastale (Particella: 346)." in processed.text_body
+
+    first.answers_display = second.answers_display
+    first.save()
+    labels = service_labels(order.lines.all())
+    assert sorted(labels.values()) == [
+        f"Visura catastale (servizio n. {first.position + 1})",
+        f"Visura catastale (servizio n. {second.position + 1})",
+    ]
+
+
 def test_another_customer_gets_404_and_nothing_is_sent(client, other_customer, consumer_order):
     client.force_login(other_customer)
     line = consumer_order.lines.first()
