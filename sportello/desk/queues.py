@@ -348,7 +348,7 @@ QUEUES: list[Queue] = [
         title="Recessi da gestire",
         fetch=withdrawals_to_process,
         item=lambda withdrawal, today: QueueItem(
-            title=f"Recesso dall'ordine {withdrawal.order_number}",
+            title=f"Recesso dall'ordine {withdrawal.order_reference}",
             detail=withdrawal.customer_name,
             url=reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk]),
             when=withdrawal.received_at,

@@ -231,7 +231,8 @@ def attach_to_order(*, withdrawal: WithdrawalRequest, order_number: str, actor, 
                 f"Collegata all'ordine {order.number} (numero indicato: «{stated}»). {note}"
             ),
             subject=f"Recesso collegato all'ordine {order.number} (indicato «{stated}»)",
-            extra={"order": order, "order_number": order.number},
+            # `order_number` keeps what the consumer typed (the statement as received).
+            extra={"order": order},
             order_number=order.number,
             customer_id=order.customer_id,
         )

@@ -133,10 +133,10 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
                     request,
                     withdrawal,
                     message=(
-                        f"Recesso collegato all'ordine {withdrawal.order_number}: ora è tra i "
+                        f"Recesso collegato all'ordine {withdrawal.order_reference}: ora è tra i "
                         "recessi da gestire."
                     ),
-                    history=f"Recesso collegato all'ordine {withdrawal.order_number}",
+                    history=f"Recesso collegato all'ordine {withdrawal.order_reference}",
                     note=form.cleaned_data["note"],
                 )
         return self.render_action_page(

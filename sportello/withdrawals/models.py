@@ -74,7 +74,13 @@ class WithdrawalRequest(TimeStampedModel):
         indexes = [models.Index(fields=["status", "-received_at"])]
 
     def __str__(self) -> str:
-        return f"Recesso {self.order_number} del {self.received_at:%d/%m/%Y}"
+        return f"Recesso {self.order_reference} del {self.received_at:%d/%m/%Y}"
+
+    @property
+    def order_reference(self) -> str:
+        """The order's number once the statement is the order's (staff may have attached it
+        to the right order: `order_number` keeps what the consumer typed)."""
+        return self.order.number if self.order_id and self.order else self.order_number
 
 
 class WithdrawalStatusChange(StatusChangeBase):

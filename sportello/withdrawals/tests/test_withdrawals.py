@@ -477,6 +477,10 @@ def test_staff_process_a_withdrawal_of_an_order_never_paid(client, customer, sta
     order = make_order(paid=False)
     client.force_login(customer)
     withdrawal = _withdraw_all(client, order)
+    ack = OutgoingEmail.objects.get(template="withdrawals/email/acknowledgement")
+    assert "se non hai ancora pagato, per i servizi da cui recedi non devi pagare nulla" in (
+        ack.text_body
+    )
     client.force_login(staff)
     url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
 
@@ -741,11 +745,14 @@ def test_staff_attach_a_mistyped_statement_to_its_order_as_of_when_it_arrived(
 
     assert f"Recesso collegato all&#x27;ordine {order.number}" in done.text
     withdrawal.refresh_from_db()
+    # The statement as received keeps the number the consumer typed.
     assert (withdrawal.status, withdrawal.order, withdrawal.order_number) == (
         WithdrawalStatus.RECEIVED,
         order,
-        order.number,
+        "2026-999999",
     )
+    assert withdrawal.order_reference == order.number
+    assert str(withdrawal).startswith(f"Recesso {order.number} del ")
     assert withdrawal.received_at == arrived
     assert set(withdrawal.lines.all()) == set(order.lines.all())
     assert set(order.lines.values_list("withdrawal_received_at", flat=True)) == {arrived}
@@ -763,6 +770,9 @@ def test_staff_attach_a_mistyped_statement_to_its_order_as_of_when_it_arrived(
     client.post(url, {"note": ""})
     withdrawal.refresh_from_db()
     assert withdrawal.refund_amount == Decimal("244.00")
+    processed = OutgoingEmail.objects.get(template="withdrawals/email/processed")
+    assert f"per l'ordine n. {order.number}" in processed.text_body
+    assert order.number in processed.subject
 
 
 @pytest.mark.parametrize("case", ["unknown", "company", "late", "empty"])
