@@ -97,16 +97,23 @@ class FormFieldAdminForm(forms.ModelForm):
     def _clean_limits(self, field_type) -> None:
         cleaned = self.cleaned_data
         low, high = cleaned.get("min_value"), cleaned.get("max_value")
-        if field_type not in NUMBER_TYPES:
-            for name in ("min_value", "max_value"):
-                if cleaned.get(name) is not None:
-                    self.add_error(name, "I valori minimo e massimo valgono solo per i numeri.")
-        elif low is not None and low < 0:
-            self.add_error("min_value", "Il valore minimo non può essere negativo.")
-        elif low is not None and high is not None and low > high:
-            self.add_error("max_value", "Il valore massimo deve essere almeno il minimo.")
         if cleaned.get("date_limit") and field_type != FieldType.DATE:
             self.add_error("date_limit", "Le date ammesse valgono solo per i campi Data.")
+        if field_type not in NUMBER_TYPES:
+            for name, value in (("min_value", low), ("max_value", high)):
+                if value is not None:
+                    self.add_error(name, "I valori minimo e massimo valgono solo per i numeri.")
+            return
+        if field_type == FieldType.INTEGER:
+            for name, value in (("min_value", low), ("max_value", high)):
+                if value is not None and value != value.to_integral_value():
+                    self.add_error(name, "Per un numero intero il limite è un numero intero.")
+        # An empty minimum is 0 (a negative one is for answers such as a basement floor).
+        if high is not None and high < (low if low is not None else 0):
+            self.add_error(
+                "max_value",
+                "Il valore massimo deve essere almeno il minimo (0 se il minimo è vuoto).",
+            )
 
 
 # --- Services, with their form fields as an ordered inline ----------------------------------

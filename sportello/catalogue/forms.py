@@ -185,10 +185,13 @@ def _check_date_limit(limit: str):
 
 
 def _build_field(field: FormField, owner_files) -> forms.Field:
+    hint = field.limits_hint()
     common: dict[str, Any] = {
         "label": field.label,
         "required": field.is_required,
-        "help_text": field.help_text,
+        "help_text": f"{field.help_text} · {hint}"
+        if field.help_text and hint
+        else field.help_text or hint,
     }
     kind = field.field_type
     if kind == FieldType.TEXT:

@@ -234,7 +234,8 @@ class FormField(BumpsCatalogueVersion, TimeStampedModel):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Solo per i numeri. Vuoto: 0.",
+        help_text="Solo per i numeri. Vuoto: 0; può essere negativo (ad esempio un piano "
+        "interrato).",
     )
     max_value = models.DecimalField(
         "valore massimo",
@@ -267,6 +268,15 @@ class FormField(BumpsCatalogueVersion, TimeStampedModel):
     @property
     def is_choice(self) -> bool:
         return self.field_type in CHOICE_TYPES
+
+    def limits_hint(self) -> str:
+        """The limits as a sentence under the field, so that customers know them before an
+        error ("" when none)."""
+        limits = self.limits_text()
+        if not limits:
+            return ""
+        kind = "Date ammesse" if self.field_type == FieldType.DATE else "Valori ammessi"
+        return f"{kind}: {limits}."
 
     def limits_text(self) -> str:
         """The limits in words, for the bulk files' instructions ("" when none)."""

@@ -53,7 +53,14 @@ PERIZIE = DemoCategory(
                 provincia(),
                 tipologia_immobile(),
                 superficie(),
-                DemoField("piano", "Piano", FieldType.INTEGER, required=False),
+                DemoField(
+                    "piano",
+                    "Piano",
+                    FieldType.INTEGER,
+                    required=False,
+                    help_text="0 per il piano terra, -1 per il primo interrato",
+                    min_value="-5",
+                ),
                 *sopralluogo(),
                 planimetria(),
                 DemoField(

@@ -423,6 +423,20 @@ def test_staff_set_the_limits_of_a_number_and_a_date(staff_client):
     assert reloaded_version(number.service) == 2
 
 
+def test_a_negative_minimum_allows_a_basement_floor(staff_client):
+    from sportello.catalogue.tests.helpers import answers_form
+
+    floor = FormFieldFactory(key="piano", label="Piano", field_type=FieldType.INTEGER)
+    saved = change_field(staff_client, floor, field_post_data(floor, [], min_value="-5"))
+
+    assert saved.status_code == 302
+    form = answers_form(floor.service, {"piano": "-1"})
+    assert form.is_valid(), form.errors
+    assert answers_form(floor.service, {"piano": "-6"}).errors["piano"] == [
+        "Il valore minimo è -5."
+    ]
+
+
 @pytest.mark.parametrize(
     ("field_type", "overrides", "message"),
     [
@@ -431,11 +445,20 @@ def test_staff_set_the_limits_of_a_number_and_a_date(staff_client):
             {"min_value": "1"},
             "I valori minimo e massimo valgono solo per i numeri.",
         ),
-        (FieldType.INTEGER, {"min_value": "-1"}, "Il valore minimo non può essere negativo."),
         (
             FieldType.INTEGER,
             {"min_value": "10", "max_value": "5"},
-            "Il valore massimo deve essere almeno il minimo.",
+            "Il valore massimo deve essere almeno il minimo (0 se il minimo è vuoto).",
+        ),
+        (
+            FieldType.INTEGER,
+            {"max_value": "-5"},
+            "Il valore massimo deve essere almeno il minimo (0 se il minimo è vuoto).",
+        ),
+        (
+            FieldType.INTEGER,
+            {"min_value": "1,5"},
+            "Per un numero intero il limite è un numero intero.",
         ),
         (FieldType.TEXT, {"date_limit": "past"}, "Le date ammesse valgono solo per i campi Data."),
     ],

@@ -485,6 +485,25 @@ def test_dates_follow_the_limit_on_rome_s_calendar(
         assert errors(form) == [message]
 
 
+def test_the_limits_are_said_under_the_field_before_any_error(service):
+    FormFieldFactory(
+        service=service,
+        key="superficie",
+        field_type=FieldType.DECIMAL,
+        help_text="Anche approssimativa",
+        min_value=Decimal("1"),
+        max_value=Decimal("500"),
+    )
+    FormFieldFactory(service=service, key="nascita", field_type=FieldType.DATE, date_limit="past")
+
+    form = answers_form(service)
+
+    assert form.fields["superficie"].help_text == (
+        "Anche approssimativa · Valori ammessi: da 1 a 500."
+    )
+    assert form.fields["nascita"].help_text == "Date ammesse: oggi o una data passata."
+
+
 def test_limits_in_words_for_the_bulk_files(service):
     from sportello.cart.bulk_sheets import column_help
 
