@@ -117,7 +117,7 @@ def test_invite_a_colleague_who_orders_for_the_company(page, shop):
         expect(page.get_by_text("Acquisti per l'account aziendale")).to_be_visible()
         expect(page.get_by_text("00743110157").first).to_be_visible()
         page.get_by_role("button", name="Continua").click()
-        page.get_by_label("Carta di credito (gateway di test)").check()
+        page.get_by_label("Carta di credito (pagamento di prova)").check()
         page.get_by_role("button", name="Continua").click()
         expect(page.get_by_role("heading", name="Riepilogo dell'ordine")).to_be_visible()
         page.locator("#id_accept_terms").check()

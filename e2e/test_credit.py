@@ -61,7 +61,7 @@ def test_top_up_then_pay_an_order_from_credit(page, administrator):
         page.get_by_role("button", name="Continua").click()
         expect(page.get_by_role("heading", name="Metodo di pagamento")).to_be_visible()
         expect(page.locator("input[value=prepaid_credit]")).to_have_count(0)
-        page.get_by_label("Carta di credito (gateway di test)").check()
+        page.get_by_label("Carta di credito (pagamento di prova)").check()
         page.get_by_role("button", name="Continua").click()
         expect(page.get_by_text("Ricarica credito prepagato")).to_be_visible()
         expect(page.locator("#review-total-gross")).to_have_text("200,00\u00a0€")

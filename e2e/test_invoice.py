@@ -67,7 +67,7 @@ def test_purchase_then_download_the_invoice(page, buyer, tmp_path):
         expect(labelled(page, "Ragione sociale")).to_have_value("Ferri Costruzioni S.r.l.")
         page.get_by_role("button", name="Continua").click()
         expect(page.get_by_role("heading", name="Metodo di pagamento")).to_be_visible()
-        page.get_by_label("Carta di credito (gateway di test)").check()
+        page.get_by_label("Carta di credito (pagamento di prova)").check()
         page.get_by_role("button", name="Continua").click()
         page.locator("#id_accept_terms").check()  # the terms of sale, required at the Riepilogo
         page.get_by_role("button", name="COMPLETA L'ACQUISTO").click()

@@ -126,7 +126,7 @@ def walk_the_purchase_path(page):
 
     # Payment method: card through the test gateway
     expect(page.get_by_role("heading", name="Metodo di pagamento")).to_be_visible()
-    page.get_by_label("Carta di credito (gateway di test)").check()
+    page.get_by_label("Carta di credito (pagamento di prova)").check()
     page.get_by_role("button", name="Continua").click()
 
     # Review → COMPLETA L'ACQUISTO

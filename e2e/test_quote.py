@@ -133,7 +133,7 @@ def walk_the_quote_path(page, customer, staff, *, browser, base_url):
     labelled(page, "Provincia").select_option("BO")
     page.get_by_role("button", name="Continua").click()
     expect(page.get_by_role("heading", name="Metodo di pagamento")).to_be_visible()
-    page.get_by_label("Carta di credito (gateway di test)").check()
+    page.get_by_label("Carta di credito (pagamento di prova)").check()
     page.get_by_role("button", name="Continua").click()
     expect(page.get_by_role("heading", name="Riepilogo dell'ordine")).to_be_visible()
     expect(page.get_by_text(f"preventivo n. {quote.number}")).to_be_visible()

@@ -113,7 +113,7 @@ def test_billing_and_method_changed_in_place_on_the_riepilogo(page, returning_cu
 
     # The payment method, in place (htmx: no page load).
     page.get_by_role("link", name="Modifica il metodo di pagamento").click()
-    method = page.get_by_label("Carta di credito (gateway di test)")
+    method = page.get_by_label("Carta di credito (pagamento di prova)")
     expect(method).to_be_focused()
     method.check()
     page.get_by_role("button", name="Salva il metodo di pagamento").click()
@@ -204,7 +204,7 @@ def test_riepilogo_scripts_still_work_after_a_change_saved_in_place(
     page.goto(reverse("cart:detail"))
     page.get_by_role("link", name="PROCEDI ALL'ACQUISTO").click()
     page.get_by_role("link", name="Modifica il metodo di pagamento").click()
-    page.get_by_label("Carta di credito (gateway di test)").check()
+    page.get_by_label("Carta di credito (pagamento di prova)").check()
     page.get_by_role("button", name="Salva il metodo di pagamento").click()
     expect(page.locator("#review-live")).to_have_text("Metodo di pagamento aggiornato.")
 

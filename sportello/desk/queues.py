@@ -230,20 +230,21 @@ def withdrawals_to_verify(filters: Filters) -> QuerySet[WithdrawalRequest]:
 def _start_label(line: OrderLine, today: dt.date) -> str:
     """When the line was paid, and, for a consumer who did not ask to start at once, from
     which day staff may start it (the end of the withdrawal period)."""
-    label = f"pagato da {_age(line.order.paid_at, today)}"
+    label = _since("pagato", line.order.paid_at, today)
     start = line.order.earliest_start_date
     if start is not None and start > today:
         label += f" · si può iniziare dal {start:%d/%m/%Y}"
     return label
 
 
-def _age(since: dt.datetime | None, today: dt.date) -> str:
+def _since(what: str, since: dt.datetime | None, today: dt.date) -> str:
+    """ "pagato oggi", "pagato da 3 giorni" (`what` may be empty: "oggi", "da 1 giorno")."""
     if since is None:
-        return ""
+        return what
     days = (today - timezone.localdate(since)).days
     if days <= 0:
-        return "oggi"
-    return "1 giorno" if days == 1 else f"{days} giorni"
+        return f"{what} oggi".strip()
+    return f"{what} {'da 1 giorno' if days == 1 else f'da {days} giorni'}".strip()
 
 
 def _due_item(line: OrderLine, today: dt.date) -> QueueItem:
@@ -285,7 +286,7 @@ QUEUES: list[Queue] = [
         title="In attesa del cliente",
         fetch=lines_waiting_for_customer,
         item=lambda line, today: _line_item(
-            line, today, when=line.asked_at, when_label=f"in attesa da {_age(line.asked_at, today)}"
+            line, today, when=line.asked_at, when_label=_since("in attesa", line.asked_at, today)
         ),
     ),
     Queue(
@@ -297,7 +298,7 @@ QUEUES: list[Queue] = [
             detail=message.body[:120],
             url=_desk_order_url(message.order.number) + "#messaggi",
             when=message.created_at,
-            when_label=f"da {_age(message.created_at, today)}",
+            when_label=_since("", message.created_at, today),
         ),
     ),
     Queue(
@@ -310,7 +311,7 @@ QUEUES: list[Queue] = [
             url=reverse("admin:quotes_quoterequest_change", args=[quote.pk]),
             when=quote.needed_by or quote.requested_at,
             when_label=(f"serve entro il {quote.needed_by:%d/%m/%Y} · " if quote.needed_by else "")
-            + f"richiesto da {_age(quote.requested_at, today)}",
+            + _since("richiesto", quote.requested_at, today),
             is_late=bool(quote.needed_by and quote.needed_by < today),
             assignee=_staff_name(quote.assigned_to),
         ),
@@ -324,7 +325,7 @@ QUEUES: list[Queue] = [
             detail=f"{order.billing_name} · {_transfer_amounts(order)}",
             url=_record_transfer_url(order),
             when=order.placed_at,
-            when_label=f"in attesa da {_age(order.placed_at, today)}",
+            when_label=_since("in attesa", order.placed_at, today),
         ),
         filters_by_service=False,
         filters_by_assignee=False,
@@ -374,7 +375,7 @@ QUEUES: list[Queue] = [
                 "admin:withdrawals_withdrawalrequest_close_unmatched", args=[withdrawal.pk]
             ),
             when=withdrawal.received_at,
-            when_label=f"ricevuto da {_age(withdrawal.received_at, today)}",
+            when_label=_since("ricevuto", withdrawal.received_at, today),
         ),
         filters_by_service=False,
         filters_by_assignee=False,
@@ -390,7 +391,7 @@ QUEUES: list[Queue] = [
             detail=email.to,
             url=reverse("admin:notifications_outgoingemail_change", args=[email.pk]),
             when=email.updated_at,
-            when_label=f"da {_age(email.updated_at, today)}",
+            when_label=_since("", email.updated_at, today),
         ),
         filters_by_service=False,
         filters_by_assignee=False,

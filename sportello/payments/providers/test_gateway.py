@@ -41,7 +41,7 @@ DECLINED = "payment.declined"
 
 class TestGatewayProvider(PaymentProvider):
     identifier = "test_gateway"
-    verbose_name = "Carta di credito (gateway di test)"
+    verbose_name = "Carta di credito (pagamento di prova)"
     description = "Ambiente dimostrativo: nessun addebito reale sulla carta."
 
     def start(self, payment, request) -> StartResult:
@@ -185,7 +185,7 @@ def read_notification(payload: bytes, signature_header: str | None) -> PaymentNe
             kind=NewsKind.CONFIRMED,
             payment=payment,
             provider_reference=transaction,
-            note="Autorizzato dal gateway di test",
+            note="Autorizzato dal pagamento di prova",
         )
     if kind == DECLINED:
         return PaymentNews(

@@ -67,7 +67,7 @@ def test_customers_cannot_see_the_back_office(customer_client):
 
 
 def test_payment_page_speaks_italian_not_codes(staff_client):
-    """Staff read "Carta di credito (gateway di test)" and "Avviato → Non riuscito", not the
+    """Staff read "Carta di credito (pagamento di prova)" and "Avviato → Non riuscito", not the
     internal codes test_gateway / created / failed."""
     from sportello.payments.actions import fail_payment
 
@@ -79,8 +79,8 @@ def test_payment_page_speaks_italian_not_codes(staff_client):
     ).content.decode()
     listing = staff_client.get(reverse(CHANGELIST)).content.decode()
 
-    assert str(payment) == "Carta di credito (gateway di test) · 122,00\u00a0€ · Non riuscito"
+    assert str(payment) == "Carta di credito (pagamento di prova) · 122,00\u00a0€ · Non riuscito"
     assert "Avviato → Non riuscito" in content
     assert "PaymentStatusChange object" not in content
     assert re.search(r'<td class="field-to_label">\s*<p>Non riuscito</p>', content)
-    assert '<td class="field-provider_label">Carta di credito (gateway di test)</td>' in listing
+    assert '<td class="field-provider_label">Carta di credito (pagamento di prova)</td>' in listing

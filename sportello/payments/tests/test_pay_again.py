@@ -24,7 +24,7 @@ def test_pay_page_offers_the_enabled_methods(customer_client, order):
     assert order.number in content
     assert "122,00\u00a0€" in content
     assert 'value="test_gateway"' in content
-    assert "Carta di credito (gateway di test)" in content
+    assert "Carta di credito (pagamento di prova)" in content
     assert 'value="bank_transfer"' in content
     assert "Bonifico bancario" in content
     assert 'value="stripe"' not in content

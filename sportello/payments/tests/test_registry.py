@@ -22,7 +22,7 @@ def test_providers_carry_what_checkout_shows():
     shown = [(p.identifier, p.verbose_name) for p in enabled_providers()]
 
     assert shown == [
-        ("test_gateway", "Carta di credito (gateway di test)"),
+        ("test_gateway", "Carta di credito (pagamento di prova)"),
         ("bank_transfer", "Bonifico bancario"),
     ]
     assert all(provider.description for provider in enabled_providers())
