@@ -25,7 +25,12 @@ from sportello.orders.queries import (
     withdrawal_is_open,
 )
 from sportello.payments.models import PaymentStatus
-from sportello.payments.queries import order_payments, payment_method_label, payment_state
+from sportello.payments.queries import (
+    order_payments,
+    order_refunds,
+    payment_method_label,
+    payment_state,
+)
 from sportello.uploads.checks import UploadRejected
 from sportello.uploads.limits import MESSAGES_LIMITED, allow_message
 
@@ -75,14 +80,27 @@ def _render_order_detail(request, number, *, message_form, status=200):
         {"at": change.created_at, "status": status_label(OrderStatus, change.to_status)}
         for change in order.status_changes.all()
     ]
-    payments = [
-        {
-            "method": payment_method_label(p.provider),
-            "status": p.get_status_display(),
-            "amount": p.amount,
-            "at": p.confirmed_at or p.created_at,
-        }
+    # Money given back beside the payments (refunds read only when money was received).
+    moves = [
+        (
+            p.confirmed_at or p.created_at,
+            payment_method_label(p.provider),
+            p.get_status_display(),
+            p.amount,
+        )
         for p in order_payments(order)
+    ] + [
+        (
+            refund.created_at,
+            payment_method_label(refund.payment.provider),
+            "Rimborso",
+            -refund.amount,
+        )
+        for refund in order_refunds(order)
+    ]
+    payments = [
+        {"at": at, "method": method, "status": status, "amount": amount}
+        for at, method, status, amount in sorted(moves, key=lambda move: move[0])
     ]
     return render(
         request,

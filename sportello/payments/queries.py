@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from sportello.companies.queries import actionable_by
 from sportello.orders.models import Order, OrderStatus
-from sportello.payments.models import OPEN_PAYMENT_STATUSES, Payment, PaymentStatus
+from sportello.payments.models import OPEN_PAYMENT_STATUSES, Payment, PaymentStatus, Refund
 from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
 
 BANK_TRANSFER = "bank_transfer"
@@ -61,6 +61,18 @@ def order_payments(order: Order) -> list[Payment]:
         cached = list(Payment.objects.filter(order=order).order_by("created_at", "id"))
         setattr(order, "_payments_oldest_first", cached)  # noqa: B010 (not a model field)
     return cached
+
+
+def order_refunds(order: Order) -> list[Refund]:
+    """The order's refunds, oldest first; no query when no money was ever received."""
+    received = (PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
+    if not any(p.status in received for p in order_payments(order)):
+        return []
+    return list(
+        Refund.objects.filter(payment__order=order)
+        .select_related("payment")
+        .order_by("created_at", "id")
+    )
 
 
 def payment_state(order: Order, *, payments: list[Payment] | None = None) -> PaymentState:

@@ -132,3 +132,16 @@ def test_repeated_confirmation_of_refunded_money_changes_nothing(paid_by_card, s
 
     paid_by_card.refresh_from_db()
     assert paid_by_card.status == PaymentStatus.REFUNDED
+
+
+def test_the_customer_s_order_page_lists_refunds_beside_payments(
+    customer_client, paid_by_card, order, staff
+):
+    refund_payment(payment=paid_by_card, amount="22.00", actor=staff, note="Sconto")
+
+    page = customer_client.get(order.get_absolute_url()).content.decode()
+
+    assert (
+        '<td data-label="Stato">Confermato</td><td data-label="Importo" class="num">122,00' in page
+    )
+    assert '<td data-label="Stato">Rimborso</td><td data-label="Importo" class="num">-22,00' in page
