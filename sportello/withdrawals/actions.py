@@ -22,7 +22,9 @@ from sportello.core.money import ZERO, to_money
 from sportello.core.state import change_status
 from sportello.orders.actions import cancel_withdrawn_lines, has_live_lines, was_started
 from sportello.orders.models import ORDER_TRANSITIONS, Order, OrderLine, OrderStatus
-from sportello.payments.actions import cancel_order, refundable_amount
+from sportello.orders.queries import is_fully_withdrawn
+from sportello.payments.actions import cancel_order, cancel_payment, refundable_amount
+from sportello.payments.models import OPEN_PAYMENT_STATUSES, Payment
 from sportello.withdrawals import emails
 from sportello.withdrawals.models import (
     WITHDRAWAL_TRANSITIONS,
@@ -69,11 +71,20 @@ def _record(*, status: str, note: str, **fields) -> WithdrawalRequest:
 
 def _name_lines(withdrawal: WithdrawalRequest, lines: list[OrderLine]) -> None:
     """The statement names these services: they are not to be started (the desk's queue),
-    and the order page says the statement arrived."""
+    and the order page says the statement arrived. When it names every service of an order
+    not paid yet, the open payment attempts are given up (the provider is told, so that a
+    card page left open takes no money; money that still arrives is recorded and refunded
+    when staff settle the withdrawal)."""
     withdrawal.lines.set(lines)
     OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(
         withdrawal_received_at=withdrawal.received_at
     )
+    if withdrawal.order_id is None:
+        return
+    order = Order.objects.get(pk=withdrawal.order_id)
+    if order.is_awaiting_payment and is_fully_withdrawn(order):
+        for payment in Payment.objects.filter(order=order, status__in=OPEN_PAYMENT_STATUSES):
+            cancel_payment(payment=payment, reason="Recesso da tutti i servizi dell'ordine")
 
 
 def withdraw_from_account(

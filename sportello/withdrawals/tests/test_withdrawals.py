@@ -526,6 +526,23 @@ def test_a_partial_withdrawal_leaves_the_rest_of_the_order_to_start(
     assert not OutgoingEmail.objects.filter(subject__contains="in lavorazione").exists()
 
 
+def test_a_partial_withdrawal_keeps_the_payment_open(customer_client, customer, make_order):
+    from django.test import RequestFactory
+
+    from sportello.payments.actions import start_payment
+    from sportello.payments.models import Payment, PaymentStatus
+
+    order = make_order(paid=False)
+    request = RequestFactory().get("/")
+    request.user = customer
+    start_payment(order=order, provider_id="bank_transfer", request=request)
+    _perizia, visura = order.lines.all()
+
+    customer_client.post(for_order(order), {"lines": [visura.pk], "step": "conferma"})
+
+    assert Payment.objects.get(order=order).status == PaymentStatus.PENDING
+
+
 def test_money_for_an_attempt_opened_before_a_full_withdrawal_is_refunded_not_kept(
     client, customer, staff, make_order
 ):
@@ -546,7 +563,11 @@ def test_money_for_an_attempt_opened_before_a_full_withdrawal_is_refunded_not_ke
     attempt = Payment.objects.get(order=order)
     client.force_login(customer)
     withdrawal = _withdraw_all(client, order)
+    # The statement gives the open attempt up (the provider is told: no money taken)...
+    attempt.refresh_from_db()
+    assert attempt.status == PaymentStatus.CANCELLED
 
+    # ...and should the provider report money for it all the same, it is recorded.
     confirmation = settle_confirmed_payment(payment=attempt, provider_reference="tg-late")
 
     assert confirmation.is_for_withdrawn_order
