@@ -233,6 +233,8 @@ LANGUAGES = [("it", "Italiano")]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
+# Django's form renderer with the plain widgets written in Python (sportello.core.widgets).
+FORM_RENDERER = "sportello.core.widgets.PythonWidgetsRenderer"
 # Dates shown without a format of their own (the back-office): numeric, see the module.
 FORMAT_MODULE_PATH = ["config.formats"]
 
