@@ -57,11 +57,15 @@ def active_services() -> QuerySet[Service]:
 
 
 def service_with_form(slug: str) -> Service:
-    """An active service with its form fields and choices, or 404."""
-    return get_object_or_404(
-        active_services().select_related("category").prefetch_related(form_fields_prefetch()),
-        slug=slug,
-    )
+    """An active service with its form fields and choices (`service.form_fields.all()`,
+    `field.choices.all()`, in order), or 404: three plain queries (the service page's form
+    is read on every visit; `prefetch_related` builds a queryset per field to fill them)."""
+    service = get_object_or_404(active_services().select_related("category"), slug=slug)
+    fields = form_definitions([service.pk])[service.pk]
+    for field in fields:
+        field._state.fields_cache["service"] = service
+    attach_prefetched(service, "form_fields", FormField, fields)
+    return service
 
 
 def _active_services_prefetch() -> Prefetch:

@@ -205,7 +205,9 @@ def test_property_appraisal_form_with_urgent_delivery_supplement():
     assert form["telefono"].field_type == FieldType.PHONE
     assert form["planimetria"].field_type == FieldType.FILE
     assert form["planimetria"].upload_extensions() == ["pdf"]
-    urgent = form["tempi_consegna"].choices.get(value="urgente")
+    urgent = form["tempi_consegna"].choices.model.objects.get(
+        field=form["tempi_consegna"], value="urgente"
+    )
     assert urgent.label.startswith("Consegna urgente")
     assert urgent.price_supplement == Decimal("30.00")
 
