@@ -23,17 +23,8 @@ def _admin_url(order: Order) -> str:
 def send_staff_payment_on_withdrawn_order(order: Order, payment) -> OutgoingEmail:
     """Money arrived (an attempt opened before the statement) for an order the consumer
     withdrew from entirely: settling the withdrawal refunds it."""
-    return queue_email(
-        to=settings.STAFF_NOTIFICATION_EMAIL,
-        template=f"{TEMPLATES}/staff_payment_on_withdrawn_order",
-        context={
-            "order": order,
-            "payment": payment,
-            "method": payment.provider_label,
-            "admin_url": _admin_url(order),
-        },
-        related=order,
-        key=f"payment-{payment.pk}-on-withdrawn-order",
+    return _to_staff_about(
+        order, payment, "staff_payment_on_withdrawn_order", key="on-withdrawn-order"
     )
 
 
@@ -45,6 +36,11 @@ def send_staff_extra_charge(order: Order, payment) -> OutgoingEmail:
     """
     paid_twice = order.status not in (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
     template = "staff_payment_on_paid_order" if paid_twice else "staff_payment_on_closed_order"
+    return _to_staff_about(order, payment, template, key="on-paid-order")
+
+
+def _to_staff_about(order: Order, payment, template: str, *, key: str) -> OutgoingEmail:
+    """Staff told about money they must look at: one e-mail per payment and `key`."""
     return queue_email(
         to=settings.STAFF_NOTIFICATION_EMAIL,
         template=f"{TEMPLATES}/{template}",
@@ -55,7 +51,7 @@ def send_staff_extra_charge(order: Order, payment) -> OutgoingEmail:
             "admin_url": _admin_url(order),
         },
         related=order,
-        key=f"payment-{payment.pk}-on-paid-order",
+        key=f"payment-{payment.pk}-{key}",
     )
 
 
