@@ -153,6 +153,6 @@ def test_order_page_query_count_does_not_grow_with_documents(
         record_refund(payment=payment, amount="1.00", actor=staff, note="")
     assert private_invoice.order.fiscal_documents.count() == documents
     # + the lines' history, their data requests and the conversation (desk); whether the
-    # viewer may buy ("Ordina di nuovo").
-    with django_assert_num_queries(14):
+    # viewer may buy ("Ordina di nuovo"); the refunds beside the payments (money received).
+    with django_assert_num_queries(15):
         customer_client.get(private_invoice.order.get_absolute_url())
