@@ -357,11 +357,12 @@ class BillingForm(forms.Form):
             message = "Per la fattura elettronica indica il codice destinatario SDI oppure la PEC."
             self.add_error("sdi_code", forms.ValidationError(message, code="sdi_or_pec"))
             self.add_error("pec", forms.ValidationError(message, code="sdi_or_pec"))
-        # The other kind's fields may still hold what was typed before switching: drop them.
+        # The other kind's fields may still hold what was typed before switching: drop them,
+        # and their errors (a wrong partita IVA typed before choosing "Privato" is hidden).
         irrelevant = COMPANY_FIELDS if kind == Kind.PERSON else PERSON_FIELDS
         for name in irrelevant:
-            if name in cleaned:
-                cleaned[name] = ""
+            self.errors.pop(name, None)
+            cleaned[name] = ""
         return cleaned
 
     def billing_data(self) -> dict[str, str]:

@@ -113,6 +113,8 @@ class ItalianDecimalField(forms.DecimalField):
         if value in self.empty_values:
             return None
         text = re.sub(r"\s", "", str(value))
+        # A negative answer where staff allow one ("-0,5"): the sign, then the number.
+        sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
         if "," in text:
             integer, _, decimals = text.rpartition(",")
             if integer and not (integer.isdigit() or _THOUSANDS_GROUPS.match(integer)):
@@ -121,8 +123,10 @@ class ItalianDecimalField(forms.DecimalField):
         elif _THOUSANDS_GROUPS.match(text):
             # "1.234" is one thousand two hundred thirty-four in Italy.
             text = text.replace(".", "")
+        if text.startswith(("-", "+")):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         try:
-            return Decimal(text)
+            return Decimal(sign + text)
         except DecimalException as exc:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
 

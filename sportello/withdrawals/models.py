@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from sportello.core.models import MoneyField, TimeStampedModel
 from sportello.core.state import StatusChangeBase
@@ -74,7 +75,8 @@ class WithdrawalRequest(TimeStampedModel):
         indexes = [models.Index(fields=["status", "-received_at"])]
 
     def __str__(self) -> str:
-        return f"Recesso {self.order_reference} del {self.received_at:%d/%m/%Y}"
+        received = timezone.localtime(self.received_at)  # Europe/Rome
+        return f"Recesso {self.order_reference} del {received:%d/%m/%Y}"
 
     @property
     def order_reference(self) -> str:

@@ -446,6 +446,21 @@ def test_numbers_outside_the_limits_staff_set_are_refused_with_one_message(
     assert errors(form) == [message]
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("-0,5", "-0.5"), ("-1.234,5", "-1234.5"), ("-12", "-12"), ("-,5", "-0.5")],
+)
+def test_a_negative_decimal_is_read_the_italian_way_where_allowed(service, value, expected):
+    form = single_field_form(service, FieldType.DECIMAL, value, min_value=Decimal("-2000"))
+    assert cleaned(form) == expected
+
+
+@pytest.mark.parametrize("value", ["--1", "-+1", "-"])
+def test_a_malformed_sign_is_not_a_number(service, value):
+    form = single_field_form(service, FieldType.DECIMAL, value, min_value=Decimal("-5"))
+    assert errors(form) == ["Inserisci un numero."]
+
+
 @pytest.mark.parametrize("field_type", [FieldType.INTEGER, FieldType.DECIMAL])
 def test_numbers_within_the_limits_are_accepted(service, field_type):
     form = single_field_form(

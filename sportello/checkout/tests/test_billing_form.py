@@ -115,6 +115,14 @@ def test_company_keeps_its_data_normalised_and_drops_person_fields():
     }
 
 
+def test_a_wrong_partita_iva_typed_before_choosing_privato_does_not_block():
+    """The company group is hidden once "Privato" is chosen: its errors would be unreachable."""
+    form = _form(partita_iva="12345678901", sdi_code="ABC", pec="not-an-address")
+    assert form.is_valid(), form.errors
+    data = form.billing_data()
+    assert (data["partita_iva"], data["sdi_code"], data["pec"]) == ("", "", "")
+
+
 def test_a_company_s_empty_codice_fiscale_is_its_partita_iva():
     form = _company(codice_fiscale="", partita_iva=f"IT {PIVA_OTHER}")
     assert form.is_valid(), form.errors

@@ -832,6 +832,13 @@ def test_the_privacy_export_has_the_statements_from_the_address_matching_no_orde
     assert (statement["status"], statement["email"]) == ("unmatched", customer.email)
 
 
+def test_a_statement_is_named_by_its_day_in_italy(consumer_order):
+    """Received at 23:05 UTC on 5 December: 6 December in Rome."""
+    arrived = dt.datetime(2026, 12, 5, 23, 5, tzinfo=dt.UTC)
+    withdrawal = withdraw_from_form(**_statement("2026-999999"), now=arrived)
+    assert str(withdrawal) == "Recesso 2026-999999 del 06/12/2026"
+
+
 def test_the_public_form_is_never_cached(client):
     """It takes a name, an e-mail and an order number: no copy in browsers or proxies."""
     response = client.get(START)
