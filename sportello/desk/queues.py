@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ from sportello.orders.models import (
     OrderStatus,
 )
 from sportello.orders.queries import fully_withdrawn
-from sportello.payments.models import PaymentStatus
+from sportello.payments.queries import transfers_received_subquery
 from sportello.quotes.models import AWAITING_PRICE, QuoteRequest
 from sportello.withdrawals.models import WithdrawalRequest
 from sportello.withdrawals.queries import (
@@ -181,15 +181,7 @@ def transfers_awaiting(filters: Filters) -> QuerySet[Order]:
         )
         .exclude(fully_withdrawn())
         # The transfer money already recorded (partial transfers), in the same query.
-        .annotate(
-            transfers_received=Sum(
-                "payments__amount",
-                filter=Q(
-                    payments__provider=BANK_TRANSFER_METHOD,
-                    payments__status=PaymentStatus.CONFIRMED,
-                ),
-            )
-        )
+        .annotate(transfers_received=transfers_received_subquery(OuterRef("pk")))
         .order_by("placed_at", "id")
     )
 

@@ -2,7 +2,7 @@
 (confirming a bank transfer and recording refunds are buttons on the order)."""
 
 from django.contrib import admin
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef
 
 from sportello.core.admin import (
     ReadOnlyAdminMixin,
@@ -19,7 +19,7 @@ from sportello.payments.models import (
     PaymentStatusChange,
     Refund,
 )
-from sportello.payments.queries import payment_method_label
+from sportello.payments.queries import payment_method_label, transfers_received_subquery
 
 
 class PaymentStatusChangeInline(StatusHistoryInline):
@@ -56,17 +56,11 @@ class OrderPaymentInline(ReadOnlyInline):
     def get_queryset(self, request):
         # Transfer money already recorded on the order, in the same query: the open
         # instructions' attempt then says what is still awaited.
-        received = (
-            Payment.objects.filter(
-                order=OuterRef("order"),
-                provider=BANK_TRANSFER_METHOD,
-                status=PaymentStatus.CONFIRMED,
-            )
-            .values("order")
-            .annotate(total=Sum("amount"))
-            .values("total")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(transfers_received=transfers_received_subquery(OuterRef("order")))
         )
-        return super().get_queryset(request).annotate(transfers_received=Subquery(received))
 
     @admin.display(description="stato")
     def status_display(self, payment):

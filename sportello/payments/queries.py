@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from sportello.companies.queries import actionable_by
@@ -61,6 +62,17 @@ def order_payments(order: Order) -> list[Payment]:
         cached = list(Payment.objects.filter(order=order).order_by("created_at", "id"))
         setattr(order, "_payments_oldest_first", cached)  # noqa: B010 (not a model field)
     return cached
+
+
+def transfers_received_subquery(order: OuterRef) -> Subquery:
+    """`payments.actions.transfers_received` as a subquery of the order at `order` (lists of
+    orders or payments that show what a transfer in parts still awaits, in one query)."""
+    return Subquery(
+        Payment.objects.filter(order=order, provider=BANK_TRANSFER, status=PaymentStatus.CONFIRMED)
+        .values("order")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
 
 
 def order_refunds(order: Order) -> list[Refund]:
