@@ -205,7 +205,7 @@ def _build_field(field: FormField, owner_files) -> forms.Field:
             max_length=MAX_TEXTAREA_LENGTH, widget=forms.Textarea(attrs={"rows": 4}), **common
         )
     if kind == FieldType.INTEGER:
-        # Staff's limits replace the defaults (never below 0: the back-office checks it).
+        # Staff's limits replace the defaults (a minimum may be negative: a basement floor).
         return ItalianIntegerField(
             min_value=0 if field.min_value is None else None,
             max_value=10**9 if field.max_value is None else None,
