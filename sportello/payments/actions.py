@@ -25,6 +25,7 @@ from sportello.orders.models import ORDER_TRANSITIONS, Order, OrderStatus
 from sportello.orders.queries import is_fully_withdrawn
 from sportello.payments import emails as payment_emails
 from sportello.payments.models import (
+    MONEY_RECEIVED_STATUSES,
     OPEN_PAYMENT_STATUSES,
     PAYMENT_TRANSITIONS,
     Payment,
@@ -359,10 +360,6 @@ def _tell_provider_cancelled(payment: Payment) -> None:
         logger.warning("Could not cancel payment %s with %s: %s", payment.pk, payment.provider, exc)
 
 
-# Transfer money the order has received (and kept or given back).
-TRANSFER_MONEY_RECORDED = (PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
-
-
 def late_bank_transfer(order) -> Payment | None:
     """The transfer the customer was told to make, if money could still arrive for it: none
     once transfer money for the order has been recorded (transfers in parts that paid the
@@ -376,7 +373,7 @@ def _late_transfer_among(transfers: Iterable[Payment]) -> Payment | None:
     """Of an order's bank transfers, newest first: the one late money would confirm, or None
     once any transfer money was recorded (the rule of `late_bank_transfer`)."""
     transfers = list(transfers)
-    if any(transfer.status in TRANSFER_MONEY_RECORDED for transfer in transfers):
+    if any(transfer.status in MONEY_RECEIVED_STATUSES for transfer in transfers):
         return None
     late = {*OPEN_PAYMENT_STATUSES, PaymentStatus.CANCELLED}
     return next((transfer for transfer in transfers if transfer.status in late), None)

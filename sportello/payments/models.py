@@ -39,6 +39,8 @@ PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 OPEN_PAYMENT_STATUSES = frozenset({PaymentStatus.CREATED, PaymentStatus.PENDING})
+# Money the order received (kept, or given back since).
+MONEY_RECEIVED_STATUSES = frozenset({PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED})
 
 
 class Payment(TimeStampedModel):

@@ -10,7 +10,13 @@ from django.shortcuts import get_object_or_404
 
 from sportello.companies.queries import actionable_by
 from sportello.orders.models import Order, OrderStatus
-from sportello.payments.models import OPEN_PAYMENT_STATUSES, Payment, PaymentStatus, Refund
+from sportello.payments.models import (
+    MONEY_RECEIVED_STATUSES,
+    OPEN_PAYMENT_STATUSES,
+    Payment,
+    PaymentStatus,
+    Refund,
+)
 from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
 
 BANK_TRANSFER = "bank_transfer"
@@ -77,8 +83,7 @@ def transfers_received_subquery(order: OuterRef) -> Subquery:
 
 def order_refunds(order: Order) -> list[Refund]:
     """The order's refunds, oldest first; no query when no money was ever received."""
-    received = (PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
-    if not any(p.status in received for p in order_payments(order)):
+    if not any(p.status in MONEY_RECEIVED_STATUSES for p in order_payments(order)):
         return []
     return list(
         Refund.objects.filter(payment__order=order)

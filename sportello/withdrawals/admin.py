@@ -21,6 +21,7 @@ from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, Wi
 from sportello.withdrawals.queries import (
     refundable_total,
     service_labels,
+    statement_labels,
     withdrawal_for_staff,
 )
 
@@ -93,9 +94,7 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
 
     @admin.display(description="servizi del recesso")
     def withdrawn_services(self, obj):
-        labels = service_labels(obj.order.lines.all()) if obj.order else {}
-        names = [labels.get(line.pk, line.service_name) for line in obj.lines.all()]
-        return ", ".join(names) or "—"
+        return ", ".join(statement_labels(obj, obj.lines.all())) or "—"
 
     def action_buttons(self, request, obj) -> list[Button]:
         if not self.has_manage_permission(request):

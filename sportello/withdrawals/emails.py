@@ -9,7 +9,7 @@ from sportello.notifications.actions import queue_email
 from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
 from sportello.withdrawals.models import WithdrawalRequest
-from sportello.withdrawals.queries import service_labels
+from sportello.withdrawals.queries import statement_labels
 
 TEMPLATES = "withdrawals/email"
 
@@ -21,17 +21,11 @@ def _context(withdrawal: WithdrawalRequest) -> dict:
         "received_date": long_date(received_at),
         "received_time": f"{received_at:%H:%M}",
         # What the consumer stated: the services they ticked, or the text they wrote.
-        "services": _labels(withdrawal, withdrawal.lines.all())
+        "services": statement_labels(withdrawal, withdrawal.lines.all())
         if withdrawal.order_id and not withdrawal.services_text
         else [],
         "orders_url": absolute_url("orders:list"),
     }
-
-
-def _labels(withdrawal: WithdrawalRequest, lines) -> list[str]:
-    """The services' names, two of the same told apart among all the order's services."""
-    labels = service_labels(withdrawal.order.lines.all()) if withdrawal.order else {}
-    return [labels.get(line.pk, line.service_name) for line in lines]
 
 
 def send_acknowledgement(withdrawal: WithdrawalRequest) -> OutgoingEmail:
@@ -58,8 +52,8 @@ def send_processed(
         template=f"{TEMPLATES}/processed",
         context={
             **_context(withdrawal),
-            "cancelled": _labels(withdrawal, cancelled),
-            "started": _labels(withdrawal, started),
+            "cancelled": statement_labels(withdrawal, cancelled),
+            "started": statement_labels(withdrawal, started),
             "refunded": refunded,
             "was_paid": was_paid,
             "note": withdrawal.staff_note,

@@ -15,7 +15,7 @@ from sportello.core.money import ZERO
 from sportello.orders.models import LineStatus, Order, OrderLine
 from sportello.orders.queries import withdrawal_is_open
 from sportello.payments.actions import refundable_amount
-from sportello.payments.models import Payment, PaymentStatus
+from sportello.payments.models import MONEY_RECEIVED_STATUSES, Payment, PaymentStatus
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus
 
 # Days the seller has to refund a withdrawn contract, from the statement.
@@ -29,9 +29,7 @@ def confirmed_payments(order: Order) -> QuerySet[Payment]:
 
 def was_ever_paid(order: Order) -> bool:
     """Money was received for the order (some of it may have been refunded since)."""
-    return Payment.objects.filter(
-        order=order, status__in=(PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
-    ).exists()
+    return Payment.objects.filter(order=order, status__in=MONEY_RECEIVED_STATUSES).exists()
 
 
 def refundable_total(order: Order) -> Decimal:
@@ -110,6 +108,13 @@ def service_labels(lines: Iterable[OrderLine]) -> dict[int, str]:
                 else f"{name} (servizio n. {line.position + 1})"
             )
     return {line.pk: labels[line.pk] for line in lines}
+
+
+def statement_labels(withdrawal: WithdrawalRequest, lines: Iterable[OrderLine]) -> list[str]:
+    """The names of a statement's services, two of the same told apart among all the order's
+    services (`service_labels`); plain names for a statement without an order."""
+    labels = service_labels(withdrawal.order.lines.all()) if withdrawal.order else {}
+    return [labels.get(line.pk, line.service_name) for line in lines]
 
 
 def _shown_answers(line: OrderLine) -> dict[str, str]:
