@@ -246,6 +246,9 @@ class OrderLine(models.Model):
     # The consumer's statement of withdrawal naming this service arrived (set by the
     # withdrawals app): it is not to be started, and cannot be withdrawn from again.
     withdrawal_received_at = models.DateTimeField("recesso ricevuto il", null=True, blank=True)
+    # Staff settled that statement ("Gestisci il recesso"): the service was cancelled, or it
+    # had started and stays with the refund staff decided.
+    withdrawal_settled_at = models.DateTimeField("recesso gestito il", null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

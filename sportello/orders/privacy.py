@@ -105,6 +105,7 @@ ERASURE: dict[str, dict[str, str]] = {
         "due_on",
         "assigned_to",
         "withdrawal_received_at",
+        "withdrawal_settled_at",
     ),
     "orders.OrderLineStatusChange": treat(
         KEPT_FISCAL, "id", "from_status", "to_status", "actor", "note", "created_at", "line"
@@ -202,6 +203,7 @@ def _orders(user, files: ExportFiles) -> list[dict[str, Any]]:
                     "gross": money(line.gross),
                     "status": line.status,
                     "withdrawal_received_at": iso(line.withdrawal_received_at),
+                    "withdrawal_settled_at": iso(line.withdrawal_settled_at),
                     "status_history": history(line.status_changes.all()),
                     "data_requests": [
                         {

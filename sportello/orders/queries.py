@@ -77,6 +77,11 @@ def orders_for_customer(customer) -> QuerySet[Order]:
                 & Q(lines__withdrawal_received_at__isnull=True),
             ),
             last_withdrawal_at=Max("lines__withdrawal_received_at"),
+            unsettled_withdrawal_lines=Count(
+                "lines",
+                filter=Q(lines__withdrawal_received_at__isnull=False)
+                & Q(lines__withdrawal_settled_at__isnull=True),
+            ),
         )
         .order_by("-placed_at", "-id")
     )
@@ -120,6 +125,34 @@ def last_withdrawal_at(order: Order):
         return order.last_withdrawal_at  # type: ignore[attr-defined]
     received = [line.withdrawal_received_at for line in order.lines.all()]
     return max((at for at in received if at is not None), default=None)
+
+
+def withdrawal_settled(order: Order) -> bool:
+    """Staff have settled every statement of withdrawal received for the order (False when
+    none arrived), from the list's annotations or the detail page's prefetched lines."""
+    if last_withdrawal_at(order) is None:
+        return False
+    if hasattr(order, "unsettled_withdrawal_lines"):
+        return order.unsettled_withdrawal_lines == 0  # type: ignore[attr-defined]
+    return all(
+        line.withdrawal_settled_at is not None
+        for line in order.lines.all()
+        if line.withdrawal_received_at is not None
+    )
+
+
+# What an order not paid yet reads once the consumer withdrew from all its services: not
+# "In attesa di pagamento" (nothing is to be paid) until staff settle it, which cancels it.
+WITHDRAWN_STATUS = ("withdrawn", "Recesso ricevuto")
+
+
+def status_for_customer(order: Order) -> tuple[str, str]:
+    """(key, label) of the order's status as the customer reads it (list or detail page)."""
+    if order.is_awaiting_payment:
+        live, _ = _line_counts(order)
+        if live == 0 and last_withdrawal_at(order) is not None:
+            return WITHDRAWN_STATUS
+    return order.status, order.get_status_display()
 
 
 def withdrawal_is_open(order: Order, *, now=None) -> bool:

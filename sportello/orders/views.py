@@ -16,12 +16,16 @@ from sportello.core.files import stream_private_file
 from sportello.orders import conversation
 from sportello.orders.conversation_forms import DataRequestAnswerForm
 from sportello.orders.queries import (
+    WITHDRAWN_STATUS,
     answer_file_for_user,
     data_request_for_customer,
+    last_withdrawal_at,
     message_attachment_for_user,
     orders_for_customer,
     outcome_file_for_user,
+    status_for_customer,
     withdrawal_is_open,
+    withdrawal_settled,
 )
 from sportello.uploads.models import Upload
 
@@ -35,17 +39,32 @@ def order_list(request):
         request.GET.get("pagina")
     )
     orders = list(page.object_list)
+    rows = []
+    for order in orders:
+        status, status_label = status_for_customer(order)
+        rows.append(
+            {
+                "order": order,
+                "status": status,
+                "status_label": status_label,
+                # "Recedi dal contratto qui" while the period is open, else where a statement
+                # of withdrawal stands (unless the status already says it).
+                "withdrawable": order.viewer_may_act  # type: ignore[attr-defined]
+                and withdrawal_is_open(order),
+                "withdrawal": ""
+                if last_withdrawal_at(order) is None or status == WITHDRAWN_STATUS[0]
+                else "Recesso gestito"
+                if withdrawal_settled(order)
+                else "Recesso ricevuto",
+            }
+        )
     return render(
         request,
         "orders/list.html",
         {
             "page": page,
             "orders": orders,
-            "withdrawable": {
-                order.number
-                for order in orders
-                if order.viewer_may_act and withdrawal_is_open(order)  # type: ignore[attr-defined]
-            },
+            "rows": rows,
             "show_placed_by": any(order.company_id for order in orders),
         },
     )

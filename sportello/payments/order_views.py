@@ -22,7 +22,9 @@ from sportello.orders.queries import (
     line_timeline,
     order_for_customer,
     order_summary_for_customer,
+    status_for_customer,
     withdrawal_is_open,
+    withdrawal_settled,
 )
 from sportello.payments.models import PaymentStatus
 from sportello.payments.queries import (
@@ -122,6 +124,9 @@ def _render_order_detail(request, number, *, message_form, status=200):
             "can_withdraw": may_act and withdrawal_is_open(order),
             # A statement of withdrawal received for some or all of its services.
             "withdrawal_received_at": last_withdrawal_at(order),
+            "withdrawal_settled": withdrawal_settled(order),
+            # "Recesso ricevuto" rather than "In attesa di pagamento" once nothing is to be paid.
+            "order_status": status_for_customer(order),
             "may_act": may_act,
             # "Ordina di nuovo" fills a cart: not for a company's viewer.
             "may_buy": may_buy(request.user),

@@ -183,6 +183,9 @@ def process_withdrawal(
             customer_id=order.customer_id,
         )
         lines = list(withdrawal.lines.all())
+        OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(
+            withdrawal_settled_at=withdrawal.processed_at
+        )
         started = [line for line in lines if was_started(line)]
         not_started = [line for line in lines if line not in started]
         amount = sum((line.gross for line in not_started), ZERO) + sum(

@@ -502,6 +502,112 @@ def test_staff_process_a_withdrawal_of_an_order_never_paid(client, customer, sta
         assert " 0,00" not in body
 
 
+def test_an_unpaid_order_withdrawn_from_reads_recesso_ricevuto_then_annullato(
+    client, customer, staff, make_order
+):
+    """Not "In attesa di pagamento" once the consumer withdrew from every service (there is
+    nothing to pay): "Recesso ricevuto" on I MIEI ORDINI and the order page until staff settle
+    it, then "Annullato" with "Recesso gestito"."""
+    order = make_order(paid=False)
+    detail_url = reverse("orders:detail", kwargs={"number": order.number})
+    client.force_login(customer)
+    assert "In attesa di pagamento" in client.get(ORDERS).text
+    withdrawal = _withdraw_all(client, order)
+
+    listing = client.get(ORDERS).text
+    detail = client.get(detail_url).text
+    for page in (listing, detail):
+        assert "status-awaiting_payment" not in page  # the history below still has it
+        assert '<span class="status status-withdrawn">Recesso ricevuto</span>' in page
+    assert listing.count("Recesso ricevuto") == 1  # the status says it: no second mention
+
+    client.force_login(staff)
+    client.post(
+        reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk]), {"note": ""}
+    )
+    client.force_login(customer)
+    listing = client.get(ORDERS).text
+    detail = client.get(detail_url).text
+    assert '<span class="status status-cancelled">Annullato</span>' in listing
+    assert "Recesso gestito" in listing
+    assert "Recesso ricevuto" not in listing
+    assert '<span class="status status-cancelled">Annullato</span>' in detail
+    assert ", recesso gestito" in detail
+
+
+def test_a_settled_withdrawal_of_a_started_service_reads_gestito(
+    client, customer, staff, make_order
+):
+    """A service started on request and refunded in part stays on the order: once settled it
+    reads "Recesso gestito" for the customer, and staff are no longer told to handle it."""
+    from sportello.orders.actions import set_line_status
+
+    order = make_order(early_start=True)
+    perizia, _visura = order.lines.all()
+    set_line_status(line=perizia, to=LineStatus.IN_PROGRESS, actor=staff)
+    client.force_login(customer)
+    withdrawal = _withdraw_all(client, order)
+    detail_url = reverse("orders:detail", kwargs={"number": order.number})
+    assert "Recesso ricevuto" in client.get(detail_url).text
+    client.force_login(staff)
+    desk_url = reverse("desk:order", args=[order.number])
+    assert "gestisci il recesso" in client.get(desk_url).text
+
+    client.post(
+        reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk]),
+        {f"refund_{perizia.pk}": "61.00", "note": ""},
+    )
+
+    perizia.refresh_from_db()
+    withdrawal.refresh_from_db()
+    assert perizia.withdrawal_settled_at == withdrawal.processed_at
+    desk = client.get(desk_url).text
+    assert "gestisci il recesso" not in desk
+    assert "gestito il" in desk
+    client.force_login(customer)
+    detail = client.get(detail_url).text
+    assert "Recesso ricevuto" not in detail
+    assert "Recesso gestito" in detail
+    assert "Recesso gestito" in client.get(ORDERS).text
+
+
+def test_statements_settled_before_the_field_existed_mark_their_lines(
+    client, customer, staff, make_order
+):
+    """The data migration `withdrawals.0003`: the lines of statements already processed get
+    their settling time; those of a statement still to handle do not."""
+    import importlib
+
+    from django.apps import apps
+
+    settled_order, waiting_order = make_order(), make_order()
+    client.force_login(customer)
+    settled = _withdraw_all(client, settled_order)
+    _withdraw_all(client, waiting_order)
+    client.force_login(staff)
+    client.post(
+        reverse("admin:withdrawals_withdrawalrequest_process", args=[settled.pk]), {"note": ""}
+    )
+    settled.refresh_from_db()
+    OrderLine = apps.get_model("orders", "OrderLine")
+    OrderLine.objects.update(withdrawal_settled_at=None)  # as before the field existed
+
+    importlib.import_module(
+        "sportello.withdrawals.migrations.0003_lines_withdrawal_settled_at"
+    ).forwards(apps, None)
+
+    assert set(
+        OrderLine.objects.filter(order=settled_order).values_list(
+            "withdrawal_settled_at", flat=True
+        )
+    ) == {settled.processed_at}
+    assert set(
+        OrderLine.objects.filter(order=waiting_order).values_list(
+            "withdrawal_settled_at", flat=True
+        )
+    ) == {None}
+
+
 def test_a_partial_withdrawal_leaves_the_rest_of_the_order_to_start(
     client, customer, staff, consumer_order
 ):
