@@ -199,8 +199,10 @@ def edit_line(request, pk):
         messages.error(request, f"«{service.name}» non può essere modificato: {review_note(line)}")
         return redirect(back_url)
     form = _answers_form(request, service=service, answers=line.answers)
-    if request.method != "POST" and line.flagged_fields:
-        form = _flagged_form(request, service=service, line=line)
+    if request.method != "POST" and (
+        line.flagged_fields or line.form_version != service.form_version
+    ):
+        form = _flagged_form(request, service=service, line=line) or form
     if request.method == "POST" and _validate_and_store(request, form):
         actions.update_line(line=line, answers=form.answers(), form_version=service.form_version)
         messages.success(request, f"I dati di «{service.name}» sono stati aggiornati.")
@@ -231,21 +233,28 @@ FLAGGED_SUMMARY = (
     "Il modulo di questo servizio è cambiato dal tuo ordine: abbiamo ripreso i dati ancora "
     "validi, completa i campi segnalati."
 )
+CHANGED_SUMMARY = (
+    "Il modulo di questo servizio è cambiato da quando l'hai aggiunto al carrello: "
+    "correggi i campi segnalati."
+)
 
 
-def _flagged_form(request, *, service, line) -> ServiceAnswersForm:
-    """A line from "Ordina di nuovo" with answers today's form refused: the form as if its
-    answers had just been sent, each flagged question with its message next to it."""
+def _flagged_form(request, *, service, line) -> ServiceAnswersForm | None:
+    """A line whose form changed since it was filled (staff edited it, or "Ordina di nuovo"
+    flagged answers today's form refused): the form as if its answers had just been sent, so
+    each answer today's form refuses (a new required question, a tighter limit) has its
+    message next to it before the customer saves. None when today's form takes them all."""
     form = ServiceAnswersForm(
         answers_to_data(list(service.form_fields.all()), line.answers),
         fields_definition=list(service.form_fields.all()),
         owner_files=visitor_files(request),
     )
-    form.is_valid()
+    if form.is_valid() and not line.flagged_fields:
+        return None
     for key in line.flagged_fields:
         if key in form.fields and key not in form.errors:
             form.add_error(key, FLAGGED_FIELD)
-    form.add_error(None, FLAGGED_SUMMARY)
+    form.add_error(None, FLAGGED_SUMMARY if line.flagged_fields else CHANGED_SUMMARY)
     return form
 
 

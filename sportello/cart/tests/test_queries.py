@@ -183,6 +183,48 @@ def test_changed_form_asks_the_customer_to_check_the_line(customer_client, custo
     assert not priced_cart(cart).needs_review
 
 
+def test_the_edit_page_flags_an_answer_a_changed_form_now_refuses(
+    customer_client, customer, appraisal
+):
+    """Staff lowered a number's maximum after the line was filled: "Modifica" shows the
+    message next to that answer at once (not only after saving), keeping what was typed."""
+    surface = FormFieldFactory(
+        service=appraisal,
+        position=4,
+        key="superficie",
+        label="Superficie (m²)",
+        field_type=FieldType.INTEGER,
+        max_value=Decimal("1000"),
+    )
+    cart = CartFactory(user=customer)
+    line = CartLineFactory(
+        cart=cart,
+        service=appraisal,
+        answers={**URGENT, "superficie": 800},
+        form_version=appraisal.form_version,
+    )
+    edit = reverse("cart:edit_line", kwargs={"pk": line.pk})
+    assert "Il valore massimo" not in customer_client.get(edit).text
+    surface.max_value = Decimal("500")
+    surface.save()
+    appraisal.form_version += 1
+    appraisal.save()
+
+    page = customer_client.get(edit)
+
+    assert page.status_code == 200
+    assert "Il valore massimo è 500." in page.text
+    assert "correggi i campi segnalati" in page.text
+    assert page.context["form"].errors["superficie"] == ["Il valore massimo è 500."]
+    assert 'value="800"' in page.text
+    # A changed form that still takes every answer shows no error.
+    surface.max_value = None
+    surface.save()
+    calm = customer_client.get(edit).text
+    assert "correggi i campi segnalati" not in calm
+    assert "Il valore massimo" not in calm
+
+
 def test_inactive_service_is_flagged_and_left_out_of_the_total(
     customer_client, customer, appraisal
 ):
