@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -183,8 +184,11 @@ def add(request, slug):
             **_live_price_context(
                 service, live_price(service, request.POST if request.method == "POST" else None)
             ),
-            # An empty form is the same for every visitor: its fields' HTML can be cached.
-            "fields_fragment": f"form-{service.slug}" if is_blank(form) else None,
+            # An empty form is the same for every visitor on a given day (date pickers limit
+            # their days from today): its fields' HTML can be cached.
+            "fields_fragment": f"form-{service.slug}-{timezone.localdate().isoformat()}"
+            if is_blank(form)
+            else None,
         },
     )
 

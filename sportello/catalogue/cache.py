@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils import timezone
 
 from sportello.catalogue.models import CatalogueVersion, Category, FieldChoice, FormField, Service
 
@@ -118,7 +119,8 @@ def is_new_visitor(request) -> bool:
 
 
 def page_key(request) -> str:
-    return key(request, "page", request.path)
+    # Rome's day is part of it: a form's date pickers say which days it accepts from today.
+    return key(request, "page", request.path, timezone.localdate().isoformat())
 
 
 def whole_page_for_new_visitors(view):

@@ -221,8 +221,14 @@ def _build_field(field: FormField, owner_files) -> forms.Field:
             **common,
         )
     if kind == FieldType.DATE:
+        # The browser's picker offers only the days the question accepts (Rome's today).
+        attrs = {"type": "date"}
+        if field.date_limit == DateLimit.PAST:
+            attrs["max"] = timezone.localdate().isoformat()
+        elif field.date_limit == DateLimit.FUTURE:
+            attrs["min"] = timezone.localdate().isoformat()
         return forms.DateField(
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            widget=forms.DateInput(attrs=attrs, format="%Y-%m-%d"),
             input_formats=["%Y-%m-%d", "%d/%m/%Y"],
             validators=[_check_date_limit(field.date_limit)] if field.date_limit else [],
             **common,

@@ -258,6 +258,30 @@ def test_the_empty_form_is_shared_but_typed_and_saved_answers_are_not(cache_on, 
     assert " selected>Milano" not in fresh
 
 
+def test_a_date_picker_kept_yesterday_is_not_served_today(cache_on, customer, service, monkeypatch):
+    """The form's kept page and fields say which days a date question accepts from today:
+    at midnight in Rome (not UTC) both are built again."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    FormFieldFactory(
+        service=service, key="scadenza", field_type=FieldType.DATE, date_limit="future"
+    )
+    form_url = reverse("cart:add", kwargs={"slug": service.slug})
+    logged_in = Client()
+    logged_in.force_login(customer)
+    day_one = dt.datetime(2026, 12, 3, 22, 30, tzinfo=dt.UTC)  # 23:30 in Rome
+    monkeypatch.setattr(timezone, "now", lambda: day_one)
+    for client in (Client(), logged_in):  # the whole page, then the fields' fragment
+        assert 'min="2026-12-03"' in page(client, form_url)
+
+    day_two = day_one + dt.timedelta(hours=1)  # 00:30 in Rome, still the 3rd in UTC
+    monkeypatch.setattr(timezone, "now", lambda: day_two)
+    for client in (Client(), logged_in):
+        assert 'min="2026-12-04"' in page(client, form_url)
+
+
 def test_a_kept_page_is_served_before_the_session_with_the_first_answers_headers(cache_on, service):
     url = service.get_absolute_url()
     first = Client().get(url)

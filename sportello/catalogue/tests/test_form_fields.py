@@ -500,6 +500,23 @@ def test_dates_follow_the_limit_on_rome_s_calendar(
         assert errors(form) == [message]
 
 
+@pytest.mark.parametrize(
+    ("limit", "attribute"),
+    [("past", 'max="2026-12-04"'), ("future", 'min="2026-12-04"'), ("", None)],
+)
+def test_the_date_picker_offers_only_the_days_accepted(
+    service, rome_just_after_midnight, limit, attribute
+):
+    FormFieldFactory(service=service, key="giorno", field_type=FieldType.DATE, date_limit=limit)
+
+    html = str(answers_form(service)["giorno"])
+
+    if attribute is None:
+        assert "min=" not in html and "max=" not in html
+    else:
+        assert attribute in html
+
+
 def test_the_limits_are_said_under_the_field_before_any_error(service):
     FormFieldFactory(
         service=service,
