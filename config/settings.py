@@ -230,6 +230,8 @@ ACCOUNT_RATE_LIMITS = {
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano")]
+# The shop's Italian for a few of Django's admin strings (see the file's header).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,51 @@
+"""The shop's Italian for Django's admin strings that assume a masculine name (locale/)."""
+
+import gettext
+import html
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from sportello.catalogue.models import FieldType
+from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+
+LOCALE = Path(__file__).resolve().parents[3] / "locale" / "it" / "LC_MESSAGES"
+
+
+def _po_entries(path: Path) -> dict[str, str]:
+    text = path.read_text(encoding="utf-8")
+    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', text, flags=re.MULTILINE)
+    return dict(pairs)
+
+
+def test_the_compiled_catalogue_says_what_the_po_file_says():
+    """Edit the .po, then `msgfmt -o django.mo django.po`: this fails when that was forgotten."""
+    entries = _po_entries(LOCALE / "django.po")
+    with (LOCALE / "django.mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+
+    assert entries
+    for msgid, msgstr in entries.items():
+        assert catalogue.gettext(msgid) == msgstr
+    assert set(catalogue._catalog) - {""} == set(entries)  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_the_back_office_adds_options_and_categories_in_good_italian(staff_client):
+    field = FormFieldFactory(service=ServiceFactory(), field_type=FieldType.CHOICE)
+
+    choices = html.unescape(
+        staff_client.get(reverse("admin:catalogue_formfield_change", args=[field.pk])).text
+    )
+    service = html.unescape(
+        staff_client.get(reverse("admin:catalogue_service_change", args=[field.service.pk])).text
+    )
+
+    assert "Aggiungi un'altra riga (Opzione)" in choices
+    for title in ("Aggiungi un elemento", "Visualizza la selezione", "Modifica la selezione"):
+        assert f"{title} (categoria)" in service
+    for page in (choices, service):
+        assert "Aggiungi un altro" not in page
+        assert ' selezionato"' not in page  # "Visualizza il categoria selezionato"
