@@ -18,7 +18,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from sportello.catalogue.answers import Answers, file_answer
-from sportello.catalogue.models import DateLimit, FieldType, FormField, format_limit
+from sportello.catalogue.models import (
+    EARLIEST_BIRTH_DATE,
+    DateLimit,
+    FieldType,
+    FormField,
+    format_limit,
+)
 from sportello.core import italian
 from sportello.core.money import format_euro
 from sportello.core.widgets import StaticChoicesSelect
@@ -180,10 +186,14 @@ def _limit_validators(field: FormField) -> list:
 def _check_date_limit(limit: str):
     def check(value: dt.date) -> None:
         today = timezone.localdate()  # Europe/Rome
-        if limit == DateLimit.PAST and value > today:
+        if limit in (DateLimit.PAST, DateLimit.BIRTH) and value > today:
             raise ValidationError("La data non può essere nel futuro.", code="future_date")
         if limit == DateLimit.FUTURE and value < today:
             raise ValidationError("La data non può essere nel passato.", code="past_date")
+        if limit == DateLimit.BIRTH and value < EARLIEST_BIRTH_DATE:
+            raise ValidationError(
+                "La data di nascita non può essere prima del 1900.", code="too_early_birth_date"
+            )
 
     return check
 
@@ -223,7 +233,9 @@ def _build_field(field: FormField, owner_files) -> forms.Field:
     if kind == FieldType.DATE:
         # The browser's picker offers only the days the question accepts (Rome's today).
         attrs = {"type": "date"}
-        if field.date_limit == DateLimit.PAST:
+        if field.date_limit == DateLimit.BIRTH:
+            attrs["min"] = EARLIEST_BIRTH_DATE.isoformat()
+        if field.date_limit in (DateLimit.PAST, DateLimit.BIRTH):
             attrs["max"] = timezone.localdate().isoformat()
         elif field.date_limit == DateLimit.FUTURE:
             attrs["min"] = timezone.localdate().isoformat()
@@ -308,6 +320,31 @@ class ServiceAnswersForm(forms.Form):
             if isinstance(form_field.widget, KeptFileInput):
                 form_field.widget.kept = kept_by_key.get(definition.key)
             self.fields[definition.key] = form_field
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        self._check_birth_date_against_codice_fiscale(cleaned)
+        return cleaned
+
+    def _check_birth_date_against_codice_fiscale(self, cleaned: dict) -> None:
+        """A form asking one person's codice fiscale and one "Data di nascita": the two must
+        give the same day (a typo in either would buy a report on someone else). Forms with
+        more than one of either are not guessed at."""
+        births = [d for d in self.fields_definition if d.date_limit == DateLimit.BIRTH]
+        codes = [d for d in self.fields_definition if d.field_type == FieldType.CODICE_FISCALE]
+        if len(births) != 1 or len(codes) != 1:
+            return
+        born, code = cleaned.get(births[0].key), cleaned.get(codes[0].key)
+        if not born or not code or italian.birth_date_matches(code, born):
+            return
+        self.add_error(
+            codes[0].key,
+            ValidationError(
+                f"Il codice fiscale non corrisponde alla data di nascita "
+                f"({born:%d/%m/%Y}): controlla l'uno e l'altra.",
+                code="codice_fiscale_birth_date",
+            ),
+        )
 
     def _post_clean(self):
         super()._post_clean()  # type: ignore[misc]  # Django's hook, missing from the stubs

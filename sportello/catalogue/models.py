@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -191,6 +192,19 @@ class DateLimit(models.TextChoices):
     ANY = "", "Qualsiasi data"
     PAST = "past", "Solo oggi o una data passata"
     FUTURE = "future", "Solo oggi o una data futura"
+    # A person's birth: from 1900 to today, and the same day as the codice fiscale asked on
+    # the same form (catalogue.forms.ServiceAnswersForm.clean).
+    BIRTH = "birth", "Data di nascita (dal 1900 a oggi, come nel codice fiscale)"
+
+
+# The earliest birth date a date question of kind "Data di nascita" accepts.
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+# What the customer reads under a limited date question ("Date ammesse: …").
+DATE_LIMIT_TEXTS = {
+    DateLimit.PAST: "oggi o una data passata",
+    DateLimit.FUTURE: "oggi o una data futura",
+    DateLimit.BIRTH: "dal 1° gennaio 1900 a oggi",
+}
 
 
 def format_limit(value: Decimal) -> str:
@@ -251,7 +265,10 @@ class FormField(BumpsCatalogueVersion, TimeStampedModel):
         choices=DateLimit.choices,
         default=DateLimit.ANY,
         blank=True,
-        help_text="Solo per le date: ad esempio una data di nascita è oggi o nel passato.",
+        help_text=(
+            "Solo per le date. «Data di nascita» controlla anche che corrisponda al codice "
+            "fiscale chiesto nello stesso modulo."
+        ),
     )
 
     class Meta:
@@ -281,7 +298,7 @@ class FormField(BumpsCatalogueVersion, TimeStampedModel):
     def limits_text(self) -> str:
         """The limits in words, for the bulk files' instructions ("" when none)."""
         if self.field_type == FieldType.DATE and self.date_limit:
-            return DateLimit(self.date_limit).label.lower().replace("solo ", "")
+            return DATE_LIMIT_TEXTS[DateLimit(self.date_limit)]
         if self.field_type not in NUMBER_TYPES:
             return ""
         low, high = self.min_value, self.max_value

@@ -1,5 +1,6 @@
 """Italian identifiers: form fields built on python-stdnum checksums and localflavor widgets."""
 
+import datetime as dt
 import re
 
 from django import forms
@@ -80,6 +81,22 @@ def validate_codice_fiscale(value: str, *, allow_numeric: bool = True) -> str:
             "Il codice fiscale non è valido.", code="codice_fiscale_invalid"
         ) from exc
     return number
+
+
+def birth_date_matches(code: str, born: dt.date) -> bool:
+    """Whether a person's codice fiscale (validated) encodes this birth day. It keeps the
+    year's last two digits only; an 11-digit (company) code has no birth date: True."""
+    if len(code) != 16:
+        return True
+    try:
+        encoded = codicefiscale.get_birth_date(code)
+    except StdnumError:
+        return False
+    return (encoded.day, encoded.month, encoded.year % 100) == (
+        born.day,
+        born.month,
+        born.year % 100,
+    )
 
 
 class CodiceFiscaleField(forms.CharField):

@@ -125,7 +125,7 @@ INFORMAZIONI = DemoCategory(
             fields=(
                 DemoField("codice_fiscale", "Codice fiscale", FieldType.CODICE_FISCALE),
                 DemoField("cognome_nome", "Cognome e nome", FieldType.TEXT),
-                DemoField("data_nascita", "Data di nascita", FieldType.DATE, date_limit="past"),
+                DemoField("data_nascita", "Data di nascita", FieldType.DATE, date_limit="birth"),
                 DemoField(
                     "legittimo_interesse",
                     "Motivo della richiesta (legittimo interesse)",

@@ -296,7 +296,7 @@ def test_implausible_answers_are_refused_next_to_their_field(client):
     assert "La data non può essere nel futuro." in page
     assert 'aria-invalid="true"' in page
     assert "Valutazione di un garante" in page
-    assert form_of("verifica-protesti-persona")["data_nascita"].date_limit == "past"
+    assert form_of("verifica-protesti-persona")["data_nascita"].date_limit == "birth"
     surfaces = FormField.objects.filter(key="superficie")
     assert surfaces.exists()
     assert set(surfaces.values_list("min_value", flat=True)) == {Decimal("1.00")}

@@ -488,6 +488,11 @@ def rome_just_after_midnight(monkeypatch):
         ("future", "2026-12-04", None),
         ("", "2030-01-01", None),
         ("", "1900-01-01", None),
+        ("", "1850-01-01", None),
+        ("birth", "2026-12-05", "La data non può essere nel futuro."),
+        ("birth", "2026-12-04", None),
+        ("birth", "1900-01-01", None),
+        ("birth", "1899-12-31", "La data di nascita non può essere prima del 1900."),
     ],
 )
 def test_dates_follow_the_limit_on_rome_s_calendar(
@@ -502,7 +507,12 @@ def test_dates_follow_the_limit_on_rome_s_calendar(
 
 @pytest.mark.parametrize(
     ("limit", "attribute"),
-    [("past", 'max="2026-12-04"'), ("future", 'min="2026-12-04"'), ("", None)],
+    [
+        ("past", 'max="2026-12-04"'),
+        ("future", 'min="2026-12-04"'),
+        ("birth", 'min="1900-01-01" max="2026-12-04"'),
+        ("", None),
+    ],
 )
 def test_the_date_picker_offers_only_the_days_accepted(
     service, rome_just_after_midnight, limit, attribute
@@ -515,6 +525,63 @@ def test_the_date_picker_offers_only_the_days_accepted(
         assert "min=" not in html and "max=" not in html
     else:
         assert attribute in html
+
+
+def _person_form(service, data, *, codes=1, births=1):
+    for n in range(codes):
+        FormFieldFactory(
+            service=service,
+            key=f"cf{n}",
+            label="Codice fiscale",
+            field_type=FieldType.CODICE_FISCALE,
+        )
+    for n in range(births):
+        FormFieldFactory(
+            service=service, key=f"nascita{n}", field_type=FieldType.DATE, date_limit="birth"
+        )
+    return answers_form(service, data)
+
+
+@pytest.mark.parametrize(
+    ("code", "born", "matches"),
+    [
+        ("RSSMRA80A01H501U", "1980-01-01", True),
+        ("RSSMRA80A01H501U", "01/01/1980", True),
+        ("RSSMRA80A01H501U", "1980-01-02", False),  # a typo in the day
+        ("RSSMRA80A01H501U", "1981-01-01", False),
+        ("RSSMRA80A01H501U", "1980-02-01", False),
+        ("RSSMRA80A41H501Y", "1980-01-01", True),  # a woman: day + 40
+        ("RSSMRAULALMHRLMD", "1980-01-01", True),  # omocodia: digits written as letters
+    ],
+)
+def test_the_codice_fiscale_must_give_the_birth_date_asked_beside_it(service, code, born, matches):
+    form = _person_form(service, {"cf0": code, "nascita0": born})
+
+    if matches:
+        assert form.is_valid(), form.errors
+    else:
+        assert not form.is_valid()
+        day = dt.datetime.strptime(born, "%Y-%m-%d").strftime("%d/%m/%Y")
+        assert form.errors["cf0"] == [
+            f"Il codice fiscale non corrisponde alla data di nascita ({day}): "
+            "controlla l'uno e l'altra."
+        ]
+        assert "nascita0" not in form.errors
+
+
+@pytest.mark.parametrize(("codes", "births"), [(2, 1), (1, 2)])
+def test_forms_with_several_codes_or_birth_dates_are_not_guessed_at(service, codes, births):
+    data = {"cf0": "RSSMRA80A01H501U", "cf1": "RSSMRA80A01H501U"}
+    data |= {"nascita0": "1990-05-05", "nascita1": "1990-05-05"}
+
+    assert _person_form(service, data, codes=codes, births=births).is_valid()
+
+
+def test_a_past_date_is_not_compared_with_the_codice_fiscale(service):
+    FormFieldFactory(service=service, key="cf", field_type=FieldType.CODICE_FISCALE)
+    FormFieldFactory(service=service, key="atto", field_type=FieldType.DATE, date_limit="past")
+
+    assert answers_form(service, {"cf": "RSSMRA80A01H501U", "atto": "2001-03-04"}).is_valid()
 
 
 def test_the_limits_are_said_under_the_field_before_any_error(service):
