@@ -62,9 +62,10 @@ class FieldOut(Schema):
         description="Il valore massimo ammesso (campi numerici; null: nessun limite), come "
         "testo decimale."
     )
-    date_limit: Literal["", "past", "future"] = Field(
+    date_limit: Literal["", "past", "future", "birth"] = Field(
         description='Le date ammesse (campi data): "past" oggi o prima, "future" oggi o dopo, '
-        '"" qualsiasi; il giorno è quello italiano.'
+        '"birth" una data di nascita dal 1° gennaio 1900 a oggi, che deve corrispondere al '
+        'codice fiscale chiesto nello stesso modulo; "" qualsiasi; il giorno è quello italiano.'
     )
 
 

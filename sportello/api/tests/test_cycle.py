@@ -246,3 +246,26 @@ def test_a_file_answer_is_an_upload_of_ones_own(
     assert line.answers["planimetria"] == {"file_id": mine, "name": "planimetria.pdf"}
     # The order keeps the file (PROTECT link), as for an order placed on the site.
     assert list(line.answer_files.values_list("upload_id", flat=True)) == [mine]
+
+
+def test_the_form_says_each_kind_of_date_limit(client, auth, appraisal):
+    """Every `DateLimit` the back-office offers is one the schema describes (a birth date
+    question made the service's form answer 500 when the schema missed it)."""
+    from sportello.catalogue.models import DateLimit, FieldType
+    from sportello.catalogue.tests.factories import FormFieldFactory
+
+    for position, limit in enumerate(DateLimit.values, start=10):
+        FormFieldFactory(
+            service=appraisal,
+            position=position,
+            key=f"data_{limit or 'libera'}",
+            field_type=FieldType.DATE,
+            is_required=False,
+            date_limit=limit,
+        )
+
+    form = client.get("/api/services/perizia-immobiliare", **auth)
+
+    assert form.status_code == 200, form.content
+    limits = {f["key"]: f["date_limit"] for f in form.json()["fields"] if f["type"] == "date"}
+    assert limits == {f"data_{limit or 'libera'}": limit for limit in DateLimit.values}
