@@ -238,6 +238,7 @@ def get_service(request, slug: str = Path(..., max_length=220, pattern=SLUG)):
             "allowed_extensions": field.upload_extensions() if field.field_type == "file" else [],
             "min_value": field.min_value,
             "max_value": field.max_value,
+            "text_format": field.text_format,
             "date_limit": field.date_limit,
         }
         for field in service.form_fields.all()

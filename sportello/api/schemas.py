@@ -62,6 +62,10 @@ class FieldOut(Schema):
         description="Il valore massimo ammesso (campi numerici; null: nessun limite), come "
         "testo decimale."
     )
+    text_format: Literal["", "digits", "code"] = Field(
+        description='Il formato ammesso (campi di testo breve): "digits" solo cifre, "code" '
+        'lettere e cifre anche separate da / o - (per esempio "123/A"), "" qualsiasi testo.'
+    )
     date_limit: Literal["", "past", "future", "birth"] = Field(
         description='Le date ammesse (campi data): "past" oggi o prima, "future" oggi o dopo, '
         '"birth" una data di nascita dal 1° gennaio 1900 a oggi, che deve corrispondere al '

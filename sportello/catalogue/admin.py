@@ -99,6 +99,8 @@ class FormFieldAdminForm(forms.ModelForm):
         low, high = cleaned.get("min_value"), cleaned.get("max_value")
         if cleaned.get("date_limit") and field_type != FieldType.DATE:
             self.add_error("date_limit", "Le date ammesse valgono solo per i campi Data.")
+        if cleaned.get("text_format") and field_type != FieldType.TEXT:
+            self.add_error("text_format", "Il formato vale solo per i campi Testo breve.")
         if field_type not in NUMBER_TYPES:
             for name, value in (("min_value", low), ("max_value", high)):
                 if value is not None:

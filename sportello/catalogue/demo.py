@@ -117,6 +117,7 @@ def _sync_form(service: Service, fields: tuple[DemoField, ...]) -> bool:
                 "min_value": _decimal_or_none(definition.min_value),
                 "max_value": _decimal_or_none(definition.max_value),
                 "date_limit": definition.date_limit,
+                "text_format": definition.text_format,
             },
         )
         changed |= state is not SyncState.UNCHANGED

@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils import timezone
 
 from sportello.catalogue.answers import Answers, file_answer
@@ -23,6 +23,7 @@ from sportello.catalogue.models import (
     DateLimit,
     FieldType,
     FormField,
+    TextFormat,
     format_limit,
 )
 from sportello.core import italian
@@ -183,6 +184,24 @@ def _limit_validators(field: FormField) -> list:
     return validators
 
 
+# Cadastral identifiers: "12", "123/A", "A-12". Spaces are not part of them.
+_TEXT_FORMATS = {
+    TextFormat.DIGITS: RegexValidator(
+        r"^[0-9]+$", "Inserisci solo cifre, senza spazi.", code="text_format"
+    ),
+    TextFormat.CODE: RegexValidator(
+        r"^[A-Za-z0-9]+(?:[/-][A-Za-z0-9]+)*$",
+        "Inserisci solo lettere e cifre, anche separate da / o - (ad esempio 123/A).",
+        code="text_format",
+    ),
+}
+
+
+def _text_format_validators(field: FormField) -> list:
+    validator = _TEXT_FORMATS.get(TextFormat(field.text_format)) if field.text_format else None
+    return [validator] if validator else []
+
+
 def _check_date_limit(limit: str):
     def check(value: dt.date) -> None:
         today = timezone.localdate()  # Europe/Rome
@@ -209,7 +228,12 @@ def _build_field(field: FormField, owner_files) -> forms.Field:
     }
     kind = field.field_type
     if kind == FieldType.TEXT:
-        return forms.CharField(max_length=MAX_TEXT_LENGTH, **common)
+        text = forms.CharField(
+            max_length=MAX_TEXT_LENGTH, validators=_text_format_validators(field), **common
+        )
+        if field.text_format == TextFormat.DIGITS:
+            text.widget.attrs["inputmode"] = "numeric"
+        return text
     if kind == FieldType.TEXTAREA:
         return forms.CharField(
             max_length=MAX_TEXTAREA_LENGTH, widget=forms.Textarea(attrs={"rows": 4}), **common

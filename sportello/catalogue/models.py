@@ -197,6 +197,20 @@ class DateLimit(models.TextChoices):
     BIRTH = "birth", "Data di nascita (dal 1900 a oggi, come nel codice fiscale)"
 
 
+class TextFormat(models.TextChoices):
+    """What a short text question accepts: cadastral identifiers have a shape."""
+
+    ANY = "", "Qualsiasi testo"
+    DIGITS = "digits", "Solo cifre (ad esempio foglio, subalterno)"
+    CODE = "code", "Lettere e cifre, anche separate da / o - (ad esempio particella 123/A)"
+
+
+TEXT_FORMAT_TEXTS = {
+    TextFormat.DIGITS: "solo cifre",
+    TextFormat.CODE: "lettere e cifre, anche separate da / o -",
+}
+
+
 # The earliest birth date a date question of kind "Data di nascita" accepts.
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 # What the customer reads under a limited date question ("Date ammesse: …").
@@ -259,6 +273,14 @@ class FormField(BumpsCatalogueVersion, TimeStampedModel):
         blank=True,
         help_text="Solo per i numeri. Vuoto: nessun limite.",
     )
+    text_format = models.CharField(
+        "formato del testo",
+        max_length=10,
+        choices=TextFormat.choices,
+        default=TextFormat.ANY,
+        blank=True,
+        help_text="Solo per i testi brevi: ad esempio un foglio catastale è fatto di sole cifre.",
+    )
     date_limit = models.CharField(
         "date ammesse",
         max_length=10,
@@ -292,13 +314,17 @@ class FormField(BumpsCatalogueVersion, TimeStampedModel):
         limits = self.limits_text()
         if not limits:
             return ""
-        kind = "Date ammesse" if self.field_type == FieldType.DATE else "Valori ammessi"
+        kind = {FieldType.DATE: "Date ammesse", FieldType.TEXT: "Formato"}.get(
+            FieldType(self.field_type), "Valori ammessi"
+        )
         return f"{kind}: {limits}."
 
     def limits_text(self) -> str:
         """The limits in words, for the bulk files' instructions ("" when none)."""
         if self.field_type == FieldType.DATE and self.date_limit:
             return DATE_LIMIT_TEXTS[DateLimit(self.date_limit)]
+        if self.field_type == FieldType.TEXT and self.text_format:
+            return TEXT_FORMAT_TEXTS[TextFormat(self.text_format)]
         if self.field_type not in NUMBER_TYPES:
             return ""
         low, high = self.min_value, self.max_value

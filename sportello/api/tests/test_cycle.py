@@ -269,3 +269,42 @@ def test_the_form_says_each_kind_of_date_limit(client, auth, appraisal):
     assert form.status_code == 200, form.content
     limits = {f["key"]: f["date_limit"] for f in form.json()["fields"] if f["type"] == "date"}
     assert limits == {f"data_{limit or 'libera'}": limit for limit in DateLimit.values}
+
+
+def test_the_form_says_each_text_format(client, auth, appraisal, company_profile):
+    from sportello.catalogue.models import FieldType, TextFormat
+    from sportello.catalogue.tests.factories import FormFieldFactory
+
+    for position, text_format in enumerate(TextFormat.values, start=10):
+        FormFieldFactory(
+            service=appraisal,
+            position=position,
+            key=f"testo_{text_format or 'libero'}",
+            field_type=FieldType.TEXT,
+            is_required=False,
+            text_format=text_format,
+        )
+
+    form = client.get("/api/services/perizia-immobiliare", **auth)
+
+    assert form.status_code == 200, form.content
+    formats = {f["key"]: f["text_format"] for f in form.json()["fields"] if f["type"] == "text"}
+    assert formats == {f"testo_{value or 'libero'}": value for value in TextFormat.values}
+
+    refused = post_order(
+        client,
+        auth,
+        {
+            "lines": [
+                {
+                    "service": "perizia-immobiliare",
+                    "answers": {**URGENT, "testo_digits": "12a", "testo_code": "123/A"},
+                }
+            ],
+            "accept_terms": True,
+        },
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {
+        "lines.0.answers.testo_digits": ["Inserisci solo cifre, senza spazi."]
+    }

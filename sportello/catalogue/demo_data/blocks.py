@@ -26,7 +26,8 @@ class DemoField:
     choices: tuple[DemoChoice, ...] = ()
     min_value: str | None = None  # number questions: plausible answers
     max_value: str | None = None
-    date_limit: str = ""  # date questions: "past" or "future" (catalogue.models.DateLimit)
+    date_limit: str = ""  # date questions: "past", "future", "birth" (catalogue.models.DateLimit)
+    text_format: str = ""  # short texts: "digits" or "code" (catalogue.models.TextFormat)
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,17 @@ def indirizzo() -> DemoField:
 
 
 def foglio() -> DemoField:
-    return DemoField("foglio", "Foglio", FieldType.TEXT, help_text="Come riportato nel rogito")
+    return DemoField(
+        "foglio",
+        "Foglio",
+        FieldType.TEXT,
+        help_text="Come riportato nel rogito",
+        text_format="digits",
+    )
 
 
 def particella() -> DemoField:
-    return DemoField("particella", "Particella (mappale)", FieldType.TEXT)
+    return DemoField("particella", "Particella (mappale)", FieldType.TEXT, text_format="code")
 
 
 def subalterno(required: bool = False) -> DemoField:
@@ -89,6 +96,7 @@ def subalterno(required: bool = False) -> DemoField:
         FieldType.TEXT,
         required=required,
         help_text="" if required else "Lascia vuoto per i terreni o se non lo conosci",
+        text_format="digits",
     )
 
 

@@ -423,6 +423,24 @@ def test_staff_set_the_limits_of_a_number_and_a_date(staff_client):
     assert reloaded_version(number.service) == 2
 
 
+def test_staff_give_a_short_text_a_format(staff_client):
+    from sportello.catalogue.tests.helpers import answers_form
+
+    foglio = FormFieldFactory(key="foglio", label="Foglio", field_type=FieldType.TEXT)
+    page = staff_client.get(reverse("admin:catalogue_formfield_change", args=[foglio.pk])).text
+    assert "Solo cifre (ad esempio foglio, subalterno)" in page
+
+    saved = change_field(staff_client, foglio, field_post_data(foglio, [], text_format="digits"))
+
+    assert saved.status_code == 302
+    foglio.refresh_from_db()
+    assert foglio.text_format == "digits"
+    assert reloaded_version(foglio.service) == 2
+    assert answers_form(foglio.service, {"foglio": "abc!!"}).errors["foglio"] == [
+        "Inserisci solo cifre, senza spazi."
+    ]
+
+
 def test_a_negative_minimum_allows_a_basement_floor(staff_client):
     from sportello.catalogue.tests.helpers import answers_form
 
@@ -461,6 +479,11 @@ def test_a_negative_minimum_allows_a_basement_floor(staff_client):
             "Per un numero intero il limite è un numero intero.",
         ),
         (FieldType.TEXT, {"date_limit": "past"}, "Le date ammesse valgono solo per i campi Data."),
+        (
+            FieldType.INTEGER,
+            {"text_format": "digits"},
+            "Il formato vale solo per i campi Testo breve.",
+        ),
     ],
 )
 def test_limits_that_do_not_fit_the_question_are_refused(
@@ -473,7 +496,12 @@ def test_limits_that_do_not_fit_the_question_are_refused(
     assert response.status_code == 200
     assert message in response.content.decode()
     field.refresh_from_db()
-    assert (field.min_value, field.max_value, field.date_limit) == (None, None, "")
+    assert (field.min_value, field.max_value, field.date_limit, field.text_format) == (
+        None,
+        None,
+        "",
+        "",
+    )
 
 
 def test_changing_a_choice_supplement_bumps_the_version(staff_client, choice_field):

@@ -584,6 +584,59 @@ def test_a_past_date_is_not_compared_with_the_codice_fiscale(service):
     assert answers_form(service, {"cf": "RSSMRA80A01H501U", "atto": "2001-03-04"}).is_valid()
 
 
+@pytest.mark.parametrize(
+    ("text_format", "value", "message"),
+    [
+        ("digits", "12", None),
+        ("digits", " 0012 ", None),  # the surrounding spaces are dropped, the zeros kept
+        ("digits", "12a", "Inserisci solo cifre, senza spazi."),
+        ("digits", "1 2", "Inserisci solo cifre, senza spazi."),
+        ("digits", "abc!!", "Inserisci solo cifre, senza spazi."),
+        ("code", "123", None),
+        ("code", "123/A", None),
+        ("code", "A-12/b", None),
+        (
+            "code",
+            "123/",
+            "Inserisci solo lettere e cifre, anche separate da / o - (ad esempio 123/A).",
+        ),
+        (
+            "code",
+            "12 3",
+            "Inserisci solo lettere e cifre, anche separate da / o - (ad esempio 123/A).",
+        ),
+        (
+            "code",
+            "abc!!",
+            "Inserisci solo lettere e cifre, anche separate da / o - (ad esempio 123/A).",
+        ),
+        ("", "abc!! ok", None),
+    ],
+)
+def test_short_texts_follow_their_format(service, text_format, value, message):
+    form = single_field_form(service, FieldType.TEXT, value, text_format=text_format)
+    if message is None:
+        assert cleaned(form) == value.strip()
+    else:
+        assert errors(form) == [message]
+
+
+def test_a_digits_only_text_brings_up_the_numeric_keyboard(service):
+    FormFieldFactory(service=service, key="foglio", field_type=FieldType.TEXT, text_format="digits")
+    FormFieldFactory(
+        service=service, key="particella", field_type=FieldType.TEXT, text_format="code"
+    )
+
+    form = answers_form(service)
+
+    assert 'inputmode="numeric"' in str(form["foglio"])
+    assert "inputmode" not in str(form["particella"])
+    assert form.fields["foglio"].help_text == "Formato: solo cifre."
+    assert form.fields["particella"].help_text == (
+        "Formato: lettere e cifre, anche separate da / o -."
+    )
+
+
 def test_the_limits_are_said_under_the_field_before_any_error(service):
     FormFieldFactory(
         service=service,
