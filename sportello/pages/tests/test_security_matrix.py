@@ -401,6 +401,8 @@ ROWS: dict[str, Row] = {
     "admin:invoicing_fiscaldocument_correct": staff_page(admin_document, staff_with=REDIRECT),
     # The Scrivania (desk): staff who work on orders. The others land on the back-office
     # index from its home; its other pages refuse them. Buttons are POST only.
+    # A customer's "Ordine multiplo" file, for staff who may see the imports.
+    "admin:cart_bulkimport_file": staff_page(lambda w: {"object_id": w["bulk_import"].pk}),
     "desk:home": staff_page(staff_without=REDIRECT),
     "desk:order": staff_page(order),
     "desk:request_data": staff_page(lambda w: {**order(w), "line_id": w["order"].lines.get().pk}),
@@ -418,6 +420,7 @@ ROWS: dict[str, Row] = {
 # read-only models (their rows change only through actions).
 READ_ONLY_MODELS = {
     "accounts.consentevent",
+    "cart.bulkimport",
     "companies.membership",
     "companies.invitation",
     "credit.creditaccount",
@@ -605,6 +608,7 @@ def world(
         "accounts.staffauthenticator": Authenticator.objects.filter(user=staff_with).first(),
         "contracts.termsofsale": terms,
         "withdrawals.withdrawalrequest": withdrawal,
+        "cart.bulkimport": bulk_import,
         "companies.company": customer_company,
         "companies.membership": membership_of(colleague),
         "companies.invitation": invitation,
