@@ -19,6 +19,7 @@ from sportello.orders.models import (
     OrderLineStatusChange,
     OrderStatus,
 )
+from sportello.orders.queries import fully_withdrawn
 from sportello.quotes.models import QuoteRequest, QuoteStatus
 
 
@@ -60,6 +61,8 @@ def attention_for_customer(*, customer) -> Attention:
         Order.objects.filter(
             actionable_by(customer), customer=customer, status=OrderStatus.AWAITING_PAYMENT
         )
+        # Withdrawn from entirely: nothing is to be paid (staff settle it, which cancels it).
+        .exclude(fully_withdrawn())
         .only("number", "placed_at", "total_gross", "status", "customer_id")
         .order_by("-placed_at", "-id")
     )

@@ -64,6 +64,20 @@ def test_attention_lists_what_the_customer_must_do(customer):
     assert not attention.is_empty
 
 
+def test_an_order_withdrawn_from_entirely_is_not_to_pay(customer):
+    from django.utils import timezone
+
+    withdrawn = OrderFactory(customer=customer)
+    OrderLineFactory(order=withdrawn, withdrawal_received_at=timezone.now())
+    partly = OrderFactory(customer=customer)
+    OrderLineFactory(order=partly, withdrawal_received_at=timezone.now())
+    OrderLineFactory(order=partly)
+
+    attention = attention_for_customer(customer=customer)
+
+    assert [order.number for order in attention.orders_awaiting_payment] == [partly.number]
+
+
 def test_another_customers_items_are_never_listed(customer, other_customer):
     _everything_for(other_customer)
 
