@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from sportello.api.tests.test_cycle import URGENT
-from sportello.checkout.tests.test_double_submit import concurrently, needs_postgresql
+from sportello.core.tests.racing import needs_postgresql, race_times
 from sportello.orders.models import Order
 from sportello.payments.models import Payment
 from sportello.quotes.models import QuoteRequest
@@ -26,7 +26,7 @@ def test_six_concurrent_orders_with_one_key_make_one_order(auth, appraisal, comp
             **auth,
         )
 
-    responses = concurrently(6, post)
+    responses = race_times(6, post)
     statuses = sorted(getattr(response, "status_code", response) for response in responses)
     assert statuses == [200] * 5 + [201]
     order = Order.objects.get()
@@ -51,6 +51,6 @@ def test_four_concurrent_quote_requests_with_one_key_make_one_request(auth):
             **auth,
         )
 
-    responses = concurrently(4, post)
+    responses = race_times(4, post)
     assert sorted(getattr(r, "status_code", r) for r in responses) == [200, 200, 200, 201]
     assert QuoteRequest.objects.count() == 1

@@ -2,40 +2,17 @@
 one "Ordine multiplo" added to the cart from two tabs, or validated by two deliveries of
 the task, gives its lines once."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from sportello.cart import bulk_actions
 from sportello.cart.models import BulkImport, BulkImportStatus, Cart, CartKind, CartLine
 from sportello.cart.tests.bulk_helpers import GOOD_ROW, build_visura, csv_file
+from sportello.core.tests.racing import race_all
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 4
-
-
-def _run(targets) -> tuple[list, list[Exception]]:
-    barrier = threading.Barrier(len(targets))
-    results: list = []
-    errors: list[Exception] = []
-
-    def run(target):
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.fixture
@@ -63,7 +40,7 @@ def test_two_tabs_adding_the_same_file_add_its_lines_once(postgres_only, custome
             bulk_import=BulkImport.objects.get(pk=bulk_import.pk), cart=cart, mode="valid_only"
         )
 
-    results, errors = _run([add] * THREADS)
+    results, errors = race_all([add] * THREADS)
 
     assert len(results) == 1
     assert len(errors) == THREADS - 1
@@ -77,7 +54,9 @@ def test_redelivered_validations_write_the_results_once(postgres_only, customer)
         status=BulkImportStatus.PENDING, rows=[], valid_rows=0, total_rows=0
     )
 
-    results, errors = _run([lambda: bulk_actions.validate_bulk_import(bulk_import.pk)] * THREADS)
+    results, errors = race_all(
+        [lambda: bulk_actions.validate_bulk_import(bulk_import.pk)] * THREADS
+    )
 
     assert errors == []
     assert results.count(True) == 1

@@ -5,49 +5,20 @@ payment attempt each (every request believed it had placed the order). Real thre
 PostgreSQL; SQLite's in-memory test database cannot be shared by several connections.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from sportello.checkout.tests.test_purchase import PLACE, _review
+from sportello.core.tests.racing import needs_postgresql, race_times
 from sportello.orders.models import Order
 from sportello.payments.models import Payment
-
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs PostgreSQL: several connections at once on one database",
-)
 
 
 @pytest.fixture(autouse=True)
 def _payment_methods(settings):
     settings.PAYMENT_METHODS = ["test_gateway", "bank_transfer"]
     settings.PAYMENT_ATTEMPTS_PER_HOUR = 5
-
-
-def concurrently(count: int, request):
-    """Run `request()` `count` times at the same moment, each in its own thread."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = request()
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def same_browser(client) -> Client:
@@ -62,7 +33,7 @@ def same_browser(client) -> Client:
 def test_eight_concurrent_posts_make_one_order_and_one_attempt(ready_client):
     posted = _review(ready_client)
 
-    responses = concurrently(8, lambda: same_browser(ready_client).post(PLACE, posted))
+    responses = race_times(8, lambda: same_browser(ready_client).post(PLACE, posted))
 
     assert [getattr(r, "status_code", r) for r in responses] == [302] * 8
     order = Order.objects.get()
@@ -105,7 +76,7 @@ def test_twenty_concurrent_posts_to_the_pay_page_open_at_most_the_cap(ready_clie
     order = Order.objects.get()
     pay_page = reverse("payments:pay", kwargs={"number": order.number})
 
-    responses = concurrently(
+    responses = race_times(
         20, lambda: same_browser(ready_client).post(pay_page, {"method": "test_gateway"})
     )
 

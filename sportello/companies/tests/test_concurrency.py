@@ -12,7 +12,7 @@ from sportello.companies import actions
 from sportello.companies.models import Membership, Role
 from sportello.companies.queries import membership_of
 from sportello.companies.tests.factories import MembershipFactory
-from sportello.quotes.tests.test_concurrency import _race
+from sportello.core.tests.racing import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -30,7 +30,7 @@ def test_two_transfers_at_once_leave_one_administrator():
             company=admin.company, actor=admin.user, to=target
         )
 
-    results = _race(transfer_to(first), transfer_to(second))
+    results = race(transfer_to(first), transfer_to(second))
     refused = [r for r in results if isinstance(r, actions.NotAllowed)]
     assert len(refused) == 1, results
     administrators = Membership.objects.filter(
@@ -49,7 +49,7 @@ def test_two_invitations_accepted_at_once_make_one_membership():
         )
         tokens.append(token)
 
-    results = _race(
+    results = race(
         *(
             lambda token=token: actions.accept_invitation(token=token, user=person)
             for token in tokens
@@ -64,7 +64,7 @@ def test_two_invitations_accepted_at_once_make_one_membership():
 def test_removal_and_transfer_to_the_same_member_at_once():
     admin = MembershipFactory(role=Role.ADMINISTRATOR)
     member = MembershipFactory(company=admin.company, role=Role.BUYER)
-    results = _race(
+    results = race(
         lambda: actions.remove_member(membership=member, actor=admin.user),
         lambda: actions.transfer_administrator(company=admin.company, actor=admin.user, to=member),
     )

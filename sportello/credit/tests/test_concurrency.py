@@ -3,13 +3,13 @@ orders racing for the last euros of the credit — exactly one is paid, never be
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
 from sportello.checkout import settlement
+from sportello.core.tests.racing import race_all
 from sportello.credit.actions import InsufficientCredit
 from sportello.credit.models import CreditMovement, MovementKind
 from sportello.credit.queries import balance_of, ledger_problems
@@ -18,28 +18,6 @@ from sportello.orders.models import OrderStatus
 from sportello.payments.actions import PaymentNotAllowed
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _run(targets) -> tuple[list, list[Exception]]:
-    barrier = threading.Barrier(len(targets))
-    results: list = []
-    errors: list[Exception] = []
-
-    def run(target):
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.mark.parametrize("racers", [2, 4])
@@ -55,7 +33,7 @@ def test_orders_racing_for_the_last_euros_exactly_one_is_paid(
         for i in range(racers)
     ]
 
-    results, errors = _run(
+    results, errors = race_all(
         [
             lambda order=order: settlement.pay_from_credit(
                 order=order, actor=administrator if i % 2 == 0 else buyer
@@ -83,7 +61,7 @@ def test_one_order_paid_twice_at_once_is_debited_once(administrator, company):
     buy_top_up(administrator, "500.00")
     order = company_order(administrator, company, "100.00")
 
-    results, errors = _run(
+    results, errors = race_all(
         [lambda: settlement.pay_from_credit(order=order, actor=administrator) for _ in range(3)]
     )
 

@@ -1,12 +1,11 @@
 """Real threads on PostgreSQL (SQLite's test database is in memory, one connection)."""
 
-import threading
-
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from sportello.checkout.settlement import settle_confirmed_payment
+from sportello.core.tests.racing import race_all
 from sportello.invoicing.models import DocumentKind, FiscalDocument
 from sportello.invoicing.tests.conftest import make_order, pay
 from sportello.payments.actions import create_payment
@@ -16,33 +15,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 6
 
 
-def _run(targets) -> list[Exception]:
-    barrier = threading.Barrier(len(targets))
-    errors: list[Exception] = []
-
-    def run(target):
-        try:
-            barrier.wait()
-            target()
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 def test_concurrent_payments_of_different_orders_never_share_or_skip_a_number(customer):
     if connection.vendor != "postgresql":
         pytest.skip("needs a database shared by several connections")
     orders = [make_order(customer, [{"base_net": f"{10 + i}.00"}]) for i in range(THREADS)]
 
-    errors = _run([lambda order=order: pay(order) for order in orders])
+    _, errors = race_all([lambda order=order: pay(order) for order in orders])
 
     assert errors == []
     year = timezone.localdate().year
@@ -61,7 +39,7 @@ def test_concurrent_confirmations_of_one_payment_issue_one_invoice(customer):
     order = make_order(customer, [{"base_net": "100.00"}])
     payment = create_payment(order=order, provider="test_gateway")
 
-    errors = _run(
+    _, errors = race_all(
         [
             lambda: settle_confirmed_payment(payment=payment, provider_reference="ref-1")
             for _ in range(3)

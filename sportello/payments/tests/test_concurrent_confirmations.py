@@ -9,13 +9,12 @@ SQLite serialises writers (IMMEDIATE transactions) and its test database is in m
 these run on PostgreSQL only; the sequential behaviour is covered in test_test_gateway.py.
 """
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from sportello.core.tests.racing import race
 from sportello.notifications.models import OutgoingEmail
 from sportello.orders.models import OrderStatus
 from sportello.payments.actions import start_payment
@@ -39,28 +38,6 @@ pytestmark = [
 ]
 
 EXTRA_CHARGE = "payments/email/staff_payment_on_paid_order"
-
-
-def race(*calls):
-    """Run the calls at the same moment, each in its own thread and connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def callback(body: bytes):

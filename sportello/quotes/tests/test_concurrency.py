@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from sportello.core.tests.racing import race
 from sportello.orders.models import Order
 from sportello.quotes import actions
 from sportello.quotes.models import QuoteRequest, QuoteStatus
@@ -21,28 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
 ]
-
-
-def _race(*calls):
-    """Run the calls at the same moment in threads; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # collected and asserted by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 def test_two_concurrent_purchases_make_one_order(quote, staff, customer):
@@ -58,7 +37,7 @@ def test_two_concurrent_purchases_make_one_order(quote, staff, customer):
             checkout_token=uuid.uuid4(),
         )
 
-    results = _race(buy, buy)
+    results = race(buy, buy)
     orders = [r for r in results if isinstance(r, Order)]
     refused = [r for r in results if isinstance(r, actions.QuoteNotAcceptable)]
     assert (len(orders), len(refused)) == (1, 1), results
@@ -76,7 +55,7 @@ def test_two_concurrent_acceptances_accept_once(quote, staff, customer):
             quote=QuoteRequest.objects.get(pk=quote.pk), customer=customer, version=1
         )
 
-    results = _race(accept, accept)
+    results = race(accept, accept)
     assert all(isinstance(r, QuoteRequest) for r in results), results
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.ACCEPTED
@@ -91,7 +70,7 @@ def test_two_concurrent_posts_of_the_request_form_make_one_request(customer, quo
             customer=customer, cart=quote_cart, message="", submit_token=token
         )
 
-    results = _race(submit, submit)
+    results = race(submit, submit)
     assert all(isinstance(r, QuoteRequest) for r in results), results
     assert results[0].pk == results[1].pk
     assert QuoteRequest.objects.count() == 1
@@ -129,7 +108,7 @@ def test_a_new_version_sent_while_accepting_is_never_mixed_up(quote, staff, cust
         finally:
             sent.set()
 
-    _race(accept, reissue)
+    race(accept, reissue)
     quote.refresh_from_db()
     if quote.status == QuoteStatus.ACCEPTED:
         assert (quote.accepted_version, quote.current_version) == (1, 1)
@@ -179,7 +158,7 @@ def test_a_quote_reopened_and_accepted_again_while_buying_is_not_bought_at_old_p
         finally:
             reaccepted.set()
 
-    _race(buy, reopen_and_accept_again)
+    race(buy, reopen_and_accept_again)
     quote.refresh_from_db()
     if quote.status == QuoteStatus.ORDERED:
         assert quote.accepted_version == 1
@@ -215,7 +194,7 @@ def test_six_concurrent_completa_l_acquisto_for_a_quote_land_on_its_order(
         browser.cookies = customer_client.cookies
         return browser.post(reverse("checkout:place"), posted)
 
-    responses = _race(*([post] * 6))
+    responses = race(*([post] * 6))
 
     assert [getattr(r, "status_code", r) for r in responses] == [302] * 6
     order = Order.objects.get()
