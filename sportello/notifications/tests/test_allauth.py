@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from sportello.accounts.models import User
+from sportello.accounts.tests.conftest import signup_data
 from sportello.accounts.tests.factories import PASSWORD
 from sportello.notifications.allauth import OutboxMailMixin
 from sportello.notifications.models import EmailStatus, OutgoingEmail
@@ -43,14 +44,7 @@ def test_signup_code_arrives_through_the_outbox_and_verifies_the_address(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("account_signup"),
-            {
-                "first_name": "Luca",
-                "last_name": "Neri",
-                "email": "luca.neri@example.com",
-                "password1": PASSWORD,
-                "password2": PASSWORD,
-                "accept_privacy": "on",
-            },
+            signup_data(marketing_consent=None),
         )
     assert response.status_code == 302
 
@@ -161,14 +155,9 @@ def test_signup_with_a_taken_address_warns_the_owner(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("account_signup"),
-            {
-                "first_name": "Mario",
-                "last_name": "Rossi",
-                "email": customer.email,
-                "password1": PASSWORD,
-                "password2": PASSWORD,
-                "accept_privacy": "on",
-            },
+            signup_data(
+                first_name="Mario", last_name="Rossi", email=customer.email, marketing_consent=None
+            ),
         )
 
     [received] = smtp_server.messages
@@ -185,15 +174,13 @@ def test_the_taken_address_e_mail_leads_only_to_a_path_of_this_site(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("account_signup"),
-            {
-                "first_name": "Mario",
-                "last_name": "Rossi",
-                "email": customer.email,
-                "password1": PASSWORD,
-                "password2": PASSWORD,
-                "accept_privacy": "on",
-                "next": next_url,
-            },
+            signup_data(
+                first_name="Mario",
+                last_name="Rossi",
+                email=customer.email,
+                marketing_consent=None,
+                next=next_url,
+            ),
         )
 
     [received] = smtp_server.messages
