@@ -44,7 +44,7 @@ from sportello.invoicing.models import (
     SdiStatus,
 )
 from sportello.invoicing.receipts import parse_receipt, progressivo_of
-from sportello.orders.models import BANK_TRANSFER_METHOD, Order, OrderStatus
+from sportello.orders.models import BANK_TRANSFER_METHOD, LineStatus, Order, OrderStatus
 from sportello.payments.models import Payment, PaymentStatus, Refund
 
 logger = logging.getLogger(__name__)
@@ -186,6 +186,21 @@ def _create_document(
     return document
 
 
+def _lines_paid_for(order: Order) -> list:
+    """The services the order was paid for: not those the consumer withdrew from before it
+    was paid (its total left them out: orders.actions.owe_only_services_kept). Should the
+    two ever disagree, every line is invoiced, as the order's total says."""
+    lines = list(order.lines.order_by("position", "id"))
+    kept = [
+        line
+        for line in lines
+        if line.status != LineStatus.CANCELLED and line.withdrawal_received_at is None
+    ]
+    if sum((line.gross for line in kept), ZERO) == order.total_gross:
+        return kept
+    return lines
+
+
 def issue_invoice(*, order: Order) -> FiscalDocument | None:
     """The invoice of a paid order, issued today (Europe/Rome) the first time it is asked for.
 
@@ -206,7 +221,7 @@ def issue_invoice(*, order: Order) -> FiscalDocument | None:
         document = _create_document(
             kind=DocumentKind.INVOICE,
             order=locked,
-            drafts=lines_for_order(locked, locked.lines.order_by("position", "id")),
+            drafts=lines_for_order(locked, _lines_paid_for(locked)),
             gross=locked.total_gross,
             payment_method_code=_payment_method_code(confirmed),
             buyer=_buyer_from_order(locked),

@@ -19,6 +19,7 @@ import logging
 import mimetypes
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -32,7 +33,7 @@ from sportello.audit.models import EventType
 from sportello.catalogue.answers import link_snapshot_files
 from sportello.companies.queries import company_billing_data, company_for_new_order
 from sportello.contracts.rules import TermsAcceptance
-from sportello.core.money import TaxedPrice
+from sportello.core.money import TaxedPrice, format_euro
 from sportello.core.numbering import format_number, local_year, next_number
 from sportello.core.state import change_status
 from sportello.orders import delivery, emails
@@ -571,3 +572,44 @@ def cancel_withdrawn_lines(*, order: Order, lines: Iterable[OrderLine], actor, n
 def has_live_lines(order: Order) -> bool:
     """Whether any line of the order is not cancelled by a withdrawal."""
     return order.lines.exclude(status=LineStatus.CANCELLED).exists()
+
+
+def owe_only_services_kept(*, order: Order, actor=None) -> tuple[Decimal, Decimal] | None:
+    """An order not paid yet owes only the services the consumer did not withdraw from: its
+    totals become those of the lines neither cancelled nor named in a statement (the withdrawn
+    lines stay on it, marked, until staff settle the statement). Returns (old, new) total when
+    it changed, else None (paid orders keep their total: their money is refunded instead; an
+    order withdrawn from entirely keeps it too, and is cancelled when settled). Runs inside the
+    caller's transaction; the caller gives up payment attempts opened for the old amount."""
+    with transaction.atomic():
+        locked = _lock_order(order)
+        if locked.status != OrderStatus.AWAITING_PAYMENT:
+            return None
+        kept = list(
+            locked.lines.exclude(status=LineStatus.CANCELLED).filter(
+                withdrawal_received_at__isnull=True
+            )
+        )
+        if not kept:
+            return None
+        net = sum((line.net for line in kept), Decimal("0.00"))
+        vat = sum((line.vat for line in kept), Decimal("0.00"))
+        gross = sum((line.gross for line in kept), Decimal("0.00"))
+        old = locked.total_gross
+        if gross == old:
+            return None
+        Order.objects.filter(pk=locked.pk).update(
+            total_net=net, total_vat=vat, total_gross=gross, updated_at=timezone.now()
+        )
+        order.total_net, order.total_vat, order.total_gross = net, vat, gross
+        record(
+            event_type=EventType.ORDER_STATUS,
+            message=(
+                f"Totale da pagare ridotto per recesso: da {format_euro(old)} a "
+                f"{format_euro(gross)}"
+            ),
+            order_number=locked.number,
+            customer_id=locked.customer_id,
+            actor=actor,
+        )
+    return old, gross

@@ -279,6 +279,8 @@ def confirm_payment(
         if covered < order.total_gross:
             return Confirmation(payment=payment, is_recorded=True)
         mark_paid(order=order, actor=actor, note=f"Pagamento confermato: {payment.provider_label}")
+        if covered > order.total_gross:
+            payment_emails.send_staff_overpayment(order, payment, received=covered)
         # The other attempts can no longer be needed; should money still arrive on one of
         # them, confirm_payment records it (cancelled -> confirmed is allowed).
         for other in locked.values():
@@ -323,6 +325,42 @@ def cancel_payment(*, payment: Payment, reason: str = "", actor=None) -> bool:
     if moved:
         transaction.on_commit(lambda: _tell_provider_cancelled(payment))
     return moved
+
+
+def follow_new_total(*, order, reason: str, actor=None) -> Payment | None:
+    """The total of an order awaiting payment changed (a partial withdrawal): attempts opened
+    for the old amount with a provider are given up (it is told, so a card page left open
+    takes no money); a bank transfer's attempt stays open with the new amount, so its
+    instructions and causale do not change (they read the order's total). When the money
+    already received (a partial transfer) covers the new total, the order becomes paid:
+    returns the last payment received, for the caller to run what follows a payment."""
+    with transaction.atomic():
+        locked_order, payments = lock_order_payments(order.pk)
+        confirmed = sorted(
+            (p for p in payments.values() if p.status == PaymentStatus.CONFIRMED),
+            key=lambda p: (p.confirmed_at or p.created_at, p.pk),
+        )
+        received = sum((p.amount for p in confirmed), ZERO)
+        covered = bool(confirmed) and received >= locked_order.total_gross
+        for payment in payments.values():
+            if payment.status not in OPEN_PAYMENT_STATUSES:
+                continue
+            if payment.provider == BANK_TRANSFER and not covered:
+                if payment.amount != locked_order.total_gross:
+                    Payment.objects.filter(pk=payment.pk).update(
+                        amount=locked_order.total_gross, updated_at=timezone.now()
+                    )
+                    payment.amount = locked_order.total_gross
+                continue
+            cancel_payment(payment=payment, reason=reason, actor=actor)
+        if not covered:
+            return None
+        last = confirmed[-1]
+        mark_paid(order=locked_order, actor=actor, note=f"{reason}: già pagato")
+        order.status = locked_order.status
+        if received > locked_order.total_gross:
+            payment_emails.send_staff_overpayment(locked_order, last, received=received)
+    return last
 
 
 def cancel_order(

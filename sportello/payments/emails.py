@@ -6,6 +6,8 @@ be given back carry a key per payment, so each extra charge is announced exactly
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 
 from sportello.notifications.actions import queue_email
@@ -39,7 +41,23 @@ def send_staff_extra_charge(order: Order, payment) -> OutgoingEmail:
     return _to_staff_about(order, payment, template, key="on-paid-order")
 
 
-def _to_staff_about(order: Order, payment, template: str, *, key: str) -> OutgoingEmail:
+def send_staff_overpayment(order: Order, payment, *, received: Decimal) -> OutgoingEmail:
+    """The payment that made the order paid brought its money beyond the total (an amount
+    asked before a partial withdrawal lowered it, a transfer larger than due): staff refund
+    the difference."""
+    return _to_staff_about(
+        order,
+        payment,
+        "staff_overpayment",
+        key="overpayment",
+        received=received,
+        excess=received - order.total_gross,
+    )
+
+
+def _to_staff_about(
+    order: Order, payment, template: str, *, key: str, **more: object
+) -> OutgoingEmail:
     """Staff told about money they must look at: one e-mail per payment and `key`."""
     return queue_email(
         to=settings.STAFF_NOTIFICATION_EMAIL,
@@ -49,6 +67,7 @@ def _to_staff_about(order: Order, payment, template: str, *, key: str) -> Outgoi
             "payment": payment,
             "method": payment.provider_label,
             "admin_url": _admin_url(order),
+            **more,
         },
         related=order,
         key=f"payment-{payment.pk}-{key}",

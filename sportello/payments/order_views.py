@@ -62,6 +62,16 @@ def _line_rows(order) -> list[dict]:
     return rows
 
 
+def _withdrawal_history(order) -> list[dict]:
+    """The statements of withdrawal in the order's history: when each arrived and when staff
+    settled it (from the prefetched lines; a statement names its lines at one time)."""
+    received = {line.withdrawal_received_at for line in order.lines.all()} - {None}
+    settled = {line.withdrawal_settled_at for line in order.lines.all()} - {None}
+    return [{"at": at, "status": "Dichiarazione di recesso ricevuta"} for at in received] + [
+        {"at": at, "status": "Recesso gestito"} for at in settled
+    ]
+
+
 @require_GET
 @login_required
 def order_detail(request, number):
@@ -78,10 +88,14 @@ def _render_order_detail(request, number, *, message_form, status=200):
         conversation.mark_read_by_customer(order)
     payment = payment_state(order, payments=order_payments(order))
     fully_withdrawn = is_fully_withdrawn(order)
-    history = [
-        {"at": change.created_at, "status": status_label(OrderStatus, change.to_status)}
-        for change in order.status_changes.all()
-    ]
+    history = sorted(
+        [
+            {"at": change.created_at, "status": status_label(OrderStatus, change.to_status)}
+            for change in order.status_changes.all()
+        ]
+        + _withdrawal_history(order),
+        key=lambda item: item["at"],
+    )
     # Money given back beside the payments (refunds read only when money was received).
     moves = [
         (

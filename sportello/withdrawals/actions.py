@@ -17,13 +17,23 @@ from django.utils import timezone
 
 from sportello.audit.actions import record, record_status_change
 from sportello.audit.models import EventType
-from sportello.checkout.settlement import record_refund
+from sportello.checkout.settlement import order_became_paid, record_refund
 from sportello.core.money import ZERO, to_money
 from sportello.core.state import change_status
-from sportello.orders.actions import cancel_withdrawn_lines, has_live_lines, was_started
+from sportello.orders.actions import (
+    cancel_withdrawn_lines,
+    has_live_lines,
+    owe_only_services_kept,
+    was_started,
+)
 from sportello.orders.models import ORDER_TRANSITIONS, Order, OrderLine, OrderStatus
 from sportello.orders.queries import is_fully_withdrawn
-from sportello.payments.actions import cancel_order, cancel_payment, refundable_amount
+from sportello.payments.actions import (
+    cancel_order,
+    cancel_payment,
+    follow_new_total,
+    refundable_amount,
+)
 from sportello.payments.models import OPEN_PAYMENT_STATUSES, Payment
 from sportello.withdrawals import emails
 from sportello.withdrawals.models import (
@@ -74,7 +84,9 @@ def _name_lines(withdrawal: WithdrawalRequest, lines: list[OrderLine]) -> None:
     and the order page says the statement arrived. When it names every service of an order
     not paid yet, the open payment attempts are given up (the provider is told, so that a
     card page left open takes no money; money that still arrives is recorded and refunded
-    when staff settle the withdrawal)."""
+    when staff settle the withdrawal). When it names some, the order owes only the others:
+    its total drops, card attempts for the old amount are given up and a bank transfer's
+    instructions ask for the new one."""
     withdrawal.lines.set(lines)
     OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(
         withdrawal_received_at=withdrawal.received_at
@@ -82,9 +94,17 @@ def _name_lines(withdrawal: WithdrawalRequest, lines: list[OrderLine]) -> None:
     if withdrawal.order_id is None:
         return
     order = Order.objects.get(pk=withdrawal.order_id)
-    if order.is_awaiting_payment and is_fully_withdrawn(order):
+    if not order.is_awaiting_payment:
+        return
+    if is_fully_withdrawn(order):
         for payment in Payment.objects.filter(order=order, status__in=OPEN_PAYMENT_STATUSES):
             cancel_payment(payment=payment, reason="Recesso da tutti i servizi dell'ordine")
+    elif owe_only_services_kept(order=order) is not None:
+        # Not paid yet: the services withdrawn from are no longer owed. Money already
+        # received (a partial transfer) may now cover the rest: then the order is paid.
+        last = follow_new_total(order=order, reason="Totale ridotto per recesso da alcuni servizi")
+        if last is not None:
+            order_became_paid(Order.objects.get(pk=order.pk), payment=last)
 
 
 def withdraw_from_account(
@@ -203,12 +223,15 @@ def process_withdrawal(
         WithdrawalRequest.objects.filter(pk=withdrawal.pk).update(refund_amount=refunded)
         withdrawal.refund_amount = refunded
         withdrawal.staff_note = note
+        now = Order.objects.only("status", "total_gross").get(pk=order.pk)
         emails.send_processed(
             withdrawal,
             cancelled=not_started,
             started=started,
             refunded=refunded,
             was_paid=was_paid,
+            # The other services of an order not paid yet are still to pay.
+            still_to_pay=now.total_gross if now.is_awaiting_payment else None,
         )
     return refunded
 

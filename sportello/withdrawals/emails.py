@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils import timezone
 
 from sportello.core.dates import long_date
@@ -43,7 +45,13 @@ def send_acknowledgement(withdrawal: WithdrawalRequest) -> OutgoingEmail:
 
 
 def send_processed(
-    withdrawal: WithdrawalRequest, *, cancelled, started, refunded, was_paid: bool = True
+    withdrawal: WithdrawalRequest,
+    *,
+    cancelled,
+    started,
+    refunded,
+    was_paid: bool = True,
+    still_to_pay: Decimal | None = None,
 ) -> OutgoingEmail:
     """The settlement: what was cancelled, what was refunded (an order never paid has nothing
     to refund, and the message says so instead of "0,00 €")."""
@@ -56,6 +64,7 @@ def send_processed(
             "started": statement_labels(withdrawal, started),
             "refunded": refunded,
             "was_paid": was_paid,
+            "still_to_pay": still_to_pay,
             "note": withdrawal.staff_note,
         },
         related=withdrawal,

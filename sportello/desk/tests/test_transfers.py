@@ -232,3 +232,29 @@ def test_a_partly_withdrawn_order_is_still_awaited(transfer_order):
     transfer_order.lines.filter(position=0).update(withdrawal_received_at=timezone.now())
 
     assert list(transfers_awaiting(Filters())) == [transfer_order]
+
+
+def test_a_transfer_larger_than_due_pays_the_order_and_staff_refund_the_difference(
+    transfer_order, staff
+):
+    settle_bank_transfer(
+        order=transfer_order, amount="3000.00", value_date=VALUE_DATE, reference="CRO9", actor=staff
+    )
+
+    transfer_order.refresh_from_db()
+    assert transfer_order.status == OrderStatus.PAID
+    [alert] = _emails(transfer_order, "payments/email/staff_overpayment")
+    assert "rimborsa 11,00 €" in alert.subject
+    assert "ricevuti 3.000,00\u00a0€ per un totale di 2.989,00\u00a0€" in alert.text_body
+
+
+def test_the_exact_amount_raises_no_alert(transfer_order, staff):
+    settle_bank_transfer(
+        order=transfer_order,
+        amount="2989.00",
+        value_date=VALUE_DATE,
+        reference="CRO10",
+        actor=staff,
+    )
+
+    assert not _emails(transfer_order, "payments/email/staff_overpayment")

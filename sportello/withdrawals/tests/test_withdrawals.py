@@ -646,7 +646,147 @@ def test_a_partial_withdrawal_keeps_the_payment_open(customer_client, customer, 
 
     customer_client.post(for_order(order), {"lines": [visura.pk], "step": "conferma"})
 
-    assert Payment.objects.get(order=order).status == PaymentStatus.PENDING
+    transfer = Payment.objects.get(order=order)
+    assert transfer.status == PaymentStatus.PENDING
+    assert transfer.amount == Decimal("122.00")  # the service kept; same causale
+
+
+def test_a_partial_withdrawal_of_an_unpaid_order_leaves_only_the_rest_to_pay(
+    client, customer, staff, make_order
+):
+    """The consumer withdraws from one of two services before paying: the total drops to the
+    other (a card page opened for the old amount is given up, the transfer asks for the new
+    one), settling it says what is still to pay, and paying it invoices only that service."""
+    from django.test import RequestFactory
+
+    from sportello.checkout.settlement import settle_bank_transfer
+    from sportello.invoicing.models import DocumentKind, FiscalDocument
+    from sportello.payments.actions import start_payment
+    from sportello.payments.models import Payment, PaymentStatus
+
+    order = make_order(paid=False)
+    request = RequestFactory().get("/")
+    request.user = customer
+    start_payment(order=order, provider_id="bank_transfer", request=request)
+    start_payment(order=order, provider_id="test_gateway", request=request)
+    _perizia, visura = order.lines.all()
+    client.force_login(customer)
+
+    client.post(for_order(order), {"lines": [visura.pk], "step": "conferma"})
+
+    order.refresh_from_db()
+    assert (order.total_net, order.total_vat, order.total_gross) == (
+        Decimal("100.00"),
+        Decimal("22.00"),
+        Decimal("122.00"),
+    )
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    attempts = {p.provider: p for p in Payment.objects.filter(order=order)}
+    assert attempts["test_gateway"].status == PaymentStatus.CANCELLED
+    assert attempts["bank_transfer"].status == PaymentStatus.PENDING
+    assert attempts["bank_transfer"].amount == Decimal("122.00")
+    detail = client.get(reverse("orders:detail", kwargs={"number": order.number})).text
+    assert (
+        '122,00\u00a0€ <span class="muted">(senza i servizi da cui hai receduto)</span>' in detail
+    )
+    assert "244,00" not in detail.split("Servizi")[0]
+    assert "Dichiarazione di recesso ricevuta" in detail  # in the history
+    assert "Importo" in detail and "122,00" in detail  # the transfer's amount
+    pay = client.get(reverse("payments:pay", kwargs={"number": order.number})).text
+    assert "122,00" in pay and "244,00" not in pay
+
+    client.force_login(staff)
+    withdrawal = WithdrawalRequest.objects.get(order=order)
+    client.post(
+        reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk]), {"note": ""}
+    )
+    processed = OutgoingEmail.objects.get(template="withdrawals/email/processed")
+    assert "Per gli altri servizi dell'ordine restano da pagare 122,00\u00a0€." in (
+        processed.text_body
+    )
+    assert "non devi pagare nulla" not in processed.text_body
+
+    settle_bank_transfer(order=order, actor=staff, amount=Decimal("122.00"))
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    invoice = FiscalDocument.objects.get(order=order, kind=DocumentKind.INVOICE)
+    assert invoice.total_gross == Decimal("122.00")
+    assert [line.description for line in invoice.lines.all()] == [
+        f"Perizia immobiliare - ordine n. {order.number}"
+    ]
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.parametrize(("received", "excess"), [("122.00", None), ("130.00", "8,00")])
+def test_a_partial_transfer_that_covers_what_is_left_after_a_withdrawal_pays_the_order(
+    client, customer, staff, make_order, received, excess
+):
+    from django.test import RequestFactory
+
+    from sportello.checkout.settlement import settle_bank_transfer
+    from sportello.invoicing.models import DocumentKind, FiscalDocument
+    from sportello.payments.actions import start_payment
+    from sportello.payments.models import Payment, PaymentStatus
+
+    order = make_order(paid=False)
+    request = RequestFactory().get("/")
+    request.user = customer
+    start_payment(order=order, provider_id="bank_transfer", request=request)
+    settle_bank_transfer(order=order, actor=staff, amount=Decimal(received), reference="CRO-1")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT  # 244,00 asked
+    _perizia, visura = order.lines.all()
+    client.force_login(customer)
+
+    client.post(for_order(order), {"lines": [visura.pk], "step": "conferma"})
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    assert order.total_gross == Decimal("122.00")
+    assert not Payment.objects.filter(order=order, status=PaymentStatus.PENDING).exists()
+    invoice = FiscalDocument.objects.get(order=order, kind=DocumentKind.INVOICE)
+    assert invoice.total_gross == Decimal("122.00")
+    alerts = OutgoingEmail.objects.filter(template="payments/email/staff_overpayment")
+    if excess is None:
+        assert not alerts.exists()
+    else:
+        assert f"rimborsa {excess} €" in alerts.get().subject
+
+
+def test_money_for_the_old_amount_after_a_partial_withdrawal_is_flagged_to_refund(
+    client, customer, staff, make_order
+):
+    """A card page opened for both services is paid after the consumer withdrew from one:
+    the order is paid (the money covers it), invoiced for the service kept, and staff are told
+    to refund the difference."""
+    from django.test import RequestFactory
+
+    from sportello.checkout.settlement import settle_confirmed_payment
+    from sportello.invoicing.models import DocumentKind, FiscalDocument
+    from sportello.payments.actions import start_payment
+    from sportello.payments.models import Payment
+
+    order = make_order(paid=False)
+    request = RequestFactory().get("/")
+    request.user = customer
+    start_payment(order=order, provider_id="test_gateway", request=request)
+    card = Payment.objects.get(order=order)
+    _perizia, visura = order.lines.all()
+    client.force_login(customer)
+    client.post(for_order(order), {"lines": [visura.pk], "step": "conferma"})
+
+    settle_confirmed_payment(payment=card, provider_reference="tx-old-amount")
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    invoice = FiscalDocument.objects.get(order=order, kind=DocumentKind.INVOICE)
+    assert invoice.total_gross == Decimal("122.00")
+    alert = OutgoingEmail.objects.get(template="payments/email/staff_overpayment")
+    assert (
+        alert.subject == f"Pagato più del totale per l'ordine n. {order.number}: rimborsa 122,00 €"
+    )
+    assert "ricevuti 244,00\u00a0€ per un totale di 122,00\u00a0€" in alert.text_body
 
 
 def test_money_for_an_attempt_opened_before_a_full_withdrawal_is_refunded_not_kept(
