@@ -5,7 +5,7 @@ method that handles it, whether it needs the "manage" permission) and which butt
 page shows (`action_buttons`). The base routes them (`admin:<app>_<model>_<name>`, first URL
 argument the object's id), checks the permission, fetches the object (404), renders the page
 with the admin's chrome, and ends a done action the same way: a line in the object's admin
-history (LogEntry, the "Storia" button), a message to the staff member, back to the object.
+history (LogEntry, the "Storico" button), a message to the staff member, back to the object.
 
 The pages only parse the form and call an action: what happens to the object is the action's
 business (and the action writes the audit trail).

@@ -191,7 +191,7 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             for email in selected:
                 if email.status == EmailStatus.FAILED and requeue(email, actor=request.user):
                     requeued += 1
-                    # The admin history of the e-mail (its "Storia" button) says who asked.
+                    # The admin history of the e-mail (its "Storico" button) says who asked.
                     self.log_change(request, email, "Reinvio richiesto")
         skipped = len(selected) - requeued
         if requeued:

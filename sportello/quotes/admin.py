@@ -4,7 +4,7 @@ The quote form is read-only (no field, status included, is ever saved from the a
 price and send a quote, write to the customer (or ask for details), take a request in charge
 and cancel it with the buttons of the quote page, which open small pages calling the quote
 actions. Acting needs the "change quote request" permission; looking needs "view". Each thing
-staff do here is also written to the quote's admin history (the "Storia" button), with who did
+staff do here is also written to the quote's admin history (the "Storico" button), with who did
 it: the actions themselves do not, since customers and tasks call them too.
 """
 

@@ -47,5 +47,31 @@ def test_the_back_office_adds_options_and_categories_in_good_italian(staff_clien
     for title in ("Aggiungi un elemento", "Visualizza la selezione", "Modifica la selezione"):
         assert f"{title} (categoria)" in service
     for page in (choices, service):
+        assert 'aria-label="Percorso di navigazione"' in page
         assert "Aggiungi un altro" not in page
         assert ' selezionato"' not in page  # "Visualizza il categoria selezionato"
+
+
+@pytest.mark.django_db
+def test_back_office_messages_and_read_only_pages_read_right(staff_client):
+    from sportello.catalogue.tests.factories import CategoryFactory
+
+    category = CategoryFactory(name="Visure")
+    url = reverse("admin:catalogue_category_change", args=[category.pk])
+    data = {
+        "name": "Visure catastali",
+        "slug": category.slug,
+        "description": "",
+        "position": "1",
+        "is_active": "on",
+    }
+
+    saved = html.unescape(staff_client.post(url, data, follow=True).text)
+    listing = html.unescape(staff_client.get(reverse("admin:catalogue_category_changelist")).text)
+    history = html.unescape(staff_client.get(url).text)
+
+    assert re.search(r"Modifica salvata: categoria «<a [^>]+>Visure catastali</a>»\.", saved)
+    assert "Il categoria" not in saved
+    assert "Elimina gli elementi selezionati (categorie)" in listing
+    assert "selezionati</option>" not in listing
+    assert ">Storico</a>" in history

@@ -1,4 +1,4 @@
-"""Resending from the outbox back-office writes the e-mail's admin history ("Storia")."""
+"""Resending from the outbox back-office writes the e-mail's admin history ("Storico")."""
 
 import pytest
 from django.urls import reverse

@@ -4,7 +4,7 @@
 object lookup, admin history): its pages (`admin:orders_order_action`,
 `admin:orders_order_line`), the buttons shown on the change page, and the views. Acting needs
 the "change order" permission. Each thing staff do here is also written to the admin history of
-the order (the "Storia" button); the actions themselves write the audit trail.
+the order (the "Storico" button); the actions themselves write the audit trail.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every button of the order back-office also writes the order's admin history ("Storia")."""
+"""Every button of the order back-office also writes the order's admin history ("Storico")."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Every button of the quote back-office also writes the quote's admin history ("Storia")."""
+"""Every button of the quote back-office also writes the quote's admin history ("Storico")."""
 
 import datetime as dt
 from decimal import Decimal
