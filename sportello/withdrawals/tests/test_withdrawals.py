@@ -142,6 +142,19 @@ def test_withdraw_from_i_miei_ordini_in_two_steps_with_the_acknowledgement(
     assert perizia.status == LineStatus.RECEIVED
 
 
+def test_both_withdrawal_forms_lead_to_their_errors(customer_client, consumer_order):
+    """No service ticked, or the public form sent empty: a summary that takes focus links
+    each error to its field, as on every other form of the shop."""
+    chosen = customer_client.post(for_order(consumer_order), {"step": "scegli"}).text
+    public = customer_client.post(reverse("withdrawals:start"), {}).text
+
+    for page in (chosen, public):
+        assert 'role="alert" tabindex="-1" id="form-errors" autofocus' in page
+        assert "Il modulo contiene errori." in page
+    assert 'href="#id_lines_0"' in chosen
+    assert 'href="#id_email"' in public
+
+
 def test_a_service_already_in_a_statement_is_not_offered_again(customer_client, consumer_order):
     _perizia, visura = consumer_order.lines.all()
     customer_client.post(for_order(consumer_order), {"lines": [visura.pk], "step": "conferma"})
