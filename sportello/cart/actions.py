@@ -389,7 +389,7 @@ def _create_order(
                 service_name=line.service.name,
                 answers=line.line.answers,
                 answers_display=answers_snapshot(line.answers_summary),
-                form_version=line.line.form_version,
+                form_version=line.form_version,
                 base_net=line.price.base_net,
                 supplements=[{"label": s.label, "net": str(s.net)} for s in line.price.supplements],
                 vat_rate=line.price.vat_rate,

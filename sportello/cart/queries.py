@@ -15,7 +15,7 @@ from sportello.cart.models import BulkImport, Cart, CartKind, CartLine
 from sportello.cart.session import session_cart_ids, session_upload_key
 from sportello.catalogue.answers import AnswerItem, Answers
 from sportello.catalogue.cache import remember_each
-from sportello.catalogue.forms import ServiceAnswersForm
+from sportello.catalogue.forms import ServiceAnswersForm, answers_to_data
 from sportello.catalogue.models import FormField, Service
 from sportello.catalogue.pricing import LinePrice, price_line
 from sportello.catalogue.queries import form_definitions, form_fields_prefetch
@@ -112,6 +112,9 @@ class PricedLine:
     answers_summary: list[AnswerItem]
     price: LinePrice | None
     review_note: str = ""
+    # The form version the answers fit: the line's, or today's when today's form still takes
+    # them as they are (the order line records it).
+    form_version: int = 0
 
     @property
     def needs_review(self) -> bool:
@@ -172,6 +175,13 @@ def priced_cart(cart: Cart | None, *, request=None) -> PricedCart:
         fields_definition = definitions[service.pk]
         attach_prefetched(service, "form_fields", FormField, fields_definition)
         note = review_note(line)
+        form_version = line.form_version
+        if note == NOTE_FORM_CHANGED and _fit_todays_form(
+            line, fields_definition, owner_files=_owner_files(cart, request)
+        ):
+            # Staff changed the form (a help text, a looser limit) in a way these answers
+            # do not mind: nothing for the customer to check.
+            note, form_version = "", service.form_version
         price = None
         # An unavailable service has no price to show, and the quote cart never shows prices.
         if cart.kind == CartKind.PURCHASE and note != NOTE_UNAVAILABLE:
@@ -184,10 +194,26 @@ def priced_cart(cart: Cart | None, *, request=None) -> PricedCart:
                 answers_summary=Answers.of(line.answers).display(fields_definition),
                 price=price,
                 review_note=note,
+                form_version=form_version,
             )
         )
     total = sum_prices(p.price.price for p in priced_lines if p.price is not None)
     return PricedCart(cart=cart, lines=priced_lines, total=total)
+
+
+def _owner_files(cart: Cart, request) -> QuerySet[Upload]:
+    if request is not None:
+        return visitor_files(request)
+    return visitor_uploads(user=cart.user)
+
+
+def _fit_todays_form(line: CartLine, fields_definition: list[FormField], *, owner_files) -> bool:
+    """Whether answers given on an older version of the service's form pass today's."""
+    return ServiceAnswersForm(
+        answers_to_data(fields_definition, line.answers),
+        fields_definition=fields_definition,
+        owner_files=owner_files,
+    ).is_valid()
 
 
 def pricing_field_keys(fields_definition: list[FormField]) -> list[str]:

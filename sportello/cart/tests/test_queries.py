@@ -160,6 +160,8 @@ def test_empty_and_missing_carts(customer):
 def test_changed_form_asks_the_customer_to_check_the_line(customer_client, customer, appraisal):
     cart = CartFactory(user=customer)
     line = CartLineFactory(cart=cart, service=appraisal, answers=URGENT)
+    # A new required question the stored answers do not have.
+    FormFieldFactory(service=appraisal, position=9, key="foglio", label="Foglio")
     appraisal.form_version += 1
     appraisal.save()
 
@@ -176,11 +178,43 @@ def test_changed_form_asks_the_customer_to_check_the_line(customer_client, custo
 
     customer_client.post(
         reverse("cart:edit_line", kwargs={"pk": line.pk}),
-        {"comune": "Bologna", "urgenza": "urgente"},
+        {"comune": "Bologna", "urgenza": "urgente", "foglio": "12"},
     )
     line.refresh_from_db()
     assert line.form_version == appraisal.form_version
     assert not priced_cart(cart).needs_review
+
+
+def test_a_form_change_the_answers_do_not_mind_asks_nothing(customer_client, customer, appraisal):
+    """Staff reworded a help text (the form's version moves on): the line's answers pass
+    today's form as they are, so the customer is not stopped; the order records today's
+    version."""
+    cart = CartFactory(user=customer)
+    CartLineFactory(cart=cart, service=appraisal, answers=URGENT)
+    appraisal.form_fields.filter(key="comune").update(help_text="Il comune dell'immobile")
+    appraisal.form_version += 1
+    appraisal.save()
+
+    (priced_line,) = priced_cart(cart).lines
+
+    assert not priced_line.needs_review
+    assert priced_line.form_version == appraisal.form_version
+    page = customer_client.get(reverse("cart:detail")).text
+    assert "verifica i dati con Modifica" not in page
+
+    import uuid
+
+    from sportello.cart.actions import place_order
+    from sportello.orders.tests.conftest import BILLING
+
+    order = place_order(
+        customer=customer,
+        cart=cart,
+        billing=BILLING,
+        payment_method="bank_transfer",
+        checkout_token=uuid.uuid4(),
+    )
+    assert order.lines.get().form_version == appraisal.form_version
 
 
 def test_the_edit_page_flags_an_answer_a_changed_form_now_refuses(

@@ -74,6 +74,10 @@ def test_an_empty_cart_goes_back_to_the_cart(customer_client, url):
 
 
 def test_a_line_to_be_checked_goes_back_to_the_cart(customer_client, customer_cart, appraisal):
+    from sportello.catalogue.tests.factories import FormFieldFactory
+
+    # A new required question the stored answers do not have.
+    FormFieldFactory(service=appraisal, key="nuova_domanda", is_required=True)
     appraisal.form_version += 1
     appraisal.save()
     set_checkout_state(customer_client, billing=dict(PERSON_BILLING), payment_method="test_gateway")

@@ -140,6 +140,10 @@ def test_too_long_message_keeps_the_text_and_creates_nothing(customer_client, qu
 
 
 def test_line_needing_review_blocks_the_request(customer_client, quote_cart, quote_service):
+    from sportello.catalogue.tests.factories import FormFieldFactory
+
+    # A new required question the stored answers do not have.
+    FormFieldFactory(service=quote_service, key="nuova_domanda", is_required=True)
     quote_service.form_version = 2
     quote_service.save()
     response = _post(customer_client)
