@@ -42,7 +42,7 @@ FORMAT_HELP = {
     FieldType.TEXTAREA: "Testo",
     FieldType.INTEGER: "Numero intero, es. 12",
     FieldType.DECIMAL: "Numero, es. 12,50",
-    FieldType.DATE: "Data, es. 31/12/2026",
+    FieldType.DATE: "Data nel formato gg/mm/aaaa",
     FieldType.EMAIL: "Indirizzo e-mail",
     FieldType.PHONE: "Numero di telefono, es. 051 1234567",
     FieldType.BOOLEAN: BOOLEAN_HELP,
@@ -90,7 +90,8 @@ def column_help(definitions: list[FormField]) -> list[ColumnHelp]:
         else:
             text = FORMAT_HELP.get(FieldType(kind), "Testo")
         if limits := definition.limits_text():
-            text = f"{text} ({limits})"
+            # Said where the choices are, as "Valori ammessi" under the field on the site.
+            allowed = [limits]
         result.append(
             ColumnHelp(
                 label=definition.label,

@@ -351,15 +351,27 @@ class ServiceAnswersForm(forms.Form):
         return cleaned
 
     def _check_birth_date_against_codice_fiscale(self, cleaned: dict) -> None:
-        """A form asking one person's codice fiscale and one "Data di nascita": the two must
-        give the same day (a typo in either would buy a report on someone else). Forms with
-        more than one of either are not guessed at."""
+        """A form asking one codice fiscale and one "Data di nascita" is about a person: the
+        code must be a person's (16 characters) and give the same day (a typo in either would
+        buy a report on someone else). Forms with more than one of either are not guessed at."""
         births = [d for d in self.fields_definition if d.date_limit == DateLimit.BIRTH]
         codes = [d for d in self.fields_definition if d.field_type == FieldType.CODICE_FISCALE]
         if len(births) != 1 or len(codes) != 1:
             return
         born, code = cleaned.get(births[0].key), cleaned.get(codes[0].key)
-        if not born or not code or italian.birth_date_matches(code, born):
+        if not born or not code:
+            return
+        if len(code) != 16:
+            self.add_error(
+                codes[0].key,
+                ValidationError(
+                    "Inserisci il codice fiscale di una persona fisica (16 caratteri): il "
+                    "modulo ne chiede la data di nascita.",
+                    code="codice_fiscale_person",
+                ),
+            )
+            return
+        if italian.birth_date_matches(code, born):
             return
         self.add_error(
             codes[0].key,

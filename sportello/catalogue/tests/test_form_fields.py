@@ -569,6 +569,16 @@ def test_the_codice_fiscale_must_give_the_birth_date_asked_beside_it(service, co
         assert "nascita0" not in form.errors
 
 
+def test_a_form_asking_a_birth_date_wants_a_persons_codice_fiscale(service):
+    form = _person_form(service, {"cf0": "01234560371", "nascita0": "1950-05-05"})
+
+    assert not form.is_valid()
+    assert form.errors["cf0"] == [
+        "Inserisci il codice fiscale di una persona fisica (16 caratteri): il modulo ne "
+        "chiede la data di nascita."
+    ]
+
+
 @pytest.mark.parametrize(("codes", "births"), [(2, 1), (1, 2)])
 def test_forms_with_several_codes_or_birth_dates_are_not_guessed_at(service, codes, births):
     data = {"cf0": "RSSMRA80A01H501U", "cf1": "RSSMRA80A01H501U"}
@@ -674,11 +684,11 @@ def test_limits_in_words_for_the_bulk_files(service):
         FormFieldFactory(service=service, key="d", field_type=FieldType.TEXT),
     ]
 
-    formats = [item.format for item in column_help(fields)]
+    columns = [(item.format, item.allowed) for item in column_help(fields)]
 
-    assert formats == [
-        "Numero intero, es. 12 (almeno 1)",
-        "Numero, es. 12,50 (da 0,5 a 1000)",
-        "Data, es. 31/12/2026 (oggi o una data passata)",
-        "Testo",
+    assert columns == [
+        ("Numero intero, es. 12", ["almeno 1"]),
+        ("Numero, es. 12,50", ["da 0,5 a 1000"]),
+        ("Data nel formato gg/mm/aaaa", ["oggi o una data passata"]),
+        ("Testo", []),
     ]
