@@ -49,6 +49,7 @@ from sportello.withdrawals.queries import (
     matching_order,
     order_for_staff,
     order_for_withdrawal,
+    still_to_pay,
     was_ever_paid,
     withdrawable_lines,
 )
@@ -223,7 +224,6 @@ def process_withdrawal(
         WithdrawalRequest.objects.filter(pk=withdrawal.pk).update(refund_amount=refunded)
         withdrawal.refund_amount = refunded
         withdrawal.staff_note = note
-        now = Order.objects.only("status", "total_gross").get(pk=order.pk)
         emails.send_processed(
             withdrawal,
             cancelled=not_started,
@@ -231,7 +231,7 @@ def process_withdrawal(
             refunded=refunded,
             was_paid=was_paid,
             # The other services of an order not paid yet are still to pay.
-            still_to_pay=now.total_gross if now.is_awaiting_payment else None,
+            still_to_pay=still_to_pay(order),
         )
     return refunded
 

@@ -37,6 +37,19 @@ def refundable_total(order: Order) -> Decimal:
     return sum((refundable_amount(payment) for payment in confirmed_payments(order)), ZERO)
 
 
+def still_to_pay(order: Order) -> Decimal | None:
+    """What the customer still owes for an order not paid yet whose other services they keep
+    after a withdrawal (its total, already lowered to them); None when the order is paid,
+    cancelled, or withdrawn from entirely."""
+    current = Order.objects.only("status", "total_gross").get(pk=order.pk)
+    if not current.is_awaiting_payment:
+        return None
+    kept = current.lines.exclude(status=LineStatus.CANCELLED).filter(
+        withdrawal_received_at__isnull=True
+    )
+    return current.total_gross if kept.exists() else None
+
+
 def _orders_with_lines() -> QuerySet[Order]:
     return Order.objects.prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),

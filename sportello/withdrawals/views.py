@@ -2,9 +2,11 @@
 "Conferma il recesso". Both end on the same page, which says nothing about the order."""
 
 from allauth.core import ratelimit
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from sportello.core.money import format_euro
 from sportello.withdrawals import actions
 from sportello.withdrawals.forms import AnonymousWithdrawalForm, ServicesForm
 from sportello.withdrawals.queries import (
@@ -12,6 +14,7 @@ from sportello.withdrawals.queries import (
     is_own_order_number,
     order_for_withdrawal,
     service_labels,
+    still_to_pay,
     withdrawable_lines,
 )
 
@@ -95,6 +98,14 @@ def for_order(request, number):
         actions.withdraw_from_account(order=order, line_ids=chosen, customer=request.user)
     except actions.NothingToWithdraw:
         return render(request, "withdrawals/closed.html", {"order": order})
+    left = still_to_pay(order)
+    if left is not None:
+        # Not paid yet: the services kept are what is still to pay (the total just dropped).
+        messages.info(
+            request,
+            f"Per gli altri servizi dell'ordine n. {order.number} restano da pagare "
+            f"{format_euro(left)}.",
+        )
     return redirect("withdrawals:sent")
 
 

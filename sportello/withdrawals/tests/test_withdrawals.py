@@ -2,6 +2,7 @@
 form's discretion and rate limit, ownership, and staff settling it with a refund."""
 
 import datetime as dt
+import html
 import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -685,8 +686,12 @@ def test_a_partial_withdrawal_of_an_unpaid_order_leaves_only_the_rest_to_pay(
     _perizia, visura = order.lines.all()
     client.force_login(customer)
 
-    client.post(for_order(order), {"lines": [visura.pk], "step": "conferma"})
+    sent = client.post(for_order(order), {"lines": [visura.pk], "step": "conferma"}, follow=True)
 
+    assert (
+        f"Per gli altri servizi dell'ordine n. {order.number} restano da pagare 122,00\u00a0€."
+        in html.unescape(sent.text)
+    )
     order.refresh_from_db()
     assert (order.total_net, order.total_vat, order.total_gross) == (
         Decimal("100.00"),
