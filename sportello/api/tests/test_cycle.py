@@ -248,48 +248,51 @@ def test_a_file_answer_is_an_upload_of_ones_own(
     assert list(line.answer_files.values_list("upload_id", flat=True)) == [mine]
 
 
-def test_the_form_says_each_kind_of_date_limit(client, auth, appraisal):
-    """Every `DateLimit` the back-office offers is one the schema describes (a birth date
-    question made the service's form answer 500 when the schema missed it)."""
-    from sportello.catalogue.models import DateLimit, FieldType
+@pytest.mark.parametrize(
+    ("field_type", "attribute", "choices"),
+    [("date", "date_limit", "DateLimit"), ("text", "text_format", "TextFormat")],
+)
+def test_the_form_says_every_limit_the_back_office_offers(
+    client, auth, appraisal, field_type, attribute, choices
+):
+    """Every date limit and text format staff can choose is one the schema describes (a
+    birth date question made the service's form answer 500 when the schema missed it)."""
+    from sportello.catalogue import models as catalogue
     from sportello.catalogue.tests.factories import FormFieldFactory
 
-    for position, limit in enumerate(DateLimit.values, start=10):
+    values = getattr(catalogue, choices).values
+    for position, value in enumerate(values, start=10):
         FormFieldFactory(
             service=appraisal,
             position=position,
-            key=f"data_{limit or 'libera'}",
-            field_type=FieldType.DATE,
+            key=f"campo_{value or 'libero'}",
+            field_type=field_type,
             is_required=False,
-            date_limit=limit,
+            **{attribute: value},
         )
 
     form = client.get("/api/services/perizia-immobiliare", **auth)
 
     assert form.status_code == 200, form.content
-    limits = {f["key"]: f["date_limit"] for f in form.json()["fields"] if f["type"] == "date"}
-    assert limits == {f"data_{limit or 'libera'}": limit for limit in DateLimit.values}
+    said = {f["key"]: f[attribute] for f in form.json()["fields"] if f["type"] == field_type}
+    assert said == {f"campo_{value or 'libero'}": value for value in values}
 
 
-def test_the_form_says_each_text_format(client, auth, appraisal, company_profile):
-    from sportello.catalogue.models import FieldType, TextFormat
+def test_an_answer_in_the_wrong_format_is_refused_next_to_it(
+    client, auth, appraisal, company_profile
+):
+    from sportello.catalogue.models import FieldType
     from sportello.catalogue.tests.factories import FormFieldFactory
 
-    for position, text_format in enumerate(TextFormat.values, start=10):
+    for position, text_format in enumerate(("digits", "code"), start=10):
         FormFieldFactory(
             service=appraisal,
             position=position,
-            key=f"testo_{text_format or 'libero'}",
+            key=f"testo_{text_format}",
             field_type=FieldType.TEXT,
             is_required=False,
             text_format=text_format,
         )
-
-    form = client.get("/api/services/perizia-immobiliare", **auth)
-
-    assert form.status_code == 200, form.content
-    formats = {f["key"]: f["text_format"] for f in form.json()["fields"] if f["type"] == "text"}
-    assert formats == {f"testo_{value or 'libero'}": value for value in TextFormat.values}
 
     refused = post_order(
         client,
