@@ -49,6 +49,7 @@ from sportello.withdrawals.queries import (
     matching_order,
     order_for_staff,
     order_for_withdrawal,
+    refundable_total,
     still_to_pay,
     was_ever_paid,
     withdrawable_lines,
@@ -100,9 +101,15 @@ def _name_lines(withdrawal: WithdrawalRequest, lines: list[OrderLine]) -> None:
     if is_fully_withdrawn(order):
         for payment in Payment.objects.filter(order=order, status__in=OPEN_PAYMENT_STATUSES):
             cancel_payment(payment=payment, reason="Recesso da tutti i servizi dell'ordine")
-    elif owe_only_services_kept(order=order) is not None:
-        # Not paid yet: the services withdrawn from are no longer owed. Money already
-        # received (a partial transfer) may now cover the rest: then the order is paid.
+    elif (totals := owe_only_services_kept(order=order)) is not None:
+        # Not paid yet: the services withdrawn from are no longer owed (never charged: the
+        # settlement refunds nothing for them). Money already received (a partial transfer)
+        # may now cover the rest: then the order is paid.
+        old_total, new_total = totals
+        withdrawal.left_out_of_total = old_total - new_total
+        WithdrawalRequest.objects.filter(pk=withdrawal.pk).update(
+            left_out_of_total=withdrawal.left_out_of_total
+        )
         last = follow_new_total(order=order, reason="Totale ridotto per recesso da alcuni servizi")
         if last is not None:
             order_became_paid(Order.objects.get(pk=order.pk), payment=last)
@@ -209,7 +216,13 @@ def process_withdrawal(
         )
         started = [line for line in lines if was_started(line)]
         not_started = [line for line in lines if line not in started]
-        amount = sum((line.gross for line in not_started), ZERO) + sum(
+        charged = sum((line.gross for line in not_started), ZERO)
+        if withdrawal.left_out_of_total:
+            # They left the order's total before it was paid (`_name_lines`): never charged,
+            # unless money beyond the lowered total arrived (an amount asked before the
+            # statement) and is still held — that, up to their value, goes back.
+            charged = min(charged, max(refundable_total(order) - order.total_gross, ZERO))
+        amount = charged + sum(
             (to_money(started_refunds.get(line.pk, ZERO)) for line in started), ZERO
         )
         message = f"Recesso del {timezone.localtime(withdrawal.received_at):%d/%m/%Y}"

@@ -68,6 +68,7 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
         "received_at",
         "status",
         "refund_display",
+        "left_out_of_total",
         "processed_at",
         "processed_by",
         "staff_note",
@@ -201,11 +202,14 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             except (RefundNotAllowed, RefundFailed) as exc:
                 self.message_user(request, f"Rimborso non eseguito: {exc}", messages.ERROR)
             else:
-                outcome = (
-                    f"rimborsati {format_euro(refunded)}"
-                    if refundable
-                    else "nulla da rimborsare (nessun pagamento rimborsabile)"
-                )
+                if refunded:
+                    outcome = f"rimborsati {format_euro(refunded)}"
+                elif withdrawal.left_out_of_total:
+                    outcome = "nulla da rimborsare (servizi tolti dal totale prima del pagamento)"
+                elif refundable:
+                    outcome = f"rimborsati {format_euro(refunded)}"
+                else:
+                    outcome = "nulla da rimborsare (nessun pagamento rimborsabile)"
                 return self.action_done(
                     request,
                     withdrawal,

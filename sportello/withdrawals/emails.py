@@ -65,6 +65,7 @@ def send_processed(
             "refunded": refunded,
             "was_paid": was_paid,
             "still_to_pay": still_to_pay,
+            "left_out": withdrawal.left_out_of_total,
             "note": withdrawal.staff_note,
         },
         related=withdrawal,

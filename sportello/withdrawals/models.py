@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -57,6 +59,11 @@ class WithdrawalRequest(TimeStampedModel):
         default=WithdrawalStatus.RECEIVED,
     )
     refund_amount = MoneyField("importo rimborsato", null=True, blank=True)
+    # Named services of an order not paid yet leave its total at once (never charged):
+    # settling the statement refunds only what was charged for them.
+    left_out_of_total = MoneyField(
+        "tolto dal totale prima del pagamento", default=Decimal("0.00"), blank=True
+    )
     processed_at = models.DateTimeField("gestito il", null=True, blank=True)
     processed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

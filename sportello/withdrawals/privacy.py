@@ -42,6 +42,7 @@ ERASURE: dict[str, dict[str, str]] = {
             "received_at",
             "status",
             "refund_amount",
+            "left_out_of_total",
             "processed_at",
             "processed_by",
             "staff_note",
@@ -69,6 +70,7 @@ def _withdrawal(withdrawal: WithdrawalRequest) -> dict[str, Any]:
         "services_text": withdrawal.services_text,
         "status": withdrawal.status,
         "refund_amount": money(withdrawal.refund_amount),
+        "left_out_of_total": money(withdrawal.left_out_of_total),
         "status_history": history(withdrawal.status_changes.all()),
     }
 

@@ -772,6 +772,57 @@ def test_a_partial_transfer_that_covers_what_is_left_after_a_withdrawal_pays_the
         assert f"rimborsa {excess} €" in alerts.get().subject
 
 
+@pytest.mark.parametrize("paid_by", ["card_after", "transfer_before"])
+def test_settling_refunds_nothing_for_services_that_left_the_total_before_payment(
+    client, customer, staff, make_order, paid_by
+):
+    """Withdrawn from one service before paying, then the rest paid (by card afterwards, or
+    by a partial transfer already received): the withdrawn service was never charged, so
+    settling the statement refunds nothing and the order stays paid."""
+    from django.test import RequestFactory
+
+    from sportello.checkout.settlement import settle_bank_transfer, settle_confirmed_payment
+    from sportello.invoicing.models import DocumentKind, FiscalDocument
+    from sportello.payments.actions import start_payment
+    from sportello.payments.models import Payment
+
+    order = make_order(paid=False)
+    request = RequestFactory().get("/")
+    request.user = customer
+    if paid_by == "transfer_before":
+        start_payment(order=order, provider_id="bank_transfer", request=request)
+        settle_bank_transfer(order=order, actor=staff, amount=Decimal("122.00"), reference="C1")
+    _perizia, visura = order.lines.all()
+    client.force_login(customer)
+    client.post(for_order(order), {"lines": [visura.pk], "step": "conferma"})
+    if paid_by == "card_after":
+        start_payment(order=order, provider_id="test_gateway", request=request)
+        card = Payment.objects.get(order=order, provider="test_gateway")
+        settle_confirmed_payment(payment=card, provider_reference="tx-rest")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    withdrawal = WithdrawalRequest.objects.get(order=order)
+    assert withdrawal.left_out_of_total == Decimal("122.00")
+
+    client.force_login(staff)
+    url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
+    page = client.get(url).text
+    assert "annullati e rimborsati per intero" not in page
+    assert "non sono mai stati pagati, quindi non si rimborsano" in page
+    done = client.post(url, {"note": ""}, follow=True).text
+
+    assert "nulla da rimborsare (servizi tolti dal totale prima del pagamento)" in done
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    assert not Refund.objects.exists()
+    assert not FiscalDocument.objects.filter(order=order, kind=DocumentKind.CREDIT_NOTE).exists()
+    visura.refresh_from_db()
+    assert visura.status == LineStatus.CANCELLED
+    processed = OutgoingEmail.objects.get(template="withdrawals/email/processed")
+    assert "non li hai pagati, quindi non c'è nulla da rimborsare" in processed.text_body
+    assert "Importo rimborsato" not in processed.text_body
+
+
 def test_money_for_the_old_amount_after_a_partial_withdrawal_is_flagged_to_refund(
     client, customer, staff, make_order
 ):
@@ -805,6 +856,18 @@ def test_money_for_the_old_amount_after_a_partial_withdrawal_is_flagged_to_refun
         alert.subject == f"Pagato più del totale per l'ordine n. {order.number}: rimborsa 122,00 €"
     )
     assert "ricevuti 244,00\u00a0€ per un totale di 122,00\u00a0€" in alert.text_body
+
+    # Settling the statement gives that money back, once.
+    client.force_login(staff)
+    withdrawal = WithdrawalRequest.objects.get(order=order)
+    client.post(
+        reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk]), {"note": ""}
+    )
+    assert Refund.objects.get().amount == Decimal("122.00")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    processed = OutgoingEmail.objects.get(template="withdrawals/email/processed")
+    assert "Importo rimborsato: 122,00\u00a0€" in processed.text_body
 
 
 def test_money_for_an_attempt_opened_before_a_full_withdrawal_is_refunded_not_kept(
