@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch
 from django.utils import timezone
 
 from sportello.companies.queries import actionable_by
@@ -20,6 +20,7 @@ from sportello.orders.models import (
     OrderStatus,
 )
 from sportello.orders.queries import fully_withdrawn
+from sportello.payments.queries import transfers_received_subquery
 from sportello.quotes.models import QuoteRequest, QuoteStatus
 
 
@@ -57,13 +58,15 @@ def attention_for_customer(*, customer) -> Attention:
 
     Five queries, however many items there are.
     """
-    orders = list(
+    orders: list[Order] = list(
         Order.objects.filter(
             actionable_by(customer), customer=customer, status=OrderStatus.AWAITING_PAYMENT
         )
         # Withdrawn from entirely: nothing is to be paid (staff settle it, which cancels it).
         .exclude(fully_withdrawn())
         .only("number", "placed_at", "total_gross", "status", "customer_id")
+        # Part of a bank transfer received: what is left is said, not the total.
+        .annotate(received=transfers_received_subquery(OuterRef("pk")))
         .order_by("-placed_at", "-id")
     )
     # A quote past its validity is about to expire: it can no longer be accepted nor bought.

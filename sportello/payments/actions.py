@@ -84,11 +84,22 @@ class RefundFailed(Exception):
     """The provider refused or could not be reached; nothing was recorded."""
 
 
+def still_due(order) -> Decimal:
+    """What is left to pay of the order's total: its total less the money confirmed for it
+    (a partial bank transfer received; refunds do not count, the money given back was beyond
+    the total). One query."""
+    received = Payment.objects.filter(order=order, status=PaymentStatus.CONFIRMED).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return max(order.total_gross - to_money(received or ZERO), ZERO)
+
+
 def create_payment(*, order, provider: str) -> Payment:
+    """An attempt for what is left to pay (all of it, unless part of a transfer arrived)."""
     if order.status != OrderStatus.AWAITING_PAYMENT:
         raise PaymentNotAllowed(f"Order {order.number} is {order.status}")
     with transaction.atomic():
-        payment = Payment.objects.create(order=order, provider=provider, amount=order.total_gross)
+        payment = Payment.objects.create(order=order, provider=provider, amount=still_due(order))
         PaymentStatusChange.objects.create(
             payment=payment, from_status="", to_status=PaymentStatus.CREATED
         )
@@ -346,11 +357,12 @@ def follow_new_total(*, order, reason: str, actor=None) -> Payment | None:
             if payment.status not in OPEN_PAYMENT_STATUSES:
                 continue
             if payment.provider == BANK_TRANSFER and not covered:
-                if payment.amount != locked_order.total_gross:
+                left = locked_order.total_gross - received
+                if payment.amount != left:
                     Payment.objects.filter(pk=payment.pk).update(
-                        amount=locked_order.total_gross, updated_at=timezone.now()
+                        amount=left, updated_at=timezone.now()
                     )
-                    payment.amount = locked_order.total_gross
+                    payment.amount = left
                 continue
             cancel_payment(payment=payment, reason=reason, actor=actor)
         if not covered:

@@ -18,6 +18,7 @@ from sportello.payments.actions import (
     PaymentStartFailed,
     TooManyPaymentAttempts,
     start_payment,
+    still_due,
 )
 from sportello.payments.forms import PaymentMethodForm, TestGatewayDecisionForm
 from sportello.payments.models import PaymentStatus
@@ -112,6 +113,8 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
             "providers": providers,
             "last_attempt_failed": latest is not None and latest.status == PaymentStatus.FAILED,
             "pending_bank_transfer": queries.pending_bank_transfer(order),
+            # Less than the total when part of a bank transfer already arrived.
+            "still_due": still_due(order),
         },
     )
 

@@ -258,3 +258,38 @@ def test_the_exact_amount_raises_no_alert(transfer_order, staff):
     )
 
     assert not _emails(transfer_order, "payments/email/staff_overpayment")
+
+
+def test_after_part_of_a_transfer_another_method_asks_only_the_rest(
+    transfer_order, customer_client, customer, staff
+):
+    from django.test import RequestFactory
+
+    from sportello.checkout.settlement import settle_confirmed_payment
+    from sportello.payments.actions import start_payment
+
+    settle_bank_transfer(
+        order=transfer_order,
+        amount="1000.00",
+        value_date=VALUE_DATE,
+        reference="CRO11",
+        actor=staff,
+    )
+    pay_page = customer_client.get(
+        reverse("payments:pay", kwargs={"number": transfer_order.number})
+    )
+    home = customer_client.get(reverse("accounts:home")).text
+
+    assert "Ancora da pagare" in pay_page.text and "1.989,00" in pay_page.text
+    assert "ricevuti 1.000,00\u00a0€ di 2.989,00\u00a0€" in home
+    request = RequestFactory().get("/")
+    request.user = customer
+    start_payment(order=transfer_order, provider_id="test_gateway", request=request)
+    card = Payment.objects.get(order=transfer_order, provider="test_gateway")
+    assert card.amount == Decimal("1989.00")
+
+    settle_confirmed_payment(payment=card, provider_reference="tx-rest")
+
+    transfer_order.refresh_from_db()
+    assert transfer_order.status == OrderStatus.PAID
+    assert not _emails(transfer_order, "payments/email/staff_overpayment")
