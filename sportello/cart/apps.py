@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class CartConfig(AppConfig):
     name = "sportello.cart"
     label = "cart"
+    verbose_name = "Carrello"
 
     def ready(self) -> None:
         # allauth announces every completed login (password, code, sign-up) with its own signal;

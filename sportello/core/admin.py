@@ -4,8 +4,18 @@ from collections.abc import Callable
 
 from django.contrib import admin
 from django.db import models
+from django.templatetags.static import static
+from django.utils.html import format_html
 
 from sportello.core.state import status_label
+
+_BOOLEAN_ICONS = {True: ("yes", "Sì"), False: ("no", "No"), None: ("unknown", "Non indicato")}
+
+
+def boolean_icon(value) -> str:
+    """Django's yes/no icon of the back-office, with an Italian text for screen readers."""
+    icon, text = _BOOLEAN_ICONS[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)
 
 
 class ReadOnlyAdminMixin:

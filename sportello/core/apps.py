@@ -7,4 +7,11 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django.contrib.admin.templatetags import admin_list
+
         from sportello.core import checks  # noqa: F401  (registers the deployment checks)
+        from sportello.core.admin import boolean_icon
+
+        # Django's yes/no icons in the back-office carry alt="True"/"False" (not translated):
+        # screen readers would read English. Its callers look the function up when they run.
+        admin_list._boolean_icon = boolean_icon  # type: ignore[attr-defined]

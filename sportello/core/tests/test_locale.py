@@ -75,3 +75,21 @@ def test_back_office_messages_and_read_only_pages_read_right(staff_client):
     assert "Elimina gli elementi selezionati (categorie)" in listing
     assert "selezionati</option>" not in listing
     assert ">Storico</a>" in history
+
+
+@pytest.mark.django_db
+def test_yes_no_icons_and_history_read_italian(staff_client):
+    from sportello.catalogue.tests.factories import CategoryFactory
+
+    category = CategoryFactory(name="Visure")
+    FormFieldFactory(service=ServiceFactory(category=category), is_required=False)
+    listing = staff_client.get(reverse("admin:catalogue_formfield_changelist")).text
+    history = html.unescape(
+        staff_client.get(reverse("admin:catalogue_category_history", args=[category.pk])).text
+    )
+    home = staff_client.get(reverse("admin:index")).text
+
+    assert 'alt="No"' in listing
+    assert 'alt="False"' not in listing and 'alt="True"' not in listing
+    assert "Storico: Visure" in history
+    assert "Carrello" in home and ">Cart<" not in home
