@@ -21,6 +21,7 @@ from sportello.core.money import format_euro
 from sportello.orders.admin import OrderAdmin as BaseOrderAdmin
 from sportello.orders.admin.inlines import OrderLineInline, OrderStatusChangeInline
 from sportello.orders.models import Order, OrderStatus
+from sportello.orders.queries import is_fully_withdrawn
 from sportello.payments.actions import (
     RefundFailed,
     RefundNotAllowed,
@@ -218,6 +219,14 @@ class OrderAdmin(BaseOrderAdmin):
                     self.message_user(
                         request, f"Ordine {order.number}: pagamento completato.", messages.SUCCESS
                     )
+                elif confirmation.is_for_withdrawn_order:
+                    self.message_user(
+                        request,
+                        f"Bonifico registrato per l'ordine {order.number}, da cui il cliente ha "
+                        "receduto: l'ordine non diventa pagato. Gestisci il recesso da «Recessi "
+                        "da gestire»: il rimborso di quanto ricevuto avviene lì.",
+                        messages.WARNING,
+                    )
                 else:
                     now_received = transfers_received(order)
                     self.message_user(
@@ -238,6 +247,7 @@ class OrderAdmin(BaseOrderAdmin):
             received=received,
             remaining=remaining,
             deadline=transfer_deadline(order),
+            fully_withdrawn=order.is_awaiting_payment and is_fully_withdrawn(order),
         )
 
     def _refund_view(self, request, order):

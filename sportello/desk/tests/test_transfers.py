@@ -2,6 +2,7 @@
 automatic cancellation on a fixed clock (time travel, no sleeps)."""
 
 import datetime as dt
+import html
 from decimal import Decimal
 
 import pytest
@@ -293,3 +294,21 @@ def test_after_part_of_a_transfer_another_method_asks_only_the_rest(
     transfer_order.refresh_from_db()
     assert transfer_order.status == OrderStatus.PAID
     assert not _emails(transfer_order, "payments/email/staff_overpayment")
+
+
+def test_a_transfer_for_an_order_withdrawn_from_entirely_is_recorded_and_explained(
+    staff_client, transfer_order
+):
+    transfer_order.lines.update(withdrawal_received_at=timezone.now())
+    url = reverse("admin:orders_order_action", args=[transfer_order.pk, "bonifico-ricevuto"])
+
+    page = staff_client.get(url).text
+    done = staff_client.post(
+        url, {"amount": "2.989,00", "value_date": "2026-12-01", "reference": "TRN10"}, follow=True
+    ).text
+
+    assert "Il cliente ha receduto da tutti i servizi dell'ordine" in page
+    assert "da cui il cliente ha receduto: l'ordine non diventa pagato" in html.unescape(done)
+    assert "Bonifico parziale registrato" not in done
+    transfer_order.refresh_from_db()
+    assert transfer_order.status == OrderStatus.AWAITING_PAYMENT
