@@ -131,8 +131,12 @@ def payment_state(order: Order, *, payments: list[Payment] | None = None) -> Pay
             )
     if latest.status in (PaymentStatus.CREATED, PaymentStatus.PENDING):
         return PaymentState(state="processing", can_pay=True, amount=order.total_gross)
-    if latest.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
+    if latest.status == PaymentStatus.FAILED:
         return PaymentState(state="failed", can_pay=True, amount=order.total_gross)
+    if latest.status == PaymentStatus.CANCELLED:
+        # Given up by the shop (the total changed after a withdrawal, another attempt was
+        # opened), not refused: nothing went wrong for the customer.
+        return PaymentState(state="unpaid", can_pay=True, amount=order.total_gross)
     # Confirmed but not yet covering the total (should not happen with one payment per order).
     return PaymentState(state="processing", can_pay=True, amount=order.total_gross)
 

@@ -823,6 +823,28 @@ def test_settling_refunds_nothing_for_services_that_left_the_total_before_paymen
     assert "Importo rimborsato" not in processed.text_body
 
 
+def test_a_card_page_given_up_for_a_withdrawal_is_not_a_failed_payment(
+    client, customer, make_order
+):
+    from django.test import RequestFactory
+
+    from sportello.payments.actions import start_payment
+
+    order = make_order(paid=False)
+    request = RequestFactory().get("/")
+    request.user = customer
+    start_payment(order=order, provider_id="test_gateway", request=request)
+    _perizia, visura = order.lines.all()
+    client.force_login(customer)
+    client.post(for_order(order), {"lines": [visura.pk], "step": "conferma"})
+
+    detail = client.get(reverse("orders:detail", kwargs={"number": order.number})).text
+
+    assert "non è andato a buon fine" not in detail
+    assert "Ordine in attesa di pagamento." in detail
+    assert "Paga ora" in detail
+
+
 def test_money_for_the_old_amount_after_a_partial_withdrawal_is_flagged_to_refund(
     client, customer, staff, make_order
 ):
