@@ -712,6 +712,8 @@ def test_a_partial_withdrawal_of_an_unpaid_order_leaves_only_the_rest_to_pay(
     assert "Importo" in detail and "122,00" in detail  # the transfer's amount
     pay = client.get(reverse("payments:pay", kwargs={"number": order.number})).text
     assert "122,00" in pay and "244,00" not in pay
+    summary = client.get(reverse("orders:confirmation", kwargs={"number": order.number})).text
+    assert "· Recesso ricevuto: non incluso nel totale" in summary
 
     client.force_login(staff)
     withdrawal = WithdrawalRequest.objects.get(order=order)
