@@ -27,15 +27,19 @@ from sportello.catalogue.models import (
     Service,
     parse_extensions,
 )
+from sportello.core.admin import TextareaField
 
 # Staff type amounts the Italian way ("30,00"); "30.00" still works.
 LOCALIZED_AMOUNTS: dict[type[models.Field], dict[str, Any]] = {
-    models.DecimalField: {"localize": True}
+    models.DecimalField: {"localize": True},
+    models.TextField: {"form_class": TextareaField},
 }
 
 
 class CatalogueModelAdmin(admin.ModelAdmin):
     """Deleting from a list is a queryset delete, which the models' delete() never sees."""
+
+    formfield_overrides = LOCALIZED_AMOUNTS
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.templatetags.static import static
@@ -16,6 +17,15 @@ def boolean_icon(value) -> str:
     """Django's yes/no icon of the back-office, with an Italian text for screen readers."""
     icon, text = _BOOLEAN_ICONS[value]
     return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), text)
+
+
+class TextareaField(forms.CharField):
+    """A back-office text area's value with the browser's line breaks ("\r\n") as stored
+    ("\n"): a text staff did not touch is not "changed" in the history."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 class ReadOnlyAdminMixin:

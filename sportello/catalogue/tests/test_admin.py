@@ -584,3 +584,21 @@ def test_bulk_deleting_fields_bumps_each_service_once(staff_client):
     assert not FormField.objects.exists()
     assert reloaded_version(first.service) == 2
     assert reloaded_version(second.service) == 2
+
+
+def test_a_description_left_as_it_was_is_not_recorded_as_changed(staff_client):
+    """The browser sends a text area's line breaks as "\\r\\n": the history must not say the
+    description changed when staff edited something else."""
+    from django.contrib.admin.models import LogEntry
+
+    service = ServiceFactory(description="Prima riga.\nSeconda riga.")
+    data = service_post_data(service, name="Nuovo nome")
+    data["description"] = "Prima riga.\r\nSeconda riga."
+
+    assert change_service(staff_client, service, data).status_code == 302
+
+    service.refresh_from_db()
+    assert service.description == "Prima riga.\nSeconda riga."
+    entry = LogEntry.objects.get(object_id=str(service.pk))
+    assert "Nome" in entry.change_message
+    assert "Descrizione" not in entry.change_message
