@@ -49,7 +49,7 @@ from sportello.withdrawals.queries import (
     matching_order,
     order_for_staff,
     order_for_withdrawal,
-    refundable_total,
+    refund_for_not_started,
     still_to_pay,
     was_ever_paid,
     withdrawable_lines,
@@ -216,13 +216,7 @@ def process_withdrawal(
         )
         started = [line for line in lines if was_started(line)]
         not_started = [line for line in lines if line not in started]
-        charged = sum((line.gross for line in not_started), ZERO)
-        if withdrawal.left_out_of_total:
-            # They left the order's total before it was paid (`_name_lines`): never charged,
-            # unless money beyond the lowered total arrived (an amount asked before the
-            # statement) and is still held — that, up to their value, goes back.
-            charged = min(charged, max(refundable_total(order) - order.total_gross, ZERO))
-        amount = charged + sum(
+        amount = refund_for_not_started(withdrawal, not_started) + sum(
             (to_money(started_refunds.get(line.pk, ZERO)) for line in started), ZERO
         )
         message = f"Recesso del {timezone.localtime(withdrawal.received_at):%d/%m/%Y}"

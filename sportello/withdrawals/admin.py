@@ -19,6 +19,7 @@ from sportello.withdrawals.forms import (
 )
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, WithdrawalStatusChange
 from sportello.withdrawals.queries import (
+    refund_for_not_started,
     refundable_total,
     service_labels,
     statement_labels,
@@ -68,7 +69,7 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
         "received_at",
         "status",
         "refund_display",
-        "left_out_of_total",
+        "left_out_display",
         "processed_at",
         "processed_by",
         "staff_note",
@@ -88,6 +89,10 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             reverse("admin:orders_order_change", args=[obj.order_id]),
             obj.order.number,
         )
+
+    @admin.display(description="tolto dal totale prima del pagamento")
+    def left_out_display(self, obj):
+        return format_euro(obj.left_out_of_total)
 
     @admin.display(description="importo rimborsato", ordering="refund_amount")
     def refund_display(self, obj):
@@ -231,6 +236,10 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             ],
             started=started,
             refundable=refundable,
+            # Given back for the services not started (before the cap of what was paid).
+            not_started_refund=refund_for_not_started(
+                withdrawal, [line for line in lines if line not in started]
+            ),
             form=form,
         )
 

@@ -37,6 +37,21 @@ def refundable_total(order: Order) -> Decimal:
     return sum((refundable_amount(payment) for payment in confirmed_payments(order)), ZERO)
 
 
+def refund_for_not_started(
+    withdrawal: WithdrawalRequest, not_started: Iterable[OrderLine]
+) -> Decimal:
+    """What settling the statement gives back for the services it names that were not
+    started: their price — unless they left the order's total before it was paid (never
+    charged), then only money beyond the lowered total still held (an amount asked before the
+    statement), up to their price. The refund is further capped by what was paid."""
+    order = withdrawal.order
+    assert order is not None
+    value = sum((line.gross for line in not_started), ZERO)
+    if not withdrawal.left_out_of_total:
+        return value
+    return min(value, max(refundable_total(order) - order.total_gross, ZERO))
+
+
 def still_to_pay(order: Order) -> Decimal | None:
     """What the customer still owes for an order not paid yet whose other services they keep
     after a withdrawal (its total, already lowered to them); None when the order is paid,

@@ -810,7 +810,9 @@ def test_settling_refunds_nothing_for_services_that_left_the_total_before_paymen
     url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
     page = client.get(url).text
     assert "annullati e rimborsati per intero" not in page
-    assert "non sono mai stati pagati, quindi non si rimborsano" in page
+    assert "Non sono mai stati pagati, quindi non si rimborsano" in page
+    assert "Nulla da rimborsare per questo recesso" in page
+    assert "Il rimborso avviene" not in page
     done = client.post(url, {"note": ""}, follow=True).text
 
     assert "nulla da rimborsare (servizi tolti dal totale prima del pagamento)" in done
@@ -881,9 +883,19 @@ def test_money_for_the_old_amount_after_a_partial_withdrawal_is_flagged_to_refun
     )
     assert "ricevuti 244,00\u00a0€ per un totale di 122,00\u00a0€" in alert.text_body
 
-    # Settling the statement gives that money back, once.
+    # The order's summary e-mail, sent with the payment, marks the service withdrawn from.
+    summary = OutgoingEmail.objects.get(template="orders/email/confirmation")
+    assert "Visura catastale — 122,00\u00a0€ (IVA 22% inclusa) · recesso ricevuto" in (
+        summary.text_body
+    )
+
+    # Settling the statement gives that money back, once, as its page says.
     client.force_login(staff)
     withdrawal = WithdrawalRequest.objects.get(order=order)
+    page = client.get(
+        reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
+    ).text
+    assert "oltre il nuovo totale: si rimborsano 122,00\u00a0€" in page
     client.post(
         reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk]), {"note": ""}
     )
