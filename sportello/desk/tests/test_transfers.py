@@ -269,6 +269,8 @@ def test_after_part_of_a_transfer_another_method_asks_only_the_rest(
     from sportello.checkout.settlement import settle_confirmed_payment
     from sportello.payments.actions import start_payment
 
+    # A transfer order's summary went out when it was placed.
+    Order.objects.filter(pk=transfer_order.pk).update(confirmation_sent_at=timezone.now())
     settle_bank_transfer(
         order=transfer_order,
         amount="1000.00",
@@ -294,6 +296,9 @@ def test_after_part_of_a_transfer_another_method_asks_only_the_rest(
     transfer_order.refresh_from_db()
     assert transfer_order.status == OrderStatus.PAID
     assert not _emails(transfer_order, "payments/email/staff_overpayment")
+    # The customer is told the order is paid, not that the card took the whole total.
+    [paid] = _emails(transfer_order, "orders/email/payment_received")
+    assert "il totale di 2.989,00\u00a0€ è saldato" in paid.text_body
 
 
 def test_a_transfer_for_an_order_withdrawn_from_entirely_is_recorded_and_explained(
