@@ -616,6 +616,14 @@ def record_bank_transfer(
         confirmation = confirm_payment(payment=payment, actor=actor, note=label)
         if not confirmation.is_recorded:
             raise TransferNotExpected(f"Payment {payment.pk} is already {payment.status}")
+        # In the order's activity log, whether or not it made the order paid.
+        record(
+            event_type=EventType.PAYMENT_TRANSFER,
+            message=label or f"Bonifico ricevuto: {format_euro(payment.amount)}",
+            order_number=locked_order.number,
+            customer_id=locked_order.customer_id,
+            actor=actor,
+        )
     return confirmation
 
 

@@ -317,3 +317,21 @@ def test_a_transfer_for_an_order_withdrawn_from_entirely_is_recorded_and_explain
     assert "Bonifico parziale registrato" not in done
     transfer_order.refresh_from_db()
     assert transfer_order.status == OrderStatus.AWAITING_PAYMENT
+
+
+def test_every_transfer_recorded_is_in_the_orders_activity_log(transfer_order, staff):
+    from sportello.audit.models import AuditEvent, EventType
+
+    settle_bank_transfer(
+        order=transfer_order,
+        amount="1000.00",
+        value_date=VALUE_DATE,
+        reference="CRO12",
+        actor=staff,
+    )
+
+    [event] = AuditEvent.objects.filter(
+        order_number=transfer_order.number, event_type=EventType.PAYMENT_TRANSFER
+    )
+    assert "1.000,00" in event.message and "CRO/TRN CRO12" in event.message
+    assert event.actor == staff
