@@ -624,6 +624,21 @@ def record_bank_transfer(
             customer_id=locked_order.customer_id,
             actor=actor,
         )
+        if locked_order.status == OrderStatus.AWAITING_PAYMENT and not (
+            confirmation.order_became_paid
+        ):
+            # Part of the money: the instructions' attempt now awaits the rest.
+            left = still_due(locked_order)
+            for other in payments.values():
+                if (
+                    other.pk != payment.pk
+                    and other.provider == BANK_TRANSFER
+                    and other.status in OPEN_PAYMENT_STATUSES
+                    and other.amount != left
+                ):
+                    Payment.objects.filter(pk=other.pk).update(
+                        amount=left, updated_at=timezone.now()
+                    )
     return confirmation
 
 

@@ -2,7 +2,7 @@
 (confirming a bank transfer and recording refunds are buttons on the order)."""
 
 from django.contrib import admin
-from django.db.models import OuterRef
+from django.db.models import F, OuterRef
 
 from sportello.core.admin import (
     ReadOnlyAdminMixin,
@@ -59,7 +59,10 @@ class OrderPaymentInline(ReadOnlyInline):
         return (
             super()
             .get_queryset(request)
-            .annotate(transfers_received=transfers_received_subquery(OuterRef("order")))
+            .annotate(
+                transfers_received=transfers_received_subquery(OuterRef("order")),
+                order_total=F("order__total_gross"),
+            )
         )
 
     @admin.display(description="stato")
@@ -71,7 +74,8 @@ class OrderPaymentInline(ReadOnlyInline):
             and payment.provider == BANK_TRANSFER_METHOD
             and payment.status in OPEN_PAYMENT_STATUSES
         ):
-            left = max(payment.amount - received, 0)
+            # The attempt's amount follows what is left; the order's total is the reference.
+            left = max(payment.order_total - received, 0)
             return (
                 f"{label} del resto: ricevuti {format_euro(received)}, restano {format_euro(left)}"
             )

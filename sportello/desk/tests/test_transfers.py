@@ -91,8 +91,15 @@ def test_partial_transfer_leaves_the_order_awaiting_the_rest(transfer_order, sta
     assert FiscalDocument.objects.filter(order=transfer_order).count() == 1
     assert transfer_order.status == OrderStatus.PAID
     statuses = sorted(Payment.objects.filter(order=transfer_order).values_list("status", flat=True))
-    # The instructions' attempt is closed; the two receipts are the confirmed payments.
-    assert statuses == ["cancelled", "confirmed", "confirmed"]
+    # The first receipt is its own payment; the instructions' attempt, which then awaited the
+    # rest (1.989,00), is the second receipt.
+    assert statuses == ["confirmed", "confirmed"]
+    assert sorted(
+        Payment.objects.filter(order=transfer_order).values_list("amount", flat=True)
+    ) == [
+        Decimal("1000.00"),
+        Decimal("1989.00"),
+    ]
 
 
 def test_back_office_form_records_a_partial_transfer(staff_client, transfer_order):
@@ -284,6 +291,12 @@ def test_after_part_of_a_transfer_another_method_asks_only_the_rest(
     home = customer_client.get(reverse("accounts:home")).text
 
     assert "Ancora da pagare" in pay_page.text and "1.989,00" in pay_page.text
+    detail = customer_client.get(transfer_order.get_absolute_url()).text
+    # The instructions' attempt awaits the rest, beside the part received.
+    assert (
+        '<td data-label="Stato">In attesa</td><td data-label="Importo" class="num">'
+        "1.989,00\u00a0€</td>" in detail
+    )
     assert "ricevuti 1.000,00\u00a0€ di 2.989,00\u00a0€" in home
     request = RequestFactory().get("/")
     request.user = customer
