@@ -27,7 +27,7 @@ from sportello.cart.session import (
     session_upload_key,
 )
 from sportello.catalogue.answers import Answers, answers_snapshot
-from sportello.catalogue.forms import ServiceAnswersForm, answers_to_data
+from sportello.catalogue.forms import ServiceAnswersForm
 from sportello.catalogue.models import Service
 from sportello.contracts.rules import TermsAcceptance
 from sportello.orders.actions import create_order
@@ -232,10 +232,8 @@ def reorder(*, request, order: Order) -> ReorderResult:
                 unavailable.append(order_line.service_name)
                 continue
             fields_definition = list(service.form_fields.all())
-            form = ServiceAnswersForm(
-                answers_to_data(fields_definition, order_line.answers),
-                fields_definition=fields_definition,
-                owner_files=kept_files,
+            form = ServiceAnswersForm.of_stored_answers(
+                fields_definition, order_line.answers, owner_files=kept_files
             )
             form.is_valid()
             answers = form.answers()

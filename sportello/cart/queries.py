@@ -15,7 +15,7 @@ from sportello.cart.models import BulkImport, Cart, CartKind, CartLine
 from sportello.cart.session import session_cart_ids, session_upload_key
 from sportello.catalogue.answers import AnswerItem, Answers
 from sportello.catalogue.cache import remember_each
-from sportello.catalogue.forms import ServiceAnswersForm, answers_to_data
+from sportello.catalogue.forms import ServiceAnswersForm
 from sportello.catalogue.models import FormField, Service
 from sportello.catalogue.pricing import LinePrice, price_line
 from sportello.catalogue.queries import form_definitions, form_fields_prefetch
@@ -209,10 +209,8 @@ def _owner_files(cart: Cart, request) -> QuerySet[Upload]:
 
 def _fit_todays_form(line: CartLine, fields_definition: list[FormField], *, owner_files) -> bool:
     """Whether answers given on an older version of the service's form pass today's."""
-    return ServiceAnswersForm(
-        answers_to_data(fields_definition, line.answers),
-        fields_definition=fields_definition,
-        owner_files=owner_files,
+    return ServiceAnswersForm.of_stored_answers(
+        fields_definition, line.answers, owner_files=owner_files
     ).is_valid()
 
 

@@ -24,7 +24,7 @@ from sportello.cart.queries import (
     visitor_files,
 )
 from sportello.catalogue.cache import remember, whole_page_for_new_visitors
-from sportello.catalogue.forms import ServiceAnswersForm, answers_to_data
+from sportello.catalogue.forms import ServiceAnswersForm
 from sportello.catalogue.queries import service_with_form
 from sportello.companies.queries import VIEWER_CANNOT_BUY, may_buy
 
@@ -248,10 +248,8 @@ def _flagged_form(request, *, service, line) -> ServiceAnswersForm | None:
     flagged answers today's form refused): the form as if its answers had just been sent, so
     each answer today's form refuses (a new required question, a tighter limit) has its
     message next to it before the customer saves. None when today's form takes them all."""
-    form = ServiceAnswersForm(
-        answers_to_data(list(service.form_fields.all()), line.answers),
-        fields_definition=list(service.form_fields.all()),
-        owner_files=visitor_files(request),
+    form = ServiceAnswersForm.of_stored_answers(
+        list(service.form_fields.all()), line.answers, owner_files=visitor_files(request)
     )
     if form.is_valid() and not line.flagged_fields:
         return None

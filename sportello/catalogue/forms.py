@@ -345,6 +345,18 @@ class ServiceAnswersForm(forms.Form):
                 form_field.widget.kept = kept_by_key.get(definition.key)
             self.fields[definition.key] = form_field
 
+    @classmethod
+    def of_stored_answers(
+        cls, fields_definition: list[FormField], answers, *, owner_files
+    ) -> ServiceAnswersForm:
+        """The form bound to answers stored earlier (a cart line, a past order's line) as if
+        just sent, to check them against today's form (`answers_to_data`)."""
+        return cls(
+            answers_to_data(fields_definition, answers),
+            fields_definition=fields_definition,
+            owner_files=owner_files,
+        )
+
     def clean(self):
         cleaned = super().clean() or {}
         self._check_birth_date_against_codice_fiscale(cleaned)
