@@ -354,18 +354,12 @@ def follow_new_total(*, order, reason: str, actor=None) -> Payment | None:
         received = sum((p.amount for p in confirmed), ZERO)
         covered = bool(confirmed) and received >= locked_order.total_gross
         for payment in payments.values():
-            if payment.status not in OPEN_PAYMENT_STATUSES:
-                continue
-            if payment.provider == BANK_TRANSFER and not covered:
-                left = locked_order.total_gross - received
-                if payment.amount != left:
-                    Payment.objects.filter(pk=payment.pk).update(
-                        amount=left, updated_at=timezone.now()
-                    )
-                    payment.amount = left
-                continue
-            cancel_payment(payment=payment, reason=reason, actor=actor)
+            if payment.status in OPEN_PAYMENT_STATUSES and (
+                covered or payment.provider != BANK_TRANSFER
+            ):
+                cancel_payment(payment=payment, reason=reason, actor=actor)
         if not covered:
+            _transfers_await(payments.values(), locked_order.total_gross - received)
             return None
         last = confirmed[-1]
         mark_paid(order=locked_order, actor=actor, note=f"{reason}: già pagato")
@@ -628,18 +622,24 @@ def record_bank_transfer(
             confirmation.order_became_paid
         ):
             # Part of the money: the instructions' attempt now awaits the rest.
-            left = still_due(locked_order)
-            for other in payments.values():
-                if (
-                    other.pk != payment.pk
-                    and other.provider == BANK_TRANSFER
-                    and other.status in OPEN_PAYMENT_STATUSES
-                    and other.amount != left
-                ):
-                    Payment.objects.filter(pk=other.pk).update(
-                        amount=left, updated_at=timezone.now()
-                    )
+            _transfers_await(
+                (other for other in payments.values() if other.pk != payment.pk),
+                still_due(locked_order),
+            )
     return confirmation
+
+
+def _transfers_await(payments: Iterable[Payment], left: Decimal) -> None:
+    """The open bank-transfer attempts among `payments` (the instructions the customer has)
+    now await `left`: their causale stays, their amount is what is still to pay."""
+    for payment in payments:
+        if (
+            payment.provider == BANK_TRANSFER
+            and payment.status in OPEN_PAYMENT_STATUSES
+            and payment.amount != left
+        ):
+            Payment.objects.filter(pk=payment.pk).update(amount=left, updated_at=timezone.now())
+            payment.amount = left
 
 
 def _transfer_of(order, amount: Decimal, reference: str) -> Payment:
