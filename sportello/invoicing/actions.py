@@ -44,7 +44,8 @@ from sportello.invoicing.models import (
     SdiStatus,
 )
 from sportello.invoicing.receipts import parse_receipt, progressivo_of
-from sportello.orders.models import BANK_TRANSFER_METHOD, LineStatus, Order, OrderStatus
+from sportello.orders.models import BANK_TRANSFER_METHOD, Order, OrderStatus
+from sportello.orders.queries import is_owed
 from sportello.payments.models import Payment, PaymentStatus, Refund
 
 logger = logging.getLogger(__name__)
@@ -191,11 +192,7 @@ def _lines_paid_for(order: Order) -> list:
     was paid (its total left them out: orders.actions.owe_only_services_kept). Should the
     two ever disagree, every line is invoiced, as the order's total says."""
     lines = list(order.lines.order_by("position", "id"))
-    kept = [
-        line
-        for line in lines
-        if line.status != LineStatus.CANCELLED and line.withdrawal_received_at is None
-    ]
+    kept = [line for line in lines if is_owed(line)]
     if sum((line.gross for line in kept), ZERO) == order.total_gross:
         return kept
     return lines

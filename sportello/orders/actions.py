@@ -53,6 +53,7 @@ from sportello.orders.models import (
     Outcome,
     OutcomeFile,
 )
+from sportello.orders.queries import owed
 from sportello.uploads.checks import UploadRejected, check_upload
 
 logger = logging.getLogger(__name__)
@@ -585,11 +586,7 @@ def owe_only_services_kept(*, order: Order, actor=None) -> tuple[Decimal, Decima
         locked = _lock_order(order)
         if locked.status != OrderStatus.AWAITING_PAYMENT:
             return None
-        kept = list(
-            locked.lines.exclude(status=LineStatus.CANCELLED).filter(
-                withdrawal_received_at__isnull=True
-            )
-        )
+        kept = list(locked.lines.filter(owed()))
         if not kept:
             return None
         net = sum((line.net for line in kept), Decimal("0.00"))

@@ -66,11 +66,7 @@ def orders_for_customer(customer) -> QuerySet[Order]:
         )
         .annotate(viewer_may_act=may_act_expression(customer))
         .annotate(
-            live_lines=Count(
-                "lines",
-                filter=~Q(lines__status=LineStatus.CANCELLED)
-                & Q(lines__withdrawal_received_at__isnull=True),
-            ),
+            live_lines=Count("lines", filter=owed("lines__")),
             unfinished_lines=Count(
                 "lines",
                 filter=~Q(lines__status__in=(LineStatus.CANCELLED, LineStatus.COMPLETED))
@@ -87,17 +83,26 @@ def orders_for_customer(customer) -> QuerySet[Order]:
     )
 
 
+def owed(prefix: str = "") -> Q:
+    """Lines the customer still owes (or has paid) for: not cancelled and not named in a
+    statement of withdrawal. `prefix` is the path from the queried model to the line."""
+    return ~Q(**{f"{prefix}status": LineStatus.CANCELLED}) & Q(
+        **{f"{prefix}withdrawal_received_at__isnull": True}
+    )
+
+
+def is_owed(line: OrderLine) -> bool:
+    """`owed` for a line in hand."""
+    return line.status != LineStatus.CANCELLED and line.withdrawal_received_at is None
+
+
 def _line_counts(order: Order) -> tuple[int, int]:
     """(lines the consumer has not withdrawn from, those of them not completed), from the
     list's annotations or the detail page's prefetched lines. A line named in a statement of
     withdrawal counts as withdrawn from as soon as the statement arrives."""
     if hasattr(order, "live_lines"):
         return order.live_lines, order.unfinished_lines  # type: ignore[attr-defined]
-    live = [
-        line.status
-        for line in order.lines.all()
-        if line.status != LineStatus.CANCELLED and line.withdrawal_received_at is None
-    ]
+    live = [line.status for line in order.lines.all() if is_owed(line)]
     return len(live), sum(1 for status in live if status != LineStatus.COMPLETED)
 
 
@@ -114,7 +119,7 @@ def fully_withdrawn() -> Q:
     payment: staff settle the withdrawal, which cancels it."""
     live = OrderLine.objects.filter(order=OuterRef("pk")).exclude(status=LineStatus.CANCELLED)
     return Q(Exists(live.filter(withdrawal_received_at__isnull=False))) & ~Q(
-        Exists(live.filter(withdrawal_received_at__isnull=True))
+        Exists(live.filter(owed()))
     )
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from sportello.companies.queries import actionable_by
 from sportello.core.money import ZERO
 from sportello.orders.models import LineStatus, Order, OrderLine
-from sportello.orders.queries import withdrawal_is_open
+from sportello.orders.queries import owed, withdrawal_is_open
 from sportello.payments.actions import refundable_amount
 from sportello.payments.models import MONEY_RECEIVED_STATUSES, Payment, PaymentStatus
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus
@@ -59,10 +59,7 @@ def still_to_pay(order: Order) -> Decimal | None:
     current = Order.objects.only("status", "total_gross").get(pk=order.pk)
     if not current.is_awaiting_payment:
         return None
-    kept = current.lines.exclude(status=LineStatus.CANCELLED).filter(
-        withdrawal_received_at__isnull=True
-    )
-    return current.total_gross if kept.exists() else None
+    return current.total_gross if current.lines.filter(owed()).exists() else None
 
 
 def _orders_with_lines() -> QuerySet[Order]:
