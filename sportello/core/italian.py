@@ -84,10 +84,8 @@ def validate_codice_fiscale(value: str, *, allow_numeric: bool = True) -> str:
 
 
 def birth_date_matches(code: str, born: dt.date) -> bool:
-    """Whether a person's codice fiscale (validated) encodes this birth day. It keeps the
-    year's last two digits only; an 11-digit (company) code has no birth date: True."""
-    if len(code) != 16:
-        return True
+    """Whether a person's 16-character codice fiscale (validated) encodes this birth day. It
+    keeps the year's last two digits only."""
     try:
         encoded = codicefiscale.get_birth_date(code)
     except StdnumError:

@@ -207,11 +207,9 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             except (RefundNotAllowed, RefundFailed) as exc:
                 self.message_user(request, f"Rimborso non eseguito: {exc}", messages.ERROR)
             else:
-                if refunded:
-                    outcome = f"rimborsati {format_euro(refunded)}"
-                elif withdrawal.left_out_of_total:
+                if withdrawal.left_out_of_total and not refunded:
                     outcome = "nulla da rimborsare (servizi tolti dal totale prima del pagamento)"
-                elif refundable:
+                elif refunded or refundable:
                     outcome = f"rimborsati {format_euro(refunded)}"
                 else:
                     outcome = "nulla da rimborsare (nessun pagamento rimborsabile)"
