@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sportello.core.money import ZERO
 from sportello.invoicing.amounts import rate_label, vat_summary
-from sportello.invoicing.models import FiscalDocument, PaymentMethodCode
+from sportello.invoicing.models import FiscalDocument
 
 
 def italian_decimal(value: Decimal) -> str:
@@ -50,7 +50,7 @@ def register_csv(documents: Iterable[FiscalDocument]) -> str:
                 italian_decimal(sign * document.total_vat),
                 italian_decimal(sign * document.rounding),
                 italian_decimal(sign * document.total_gross),
-                PaymentMethodCode(document.payment_method_code).label,
+                document.payment_methods_label,
                 document.get_status_display(),
             ]
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -39,6 +40,7 @@ from sportello.invoicing.models import (
     FiscalDocumentLine,
     FiscalDocumentStatusChange,
     PaymentMethodCode,
+    PaymentPart,
     ReceiptKind,
     SdiReceipt,
     SdiStatus,
@@ -120,13 +122,46 @@ def _new_progressivo() -> str:
 # --- Issuing -----------------------------------------------------------------------------------
 
 
-def _payment_method_code(payments: Iterable[Payment]) -> str:
-    providers = [payment.provider for payment in payments]
-    if providers and providers[-1] == BANK_TRANSFER_METHOD:
+def _method_code(provider: str) -> str:
+    if provider == BANK_TRANSFER_METHOD:
         return PaymentMethodCode.TRANSFER
-    if providers and providers[-1] == PREPAID_CREDIT_METHOD:
+    if provider == PREPAID_CREDIT_METHOD:
         return PaymentMethodCode.WITHHELD
     return PaymentMethodCode.CARD
+
+
+def _payment_method_code(payments: Iterable[Payment]) -> str:
+    """The method of the last payment (the one that settled the order); card if none."""
+    providers = [payment.provider for payment in payments]
+    return _method_code(providers[-1] if providers else "")
+
+
+def _paid_on(payment: Payment) -> date | None:
+    """The day the money arrived: a bank transfer's value date, else its confirmation's."""
+    if payment.data.get("value_date"):
+        return date.fromisoformat(payment.data["value_date"])
+    return timezone.localdate(payment.confirmed_at) if payment.confirmed_at else None
+
+
+def _payment_parts(payments: Iterable[Payment], total: Decimal, issued: date) -> list[PaymentPart]:
+    """How `total` was paid, payment by payment in the order they arrived: each counts up to
+    what was still due (money beyond the total is refunded, not invoiced). Several parts only
+    for a total paid in parts: a single payment leaves the breakdown to the document's method."""
+    parts: list[PaymentPart] = []
+    due = total
+    for payment in payments:
+        if due <= ZERO:
+            break
+        amount = min(payment.amount, due)
+        paid_on = _paid_on(payment) or issued
+        parts.append(PaymentPart(_method_code(payment.provider), amount, min(paid_on, issued)))
+        due -= amount
+    if due > ZERO and parts:
+        # Confirmed payments that do not cover the total (an order marked paid by hand): the
+        # rest is put on the last method, as a single-method invoice would say.
+        last = parts.pop()
+        parts.append(PaymentPart(last.code, last.amount + due, last.date))
+    return parts if len(parts) > 1 else []
 
 
 def _buyer_from_order(order: Order) -> dict[str, str]:
@@ -143,6 +178,7 @@ def _create_document(
     gross: Decimal,
     payment_method_code: str,
     buyer: Mapping[str, str],
+    payment_parts: Iterable[PaymentPart] = (),
     refund: Refund | None = None,
     corrects: FiscalDocument | None = None,
 ) -> FiscalDocument:
@@ -160,6 +196,7 @@ def _create_document(
         refund=refund,
         corrects=corrects,
         payment_method_code=payment_method_code,
+        payment_breakdown=[part.as_json() for part in payment_parts],
         total_net=net,
         total_vat=vat,
         rounding=rounding,
@@ -212,15 +249,19 @@ def issue_invoice(*, order: Order) -> FiscalDocument | None:
             return existing
         if locked.status not in PAID_STATUSES or locked.total_gross <= ZERO:
             return None
-        confirmed = Payment.objects.filter(
-            order=locked, status__in=(PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
-        ).order_by("confirmed_at", "id")
+        confirmed = list(
+            Payment.objects.filter(
+                order=locked, status__in=(PaymentStatus.CONFIRMED, PaymentStatus.REFUNDED)
+            ).order_by("confirmed_at", "id")
+        )
+        issued = timezone.localdate()
         document = _create_document(
             kind=DocumentKind.INVOICE,
             order=locked,
             drafts=lines_for_order(locked, _lines_paid_for(locked)),
             gross=locked.total_gross,
             payment_method_code=_payment_method_code(confirmed),
+            payment_parts=_payment_parts(confirmed, locked.total_gross, issued),
             buyer=_buyer_from_order(locked),
         )
     logger.info("Invoice %s issued for order %s", document.number, locked.number)

@@ -15,7 +15,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from sportello.core.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from sportello.core.money import format_euro
@@ -103,6 +105,7 @@ class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "rounding",
                     "total_gross",
                     "payment_method_code",
+                    "payments",
                 )
             },
         ),
@@ -124,6 +127,7 @@ class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "rounding",
         "total_gross",
         "payment_method_code",
+        "payments",
         *(f"buyer_{name}" for name in BUYER_FIELDS),
         "file_name",
         "progressivo",
@@ -131,6 +135,17 @@ class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "sdi_identifier",
         "errors",
     )
+
+    @admin.display(description="pagamenti")
+    def payments(self, document):
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {} ({})",
+            (
+                (part.label, format_euro(part.amount), date_format(part.date, "j F Y"))
+                for part in document.payment_parts
+            ),
+        )
 
     @admin.display(description="cliente")
     def buyer(self, document):

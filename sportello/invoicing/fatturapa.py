@@ -207,10 +207,12 @@ def build_xml(document: FiscalDocument) -> bytes:
     if document.is_invoice:
         payment = _sub(body, "DatiPagamento")
         _sub(payment, "CondizioniPagamento", "TP02")
-        detail = _sub(payment, "DettaglioPagamento")
-        _sub(detail, "ModalitaPagamento", document.payment_method_code)
-        _sub(detail, "DataScadenzaPagamento", document.issue_date.isoformat())
-        _sub(detail, "ImportoPagamento", amount(document.total_gross))
+        # One DettaglioPagamento per part of a total paid in parts (transfer, then card).
+        for part in document.payment_parts:
+            detail = _sub(payment, "DettaglioPagamento")
+            _sub(detail, "ModalitaPagamento", part.code)
+            _sub(detail, "DataScadenzaPagamento", part.date.isoformat())
+            _sub(detail, "ImportoPagamento", amount(part.amount))
 
     ET.register_namespace("p", NAMESPACE)
     ET.indent(root, space="  ")

@@ -6,6 +6,10 @@ never recomputed from the order or the settings. Only `actions.py` creates or ch
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -106,9 +110,15 @@ class FiscalDocument(TimeStampedModel):
         related_name="credit_notes",
         verbose_name="fattura rettificata",
     )
+    # The method of the payment that settled the order (of the refund, for a credit note).
     payment_method_code = models.CharField(
         "modalità di pagamento", max_length=4, choices=PaymentMethodCode.choices
     )
+    # An invoice paid in parts (part of a bank transfer, the rest by card): each part's
+    # method, amount and day, as [{"code": "MP05", "amount": "40.00", "date": "2026-12-01"}].
+    # Empty for a document paid at once (and for those issued before parts were kept): its
+    # one part is `payment_method_code` for the whole total (see `payment_parts`).
+    payment_breakdown = models.JSONField("pagamenti", default=list, blank=True)
     total_net = MoneyField("imponibile")
     total_vat = MoneyField("IVA")
     # Difference between the sum of per-line VAT the customer paid and the VAT of the
@@ -185,8 +195,40 @@ class FiscalDocument(TimeStampedModel):
         label = "fattura" if self.is_invoice else "nota-di-credito"
         return f"{label}-{self.number.replace('/', '-')}.pdf"
 
+    @property
+    def payment_parts(self) -> list[PaymentPart]:
+        """How the document's total was paid (refunded): one part, or several in order."""
+        if not self.payment_breakdown:
+            return [PaymentPart(self.payment_method_code, self.total_gross, self.issue_date)]
+        return [
+            PaymentPart(
+                part["code"], Decimal(part["amount"]), datetime.date.fromisoformat(part["date"])
+            )
+            for part in self.payment_breakdown
+        ]
+
+    @property
+    def payment_methods_label(self) -> str:
+        """ "Bonifico", or "Bonifico + Carta di pagamento" for a total paid in parts."""
+        labels = dict.fromkeys(part.label for part in self.payment_parts)
+        return " + ".join(labels)
+
     def get_absolute_url(self) -> str:
         return reverse("invoicing:pdf", kwargs={"pk": self.pk})
+
+
+@dataclass(frozen=True)
+class PaymentPart:
+    code: str
+    amount: Decimal
+    date: datetime.date
+
+    @property
+    def label(self) -> str:
+        return PaymentMethodCode(self.code).label
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code, "amount": f"{self.amount:.2f}", "date": self.date.isoformat()}
 
 
 class FiscalDocumentLine(models.Model):

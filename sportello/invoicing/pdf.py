@@ -36,6 +36,7 @@ def document_pdf_html(document: FiscalDocument) -> str:
             "recipient_code": code,
             "recipient_pec": pec,
             "payment_method": PaymentMethodCode(document.payment_method_code).label,
+            "payment_parts": document.payment_parts,
             "legal_notice": LEGAL_NOTICE,
         },
     )

@@ -47,6 +47,7 @@ ERASURE: dict[str, dict[str, str]] = {
         "refund",
         "corrects",
         "payment_method_code",
+        "payment_breakdown",
         "total_net",
         "total_vat",
         "rounding",
@@ -163,6 +164,10 @@ def documents_for_export(user) -> list[dict[str, Any]]:
                 "rounding": _money(document.rounding),
                 "total_gross": _money(document.total_gross),
                 "payment_method": document.get_payment_method_code_display(),
+                "payments": [
+                    {"method": part.label, "amount": _money(part.amount), "date": str(part.date)}
+                    for part in document.payment_parts
+                ],
                 "status_history": [
                     {
                         "from": change.from_status,

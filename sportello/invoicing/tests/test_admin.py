@@ -41,6 +41,7 @@ def test_list_and_page_are_in_italian(staff_client, invoice):
     assert "Scarica PDF" in page and "Scarica XML" in page
     assert "Correggi e riemetti" not in page
     assert "Emessa" in page and "issued" not in page
+    assert "Pagamenti" in page and "Carta di pagamento: " in page
     assert "/admin/r/" not in page  # no "Vedi sul sito": the customer's download is theirs
 
 

@@ -142,3 +142,61 @@ def test_numbers_follow_each_other_and_restart_each_year(customer, settings):
     year = timezone.localdate().year
     numbers = list(FiscalDocument.objects.order_by("id").values_list("number", flat=True))
     assert numbers == [f"FT{year}/000001", f"FT{year}/000002"]
+
+
+def test_an_invoice_paid_in_parts_names_each_payment(customer, staff):
+    """Part of a bank transfer, then the rest by card: the invoice says both, with their
+    amounts and days (FatturaPA: one DettaglioPagamento each), not the card for the total."""
+    import datetime as dt
+
+    from sportello.checkout.settlement import settle_bank_transfer
+    from sportello.invoicing.accounting import register_csv
+    from sportello.invoicing.pdf import document_pdf_html
+    from sportello.invoicing.privacy import documents_for_export
+    from sportello.payments.actions import mark_pending
+
+    order = make_order(customer, [{"base_net": "100.00"}], payment_method="bank_transfer")
+    transfer = create_payment(order=order, provider="bank_transfer")
+    mark_pending(payment=transfer, provider_reference=order.number)
+    settle_bank_transfer(
+        order=order,
+        amount="40.00",
+        value_date=dt.date(2026, 3, 1),
+        reference="CRO1",
+        actor=staff,
+    )
+    card = create_payment(order=order, provider="test_gateway")
+    assert card.amount == Decimal("82.00")
+    settle_confirmed_payment(payment=card, provider_reference="tx-rest")
+
+    invoice = FiscalDocument.objects.get(order=order)
+    assert [(part.label, part.amount) for part in invoice.payment_parts] == [
+        ("Bonifico", Decimal("40.00")),
+        ("Carta di pagamento", Decimal("82.00")),
+    ]
+    assert invoice.payment_parts[0].date == dt.date(2026, 3, 1)
+    xml = build_xml(invoice).decode()
+    assert xml.count("<DettaglioPagamento>") == 2
+    assert "<ModalitaPagamento>MP05</ModalitaPagamento>" in xml
+    assert "<DataScadenzaPagamento>2026-03-01</DataScadenzaPagamento>" in xml
+    assert "<ImportoPagamento>40.00</ImportoPagamento>" in xml
+    assert "<ImportoPagamento>82.00</ImportoPagamento>" in xml
+    assert_valid(xml.encode())
+    pdf = document_pdf_html(invoice)
+    assert "Pagamento completo in 2 parti: 122,00\u00a0€" in pdf
+    assert "Bonifico: 40,00\u00a0€, il 1 marzo 2026" in pdf
+    assert "Carta di pagamento: 82,00\u00a0€" in pdf
+    assert ";Bonifico + Carta di pagamento;" in register_csv([invoice])
+    [exported] = documents_for_export(customer)
+    assert [part["amount"] for part in exported["payments"]] == ["40.00", "82.00"]
+
+
+def test_an_invoice_paid_at_once_keeps_one_payment(customer):
+    order = make_order(customer, [{"base_net": "100.00"}])
+    pay(order)
+
+    invoice = FiscalDocument.objects.get(order=order)
+    assert invoice.payment_breakdown == []
+    [part] = invoice.payment_parts
+    assert (part.code, part.amount) == (PaymentMethodCode.CARD, Decimal("122.00"))
+    assert build_xml(invoice).count(b"<DettaglioPagamento>") == 1
