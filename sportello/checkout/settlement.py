@@ -28,9 +28,11 @@ from sportello.credit.queries import is_top_up, may_pay_from_credit
 from sportello.invoicing.actions import issue_credit_note, issue_invoice
 from sportello.orders.actions import complete_order, mark_paid
 from sportello.orders.models import Order, OrderStatus
+from sportello.orders.queries import is_fully_withdrawn
 from sportello.payments import actions as payment_actions
 from sportello.payments.actions import Confirmation, PaymentNotAllowed, RefundNotAllowed
 from sportello.payments.models import OPEN_PAYMENT_STATUSES, Payment, PaymentStatus, Refund
+from sportello.payments.providers.bank_transfer import send_part_of_transfer_received
 from sportello.payments.providers.base import NewsKind, PaymentNews, ProviderError
 from sportello.payments.providers.registry import get_provider
 
@@ -151,7 +153,17 @@ def settle_bank_transfer(
         )
         if confirmation.order_became_paid:
             order_became_paid(confirmation.payment.order, payment=confirmation.payment, actor=actor)
+        else:
+            _tell_customer_part_arrived(confirmation.payment)
     return confirmation
+
+
+def _tell_customer_part_arrived(payment: Payment) -> None:
+    """Part of the money for an order still awaiting the rest: the customer learns what is
+    left (not for an order withdrawn from entirely: staff's settling of it answers)."""
+    order = Order.objects.get(pk=payment.order_id)
+    if order.status == OrderStatus.AWAITING_PAYMENT and not is_fully_withdrawn(order):
+        send_part_of_transfer_received(order, payment)
 
 
 def settle_free_order(*, order: Order, actor) -> bool:

@@ -163,6 +163,40 @@ def test_partially_paid_order_is_not_cancelled_automatically(transfer_order, set
     assert transfer_order.status == OrderStatus.AWAITING_PAYMENT
 
 
+def test_the_customer_is_told_what_arrived_and_what_is_left(transfer_order, staff, settings):
+    # The order's summary went out when it was placed.
+    Order.objects.filter(pk=transfer_order.pk).update(confirmation_sent_at=timezone.now())
+    settle_bank_transfer(
+        order=transfer_order, amount="1000.00", value_date=VALUE_DATE, reference="CRO8", actor=staff
+    )
+
+    [email] = _emails(transfer_order, "payments/email/transfer_part_received")
+    assert email.to == transfer_order.customer_email
+    text = email.text_body
+    assert "abbiamo ricevuto un bonifico di 1.000,00\u00a0€" in text
+    assert "restano da pagare 1.989,00\u00a0€" in text
+    # The details to send the rest: same causale, the amount left.
+    assert f"Causale: {transfer_order.number}" in text
+    assert "Importo ancora da pagare: 1.989,00\u00a0€ (già ricevuti 1.000,00\u00a0€)" in text
+    assert reverse("payments:pay", kwargs={"number": transfer_order.number}) in text
+    assert "1.989,00" in email.html_body
+
+    # The reminder, should it go out afterwards, speaks of the rest and threatens nothing.
+    placed = timezone.make_aware(dt.datetime(2026, 11, 2, 10, 0))
+    Order.objects.filter(pk=transfer_order.pk).update(placed_at=placed)
+    run_reminders(now=placed + dt.timedelta(days=settings.TRANSFER_REMINDER_DAYS))
+    reminder = _emails(transfer_order, "payments/email/transfer_reminder").get().text_body
+    assert "abbiamo ricevuto 1.000,00\u00a0€: restano da pagare 1.989,00\u00a0€" in reminder
+    assert "annullato" not in reminder
+
+    # The rest arrives: "pagamento ricevuto", and no second "part received".
+    settle_bank_transfer(
+        order=transfer_order, amount="1989.00", value_date=VALUE_DATE, reference="CRO9", actor=staff
+    )
+    assert _emails(transfer_order, "payments/email/transfer_part_received").count() == 1
+    assert _emails(transfer_order, "orders/email/payment_received").count() == 1
+
+
 def test_reminder_command_runs(transfer_order):
     from django.core.management import call_command
 

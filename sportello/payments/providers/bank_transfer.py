@@ -31,12 +31,15 @@ def bank_transfer_details(order, payment: Payment | None = None) -> dict:
     reference = order.number
     if payment is not None and payment.provider_reference:
         reference = payment.provider_reference
+    # Part of the money may have arrived already (a partial transfer): what is left.
+    due = actions.still_due(order)
     return {
         "iban": settings.BANK_TRANSFER_IBAN,
         "beneficiary": settings.BANK_TRANSFER_BENEFICIARY,
         "bank": settings.BANK_TRANSFER_BANK,
         "reference": reference,
-        "amount": order.total_gross,
+        "amount": due,
+        "received": max(order.total_gross - due, ZERO),
     }
 
 
@@ -54,6 +57,25 @@ def send_bank_transfer_instructions(order, *, payment: Payment | None = None) ->
         },
         related=order,
         key=f"order-{order.pk}-bank-transfer-{transfer['reference']}",
+    )
+
+
+def send_part_of_transfer_received(order, payment: Payment) -> OutgoingEmail:
+    """Staff recorded a transfer that does not cover the order: the customer is told what
+    arrived and what is left, with the details to send it. Once per transfer recorded."""
+    return queue_email(
+        to=order.customer_email,
+        template="payments/email/transfer_part_received",
+        context={
+            "order": order,
+            "name": order.billing_first_name or order.customer.first_name,
+            "order_url": absolute_url("orders:detail", number=order.number),
+            "pay_url": absolute_url("payments:pay", number=order.number),
+            "payment": payment,
+            "transfer": bank_transfer_details(order),
+        },
+        related=order,
+        key=f"payment-{payment.pk}-part-received",
     )
 
 
@@ -146,10 +168,6 @@ class BankTransferProvider(PaymentProvider):
 
     def pending_html(self, order, payment) -> str:
         transfer = bank_transfer_details(order, payment)
-        # Part of the money may have arrived already (partial transfers): what is left.
-        received = actions.transfers_received(order)
-        transfer["received"] = received
-        transfer["amount"] = max(order.total_gross - received, ZERO)
         transfer["deadline"] = actions.transfer_deadline(order)
         return render_to_string(
             "payments/providers/bank_transfer_pending.html", {"transfer": transfer}

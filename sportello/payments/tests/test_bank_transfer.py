@@ -118,6 +118,7 @@ def test_bank_transfer_details(order, settings):
         "bank": "Banca Esempio",
         "reference": order.number,
         "amount": Decimal("122.00"),
+        "received": Decimal("0.00"),
     }
 
 
