@@ -29,7 +29,7 @@ def confirmation_key(order: Order) -> str:
 def _order_context(order: Order, *, with_lines: bool = False) -> dict:
     context = {
         "order": order,
-        "name": order.billing_first_name or order.customer.first_name,
+        "name": order.greeting_name,
         "order_url": absolute_url("orders:detail", number=order.number),
     }
     if with_lines:

@@ -168,6 +168,12 @@ class Order(TimeStampedModel):
         return reverse("orders:detail", kwargs={"number": self.number})
 
     @property
+    def greeting_name(self) -> str:
+        """The first name e-mails greet the customer by ("Gentile Mario,"), as the account's
+        e-mails do; "" when there is none (the templates then say "Gentile cliente")."""
+        return self.billing_first_name or self.customer.first_name
+
+    @property
     def billing_name(self) -> str:
         if self.billing_kind == CustomerKind.COMPANY:
             return self.billing_company_name

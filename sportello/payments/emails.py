@@ -78,7 +78,7 @@ def send_refund_recorded(order: Order, refund) -> OutgoingEmail:
     """Money given back while the order stays as it is (part of it, or a second payment)."""
     context = {
         "order": order,
-        "name": order.billing_first_name or order.customer.first_name,
+        "name": order.greeting_name,
         "order_url": absolute_url("orders:detail", number=order.number),
         "refund": refund,
         "note": refund.note,

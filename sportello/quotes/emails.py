@@ -23,7 +23,8 @@ def _staff_url(quote) -> str:
 
 
 def _customer_name(quote) -> str:
-    return quote.customer.get_full_name().strip() or "cliente"
+    """The first name to greet by, as the account's and the orders' e-mails do."""
+    return quote.customer.first_name.strip() or "cliente"
 
 
 def _lines(quote) -> list[dict]:

@@ -51,7 +51,7 @@ def send_bank_transfer_instructions(order, *, payment: Payment | None = None) ->
         template="payments/email/bank_transfer",
         context={
             "order": order,
-            "name": order.billing_first_name or order.customer.first_name,
+            "name": order.greeting_name,
             "order_url": absolute_url("orders:detail", number=order.number),
             "transfer": transfer,
         },
@@ -68,7 +68,7 @@ def send_part_of_transfer_received(order, payment: Payment) -> OutgoingEmail:
         template="payments/email/transfer_part_received",
         context={
             "order": order,
-            "name": order.billing_first_name or order.customer.first_name,
+            "name": order.greeting_name,
             "order_url": absolute_url("orders:detail", number=order.number),
             "pay_url": absolute_url("payments:pay", number=order.number),
             "payment": payment,
@@ -94,7 +94,7 @@ def send_transfer_reminder(order, *, deadline) -> OutgoingEmail:
         template="payments/email/transfer_reminder",
         context={
             "order": order,
-            "name": order.billing_first_name or order.customer.first_name,
+            "name": order.greeting_name,
             "order_url": absolute_url("orders:detail", number=order.number),
             "transfer": bank_transfer_details(order),
             "deadline": deadline,

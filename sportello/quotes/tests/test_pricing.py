@@ -410,6 +410,10 @@ def test_quote_ready_email_attaches_the_quote_pdf(ready_quote):
     from sportello.notifications.models import OutgoingEmail
 
     email = OutgoingEmail.objects.get(template="quotes/email/quote_ready")
+    # Greeted by first name, as the account's and the orders' e-mails do.
+    customer = ready_quote.customer
+    assert f"Gentile {customer.first_name},\n" in email.text_body
+    assert f"Gentile {customer.first_name} {customer.last_name}" not in email.text_body
     (attachment,) = email.attachments.all()
     assert attachment.filename == f"preventivo-{ready_quote.number}.pdf"
     assert deliver(email.pk)
