@@ -143,7 +143,9 @@ class Order(TimeStampedModel):
     early_start_requested = models.BooleanField(
         "esecuzione immediata richiesta",
         default=False,
-        help_text="Il consumatore ha chiesto di iniziare prima della fine del periodo di recesso.",
+        help_text=(
+            "Sì se il consumatore ha chiesto di iniziare prima della fine del periodo di recesso."
+        ),
     )
 
     class Meta:
