@@ -221,3 +221,78 @@ def test_a_company_buyer_sees_no_withdrawal_button(page, shop, password):
         page.goto(order.get_absolute_url())
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Ordine n. {order.number}")
         expect(page.locator(".actions").filter(has_text="Recedi")).to_have_count(0)
+
+
+def test_withdrawing_from_one_service_before_paying_lowers_what_the_card_takes(
+    page, shop, password
+):
+    """A consumer who has not paid yet withdraws from one of two services: the card page
+    opened for the old total is given up, the shop asks only for the service kept, and the
+    invoice lists that service alone."""
+    marta = UserFactory(email="marta.riva@example.com", first_name="Marta", last_name="Riva")
+    appraisal = ServiceFactory(
+        name="Stima di un box", net_price=Decimal("100.00"), vat_rate=Decimal("22.00")
+    )
+    survey = ServiceFactory(
+        name="Visura ipotecaria", net_price=Decimal("50.00"), vat_rate=Decimal("22.00")
+    )
+    cart = CartFactory(user=marta)
+    CartLineFactory(cart=cart, service=appraisal, answers={})
+    CartLineFactory(cart=cart, service=survey, answers={})
+    order = place_order(
+        customer=marta,
+        cart=cart,
+        billing={**PERSON, "first_name": "Marta", "last_name": "Riva"},
+        payment_method="test_gateway",
+        checkout_token=uuid.uuid4(),
+        acceptance=TermsAcceptance(terms=current_terms(), accepted_at=timezone.now()),
+    )
+    assert order.total_gross == Decimal("183.00")
+    request = RequestFactory().get("/")
+    request.user = marta
+    # The card page she left open before changing her mind.
+    start_payment(order=order, provider_id="test_gateway", request=request)
+    old_attempt = Payment.objects.get(order=order)
+
+    with screenshot_on_failure(page, "test_partial_withdrawal_before_paying"):
+        _log_in(page, marta.email, password)
+        page.goto("/il-mio-account/ordini/")
+        row = page.get_by_role("row").filter(has_text=order.number)
+        row.get_by_role("link", name=re.compile("Recedi dal contratto qui")).click()
+        page.get_by_label("Stima di un box").uncheck()
+        expect(page.get_by_label("Visura ipotecaria")).to_be_checked()
+        page.get_by_role("button", name="Continua").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Conferma il recesso")
+        page.get_by_role("button", name="Conferma il recesso").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Dichiarazione di recesso inviata"
+        )
+        expect(page.locator("main")).to_contain_text(
+            f"Per gli altri servizi dell'ordine n. {order.number} restano da pagare 122,00\u00a0€"
+        )
+
+        page.goto(order.get_absolute_url())
+        expect(page.locator("main")).to_contain_text("(senza i servizi da cui hai receduto)")
+        page.locator("main").get_by_role("link", name="Paga ora").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Paga l'ordine {order.number}")
+        expect(page.locator(".pay-summary")).to_contain_text("122,00\u00a0€")
+        page.get_by_label("Carta di credito (pagamento di prova)").check()
+        page.get_by_role("button", name="Paga ora").click()
+        expect(page.get_by_role("heading", name="Pagamento con carta")).to_be_visible()
+        expect(page.get_by_text("122,00\u00a0€")).to_be_visible()
+        page.get_by_role("button", name="Autorizza pagamento").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            f"Grazie! Ordine n. {order.number}"
+        )
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    assert order.total_gross == Decimal("122.00")
+    old_attempt.refresh_from_db()
+    assert old_attempt.status == "cancelled"
+    paid = Payment.objects.get(order=order, status="confirmed")
+    assert paid.amount == Decimal("122.00")
+    invoice = FiscalDocument.objects.get(order=order, kind=DocumentKind.INVOICE)
+    [line] = invoice.lines.all()
+    assert line.description.startswith("Stima di un box")
+    assert invoice.total_gross == Decimal("122.00")
