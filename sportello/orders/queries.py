@@ -7,6 +7,8 @@ view permission) see every order's files through the same functions.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import (
     Case,
     Count,
@@ -111,6 +113,18 @@ def is_fully_withdrawn(order: Order) -> bool:
     lines): nothing is to be started or paid for while staff settle it."""
     live = [line for line in order.lines.all() if line.status != LineStatus.CANCELLED]
     return bool(live) and all(line.withdrawal_received_at is not None for line in live)
+
+
+def total_leaves_out_withdrawn(order: Order) -> bool:
+    """The order's total is that of the services kept: the consumer withdrew from others
+    before paying and the total dropped (orders.actions.owe_only_services_kept), which stays
+    true once paid and settled. From the prefetched lines."""
+    lines = list(order.lines.all())
+    if not any(line.withdrawal_received_at for line in lines):
+        return False
+    kept = sum((line.gross for line in lines if is_owed(line)), Decimal("0.00"))
+    every = sum((line.gross for line in lines), Decimal("0.00"))
+    return bool(kept) and kept == order.total_gross != every
 
 
 def fully_withdrawn() -> Q:

@@ -23,6 +23,7 @@ from sportello.orders.queries import (
     order_for_customer,
     order_summary_for_customer,
     status_for_customer,
+    total_leaves_out_withdrawn,
     withdrawal_is_open,
     withdrawal_settled,
 )
@@ -138,6 +139,7 @@ def _render_order_detail(request, number, *, message_form, status=200):
             "can_withdraw": may_act and withdrawal_is_open(order),
             # A statement of withdrawal received for some or all of its services.
             "withdrawal_received_at": last_withdrawal_at(order),
+            "total_leaves_out_withdrawn": total_leaves_out_withdrawn(order),
             "withdrawal_settled": withdrawal_settled(order),
             # "Recesso ricevuto" rather than "In attesa di pagamento" once nothing is to be paid.
             "order_status": status_for_customer(order),

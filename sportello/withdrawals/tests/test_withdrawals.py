@@ -644,6 +644,11 @@ def test_a_partial_withdrawal_leaves_the_rest_of_the_order_to_start(
         template__startswith="orders/email/in_progress"
     ).exists()
     assert not OutgoingEmail.objects.filter(subject__contains="in lavorazione").exists()
+    # Paid before the statement: the total is still what was paid (the refund gives back the
+    # withdrawn service), so nothing says services were left out of it.
+    client.force_login(customer)
+    detail = client.get(reverse("orders:detail", kwargs={"number": consumer_order.number})).text
+    assert "senza i servizi da cui hai receduto" not in detail
 
 
 def test_a_partial_withdrawal_keeps_the_payment_open(customer_client, customer, make_order):
@@ -736,6 +741,10 @@ def test_a_partial_withdrawal_of_an_unpaid_order_leaves_only_the_rest_to_pay(
         f"Perizia immobiliare - ordine n. {order.number}"
     ]
     assert not Refund.objects.exists()
+    # Paid and settled, the order's total still says why it is lower than its services.
+    client.force_login(customer)
+    detail = client.get(reverse("orders:detail", kwargs={"number": order.number})).text
+    assert "(senza i servizi da cui hai receduto)" in detail
 
 
 @pytest.mark.parametrize(("received", "excess"), [("122.00", None), ("130.00", "8,00")])
