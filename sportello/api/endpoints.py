@@ -314,6 +314,7 @@ def _order_out(order: Order) -> dict:
     for line in order.lines.all():
         lines.append(
             {
+                "line": line.position + 1,
                 "service": line.service_name,
                 "status": line.status,
                 "status_label": status_label(LineStatus, line.status),

@@ -149,7 +149,8 @@ class OutcomeOut(Schema):
 
 
 class OrderLineOut(Schema):
-    service: str = Field(description="Lo slug del servizio.")
+    line: int = Field(description="Il numero della riga nell'ordine, da 1 (come nei webhook).")
+    service: str = Field(description="Il nome del servizio al momento dell'ordine.")
     status: str = Field(description="Lo stato della riga: " + values(LineStatus) + ".")
     status_label: str = Field(description="Lo stato della riga in italiano, come sul sito.")
     answers: list[dict[str, Any]]

@@ -1,10 +1,11 @@
 """Webhooks: an outbox row per event and endpoint, signed POSTs, retries with backoff.
 
-`order_status_changed` is registered with `orders.listeners` at start-up (apps.py): it runs in
-the transaction of the status change and writes one `WebhookDelivery` per active endpoint of
-the order's customer; sending is scheduled after commit (a rolled-back change sends nothing).
-`deliver` claims a due row with a compare-and-set, POSTs it, and records the answer: a 2xx is
-delivered; anything else waits `retry_delay` and is tried again, up to WEBHOOK_MAX_ATTEMPTS.
+`order_status_changed` and `order_outcome_added` are registered with `orders.listeners` at
+start-up (apps.py): each runs in the transaction of the change and writes one `WebhookDelivery`
+per active endpoint of the order's customer; sending is scheduled after commit (a rolled-back
+change sends nothing). `deliver` claims a due row with a compare-and-set, POSTs it, and records
+the answer: a 2xx is delivered; anything else waits `retry_delay` and is tried again, up to
+WEBHOOK_MAX_ATTEMPTS.
 
 Every request carries `Sportello-Signature: t=<unix time>,v1=<hex>` where v1 is
 HMAC-SHA256(endpoint secret, "<t>.<body>"), and `Sportello-Event-Id` (the same on every retry:
@@ -32,7 +33,8 @@ from django.utils import timezone
 
 from sportello.api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from sportello.core.state import status_label
-from sportello.orders.models import Order, OrderStatus
+from sportello.notifications.rendering import absolute_url
+from sportello.orders.models import Order, OrderStatus, Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ EVENT_ID_HEADER = "Sportello-Event-Id"
 EVENT_TYPE_HEADER = "Sportello-Event"
 ORDER_CREATED = "order.created"
 ORDER_STATUS_CHANGED = "order.status_changed"
+ORDER_OUTCOME_ADDED = "order.outcome_added"
 MAX_RETRY_DELAY = timedelta(hours=6)
 # While one worker sends a row, no other claims it (longer than the request's timeout).
 SEND_LEASE = timedelta(minutes=2)
@@ -108,19 +111,53 @@ _opener = urllib.request.build_opener(_NoRedirect())
 
 def order_status_changed(order: Order, from_status: str, to_status: str) -> None:
     """The orders listener: one delivery per active endpoint of the customer, sent on commit."""
-    endpoints = list(
-        WebhookEndpoint.objects.filter(user_id=order.customer_id, is_active=True).only("pk")
+    _write_event(
+        user_id=order.customer_id,
+        event_type=ORDER_CREATED if not from_status else ORDER_STATUS_CHANGED,
+        data={
+            "order": order.number,
+            "from_status": from_status or None,
+            "status": to_status,
+            "status_label": status_label(OrderStatus, to_status),
+        },
     )
+
+
+def order_outcome_added(outcome: Outcome) -> None:
+    """The outcomes listener: the service's result is ready, with the addresses of its files
+    (downloaded with the same token as the rest of the API)."""
+    line = outcome.line
+    order = line.order
+    _write_event(
+        user_id=order.customer_id,
+        event_type=ORDER_OUTCOME_ADDED,
+        data={
+            "order": order.number,
+            "line": line.position + 1,
+            "service": line.service_name,
+            "note": outcome.note,
+            "files": [
+                {
+                    "id": item.pk,
+                    "name": item.original_name,
+                    "size": item.size,
+                    "download_url": absolute_url(
+                        "api:outcome_file", number=order.number, file_id=item.pk
+                    ),
+                }
+                for item in outcome.files.order_by("pk")
+            ],
+        },
+    )
+
+
+def _write_event(*, user_id: int, event_type: str, data: dict) -> None:
+    """One delivery per active endpoint of the user, in the caller's transaction; sending is
+    scheduled on commit (a rolled-back change sends nothing)."""
+    endpoints = list(WebhookEndpoint.objects.filter(user_id=user_id, is_active=True).only("pk"))
     if not endpoints:
         return
     now = timezone.now()
-    event_type = ORDER_CREATED if not from_status else ORDER_STATUS_CHANGED
-    data = {
-        "order": order.number,
-        "from_status": from_status or None,
-        "status": to_status,
-        "status_label": status_label(OrderStatus, to_status),
-    }
     deliveries = WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(

@@ -37,7 +37,7 @@ from sportello.core.money import TaxedPrice, format_euro
 from sportello.core.numbering import format_number, local_year, next_number
 from sportello.core.state import change_status
 from sportello.orders import delivery, emails
-from sportello.orders.listeners import status_changed
+from sportello.orders.listeners import outcome_added, status_changed
 from sportello.orders.models import (
     LINE_TRANSITIONS,
     LINE_WORK_STATUSES,
@@ -510,6 +510,7 @@ def add_outcome(
                 .exclude(status=LineStatus.COMPLETED)
                 .exists()
             )
+            outcome_added(outcome)
             # An outcome that completes the order is told in one e-mail: "completato", which
             # points to the outcomes and carries the outcome's note.
             if not completes_order:

@@ -1,4 +1,4 @@
-"""Who else hears that an order changed status.
+"""Who else hears that an order changed status, or that a service's outcome was attached.
 
 Apps above orders (the API's webhooks) register a listener at start-up
 (`AppConfig.ready`); the order actions call `status_changed` in the transaction of each change
@@ -14,11 +14,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sportello.orders.models import Order
+    from sportello.orders.models import Order, Outcome
 
 StatusListener = Callable[["Order", str, str], None]
+OutcomeListener = Callable[["Outcome"], None]
 
 _listeners: list[StatusListener] = []
+_outcome_listeners: list[OutcomeListener] = []
 
 
 def listen_to_status_changes(listener: StatusListener) -> None:
@@ -30,3 +32,15 @@ def listen_to_status_changes(listener: StatusListener) -> None:
 def status_changed(order: Order, *, from_status: str, to_status: str) -> None:
     for listener in list(_listeners):
         listener(order, from_status, to_status)
+
+
+def listen_to_outcomes(listener: OutcomeListener) -> None:
+    """Call `listener(outcome)` when staff attach an outcome (esito) to a service, its files
+    saved, in the same transaction."""
+    if listener not in _outcome_listeners:
+        _outcome_listeners.append(listener)
+
+
+def outcome_added(outcome: Outcome) -> None:
+    for listener in list(_outcome_listeners):
+        listener(outcome)

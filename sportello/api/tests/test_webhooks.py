@@ -259,3 +259,65 @@ def test_deploy_check_refuses_private_addresses_without_debug(settings):
     assert [message.id for message in check_webhook_addresses(None)] == ["api.E001"]
     settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
     assert check_webhook_addresses(None) == []
+
+
+def test_an_outcome_reaches_the_endpoint_with_its_files(
+    client,
+    auth,
+    customer,
+    staff,
+    appraisal,
+    company_profile,
+    local_hooks,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sportello.orders import actions as order_actions
+
+    settings.SITE_URL = "https://negozio.example.it"
+    pdf = b"%PDF-1.4\n%esito\n"
+    with Receiver(8173, [204]) as receiver:
+        endpoint = create_endpoint(user=customer, url=receiver.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            order = place(client, auth)
+            settle_bank_transfer(order=order, actor=staff)
+        with django_capture_on_commit_callbacks(execute=True):
+            order_actions.add_outcome(
+                line=order.lines.get(),
+                note="Perizia pronta",
+                files=[SimpleUploadedFile("perizia.pdf", pdf)],
+                actor=staff,
+            )
+
+    headers, body = receiver.requests[-1]
+    assert webhooks.verify(secret=endpoint.secret, header=headers["Sportello-Signature"], body=body)
+    payload = json.loads(body)
+    assert payload["type"] == headers["Sportello-Event"] == "order.outcome_added"
+    [outcome_file] = order.lines.get().outcomes.get().files.all()
+    assert payload["data"] == {
+        "order": order.number,
+        "line": 1,
+        "service": "Perizia immobiliare",
+        "note": "Perizia pronta",
+        "files": [
+            {
+                "id": outcome_file.pk,
+                "name": "perizia.pdf",
+                "size": len(pdf),
+                "download_url": (
+                    f"https://negozio.example.it/api/orders/{order.number}/outcomes/"
+                    f"{outcome_file.pk}"
+                ),
+            }
+        ],
+    }
+    # The address is the API's own download, with the same token.
+    download = client.get(
+        payload["data"]["files"][0]["download_url"].removeprefix("https://negozio.example.it"),
+        **auth,
+    )
+    assert b"".join(download.streaming_content) == pdf
+    # The order's lines in the API carry the same number.
+    assert client.get(f"/api/orders/{order.number}", **auth).json()["lines"][0]["line"] == 1
