@@ -8,8 +8,14 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         # Inside ready(): the listener's module imports models, which need the app registry.
         from sportello.api import checks  # noqa: F401  (registers the deployment check)
-        from sportello.api.webhooks import order_outcome_added, order_status_changed
-        from sportello.orders.listeners import listen_to_outcomes, listen_to_status_changes
+        from sportello.api.webhooks import (
+            order_outcome_added,
+            order_status_changed,
+            quote_status_changed,
+        )
+        from sportello.orders import listeners as orders
+        from sportello.quotes import listeners as quotes
 
-        listen_to_status_changes(order_status_changed)
-        listen_to_outcomes(order_outcome_added)
+        orders.listen_to_status_changes(order_status_changed)
+        orders.listen_to_outcomes(order_outcome_added)
+        quotes.listen_to_status_changes(quote_status_changed)

@@ -1,11 +1,11 @@
 """Webhooks: an outbox row per event and endpoint, signed POSTs, retries with backoff.
 
-`order_status_changed` and `order_outcome_added` are registered with `orders.listeners` at
-start-up (apps.py): each runs in the transaction of the change and writes one `WebhookDelivery`
-per active endpoint of the order's customer; sending is scheduled after commit (a rolled-back
-change sends nothing). `deliver` claims a due row with a compare-and-set, POSTs it, and records
-the answer: a 2xx is delivered; anything else waits `retry_delay` and is tried again, up to
-WEBHOOK_MAX_ATTEMPTS.
+`order_status_changed` and `order_outcome_added` are registered with `orders.listeners`, and
+`quote_status_changed` with `quotes.listeners`, at start-up (apps.py): each runs in the
+transaction of the change and writes one `WebhookDelivery` per active endpoint of the order's
+(quote's) customer; sending is scheduled after commit (a rolled-back change sends nothing).
+`deliver` claims a due row with a compare-and-set, POSTs it, and records the answer: a 2xx is
+delivered; anything else waits `retry_delay` and is tried again, up to WEBHOOK_MAX_ATTEMPTS.
 
 Every request carries `Sportello-Signature: t=<unix time>,v1=<hex>` where v1 is
 HMAC-SHA256(endpoint secret, "<t>.<body>"), and `Sportello-Event-Id` (the same on every retry:
@@ -35,6 +35,7 @@ from sportello.api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoin
 from sportello.core.state import status_label
 from sportello.notifications.rendering import absolute_url
 from sportello.orders.models import Order, OrderStatus, Outcome
+from sportello.quotes.models import QuoteRequest, QuoteStatus
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,8 @@ EVENT_TYPE_HEADER = "Sportello-Event"
 ORDER_CREATED = "order.created"
 ORDER_STATUS_CHANGED = "order.status_changed"
 ORDER_OUTCOME_ADDED = "order.outcome_added"
+QUOTE_SENT = "quote.sent"
+QUOTE_STATUS_CHANGED = "quote.status_changed"
 MAX_RETRY_DELAY = timedelta(hours=6)
 # While one worker sends a row, no other claims it (longer than the request's timeout).
 SEND_LEASE = timedelta(minutes=2)
@@ -148,6 +151,24 @@ def order_outcome_added(outcome: Outcome) -> None:
                 for item in outcome.files.order_by("pk")
             ],
         },
+    )
+
+
+def quote_status_changed(quote: QuoteRequest, from_status: str, to_status: str) -> None:
+    """The quotes listener: a request sent, priced ("ready", with its total), accepted,
+    ordered, declined, expired or cancelled."""
+    data = {
+        "quote": quote.number,
+        "from_status": from_status or None,
+        "status": to_status,
+        "status_label": status_label(QuoteStatus, to_status),
+    }
+    if to_status == QuoteStatus.READY:
+        data["valid_until"] = quote.valid_until.isoformat() if quote.valid_until else None
+    _write_event(
+        user_id=quote.customer_id,
+        event_type=QUOTE_SENT if not from_status else QUOTE_STATUS_CHANGED,
+        data=data,
     )
 
 

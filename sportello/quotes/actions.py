@@ -32,6 +32,7 @@ from sportello.orders.actions import create_order
 from sportello.orders.models import Order, OrderLine
 from sportello.orders.purchase import PlacedOrder
 from sportello.quotes import emails
+from sportello.quotes.listeners import status_changed
 from sportello.quotes.models import (
     PRICEABLE,
     QUOTE_TRANSITIONS,
@@ -100,18 +101,28 @@ def set_quote_status(
         actor=actor,
         note=note,
         extra=extra,
-        on_change=lambda from_status, to_status: record_status_change(
-            event_type=EventType.QUOTE_STATUS,
-            subject=f"Preventivo {quote.number}",
-            choices=QuoteStatus,
-            from_status=from_status,
-            to_status=to_status,
-            note=note,
-            quote_number=quote.number,
-            customer_id=quote.customer_id,
-            actor=actor,
+        on_change=lambda from_status, to_status: _quote_changed(
+            quote, from_status, to_status, note=note, actor=actor
         ),
     )
+
+
+def _quote_changed(
+    quote: QuoteRequest, from_status: str, to_status: str, *, note: str, actor
+) -> None:
+    """In the change's transaction: the audit trail, then whoever listens (the API's webhooks)."""
+    record_status_change(
+        event_type=EventType.QUOTE_STATUS,
+        subject=f"Preventivo {quote.number}",
+        choices=QuoteStatus,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        quote_number=quote.number,
+        customer_id=quote.customer_id,
+        actor=actor,
+    )
+    status_changed(quote, from_status=from_status, to_status=to_status)
 
 
 # --- Request --------------------------------------------------------------------------------
@@ -211,6 +222,7 @@ def create_quote_request(
         actor=customer,
         note="Richiesta inviata",
     )
+    status_changed(quote, from_status="", to_status=QuoteStatus.SENT)
     emails.request_received(quote)
     emails.staff_new_request(quote)
     return quote

@@ -92,7 +92,15 @@ def test_the_schema_describes_responses_in_italian(client):
 
 def test_the_webhooks_are_documented(page):
     webhooks = page[page.index('id="webhook"') :]
-    for word in ("order.created", "order.status_changed", "Sportello-Signature", "HMAC-SHA256"):
+    for word in (
+        "order.created",
+        "order.status_changed",
+        "order.outcome_added",
+        "quote.sent",
+        "quote.status_changed",
+        "Sportello-Signature",
+        "HMAC-SHA256",
+    ):
         assert word in webhooks
 
 

@@ -321,3 +321,64 @@ def test_an_outcome_reaches_the_endpoint_with_its_files(
     assert b"".join(download.streaming_content) == pdf
     # The order's lines in the API carry the same number.
     assert client.get(f"/api/orders/{order.number}", **auth).json()["lines"][0]["line"] == 1
+
+
+def test_a_quote_request_and_its_price_reach_the_endpoint(
+    client,
+    auth,
+    customer,
+    staff,
+    company_profile,
+    local_hooks,
+    django_capture_on_commit_callbacks,
+):
+    from decimal import Decimal
+
+    from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
+    from sportello.quotes import actions as quote_actions
+    from sportello.quotes.models import QuoteRequest
+
+    service = ServiceFactory(slug="due-diligence", pricing_mode="quote", net_price=None)
+    FormFieldFactory(service=service, key="immobile", label="Immobile")
+    with Receiver(8174, [204]) as receiver:
+        create_endpoint(user=customer, url=receiver.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            requested = client.post(
+                "/api/quotes",
+                {"lines": [{"service": "due-diligence", "answers": {"immobile": "Via Roma 1"}}]},
+                content_type="application/json",
+                **auth,
+            )
+        assert requested.status_code == 201, requested.content
+        quote = QuoteRequest.objects.get()
+        valid_until = timezone.localdate() + dt.timedelta(days=30)
+        with django_capture_on_commit_callbacks(execute=True):
+            quote_actions.send_prices(
+                quote=quote,
+                actor=staff,
+                line_prices={quote.lines.get().pk: (Decimal("500.00"), Decimal("22.00"))},
+                valid_until=valid_until,
+            )
+
+    events = [json.loads(body) for _headers, body in receiver.requests]
+    assert [(event["type"], event["data"]) for event in events] == [
+        (
+            "quote.sent",
+            {
+                "quote": quote.number,
+                "from_status": None,
+                "status": "sent",
+                "status_label": "Inviata",
+            },
+        ),
+        (
+            "quote.status_changed",
+            {
+                "quote": quote.number,
+                "from_status": "sent",
+                "status": "ready",
+                "status_label": "Pronto",
+                "valid_until": valid_until.isoformat(),
+            },
+        ),
+    ]
