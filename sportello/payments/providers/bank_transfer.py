@@ -43,18 +43,23 @@ def bank_transfer_details(order, payment: Payment | None = None) -> dict:
     }
 
 
+def _context(order, **more: object) -> dict:
+    """What every transfer e-mail to the customer reads: the order, the name, its page."""
+    return {
+        "order": order,
+        "name": order.greeting_name,
+        "order_url": absolute_url("orders:detail", number=order.number),
+        **more,
+    }
+
+
 def send_bank_transfer_instructions(order, *, payment: Payment | None = None) -> OutgoingEmail:
     """IBAN, beneficiary, reference and amount. Sent once per order and transfer reference."""
     transfer = bank_transfer_details(order, payment)
     return queue_email(
         to=order.customer_email,
         template="payments/email/bank_transfer",
-        context={
-            "order": order,
-            "name": order.greeting_name,
-            "order_url": absolute_url("orders:detail", number=order.number),
-            "transfer": transfer,
-        },
+        context=_context(order, transfer=transfer),
         related=order,
         key=f"order-{order.pk}-bank-transfer-{transfer['reference']}",
     )
@@ -66,14 +71,12 @@ def send_part_of_transfer_received(order, payment: Payment) -> OutgoingEmail:
     return queue_email(
         to=order.customer_email,
         template="payments/email/transfer_part_received",
-        context={
-            "order": order,
-            "name": order.greeting_name,
-            "order_url": absolute_url("orders:detail", number=order.number),
-            "pay_url": absolute_url("payments:pay", number=order.number),
-            "payment": payment,
-            "transfer": bank_transfer_details(order),
-        },
+        context=_context(
+            order,
+            pay_url=absolute_url("payments:pay", number=order.number),
+            payment=payment,
+            transfer=bank_transfer_details(order),
+        ),
         related=order,
         key=f"payment-{payment.pk}-part-received",
     )
@@ -92,13 +95,7 @@ def send_transfer_reminder(order, *, deadline) -> OutgoingEmail:
     return queue_email(
         to=order.customer_email,
         template="payments/email/transfer_reminder",
-        context={
-            "order": order,
-            "name": order.greeting_name,
-            "order_url": absolute_url("orders:detail", number=order.number),
-            "transfer": bank_transfer_details(order),
-            "deadline": deadline,
-        },
+        context=_context(order, transfer=bank_transfer_details(order), deadline=deadline),
         related=order,
         key=_transfer_reminder_key(order),
     )
