@@ -458,15 +458,16 @@ def create_order(
     summary="Paga un ordine con il credito prepagato",
     description=(
         "Paga subito, con il credito prepagato dell'azienda, un ordine in attesa di "
-        "pagamento (la fattura viene emessa). Solo amministratori e acquirenti "
-        "dell'azienda (403); 409 se il saldo non copre il totale o l'ordine non si può "
+        "pagamento (la fattura viene emessa). Solo l'amministratore dell'azienda o "
+        "l'acquirente che ha effettuato l'ordine (403: un collega che può vedere l'ordine "
+        "non può pagarlo); 409 se il saldo non copre il totale o l'ordine non si può "
         "pagare così."
     ),
 )
 def pay_order_from_credit(request, number: str = Path(..., max_length=20, pattern=NUMBER)):
     """Pay an order awaiting payment from your company's prepaid credit, at once (the invoice
-    is issued). Administrators and buyers of the company only (403); 409 when the balance does
-    not cover the total or the order cannot be paid this way."""
+    is issued). The company's administrator or the buyer who placed it only (403); 409 when the
+    balance does not cover the total or the order cannot be paid this way."""
     order = order_for_customer(customer=request.user, number=number)
     try:
         pay_from_credit(order=order, actor=request.user)

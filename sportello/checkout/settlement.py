@@ -212,7 +212,8 @@ def pay_from_credit(*, order: Order, actor) -> Confirmation:
     rows are locked, the credit attempt opened (or the open one reused), the credit account
     locked and debited, the attempt confirmed and the order paid (invoice included).
 
-    `actor` must be an administrator or buyer of the order's company (CreditPaymentNotAllowed).
+    `actor` must be the administrator of the order's company or the buyer who placed it
+    (CreditPaymentNotAllowed).
     Raises InsufficientCredit when the balance does not cover the total, PaymentNotAllowed when
     the order is not awaiting payment, is a top-up or already received part of its money; in
     every failure nothing is written. The entry point for the checkout, the pay-again page and
@@ -220,7 +221,8 @@ def pay_from_credit(*, order: Order, actor) -> Confirmation:
     """
     if not may_pay_from_credit(actor, order):
         raise CreditPaymentNotAllowed(
-            "Solo l'amministratore e gli acquirenti dell'azienda possono pagare con il credito."
+            "Con il credito prepagato paga l'ordine l'acquirente che lo ha effettuato, o "
+            "l'amministratore dell'azienda."
         )
     with transaction.atomic():
         locked, payments = payment_actions.lock_order_payments(order.pk)

@@ -42,14 +42,15 @@ def is_top_up(order) -> bool:
 
 
 def may_pay_from_credit(user, order) -> bool:
-    """A member who may buy for the order's company (administrator or buyer): the credit is
-    the company's money, viewers only see it."""
+    """A member who may act on the order for its company: the administrator, or the buyer who
+    placed it. The credit is the company's money: viewers only see it, and a buyer allowed to
+    see colleagues' orders only reads them (as on the site's pay page)."""
     if order.company_id is None:
         return False
     membership = membership_of(user)
-    return (
-        membership is not None and membership.company_id == order.company_id and membership.can_buy
-    )
+    if membership is None or membership.company_id != order.company_id:
+        return False
+    return membership.is_administrator or (membership.can_buy and order.customer_id == user.pk)
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,36 @@ def test_pay_from_the_company_credit(client, customer, other_customer, staff, ap
     assert again.json()["code"] == "not_payable"
 
 
+def test_a_buyer_who_sees_a_colleagues_order_may_not_pay_it_from_credit(
+    client, customer, other_customer, staff, appraisal
+):
+    """Seeing colleagues' orders is reading them, as on the site: the order's own buyer or the
+    administrator pays it, not another buyer (the credit is the company's money)."""
+    from sportello.accounts.tests.factories import UserFactory
+    from sportello.credit.actions import adjust
+
+    company = CompanyFactory()
+    MembershipFactory(company=company, user=customer, role=Role.BUYER)
+    MembershipFactory(
+        company=company, user=other_customer, role=Role.BUYER, can_see_colleague_orders=True
+    )
+    administrator = UserFactory()
+    MembershipFactory(company=company, user=administrator, role=Role.ADMINISTRATOR)
+    number = post_order(client, token_for(customer), BODY).json()["number"]
+    adjust(company=company, amount="500.00", note="Credito di prova", actor=staff)
+    url = f"/api/orders/{number}/pay-from-credit"
+
+    assert client.get(f"/api/orders/{number}", **token_for(other_customer)).status_code == 200
+    colleague = client.post(url, **token_for(other_customer))
+    assert colleague.status_code == 403
+    assert colleague.json()["code"] == "credit_not_allowed"
+    assert Order.objects.get().status == "awaiting_payment"
+
+    paid = client.post(url, **token_for(administrator))
+    assert paid.status_code == 200, paid.content
+    assert paid.json()["status"] == "paid"
+
+
 def test_pay_from_credit_of_another_customers_order_is_404(client, customer, other_customer):
     from sportello.orders.tests.factories import OrderFactory
 
