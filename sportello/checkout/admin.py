@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
@@ -37,6 +38,20 @@ from sportello.payments.admin import OrderPaymentInline
 from sportello.payments.forms import BankTransferForm, RefundForm
 from sportello.payments.models import PaymentStatus, Refund
 from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
+
+# Money has its own permissions beside working the order ("orders.change_order"): recording a
+# bank transfer confirms a payment, a refund gives money back.
+TRANSFER_PERMISSION = "payments.change_payment"
+REFUND_PERMISSION = "payments.add_refund"
+
+
+def may_record_transfers(user) -> bool:
+    return user.has_perm(TRANSFER_PERMISSION)
+
+
+def may_refund(user) -> bool:
+    return user.has_perm(REFUND_PERMISSION)
+
 
 BANK_TRANSFER_ACTION = "bonifico-ricevuto"
 REFUND_ACTION = "rimborso"
@@ -120,20 +135,27 @@ class OrderAdmin(BaseOrderAdmin):
     def _refundable_payments(self, order):
         return order.payments.filter(status=PaymentStatus.CONFIRMED).order_by("created_at", "id")
 
-    def extra_buttons(self, order) -> list[dict]:
+    def extra_buttons(self, request, order) -> list[dict]:
         buttons = []
-        if order.status == OrderStatus.AWAITING_PAYMENT:
-            buttons.append({"slug": BANK_TRANSFER_ACTION, "label": "Segna bonifico ricevuto"})
-        elif late_bank_transfer(order) is not None:
-            buttons.append({"slug": BANK_TRANSFER_ACTION, "label": "Registra bonifico arrivato"})
-        if self._refundable_payments(order).exists():
+        if may_record_transfers(request.user):
+            if order.status == OrderStatus.AWAITING_PAYMENT:
+                buttons.append({"slug": BANK_TRANSFER_ACTION, "label": "Segna bonifico ricevuto"})
+            elif late_bank_transfer(order) is not None:
+                buttons.append(
+                    {"slug": BANK_TRANSFER_ACTION, "label": "Registra bonifico arrivato"}
+                )
+        if may_refund(request.user) and self._refundable_payments(order).exists():
             buttons.append({"slug": REFUND_ACTION, "label": "Registra rimborso"})
         return buttons
 
     def extra_action_view(self, request, order, action):
         if action == BANK_TRANSFER_ACTION:
+            if not may_record_transfers(request.user):
+                raise PermissionDenied
             return self._bank_transfer_view(request, order)
         if action == REFUND_ACTION:
+            if not may_refund(request.user):
+                raise PermissionDenied
             return self._refund_view(request, order)
         return None
 

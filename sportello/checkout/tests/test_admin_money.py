@@ -25,3 +25,42 @@ def test_staff_cancelling_an_order_also_cancels_its_open_card_attempt(staff_clie
     card.refresh_from_db()
     assert (order.status, card.status) == (OrderStatus.CANCELLED, PaymentStatus.CANCELLED)
     assert card.status_changes.last().note == "Ordine annullato"
+
+
+def test_working_orders_does_not_allow_moving_money(client, customer):
+    """A staff member who may work orders ("Può modificare ordine") but has no payment
+    permissions sees neither money button and cannot open their pages; given the permissions,
+    both appear."""
+    from django.contrib.auth.models import Permission
+
+    from sportello.accounts.tests.factories import StaffFactory
+    from sportello.checkout.settlement import settle_bank_transfer
+
+    operator = StaffFactory(is_superuser=False)
+    operator.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_order", "change_order"])
+    )
+    order = AwaitingOrderFactory(customer=customer, payment_method="bank_transfer")
+    client.force_login(operator)
+    page = client.get(reverse("admin:orders_order_change", args=[order.pk])).text
+
+    assert "Annulla ordine" in page
+    assert "Segna bonifico ricevuto" not in page
+    assert client.get(action_url(order, "bonifico-ricevuto")).status_code == 403
+    assert client.post(action_url(order, "bonifico-ricevuto"), {}).status_code == 403
+    order.refresh_from_db()
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+
+    settle_bank_transfer(order=order, actor=None)
+    page = client.get(reverse("admin:orders_order_change", args=[order.pk])).text
+    assert "Registra rimborso" not in page
+    assert client.get(action_url(order, "rimborso")).status_code == 403
+
+    operator.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_payment", "add_refund"])
+    )
+    operator = type(operator).objects.get(pk=operator.pk)  # permissions are cached per object
+    client.force_login(operator)
+    page = client.get(reverse("admin:orders_order_change", args=[order.pk])).text
+    assert "Registra rimborso" in page
+    assert client.get(action_url(order, "rimborso")).status_code == 200

@@ -62,7 +62,7 @@ class OrderPageViews(ActionPagesAdmin):
             order=order, to=to, actor=request.user, note=note, customer_note=customer_note
         )
 
-    def extra_buttons(self, order) -> list[dict]:
+    def extra_buttons(self, request, order) -> list[dict]:
         """Buttons a subclass adds after the status ones ({"slug", "label"})."""
         return []
 
@@ -79,7 +79,7 @@ class OrderPageViews(ActionPagesAdmin):
             for slug, (label, to) in STATUS_ACTIONS.items()
             if to in allowed
         ]
-        buttons.extend(self.extra_buttons(order))
+        buttons.extend(self.extra_buttons(request, order))
         return [
             Button(label=button["label"], url=self.action_url(order, "action", button["slug"]))
             for button in buttons
