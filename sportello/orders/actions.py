@@ -461,8 +461,8 @@ def check_outcome_file(upload: UploadedFile) -> None:
             extensions=outcome_extensions(),
             max_bytes=settings.OUTCOME_MAX_BYTES,
             name_in_message=True,
-            # Staff deliverables were never sniffed (signed .p7m, archives): unchanged.
-            sniff_content=False,
+            # A text renamed .pdf would reach the customer as a PDF: sniffed like theirs (a
+            # signed .p7m has no signature to check and passes).
         )
     except UploadRejected as exc:
         raise OutcomeFileRejected(exc.messages[0]) from exc

@@ -23,6 +23,8 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "jpeg": (b"\xff\xd8\xff",),
     # An XLSX workbook is a ZIP archive.
     "xlsx": (b"PK\x03\x04",),
+    # A ZIP archive, or an empty one.
+    "zip": (b"PK\x03\x04", b"PK\x05\x06"),
 }
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -125,13 +127,13 @@ def check_upload(
     extensions=None,
     max_bytes: int | None = None,
     name_in_message: bool = False,
-    sniff_content: bool = True,
 ) -> UploadedFile:
     """Return `upload` if acceptable, else raise UploadRejected with an Italian message.
 
     `extensions` and `max_bytes` default to UPLOAD_ALLOWED_EXTENSIONS and UPLOAD_MAX_BYTES.
     With `name_in_message` the message names the file (forms taking several files at once).
-    `sniff_content=False` skips the first-bytes check (staff deliverables, as before).
+    The first bytes must agree with the extension; formats without a known signature (a signed
+    .p7m) are not sniffed.
     """
     allowed = allowed_extensions(extensions)
     limit = settings.UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
@@ -154,7 +156,7 @@ def check_upload(
             f"{subject} è troppo grande: la dimensione massima è {file_size(limit)}.",
             code="file_size",
         )
-    if sniff_content and not content_matches_extension(upload, extension):
+    if not content_matches_extension(upload, extension):
         text = (
             f"Il contenuto del file {name} non corrisponde al suo formato."
             if name_in_message

@@ -251,7 +251,7 @@ def test_line_status_and_outcome_from_the_line_page(staff_client, staff, custome
             "note": "Perizia firmata",
             "outcome_files": [
                 SimpleUploadedFile("perizia.pdf", PDF_BYTES),
-                SimpleUploadedFile("foto.png", b"\x89PNG"),
+                SimpleUploadedFile("foto.png", b"\x89PNG\r\n\x1a\n"),
             ],
             "complete_line": "on",
         },

@@ -101,11 +101,25 @@ def test_p7m_and_zip_are_accepted(line, staff):
         note="",
         files=[
             SimpleUploadedFile("perizia.pdf.p7m", b"signed"),
-            SimpleUploadedFile("a.zip", b"PK"),
+            SimpleUploadedFile("a.zip", b"PK\x03\x04rest"),
         ],
         actor=staff,
     )
     assert outcome.files.count() == 2
+
+
+def test_a_file_whose_content_is_not_its_format_is_refused(line, staff):
+    """A text renamed .pdf would be served to the customer as a PDF."""
+    with pytest.raises(actions.OutcomeFileRejected, match=r"fake\.pdf non corrisponde"):
+        actions.add_outcome(
+            line=line,
+            note="",
+            files=[SimpleUploadedFile("fake.pdf", b"not a pdf")],
+            actor=staff,
+            complete_line=True,
+        )
+    assert Outcome.objects.count() == 0
+    assert OutgoingEmail.objects.count() == 0
 
 
 def test_outcome_needs_a_note_or_a_file(line, staff):
