@@ -184,6 +184,10 @@ def test_sent_emails_are_scrubbed_and_the_confirmation_goes_to_the_old_address(
     assert message.to == ["mario.rossi@example.com"]
     assert message.subject == "Il tuo account è stato cancellato"
     assert "abbiamo cancellato il tuo account" in message.body
+    # What is kept is said as erasure keeps it: the orders with the data and documents given
+    # for their services (ERASURE of orders), not "only the fiscal data".
+    assert "i servizi con i dati e i documenti forniti per eseguirli" in message.body
+    assert "soli dati fiscali" not in message.body
 
 
 def test_optional_consents_are_withdrawn_and_the_ledger_kept(customer_data):
