@@ -29,7 +29,12 @@ from sportello.api.auth import MissingScope, RateLimited, TokenAuth, retry_after
 from sportello.api.docs import STATUSES, ItalianDocs
 from sportello.api.errors import italian_message
 from sportello.api.models import Scope
-from sportello.api.purchase import AnswersPurchase, quote_problem, request_quote_for_lines
+from sportello.api.purchase import (
+    AnswersPurchase,
+    quote_problem,
+    request_quote_for_lines,
+    same_lines,
+)
 from sportello.api.schemas import (
     NUMBER,
     SLUG,
@@ -281,6 +286,12 @@ def _answers_invalid(request, exc: AnswersInvalid):
     return _error(request, 422, "invalid_answers", "Alcune risposte non sono valide.", exc.errors)
 
 
+IDEMPOTENCY_KEY_REUSED = (
+    "Questa Idempotency-Key è già stata usata per una richiesta diversa: per una nuova "
+    "richiesta usa una nuova chiave."
+)
+
+
 def _idempotency_key(value: str | None) -> uuid.UUID:
     if not value:
         return uuid.uuid4()
@@ -373,7 +384,8 @@ def _order_out(order: Order) -> dict:
         "modulo del servizio come sul sito; i prezzi sono sempre calcolati dal negozio. "
         'L\'ordine resta "awaiting_payment" finché non è pagato (bonifico: le istruzioni '
         "arrivano per e-mail). Ripetendo la richiesta con la stessa intestazione "
-        "Idempotency-Key si riceve lo stesso ordine (200) invece di un secondo ordine."
+        "Idempotency-Key si riceve lo stesso ordine (200) invece di un secondo ordine; la "
+        "stessa chiave con altri servizi o risposte è un errore (422, idempotency_key_reused)."
     ),
 )
 def create_order(
@@ -438,6 +450,8 @@ def create_order(
     except InsufficientCredit as exc:
         return Status(409, _body("insufficient_credit", str(exc)))
     order = placed.order
+    if not placed.is_new and not same_lines(order.lines.order_by("position", "id"), source.lines):
+        return Status(422, _body("idempotency_key_reused", IDEMPOTENCY_KEY_REUSED))
     if placed.is_new and not by_credit and not settle_free_order(order=order, actor=user):
         # A failed start leaves the order awaiting payment; it can be paid from the site.
         with contextlib.suppress(PaymentNotAllowed, PaymentStartFailed):
@@ -631,7 +645,8 @@ def _quote_url(number: str) -> str:
     description=(
         "Richiedi un preventivo per servizi venduti su preventivo: lo staff lo prepara e "
         "tu lo accetti sul sito. Ripetendo la richiesta con la stessa intestazione "
-        "Idempotency-Key si riceve la stessa richiesta (200)."
+        "Idempotency-Key si riceve la stessa richiesta (200); la stessa chiave con altri "
+        "servizi o risposte è un errore (422, idempotency_key_reused)."
     ),
 )
 def create_quote(
@@ -655,6 +670,8 @@ def create_quote(
         )
     except PermissionError:
         return Status(403, _body("role_may_not_buy", ROLE_MAY_NOT_BUY))
+    if not is_new and not same_lines(quote.lines.order_by("position", "id"), lines):
+        return Status(422, _body("idempotency_key_reused", IDEMPOTENCY_KEY_REUSED))
     return Status(
         201 if is_new else 200,
         _quote_out(quote_for_customer(customer=request.user, number=quote.number)),

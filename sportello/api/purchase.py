@@ -9,9 +9,11 @@ Idempotency-Key header): a repeat returns what the first request made.
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Mapping
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 
 from sportello.api.answers import ValidatedLine
@@ -33,6 +35,20 @@ from sportello.quotes.models import QuoteLine, QuoteRequest
 ON_QUOTE = "Il servizio «{name}» è su preventivo: richiedi un preventivo."
 NOT_ON_QUOTE = "Il servizio «{name}» ha un prezzo: acquistalo con un ordine."
 NO_LINES = "Indica almeno un servizio."
+
+
+def _as_stored(answers) -> object:
+    """Answers as a JSON field gives them back (dates and decimals become strings)."""
+    return json.loads(json.dumps(answers, cls=DjangoJSONEncoder))
+
+
+def same_lines(stored_lines, lines: list[ValidatedLine]) -> bool:
+    """Whether an order's or quote request's lines (in position order) are the services and
+    answers of `lines`: a repeat of the same request, not another one under the same
+    Idempotency-Key."""
+    stored = [(line.service_id, _as_stored(line.answers)) for line in stored_lines]
+    asked = [(line.service.pk, _as_stored(line.answers)) for line in lines]
+    return stored == asked
 
 
 class AnswersPurchase(PurchaseSource):

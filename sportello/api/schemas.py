@@ -39,7 +39,7 @@ class ChoiceOut(Schema):
     value: str = Field(description="Il valore da dare come risposta.")
     label: str = Field(description="Il testo della scelta, come sul sito.")
     price_supplement: Decimal | None = Field(
-        description="Supplemento di prezzo IVA inclusa, se la scelta ne ha uno. " + AMOUNT
+        description="Supplemento di prezzo, IVA esclusa, se la scelta ne ha uno. " + AMOUNT
     )
 
 
@@ -50,7 +50,7 @@ class FieldOut(Schema):
     required: bool = Field(description="Se la risposta è obbligatoria.")
     help_text: str = Field(description="Il suggerimento mostrato sotto il campo.")
     price_supplement: Decimal | None = Field(
-        description="Supplemento IVA inclusa di una risposta sì (campi sì/no). " + AMOUNT
+        description="Supplemento, IVA esclusa, di una risposta sì (campi sì/no). " + AMOUNT
     )
     choices: list[ChoiceOut] = Field(description="Le scelte possibili (campi a scelta).")
     allowed_extensions: list[str] = Field(description="Le estensioni ammesse (campi file).")

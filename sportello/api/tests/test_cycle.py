@@ -63,6 +63,21 @@ def test_full_cycle_order_outcome_invoice(client, auth, appraisal, company_profi
     assert again.status_code == 200
     assert again.json()["number"] == number
     assert Order.objects.count() == 1
+    # The same key for another request is refused, not answered with the first order.
+    other = post_order(
+        client,
+        auth,
+        {
+            "lines": [
+                {"service": "perizia-immobiliare", "answers": {**URGENT, "urgenza": "standard"}}
+            ],
+            "accept_terms": True,
+        },
+        HTTP_IDEMPOTENCY_KEY="ordine-1",
+    )
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert Order.objects.count() == 1
 
     settle_bank_transfer(order=order, actor=staff, note="Bonifico ricevuto")
     paid = client.get(f"/api/orders/{number}", **auth).json()
@@ -167,12 +182,41 @@ def test_a_service_on_quote_is_requested_not_ordered(client, auth, company_profi
     )
     assert requested.status_code == 201, requested.content
     quote = requested.json()
+    reused = client.post(
+        "/api/quotes",
+        {"lines": [{"service": "due-diligence", "answers": {"immobile": "Via Po 2"}}]},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="preventivo-1",
+        **auth,
+    )
+    assert reused.status_code == 201  # another key: another request
+    repeated = client.post(
+        "/api/quotes",
+        {"lines": [{"service": "due-diligence", "answers": {"immobile": "Via Po 2"}}]},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="preventivo-1",
+        **auth,
+    )
+    assert repeated.status_code == 200
+    assert repeated.json()["number"] == reused.json()["number"]
+    changed = client.post(
+        "/api/quotes",
+        {"lines": [{"service": "due-diligence", "answers": {"immobile": "Via Po 4"}}]},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="preventivo-1",
+        **auth,
+    )
+    assert changed.status_code == 422
+    assert changed.json()["code"] == "idempotency_key_reused"
     assert quote["status"] == "sent"
     assert quote["message"] == "Entro fine mese"
     assert quote["lines"][0]["answers"] == [{"label": "Immobile", "value": "Via Roma 1"}]
     shown = client.get(f"/api/quotes/{quote['number']}", **auth).json()
     assert shown["number"] == quote["number"]
-    assert [q["number"] for q in client.get("/api/quotes", **auth).json()] == [quote["number"]]
+    assert {q["number"] for q in client.get("/api/quotes", **auth).json()} == {
+        quote["number"],
+        reused.json()["number"],
+    }
 
 
 def test_prices_are_exact_decimals(client, auth, appraisal, company_profile):
