@@ -146,6 +146,8 @@ def _render_order_detail(request, number, *, message_form, status=200):
             "may_act": may_act,
             # "Ordina di nuovo" fills a cart: not for a company's viewer.
             "may_buy": may_buy(request.user),
+            # Something of the catalogue to buy again (a credit top-up has no service).
+            "reorderable": any(line.service_id for line in order.lines.all()),
             "placed_by": placed_by(order, viewer=request.user),
             "thread": thread,
             "unread_ids": unread_ids,

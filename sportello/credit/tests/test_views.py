@@ -144,6 +144,9 @@ def test_a_top_up_goes_through_the_checkout_and_is_credited_when_paid(
     order.refresh_from_db()
     assert order.status == OrderStatus.COMPLETED  # credited at once
     assert balance_of(company) == Decimal("1250.00")
+    # Nothing of the catalogue to buy again: no "Ordina di nuovo" on the top-up's page.
+    page = customer_client.get(reverse("orders:detail", kwargs={"number": order.number})).text
+    assert "Ordina di nuovo" not in page
 
 
 # --- Paying from credit --------------------------------------------------------------------------
