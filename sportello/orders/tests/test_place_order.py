@@ -217,6 +217,13 @@ def test_bank_transfer_order_sends_confirmation_and_instructions(full_cart, plac
     assert "IT02L1234512345123456789012" in instructions.text_body
     assert f"Causale: {order.number}" in instructions.text_body
     assert "Importo: 231,80\u00a0€" in instructions.text_body
+    # The deadline the order page shows, and what happens after it.
+    from sportello.core.dates import long_date
+    from sportello.payments.actions import transfer_deadline
+
+    deadline = long_date(transfer_deadline(order))
+    assert f"Da pagare entro {deadline}: se il bonifico non arriva" in instructions.text_body
+    assert "l'ordine sarà annullato" in instructions.html_body
 
 
 def test_rolled_back_placing_queues_no_email(full_cart, place):

@@ -40,6 +40,8 @@ def bank_transfer_details(order, payment: Payment | None = None) -> dict:
         "reference": reference,
         "amount": due,
         "received": max(order.total_gross - due, ZERO),
+        # After it the order is cancelled, unless part of the money arrived (staff decide).
+        "deadline": actions.transfer_deadline(order),
     }
 
 
@@ -165,7 +167,6 @@ class BankTransferProvider(PaymentProvider):
 
     def pending_html(self, order, payment) -> str:
         transfer = bank_transfer_details(order, payment)
-        transfer["deadline"] = actions.transfer_deadline(order)
         return render_to_string(
             "payments/providers/bank_transfer_pending.html", {"transfer": transfer}
         )

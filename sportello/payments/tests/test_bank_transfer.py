@@ -108,6 +108,8 @@ def test_a_new_transfer_after_a_failed_one_gets_its_own_reference(order, staff, 
 
 
 def test_bank_transfer_details(order, settings):
+    from sportello.payments.actions import transfer_deadline
+
     settings.BANK_TRANSFER_IBAN = "IT02L1234512345123456789012"
     settings.BANK_TRANSFER_BENEFICIARY = "Sportello Servizi S.r.l."
     settings.BANK_TRANSFER_BANK = "Banca Esempio"
@@ -119,6 +121,7 @@ def test_bank_transfer_details(order, settings):
         "reference": order.number,
         "amount": Decimal("122.00"),
         "received": Decimal("0.00"),
+        "deadline": transfer_deadline(order),
     }
 
 
