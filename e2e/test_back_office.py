@@ -60,7 +60,15 @@ def shop(settings, transactional_db):
     operator.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label__in=["orders", "payments"],
-            codename__in=["view_order", "change_order", "view_payment", "view_refund"],
+            # Working orders, and moving money: recording a transfer, refunding.
+            codename__in=[
+                "view_order",
+                "change_order",
+                "view_payment",
+                "change_payment",
+                "view_refund",
+                "add_refund",
+            ],
         )
     )
     request = RequestFactory().get("/")
@@ -172,8 +180,10 @@ def run_the_back_office(page, shop, password, pdf: Path):
         # The outcome completed the order: one e-mail ("completato"), not two.
         "orders/email/completed",
         "orders/email/cancelled",
-        "orders/email/refunded",
+        # The refund's own e-mail, with its amount, says the order is refunded.
+        "payments/email/refund_recorded",
     } <= sent
+    assert "orders/email/refunded" not in sent
     assert "orders/email/outcome_available" not in sent
 
 

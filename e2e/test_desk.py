@@ -36,7 +36,9 @@ def desk(transactional_db):
     )
     operator.user_permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["orders"], codename__in=["view_order", "change_order"]
+            content_type__app_label__in=["orders", "payments"],
+            # Working orders, and recording the bank transfers that arrive.
+            codename__in=["view_order", "change_order", "change_payment"],
         )
     )
     order = PaidOrderFactory(customer=customer, number="2026-000101")
@@ -205,6 +207,7 @@ def test_the_desk_shows_and_clears_each_queue(page, desk, password):
         # The transfer: record it in full; the queue empties.
         page.goto("/admin/scrivania/")
         queue(page, "bonifici").get_by_role("link", name=re.compile("2026-000102")).click()
+        page.get_by_role("link", name="Segna bonifico ricevuto").click()
         page.get_by_label("Data valuta").fill("2026-12-01")
         page.get_by_label("CRO / TRN").fill("CRO55")
         page.get_by_role("button", name="Segna bonifico ricevuto").click()

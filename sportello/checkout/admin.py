@@ -38,20 +38,7 @@ from sportello.payments.admin import OrderPaymentInline
 from sportello.payments.forms import BankTransferForm, RefundForm
 from sportello.payments.models import PaymentStatus, Refund
 from sportello.payments.providers.registry import UnknownPaymentMethod, get_provider
-
-# Money has its own permissions beside working the order ("orders.change_order"): recording a
-# bank transfer confirms a payment, a refund gives money back.
-TRANSFER_PERMISSION = "payments.change_payment"
-REFUND_PERMISSION = "payments.add_refund"
-
-
-def may_record_transfers(user) -> bool:
-    return user.has_perm(TRANSFER_PERMISSION)
-
-
-def may_refund(user) -> bool:
-    return user.has_perm(REFUND_PERMISSION)
-
+from sportello.payments.queries import may_record_transfers, may_refund
 
 BANK_TRANSFER_ACTION = "bonifico-ricevuto"
 REFUND_ACTION = "rimborso"

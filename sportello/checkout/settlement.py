@@ -26,11 +26,14 @@ from sportello.credit import actions as credit_actions
 from sportello.credit.models import PREPAID_CREDIT_METHOD
 from sportello.credit.queries import is_top_up, may_pay_from_credit
 from sportello.invoicing.actions import issue_credit_note, issue_invoice
+from sportello.invoicing.models import FiscalDocument
+from sportello.notifications.rendering import absolute_url
 from sportello.orders.actions import complete_order, mark_paid
 from sportello.orders.models import Order, OrderStatus
 from sportello.orders.queries import is_fully_withdrawn
 from sportello.payments import actions as payment_actions
 from sportello.payments.actions import Confirmation, PaymentNotAllowed, RefundNotAllowed
+from sportello.payments.emails import send_refund_recorded
 from sportello.payments.models import OPEN_PAYMENT_STATUSES, Payment, PaymentStatus, Refund
 from sportello.payments.providers.bank_transfer import send_part_of_transfer_received
 from sportello.payments.providers.base import NewsKind, PaymentNews, ProviderError
@@ -53,15 +56,15 @@ def order_became_paid(order: Order, *, payment: Payment | None, actor=None) -> N
     issue_invoice(order=order)
 
 
-def refund_was_recorded(refund: Refund, *, actor=None) -> None:
-    """Runs once per recorded refund, in its transaction: its credit note (none for money
-    received beyond the invoice, e.g. a double charge). Money paid from the prepaid credit
+def refund_was_recorded(refund: Refund, *, actor=None) -> FiscalDocument | None:
+    """Runs once per recorded refund, in its transaction: its credit note, returned (none for
+    money received beyond the invoice, e.g. a double charge). Money paid from the prepaid credit
     goes back to the credit; a refunded top-up takes its amount back from the credit."""
     if refund.payment.provider == PREPAID_CREDIT_METHOD:
         credit_actions.return_refund(refund=refund, actor=actor)
     else:
         credit_actions.reverse_top_up(refund=refund, actor=actor)
-    issue_credit_note(refund=refund)
+    return issue_credit_note(refund=refund)
 
 
 # --- Confirmations and failures ----------------------------------------------------------------
@@ -194,9 +197,17 @@ def record_refund(
         raise RefundNotAllowed(problem)
     with transaction.atomic():
         refund = payment_actions.refund_payment(
-            payment=payment, amount=amount, actor=actor, note=note, announce=announce
+            payment=payment, amount=amount, actor=actor, note=note, announce=False
         )
-        refund_was_recorded(refund, actor=actor)
+        credit_note = refund_was_recorded(refund, actor=actor)
+        if announce:
+            order = Order.objects.get(pk=payment.order_id)
+            send_refund_recorded(
+                order,
+                refund,
+                order_refunded=order.status == OrderStatus.REFUNDED,
+                credit_note_url=absolute_url(credit_note.get_absolute_url()) if credit_note else "",
+            )
     return refund
 
 

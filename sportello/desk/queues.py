@@ -201,11 +201,6 @@ def _transfer_amounts(order: Order) -> str:
     )
 
 
-def _record_transfer_url(order: Order) -> str:
-    """The order's "Segna bonifico ricevuto" page in the back-office (checkout.admin)."""
-    return reverse("admin:orders_order_action", args=[order.pk, "bonifico-ricevuto"])
-
-
 def rejected_documents(filters: Filters) -> QuerySet[FiscalDocument]:
     return rejected_invoices()
 
@@ -315,7 +310,8 @@ QUEUES: list[Queue] = [
         item=lambda order, today: QueueItem(
             title=f"Ordine {order.number}",
             detail=f"{order.billing_name} · {_transfer_amounts(order)}",
-            url=_record_transfer_url(order),
+            # The pratica, whose "Segna bonifico ricevuto" needs the payments permission.
+            url=_desk_order_url(order.number),
             when=order.placed_at,
             when_label=_since("in attesa", order.placed_at, today),
         ),

@@ -27,6 +27,7 @@ from sportello.orders.conversation_forms import DataRequestForm, StaffOrderMessa
 from sportello.orders.delivery import FROM_INSPECTION, delivery_promise, set_inspection_date
 from sportello.orders.models import LineStatus, OrderMessage
 from sportello.orders.queries import line_timeline
+from sportello.payments.queries import may_record_transfers
 from sportello.quotes.actions import assign_quote
 from sportello.quotes.models import QuoteRequest
 
@@ -161,6 +162,7 @@ def _render_order(request, number, *, message_form=None, status=200):
             "unread_ids": unread_ids,
             "message_form": message_form or StaffOrderMessageForm(),
             "admin_url": reverse("admin:orders_order_change", args=[order.pk]),
+            "may_record_transfers": may_record_transfers(request.user),
         },
         status=status,
     )

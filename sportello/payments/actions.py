@@ -436,7 +436,9 @@ def refund_payment(
     The payment becomes refunded once fully refunded, and the order once everything paid for
     it has been refunded. The provider is called inside the transaction, with the payment row
     locked, so two staff members cannot refund the same money twice. The customer is e-mailed
-    unless `announce=False` (the caller's own message says it: a withdrawal).
+    the amount (and that the order is refunded, when it is) unless `announce=False`: the
+    caller's own message says it (a withdrawal), or the caller sends it with the credit note
+    (`checkout.settlement.record_refund`).
     """
     # Inside the payments app: the providers import this module (actions, models), so the
     # registry of providers is read when called, once every module is loaded.
@@ -482,14 +484,13 @@ def refund_payment(
             actor=actor,
             extra={"payment": locked.pk, "refund": refund.pk, "amount": str(amount)},
         )
-        if (
-            not _refund_order_when_fully_refunded(
-                order=order, actor=actor, note=note, announce=announce
-            )
-            and announce
-        ):
-            # The order stays as it is, so no "rimborsato" e-mail: tell the customer here.
-            payment_emails.send_refund_recorded(order, refund)
+        # One e-mail per refund, with its amount, also for the one that refunds the whole
+        # order (it says so): not the order's status e-mail beside it.
+        order_refunded = _refund_order_when_fully_refunded(
+            order=order, actor=actor, note=note, announce=False
+        )
+        if announce:
+            payment_emails.send_refund_recorded(order, refund, order_refunded=order_refunded)
     payment.status = locked.status
     return refund
 

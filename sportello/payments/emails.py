@@ -74,14 +74,19 @@ def _to_staff_about(
     )
 
 
-def send_refund_recorded(order: Order, refund) -> OutgoingEmail:
-    """Money given back while the order stays as it is (part of it, or a second payment)."""
+def send_refund_recorded(
+    order: Order, refund, *, order_refunded: bool = False, credit_note_url: str = ""
+) -> OutgoingEmail:
+    """Money given back: its amount, whether the whole order is now refunded, and the credit
+    note when the caller has one (the layer that issues it)."""
     context = {
         "order": order,
         "name": order.greeting_name,
         "order_url": absolute_url("orders:detail", number=order.number),
         "refund": refund,
         "note": refund.note,
+        "order_refunded": order_refunded,
+        "credit_note_url": credit_note_url,
     }
     return queue_email(
         to=order.customer_email,

@@ -146,3 +146,18 @@ def payment_method_label(identifier: str) -> str:
         return get_provider(identifier).verbose_name or identifier
     except UnknownPaymentMethod:
         return identifier
+
+
+# Money has its own permissions beside working orders ("orders.change_order"): recording a
+# bank transfer confirms a payment, a refund gives money back (the back-office buttons of
+# `checkout.admin` and the desk's links check them).
+TRANSFER_PERMISSION = "payments.change_payment"
+REFUND_PERMISSION = "payments.add_refund"
+
+
+def may_record_transfers(user) -> bool:
+    return user.has_perm(TRANSFER_PERMISSION)
+
+
+def may_refund(user) -> bool:
+    return user.has_perm(REFUND_PERMISSION)

@@ -46,6 +46,8 @@ def test_working_orders_does_not_allow_moving_money(client, customer):
 
     assert "Annulla ordine" in page
     assert "Segna bonifico ricevuto" not in page
+    pratica = client.get(reverse("desk:order", kwargs={"number": order.number})).text
+    assert "Segna bonifico ricevuto" not in pratica
     assert client.get(action_url(order, "bonifico-ricevuto")).status_code == 403
     assert client.post(action_url(order, "bonifico-ricevuto"), {}).status_code == 403
     order.refresh_from_db()

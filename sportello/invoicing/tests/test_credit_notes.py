@@ -36,6 +36,15 @@ def test_full_refund_issues_one_credit_note_mirroring_the_invoice(mixed_order, s
     assert b"<TipoDocumento>TD04</TipoDocumento>" in xml
     assert f"<IdDocumento>{invoice.number}</IdDocumento>".encode() in xml
     assert_valid(xml)
+    # The customer's one e-mail gives the amount, says the order is refunded and links the
+    # credit note.
+    from sportello.notifications.models import OutgoingEmail
+
+    [email] = OutgoingEmail.objects.filter(template="payments/email/refund_recorded")
+    assert "un rimborso di 497,16\u00a0€" in email.text_body
+    assert "con questo l'ordine è interamente rimborsato" in email.text_body
+    assert note.get_absolute_url() in email.text_body
+    assert not OutgoingEmail.objects.filter(template="orders/email/refunded").exists()
     # A repeat of the same refund changes nothing.
     assert issue_credit_note(refund=refund) == note
     assert FiscalDocument.objects.filter(kind=DocumentKind.CREDIT_NOTE).count() == 1

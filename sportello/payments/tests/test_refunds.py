@@ -45,11 +45,9 @@ def test_partial_then_full_refund(paid_by_card, order, staff):
     assert order.status_changes.filter(to_status=OrderStatus.REFUNDED).count() == 1
 
 
-def test_a_refund_that_leaves_the_order_open_is_e_mailed_to_the_customer(
-    paid_by_card, order, staff
-):
-    """A partial refund (or the refund of a second payment) does not change the order's
-    status, so the "order refunded" e-mail does not go: the customer is told of the amount."""
+def test_every_refund_is_e_mailed_to_the_customer_with_its_amount(paid_by_card, order, staff):
+    """A partial refund (or the refund of a second payment), and the one that refunds the
+    whole order: the customer is told each amount."""
     from sportello.notifications.models import OutgoingEmail
 
     partial = refund_payment(payment=paid_by_card, amount="22.00", actor=staff, note="Sconto")
@@ -60,9 +58,14 @@ def test_a_refund_that_leaves_the_order_open_is_e_mailed_to_the_customer(
     assert f"un rimborso di 22,00\u00a0€ per l'ordine n. {order.number}" in message.text_body
     assert "Nota: Sconto" in message.text_body
     refund_payment(payment=paid_by_card, amount="100.00", actor=staff, note="")
-    # The rest closes the order: its own "rimborsato" e-mail says so, not a second one.
-    assert OutgoingEmail.objects.filter(template="payments/email/refund_recorded").count() == 1
-    assert OutgoingEmail.objects.filter(template="orders/email/refunded").count() == 1
+    # The rest closes the order: one e-mail with its amount says so (not a status e-mail
+    # without the amount beside it).
+    last = OutgoingEmail.objects.filter(template="payments/email/refund_recorded").latest("pk")
+    assert OutgoingEmail.objects.filter(template="payments/email/refund_recorded").count() == 2
+    assert not OutgoingEmail.objects.filter(template="orders/email/refunded").exists()
+    assert last.subject == f"Rimborso dell'ordine n. {order.number}: 100,00 €"
+    assert "un rimborso di 100,00\u00a0€" in last.text_body
+    assert "con questo l'ordine è interamente rimborsato" in last.text_body
 
 
 @pytest.mark.parametrize("amount", ["122.01", "0", "-5.00"])
