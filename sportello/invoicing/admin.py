@@ -104,7 +104,7 @@ class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "total_vat",
                     "rounding",
                     "total_gross",
-                    "payment_method_code",
+                    "payment_methods",
                     "payments",
                 )
             },
@@ -126,7 +126,7 @@ class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "total_vat",
         "rounding",
         "total_gross",
-        "payment_method_code",
+        "payment_methods",
         "payments",
         *(f"buyer_{name}" for name in BUYER_FIELDS),
         "file_name",
@@ -135,6 +135,11 @@ class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "sdi_identifier",
         "errors",
     )
+
+    @admin.display(description="modalità di pagamento")
+    def payment_methods(self, document):
+        # "Bonifico + Carta di pagamento" for a total paid in parts.
+        return document.payment_methods_label
 
     @admin.display(description="pagamenti")
     def payments(self, document):
@@ -336,7 +341,7 @@ class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 self.log_change(request, document, "Dati del cliente corretti e documento riemesso")
                 self.message_user(
                     request,
-                    f"{document} corretto e riemesso: esporta di nuovo il file XML per lo SdI.",
+                    f"{document} corretta e riemessa: esporta di nuovo il file XML per lo SdI.",
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(change_url)

@@ -116,7 +116,8 @@ class BuyerCorrectionForm(forms.Form):
         if data.get("kind") == "company":
             if not data.get("company_name"):
                 self.add_error("company_name", "Indica la ragione sociale.")
-            if not data.get("partita_iva"):
+            # A value refused by its own check already says why: not "Indica …" besides.
+            if not data.get("partita_iva") and "partita_iva" not in self.errors:
                 self.add_error("partita_iva", "Indica la partita IVA.")
         else:
             for name, message in (
@@ -125,7 +126,11 @@ class BuyerCorrectionForm(forms.Form):
             ):
                 if not data.get(name):
                     self.add_error(name, message)
-            if not data.get("codice_fiscale") and data.get("country", "IT") == "IT":
+            if (
+                not data.get("codice_fiscale")
+                and "codice_fiscale" not in self.errors
+                and data.get("country", "IT") == "IT"
+            ):
                 self.add_error("codice_fiscale", "Indica il codice fiscale.")
         if data.get("provincia"):
             data["provincia"] = data["provincia"].upper()

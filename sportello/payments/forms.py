@@ -59,7 +59,11 @@ class RefundForm(forms.Form):
         decimal_places=2,
         min_value=Decimal("0.01"),
     )
-    note = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="Motivo",
+        help_text="Lo leggerà il cliente: è scritto nell'e-mail del rimborso.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, payments, **kwargs):
         super().__init__(*args, **kwargs)

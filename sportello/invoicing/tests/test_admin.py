@@ -97,6 +97,19 @@ def test_receipts_upload_then_correction_and_reissue(staff_client, invoice):
     }
     bad = staff_client.post(url, {**data, "partita_iva": "07654320015"})
     assert "Partita IVA non valida." in bad.content.decode()
+    assert "Indica la partita IVA." not in bad.content.decode()  # one error, the right one
+    person = staff_client.post(
+        url,
+        {
+            **data,
+            "kind": "person",
+            "first_name": "Mario",
+            "last_name": "Rossi",
+            "codice_fiscale": "RSSMRA80A01H501X",
+        },
+    ).content.decode()
+    assert "Codice fiscale non valido." in person
+    assert "Indica il codice fiscale." not in person
 
     response = staff_client.post(url, data)
 

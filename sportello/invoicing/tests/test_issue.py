@@ -187,6 +187,15 @@ def test_an_invoice_paid_in_parts_names_each_payment(customer, staff):
     assert "Bonifico: 40,00\u00a0€, il 1 marzo 2026" in pdf
     assert "Carta di pagamento: 82,00\u00a0€" in pdf
     assert ";Bonifico + Carta di pagamento;" in register_csv([invoice])
+    from django.test import Client
+    from django.urls import reverse
+
+    admin_client = Client()
+    admin_client.force_login(staff)
+    page = admin_client.get(
+        reverse("admin:invoicing_fiscaldocument_change", args=[invoice.pk])
+    ).text
+    assert "Bonifico + Carta di pagamento" in page
     [exported] = documents_for_export(customer)
     assert [part["amount"] for part in exported["payments"]] == ["40.00", "82.00"]
 

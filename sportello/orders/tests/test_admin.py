@@ -504,3 +504,21 @@ def test_internal_note_never_reaches_the_customer_email(staff_client, customer):
     assert "NOTA-INTERNA" not in email.text_body and "NOTA-INTERNA" not in email.html_body
     change = OrderStatusChange.objects.filter(order=order).latest("id")
     assert change.note == "NOTA-INTERNA cliente insistente"
+
+
+def test_a_staff_member_who_only_looks_is_not_sent_to_the_desk(client, customer):
+    """The desk needs the right to work orders: a view-only staff member is not offered a
+    link that answers 403."""
+    from django.contrib.auth.models import Permission
+
+    from sportello.accounts.tests.factories import StaffFactory
+
+    viewer = StaffFactory(is_superuser=False)
+    viewer.user_permissions.set(Permission.objects.filter(codename="view_order"))
+    order = PaidOrderFactory(customer=customer)
+    client.force_login(viewer)
+
+    page = client.get(reverse("admin:orders_order_change", args=[order.pk])).text
+
+    assert order.number in page
+    assert "Pratica nella Scrivania" not in page
