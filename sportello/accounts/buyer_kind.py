@@ -9,12 +9,24 @@ costs no query: pages call `buyer_kind` on every request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sportello.accounts.models import BillingProfile
 
 PERSON = "person"
 COMPANY = "company"
 KINDS = (PERSON, COMPANY)
 SESSION_KEY = "buyer_kind"
+
+# Apps above accounts that know a user's kind better than the saved billing data (a company
+# member buys for the company) register here at start-up (`AppConfig.ready`).
+_kind_deciders: list[Callable[[object], str | None]] = []
+
+
+def decide_kind_at_login_with(decider: Callable[[object], str | None]) -> None:
+    """`decider(user)` returns PERSON / COMPANY, or None to leave it to the billing data."""
+    if decider not in _kind_deciders:
+        _kind_deciders.append(decider)
 
 
 def _stored(request) -> dict:
@@ -49,7 +61,10 @@ def remember_buyer_kind(request, kind: str, *, from_billing: bool = False) -> No
 
 
 def remember_buyer_kind_at_login(request, user) -> None:
-    """At login: the saved billing data's kind, when there are any."""
-    kind = BillingProfile.objects.filter(user=user).values_list("kind", flat=True).first()
+    """At login: what a registered decider says (a company member: "Azienda"), else the saved
+    billing data's kind, when there are any."""
+    kind = next((k for k in (decide(user) for decide in _kind_deciders) if k in KINDS), None)
+    if kind is None:
+        kind = BillingProfile.objects.filter(user=user).values_list("kind", flat=True).first()
     if kind in KINDS:
         request.session[SESSION_KEY] = {"kind": kind, "user": user.pk, "from_billing": True}

@@ -218,3 +218,9 @@ def placed_by(order_or_quote, *, viewer) -> str:
     if order_or_quote.customer_id == viewer.pk:
         return "te"
     return order_or_quote.customer.display_name
+
+
+def buyer_kind_of_member(user) -> str | None:
+    """ "company" for a member of a company account (they buy for it, billed with its data),
+    else None: the prices' "Privato / Azienda" then follows the user's own billing data."""
+    return "company" if membership_of(user) is not None else None

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sportello.accounts.buyer_kind import COMPANY, remember_buyer_kind
 from sportello.companies import actions
 from sportello.companies.forms import CompanyForm, InvitationForm, MemberForm, TransferForm
 from sportello.companies.models import Membership
@@ -88,6 +89,7 @@ def home(request):
     if request.method == "POST" and form.is_valid():
         try:
             actions.create_company(user=request.user, data=form.cleaned_data)
+            remember_buyer_kind(request, COMPANY, from_billing=True)
         except actions.PartitaIvaTaken as exc:
             form.add_error("partita_iva", exc.message)
         except actions.CompanyActionRefused as exc:
@@ -262,6 +264,8 @@ def invitation(request, token):
         except actions.CompanyActionRefused as exc:
             problem = exc.message
         else:
+            # A member buys for the company: its prices are net + VAT from now on.
+            remember_buyer_kind(request, COMPANY, from_billing=True)
             messages.success(request, f"Benvenuto nell'account aziendale «{found.company.name}».")
             return redirect(HOME)
     wrong_address = (

@@ -303,3 +303,25 @@ def test_a_viewer_cannot_start_a_purchase_anywhere(client, customer, customer_co
     client.force_login(customer)
     assert "Ordina di nuovo" in client.get(detail_url).content.decode()
     assert client.get(form_url).status_code == 200
+
+
+def test_a_member_sees_company_prices_from_creation_and_at_every_login(
+    customer_client, customer, password
+):
+    """A member buys for the company, billed with its data: prices net + VAT ("Azienda"),
+    also with personal billing data of a private person saved before joining."""
+    from django.test import Client
+
+    from sportello.accounts.models import BillingProfile
+    from sportello.accounts.tests.test_billing_page import PERSON
+
+    BillingProfile.objects.create(user=customer, **{**PERSON, "country": "IT"})
+    home = reverse("pages:home")
+    customer_client.post(reverse("companies:home"), CREATE)
+    assert customer_client.get(home).context["buyer_kind"] == "company"
+
+    fresh = Client()
+    fresh.post(reverse("account_login"), {"login": customer.email, "password": password})
+    page = fresh.get(home)
+    assert page.context["buyer_kind"] == "company"
+    assert "Prezzi per: <strong>Azienda</strong>" in page.text
