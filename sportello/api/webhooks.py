@@ -2,10 +2,11 @@
 
 `order_status_changed` and `order_outcome_added` are registered with `orders.listeners`, and
 `quote_status_changed` with `quotes.listeners`, at start-up (apps.py): each runs in the
-transaction of the change and writes one `WebhookDelivery` per active endpoint of the order's
-(quote's) customer; sending is scheduled after commit (a rolled-back change sends nothing).
-`deliver` claims a due row with a compare-and-set, POSTs it, and records the answer: a 2xx is
-delivered; anything else waits `retry_delay` and is tried again, up to WEBHOOK_MAX_ATTEMPTS.
+transaction of the change and writes one `WebhookDelivery` per active endpoint of the users who
+may see the order (quote): its customer and the company's members who see every order. Sending
+is scheduled after commit (a rolled-back change sends nothing). `deliver` claims a due row with
+a compare-and-set, POSTs it, and records the answer: a 2xx is delivered; anything else waits
+`retry_delay` and is tried again, up to WEBHOOK_MAX_ATTEMPTS.
 
 Every request carries `Sportello-Signature: t=<unix time>,v1=<hex>` where v1 is
 HMAC-SHA256(endpoint secret, "<t>.<body>"), and `Sportello-Event-Id` (the same on every retry:
@@ -32,6 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from sportello.api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from sportello.companies.queries import users_who_see
 from sportello.core.state import status_label
 from sportello.notifications.rendering import absolute_url
 from sportello.orders.models import Order, OrderStatus, Outcome
@@ -115,7 +117,7 @@ _opener = urllib.request.build_opener(_NoRedirect())
 def order_status_changed(order: Order, from_status: str, to_status: str) -> None:
     """The orders listener: one delivery per active endpoint of the customer, sent on commit."""
     _write_event(
-        user_id=order.customer_id,
+        seers=users_who_see(customer_id=order.customer_id, company_id=order.company_id),
         event_type=ORDER_CREATED if not from_status else ORDER_STATUS_CHANGED,
         data={
             "order": order.number,
@@ -132,7 +134,7 @@ def order_outcome_added(outcome: Outcome) -> None:
     line = outcome.line
     order = line.order
     _write_event(
-        user_id=order.customer_id,
+        seers=users_who_see(customer_id=order.customer_id, company_id=order.company_id),
         event_type=ORDER_OUTCOME_ADDED,
         data={
             "order": order.number,
@@ -166,16 +168,18 @@ def quote_status_changed(quote: QuoteRequest, from_status: str, to_status: str) 
     if to_status == QuoteStatus.READY:
         data["valid_until"] = quote.valid_until.isoformat() if quote.valid_until else None
     _write_event(
-        user_id=quote.customer_id,
+        seers=users_who_see(customer_id=quote.customer_id, company_id=quote.company_id),
         event_type=QUOTE_SENT if not from_status else QUOTE_STATUS_CHANGED,
         data=data,
     )
 
 
-def _write_event(*, user_id: int, event_type: str, data: dict) -> None:
-    """One delivery per active endpoint of the user, in the caller's transaction; sending is
-    scheduled on commit (a rolled-back change sends nothing)."""
-    endpoints = list(WebhookEndpoint.objects.filter(user_id=user_id, is_active=True).only("pk"))
+def _write_event(*, seers: set[int], event_type: str, data: dict) -> None:
+    """One delivery per active endpoint of the users who may see the order or quote request
+    (a company's administrator hears of colleagues' orders, as the API lets them read them),
+    in the caller's transaction; sending is scheduled on commit (a rolled-back change sends
+    nothing)."""
+    endpoints = list(WebhookEndpoint.objects.filter(user_id__in=seers, is_active=True).only("pk"))
     if not endpoints:
         return
     now = timezone.now()

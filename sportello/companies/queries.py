@@ -57,17 +57,33 @@ def _user_memberships(user, *roles: str) -> QuerySet[Membership]:
     return memberships
 
 
+# Memberships that see every order and quote request of their company, not only their own.
+SEES_EVERY_COMPANY_ORDER = Q(role__in=(Role.ADMINISTRATOR, Role.VIEWER)) | Q(
+    can_see_colleague_orders=True
+)
+
+
+def users_who_see(*, customer_id: int, company_id: int | None) -> set[int]:
+    """The users `visible_to` lets see an order or quote request of `customer_id` for
+    `company_id` (one query): its customer (while a member, for a company's), and the
+    company's members who see every order."""
+    if company_id is None:
+        return {customer_id}
+    seers = (
+        active_memberships()
+        .filter(company_id=company_id)
+        .filter(SEES_EVERY_COMPANY_ORDER | Q(user_id=customer_id))
+    )
+    return set(seers.values_list("user_id", flat=True))
+
+
 def visible_to(user, *, prefix: str = "") -> Q:
     """The orders (or quote requests) `user` may see: a filter for `.filter()`."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     p = prefix
     own_companies = _user_memberships(user).values("company_id")
-    whole_company = (
-        _user_memberships(user)
-        .filter(Q(role__in=(Role.ADMINISTRATOR, Role.VIEWER)) | Q(can_see_colleague_orders=True))
-        .values("company_id")
-    )
+    whole_company = _user_memberships(user).filter(SEES_EVERY_COMPANY_ORDER).values("company_id")
     return (
         Q(**{f"{p}customer": user, f"{p}company__isnull": True})
         | Q(**{f"{p}customer": user, f"{p}company__in": own_companies})

@@ -382,3 +382,32 @@ def test_a_quote_request_and_its_price_reach_the_endpoint(
             },
         ),
     ]
+
+
+def test_a_colleagues_order_reaches_the_endpoint_of_who_sees_it(
+    client, customer, other_customer, appraisal, local_hooks, django_capture_on_commit_callbacks
+):
+    """The company's administrator hears of a buyer's orders, as the API lets them read them;
+    a buyer who sees only their own does not hear of the administrator's."""
+    from sportello.api.tests.test_companies import BODY, token_for
+    from sportello.companies.models import Role
+    from sportello.companies.tests.factories import CompanyFactory, MembershipFactory
+
+    company = CompanyFactory()
+    MembershipFactory(company=company, user=customer, role=Role.BUYER)
+    MembershipFactory(company=company, user=other_customer, role=Role.ADMINISTRATOR)
+    with Receiver(8175, [204]) as buyers, Receiver(8176, [204]) as administrators:
+        create_endpoint(user=customer, url=buyers.url)
+        create_endpoint(user=other_customer, url=administrators.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            mine = place(client, token_for(customer))
+        with django_capture_on_commit_callbacks(execute=True):
+            theirs = client.post(
+                "/api/orders", BODY, content_type="application/json", **token_for(other_customer)
+            ).json()["number"]
+
+    def orders(receiver):
+        return [json.loads(body)["data"]["order"] for _headers, body in receiver.requests]
+
+    assert orders(buyers) == [mine.number]
+    assert orders(administrators) == [mine.number, theirs]
