@@ -166,3 +166,51 @@ def test_customer_can_say_by_when_the_quote_is_needed(customer, quote_cart):
         needed_by=dt.date(2030, 1, 15),
     )
     assert quote.needed_by == dt.date(2030, 1, 15)
+
+
+def test_the_date_the_quote_is_needed_by_is_shown_to_staff_and_customer(
+    customer, staff, client, quote_cart
+):
+    import datetime as dt
+    import uuid
+
+    from django.urls import reverse
+
+    from sportello.quotes import actions
+
+    quote = actions.request_quote(
+        customer=customer,
+        cart=quote_cart,
+        submit_token=uuid.uuid4(),
+        needed_by=dt.date(2030, 1, 15),
+    )
+
+    client.force_login(staff)
+    staff_page = client.get(reverse("admin:quotes_quoterequest_change", args=[quote.pk])).text
+    pricing = client.get(reverse("admin:quotes_quoterequest_pricing", args=[quote.pk])).text
+    client.force_login(customer)
+    customer_page = client.get(quote.get_absolute_url()).text
+
+    assert "15/01/2030" in staff_page or "15 gennaio 2030" in staff_page
+    assert "serve al cliente entro il 15/01/2030" in pricing
+    assert "Ti serve entro il" in customer_page and "15 gennaio 2030" in customer_page
+
+
+def test_a_company_quote_pdf_is_addressed_to_the_company(customer, staff):
+    from sportello.companies.models import Role
+    from sportello.companies.tests.factories import CompanyFactory, MembershipFactory
+    from sportello.quotes.pdf import quote_pdf_html
+    from sportello.quotes.tests.conftest import price_quote
+    from sportello.quotes.tests.factories import QuoteLineFactory, QuoteRequestFactory
+
+    company = CompanyFactory(name="Acme Immobiliare S.r.l.", partita_iva="00743110157")
+    MembershipFactory(company=company, user=customer, role=Role.BUYER)
+    quote = QuoteRequestFactory(customer=customer, company=company)
+    QuoteLineFactory(quote=quote)
+    price_quote(quote, staff)
+    quote.refresh_from_db()
+
+    html = quote_pdf_html(quote)
+
+    assert "Spett.le <strong>Acme Immobiliare S.r.l.</strong>" in html
+    assert "Partita IVA 00743110157" in html
