@@ -13,6 +13,8 @@ A run that finds everything in place writes nothing.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -22,7 +24,14 @@ from django.db import models, transaction
 
 from sportello.catalogue.actions import bump_form_version
 from sportello.catalogue.demo_data import CATALOGUE, DemoField, DemoService
-from sportello.catalogue.models import Category, FieldChoice, FormField, PricingMode, Service
+from sportello.catalogue.models import (
+    Category,
+    DeliveryStart,
+    FieldChoice,
+    FormField,
+    PricingMode,
+    Service,
+)
 
 
 class SyncState(Enum):
@@ -73,9 +82,23 @@ def _sync(
     return obj, SyncState.UPDATED
 
 
+# "3 giorni lavorativi", "10 giorni lavorativi dal sopralluogo": the structured delivery time
+# that gives each paid service its due date (other wordings have none).
+_WORKING_DAYS = re.compile(r"^(\d+) giorn[oi] lavorativ[oi]( dal sopralluogo)?$")
+
+
+def _delivery(delivery_time: str) -> dict:
+    match = _WORKING_DAYS.match(delivery_time)
+    if match is None:
+        return {"delivery_working_days": None, "delivery_starts_from": DeliveryStart.PAYMENT}
+    starts = DeliveryStart.INSPECTION if match.group(2) else DeliveryStart.PAYMENT
+    return {"delivery_working_days": int(match.group(1)), "delivery_starts_from": starts}
+
+
 def _service_values(definition: DemoService, category: Category, position: int) -> dict:
     net_price = None if definition.net_price is None else Decimal(definition.net_price)
     return {
+        **_delivery(definition.delivery_time),
         "category_id": category.pk,
         "name": definition.name,
         "summary": definition.summary,

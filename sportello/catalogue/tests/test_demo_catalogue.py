@@ -303,3 +303,20 @@ def test_implausible_answers_are_refused_next_to_their_field(client):
     assert set(
         FormField.objects.filter(key="numero_immobili").values_list("min_value", flat=True)
     ) == {Decimal("1.00")}
+
+
+def test_services_with_a_number_of_working_days_get_due_dates():
+    """The demo's "3 giorni lavorativi" and "… dal sopralluogo" are structured, so paid demo
+    orders get due dates on the desk; other wordings ("In giornata") stay without."""
+    from sportello.catalogue.models import DeliveryStart
+
+    load()
+
+    by_time = {
+        service.delivery_time: (service.delivery_working_days, service.delivery_starts_from)
+        for service in Service.objects.all()
+    }
+    assert by_time["3 giorni lavorativi"] == (3, DeliveryStart.PAYMENT)
+    assert by_time["10 giorni lavorativi dal sopralluogo"] == (10, DeliveryStart.INSPECTION)
+    assert by_time["1 giorno lavorativo"] == (1, DeliveryStart.PAYMENT)
+    assert by_time["In giornata"] == (None, DeliveryStart.PAYMENT)
