@@ -14,7 +14,6 @@ A run that finds everything in place writes nothing.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum

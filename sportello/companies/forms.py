@@ -90,8 +90,19 @@ class InvitationForm(forms.Form):
 class MemberForm(forms.Form):
     role = forms.ChoiceField(label="Ruolo", choices=MEMBER_ROLES, help_text=ROLE_HELP)
     can_see_colleague_orders = forms.BooleanField(
-        label="Può vedere gli ordini dei colleghi", required=False
+        label="Può vedere gli ordini dei colleghi",
+        required=False,
+        help_text="Per un acquirente: un osservatore vede già tutti gli ordini dell'azienda.",
     )
+
+    def __init__(self, *args, member_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if member_name:
+            # One form per member in the table: each control says whose it is.
+            self.fields["role"].label = f"Ruolo di {member_name}"
+            self.fields[
+                "can_see_colleague_orders"
+            ].label = f"{member_name} può vedere gli ordini dei colleghi"
 
 
 class TransferForm(forms.Form):

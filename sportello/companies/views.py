@@ -47,6 +47,7 @@ def _render_home(request, membership: Membership, *, status: int = 200, **forms)
             if not member.is_administrator:
                 member.change_form = MemberForm(  # type: ignore[attr-defined]
                     prefix=f"membro-{member.pk}",
+                    member_name=member.user.display_name,
                     initial={
                         "role": member.role,
                         "can_see_colleague_orders": member.can_see_colleague_orders,

@@ -325,3 +325,20 @@ def test_a_member_sees_company_prices_from_creation_and_at_every_login(
     page = fresh.get(home)
     assert page.context["buyer_kind"] == "company"
     assert "Prezzi per: <strong>Azienda</strong>" in page.text
+
+
+def test_each_members_controls_say_whose_they_are(customer_client, customer, other_customer):
+    """The members table has one role select per member: each is labelled with the name."""
+    from sportello.companies.tests.factories import CompanyFactory, MembershipFactory
+
+    company = CompanyFactory()
+    MembershipFactory(company=company, user=customer, role=Role.ADMINISTRATOR)
+    MembershipFactory(company=company, user=other_customer, role=Role.BUYER)
+
+    import html
+
+    page = html.unescape(customer_client.get(reverse("companies:home")).text)
+
+    name = other_customer.display_name
+    assert f">Ruolo di {name}" in page
+    assert f">{name} può vedere gli ordini dei colleghi" in page
