@@ -290,13 +290,16 @@ def _build_field(field: FormField, owner_files) -> forms.Field:
         label = field.label
         if field.price_supplement:
             label = f"{label} (+{format_euro(field.price_supplement)} + IVA)"
-        # A required yes/no question still accepts "No": "required" means "must answer".
+        # A required yes/no question still accepts "No": "required" means "must answer". An
+        # optional one left out (an API call, a bulk file's empty cell) is "No", as the site
+        # pre-sets it: the same rule everywhere the question is asked.
         return forms.TypedChoiceField(
             label=label,
             help_text=field.help_text,
-            required=True,
+            required=field.is_required,
             choices=[("si", "Sì"), ("no", "No")],
             coerce=lambda value: value == "si",
+            empty_value=False,
             widget=forms.RadioSelect,
             initial=None if field.is_required else "no",
         )

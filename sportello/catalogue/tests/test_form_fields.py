@@ -284,6 +284,14 @@ def test_required_yes_no_must_be_answered(service):
     assert errors(single_field_form(service, FieldType.BOOLEAN, None)) == [REQUIRED]
 
 
+def test_an_optional_yes_no_left_out_is_no(service):
+    """As the site pre-sets it, the API schema ("required": false) and the bulk instructions
+    ("Obbligatoria: No") say: leaving it out answers "No"."""
+    form = single_field_form(service, FieldType.BOOLEAN, None, required=False)
+    assert cleaned(form) is False
+    assert not form.fields["campo"].required  # no "*" beside it
+
+
 def test_yes_no_refuses_other_values(service):
     assert errors(single_field_form(service, FieldType.BOOLEAN, "forse")) == [
         "Scegli un'opzione valida. forse non è tra quelle disponibili."
