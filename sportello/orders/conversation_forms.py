@@ -124,6 +124,19 @@ class DataRequestAnswerForm(ServiceAnswersForm):
                     self.add_error(f"document_{index}", exc)
         return cleaned
 
+    def ask_documents_again(self) -> None:
+        """After errors elsewhere: a document that was attached and passed its checks is not
+        kept (it is stored only with the answer), so its field asks for it again by name."""
+        for index in range(len(self.document_labels)):
+            name = f"document_{index}"
+            upload = self.files.get(self.add_prefix(name)) if self.files else None
+            if upload is not None and name not in self.errors:
+                self.add_error(
+                    name,
+                    f"Il file {upload.name} non è stato salvato perché il modulo contiene "
+                    "errori: allegalo di nuovo.",
+                )
+
     def documents(self) -> dict[str, UploadedFile]:
         return {
             label: self.cleaned_data[f"document_{index}"]

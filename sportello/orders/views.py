@@ -115,6 +115,8 @@ def data_request(request, number, request_id):
     if request.method == "POST":
         is_valid = form.is_valid()
         form.store_uploads(user=request.user)
+        if not is_valid:
+            form.ask_documents_again()
         if is_valid:
             items = summarize_answers(form.fields_definition, form.answers())
             try:

@@ -1,6 +1,7 @@
 """The order conversation (customer <-> staff) and data requests answered in place."""
 
 import datetime as dt
+import html
 from decimal import Decimal
 
 import pytest
@@ -253,6 +254,13 @@ def test_data_request_answered_in_place(customer_client, line, staff, settings):
     assert "Allega il documento richiesto." in response.content.decode()
     line.refresh_from_db()
     assert line.answers["particella"] == "12"
+    # The document attached beside a wrong answer is not kept: its field says so by name, and
+    # the summary above the form links to both fields.
+    response = customer_client.post(answer_url, {"particella": "", "document_0": pdf("atto.pdf")})
+    text = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "Il file atto.pdf non è stato salvato perché il modulo contiene errori" in text
+    assert 'id="form-errors"' in text
 
     before = len(outbox())
     response = customer_client.post(
