@@ -147,8 +147,9 @@ def lines_waiting_for_customer(filters: Filters) -> QuerySet[OrderLine]:
 
 
 def unanswered_messages(filters: Filters) -> QuerySet[OrderMessage]:
+    # A closed (erased) account's messages wait for nobody: their text is gone with it.
     messages = OrderMessage.objects.filter(
-        is_from_staff=False, answered_at__isnull=True
+        is_from_staff=False, answered_at__isnull=True, order__customer__is_active=True
     ).select_related("order")
     if filters.service_id:
         messages = messages.filter(order__lines__service_id=filters.service_id).distinct()

@@ -138,7 +138,9 @@ def _line_rows(order, staff) -> list[dict]:
                 if line.delivery_starts_from == FROM_INSPECTION
                 and line.delivery_working_days is not None
                 else None,
-                "can_request_data": line.status in (LineStatus.RECEIVED, LineStatus.IN_PROGRESS),
+                # Not from a customer whose account is closed (erased): nobody would answer.
+                "can_request_data": order.customer.is_active
+                and line.status in (LineStatus.RECEIVED, LineStatus.IN_PROGRESS),
             }
         )
     return rows

@@ -1,6 +1,7 @@
 """The Scrivania: queues, filters, assignment, the order's working page, permissions."""
 
 import datetime as dt
+import html
 from urllib.parse import quote
 
 import pytest
@@ -378,3 +379,20 @@ def test_the_desk_is_framed_like_the_back_office_and_linked_from_it(client, staf
         page = client.get(reverse(name)).content.decode()
         assert f'href="{reverse("desk:home")}">Scrivania</a>' in page, name
         assert page.count('id="logout-form"') == 1, name
+
+
+def test_a_closed_accounts_order_waits_for_no_answer(client, customer, staff):
+    """After erasure (the account closed, the messages' text removed) nothing on the desk asks
+    staff to write to the customer or to wait for them."""
+    order = PaidOrderFactory(customer=customer)
+    OrderLineFactory(order=order, status=LineStatus.IN_PROGRESS)
+    conversation.post_customer_message(order=order, customer=customer, body="Domanda")
+    assert counts()["messaggi"] == 1
+    type(customer).objects.filter(pk=customer.pk).update(is_active=False)
+
+    client.force_login(staff)
+    page = client.get(reverse("desk:order", args=[order.number])).text
+
+    assert counts()["messaggi"] == 0
+    assert "L'account del cliente è chiuso" in html.unescape(page)
+    assert "Richiedi integrazione" not in page
