@@ -299,7 +299,7 @@ def _build_field(field: FormField, owner_files) -> forms.Field:
             required=field.is_required,
             choices=[("si", "Sì"), ("no", "No")],
             coerce=lambda value: value == "si",
-            empty_value=False,
+            empty_value=False,  # type: ignore[arg-type]  # Django takes any value here
             widget=forms.RadioSelect,
             initial=None if field.is_required else "no",
         )
