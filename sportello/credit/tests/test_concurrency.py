@@ -35,7 +35,9 @@ def test_orders_racing_for_the_last_euros_exactly_one_is_paid(
 
     results, errors = race_all(
         [
-            lambda order=order: settlement.pay_from_credit(
+            # Each order paid by who placed it (a buyer pays only their own orders); `i`
+            # bound now, not when the thread runs.
+            lambda order=order, i=i: settlement.pay_from_credit(
                 order=order, actor=administrator if i % 2 == 0 else buyer
             )
             for i, order in enumerate(orders)
