@@ -1,7 +1,8 @@
 """The sales VAT register of a period as CSV for the accountant (Excel in Italian).
 
 One row per invoice and credit note (credit notes negative), imponibile and IVA per rate,
-total and payment method. Semicolon-separated, decimal comma, UTF-8 with BOM.
+total, stamp duty (imposta di bollo virtuale, paid by the seller each quarter) and payment
+method. Semicolon-separated, decimal comma, UTF-8 with BOM.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ def register_csv(documents: Iterable[FiscalDocument]) -> str:
     header = ["Numero", "Data", "Tipo documento", "Cliente", "Codice fiscale / P.IVA"]
     header += [f"Imponibile {rate_label(rate)}" for rate in rates]
     header += [f"IVA {rate_label(rate)}" for rate in rates]
-    header += ["Totale IVA", "Arrotondamento", "Totale", "Pagamento", "Stato SdI"]
+    header += ["Totale IVA", "Arrotondamento", "Totale", "Imposta di bollo", "Pagamento"]
+    header += ["Stato SdI"]
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -50,6 +52,8 @@ def register_csv(documents: Iterable[FiscalDocument]) -> str:
                 italian_decimal(sign * document.total_vat),
                 italian_decimal(sign * document.rounding),
                 italian_decimal(sign * document.total_gross),
+                # Paid by the seller on both invoices and credit notes: never negative.
+                italian_decimal(document.stamp_duty),
                 document.payment_methods_label,
                 document.get_status_display(),
             ]

@@ -29,6 +29,7 @@ from sportello.invoicing.amounts import (
     lines_for_order,
     rate_label,
     split_refund,
+    stamp_duty,
     totals,
     vat_summary,
 )
@@ -201,6 +202,7 @@ def _create_document(
         total_vat=vat,
         rounding=rounding,
         total_gross=gross,
+        stamp_duty=stamp_duty(drafts),
         seller=dict(settings.INVOICE_SELLER),
         progressivo=_new_progressivo(),
         **buyer,

@@ -104,6 +104,7 @@ class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     "total_vat",
                     "rounding",
                     "total_gross",
+                    "stamp_duty",
                     "payment_methods",
                     "payments",
                 )
@@ -126,6 +127,7 @@ class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "total_vat",
         "rounding",
         "total_gross",
+        "stamp_duty",
         "payment_methods",
         "payments",
         *(f"buyer_{name}" for name in BUYER_FIELDS),

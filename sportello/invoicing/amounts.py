@@ -95,8 +95,33 @@ def split_refund(amount: Decimal, remaining: list[RateSummary]) -> list[tuple[De
     return result
 
 
+# Imposta di bollo (DPR 642/1972, tariffa art. 13): 2,00 EUR on an invoice or credit note whose
+# amounts outside VAT (here the 0 % lines) exceed 77,47 EUR; on electronic documents it is paid
+# "in modo virtuale" (DM 17 giugno 2014, art. 6) and flagged in DatiBollo. The seller pays it:
+# it is not charged to the customer, so it is not part of the document's total.
+STAMP_DUTY = Decimal("2.00")
+STAMP_DUTY_THRESHOLD = Decimal("77.47")
+
+
+def stamp_duty(lines: Iterable) -> Decimal:
+    """The stamp duty a document with these lines carries: 2,00 EUR when its 0 % lines add up
+    to more than 77,47 EUR, else nothing."""
+    outside_vat = sum((line.net for line in lines if Decimal(line.vat_rate) == ZERO), ZERO)
+    return STAMP_DUTY if outside_vat > STAMP_DUTY_THRESHOLD else ZERO
+
+
 def rate_label(rate: Decimal) -> str:
     return f"{rate.normalize():f}%" if rate == rate.to_integral() else f"{rate}%"
 
 
-__all__ = ["LineDraft", "RateSummary", "lines_for_order", "split_refund", "totals", "vat_summary"]
+__all__ = [
+    "STAMP_DUTY",
+    "STAMP_DUTY_THRESHOLD",
+    "LineDraft",
+    "RateSummary",
+    "lines_for_order",
+    "split_refund",
+    "stamp_duty",
+    "totals",
+    "vat_summary",
+]

@@ -164,6 +164,10 @@ def build_xml(document: FiscalDocument) -> bytes:
     _sub(doc_data, "Divisa", "EUR")
     _sub(doc_data, "Data", document.issue_date.isoformat())
     _sub(doc_data, "Numero", document.number)
+    if document.stamp_duty:
+        stamp = _sub(doc_data, "DatiBollo")
+        _sub(stamp, "BolloVirtuale", "SI")
+        _sub(stamp, "ImportoBollo", amount(document.stamp_duty))
     _sub(doc_data, "ImportoTotaleDocumento", amount(document.total_gross))
     if document.rounding:
         _sub(doc_data, "Arrotondamento", amount(document.rounding))

@@ -126,6 +126,9 @@ class FiscalDocument(TimeStampedModel):
     # exactly what was paid (or refunded).
     rounding = MoneyField("arrotondamento", default=0)
     total_gross = MoneyField("totale")
+    # Imposta di bollo assolta in modo virtuale (2,00 EUR on 0 % amounts above 77,47 EUR, see
+    # amounts.stamp_duty), fixed when issued; paid by the seller, not part of the total.
+    stamp_duty = MoneyField("imposta di bollo", default=0)
     # The seller's data when issued (settings may change later; the document never does).
     seller = models.JSONField("cedente prestatore", default=dict)
     buyer_kind = models.CharField("tipo cliente", max_length=10, choices=CustomerKind.choices)

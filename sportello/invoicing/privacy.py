@@ -52,6 +52,7 @@ ERASURE: dict[str, dict[str, str]] = {
         "total_vat",
         "rounding",
         "total_gross",
+        "stamp_duty",
         "seller",
         "buyer_kind",
         "buyer_first_name",
@@ -163,6 +164,7 @@ def documents_for_export(user) -> list[dict[str, Any]]:
                 "total_vat": _money(document.total_vat),
                 "rounding": _money(document.rounding),
                 "total_gross": _money(document.total_gross),
+                "stamp_duty": _money(document.stamp_duty),
                 "payment_method": document.get_payment_method_code_display(),
                 "payments": [
                     {"method": part.label, "amount": _money(part.amount), "date": str(part.date)}

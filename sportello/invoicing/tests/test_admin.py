@@ -134,20 +134,20 @@ def test_vat_register_csv(staff_client, invoice, staff):
     assert rows[0] == (
         "Numero;Data;Tipo documento;Cliente;Codice fiscale / P.IVA;Imponibile 22%;"
         "Imponibile 10%;Imponibile 0%;IVA 22%;IVA 10%;IVA 0%;Totale IVA;Arrotondamento;Totale;"
-        "Pagamento;Stato SdI"
+        "Imposta di bollo;Pagamento;Stato SdI"
     )
     day = invoice.issue_date.strftime("%d/%m/%Y")
     assert rows[1] == (
         f"{invoice.number};{day};Fattura;Rossi & Figli S.r.l.;07654320014;353,32;45,55;16,00;"
-        "77,73;4,56;0,00;82,29;0,00;497,16;Carta di pagamento;Emessa"
+        "77,73;4,56;0,00;82,29;0,00;497,16;0,00;Carta di pagamento;Emessa"
     )
     assert rows[2] == (
         f"{note.number};{day};Nota di credito;Rossi & Figli S.r.l.;07654320014;-71,07;-9,16;"
-        "-3,22;-15,64;-0,92;0,00;-16,56;0,01;-100,00;Carta di pagamento;Emessa"
+        "-3,22;-15,64;-0,92;0,00;-16,56;0,01;-100,00;0,00;Carta di pagamento;Emessa"
     )
     assert (
         register_csv([]) == "\ufeffNumero;Data;Tipo documento;Cliente;Codice fiscale / P.IVA;"
-        "Totale IVA;Arrotondamento;Totale;Pagamento;Stato SdI\r\n"
+        "Totale IVA;Arrotondamento;Totale;Imposta di bollo;Pagamento;Stato SdI\r\n"
     )
 
 
