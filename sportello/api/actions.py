@@ -11,14 +11,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sportello.api.models import ApiToken, Scope, WebhookEndpoint
+from sportello.api.models import WRITE_SCOPES, ApiToken, Scope, WebhookEndpoint
 from sportello.api.webhooks import check_url
+from sportello.companies.queries import may_buy
 
 TOKEN_PREFIX = "spt"
 
 
 class TooManyTokens(Exception):
     """The user already holds API_MAX_TOKENS_PER_USER usable tokens."""
+
+
+class ScopeNotAllowed(Exception):
+    """A write scope asked by someone who may not buy (a company's viewer)."""
 
 
 def hash_secret(secret: str) -> str:
@@ -48,6 +53,8 @@ def create_token(
     unknown = set(scopes) - valid
     if unknown:
         raise ValueError(f"Unknown scopes {sorted(unknown)}")
+    if WRITE_SCOPES.intersection(scopes) and not may_buy(user):
+        raise ScopeNotAllowed()
     with transaction.atomic():
         active = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
         if active.count() >= settings.API_MAX_TOKENS_PER_USER:

@@ -1,6 +1,12 @@
 from django import forms
 
-from sportello.api.models import Scope
+from sportello.api.models import WRITE_SCOPES, Scope
+from sportello.companies.queries import may_buy
+
+READ_ONLY_HELP = (
+    "Come visualizzatore dell'azienda puoi creare token di sola lettura: ordini, preventivi e "
+    "file li crea chi acquista per l'azienda."
+)
 
 
 class TokenForm(forms.Form):
@@ -23,6 +29,13 @@ class TokenForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text="Facoltativo: dopo questa data il token non funziona più.",
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_buy(user):
+            scopes = self.fields["scopes"]
+            scopes.choices = [c for c in Scope.choices if c[0] not in WRITE_SCOPES]  # type: ignore[attr-defined]
+            scopes.help_text = READ_ONLY_HELP
 
 
 class WebhookForm(forms.Form):

@@ -21,6 +21,10 @@ class Scope(models.TextChoices):
     FILES_WRITE = "files:write", "Caricare file per le risposte"
 
 
+# What only someone who may buy can use: a company's viewer gets read scopes only.
+WRITE_SCOPES = frozenset({Scope.ORDERS_WRITE, Scope.QUOTES_WRITE, Scope.FILES_WRITE})
+
+
 class ApiToken(TimeStampedModel):
     """A personal token: the secret is shown once at creation; only its SHA-256 is kept.
 

@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sportello.api.actions import (
+    ScopeNotAllowed,
     TooManyTokens,
     create_endpoint,
     create_token,
     delete_endpoint,
     revoke_token,
 )
-from sportello.api.forms import TokenForm, WebhookForm
+from sportello.api.forms import READ_ONLY_HELP, TokenForm, WebhookForm
 from sportello.api.queries import (
     endpoint_for_user,
     endpoints_for_user,
@@ -37,7 +38,7 @@ def _end_of_day(day: dt.date) -> dt.datetime:
 def tokens(request):
     created = None
     if request.method == "POST":
-        form = TokenForm(request.POST)
+        form = TokenForm(request.POST, user=request.user)
         if form.is_valid():
             expires_on = form.cleaned_data["expires_on"]
             if expires_on is not None and expires_on < timezone.localdate():
@@ -50,6 +51,9 @@ def tokens(request):
                         scopes=form.cleaned_data["scopes"],
                         expires_at=_end_of_day(expires_on) if expires_on else None,
                     )
+                except ScopeNotAllowed:
+                    # Became a viewer while the page was open: the choices were wider then.
+                    form.add_error("scopes", READ_ONLY_HELP)
                 except TooManyTokens:
                     form.add_error(
                         None,
@@ -57,9 +61,9 @@ def tokens(request):
                         "revocane uno per crearne un altro.",
                     )
                 else:
-                    form = TokenForm()
+                    form = TokenForm(user=request.user)
     else:
-        form = TokenForm()
+        form = TokenForm(user=request.user)
     return render(
         request,
         "api/tokens.html",

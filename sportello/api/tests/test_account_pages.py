@@ -3,8 +3,12 @@
 import pytest
 from django.urls import reverse
 
+from sportello.api.actions import ScopeNotAllowed, create_token
+from sportello.api.forms import READ_ONLY_HELP
 from sportello.api.models import ApiToken, WebhookEndpoint
 from sportello.api.tests.conftest import bearer
+from sportello.companies.models import Role
+from sportello.companies.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +44,34 @@ def test_a_token_needs_a_name_and_a_scope(customer_client, customer):
     assert "Scegli almeno un permesso." in content
     assert 'aria-describedby="id_scopes_error"' in content or "id_name_error" in content
     assert ApiToken.objects.count() == 0
+
+
+def test_a_company_viewer_creates_read_only_tokens(customer_client, customer):
+    MembershipFactory(user=customer, role=Role.VIEWER)
+
+    page = customer_client.get(reverse("api_account:tokens")).content.decode()
+    assert 'value="orders:read"' in page
+    assert 'value="orders:write"' not in page
+    assert 'value="files:write"' not in page
+    assert READ_ONLY_HELP.replace("'", "&#x27;") in page
+
+    # A write scope posted anyway is refused next to the field, the name kept.
+    response = customer_client.post(
+        reverse("api_account:tokens"),
+        {"name": "Gestionale", "scopes": ["orders:read", "orders:write"]},
+    )
+    content = response.content.decode()
+    assert "id_scopes_error" in content
+    assert "orders:write non è tra quelle disponibili" in content
+    assert 'value="Gestionale"' in content
+    assert ApiToken.objects.count() == 0
+    with pytest.raises(ScopeNotAllowed):
+        create_token(user=customer, name="X", scopes=["quotes:write"])
+
+    customer_client.post(
+        reverse("api_account:tokens"), {"name": "Lettura", "scopes": ["orders:read"]}
+    )
+    assert ApiToken.objects.get().scopes == ["orders:read"]
 
 
 def test_an_expiry_in_the_past_is_refused_with_the_name_kept(customer_client):
@@ -82,12 +114,13 @@ def test_token_list_query_count(customer_client, customer, django_assert_num_que
 
     create_token(user=customer, name="T", scopes=["orders:read"])
     customer_client.get(reverse("api_account:tokens"))  # warm the session
-    # session, user, the site chrome's two reads, the tokens: whatever their number.
-    with django_assert_num_queries(5):
+    # session, user, the site chrome's two reads, the company role (which scopes the form
+    # offers), the tokens: whatever their number.
+    with django_assert_num_queries(6):
         customer_client.get(reverse("api_account:tokens"))
     for n in range(5):
         create_token(user=customer, name=f"T{n}", scopes=["orders:read"])
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         customer_client.get(reverse("api_account:tokens"))
 
 

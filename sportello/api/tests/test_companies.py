@@ -43,8 +43,11 @@ def test_a_member_orders_for_the_company_and_a_colleague_sees_it(
 def test_a_viewer_may_not_order_or_request_a_quote(client, customer, appraisal):
     from sportello.catalogue.tests.factories import FormFieldFactory, ServiceFactory
 
-    MembershipFactory(user=customer, role=Role.VIEWER)
+    # A buyer's token, kept after the administrator made them a viewer: it reads, never buys.
+    membership = MembershipFactory(user=customer, role=Role.BUYER)
     auth = token_for(customer)
+    membership.role = Role.VIEWER
+    membership.save()
     refused = post_order(client, auth, BODY)
     assert refused.status_code == 403
     assert refused.json()["code"] == "role_may_not_buy"
@@ -70,7 +73,11 @@ def test_pay_from_the_company_credit(client, customer, other_customer, staff, ap
 
     company = CompanyFactory()
     MembershipFactory(company=company, user=customer, role=Role.BUYER)
-    MembershipFactory(company=company, user=other_customer, role=Role.VIEWER)
+    # A viewer now, with the token they made as a buyer.
+    viewer_membership = MembershipFactory(company=company, user=other_customer, role=Role.BUYER)
+    viewer_auth = token_for(other_customer)
+    viewer_membership.role = Role.VIEWER
+    viewer_membership.save()
     auth = token_for(customer)
     number = post_order(client, auth, BODY).json()["number"]
     url = f"/api/orders/{number}/pay-from-credit"
@@ -82,7 +89,7 @@ def test_pay_from_the_company_credit(client, customer, other_customer, staff, ap
     assert Order.objects.get().status == "awaiting_payment"
 
     adjust(company=company, amount="100.00", note="Altro credito", actor=staff)
-    viewer = client.post(url, **token_for(other_customer))
+    viewer = client.post(url, **viewer_auth)
     assert viewer.status_code == 403
     assert viewer.json()["code"] == "credit_not_allowed"
 
