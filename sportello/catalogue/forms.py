@@ -79,6 +79,7 @@ class KeptFileInput(forms.ClearableFileInput):
 
 class AnswerFileField(forms.Field):
     widget = KeptFileInput
+    default_error_messages = {"required": "Allega il file richiesto."}
 
     def __init__(self, *, owner_files, extensions: list[str] | None = None, **kwargs):
         # `owner_files` is a queryset of Upload the current visitor may reuse.
@@ -98,7 +99,7 @@ class AnswerFileField(forms.Field):
             if kept is not None:
                 return kept
         if self.required:
-            raise ValidationError("Allega il file richiesto.", code="required")
+            raise ValidationError(self.error_messages["required"], code="required")
         return None
 
     def _validate_upload(self, upload: UploadedFile) -> UploadedFile:

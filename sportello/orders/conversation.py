@@ -220,7 +220,7 @@ def answer_data_request(
     customer,
     answers: Mapping,
     answers_display: list[dict],
-    documents: Mapping[str, UploadedFile],
+    documents: Mapping[str, UploadedFile | Upload],
     customer_note: str = "",
     today: dt.date | None = None,
 ) -> DataRequest:
@@ -228,7 +228,8 @@ def answer_data_request(
     stored, the line back in progress with its clock resumed, staff told by e-mail.
 
     `answers` are the new values of the requested fields (form JSON), `answers_display` their
-    readable items; `documents` maps each requested document label to its upload.
+    readable items; `documents` maps each requested document label to its upload (a file
+    just received, or the Upload row the form already stored).
     """
     line = data_request.line
     order = line.order
@@ -257,7 +258,7 @@ def answer_data_request(
                 old.save(update_fields=["field_key"])
         _store_documents_links(line, Answers.of(dict(answers)).files())
         for index, (label, upload) in enumerate(documents.items()):
-            stored = store_upload(upload, owner=customer)
+            stored = upload if isinstance(upload, Upload) else store_upload(upload, owner=customer)
             _store_documents_links(line, {f"documento-{locked.pk}-{index}": stored.pk})
             display.append(
                 {

@@ -6,11 +6,13 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from sportello.catalogue.forms import ServiceAnswersForm
+from sportello.catalogue.forms import AnswerFileField, ServiceAnswersForm
 from sportello.catalogue.models import FormField
 from sportello.core.sizes import file_size
 from sportello.orders.conversation import correctable_fields
+from sportello.uploads.actions import store_upload
 from sportello.uploads.checks import accept_attribute, allowed_extensions, check_upload
+from sportello.uploads.models import Upload
 
 MESSAGE_MAX_LENGTH = 5000
 
@@ -91,21 +93,24 @@ class DataRequestForm(forms.Form):
 
 class DataRequestAnswerForm(ServiceAnswersForm):
     """Exactly the requested fields of the service form (pre-filled, same validation) plus one
-    file input per requested document and an optional note."""
+    file input per requested document and an optional note.
+
+    Documents are kept like the service form's files: one that passed its checks is stored
+    (`store_uploads`) and re-shown by name after an error elsewhere, so it is not asked twice."""
 
     def __init__(self, *args, data_request, fields_definition: list[FormField], answers, **kw):
         wanted = set(data_request.field_keys)
         requested = [f for f in correctable_fields(fields_definition) if f.key in wanted]
         super().__init__(*args, fields_definition=requested, answers=answers, **kw)
+        owner_files = kw.get("owner_files") or Upload.objects.none()
         self.document_labels = list(data_request.documents)
         for index, label in enumerate(self.document_labels):
-            field = forms.FileField(
+            self.fields[f"document_{index}"] = AnswerFileField(
+                owner_files=owner_files,
                 label=label,
                 help_text=_upload_help(),
                 error_messages={"required": "Allega il documento richiesto."},
             )
-            field.widget.attrs["accept"] = _accept()
-            self.fields[f"document_{index}"] = field
         self.fields["customer_note"] = forms.CharField(
             label="Nota per lo staff (facoltativa)",
             required=False,
@@ -113,31 +118,28 @@ class DataRequestAnswerForm(ServiceAnswersForm):
             widget=forms.Textarea(attrs={"rows": 3}),
         )
 
-    def clean(self):
-        cleaned = super().clean() or {}
-        for index in range(len(self.document_labels)):
-            upload = cleaned.get(f"document_{index}")
-            if upload:
-                try:
-                    check_upload(upload)
-                except forms.ValidationError as exc:
-                    self.add_error(f"document_{index}", exc)
-        return cleaned
+    def _post_clean(self):
+        super()._post_clean()
+        for name in self._document_names():
+            value = self.cleaned_data.get(name)
+            if isinstance(value, Upload):
+                self.fields[name].widget.kept = value  # type: ignore[attr-defined]
 
-    def ask_documents_again(self) -> None:
-        """After errors elsewhere: a document that was attached and passed its checks is not
-        kept (it is stored only with the answer), so its field asks for it again by name."""
-        for index in range(len(self.document_labels)):
-            name = f"document_{index}"
-            upload = self.files.get(self.add_prefix(name)) if self.files else None
-            if upload is not None and name not in self.errors:
-                self.add_error(
-                    name,
-                    f"Il file {upload.name} non è stato salvato perché il modulo contiene "
-                    "errori: allegalo di nuovo.",
-                )
+    def _document_names(self) -> list[str]:
+        return [f"document_{index}" for index in range(len(self.document_labels))]
 
-    def documents(self) -> dict[str, UploadedFile]:
+    def store_uploads(self, *, user=None, session_key: str = "") -> None:
+        """Also store the accepted documents (call after is_valid(), valid or not)."""
+        super().store_uploads(user=user, session_key=session_key)
+        for name in self._document_names():
+            value = self.cleaned_data.get(name)
+            if isinstance(value, UploadedFile):
+                stored = store_upload(value, owner=user, session_key=session_key)
+                self.cleaned_data[name] = stored
+                self.fields[name].widget.kept = stored  # type: ignore[attr-defined]
+
+    def documents(self) -> dict[str, Upload]:
+        """Each requested document's stored upload (after is_valid() and store_uploads())."""
         return {
             label: self.cleaned_data[f"document_{index}"]
             for index, label in enumerate(self.document_labels)

@@ -114,9 +114,8 @@ def data_request(request, number, request_id):
     )
     if request.method == "POST":
         is_valid = form.is_valid()
+        # Accepted files and documents are kept, so an error elsewhere does not ask them again.
         form.store_uploads(user=request.user)
-        if not is_valid:
-            form.ask_documents_again()
         if is_valid:
             items = summarize_answers(form.fields_definition, form.answers())
             try:

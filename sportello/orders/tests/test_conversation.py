@@ -254,17 +254,20 @@ def test_data_request_answered_in_place(customer_client, line, staff, settings):
     assert "Allega il documento richiesto." in response.content.decode()
     line.refresh_from_db()
     assert line.answers["particella"] == "12"
-    # The document attached beside a wrong answer is not kept: its field says so by name, and
-    # the summary above the form links to both fields.
+    # The document attached beside a wrong answer is kept: the form names it and does not ask
+    # for it again; the summary above the form links to the wrong field.
     response = customer_client.post(answer_url, {"particella": "", "document_0": pdf("atto.pdf")})
     text = html.unescape(response.content.decode())
     assert response.status_code == 400
-    assert "Il file atto.pdf non è stato salvato perché il modulo contiene errori" in text
+    assert "File caricato: <strong>atto.pdf</strong>" in text
     assert 'id="form-errors"' in text
+    assert "Allega il documento richiesto." not in text
+    kept = Upload.objects.get(original_name="atto.pdf")
+    assert f'name="document_0__kept" value="{kept.pk}"' in text
 
     before = len(outbox())
     response = customer_client.post(
-        answer_url, {"particella": "345", "document_0": pdf("atto.pdf"), "customer_note": "Ok"}
+        answer_url, {"particella": "345", "document_0__kept": kept.pk, "customer_note": "Ok"}
     )
     assert response.status_code == 302
     line.refresh_from_db()
