@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from e2e.staff import sign_in_to_back_office
@@ -208,7 +209,7 @@ def test_the_desk_shows_and_clears_each_queue(page, desk, password):
         page.goto("/admin/scrivania/")
         queue(page, "bonifici").get_by_role("link", name=re.compile("2026-000102")).click()
         page.get_by_role("link", name="Segna bonifico ricevuto").click()
-        page.get_by_label("Data valuta").fill("2026-12-01")
+        page.get_by_label("Data valuta").fill(timezone.localdate().isoformat())
         page.get_by_label("CRO / TRN").fill("CRO55")
         page.get_by_role("button", name="Segna bonifico ricevuto").click()
         expect(page.locator(".messagelist")).to_contain_text("pagamento completato")

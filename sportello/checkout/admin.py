@@ -154,7 +154,12 @@ class OrderAdmin(BaseOrderAdmin):
             return self._transfer_not_expected(request, order)
         title = "Registra bonifico arrivato"
         # What the statement says, as for a transfer on time: the amount may differ.
-        form = BankTransferForm(request.POST or None, initial={"amount": late.amount})
+        form = BankTransferForm(
+            request.POST or None,
+            initial={"amount": late.amount},
+            placed_on=timezone.localdate(order.placed_at),
+            still_due=late.amount,
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -211,7 +216,12 @@ class OrderAdmin(BaseOrderAdmin):
         title = "Segna bonifico ricevuto"
         received = transfers_received(order)
         remaining = max(order.total_gross - received, Decimal("0.00"))
-        form = BankTransferForm(request.POST or None, initial={"amount": remaining})
+        form = BankTransferForm(
+            request.POST or None,
+            initial={"amount": remaining},
+            placed_on=timezone.localdate(order.placed_at),
+            still_due=remaining,
+        )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:

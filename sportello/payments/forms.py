@@ -88,7 +88,12 @@ class RefundForm(forms.Form):
 
 
 class BankTransferForm(forms.Form):
-    """ "Segna bonifico ricevuto": what the statement says (amount, value date, CRO/TRN)."""
+    """ "Segna bonifico ricevuto": what the statement says (amount, value date, CRO/TRN).
+
+    Given the order's day and what it still owes, figures that are probably a typing mistake
+    or the wrong order — a value date before the order was placed, an amount above what is
+    owed — are shown next to their field and need "Confermo" before the transfer is recorded.
+    """
 
     amount = ItalianDecimalField(
         label="Importo ricevuto (€)", max_digits=12, decimal_places=2, min_value=Decimal("0.01")
@@ -109,9 +114,46 @@ class BankTransferForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    confirm_unusual = forms.BooleanField(
+        label="Confermo: importo e data valuta sono quelli dell'estratto conto",
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, placed_on=None, still_due: Decimal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placed_on = placed_on
+        self.still_due = still_due
 
     def clean_value_date(self):
         value = self.cleaned_data["value_date"]
         if value > timezone.localdate():
             raise forms.ValidationError("La data valuta non può essere nel futuro.")
         return value
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if cleaned.get("confirm_unusual"):
+            return cleaned
+        unusual = {}
+        value_date, amount = cleaned.get("value_date"), cleaned.get("amount")
+        if self.placed_on and value_date and value_date < self.placed_on:
+            unusual["value_date"] = (
+                f"La data valuta è precedente all'ordine, effettuato il "
+                f"{self.placed_on:%d/%m/%Y}: è il bonifico di questo ordine?"
+            )
+        if self.still_due is not None and amount and amount > self.still_due:
+            unusual["amount"] = (
+                f"L'importo supera quanto dovuto ({format_euro(self.still_due)}): la differenza "
+                "andrà rimborsata. Controlla che non sia un errore di battitura."
+            )
+        if unusual:
+            for field, message in unusual.items():
+                self.add_error(field, message)
+            # Shown only now: ticked, the same figures are recorded as typed.
+            self.fields["confirm_unusual"].widget = forms.CheckboxInput()
+            self.add_error(
+                "confirm_unusual",
+                "Se i dati sono corretti, spunta la conferma e invia di nuovo.",
+            )
+        return cleaned

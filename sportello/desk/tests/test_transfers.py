@@ -26,6 +26,11 @@ from sportello.payments.models import Payment, PaymentStatus
 VALUE_DATE = dt.date(2026, 12, 1)
 
 
+def _today() -> str:
+    # The back-office form asks to confirm a value date before the order (placed today here).
+    return timezone.localdate().isoformat()
+
+
 @pytest.fixture
 def transfer_order(customer):
     order = OrderFactory(
@@ -107,9 +112,7 @@ def test_back_office_form_records_a_partial_transfer(staff_client, transfer_orde
     url = reverse("admin:orders_order_action", args=[transfer_order.pk, "bonifico-ricevuto"])
     page = client.get(url).content.decode()
     assert "2.989,00" in page
-    response = client.post(
-        url, {"amount": "1.000,00", "value_date": "2026-12-01", "reference": "TRN9"}
-    )
+    response = client.post(url, {"amount": "1.000,00", "value_date": _today(), "reference": "TRN9"})
     assert response.status_code == 302
     transfer_order.refresh_from_db()
     assert transfer_order.status == OrderStatus.AWAITING_PAYMENT
@@ -121,9 +124,54 @@ def test_back_office_form_records_a_partial_transfer(staff_client, transfer_orde
     # The desk's "Bonifici in attesa" says so too.
     desk = client.get(reverse("desk:home")).text
     assert "ricevuti 1.000,00\u00a0€ di 2.989,00\u00a0€, restano 1.989,00\u00a0€" in desk
-    response = client.post(url, {"amount": "1989", "value_date": "2026-12-02", "reference": "TRN9"})
+    response = client.post(url, {"amount": "1989", "value_date": _today(), "reference": "TRN9"})
     assert response.status_code == 200  # the form again, with the error on the CRO/TRN
     assert "già stato registrato" in response.content.decode()
+
+
+def test_back_office_form_asks_to_confirm_figures_that_look_mistyped(staff_client, transfer_order):
+    url = reverse("admin:orders_order_action", args=[transfer_order.pk, "bonifico-ricevuto"])
+    placed = timezone.localdate(transfer_order.placed_at)
+    typed = {
+        "amount": "29.890,00",  # a zero too many
+        "value_date": (placed - dt.timedelta(days=3)).isoformat(),
+        "reference": "TRN77",
+    }
+
+    response = staff_client.post(url, typed)
+
+    text = html.unescape(response.text)
+    assert response.status_code == 200
+    assert "L'importo supera quanto dovuto (2.989,00\u00a0€)" in text
+    assert f"precedente all'ordine, effettuato il {placed:%d/%m/%Y}" in text
+    assert 'type="checkbox" name="confirm_unusual"' in text
+    assert 'value="TRN77"' in text  # nothing typed is lost
+    assert not Payment.objects.filter(order=transfer_order, status="confirmed").exists()
+
+    # Figures as typed, confirmed: recorded (the excess is then refunded as usual).
+    response = staff_client.post(url, {**typed, "confirm_unusual": "on"})
+    assert response.status_code == 302
+    transfer_order.refresh_from_db()
+    assert transfer_order.status == OrderStatus.PAID
+    assert Payment.objects.get(order=transfer_order, status="confirmed").amount == Decimal(
+        "29890.00"
+    )
+
+
+def test_back_office_form_records_usual_figures_without_asking(staff_client, transfer_order):
+    url = reverse("admin:orders_order_action", args=[transfer_order.pk, "bonifico-ricevuto"])
+    page = staff_client.get(url).text
+    # The confirmation is not offered until something looks wrong.
+    assert 'type="hidden" name="confirm_unusual"' in page
+    assert "Confermo: importo e data valuta" not in page
+
+    response = staff_client.post(
+        url, {"amount": "2.989,00", "value_date": _today(), "reference": "TRN78"}
+    )
+
+    assert response.status_code == 302
+    transfer_order.refresh_from_db()
+    assert transfer_order.status == OrderStatus.PAID
 
 
 def _emails(order, template):
@@ -356,7 +404,7 @@ def test_a_transfer_for_an_order_withdrawn_from_entirely_is_recorded_and_explain
 
     page = staff_client.get(url).text
     done = staff_client.post(
-        url, {"amount": "2.989,00", "value_date": "2026-12-01", "reference": "TRN10"}, follow=True
+        url, {"amount": "2.989,00", "value_date": _today(), "reference": "TRN10"}, follow=True
     ).text
 
     assert "Il cliente ha receduto da tutti i servizi dell'ordine" in page

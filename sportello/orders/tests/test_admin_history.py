@@ -6,7 +6,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import escape
 
 from sportello.core.money import format_euro
@@ -49,7 +49,7 @@ def test_bank_transfer_received_is_in_the_history(staff_client, staff, customer)
         action_url(order, "bonifico-ricevuto"),
         {
             "amount": formats.number_format(order.total_gross, 2),
-            "value_date": "2026-01-02",
+            "value_date": timezone.localdate().isoformat(),
             "reference": "CRO123",
             "note": "Estratto conto",
         },
@@ -60,7 +60,8 @@ def test_bank_transfer_received_is_in_the_history(staff_client, staff, customer)
     assert history(staff_client, order) == [
         (
             staff,
-            f"Segnato bonifico ricevuto: {amount}, valuta 02/01/2026, CRO/TRN CRO123 "
+            f"Segnato bonifico ricevuto: {amount}, valuta {timezone.localdate():%d/%m/%Y}, "
+            "CRO/TRN CRO123 "
             "(nota: Estratto conto)",
         )
     ]
