@@ -134,7 +134,7 @@ wrk:
 
 ## Throughput ladder (docs/benchmarks.md): the shop under gunicorn (2 sync workers, catalogue
 ## cache off and on) against two reference endpoints, 3 interleaved rounds of wrk. SQLite under
-## var/ladder unless DATABASE_URL says otherwise; ports LADDER_PORT..LADDER_PORT+2.
+## var/ladder unless DATABASE_URL says otherwise; ports LADDER_PORT..LADDER_PORT+3.
 LADDER_PORT ?= 8110
 bench-ladder: install wrk
 	$(PY) bench/ladder.py --port $(LADDER_PORT) $(BENCH_ARGS)

@@ -2,8 +2,9 @@
 
 In one run: the shop under gunicorn (2 sync workers, DEBUG off) with the catalogue cache off and
 on, and `bench/reference_app.py` (L1: a bare Django view without middleware; L2: Django's default
-middleware and a 20-item template, no queries) under its own gunicorn. Debian's wrk loads each
-endpoint in turn (`wrk -t1 -c16`, anonymous unless the page needs a login); three rounds
+middleware and a 20-item template, no queries) under its own gunicorn, and the shop's layout
+alone (`bench/layout_floor.py`: `base.html` with an empty page) under a fourth. Debian's wrk
+loads each endpoint in turn (`wrk -t1 -c16`, anonymous unless the page needs a login); three rounds
 interleave all endpoints, and the table reports each page's median req/s, p50, p99 and its ratio
 to L2 measured in the same round (the machine is shared: ratios, not absolute numbers).
 
@@ -41,6 +42,7 @@ TARGETS = {
     ("service form", "on"): 0.35,
 }
 LOGGED_IN_TARGET = 0.25
+FLOOR_PAGE = "layout alone, empty page"
 
 
 @dataclass
@@ -187,7 +189,7 @@ def main() -> int:
     )
 
     log = data_dir / "ladder-gunicorn.log"
-    shop_off, shop_on, reference = args.port, args.port + 1, args.port + 2
+    shop_off, shop_on, reference, floor = args.port, args.port + 1, args.port + 2, args.port + 3
     servers = [
         gunicorn(
             ["config.wsgi:application"], shop_off, {**env, "CATALOGUE_CACHE_SECONDS": "0"}, log
@@ -199,9 +201,20 @@ def main() -> int:
             log,
         ),
         gunicorn(["--pythonpath", "bench", "reference_app:application"], reference, env, log),
+        gunicorn(
+            ["--pythonpath", "bench", "layout_floor:application"],
+            floor,
+            {**env, "CATALOGUE_CACHE_SECONDS": "0"},
+            log,
+        ),
     ]
     try:
-        for port, path in ((shop_off, "/"), (shop_on, "/"), (reference, "/l1/")):
+        for port, path in (
+            (shop_off, "/"),
+            (shop_on, "/"),
+            (reference, "/l1/"),
+            (floor, "/floor/"),
+        ):
             wait_until_up(f"http://127.0.0.1:{port}{path}")
         endpoints = [
             Endpoint("L1 bare view", "", f"http://127.0.0.1:{reference}/l1/", servers[2]),
@@ -212,6 +225,14 @@ def main() -> int:
                 servers[2],
             ),
         ]
+        # The layout alone (bench/layout_floor.py), anonymous and logged in, cache off.
+        for name, cookie in (
+            (FLOOR_PAGE, ""),
+            (FLOOR_PAGE, setup["session_cookie"]),
+        ):
+            endpoints.append(
+                Endpoint(name, "off", f"http://127.0.0.1:{floor}/floor/", servers[3], cookie)
+            )
         for name, url, pidfile in args.external:
             wait_until_up(url)
             master = ExternalServer(int(Path(pidfile).read_text().strip()))
@@ -258,7 +279,9 @@ def main() -> int:
         runs = samples[index]
         ratio = statistics.median(ratios[index])
         target = (
-            TARGETS.get((endpoint.name, endpoint.cache))
+            None
+            if endpoint.name == FLOOR_PAGE
+            else TARGETS.get((endpoint.name, endpoint.cache))
             if not endpoint.cookie
             else LOGGED_IN_TARGET
         )
