@@ -177,7 +177,10 @@ class PhoneField(forms.RegexField):
         super().__init__(
             regex=r"^\+?[0-9][0-9 ./\-]{5,24}$",
             error_messages={
-                "invalid": "Inserisci un numero di telefono valido (solo cifre, es. 051 1234567)."
+                "invalid": (
+                    "Inserisci un numero di telefono valido: cifre, con spazi e prefisso "
+                    "internazionale se vuoi (es. +39 051 1234567)."
+                )
             },
             **kwargs,
         )

@@ -222,7 +222,8 @@ def test_phone(service, value):
 @pytest.mark.parametrize("value", ["abc", "12", "051 123 abc"])
 def test_phone_invalid(service, value):
     assert errors(single_field_form(service, FieldType.PHONE, value)) == [
-        "Inserisci un numero di telefono valido (solo cifre, es. 051 1234567)."
+        "Inserisci un numero di telefono valido: cifre, con spazi e prefisso internazionale "
+        "se vuoi (es. +39 051 1234567)."
     ]
 
 
