@@ -41,7 +41,7 @@ from sportello.contracts.queries import current_terms
 from sportello.credit.forms import TopUpForm
 from sportello.credit.models import PREPAID_CREDIT_METHOD
 from sportello.credit.purchase import TopUpPurchase
-from sportello.credit.queries import credit_shortfall
+from sportello.credit.queries import credit_standing
 from sportello.orders.models import CustomerKind
 from sportello.orders.purchase import PurchaseNotPossible
 from sportello.payments.views import confirmation_url, pay_url, redirect_to_payment
@@ -300,22 +300,20 @@ def payment(request):
     return render(
         request,
         "checkout/payment.html",
-        _context(
-            flow, "payment", source=source, form=form, **_credit_note(request, source, providers)
-        ),
+        _context(flow, "payment", source=source, form=form, **_credit_note(request, source)),
     )
 
 
-def _credit_note(request, source, providers) -> dict:
-    """Why "Credito prepagato" is missing when the company's credit does not cover the total
-    (a top-up is never paid from credit: no note there)."""
+def _credit_note(request, source) -> dict:
+    """The company's credit beside the methods: its balance when "Credito prepagato" is
+    offered, why it is missing when the credit does not cover the total (a top-up is never
+    paid from credit: no note there)."""
     if isinstance(source, TopUpPurchase):
         return {}
     enabled = {provider.identifier for provider in enabled_payment_providers()}
-    offered = {provider.identifier for provider in providers}
-    if PREPAID_CREDIT_METHOD not in enabled or PREPAID_CREDIT_METHOD in offered:
+    if PREPAID_CREDIT_METHOD not in enabled:
         return {}
-    return {"credit_shortfall": credit_shortfall(request.user, source.total.gross)}
+    return {"credit_standing": credit_standing(request.user, source.total.gross)}
 
 
 def _is_consumer_checkout(request) -> bool:
@@ -351,6 +349,11 @@ def _review_context(request, flow: CheckoutFlow, source, form=None, **editing) -
         "has_supplements": any(line.price.supplements for line in lines),
         "billing_rows": billing_summary(flow.state.billing),
         "payment_provider": flow.chosen_provider,
+        **(
+            _credit_note(request, source)
+            if flow.chosen_provider and flow.chosen_provider.identifier == PREPAID_CREDIT_METHOD
+            else {}
+        ),
         "billing_url": reverse("checkout:review_billing"),
         "payment_url": reverse("checkout:review_payment"),
         "form": form,
@@ -459,7 +462,7 @@ def review_payment(request):
         source,
         template="checkout/_review_payment.html",
         payment_form=payment_form,
-        **_credit_note(request, source, providers),
+        **_credit_note(request, source),
     )
 
 

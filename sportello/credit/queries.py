@@ -54,22 +54,33 @@ def may_pay_from_credit(user, order) -> bool:
 
 
 @dataclass(frozen=True)
-class CreditShortfall:
+class CreditStanding:
+    """The company's credit against an order's total, as the checkout tells it."""
+
     balance: Decimal
     total: Decimal
 
+    @property
+    def covers(self) -> bool:
+        return self.balance >= self.total
 
-def credit_shortfall(user, total: Decimal) -> CreditShortfall | None:
-    """The company's credit when it does not cover `total`, for a member who may pay with it
-    and whose company has a credit account: the checkout says why "Credito prepagato" is not
-    offered instead of leaving it out silently. None otherwise. Two queries at most."""
+    @property
+    def after(self) -> Decimal:
+        """What is left once the order is paid from the credit."""
+        return self.balance - self.total
+
+
+def credit_standing(user, total: Decimal) -> CreditStanding | None:
+    """The company's credit against `total`, for a member who may pay with it and whose company
+    has a credit account: the checkout shows the balance beside "Credito prepagato", or says why
+    it is not offered. None otherwise. Two queries at most."""
     membership = membership_of(user)
     if membership is None or not membership.can_buy or total <= ZERO:
         return None
     balance = _account_balance(membership.company_id)
-    if balance is None or balance >= total:
+    if balance is None:
         return None
-    return CreditShortfall(balance=balance, total=total)
+    return CreditStanding(balance=balance, total=total)
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from sportello.core.money import format_euro, format_vat_rate
@@ -15,6 +17,15 @@ def euro(value):
 def vat_percent(value):
     """22.00 -> 22%, 4.50 -> 4,5%."""
     return format_vat_rate(value)
+
+
+@register.filter
+def vat_included(value):
+    """What a line's price holds: "IVA 22% inclusa", or "non soggetto a IVA" at 0 % (a
+    prepaid-credit top-up, stamp duties): "IVA 0% inclusa" says nothing true."""
+    if not value or Decimal(value) == 0:
+        return "non soggetto a IVA"
+    return f"IVA {format_vat_rate(value)} inclusa"
 
 
 @register.filter

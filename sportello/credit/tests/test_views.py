@@ -3,6 +3,7 @@ checkout and on the pay-again page."""
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -147,6 +148,9 @@ def test_a_top_up_goes_through_the_checkout_and_is_credited_when_paid(
     # Nothing of the catalogue to buy again: no "Ordina di nuovo" on the top-up's page.
     page = customer_client.get(reverse("orders:detail", kwargs={"number": order.number})).text
     assert "Ordina di nuovo" not in page
+    # A voucher is not subject to VAT: the line says so, not "IVA 0% inclusa".
+    assert "non soggetto a IVA" in page
+    assert "IVA 0% inclusa" not in page
 
 
 # --- Paying from credit --------------------------------------------------------------------------
@@ -167,8 +171,16 @@ def cart(administrator):
 def test_paying_from_credit_at_checkout(administrator, company, cart, customer_client):
     buy_top_up(administrator, "200.00")
     customer_client.post(reverse("checkout:billing"))
-    assert 'value="prepaid_credit"' in customer_client.get(PAYMENT).text
+    page = customer_client.get(PAYMENT).text
+    assert 'value="prepaid_credit"' in page
+    # The balance beside the method, and what is left after this order.
+    standing = (
+        "Credito prepagato dell'azienda: saldo 200,00\xa0€. Pagando questo ordine "
+        "(158,60\xa0€) con il credito restano 41,40\xa0€."
+    )
+    assert standing in html.unescape(page)
     customer_client.post(PAYMENT, {"payment_method": "prepaid_credit"})
+    assert standing in html.unescape(customer_client.get(REVIEW).text)
 
     response = _place(customer_client)
 
