@@ -16,6 +16,7 @@ from sportello.accounts.billing import (
     billing_profile_for,
     save_billing_profile,
 )
+from sportello.accounts.billing_notices import billing_notices
 from sportello.accounts.buyer_kind import remember_buyer_kind
 from sportello.accounts.consents import consent_overview, current_notice, update_optional_consents
 from sportello.accounts.forms import BillingForm, ConsentsForm, ProfileForm
@@ -102,7 +103,13 @@ def billing(request):
             }
         )
     return render(
-        request, "accounts/billing.html", {"form": form, "has_profile": profile is not None}
+        request,
+        "accounts/billing.html",
+        {
+            "form": form,
+            "has_profile": profile is not None,
+            "notices": billing_notices(request.user),
+        },
     )
 
 

@@ -45,6 +45,18 @@ def membership_of(user) -> Membership | None:
     return active_memberships().select_related("company").filter(user=user).first()
 
 
+def billing_notice_for_member(user) -> str | None:
+    """What DATI DI FATTURAZIONE tells a member: their orders carry the company's data."""
+    membership = membership_of(user)
+    if membership is None:
+        return None
+    return (
+        f"Fai parte dell'azienda «{membership.company.name}»: i tuoi ordini sono intestati "
+        "all'azienda e fatturati con i suoi dati, che trovi in ACCOUNT AZIENDALE. I dati qui "
+        "sotto si useranno solo se lascerai l'azienda."
+    )
+
+
 def company_of(user) -> Company | None:
     membership = membership_of(user)
     return membership.company if membership else None

@@ -342,3 +342,16 @@ def test_each_members_controls_say_whose_they_are(customer_client, customer, oth
     name = other_customer.display_name
     assert f">Ruolo di {name}" in page
     assert f">{name} può vedere gli ordini dei colleghi" in page
+
+
+def test_billing_data_page_tells_a_member_the_company_s_data_are_used(customer_client, customer):
+    url = reverse("accounts:billing")
+    assert "Fai parte dell'azienda" not in html.unescape(customer_client.get(url).text)
+
+    MembershipFactory(user=customer, company__name="Studio Verdi S.r.l.", role=Role.BUYER)
+
+    page = html.unescape(customer_client.get(url).text)
+    assert (
+        "Fai parte dell'azienda «Studio Verdi S.r.l.»: i tuoi ordini sono intestati all'azienda "
+        "e fatturati con i suoi dati" in page
+    )
