@@ -88,6 +88,13 @@ class OutboxMailMixin:
             to=email, template=template_prefix, context=full_context, related=context.get("user")
         )
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        # The account's owner for the greeting ("Gentile Luca", staff too, not "cliente") and
+        # for the outbox row's link to them.
+        super().send_notification_mail(  # type: ignore[misc]
+            template_prefix, user, {"user": user, **(context or {})}, email
+        )
+
     def get_reset_password_from_key_url(self, key: str) -> str:
         # Links in e-mails come from SITE_URL, never from the request's Host header.
         url = super().get_reset_password_from_key_url(key)  # type: ignore[misc]

@@ -192,6 +192,9 @@ def test_password_change_ends_the_other_sessions_and_keeps_this_one(
     notice = mail.outbox[-1]
     assert (notice.to, notice.subject) == ([OLD], "[Sportello] La tua password è stata cambiata")
     assert "le altre sessioni aperte sono state chiuse" in notice.body
+    # Greeted by name (staff get these notices too: never "Gentile cliente").
+    assert customer.first_name
+    assert f"\n\nGentile {customer.first_name},\n" in notice.body
 
 
 def test_password_change_with_wrong_current_password_changes_nothing(customer_client, customer):

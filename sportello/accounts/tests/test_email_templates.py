@@ -30,4 +30,7 @@ def test_no_override_for_a_message_the_outbox_renders_itself():
 def test_the_notices_allauth_renders_are_italian():
     for notice in ("email_changed", "email_deleted", "password_changed", "password_reset"):
         assert (EMAIL_TEMPLATES / f"{notice}_subject.txt").exists()
-        assert "Gentile cliente" in (EMAIL_TEMPLATES / f"{notice}_message.txt").read_text()
+        assert (
+            "Gentile {{ user.first_name }}"
+            in (EMAIL_TEMPLATES / f"{notice}_message.txt").read_text()
+        )

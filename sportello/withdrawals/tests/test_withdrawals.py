@@ -136,6 +136,9 @@ def test_withdraw_from_i_miei_ordini_in_two_steps_with_the_acknowledgement(
     ack = OutgoingEmail.objects.get(template="withdrawals/email/acknowledgement")
     received = timezone.localtime(withdrawal.received_at, ROME)
     assert ack.to == consumer_order.customer_email
+    # Greeted by first name, as the order's other e-mails.
+    assert consumer_order.greeting_name
+    assert f"Gentile {consumer_order.greeting_name},\n" in ack.text_body
     assert f"{long_date(received)} alle {received:%H:%M} (ora italiana)" in ack.text_body
     assert f"Numero dell'ordine: {consumer_order.number}" in ack.text_body
     assert "Servizi: Visura catastale" in ack.text_body
