@@ -53,7 +53,12 @@ def _to_member(membership, template: str, *, key: str | None = None, **context) 
     queue_email(
         to=membership.user.email,
         template=f"{TEMPLATES}/{template}",
-        context={"company_name": membership.company.name, **context},
+        context={
+            "company_name": membership.company.name,
+            # Greeted by first name, as the shop's other e-mails.
+            "first_name": membership.user.first_name,
+            **context,
+        },
         related=membership,
         key=key,
     )

@@ -137,6 +137,8 @@ def test_remove_and_transfer_through_the_page(
     # The person removed is told by e-mail.
     sent = OutgoingEmail.objects.get(to=viewer.user.email)
     assert "Non fai più parte dell'account aziendale" in sent.subject
+    assert viewer.user.first_name
+    assert f"Gentile {viewer.user.first_name},\n" in sent.text_body
     # The administrator cannot be removed, not even by a crafted request.
     admin = membership_of(customer)
     assert (
