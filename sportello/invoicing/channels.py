@@ -20,9 +20,6 @@ from sportello.invoicing.actions import mark_sent
 from sportello.invoicing.fatturapa import build_xml
 from sportello.invoicing.models import FiscalDocument
 
-# Fixed timestamp inside ZIP entries: the same documents always give the same archive.
-ZIP_ENTRY_TIME = (2000, 1, 1, 0, 0, 0)
-
 
 class TransmissionChannel(Protocol):
     identifier: str
@@ -43,10 +40,14 @@ class ExportChannel:
         return files
 
     def zip(self, documents: Sequence[FiscalDocument], *, actor=None) -> bytes:
+        # Each file is dated its document's day (midnight): meaningful in a file manager, and
+        # the same documents always give the same archive.
+        issued = {document.file_name: document.issue_date for document in documents}
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, content in sorted(self.transmit(documents, actor=actor).items()):
-                entry = zipfile.ZipInfo(name, date_time=ZIP_ENTRY_TIME)
+                day = issued[name]
+                entry = zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0))
                 entry.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(entry, content)
         return buffer.getvalue()

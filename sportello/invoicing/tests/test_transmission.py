@@ -85,6 +85,16 @@ def test_zip_of_a_period_is_the_same_on_every_download(invoice):
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert archive.namelist() == [invoice.file_name]
         assert archive.read(invoice.file_name) == build_xml(invoice)
+        # Dated the document's day (a file manager shows it), not a fixed 2000-01-01.
+        day = invoice.issue_date
+        assert archive.getinfo(invoice.file_name).date_time == (
+            day.year,
+            day.month,
+            day.day,
+            0,
+            0,
+            0,
+        )
 
 
 def test_delivery_receipt(invoice):
