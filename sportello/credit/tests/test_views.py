@@ -53,18 +53,26 @@ def _place(client) -> object:
 
 
 def test_the_administrator_sees_balance_movements_and_the_top_up_form(
-    administrator, company, customer_client
+    administrator, company, customer_client, staff
 ):
+    from sportello.credit.actions import adjust
+
+    adjust(company=company, amount="10.00", note="Omaggio", actor=staff)
     buy_top_up(administrator, "150.00")
 
     page = customer_client.get(ACCOUNT)
 
     assert page.status_code == 200
     text = page.text
-    assert 'id="credit-balance">150,00\u00a0€' in text
+    assert 'id="credit-balance">160,00\u00a0€' in text
     assert "Ricarica" in text
     assert 'name="amount"' in text
     assert "+150,00\u00a0€" in text
+    # Who topped up: the member by name.
+    assert f'<td data-label="Effettuato da">{administrator.display_name}</td>' in text
+    # Staff's adjustments are the shop's: no staff member's name.
+    assert '<td data-label="Effettuato da">Sportello</td>' in text
+    assert staff.display_name not in text
 
 
 def test_a_viewer_sees_the_balance_but_may_not_top_up(administrator, viewer, password):
