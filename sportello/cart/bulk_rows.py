@@ -142,11 +142,32 @@ class RowChecker:
             form.full_clean()
             if not form.is_valid():
                 errors = {
-                    key: [str(message) for message in messages]
-                    for key, messages in form.errors.items()
+                    key: [self._spreadsheet_message(key, error) for error in errors]
+                    for key, errors in form.errors.as_data().items()
                 }
                 return RowResult(errors=errors, answers=None)
             return RowResult(errors={}, answers=form.answers())
+
+    def _spreadsheet_message(self, key: str, error) -> str:
+        """The page's message, and for a value a spreadsheet cannot pick from a list (a choice,
+        a yes/no, a province) what may be written in the cell."""
+        message = " ".join(str(text) for text in error.messages)
+        definition = next((d for d in self.definitions if d.key == key), None)
+        if definition is None or error.code not in ("invalid_choice", "required"):
+            return message
+        kind = definition.field_type
+        if kind in (FieldType.CHOICE, FieldType.MULTIPLE_CHOICE):
+            labels = ", ".join(f"«{choice.label}»" for choice in definition.choices.all())
+            several = (
+                " (più valori separati da virgole)" if kind == FieldType.MULTIPLE_CHOICE else ""
+            )
+            return f"{message} Valori ammessi{several}: {labels}."
+        if kind == FieldType.BOOLEAN and error.code == "invalid_choice":
+            return f"{message} Scrivi «Sì» o «No»."
+        if kind == FieldType.PROVINCIA and error.code == "invalid_choice":
+            # "…dall'elenco" means nothing in a spreadsheet cell.
+            return "Provincia non riconosciuta: scrivi la sigla (ad esempio BO) o il nome."
+        return message
 
 
 def check_row(definitions: list[FormField], data: dict[str, str]) -> RowResult:

@@ -245,7 +245,12 @@ def test_unknown_choice_and_extra_column_are_reported(customer_client, service, 
     )
     bulk_import.refresh_from_db()
     errors = bulk_import.rows[0]["errors"]
-    assert errors["provincia"] == ["Seleziona una provincia italiana dall'elenco."]
+    # What the cell may hold, since a spreadsheet offers no list to pick from.
+    assert errors["provincia"] == [
+        "Provincia non riconosciuta: scrivi la sigla (ad esempio BO) o il nome."
+    ]
+    assert errors["tipo"][0].endswith("Valori ammessi: «Attuale», «Storica».")
+    assert errors["urgente"][0].endswith("Scrivi «Sì» o «No».")
     assert set(errors) == {"provincia", "tipo", "urgente"}
     assert bulk_import.file_errors == ["La colonna «Colore» non fa parte del modulo: ignorata."]
 
