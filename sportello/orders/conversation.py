@@ -40,7 +40,7 @@ from sportello.uploads.models import Upload
 
 
 class EmptyMessage(ValueError):
-    """A message needs some text."""
+    """A message needs some text or an attachment."""
 
 
 class DataRequestClosed(Exception):
@@ -68,7 +68,7 @@ def post_customer_message(
     if not may_act(customer, customer_id=order.customer_id, company_id=order.company_id):
         raise PermissionError("Not the customer's order")
     body = body.strip()
-    if not body:
+    if not body and attachment is None:
         raise EmptyMessage("Scrivi il messaggio.")
     with transaction.atomic():
         # The order row first: two messages at once cannot both slip under the byte cap.
@@ -106,7 +106,7 @@ def post_staff_message(
 ) -> OrderMessage:
     """Staff write on the order: to the customer (e-mailed) or as an internal note (never)."""
     body = body.strip()
-    if not body:
+    if not body and attachment is None:
         raise EmptyMessage("Scrivi il messaggio.")
     with transaction.atomic():
         message = OrderMessage(

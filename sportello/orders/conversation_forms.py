@@ -27,11 +27,15 @@ def _accept() -> str:
 
 
 class OrderMessageForm(forms.Form):
+    """A message, an attachment, or both: a file sent on its own needs no words (and is not
+    lost to a "write the message" error)."""
+
     body = forms.CharField(
         label="Il tuo messaggio",
         max_length=MESSAGE_MAX_LENGTH,
+        required=False,
+        help_text="Puoi anche inviare solo un allegato.",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Scrivi il messaggio."},
     )
     attachment = forms.FileField(label="Allegato (facoltativo)", required=False)
 
@@ -45,6 +49,12 @@ class OrderMessageForm(forms.Form):
         if upload:
             check_upload(upload)
         return upload
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        if not cleaned.get("body") and not self.files.get(self.add_prefix("attachment")):
+            self.add_error("body", forms.ValidationError("Scrivi il messaggio.", code="required"))
+        return cleaned
 
 
 class StaffOrderMessageForm(OrderMessageForm):

@@ -80,6 +80,22 @@ def test_customer_message_with_attachment_is_emailed_to_staff(customer_client, l
     assert reverse("desk:order", args=[order.number]) in staff_mail[0].text_body
 
 
+def test_a_file_may_be_sent_without_words_but_not_nothing(customer_client, line, settings):
+    url = reverse("orders:post_message", args=[line.order.number])
+
+    empty = customer_client.post(url, {"body": "  "})
+    assert empty.status_code == 400
+    assert empty.context["message_form"].errors["body"] == ["Scrivi il messaggio."]
+
+    response = customer_client.post(url, {"body": "", "attachment": pdf("visura.pdf")})
+
+    assert response.status_code == 302
+    message = OrderMessage.objects.get(order=line.order)
+    assert (message.body, message.attachment_name) == ("", "visura.pdf")
+    [staff_mail] = [m for m in outbox() if m.to == settings.STAFF_NOTIFICATION_EMAIL]
+    assert "Allegato: visura.pdf" in staff_mail.text_body
+
+
 def test_attachment_of_wrong_type_is_refused_and_nothing_written(customer_client, line):
     response = customer_client.post(
         reverse("orders:post_message", args=[line.order.number]),
