@@ -146,8 +146,9 @@ def _paid_on(payment: Payment) -> date | None:
 
 def _payment_parts(payments: Iterable[Payment], total: Decimal, issued: date) -> list[PaymentPart]:
     """How `total` was paid, payment by payment in the order they arrived: each counts up to
-    what was still due (money beyond the total is refunded, not invoiced). Several parts only
-    for a total paid in parts: a single payment leaves the breakdown to the document's method."""
+    what was still due (money beyond the total is refunded, not invoiced). A single payment is
+    one part, so every invoice dates its payment the day the money arrived (DettaglioPagamento);
+    documents issued before kept no breakdown and date it the issue day."""
     parts: list[PaymentPart] = []
     due = total
     for payment in payments:
@@ -162,7 +163,7 @@ def _payment_parts(payments: Iterable[Payment], total: Decimal, issued: date) ->
         # rest is put on the last method, as a single-method invoice would say.
         last = parts.pop()
         parts.append(PaymentPart(last.code, last.amount + due, last.date))
-    return parts if len(parts) > 1 else []
+    return parts
 
 
 def _buyer_from_order(order: Order) -> dict[str, str]:

@@ -114,10 +114,11 @@ class FiscalDocument(TimeStampedModel):
     payment_method_code = models.CharField(
         "modalità di pagamento", max_length=4, choices=PaymentMethodCode.choices
     )
-    # An invoice paid in parts (part of a bank transfer, the rest by card): each part's
-    # method, amount and day, as [{"code": "MP05", "amount": "40.00", "date": "2026-12-01"}].
-    # Empty for a document paid at once (and for those issued before parts were kept): its
-    # one part is `payment_method_code` for the whole total (see `payment_parts`).
+    # How the invoice was paid, payment by payment (one part when paid at once; part of a bank
+    # transfer then the rest by card: two): each part's method, amount and the day the money
+    # arrived, as [{"code": "MP05", "amount": "40.00", "date": "2026-12-01"}]. Empty for credit
+    # notes and for invoices issued before parts were kept: their one part is
+    # `payment_method_code` for the whole total on the issue day (see `payment_parts`).
     payment_breakdown = models.JSONField("pagamenti", default=list, blank=True)
     total_net = MoneyField("imponibile")
     total_vat = MoneyField("IVA")

@@ -205,7 +205,41 @@ def test_an_invoice_paid_at_once_keeps_one_payment(customer):
     pay(order)
 
     invoice = FiscalDocument.objects.get(order=order)
-    assert invoice.payment_breakdown == []
     [part] = invoice.payment_parts
     assert (part.code, part.amount) == (PaymentMethodCode.CARD, Decimal("122.00"))
+    assert part.date == invoice.issue_date  # the card's money arrived today
     assert build_xml(invoice).count(b"<DettaglioPagamento>") == 1
+
+
+def test_a_single_transfer_is_dated_its_value_date_as_a_part_of_one_would_be(customer, staff):
+    import datetime as dt
+
+    from sportello.checkout.settlement import settle_bank_transfer
+    from sportello.payments.actions import mark_pending
+
+    order = make_order(customer, [{"base_net": "100.00"}], payment_method="bank_transfer")
+    mark_pending(
+        payment=create_payment(order=order, provider="bank_transfer"),
+        provider_reference=order.number,
+    )
+    value_date = timezone.localdate() - dt.timedelta(days=3)
+    settle_bank_transfer(
+        order=order, amount="122.00", value_date=value_date, reference="CRO9", actor=staff
+    )
+
+    invoice = FiscalDocument.objects.get(order=order)
+    [part] = invoice.payment_parts
+    assert (part.code, part.date) == (PaymentMethodCode.TRANSFER, value_date)
+    xml = build_xml(invoice).decode()
+    assert f"<DataScadenzaPagamento>{value_date.isoformat()}</DataScadenzaPagamento>" in xml
+    assert "<ImportoPagamento>122.00</ImportoPagamento>" in xml
+
+
+def test_documents_issued_before_parts_were_kept_read_as_one_payment_on_the_issue_day(customer):
+    order = make_order(customer, [{"base_net": "100.00"}])
+    pay(order)
+    FiscalDocument.objects.filter(order=order).update(payment_breakdown=[])
+
+    invoice = FiscalDocument.objects.get(order=order)
+    [part] = invoice.payment_parts
+    assert (part.amount, part.date) == (Decimal("122.00"), invoice.issue_date)
