@@ -11,19 +11,20 @@ from sportello.catalogue.models import FormField
 from sportello.core.sizes import file_size
 from sportello.orders.conversation import correctable_fields
 from sportello.uploads.actions import store_upload
-from sportello.uploads.checks import accept_attribute, allowed_extensions, check_upload
+from sportello.uploads.checks import (
+    accept_attribute,
+    allowed_extensions,
+    check_upload,
+    message_attachment_extensions,
+)
 from sportello.uploads.models import Upload
 
 MESSAGE_MAX_LENGTH = 5000
 
 
-def _upload_help() -> str:
-    allowed = [ext.upper() for ext in allowed_extensions()]
+def _upload_help(extensions=None) -> str:
+    allowed = [ext.upper() for ext in allowed_extensions(extensions)]
     return f"Formati {', '.join(allowed)}, al massimo {file_size(settings.UPLOAD_MAX_BYTES)}."
-
-
-def _accept() -> str:
-    return accept_attribute()
 
 
 class OrderMessageForm(forms.Form):
@@ -41,13 +42,15 @@ class OrderMessageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attachment"].help_text = _upload_help()
-        self.fields["attachment"].widget.attrs["accept"] = _accept()
+        # The same types as a quote's messages: spreadsheets too.
+        extensions = message_attachment_extensions()
+        self.fields["attachment"].help_text = _upload_help(extensions)
+        self.fields["attachment"].widget.attrs["accept"] = accept_attribute(extensions)
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if upload:
-            check_upload(upload)
+            check_upload(upload, extensions=message_attachment_extensions())
         return upload
 
     def clean(self):

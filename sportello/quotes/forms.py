@@ -12,20 +12,19 @@ from django.utils import timezone
 from sportello.catalogue.forms import ItalianDecimalField
 from sportello.core.sizes import file_size
 from sportello.quotes.actions import MAX_VAT_RATE
-from sportello.uploads.checks import accept_attribute, allowed_extensions, check_upload
+from sportello.uploads.checks import (
+    accept_attribute,
+    check_upload,
+    message_attachment_extensions,
+)
 
 MESSAGE_MAX_LENGTH = 5000
 REASON_MAX_LENGTH = 2000
 
 
-# Lists of properties and figures for a quote often come as spreadsheets.
-SPREADSHEET_EXTENSIONS = ("csv", "xlsx")
-
-
 def attachment_extensions() -> list[str]:
-    """The site's upload types plus CSV and XLSX (content-checked like the others)."""
-    allowed = allowed_extensions()
-    return allowed + [ext for ext in SPREADSHEET_EXTENSIONS if ext not in allowed]
+    """The site's upload types plus CSV and XLSX, as every conversation's attachments."""
+    return message_attachment_extensions()
 
 
 def validate_attachment(upload: UploadedFile) -> UploadedFile:

@@ -56,6 +56,17 @@ def allowed_extensions(extensions=None) -> list[str]:
     return [ext.lower().lstrip(".") for ext in chosen]
 
 
+# Lists of properties and figures often come as spreadsheets (content-checked like the others).
+SPREADSHEET_EXTENSIONS = ("csv", "xlsx")
+
+
+def message_attachment_extensions() -> list[str]:
+    """What a message may carry (an order's or a quote's conversation): the site's upload
+    types plus CSV and XLSX."""
+    allowed = allowed_extensions()
+    return allowed + [ext for ext in SPREADSHEET_EXTENSIONS if ext not in allowed]
+
+
 def extension_of(name: str | None) -> str:
     return Path(name or "").suffix.lower().lstrip(".")
 

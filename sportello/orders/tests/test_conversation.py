@@ -96,6 +96,23 @@ def test_a_file_may_be_sent_without_words_but_not_nothing(customer_client, line,
     assert "Allegato: visura.pdf" in staff_mail.text_body
 
 
+def test_order_messages_take_spreadsheets_like_quote_messages(customer_client, line):
+    url = reverse("orders:post_message", args=[line.order.number])
+    page = customer_client.get(reverse("orders:detail", args=[line.order.number])).text
+    assert ".csv,.xlsx" in page  # the file input announces them
+
+    response = customer_client.post(
+        url,
+        {
+            "body": "L'elenco degli immobili.",
+            "attachment": SimpleUploadedFile("immobili.csv", b"comune;foglio\nBologna;12\n"),
+        },
+    )
+
+    assert response.status_code == 302
+    assert OrderMessage.objects.get(order=line.order).attachment_name == "immobili.csv"
+
+
 def test_attachment_of_wrong_type_is_refused_and_nothing_written(customer_client, line):
     response = customer_client.post(
         reverse("orders:post_message", args=[line.order.number]),
