@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from sportello.companies.queries import visible_to
@@ -13,6 +14,16 @@ from sportello.invoicing.models import DocumentKind, FiscalDocument, SdiStatus
 
 def _documents() -> QuerySet[FiscalDocument]:
     return FiscalDocument.objects.select_related("order", "corrects").prefetch_related("lines")
+
+
+def invoiced_not_credited(order) -> Decimal | None:
+    """What the order's invoice still bills (its total less its credit notes), or None when the
+    order has no invoice. Two queries at most."""
+    invoice = FiscalDocument.objects.filter(order=order, kind=DocumentKind.INVOICE).first()
+    if invoice is None:
+        return None
+    credited = invoice.credit_notes.aggregate(total=Sum("total_gross"))["total"] or Decimal(0)
+    return invoice.total_gross - credited
 
 
 def documents_for_order(order) -> list[FiscalDocument]:

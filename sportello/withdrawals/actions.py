@@ -47,6 +47,7 @@ from sportello.withdrawals.queries import (
     can_withdraw,
     confirmed_payments,
     matching_order,
+    money_beyond_owed,
     order_for_staff,
     order_for_withdrawal,
     refund_for_not_started,
@@ -216,8 +217,12 @@ def process_withdrawal(
         )
         started = [line for line in lines if was_started(line)]
         not_started = [line for line in lines if line not in started]
-        amount = refund_for_not_started(withdrawal, not_started) + sum(
-            (to_money(started_refunds.get(line.pk, ZERO)) for line in started), ZERO
+        amount = (
+            refund_for_not_started(withdrawal, not_started)
+            + sum((to_money(started_refunds.get(line.pk, ZERO)) for line in started), ZERO)
+            # Money beyond what the order is owed (a larger transfer, an amount asked before
+            # the total was lowered): given back now, as the staff's alert e-mail said.
+            + money_beyond_owed(order)
         )
         message = f"Recesso del {timezone.localtime(withdrawal.received_at):%d/%m/%Y}"
         was_paid = was_ever_paid(order)

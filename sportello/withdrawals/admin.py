@@ -19,6 +19,7 @@ from sportello.withdrawals.forms import (
 )
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, WithdrawalStatusChange
 from sportello.withdrawals.queries import (
+    money_beyond_owed,
     refund_for_not_started,
     refundable_total,
     service_labels,
@@ -238,6 +239,7 @@ class WithdrawalRequestAdmin(ReadOnlyAdminMixin, ActionPagesAdmin):
             not_started_refund=refund_for_not_started(
                 withdrawal, [line for line in lines if line not in started]
             ),
+            beyond_owed=money_beyond_owed(order),
             form=form,
         )
 

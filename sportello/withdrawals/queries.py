@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sportello.companies.queries import actionable_by
 from sportello.core.money import ZERO
+from sportello.invoicing.queries import invoiced_not_credited
 from sportello.orders.models import LineStatus, Order, OrderLine
 from sportello.orders.queries import owed, withdrawal_is_open
 from sportello.payments.actions import refundable_amount
@@ -41,15 +42,25 @@ def refund_for_not_started(
     withdrawal: WithdrawalRequest, not_started: Iterable[OrderLine]
 ) -> Decimal:
     """What settling the statement gives back for the services it names that were not
-    started: their price — unless they left the order's total before it was paid (never
-    charged), then only money beyond the lowered total still held (an amount asked before the
-    statement), up to their price. The refund is further capped by what was paid."""
-    order = withdrawal.order
-    assert order is not None
-    value = sum((line.gross for line in not_started), ZERO)
-    if not withdrawal.left_out_of_total:
-        return value
-    return min(value, max(refundable_total(order) - order.total_gross, ZERO))
+    started: their price — nothing when they left the order's total before it was paid (never
+    charged; money that arrived for them anyway is `money_beyond_owed`). The refund is further
+    capped by what was paid."""
+    if withdrawal.left_out_of_total:
+        return ZERO
+    return sum((line.gross for line in not_started), ZERO)
+
+
+def money_beyond_owed(order: Order) -> Decimal:
+    """Money received for the order and not refunded, beyond what it is owed: its invoice less
+    the credit notes once invoiced (a transfer larger than due), its total before (an amount
+    asked before a withdrawal lowered it). Settling a withdrawal gives it back too — refunds
+    give such money back first, without a credit note, so leaving it would leave the services'
+    own refund partly uncredited."""
+    held = refundable_total(order)
+    if held <= ZERO:
+        return ZERO
+    owed = invoiced_not_credited(order)
+    return max(held - (order.total_gross if owed is None else owed), ZERO)
 
 
 def still_to_pay(order: Order) -> Decimal | None:

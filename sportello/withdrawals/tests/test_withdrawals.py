@@ -1067,6 +1067,42 @@ def test_a_processed_withdrawal_refunds_through_settlement_and_issues_the_credit
     assert EventType.PAYMENT_REFUND in events
 
 
+def test_a_transfer_larger_than_due_is_refunded_whole_when_everything_is_withdrawn(
+    client, customer, staff, make_order
+):
+    """A transfer of 250,00 for 244,00, then the consumer withdraws from everything: settling
+    gives back all 250,00 and the credit note cancels the whole invoice (the 6,00 beyond the
+    total was never invoiced: refunds give it back first, so refunding only the services'
+    244,00 would have credited 238,00 and kept 6,00)."""
+    from django.test import RequestFactory
+
+    from sportello.checkout.settlement import settle_bank_transfer
+    from sportello.invoicing.models import DocumentKind, FiscalDocument
+    from sportello.payments.actions import start_payment
+
+    order = make_order(paid=False)
+    request = RequestFactory().get("/")
+    request.user = customer
+    start_payment(order=order, provider_id="bank_transfer", request=request)
+    settle_bank_transfer(order=order, actor=staff, amount=Decimal("250.00"), reference="CRO-9")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    client.force_login(customer)
+    withdrawal = _withdraw_all(client, order)
+    client.force_login(staff)
+    url = reverse("admin:withdrawals_withdrawalrequest_process", args=[withdrawal.pk])
+
+    page = html.unescape(client.get(url).text)
+    assert "è arrivato più del dovuto: con il recesso si rimborsano anche 6,00\xa0€" in page
+    client.post(url, {"note": ""})
+
+    assert sum(refund.amount for refund in Refund.objects.all()) == Decimal("250.00")
+    note = FiscalDocument.objects.get(order=order, kind=DocumentKind.CREDIT_NOTE)
+    assert note.total_gross == Decimal("244.00")
+    withdrawal.refresh_from_db()
+    assert withdrawal.refund_amount == Decimal("250.00")
+
+
 def test_pending_withdrawals_is_the_desk_queue(customer_client, make_order):
     from sportello.withdrawals.queries import pending_withdrawals, refund_due_date
 
