@@ -36,6 +36,8 @@ class TokenForm(forms.Form):
             scopes = self.fields["scopes"]
             scopes.choices = [c for c in Scope.choices if c[0] not in WRITE_SCOPES]  # type: ignore[attr-defined]
             scopes.help_text = READ_ONLY_HELP
+            # A write scope posted anyway (a page opened before becoming a viewer).
+            scopes.error_messages["invalid_choice"] = READ_ONLY_HELP
 
 
 class WebhookForm(forms.Form):

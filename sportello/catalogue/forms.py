@@ -67,6 +67,11 @@ class KeptFileInput(forms.ClearableFileInput):
         if self.kept is not None:
             # The browser must not insist on a new file when one is already kept.
             widget["attrs"].pop("required", None)
+            # Screen readers announce the kept file ("File caricato: …") with the input.
+            attrs = widget["attrs"]
+            if attrs.get("id"):
+                described = f"{attrs.get('aria-describedby', '')} {attrs['id']}_kept"
+                attrs["aria-describedby"] = described.strip()
         return context
 
     def value_from_datadict(self, data, files, name):

@@ -23,6 +23,8 @@ from __future__ import annotations
 import hashlib
 
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils.html import format_html
 
 from sportello.companies.models import Company, Invitation, Membership, Role
 
@@ -46,14 +48,26 @@ def membership_of(user) -> Membership | None:
 
 
 def billing_notice_for_member(user) -> str | None:
-    """What DATI DI FATTURAZIONE tells a member: their orders carry the company's data."""
+    """What DATI DI FATTURAZIONE tells a member: their orders carry the company's data (a
+    viewer places none); the personal data below count only once they leave."""
     membership = membership_of(user)
     if membership is None:
         return None
-    return (
-        f"Fai parte dell'azienda «{membership.company.name}»: i tuoi ordini sono intestati "
-        "all'azienda e fatturati con i suoi dati, che trovi in ACCOUNT AZIENDALE. I dati qui "
-        "sotto si useranno solo se lascerai l'azienda."
+    company_page = reverse("companies:home")
+    if not membership.can_buy:
+        return format_html(
+            "Fai parte dell'azienda «{}» come visualizzatore: vedi i suoi ordini in "
+            '<a href="{}">ACCOUNT AZIENDALE</a> ma non ne effettui. I dati qui sotto si '
+            "useranno solo se lascerai l'azienda.",
+            membership.company.name,
+            company_page,
+        )
+    return format_html(
+        "Fai parte dell'azienda «{}»: i tuoi ordini sono intestati all'azienda e fatturati con "
+        'i suoi dati, che trovi in <a href="{}">ACCOUNT AZIENDALE</a>. I dati qui sotto si '
+        "useranno solo se lascerai l'azienda.",
+        membership.company.name,
+        company_page,
     )
 
 

@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
@@ -195,6 +197,13 @@ def test_password_change_ends_the_other_sessions_and_keeps_this_one(
     # Greeted by name (staff get these notices too: never "Gentile cliente").
     assert customer.first_name
     assert f"\n\nGentile {customer.first_name},\n" in notice.body
+    # One help address, the footer's, in the text and the HTML alike.
+    from django.conf import settings
+    from django.utils.html import strip_tags
+
+    html_part = notice.alternatives[0][0]
+    for part in (notice.body, html.unescape(strip_tags(html_part))):
+        assert f"e scrivi all'indirizzo {settings.SUPPORT_EMAIL}." in part
 
 
 def test_password_change_with_wrong_current_password_changes_nothing(customer_client, customer):

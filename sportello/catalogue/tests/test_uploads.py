@@ -1,5 +1,7 @@
 """File questions: type and size limits, content sniffing, and files kept across submissions."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -140,6 +142,9 @@ def test_upload_accepted_when_another_field_fails_is_kept_and_not_asked_again(se
     assert f'<input type="hidden" name="planimetria__kept" value="{stored.pk}">' in html
     assert "File caricato: <strong>planimetria.pdf</strong>" in html
     assert "required" not in html
+    # The file input points at that sentence, so screen readers announce it.
+    assert 'id="id_planimetria_kept"' in html
+    assert re.search(r'<input type="file"[^>]*aria-describedby="[^"]*id_planimetria_kept', html)
 
     second = submit(service, data={"cap": "40121", "planimetria__kept": str(stored.pk)})
 

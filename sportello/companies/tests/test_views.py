@@ -350,10 +350,21 @@ def test_billing_data_page_tells_a_member_the_company_s_data_are_used(customer_c
     url = reverse("accounts:billing")
     assert "Fai parte dell'azienda" not in html.unescape(customer_client.get(url).text)
 
-    MembershipFactory(user=customer, company__name="Studio Verdi S.r.l.", role=Role.BUYER)
+    membership = MembershipFactory(
+        user=customer, company__name="Studio Verdi S.r.l.", role=Role.BUYER
+    )
 
     page = html.unescape(customer_client.get(url).text)
     assert (
         "Fai parte dell'azienda «Studio Verdi S.r.l.»: i tuoi ordini sono intestati all'azienda "
         "e fatturati con i suoi dati" in page
     )
+    assert f'<a href="{reverse("companies:home")}">ACCOUNT AZIENDALE</a>' in page
+    # Not contradicted by the invitation to fill the data in for the next purchase.
+    assert "ritrovarli già pronti al prossimo acquisto" not in page
+
+    membership.role = Role.VIEWER
+    membership.save()
+    page = html.unescape(customer_client.get(url).text)
+    assert "come visualizzatore: vedi i suoi ordini" in page
+    assert "i tuoi ordini sono intestati" not in page

@@ -164,6 +164,9 @@ def test_back_office_form_records_usual_figures_without_asking(staff_client, tra
     # The confirmation is not offered until something looks wrong.
     assert 'type="hidden" name="confirm_unusual"' in page
     assert "Confermo: importo e data valuta" not in page
+    # The CRO/TRN help is read with its input (aria-describedby points at an element).
+    assert 'aria-describedby="id_reference_helptext"' in page
+    assert 'id="id_reference_helptext"' in page
 
     response = staff_client.post(
         url, {"amount": "2.989,00", "value_date": _today(), "reference": "TRN78"}
