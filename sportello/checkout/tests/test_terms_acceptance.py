@@ -47,6 +47,10 @@ def test_without_accepting_the_terms_nothing_is_placed_and_the_error_is_by_the_c
     page = response.text
     assert f'<p class="field-error" id="id_accept_terms_error">{TERMS_ERROR}</p>' in page
     assert 'aria-describedby="id_accept_terms_error"' in page
+    # The checkbox is far down the page: the summary at the top takes focus and links to it.
+    assert 'id="form-errors"' in page
+    assert page.index('id="form-errors"') < page.index('id="review-services"')
+    assert '<a href="#id_accept_terms">' in page
     # Nothing lost: the early-start choice, the token and the cart are still there.
     assert 'name="early_start" id="id_early_start" checked' in page
     assert "COMPLETA L&#x27;ACQUISTO" in page

@@ -188,7 +188,9 @@ def test_paying_from_credit_at_checkout(administrator, company, cart, customer_c
     )
     assert standing in html.unescape(page)
     customer_client.post(PAYMENT, {"payment_method": "prepaid_credit"})
-    assert standing in html.unescape(customer_client.get(REVIEW).text)
+    review = html.unescape(customer_client.get(REVIEW).text)
+    assert standing in review
+    assert "viene registrato e pagato subito con il credito prepagato dell'azienda" in review
 
     response = _place(customer_client)
 

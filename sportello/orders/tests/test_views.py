@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -125,6 +127,36 @@ def test_transfer_instructions_stay_after_a_declined_card_attempt(customer_clien
     assert (payment.state, payment.can_pay) == ("provider_pending", True)
     assert f"<dt>Causale</dt><dd>{placed_order.number}</dd>" in payment.pending_html
     assert "In attesa del bonifico." in response.content.decode()
+
+
+def test_a_consumer_s_transfer_instructions_say_work_starts_after_the_withdrawal_period(
+    customer_client, placed_order
+):
+    """The card page and the confirmation e-mail say work starts at the end of the 14 days:
+    the transfer instructions must not promise "as soon as we receive it" alone."""
+    from sportello.core.dates import long_date
+    from sportello.orders.models import CustomerKind
+
+    placed_order.billing_kind = CustomerKind.PERSON
+    placed_order.terms_accepted_at = placed_order.placed_at
+    placed_order.early_start_requested = False
+    placed_order.save()
+    start = placed_order.earliest_start_date
+    assert start is not None
+    Payment.objects.create(
+        order=placed_order,
+        provider="bank_transfer",
+        amount=placed_order.total_gross,
+        status=PaymentStatus.PENDING,
+        provider_reference=placed_order.number,
+    )
+
+    page = html.unescape(customer_client.get(placed_order.get_absolute_url()).text)
+
+    assert (
+        f"appena avremo ricevuto il pagamento, non prima di {long_date(start)} (la fine del "
+        "periodo di recesso)" in page
+    )
 
 
 def test_completed_order_does_not_promise_to_start_work(customer_client, placed_order, staff):

@@ -168,7 +168,7 @@ class BankTransferProvider(PaymentProvider):
     def pending_html(self, order, payment) -> str:
         transfer = bank_transfer_details(order, payment)
         return render_to_string(
-            "payments/providers/bank_transfer_pending.html", {"transfer": transfer}
+            "payments/providers/bank_transfer_pending.html", {"transfer": transfer, "order": order}
         )
 
     def start(self, payment, request) -> StartResult:
