@@ -202,8 +202,8 @@ class ProfileForm(forms.Form):
         phone = self.cleaned_data["phone"].strip()
         if phone and not _PHONE.match(_PHONE_SEPARATORS.sub("", phone)):
             raise forms.ValidationError(
-                "Inserisci un numero di telefono valido: solo cifre, eventualmente preceduto "
-                "dal prefisso internazionale (es. +39)."
+                "Inserisci un numero di telefono valido: cifre, con spazi e prefisso "
+                "internazionale se vuoi (es. +39 051 1234567)."
             )
         return phone
 

@@ -28,7 +28,9 @@ def _render(pk: int, updated_at: str) -> bytes:
     from weasyprint import HTML
 
     terms = TermsOfSale.objects.get(pk=pk)
-    return HTML(string=terms_pdf_html(terms), url_fetcher=_no_external_resources).write_pdf()
+    return HTML(string=terms_pdf_html(terms), url_fetcher=_no_external_resources).write_pdf(
+        pdf_tags=True
+    )
 
 
 def render_terms_pdf(terms: TermsOfSale) -> bytes:

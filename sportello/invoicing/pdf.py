@@ -46,7 +46,8 @@ def render_document_pdf(document: FiscalDocument) -> bytes:
     from weasyprint import HTML
 
     html = HTML(string=document_pdf_html(document), url_fetcher=_no_external_resources)
-    return html.render().write_pdf()
+    # Tagged (headings, tables, reading order) for screen readers.
+    return html.render().write_pdf(pdf_tags=True)
 
 
 def document_pdf_response(document: FiscalDocument) -> HttpResponse:

@@ -36,7 +36,7 @@ def render_quote_document(quote):
 
 
 def render_quote_pdf(quote) -> bytes:
-    return render_quote_document(quote).write_pdf()
+    return render_quote_document(quote).write_pdf(pdf_tags=True)
 
 
 def quote_pdf_response(quote) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from sportello.contracts.models import TermsOfSale
 from sportello.contracts.pdf import render_terms_pdf, terms_pdf_html
 from sportello.contracts.queries import current_terms
+from sportello.core.tests.pdf import is_tagged
 from sportello.orders.tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,9 @@ def test_the_pdf_has_the_text_the_seller_and_the_model_form(settings):
     assert "REA BO-987654" in html
     assert "Capitale sociale" in html and "PEC" in html
     assert "Modulo di recesso tipo" in html
-    assert render_terms_pdf(terms).startswith(b"%PDF")
+    pdf = render_terms_pdf(terms)
+    assert pdf.startswith(b"%PDF")
+    assert is_tagged(pdf)  # headings and lists for screen readers
 
 
 def test_the_footer_shows_the_sellers_legal_data(client, settings):

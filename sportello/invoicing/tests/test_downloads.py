@@ -6,6 +6,7 @@ from django.utils.html import escape
 
 from sportello.checkout.settlement import record_refund
 from sportello.core.dates import long_date
+from sportello.core.tests.pdf import is_tagged
 from sportello.invoicing.models import FiscalDocument
 from sportello.invoicing.pdf import LEGAL_NOTICE, document_pdf_html
 from sportello.invoicing.tests.conftest import COMPANY, make_order, pay
@@ -57,6 +58,7 @@ def test_pdf_download(customer_client, private_invoice):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert f'filename="{private_invoice.pdf_file_name}"' in response["Content-Disposition"]
+    assert is_tagged(response.content)  # headings and tables for screen readers
 
 
 def test_pdf_carries_both_parties_lines_vat_and_the_legal_notice(private_invoice):

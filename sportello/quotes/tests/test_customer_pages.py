@@ -12,6 +12,7 @@ from django.utils import timezone
 from sportello.core.dates import long_date
 from sportello.core.seller import seller
 from sportello.core.state import InvalidTransition
+from sportello.core.tests.pdf import is_tagged
 from sportello.notifications.models import OutgoingEmail
 from sportello.quotes import actions
 from sportello.quotes.models import QuoteMessage, QuoteRequest, QuoteStatus
@@ -88,6 +89,7 @@ def test_pdf_renders(customer_client, ready_quote):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert f"preventivo-{ready_quote.number}.pdf" in response["Content-Disposition"]
+    assert is_tagged(response.content)
 
 
 def test_pdf_shows_the_quote_and_a_typical_one_fits_on_one_page(customer, staff):
