@@ -32,6 +32,9 @@ from sportello.withdrawals import privacy as withdrawals_privacy
 
 EXPORT_FORMAT_VERSION = 1
 DATA_FILE = "dati.json"
+# The guide to the archive, in the customer's language: dati.json's keys are English (a stable
+# machine-readable format, GDPR art. 20); this says what each section holds.
+GUIDE_FILE = "LEGGIMI.txt"
 
 # In this order: payments completes the orders, uploads needs the others' conditions.
 EXPORTERS = (
@@ -68,6 +71,49 @@ SECTIONS = (
     "api_tokens",
     "webhooks",
 )
+
+# What each section of dati.json holds, for LEGGIMI.txt (a test checks every section has one).
+SECTION_GUIDE = {
+    "profile": "i dati del tuo account: nome, cognome, e-mail, telefono, date di iscrizione",
+    "billing_profile": "i dati di fatturazione salvati in DATI DI FATTURAZIONE",
+    "consents": "i consensi dati o revocati, con data e versione dell'informativa",
+    "orders": "i tuoi ordini: servizi, risposte ai moduli, prezzi, pagamenti, stati, messaggi, "
+    "richieste di dati, esiti consegnati, recessi e condizioni di vendita accettate",
+    "withdrawals_without_order": "le dichiarazioni di recesso inviate dal tuo indirizzo e-mail "
+    "che non corrispondevano a un tuo ordine",
+    "quotes": "le richieste di preventivo, con messaggi e prezzi proposti",
+    "carts": "i carrelli (acquisti e preventivi) con i servizi e le risposte inserite",
+    "bulk_orders": "i file caricati con «Ordine multiplo» e le righe verificate",
+    "companies": "gli account aziendali di cui fai parte, gli inviti e i movimenti del credito "
+    "prepagato che hai effettuato",
+    "uploaded_files": "l'elenco dei file caricati (i file sono nella cartella «file»)",
+    "emails": "le e-mail che ti abbiamo inviato",
+    "invoices": "le fatture e le note di credito dei tuoi ordini",
+    "api_tokens": "i token API creati (mai il segreto, che non conserviamo)",
+    "webhooks": "gli indirizzi webhook registrati e le notifiche inviate",
+}
+
+
+def export_guide(*, generated_at: str) -> str:
+    """LEGGIMI.txt: what the archive holds, section by section, in Italian."""
+    lines = [
+        "I tuoi dati su Sportello",
+        "",
+        f"Esportazione del {generated_at}.",
+        "",
+        f"{DATA_FILE} contiene i tuoi dati in formato JSON, leggibile da un altro servizio "
+        "(portabilità dei dati, art. 20 GDPR). I nomi dei campi sono in inglese, le date in "
+        "formato ISO 8601 e gli importi in euro. Le sezioni:",
+        "",
+        *(f"- {section}: {SECTION_GUIDE[section]}." for section in SECTIONS),
+        "",
+        "La cartella «file» contiene i documenti che hai caricato, gli esiti che ti abbiamo "
+        "consegnato e gli allegati dei messaggi; «missing_files» elenca quelli non più "
+        "disponibili.",
+        "",
+    ]
+    return "\r\n".join(lines)
+
 
 # Models of Django and the libraries: no app of ours exports them.
 _FRAMEWORK_MODELS_WITHOUT_CUSTOMER_DATA: dict[str, str] = {
@@ -134,6 +180,8 @@ def write_export_zip(*, user, target: IO[bytes]) -> None:
                 missing.append(path)
         data["missing_files"] = missing
         archive.writestr(DATA_FILE, json.dumps(data, ensure_ascii=False, indent=2))
+        generated = timezone.localtime(dt.datetime.fromisoformat(data["generated_at"]))
+        archive.writestr(GUIDE_FILE, export_guide(generated_at=f"{generated:%d/%m/%Y %H:%M}"))
 
 
 def export_filename(*, now: dt.datetime | None = None) -> str:

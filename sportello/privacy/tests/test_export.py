@@ -11,7 +11,9 @@ from django.urls import reverse
 from sportello.privacy.export import (
     DATA_FILE,
     EXPORTED_MODELS,
+    GUIDE_FILE,
     MODELS_WITHOUT_CUSTOMER_DATA,
+    SECTIONS,
     build_export,
     write_export_zip,
 )
@@ -180,8 +182,20 @@ def test_uploaded_delivered_and_attached_files_are_in_the_zip(customer_data):
     assert archive.read(attachment["path"]) == b"%PDF allegato MARIO"
     assert data["missing_files"] == []
     assert sorted(archive.namelist()) == sorted(
-        [DATA_FILE, *uploaded.values(), outcome_file["path"], attachment["path"]]
+        [DATA_FILE, GUIDE_FILE, *uploaded.values(), outcome_file["path"], attachment["path"]]
     )
+
+
+def test_the_archive_explains_itself_in_italian(customer_data):
+    data, archive = open_export(customer_data.user)
+
+    guide = archive.read(GUIDE_FILE).decode()
+    assert guide.startswith("I tuoi dati su Sportello")
+    assert "portabilità dei dati, art. 20 GDPR" in guide
+    # Every section of dati.json is explained, in its order.
+    explained = [line.split(":")[0][2:] for line in guide.splitlines() if line.startswith("- ")]
+    assert explained == list(SECTIONS) == [key for key in data if key in SECTIONS]
+    assert "- orders: i tuoi ordini: servizi" in guide
 
 
 def test_export_never_contains_another_customers_data(customer_data, other_data):
