@@ -8,6 +8,8 @@ from django.utils.html import format_html
 
 from sportello.accounts.forms import BillingForm
 from sportello.contracts.rules import TermsAcceptance
+from sportello.core.money import format_euro
+from sportello.credit.models import PREPAID_CREDIT_METHOD
 
 
 class CheckoutBillingForm(BillingForm):
@@ -16,12 +18,21 @@ class CheckoutBillingForm(BillingForm):
     )
 
 
-def _provider_label(provider) -> str:
-    if not provider.description:
+def _provider_label(provider, credit=None) -> str:
+    """The method's name and description; for the company's credit, its balance and what is
+    left after the order too (inside the label: read with the radio button)."""
+    description = provider.description
+    if credit is not None and credit.covers and provider.identifier == PREPAID_CREDIT_METHOD:
+        description = format_html(
+            "{} Saldo {}: dopo questo ordine ({}) restano {}.",
+            description,
+            format_euro(credit.balance),
+            format_euro(credit.total),
+            format_euro(credit.after),
+        )
+    if not description:
         return provider.verbose_name
-    return format_html(
-        '{} <span class="choice-help">{}</span>', provider.verbose_name, provider.description
-    )
+    return format_html('{} <span class="choice-help">{}</span>', provider.verbose_name, description)
 
 
 class PaymentMethodForm(forms.Form):
@@ -34,11 +45,11 @@ class PaymentMethodForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, providers, **kwargs):
+    def __init__(self, *args, providers, credit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.providers = list(providers)
         self.fields["payment_method"].choices = [  # type: ignore[attr-defined]
-            (provider.identifier, _provider_label(provider)) for provider in self.providers
+            (provider.identifier, _provider_label(provider, credit)) for provider in self.providers
         ]
 
 

@@ -288,19 +288,21 @@ def payment(request):
     providers = flow.payment_providers
     chosen = flow.state.payment_method
     initial = {"payment_method": chosen} if chosen in {p.identifier for p in providers} else {}
+    note = _credit_note(request, source)
+    credit = note.get("credit_standing")
     if request.method == "POST":
-        form = PaymentMethodForm(request.POST, providers=providers, initial=initial)
+        form = PaymentMethodForm(request.POST, providers=providers, initial=initial, credit=credit)
         if form.is_valid():
             actions.choose_payment_method(
                 request=request, provider_id=form.cleaned_data["payment_method"]
             )
             return redirect(_after_step_url(request))
     else:
-        form = PaymentMethodForm(providers=providers, initial=initial)
+        form = PaymentMethodForm(providers=providers, initial=initial, credit=credit)
     return render(
         request,
         "checkout/payment.html",
-        _context(flow, "payment", source=source, form=form, **_credit_note(request, source)),
+        _context(flow, "payment", source=source, form=form, **note),
     )
 
 
@@ -447,22 +449,26 @@ def review_payment(request):
         return gate
     providers = flow.payment_providers
     initial = {"payment_method": flow.state.payment_method}
+    note = _credit_note(request, source)
+    credit = note.get("credit_standing")
     if request.method == "POST":
-        payment_form = PaymentMethodForm(request.POST, providers=providers, initial=initial)
+        payment_form = PaymentMethodForm(
+            request.POST, providers=providers, initial=initial, credit=credit
+        )
         if payment_form.is_valid():
             actions.choose_payment_method(
                 request=request, provider_id=payment_form.cleaned_data["payment_method"]
             )
             return _review_saved(request, "Metodo di pagamento aggiornato.", card="payment")
     else:
-        payment_form = PaymentMethodForm(providers=providers, initial=initial)
+        payment_form = PaymentMethodForm(providers=providers, initial=initial, credit=credit)
     return _review_section(
         request,
         flow,
         source,
         template="checkout/_review_payment.html",
         payment_form=payment_form,
-        **_credit_note(request, source),
+        **note,
     )
 
 

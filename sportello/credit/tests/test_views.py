@@ -4,6 +4,7 @@ checkout and on the pay-again page."""
 from __future__ import annotations
 
 import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -179,17 +180,23 @@ def cart(administrator):
 def test_paying_from_credit_at_checkout(administrator, company, cart, customer_client):
     buy_top_up(administrator, "200.00")
     customer_client.post(reverse("checkout:billing"))
-    page = customer_client.get(PAYMENT).text
+    page = html.unescape(customer_client.get(PAYMENT).text)
     assert 'value="prepaid_credit"' in page
-    # The balance beside the method, and what is left after this order.
-    standing = (
-        "Credito prepagato dell'azienda: saldo 200,00\xa0€. Pagando questo ordine "
-        "(158,60\xa0€) con il credito restano 41,40\xa0€."
+    # The balance, and what is left after this order, in the option's label (read with it).
+    option = re.search(
+        r'<label for="id_payment_method_\d">[^<]*<input[^>]*value="prepaid_credit"'
+        r".*?</label>",
+        page,
+        re.S,
     )
-    assert standing in html.unescape(page)
+    assert option is not None
+    assert "Saldo 200,00\xa0€: dopo questo ordine (158,60\xa0€) restano 41,40\xa0€." in option[0]
     customer_client.post(PAYMENT, {"payment_method": "prepaid_credit"})
     review = html.unescape(customer_client.get(REVIEW).text)
-    assert standing in review
+    assert (
+        "Credito prepagato dell'azienda: saldo 200,00\xa0€. Pagando questo ordine "
+        "(158,60\xa0€) con il credito restano 41,40\xa0€." in review
+    )
     assert "viene registrato e pagato subito con il credito prepagato dell'azienda" in review
 
     response = _place(customer_client)
