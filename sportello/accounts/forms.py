@@ -332,7 +332,17 @@ class BillingForm(forms.Form):
         ):
             # Most companies' codice fiscale is their partita IVA: not typed twice.
             cleaned["codice_fiscale"] = codice_fiscale = cleaned["partita_iva"]
-        elif kind == Kind.COMPANY and not codice_fiscale and "codice_fiscale" not in self.errors:
+        elif (
+            kind == Kind.COMPANY
+            and not codice_fiscale
+            and "codice_fiscale" not in self.errors
+            # A partita IVA typed but wrong has its own error: the codice fiscale left empty to
+            # coincide with it is not a second mistake.
+            and not (
+                "partita_iva" in self.errors
+                and str(self.data.get(self.add_prefix("partita_iva"), "")).strip()
+            )
+        ):
             self.add_error(
                 "codice_fiscale",
                 forms.ValidationError(

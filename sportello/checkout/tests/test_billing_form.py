@@ -139,6 +139,15 @@ def test_a_company_without_either_is_told_what_to_type():
     ]
 
 
+def test_a_wrong_partita_iva_is_one_error_not_two():
+    form = _company(codice_fiscale="", partita_iva="12345678901")
+    assert not form.is_valid()
+    assert form.errors["partita_iva"] == [
+        "La partita IVA non è valida: controlla le cifre inserite."
+    ]
+    assert "codice_fiscale" not in form.errors  # left empty to coincide with it
+
+
 def test_company_needs_sdi_code_or_pec():
     form = _company(sdi_code="", pec="")
     assert not form.is_valid()
