@@ -5,6 +5,7 @@ from django import forms
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from sportello.accounts.billing import BILLING_FIELDS
 from sportello.accounts.consents import OPTIONAL_PURPOSES, current_notice, record_signup_consents
@@ -98,6 +99,17 @@ class SignupForm(allauth_forms.SignupForm):
             ),
             version,
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        # allauth compares the two passwords only once the first passes its checks: a weak
+        # password typed twice differently gets both errors at once, not one after the other.
+        first = self.data.get(self.add_prefix("password1"), "")
+        second = self.data.get(self.add_prefix("password2"), "")
+        weak_and_different = "password1" in self.errors and first and second and first != second
+        if weak_and_different and "password2" not in self.errors:
+            self.add_error("password2", gettext("You must type the same password each time."))
+        return cleaned
 
     def try_save(self, request):
         if self.account_already_exists:

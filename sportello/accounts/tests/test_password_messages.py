@@ -37,3 +37,11 @@ def test_signup_shows_the_italian_length_message_next_to_the_field(client, signu
     assert "Questa password è troppo corta: deve contenere almeno 8 caratteri." in html
     assert "too short" not in html
     assert "This password" not in html
+
+
+def test_a_weak_password_typed_twice_differently_gets_both_errors_at_once(client, signup_url):
+    response = client.post(signup_url, signup_data(password1="password", password2="passw0rd"))
+
+    form = response.context["form"]
+    assert form.errors["password1"] == ["Questa password è troppo comune."]
+    assert form.errors["password2"] == ["Devi digitare la stessa password."]
