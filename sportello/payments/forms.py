@@ -53,7 +53,7 @@ class RefundForm(forms.Form):
     payment: forms.ModelChoiceField = PaymentChoiceField(
         label="Pagamento", queryset=Payment.objects.none(), empty_label=None
     )
-    amount = forms.DecimalField(
+    amount = ItalianDecimalField(
         label="Importo da rimborsare (€)",
         max_digits=12,
         decimal_places=2,

@@ -2,7 +2,8 @@ from decimal import Decimal
 
 from django import forms
 
-from sportello.core.money import to_money
+from sportello.catalogue.forms import ItalianDecimalField
+from sportello.core.money import format_euro, to_money
 from sportello.withdrawals.queries import service_labels
 
 
@@ -105,13 +106,15 @@ class ProcessWithdrawalForm(forms.Form):
         self.started_lines = list(started_lines)
         labels = labels or {}
         for line in self.started_lines:
-            self.fields[f"refund_{line.pk}"] = forms.DecimalField(
+            # Typed the Italian way ("12,50"), as every amount staff enter.
+            self.fields[f"refund_{line.pk}"] = ItalianDecimalField(
                 label=f"Rimborso per «{labels.get(line.pk, line.service_name)}» (già iniziato)",
                 min_value=0,
                 max_value=line.gross,
                 decimal_places=2,
                 help_text=(
-                    f"Pagato {line.gross} €. Servizio iniziato su richiesta espressa del cliente: "
+                    f"Pagato {format_euro(line.gross)}. Servizio iniziato su richiesta espressa "
+                    "del cliente: "
                     "rimborsa la parte non prestata."
                 ),
                 error_messages={
