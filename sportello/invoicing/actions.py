@@ -400,7 +400,9 @@ def record_receipt(*, receipt, actor=None) -> tuple[SdiReceipt, bool]:
     """Store a parsed SdI receipt and move its document. Returns (row, created).
 
     Importing the same receipt file again changes nothing. Raises UnknownReceipt when it
-    names a file we did not issue (or no longer send: a corrected one has a new name).
+    names a file we did not issue (or no longer send: a corrected one has a new name). A
+    receipt its document's state cannot follow (a rejection of a file sent again after it was
+    delivered: SdI's duplicate, 00404) is kept, and the document stays as it is.
     """
 
     with transaction.atomic():
@@ -433,9 +435,13 @@ def record_receipt(*, receipt, actor=None) -> tuple[SdiReceipt, bool]:
         note = f"{ReceiptKind(receipt.kind).label} {receipt.file_name}"
         if receipt.errors:
             note += ": " + "; ".join(f"{e['code']} {e['description']}" for e in receipt.errors)
-        _move(
-            document, RECEIPT_STATUS[ReceiptKind(receipt.kind)], actor=actor, note=note, extra=extra
-        )
+        target = RECEIPT_STATUS[ReceiptKind(receipt.kind)]
+        if target == document.status or target in SDI_TRANSITIONS.get(document.status, ()):
+            _move(document, target, actor=actor, note=note, extra=extra)
+        else:
+            logger.warning(
+                "SdI receipt %s kept; %s stays %s", receipt.file_name, document, document.status
+            )
     return row, True
 
 

@@ -24,6 +24,7 @@ from sportello.core.money import format_euro
 from sportello.invoicing.accounting import register_csv
 from sportello.invoicing.actions import (
     BUYER_FIELDS,
+    RECEIPT_STATUS,
     DocumentNotCorrectable,
     UnknownReceipt,
     import_receipt,
@@ -31,11 +32,17 @@ from sportello.invoicing.actions import (
 )
 from sportello.invoicing.channels import current_channel
 from sportello.invoicing.fatturapa import build_xml
-from sportello.invoicing.forms import BuyerCorrectionForm, PeriodForm, ReceiptsForm
+from sportello.invoicing.forms import (
+    BuyerCorrectionForm,
+    ExportForm,
+    PeriodForm,
+    ReceiptsForm,
+)
 from sportello.invoicing.models import (
     FiscalDocument,
     FiscalDocumentLine,
     FiscalDocumentStatusChange,
+    ReceiptKind,
     SdiReceipt,
     SdiStatus,
     sdi_status_label,
@@ -227,14 +234,26 @@ class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return reverse("admin:invoicing_fiscaldocument_changelist")
 
     def export_view(self, request):
-        """A ZIP of the XML files of a period; the documents in it become "sent"."""
+        """A ZIP of the XML files of a period still to send to SdI (those already sent only
+        when asked, for the archive); the documents in it become "sent"."""
         self._require(request, "change")
-        form = PeriodForm(request.POST if request.method == "POST" else None)
+        form = ExportForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-            documents = list(documents_in_period(start, end))
-            if not documents:
+            issued = list(documents_in_period(start, end))
+            documents = (
+                issued
+                if form.cleaned_data["include_sent"]
+                else [d for d in issued if d.status == SdiStatus.ISSUED]
+            )
+            if not issued:
                 form.add_error(None, "Nessun documento emesso nel periodo scelto.")
+            elif not documents:
+                form.add_error(
+                    None,
+                    "I documenti del periodo scelto sono già stati inviati allo SdI. Per "
+                    "riaverli per archivio spunta «Includi i documenti già inviati allo SdI».",
+                )
             else:
                 content = current_channel().zip(documents, actor=request.user)
                 name = f"fatture-{start or 'inizio'}-{end or timezone.localdate()}.zip"
@@ -281,7 +300,15 @@ class FiscalDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     self.message_user(request, f"{upload.name}: {exc}", messages.ERROR)
                     continue
                 document = receipt.document
-                if created:
+                if created and document.status != RECEIPT_STATUS[ReceiptKind(receipt.kind)]:
+                    self.message_user(
+                        request,
+                        f"{upload.name}: {receipt.get_kind_display()} registrata per {document}, "
+                        f"che resta «{document.get_status_display()}»: riguarda un invio "
+                        "ripetuto del file, che lo SdI aveva già ricevuto.",
+                        messages.WARNING,
+                    )
+                elif created:
                     self.message_user(
                         request,
                         f"{upload.name}: {receipt.get_kind_display()} registrata per "

@@ -26,6 +26,14 @@ class PeriodForm(forms.Form):
         return data
 
 
+class ExportForm(PeriodForm):
+    include_sent = forms.BooleanField(
+        label="Includi i documenti già inviati allo SdI",
+        required=False,
+        help_text="Solo per archivio: non inviarli di nuovo, lo SdI li scarterebbe come duplicati.",
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -1,5 +1,6 @@
 """Back-office: documents list and page, ZIP export, receipts import, VAT register, correction."""
 
+import html
 import io
 import zipfile
 from pathlib import Path
@@ -58,6 +59,44 @@ def test_zip_export_of_a_period(staff_client, invoice):
         assert_valid(archive.read(invoice.file_name))
     invoice.refresh_from_db()
     assert invoice.status == SdiStatus.SENT
+
+    # Asked again: nothing left to send (sending it twice, SdI would reject a duplicate)...
+    again = staff_client.post(
+        reverse("admin:invoicing_fiscaldocument_export"), {"date_from": day, "date_to": day}
+    )
+    assert "sono già stati inviati allo SdI" in html.unescape(again.content.decode())
+    # ...unless asked for the archive.
+    archive_copy = staff_client.post(
+        reverse("admin:invoicing_fiscaldocument_export"),
+        {"date_from": day, "date_to": day, "include_sent": "on"},
+    )
+    assert archive_copy["Content-Type"] == "application/zip"
+
+
+def test_a_rejection_of_a_file_sent_again_after_delivery_is_kept_not_applied(staff_client, invoice):
+    """SdI rejects a second copy of a delivered file as a duplicate (00404): the import keeps
+    the receipt and says the document stays delivered (it answered 500)."""
+    url = reverse("admin:invoicing_fiscaldocument_receipts")
+
+    def upload(name):
+        content = (RECEIPTS / name).read_bytes()
+        return staff_client.post(
+            url,
+            {"receipts": [SimpleUploadedFile(name, content, content_type="text/xml")]},
+            follow=True,
+        )
+
+    upload("IT01234560371_00001_RC_001.xml")
+    invoice.refresh_from_db()
+    assert invoice.status == SdiStatus.DELIVERED
+
+    response = upload("IT01234560371_00001_NS_001.xml")
+
+    assert response.status_code == 200
+    assert "che resta «Consegnata»" in html.unescape(response.content.decode())
+    invoice.refresh_from_db()
+    assert invoice.status == SdiStatus.DELIVERED
+    assert invoice.receipts.count() == 2
 
 
 def test_export_of_an_empty_period_says_so(staff_client, invoice):
