@@ -41,6 +41,7 @@ from sportello.payments.providers.registry import UnknownPaymentMethod, get_prov
 from sportello.payments.queries import may_record_transfers, may_refund
 
 BANK_TRANSFER_ACTION = "bonifico-ricevuto"
+CANCEL_ACTION = "annulla"  # orders.admin's status button
 REFUND_ACTION = "rimborso"
 TRANSFER_ALREADY_RECORDED = "Un bonifico con questo CRO/TRN è già stato registrato."
 
@@ -121,6 +122,49 @@ class OrderAdmin(BaseOrderAdmin):
 
     def _refundable_payments(self, order):
         return order.payments.filter(status=PaymentStatus.CONFIRMED).order_by("created_at", "id")
+
+    def _money_held(self, order) -> Decimal:
+        """What the order's payments could still give back: cancelling it means refunding it."""
+        return sum(
+            (refundable_amount(payment) for payment in self._refundable_payments(order)),
+            Decimal("0.00"),
+        )
+
+    def order_action_view(self, request, order, action):
+        """ "Annulla ordine" on an order whose money we hold is a refund to make: only staff who
+        may refund do it, told so before, and are taken to the refund right after."""
+        if action != CANCEL_ACTION:
+            return super().order_action_view(request, order, action)
+        held = self._money_held(order)
+        if not held:
+            return super().order_action_view(request, order, action)
+        if not may_refund(request.user):
+            self.message_user(
+                request,
+                f"L'ordine {order.number} è pagato: annullarlo significa rimborsare "
+                f"{format_euro(held)}. Lo fa chi gestisce i rimborsi.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(self.change_url(order))
+        if request.method != "POST":
+            self.message_user(
+                request,
+                f"L'ordine è pagato ({format_euro(held)} rimborsabili): dopo l'annullamento "
+                "registra il rimborso, nella pagina che si apre.",
+                messages.WARNING,
+            )
+            return super().order_action_view(request, order, action)
+        response = super().order_action_view(request, order, action)
+        order.refresh_from_db()
+        if order.status != OrderStatus.CANCELLED:
+            return response
+        self.message_user(
+            request,
+            f"Registra ora il rimborso di {format_euro(held)}: l'ordine annullato resta "
+            "«Annullato» finché il denaro non è restituito.",
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(self.action_url(order, "action", REFUND_ACTION))
 
     def extra_buttons(self, request, order) -> list[dict]:
         buttons = []

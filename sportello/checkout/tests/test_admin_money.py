@@ -66,3 +66,39 @@ def test_working_orders_does_not_allow_moving_money(client, customer):
     page = client.get(reverse("admin:orders_order_change", args=[order.pk])).text
     assert "Registra rimborso" in page
     assert client.get(action_url(order, "rimborso")).status_code == 200
+
+
+def test_cancelling_a_paid_order_is_a_refund_to_make(client, staff, customer):
+    """A paid order cancelled by someone who may not refund left the money with us and nobody
+    told: now only staff who may refund cancel it, warned first and taken to the refund."""
+    import html
+
+    from django.contrib.auth.models import Permission
+
+    from sportello.accounts.tests.factories import StaffFactory
+    from sportello.checkout.settlement import settle_bank_transfer
+
+    order = AwaitingOrderFactory(customer=customer, payment_method="bank_transfer")
+    settle_bank_transfer(order=order, actor=None)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    operator = StaffFactory(is_superuser=False)
+    operator.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_order", "change_order"])
+    )
+    client.force_login(operator)
+
+    refused = client.post(action_url(order, "annulla"), {"note": "Doppione"}, follow=True)
+
+    assert "annullarlo significa rimborsare" in html.unescape(refused.text)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+
+    client.force_login(staff)  # who may refund
+    page = html.unescape(client.get(action_url(order, "annulla")).text)
+    assert "L'ordine è pagato" in page and "registra il rimborso" in page
+    response = client.post(action_url(order, "annulla"), {"note": "Doppione"})
+
+    assert response["Location"] == action_url(order, "rimborso")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
