@@ -1,7 +1,8 @@
 """Expected delivery of each order line, on Italian working days.
 
-A line promises N working days from the payment (or from the inspection, once staff set its
-date). An open data request pauses the clock: the working days it waited are added when the
+A line promises N working days from the payment — for a consumer who did not ask for an
+early start, from the end of the withdrawal period — or from the inspection, once staff set its
+date. An open data request pauses the clock: the working days it waited are added when the
 customer answers. `due_on` is stored on the line so the back-office queues can sort by it.
 """
 
@@ -40,8 +41,15 @@ def compute_due_on(line: OrderLine) -> dt.date | None:
 
 
 def start_clocks_at_payment(order, *, paid_on: dt.date | None = None) -> None:
-    """The order is paid: lines counting from the payment get their clock and due date."""
+    """The order is paid: lines counting from the payment get their clock and due date.
+
+    A consumer who did not ask for an early start has the work begin only at the end of the
+    withdrawal period (`Order.earliest_start_date`): the clock starts then, not at payment,
+    or the promise would fall before the work may begin."""
     paid_on = paid_on or timezone.localdate()
+    may_start_on = order.earliest_start_date
+    if may_start_on is not None and may_start_on > paid_on:
+        paid_on = may_start_on
     for line in order.lines.filter(
         delivery_starts_from=FROM_PAYMENT,
         delivery_working_days__isnull=False,

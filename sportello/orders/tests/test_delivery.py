@@ -50,6 +50,31 @@ def test_payment_starts_the_clock_on_working_days(order):
     assert rilievo.due_on == dt.date(2026, 12, 10)
 
 
+@pytest.mark.parametrize("early_start", [False, True])
+def test_a_consumer_s_clock_starts_when_the_work_may_start(order, early_start):
+    """Without an early-start request a consumer's work begins at the end of the withdrawal
+    period: the delivery date counts from there, not from the payment (it fell before it)."""
+    from django.utils import timezone
+
+    from sportello.orders.models import CustomerKind
+
+    order.billing_kind = CustomerKind.PERSON
+    order.placed_at = timezone.make_aware(dt.datetime(2026, 12, 1, 10, 0))
+    order.terms_accepted_at = order.placed_at
+    order.early_start_requested = early_start
+    order.save()
+
+    delivery.start_clocks_at_payment(order, paid_on=dt.date(2026, 12, 1))
+
+    perizia = order.lines.get(position=0)
+    if early_start:
+        assert perizia.clock_started_on == dt.date(2026, 12, 1)
+    else:
+        assert order.earliest_start_date == dt.date(2026, 12, 16)
+        assert perizia.clock_started_on == dt.date(2026, 12, 16)
+        assert perizia.due_on > order.earliest_start_date
+
+
 def test_mark_paid_starts_clocks_and_the_confirmation_email_tells_the_date(order):
     actions.mark_paid(order=order)
     perizia = order.lines.get(position=0)
