@@ -232,7 +232,10 @@ def process_withdrawal(
         ):
             # Every service withdrawn: the order is cancelled, with its open payment attempts.
             cancel_order(order=order, actor=actor, note=message, announce=False)
-        refunded = refund_withdrawal(order=order, amount=amount, actor=actor, note=message)
+        refunds: list = []
+        refunded = refund_withdrawal(
+            order=order, amount=amount, actor=actor, note=message, refunds=refunds
+        )
         WithdrawalRequest.objects.filter(pk=withdrawal.pk).update(refund_amount=refunded)
         withdrawal.refund_amount = refunded
         withdrawal.staff_note = note
@@ -244,6 +247,7 @@ def process_withdrawal(
             was_paid=was_paid,
             # The other services of an order not paid yet are still to pay.
             still_to_pay=still_to_pay(order),
+            refunds=refunds,
         )
     return refunded
 
@@ -351,7 +355,9 @@ def _move(
     )
 
 
-def refund_withdrawal(*, order: Order, amount: Decimal, actor, note: str) -> Decimal:
+def refund_withdrawal(
+    *, order: Order, amount: Decimal, actor, note: str, refunds: list | None = None
+) -> Decimal:
     """Give `amount` back through the order's original payment method(s).
 
     The one place a withdrawal moves money, through checkout.settlement's `record_refund`, so
@@ -367,7 +373,11 @@ def refund_withdrawal(*, order: Order, amount: Decimal, actor, note: str) -> Dec
         if portion <= 0:
             continue
         # The withdrawal's own e-mail ("Recesso gestito") says what was refunded.
-        record_refund(payment=payment, amount=portion, actor=actor, note=note, announce=False)
+        refund = record_refund(
+            payment=payment, amount=portion, actor=actor, note=note, announce=False
+        )
+        if refunds is not None:
+            refunds.append(refund)
         left -= portion
         refunded += portion
     return refunded

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from sportello.core.dates import long_date
+from sportello.invoicing.models import FiscalDocument
 from sportello.notifications.actions import queue_email
 from sportello.notifications.models import OutgoingEmail
 from sportello.notifications.rendering import absolute_url
@@ -52,6 +53,7 @@ def send_processed(
     refunded,
     was_paid: bool = True,
     still_to_pay: Decimal | None = None,
+    refunds=(),
 ) -> OutgoingEmail:
     """The settlement: what was cancelled, what was refunded (an order never paid has nothing
     to refund, and the message says so instead of "0,00 €")."""
@@ -67,6 +69,14 @@ def send_processed(
             "still_to_pay": still_to_pay,
             "left_out": withdrawal.left_out_of_total,
             "note": withdrawal.staff_note,
+            # As the shop's other refund e-mails: the credit notes, and for money that came by
+            # bank transfer, where to send another IBAN.
+            "credit_note_urls": [
+                absolute_url(note.get_absolute_url())
+                for refund in refunds
+                if (note := FiscalDocument.objects.filter(refund=refund).first()) is not None
+            ],
+            "by_transfer": any(refund.payment.provider == "bank_transfer" for refund in refunds),
         },
         related=withdrawal,
         key=f"withdrawal-{withdrawal.pk}-processed",

@@ -1101,6 +1101,14 @@ def test_a_transfer_larger_than_due_is_refunded_whole_when_everything_is_withdra
     assert note.total_gross == Decimal("244.00")
     withdrawal.refresh_from_db()
     assert withdrawal.refund_amount == Decimal("250.00")
+    # Its e-mail, as the shop's other refund e-mails: the credit note, and where to send
+    # another IBAN for money that came by transfer.
+    processed = OutgoingEmail.objects.get(template="withdrawals/email/processed")
+    assert "Importo rimborsato: 250,00\xa0€" in processed.text_body
+    assert "scrivici l'IBAN all'indirizzo" in processed.text_body
+    assert "La nota di credito del rimborso:" in processed.text_body
+    assert note.get_absolute_url() in processed.text_body
+    assert note.get_absolute_url() in processed.html_body
 
 
 def test_pending_withdrawals_is_the_desk_queue(customer_client, make_order):
