@@ -60,3 +60,23 @@ def test_data_migration_fills_the_field_from_the_outbox(placed_order, customer):
 
     assert Order.objects.get(pk=placed_order.pk).confirmation_sent_at == queued_at
     assert Order.objects.get(pk=unconfirmed.pk).confirmation_sent_at is None
+
+
+def test_payment_received_tells_a_consumer_when_work_starts(placed_order):
+    """The confirmation and the order page say a consumer's work starts at the end of the
+    withdrawal period: "Inizieremo presto" in the payment e-mail contradicted them."""
+    from sportello.core.dates import long_date
+    from sportello.orders.models import CustomerKind
+
+    placed_order.billing_kind = CustomerKind.PERSON
+    placed_order.terms_accepted_at = placed_order.placed_at
+    placed_order.early_start_requested = False
+    placed_order.save()
+    emails.send_order_confirmation(placed_order)
+
+    actions.mark_paid(order=placed_order)
+
+    paid = OutgoingEmail.objects.get(template="orders/email/payment_received")
+    start = long_date(placed_order.earliest_start_date)
+    assert f"Inizieremo a lavorare ai servizi acquistati da {start}" in paid.text_body
+    assert "Inizieremo presto" not in paid.text_body
