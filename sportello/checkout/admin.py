@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from sportello.checkout import settlement
 from sportello.core.admin import labelled_values_filter
 from sportello.core.money import format_euro
+from sportello.invoicing.queries import invoiced_not_credited
 from sportello.orders.admin import OrderAdmin as BaseOrderAdmin
 from sportello.orders.admin.inlines import OrderLineInline, OrderStatusChangeInline
 from sportello.orders.models import Order, OrderStatus
@@ -223,7 +224,7 @@ class OrderAdmin(BaseOrderAdmin):
                 )
                 self.message_user(
                     request,
-                    f"Ordine {order.number}: {title.lower()} fatto. "
+                    f"Ordine {order.number}: fatto («{title}»). "
                     f"Stato attuale: «{order.get_status_display()}».",
                     messages.SUCCESS,
                 )
@@ -323,12 +324,25 @@ class OrderAdmin(BaseOrderAdmin):
             )
             return HttpResponseRedirect(self.change_url(order))
         initial = {}
-        # Offer what is left of the first payment not yet wholly refunded.
+        # Offer what is left of the first payment not yet wholly refunded — only the money
+        # beyond what the order is owed when it is still a live order paid too much (what the
+        # staff alert asked to give back).
+        held = self._money_held(order)
+        owed = invoiced_not_credited(order)
+        excess = held - owed if owed is not None and order.status != OrderStatus.CANCELLED else 0
         for payment in payments:
             available = refundable_amount(payment)
             if available > 0:
-                initial = {"payment": payment.pk, "amount": available}
+                amount = min(available, excess) if excess > 0 else available
+                initial = {"payment": payment.pk, "amount": amount}
                 break
+        if excess > 0 and request.method != "POST":
+            self.message_user(
+                request,
+                f"Ricevuti {format_euro(excess)} più del dovuto: l'importo proposto è la "
+                "differenza da restituire.",
+                messages.INFO,
+            )
         form = RefundForm(request.POST or None, payments=payments, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:

@@ -321,7 +321,7 @@ QUEUES: list[Queue] = [
     ),
     Queue(
         slug="fatture-scartate",
-        title="Fatture scartate dal SdI",
+        title="Fatture scartate dallo SdI",
         fetch=rejected_documents,
         item=lambda document, today: QueueItem(
             title=f"{document.get_kind_display()} {document.number}",

@@ -102,3 +102,22 @@ def test_cancelling_a_paid_order_is_a_refund_to_make(client, staff, customer):
     assert response["Location"] == action_url(order, "rimborso")
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
+
+
+def test_the_refund_page_proposes_what_was_paid_too_much(staff_client, customer):
+    """A transfer larger than due: the staff alert asks to give back the difference, and the
+    refund page proposes that, not the whole payment."""
+    import html
+    from decimal import Decimal
+
+    from sportello.checkout.settlement import settle_bank_transfer
+
+    order = AwaitingOrderFactory(customer=customer, payment_method="bank_transfer")
+    settle_bank_transfer(order=order, actor=None, amount=order.total_gross + Decimal("4.60"))
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+
+    page = html.unescape(staff_client.get(action_url(order, "rimborso")).text)
+
+    assert "Ricevuti 4,60\xa0€ più del dovuto" in page
+    assert 'value="4,60"' in page

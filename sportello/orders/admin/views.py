@@ -118,7 +118,7 @@ class OrderPageViews(ActionPagesAdmin):
                     self.log_staff_action(request, order, done, note)
                 self.message_user(
                     request,
-                    f"Ordine {order.number}: {title.lower()} fatto. "
+                    f"Ordine {order.number}: fatto («{title}»). "
                     f"Stato attuale: «{order.get_status_display()}».",
                     messages.SUCCESS,
                 )
