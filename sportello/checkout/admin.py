@@ -329,7 +329,11 @@ class OrderAdmin(BaseOrderAdmin):
         # staff alert asked to give back).
         held = self._money_held(order)
         owed = invoiced_not_credited(order)
-        excess = held - owed if owed is not None and order.status != OrderStatus.CANCELLED else 0
+        excess = (
+            held - owed
+            if owed is not None and order.status != OrderStatus.CANCELLED
+            else Decimal("0.00")
+        )
         for payment in payments:
             available = refundable_amount(payment)
             if available > 0:
