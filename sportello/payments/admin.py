@@ -107,7 +107,8 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         labelled_values_filter("provider", "metodo", payment_method_label),
         "status",
     )
-    search_fields = ("order__number", "provider_reference", "reference")
+    # data__cro: a bank transfer's CRO/TRN, kept in the receipt data when it paid the attempt.
+    search_fields = ("order__number", "provider_reference", "reference", "data__cro")
     list_select_related = ("order",)
     date_hierarchy = "created_at"
     fields = (

@@ -26,6 +26,20 @@ def test_payment_list_filters_and_search(staff_client):
     assert [p.pk for p in by_number.context["cl"].result_list] == [bank.pk]
 
 
+def test_a_transfer_is_found_by_its_cro(staff_client):
+    """The CRO/TRN of a transfer that paid its attempt lives in the receipt data: the search
+    finds it there too."""
+    from sportello.checkout.settlement import settle_bank_transfer
+
+    order = AwaitingOrderFactory(payment_method="bank_transfer")
+    settle_bank_transfer(order=order, actor=None, reference="CRO0012")
+    PaymentFactory(provider="bank_transfer", provider_reference="2026-000901")
+
+    found = staff_client.get(reverse(CHANGELIST), {"q": "CRO0012"})
+
+    assert [p.order_id for p in found.context["cl"].result_list] == [order.pk]
+
+
 def test_payment_list_queries_do_not_grow_with_payments(staff_client, django_assert_num_queries):
     PaymentFactory()
     staff_client.get(reverse(CHANGELIST))  # warm the session and permission caches
