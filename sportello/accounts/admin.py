@@ -1,6 +1,9 @@
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -19,8 +22,33 @@ class EmailUserChangeForm(UserChangeForm):
         fields = "__all__"
 
 
+def shop_permissions():
+    """The permissions staff are given: the shop's apps' and Django's users and groups. The
+    libraries' own (content types, sessions, MFA authenticators, sites…) mean nothing to staff
+    and carry English names Django cannot translate."""
+    labels = [c.label for c in apps.get_app_configs() if c.name.startswith("sportello.")]
+    return Permission.objects.filter(content_type__app_label__in=[*labels, "auth"]).select_related(
+        "content_type"
+    )
+
+
+class ShopPermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["queryset"] = shop_permissions()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ShopPermissionsMixin, DjangoGroupAdmin):
+    pass
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ShopPermissionsMixin, DjangoUserAdmin):
     """Django's user admin for an e-mail login: no username anywhere."""
 
     form = EmailUserChangeForm

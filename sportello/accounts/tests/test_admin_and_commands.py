@@ -64,3 +64,23 @@ def test_customers_cannot_open_the_admin(customer_client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_the_permission_picker_offers_the_shop_s_permissions_only(staff_client, customer):
+    """The libraries' permissions ("Content Type | content type", "MFA | authenticator") mean
+    nothing to staff and read English: staff and groups are given the shop's own."""
+    from django.contrib.auth.models import Group
+
+    from sportello.accounts.admin import shop_permissions
+
+    offered = set(shop_permissions().values_list("content_type__app_label", flat=True))
+    assert {"orders", "payments", "auth"} <= offered
+    assert not offered & {"contenttypes", "sessions", "mfa", "account", "sites"}
+    for url in (
+        reverse("admin:accounts_user_change", args=[customer.pk]),
+        reverse("admin:auth_group_change", args=[Group.objects.create(name="Cassa").pk]),
+    ):
+        page = staff_client.get(url).text
+        assert "Può modificare ordine" in page
+        assert "content type" not in page.lower()
+        assert "| authenticator" not in page.lower()
