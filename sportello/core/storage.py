@@ -12,16 +12,31 @@ They have no public URL on either backend. Views check ownership and stream them
 """
 
 import os
+import secrets
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 from storages.backends.s3 import S3Storage
 
 PRIVATE_ALIAS = "private"
 NO_PUBLIC_URL = "Private files have no public URL; stream them from a view"
+
+
+def unique_path(folder: str, filename: str) -> str:
+    """`folder/YYYY/MM/<random>/filename`: a folder of its own for every stored file.
+
+    The storage's "is this name free?" check and its write are two steps; on a bucket shared by
+    several web instances, two files saved under the same name at the same moment could both
+    find it free and the second would overwrite the first (S3 has no exclusive create). A random
+    folder makes every key unique before the storage is asked, and keeps the file's own name
+    (downloads use the name the customer gave it anyway).
+    """
+    name = os.path.basename(filename) or "file"
+    return f"{folder}/{timezone.now():%Y/%m}/{secrets.token_hex(8)}/{name}"
 
 
 class PrivateStorage(FileSystemStorage):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from sportello.contracts.rules import earliest_start_date, withdrawal_deadline
 from sportello.core.models import MoneyField, TimeStampedModel, VatRateField, amounts_add_up
 from sportello.core.state import StatusChangeBase, transition_label
-from sportello.core.storage import private_storage
+from sportello.core.storage import private_storage, unique_path
 
 
 class OrderStatus(models.TextChoices):
@@ -339,9 +339,13 @@ class Outcome(TimeStampedModel):
         return f"Esito {self.pk} · {self.line}"
 
 
+def outcome_path(instance, filename: str) -> str:
+    return unique_path("outcomes", filename)
+
+
 class OutcomeFile(models.Model):
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(upload_to="outcomes/%Y/%m/", max_length=300, storage=private_storage)
+    file = models.FileField(upload_to=outcome_path, max_length=300, storage=private_storage)
     original_name = models.CharField("nome del file", max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -10,13 +10,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from sportello.core.storage import private_storage
+from sportello.core.storage import private_storage, unique_path
+
+
+def upload_path(instance, filename: str) -> str:
+    return unique_path("uploads", filename)
 
 
 class Upload(models.Model):
-    file = models.FileField(
-        "file", upload_to="uploads/%Y/%m/", max_length=300, storage=private_storage
-    )
+    file = models.FileField("file", upload_to=upload_path, max_length=300, storage=private_storage)
     original_name = models.CharField("nome originale", max_length=255)
     size = models.PositiveBigIntegerField("dimensione (byte)")
     # Decided by the server from the file's first bytes and extension (`checks.detect_type`).

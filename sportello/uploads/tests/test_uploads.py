@@ -49,6 +49,27 @@ def test_stored_type_is_detected_not_claimed(customer):
     assert upload.file.read() == PDF
 
 
+def test_every_stored_file_has_a_key_of_its_own(customer):
+    """Two files saved under one name at the same moment by two web instances both found the
+    name free on the bucket, and the second overwrote the first (seen in the scale-out test):
+    every file gets a random folder before the storage is asked, and keeps its own name."""
+    from django.utils import timezone
+
+    from sportello.uploads.models import upload_path
+
+    first, second = (upload_path(None, "delega.pdf") for _ in range(2))
+    assert first != second
+    month = f"uploads/{timezone.now():%Y/%m}/"
+    assert first.startswith(month) and first.endswith("/delega.pdf")
+    assert upload_path(None, "../../etc/passwd").endswith("/passwd")  # a name, never a path
+
+    a = actions.store_upload(_file("delega.pdf", PDF + b"a"), owner=customer)
+    b = actions.store_upload(_file("delega.pdf", PDF + b"b"), owner=customer)
+    assert a.file.name != b.file.name
+    assert a.file.name.endswith("/delega.pdf")
+    assert a.file.read() == PDF + b"a"
+
+
 def test_anonymous_uploads_belong_to_their_session_until_adopted(customer):
     upload = actions.store_upload(_file(), session_key="abc")
     assert list(visitor_uploads(session_key="abc")) == [upload]
