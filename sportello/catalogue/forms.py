@@ -403,26 +403,27 @@ class ServiceAnswersForm(forms.Form):
             ),
         )
 
+    def file_field_names(self) -> list[str]:
+        """The form's kept-file inputs (AnswerFileField): the file questions; a subclass adds
+        its own (a data request's documents)."""
+        return [d.key for d in self.fields_definition if d.field_type == FieldType.FILE]
+
     def _post_clean(self):
         super()._post_clean()  # type: ignore[misc]  # Django's hook, missing from the stubs
         # After an error, keep showing files that were accepted, so nothing is asked twice.
-        for definition in self.fields_definition:
-            if definition.field_type != FieldType.FILE:
-                continue
-            value = self.cleaned_data.get(definition.key) if hasattr(self, "cleaned_data") else None
+        for name in self.file_field_names():
+            value = self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
             if isinstance(value, Upload):
-                self.fields[definition.key].widget.kept = value
+                self.fields[name].widget.kept = value  # type: ignore[attr-defined]
 
     def store_uploads(self, *, user=None, session_key: str = "") -> None:
         """Save accepted uploads as Upload rows (call after is_valid(), valid or not)."""
-        for definition in self.fields_definition:
-            if definition.field_type != FieldType.FILE:
-                continue
-            value = self.cleaned_data.get(definition.key)
+        for name in self.file_field_names():
+            value = self.cleaned_data.get(name)
             if isinstance(value, UploadedFile):
                 stored = store_upload(value, owner=user, session_key=session_key)
-                self.cleaned_data[definition.key] = stored
-                self.fields[definition.key].widget.kept = stored
+                self.cleaned_data[name] = stored
+                self.fields[name].widget.kept = stored  # type: ignore[attr-defined]
 
     def answers(self) -> dict:
         """JSON-friendly answers, keyed by field key (call after is_valid() and store_uploads())."""

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 
 from sportello.catalogue.forms import AnswerFileField, ServiceAnswersForm
 from sportello.catalogue.models import FormField
 from sportello.core.sizes import file_size
 from sportello.orders.conversation import correctable_fields
-from sportello.uploads.actions import store_upload
 from sportello.uploads.checks import (
     accept_attribute,
     allowed_extensions,
@@ -108,8 +106,9 @@ class DataRequestAnswerForm(ServiceAnswersForm):
     """Exactly the requested fields of the service form (pre-filled, same validation) plus one
     file input per requested document and an optional note.
 
-    Documents are kept like the service form's files: one that passed its checks is stored
-    (`store_uploads`) and re-shown by name after an error elsewhere, so it is not asked twice."""
+    Documents are kept like the service form's files (`file_field_names`): one that passed its
+    checks is stored (`store_uploads`) and re-shown by name after an error elsewhere, so it is
+    not asked twice."""
 
     def __init__(self, *args, data_request, fields_definition: list[FormField], answers, **kw):
         wanted = set(data_request.field_keys)
@@ -131,25 +130,10 @@ class DataRequestAnswerForm(ServiceAnswersForm):
             widget=forms.Textarea(attrs={"rows": 3}),
         )
 
-    def _post_clean(self):
-        super()._post_clean()
-        for name in self._document_names():
-            value = self.cleaned_data.get(name)
-            if isinstance(value, Upload):
-                self.fields[name].widget.kept = value  # type: ignore[attr-defined]
-
-    def _document_names(self) -> list[str]:
-        return [f"document_{index}" for index in range(len(self.document_labels))]
-
-    def store_uploads(self, *, user=None, session_key: str = "") -> None:
-        """Also store the accepted documents (call after is_valid(), valid or not)."""
-        super().store_uploads(user=user, session_key=session_key)
-        for name in self._document_names():
-            value = self.cleaned_data.get(name)
-            if isinstance(value, UploadedFile):
-                stored = store_upload(value, owner=user, session_key=session_key)
-                self.cleaned_data[name] = stored
-                self.fields[name].widget.kept = stored  # type: ignore[attr-defined]
+    def file_field_names(self) -> list[str]:
+        # The documents are kept and stored as the service form's own file questions are.
+        documents = [f"document_{index}" for index in range(len(self.document_labels))]
+        return [*super().file_field_names(), *documents]
 
     def documents(self) -> dict[str, Upload]:
         """Each requested document's stored upload (after is_valid() and store_uploads())."""
