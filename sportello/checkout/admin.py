@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from sportello.checkout import settlement
 from sportello.core.admin import labelled_values_filter
 from sportello.core.money import format_euro
-from sportello.invoicing.queries import invoiced_not_credited
+from sportello.invoicing.queries import money_beyond_owed
 from sportello.orders.admin import OrderAdmin as BaseOrderAdmin
 from sportello.orders.admin.inlines import OrderLineInline, OrderStatusChangeInline
 from sportello.orders.models import Order, OrderStatus
@@ -32,6 +32,7 @@ from sportello.payments.actions import (
     cancel_order,
     late_bank_transfer,
     refundable_amount,
+    refundable_total,
     transfer_deadline,
     transfers_received,
 )
@@ -124,19 +125,12 @@ class OrderAdmin(BaseOrderAdmin):
     def _refundable_payments(self, order):
         return order.payments.filter(status=PaymentStatus.CONFIRMED).order_by("created_at", "id")
 
-    def _money_held(self, order) -> Decimal:
-        """What the order's payments could still give back: cancelling it means refunding it."""
-        return sum(
-            (refundable_amount(payment) for payment in self._refundable_payments(order)),
-            Decimal("0.00"),
-        )
-
     def order_action_view(self, request, order, action):
         """ "Annulla ordine" on an order whose money we hold is a refund to make: only staff who
         may refund do it, told so before, and are taken to the refund right after."""
         if action != CANCEL_ACTION:
             return super().order_action_view(request, order, action)
-        held = self._money_held(order)
+        held = refundable_total(order)
         if not held:
             return super().order_action_view(request, order, action)
         if not may_refund(request.user):
@@ -327,12 +321,8 @@ class OrderAdmin(BaseOrderAdmin):
         # Offer what is left of the first payment not yet wholly refunded — only the money
         # beyond what the order is owed when it is still a live order paid too much (what the
         # staff alert asked to give back).
-        held = self._money_held(order)
-        owed = invoiced_not_credited(order)
         excess = (
-            held - owed
-            if owed is not None and order.status != OrderStatus.CANCELLED
-            else Decimal("0.00")
+            money_beyond_owed(order) if order.status != OrderStatus.CANCELLED else Decimal("0.00")
         )
         for payment in payments:
             available = refundable_amount(payment)

@@ -9,7 +9,9 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from sportello.companies.queries import visible_to
+from sportello.core.money import ZERO
 from sportello.invoicing.models import DocumentKind, FiscalDocument, SdiStatus
+from sportello.payments.actions import refundable_total
 
 
 def _documents() -> QuerySet[FiscalDocument]:
@@ -24,6 +26,18 @@ def invoiced_not_credited(order) -> Decimal | None:
         return None
     credited = invoice.credit_notes.aggregate(total=Sum("total_gross"))["total"] or Decimal(0)
     return invoice.total_gross - credited
+
+
+def money_beyond_owed(order) -> Decimal:
+    """Money received for the order and not refunded, beyond what it is owed: its invoice less
+    the credit notes once invoiced (a transfer larger than due), its total before (an amount
+    asked before a withdrawal lowered it). Refunds give such money back first, without a credit
+    note: settling a withdrawal gives it back too, and the refund page proposes it."""
+    held = refundable_total(order)
+    if held <= ZERO:
+        return ZERO
+    owed = invoiced_not_credited(order)
+    return max(held - (order.total_gross if owed is None else owed), ZERO)
 
 
 def documents_for_order(order) -> list[FiscalDocument]:

@@ -428,6 +428,13 @@ def refundable_amount(payment: Payment) -> Decimal:
     return payment.amount - refunded
 
 
+def refundable_total(order) -> Decimal:
+    """What the order's confirmed payments can still give back (0 for an order never paid):
+    cancelling or withdrawing from it means refunding this."""
+    confirmed = Payment.objects.filter(order=order, status=PaymentStatus.CONFIRMED)
+    return sum((refundable_amount(payment) for payment in confirmed), ZERO)
+
+
 def refund_payment(
     *, payment: Payment, amount: Decimal | str, actor, note: str = "", announce: bool = True
 ) -> Refund:

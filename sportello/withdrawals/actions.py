@@ -20,6 +20,7 @@ from sportello.audit.models import EventType
 from sportello.checkout.settlement import order_became_paid, record_refund
 from sportello.core.money import ZERO, to_money
 from sportello.core.state import change_status
+from sportello.invoicing.queries import money_beyond_owed
 from sportello.orders.actions import (
     cancel_withdrawn_lines,
     has_live_lines,
@@ -47,7 +48,6 @@ from sportello.withdrawals.queries import (
     can_withdraw,
     confirmed_payments,
     matching_order,
-    money_beyond_owed,
     order_for_staff,
     order_for_withdrawal,
     refund_for_not_started,

@@ -9,8 +9,9 @@ from sportello.core.admin import ReadOnlyAdminMixin, StatusHistoryInline
 from sportello.core.admin_actions import ActionPage, ActionPagesAdmin, Button
 from sportello.core.money import format_euro
 from sportello.core.state import InvalidTransition
+from sportello.invoicing.queries import money_beyond_owed
 from sportello.orders.actions import was_started
-from sportello.payments.actions import RefundFailed, RefundNotAllowed
+from sportello.payments.actions import RefundFailed, RefundNotAllowed, refundable_total
 from sportello.withdrawals import actions
 from sportello.withdrawals.forms import (
     AttachToOrderForm,
@@ -19,9 +20,7 @@ from sportello.withdrawals.forms import (
 )
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus, WithdrawalStatusChange
 from sportello.withdrawals.queries import (
-    money_beyond_owed,
     refund_for_not_started,
-    refundable_total,
     service_labels,
     statement_labels,
     withdrawal_for_staff,

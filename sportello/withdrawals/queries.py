@@ -12,10 +12,8 @@ from django.utils import timezone
 
 from sportello.companies.queries import actionable_by
 from sportello.core.money import ZERO
-from sportello.invoicing.queries import invoiced_not_credited
 from sportello.orders.models import LineStatus, Order, OrderLine
 from sportello.orders.queries import owed, withdrawal_is_open
-from sportello.payments.actions import refundable_amount
 from sportello.payments.models import MONEY_RECEIVED_STATUSES, Payment, PaymentStatus
 from sportello.withdrawals.models import WithdrawalRequest, WithdrawalStatus
 
@@ -33,34 +31,16 @@ def was_ever_paid(order: Order) -> bool:
     return Payment.objects.filter(order=order, status__in=MONEY_RECEIVED_STATUSES).exists()
 
 
-def refundable_total(order: Order) -> Decimal:
-    """What the order's payments can still give back (0 for an order never paid)."""
-    return sum((refundable_amount(payment) for payment in confirmed_payments(order)), ZERO)
-
-
 def refund_for_not_started(
     withdrawal: WithdrawalRequest, not_started: Iterable[OrderLine]
 ) -> Decimal:
     """What settling the statement gives back for the services it names that were not
     started: their price — nothing when they left the order's total before it was paid (never
-    charged; money that arrived for them anyway is `money_beyond_owed`). The refund is further
-    capped by what was paid."""
+    charged; money that arrived for them anyway is `invoicing.queries.money_beyond_owed`). The
+    refund is further capped by what was paid."""
     if withdrawal.left_out_of_total:
         return ZERO
     return sum((line.gross for line in not_started), ZERO)
-
-
-def money_beyond_owed(order: Order) -> Decimal:
-    """Money received for the order and not refunded, beyond what it is owed: its invoice less
-    the credit notes once invoiced (a transfer larger than due), its total before (an amount
-    asked before a withdrawal lowered it). Settling a withdrawal gives it back too — refunds
-    give such money back first, without a credit note, so leaving it would leave the services'
-    own refund partly uncredited."""
-    held = refundable_total(order)
-    if held <= ZERO:
-        return ZERO
-    owed = invoiced_not_credited(order)
-    return max(held - (order.total_gross if owed is None else owed), ZERO)
 
 
 def still_to_pay(order: Order) -> Decimal | None:
