@@ -351,9 +351,13 @@ def _review_context(request, flow: CheckoutFlow, source, form=None, **editing) -
         "has_supplements": any(line.price.supplements for line in lines),
         "billing_rows": billing_summary(flow.state.billing),
         "payment_provider": flow.chosen_provider,
+        # The credit's balance for the chosen "Credito prepagato" (the payment card's editor
+        # brings its own in `editing`: not read twice).
         **(
             _credit_note(request, source)
-            if flow.chosen_provider and flow.chosen_provider.identifier == PREPAID_CREDIT_METHOD
+            if "credit_standing" not in editing
+            and flow.chosen_provider
+            and flow.chosen_provider.identifier == PREPAID_CREDIT_METHOD
             else {}
         ),
         "billing_url": reverse("checkout:review_billing"),
