@@ -136,6 +136,7 @@ def test_a_consumer_s_transfer_instructions_say_work_starts_after_the_withdrawal
     the transfer instructions must not promise "as soon as we receive it" alone."""
     from sportello.core.dates import long_date
     from sportello.orders.models import CustomerKind
+    from sportello.payments.tests.factories import PaymentFactory
 
     placed_order.billing_kind = CustomerKind.PERSON
     placed_order.terms_accepted_at = placed_order.placed_at
@@ -143,10 +144,9 @@ def test_a_consumer_s_transfer_instructions_say_work_starts_after_the_withdrawal
     placed_order.save()
     start = placed_order.earliest_start_date
     assert start is not None
-    Payment.objects.create(
+    PaymentFactory(
         order=placed_order,
         provider="bank_transfer",
-        amount=placed_order.total_gross,
         status=PaymentStatus.PENDING,
         provider_reference=placed_order.number,
     )
